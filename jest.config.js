@@ -1,0 +1,25 @@
+// Tests run against the TypeScript sources (Babel strips the types; `npm test` type-checks first).
+const babel = [
+  "babel-jest",
+  {
+    configFile: false,
+    babelrc: false,
+    presets: [["@babel/preset-typescript", { allowDeclareFields: true }]],
+    plugins: ["@babel/plugin-transform-modules-commonjs"],
+  },
+];
+
+/** @type {import("jest").Config} */
+export default {
+  testEnvironment: "node",
+  roots: ["<rootDir>/packages", "<rootDir>/test"],
+  testMatch: ["**/test/**/*.test.ts"],
+  transform: { "\\.ts$": babel },
+  moduleNameMapper: {
+    "^@weft/runtime$": "<rootDir>/packages/runtime/src/index.ts",
+    "^@weft/runtime/(.*)$": "<rootDir>/packages/runtime/src/$1.ts",
+    "^@weft/(core|babel-plugin|tsc|cli)$": "<rootDir>/packages/$1/src/index.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
+  testTimeout: 20000,
+};

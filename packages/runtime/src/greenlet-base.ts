@@ -1,0 +1,71 @@
+/**
+ * The part of a greenlet the hub schedules, shared by `Greenlet` (gevent's) and `RawGreenlet`
+ * (greenlet's explicit switching). The hub only sees this state machine:
+ *
+ *   NEW ──start──▶ READY ──hub──▶ RUNNING ──yield──▶ PARKED ──wake──▶ READY …
+ *                                    └─────return/throw──▶ DEAD
+ *
+ * - READY: in the hub's run queue exactly once, with the value (or error) to resume it with.
+ * - PARKED: suspended at a blocking point whose wake-up (timer, waiter list, promise) is registered.
+ * - A throw aimed at a greenlet that is not PARKED (`kill`, an expiring `Timeout`) is kept in
+ *   `pending` and delivered at its next suspension point, so a value already handed to it (a
+ *   queue item, a lock) is never lost.
+ */
+export const NEW = 0;
+export const READY = 1;
+export const RUNNING = 2;
+export const PARKED = 3;
+export const DEAD = 4;
+
+export type State = typeof NEW | typeof READY | typeof RUNNING | typeof PARKED | typeof DEAD;
+
+export interface PendingThrow {
+  error: unknown;
+  /** Who asked for it (a `Timeout`, a kill), so that cancelling the source withdraws it. */
+  source: object | null;
+}
+
+export type Coroutine = Generator<unknown, unknown, unknown>;
+
+let nextId = 0;
+
+export abstract class GreenletBase {
+  /** @internal */ _state: State = NEW;
+  /** @internal */ _gen: Coroutine | null = null;
+  /** @internal */ _resumeThrow = false;
+  /** @internal */ _resume: unknown = undefined;
+  /** @internal */ _pending: PendingThrow[] | null = null;
+  /** @internal What this greenlet is blocked on, for `LoopExit` and debugging. */
+  _waitingOn: string | null = null;
+  /** @internal */ _name: string | null = null;
+  /** @internal */ readonly _id: number = nextId++;
+  /** @internal Values of `Local`s for this greenlet. */
+  _locals: Map<object, unknown> | null = null;
+  /** @internal True for a program's main greenlet (`runMain`): it receives `LoopExit`. */
+  _main = false;
+
+  /** @internal Creates the coroutine to run; called by the hub on the first resume. */
+  abstract _begin(): Coroutine;
+  /** @internal Called by the hub once, when the coroutine returned (`failed` false) or threw. */
+  abstract _finish(result: unknown, failed: boolean): void;
+  /** @internal A short description for reports, e.g. `<Greenlet "worker": handle(3)>`. */
+  abstract _describe(): string;
+
+  /** The greenlet's name; defaults to `Greenlet-<n>`. */
+  get name(): string {
+    return (this._name ??= `Greenlet-${this._id}`);
+  }
+  set name(value: string) {
+    this._name = String(value);
+  }
+
+  /** True once the greenlet finished (returned, raised or was killed). */
+  get dead(): boolean {
+    return this._state === DEAD;
+  }
+}
+
+/** Restarts the id sequence (test isolation only). @internal */
+export function resetGreenletIds(): void {
+  nextId = 0;
+}

@@ -1,0 +1,13 @@
+/**
+ * @weft/runtime: the hub, greenlets, timeouts and synchronisation, with gevent's semantics.
+ * Blocking functions and methods are marked **Blocks** in their docs: in compiled code they
+ * suspend only the calling greenlet; called from uncompiled code they throw `ERR_WEFT_NOT_DRIVEN`.
+ */
+export { Greenlet, GreenletExit, spawn, spawnLater, getCurrent } from "./greenlet.js";
+export type { GetOptions, KillOptions, LinkTarget } from "./greenlet.js";
+export { LoopExit } from "./hub.js";
+export { sleep, idle } from "./sleep.js";
+export { Timeout, withTimeout } from "./timeout.js";
+export type { WithTimeoutOptions } from "./timeout.js";
+export { WeftError, NotDrivenError, ConcurrentObjectUseError, NoGreenletError } from "./errors.js";
+export { runMain } from "./run-main.js";

@@ -1,0 +1,165 @@
+/**
+ * The protocol between compiled code and the runtime (specified in ../PROTOCOL.md).
+ *
+ * A coroutine is a generator function. Every blocking function or method has two faces:
+ * - its plain face, the function users call and see in types (`sleep(ms): void`), which throws
+ *   `ERR_WEFT_NOT_DRIVEN` when called by code that cannot suspend;
+ * - its driven face, `fn[co]`, a generator function with the same `this` and parameters, which
+ *   compiled code calls with `yield*`: `sleep(10)` compiles to `yield* sleep[co](10)`.
+ *
+ * The hub drives a greenlet's outermost generator with `next(value)` / `throw(error)`; `yield*`
+ * forwards both to the innermost generator, where a primitive parked. What a primitive yields is
+ * never looked at: yielding means "suspend me", and the primitive registered its wake-up first.
+ */
+import { NotDrivenError } from "./errors.js";
+
+/** The property under which a function keeps its driven (generator) face. */
+export const co: unique symbol = Symbol.for("weft.coroutine");
+
+/** The driven face of a function: a generator function with the same `this` and parameters. */
+export type DrivenFace<This, A extends unknown[], R> = (this: This, ...args: A) => Generator<unknown, R, unknown>;
+
+/** A function with a driven face: callable by compiled code through `fn[co]`. */
+export type CoroutineFunction<A extends unknown[] = any[], R = any> = ((...args: A) => R) & {
+  [co]: DrivenFace<any, A, R>;
+};
+
+// `any` in the default type arguments: a coroutine of unknown signature, as in `Function`.
+
+type NotDrivenPolicy = "throw" | "warn";
+let policy: NotDrivenPolicy = process.env["WEFT_NOT_DRIVEN"] === "warn" ? "warn" : "throw";
+const warned = new Set<string>();
+
+/**
+ * Chooses what a blocking function does when called by code that cannot drive it.
+ * - `"throw"` (the default): throw `NotDrivenError` (`code: "ERR_WEFT_NOT_DRIVEN"`).
+ * - `"warn"`: a production switch, also set by the environment variable `WEFT_NOT_DRIVEN=warn`.
+ *   Print one warning per function with the caller's stack and return `undefined` without
+ *   blocking, so a missed path degrades instead of failing. Never the default.
+ */
+export function setNotDrivenPolicy(next: NotDrivenPolicy): void {
+  if (next !== "throw" && next !== "warn") {
+    throw new TypeError(`Expected \`policy\` to be "throw" or "warn", got \`${String(next)}\`.`);
+  }
+  policy = next;
+}
+
+/**
+ * What the plain face of a blocking function does: throws `NotDrivenError` naming `fn` (and the
+ * source position `where`, which the compiler passes for user coroutines).
+ */
+export function undriven(fn: string, where?: string): never {
+  const error = new NotDrivenError(fn, where);
+  if (policy === "throw") throw error;
+  if (!warned.has(fn)) {
+    warned.add(fn);
+    process.emitWarning(error.message + "\n" + (error.stack ?? ""), { code: "ERR_WEFT_NOT_DRIVEN" });
+  }
+  return undefined as never;
+}
+
+/**
+ * Makes a coroutine function from a generator function: its plain face throws
+ * `ERR_WEFT_NOT_DRIVEN`, its driven face is `gen`. This is what the compiler emits for a user
+ * function that may block.
+ *
+ * @example
+ * const eat = coroutine(function* eat(name: string) { yield* sleep[co](300); });
+ * spawn(eat, "egon");
+ */
+export function coroutine<This, A extends unknown[], R>(
+  gen: DrivenFace<This, A, R>,
+  name: string = gen.name || "anonymous",
+  where?: string,
+): ((this: This, ...args: A) => R) & { [co]: DrivenFace<This, A, R> } {
+  const face = function (this: This): R {
+    return undriven(name, where);
+  };
+  Object.defineProperty(face, "name", { value: name });
+  return Object.assign(face, { [co]: gen });
+}
+
+/** True when `fn` has a driven face. */
+export function isCoroutine(fn: unknown): fn is CoroutineFunction {
+  return typeof fn === "function" && typeof (fn as Partial<CoroutineFunction>)[co] === "function";
+}
+
+/** The driven face of a coroutine function or blocking method (`fn[co]`), typed from its plain face. */
+export function driven<A extends unknown[], R>(fn: (...args: A) => R): (this: unknown, ...args: A) => Generator<unknown, R, unknown> {
+  const face = (fn as Partial<CoroutineFunction<A, R>>)[co];
+  if (typeof face !== "function") throw new TypeError(`\`${fn.name || "anonymous"}\` is not a coroutine.`);
+  return face;
+}
+
+type MethodKeys<T> = { [K in keyof T]: T[K] extends (...args: any[]) => any ? K : never }[keyof T];
+
+/**
+ * Attaches the driven face `gen` to the method `name` of `cls` (whose plain face is declared in
+ * the class body and throws `ERR_WEFT_NOT_DRIVEN`).
+ */
+export function driveMethod<T, K extends MethodKeys<T>>(
+  cls: { prototype: T },
+  name: K,
+  gen: T[K] extends (...args: infer A) => infer R ? (this: T, ...args: A) => Generator<unknown, R, unknown> : never,
+): void {
+  const face = cls.prototype[name] as unknown as Record<typeof co, unknown>;
+  face[co] = gen;
+}
+
+/** Attaches the driven face `gen` to the blocking function `fn` (whose plain face throws). */
+export function driveFunction<F extends (...args: any[]) => any>(
+  fn: F,
+  gen: (this: ThisParameterType<F>, ...args: Parameters<F>) => Generator<unknown, ReturnType<F>, unknown>,
+): F & { [co]: typeof gen } {
+  return Object.assign(fn, { [co]: gen });
+}
+
+/**
+ * Runs the driven face of a method that must not block with these arguments (for example
+ * `Greenlet#kill({ block: false })`) to completion, from any code.
+ */
+export function runNonBlocking<R>(gen: Generator<unknown, R, unknown>, fn: string): R {
+  const result = gen.next();
+  if (result.done === true) return result.value;
+  gen.return(undefined as R);
+  return undriven(fn);
+}
+
+/**
+ * An indirect call in a coroutine: drives `fn` if it is a coroutine, else calls it plainly and
+ * returns its value untouched.
+ */
+export function* callDynamic(fn: unknown, thisArg: unknown, args: readonly unknown[]): Generator<unknown, unknown, unknown> {
+  const driven = (fn as Partial<CoroutineFunction> | null | undefined)?.[co];
+  if (typeof driven === "function") return yield* driven.apply(thisArg, args as unknown[]);
+  return (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
+}
+
+/** A method call `obj[key](...args)` in a coroutine, driven if the method is a coroutine. */
+export function* invoke(obj: unknown, key: PropertyKey, ...args: unknown[]): Generator<unknown, unknown, unknown> {
+  const fn = (obj as Record<PropertyKey, unknown>)[key];
+  if (typeof fn !== "function") {
+    throw new TypeError(`${String(key)} is not a function`);
+  }
+  return yield* callDynamic(fn, obj, args);
+}
+
+/** Brand shared by `GreenletExit` and `Timeout`: errors that a careless `catch` must not swallow. */
+export const exitBrand: unique symbol = Symbol.for("weft.exit");
+
+/** True for `GreenletExit` and `Timeout` instances (gevent's `BaseException`s). */
+export function isExit(error: unknown): boolean {
+  return (
+    error !== null &&
+    (typeof error === "object" || typeof error === "function") &&
+    (error as { [exitBrand]?: unknown })[exitBrand] === true
+  );
+}
+
+/**
+ * Re-throws `GreenletExit` and `Timeout`. Compiled code calls it first in every `catch` clause
+ * of a coroutine that does not mention them (see PROTOCOL.md, "Careless catch").
+ */
+export function rethrowExit(error: unknown): void {
+  if (isExit(error)) throw error;
+}
