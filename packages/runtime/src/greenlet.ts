@@ -25,6 +25,7 @@ import {
   undriven,
 } from "./protocol.js";
 import type { TimerEntry } from "./timer-heap.js";
+import { rawlink, unrawlink, type Waitable } from "./waitable.js";
 import { Timeout } from "./timeout.js";
 
 /** Thrown into a greenlet by `kill()`: a request to exit that counts as success. */
@@ -97,7 +98,7 @@ export function makeException(exception: unknown): unknown {
   return exception;
 }
 
-export class Greenlet<R = unknown> extends GreenletBase {
+export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
   /** @internal */ _fn: (...args: any[]) => unknown;
   /** @internal */ _args: unknown[] | null;
   /** @internal */ _value: R | undefined = undefined;
@@ -259,6 +260,16 @@ export class Greenlet<R = unknown> extends GreenletBase {
     if (links === null) return;
     for (const l of links) if (l.target === target) l.unlinked = true;
     this._links = links.filter((l) => !l.unlinked);
+  }
+
+  /** @internal */
+  [rawlink](callback: () => void): object {
+    return this._addLink(INTERNAL, callback);
+  }
+
+  /** @internal */
+  [unrawlink](handle: object): void {
+    this._removeLink(handle as Link);
   }
 
   /** @internal Number of links not yet fired (gevent's `has_links`). */

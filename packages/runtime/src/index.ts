@@ -3,6 +3,7 @@
  * Blocking functions and methods are marked **Blocks** in their docs: in compiled code they
  * suspend only the calling greenlet; called from uncompiled code they throw `ERR_WEFT_NOT_DRIVEN`.
  */
+// Greenlets and the hub
 export { Greenlet, GreenletExit, spawn, spawnLater, getCurrent } from "./greenlet.js";
 export type { GetOptions, KillOptions, LinkTarget } from "./greenlet.js";
 export { LoopExit } from "./hub.js";
@@ -11,3 +12,9 @@ export { Timeout, withTimeout } from "./timeout.js";
 export type { WithTimeoutOptions } from "./timeout.js";
 export { WeftError, NotDrivenError, ConcurrentObjectUseError, NoGreenletError } from "./errors.js";
 export { runMain } from "./run-main.js";
+
+// Synchronisation: events, queues, locks
+
+// Groups, pools, locals, waiting on many
+
+// greenlet: explicit switching
