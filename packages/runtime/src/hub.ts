@@ -46,6 +46,9 @@ export class LoopExit extends WeftError {
 
 export type ErrorHandler = (greenlet: GreenletBase, error: unknown) => void;
 
+/** The value `sleep(0)` is resumed with (`yieldNow`), which ends its suspension. */
+export const RESUMED: unique symbol = Symbol("weft.resumed");
+
 /** A wake-up value meaning "your timer expired" (timed waits return it instead of a value). */
 export const TIMED_OUT: unique symbol = Symbol("weft.timedOut");
 
@@ -173,7 +176,7 @@ export class Hub {
     invariant(g === this.current && g._state === RUNNING, "yieldNow() outside the running greenlet");
     g._state = READY;
     g._resumeThrow = false;
-    g._resume = undefined;
+    g._resume = RESUMED;
     this.runQueue.push(g);
   }
 

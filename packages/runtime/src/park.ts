@@ -1,37 +1,43 @@
 /**
- * The one way a primitive suspends a greenlet. A primitive first registers its wake-up (a
- * waiter list entry, a link, a promise reaction), then `yield* park(...)`, and removes its
- * registration in `finally`, so a kill or an expiring `Timeout` leaves nothing behind.
+ * The generic way a primitive suspends a greenlet: register a wake-up (a waiter-list entry, a
+ * link, a promise reaction), then `yield* park(what, timeout)`, and remove the registration in
+ * `finally`, so a kill or an expiring `Timeout` leaves nothing behind. Hot paths use their own
+ * `Suspension` subclass instead (see suspension.ts, wait-queue.ts, sleep.ts).
  */
-import { NoGreenletError } from "./errors.js";
-import { RUNNING, type GreenletBase } from "./greenlet-base.js";
-import { hub, WakeTimer, TIMED_OUT } from "./hub.js";
+import type { GreenletBase } from "./greenlet-base.js";
+import { hub, TIMED_OUT } from "./hub.js";
+import { Suspension } from "./suspension.js";
+import type { TimerEntry } from "./timer-heap.js";
 
 export { TIMED_OUT };
+export { currentGreenlet } from "./current.js";
 
-/** The running greenlet, or a `NoGreenletError` naming `what` when plain code calls a blocking API. */
-export function currentGreenlet(what: string): GreenletBase {
-  const g = hub.current;
-  if (g === null || g._state !== RUNNING) throw new NoGreenletError(`\`${what}\``);
-  return g;
+/** Parks until `hub.wake(g, value)`; with a timeout it doubles as its own timer entry. */
+export class ParkOp extends Suspension<unknown> implements TimerEntry {
+  deadline = 0;
+  seq = 0;
+  heapIndex = -1;
+  constructor(
+    readonly what: string,
+    private readonly timeout: number | undefined,
+  ) {
+    super();
+  }
+  protected arm(_g: GreenletBase): void {
+    if (this.timeout !== undefined) hub.addTimer(this, this.timeout);
+  }
+  protected disarm(): void {
+    if (this.heapIndex >= 0) hub.cancelTimer(this);
+  }
+  fire(): void {
+    if (this.g !== null) hub.wake(this.g, TIMED_OUT);
+  }
 }
 
 /**
  * Suspends the running greenlet until something calls `hub.wake(g, value)`; returns that value,
  * or `TIMED_OUT` once `timeout` ms passed. `what` names the wait for `LoopExit` reports.
  */
-export function* park(what: string, timeout?: number): Generator<unknown, unknown, unknown> {
-  const g = currentGreenlet(what);
-  let timer: WakeTimer | null = null;
-  if (timeout !== undefined) {
-    timer = new WakeTimer(g);
-    hub.addTimer(timer, timeout);
-  }
-  g._waitingOn = what;
-  try {
-    return yield;
-  } finally {
-    g._waitingOn = null;
-    if (timer !== null) hub.cancelTimer(timer);
-  }
+export function park(what: string, timeout?: number): ParkOp {
+  return new ParkOp(what, timeout);
 }

@@ -3,39 +3,53 @@
  * ParkingLot). Waiters are woken in the order they started waiting. A waiter that was woken by
  * something else first (its timeout, a kill) is skipped, so a value handed over by `wakeOne`
  * always reaches a greenlet that will receive it: nothing is lost to a dying waiter.
+ *
+ * Each wait is one object: the suspension, the list node and (with a timeout) the timer entry.
  */
 import type { GreenletBase } from "./greenlet-base.js";
 import { hub } from "./hub.js";
-import { currentGreenlet, park } from "./park.js";
+import { ParkOp } from "./park.js";
 
-interface Node {
-  g: GreenletBase;
-  prev: Node | null;
-  next: Node | null;
-  queued: boolean;
+class WaitOp extends ParkOp {
+  before: WaitOp | null = null;
+  after: WaitOp | null = null;
+  queued = false;
+  constructor(
+    readonly queue: WaitQueue,
+    what: string,
+    timeout: number | undefined,
+  ) {
+    super(what, timeout);
+  }
+  protected override arm(g: GreenletBase): void {
+    super.arm(g);
+    this.queue._add(this);
+  }
+  protected override disarm(): void {
+    super.disarm();
+    this.queue._remove(this);
+  }
 }
 
 export class WaitQueue {
-  private first: Node | null = null;
-  private last: Node | null = null;
+  private first: WaitOp | null = null;
+  private last: WaitOp | null = null;
   length = 0;
 
-  /** Parks the running greenlet at the back; returns the value it is woken with, or `TIMED_OUT`. */
-  *wait(what: string, timeout?: number): Generator<unknown, unknown, unknown> {
-    const node = this.add(currentGreenlet(what));
-    try {
-      return yield* park(what, timeout);
-    } finally {
-      this.remove(node);
-    }
+  /**
+   * Parks the running greenlet at the back (use with `yield*`); returns the value it is woken
+   * with, or `TIMED_OUT`.
+   */
+  wait(what: string, timeout?: number): ParkOp {
+    return new WaitOp(this, what, timeout);
   }
 
   /** Wakes the first waiter able to receive `value`; false when there was none. */
   wakeOne(value: unknown): boolean {
-    let node: Node | null;
-    while ((node = this.first) !== null) {
-      this.remove(node);
-      if (hub.wake(node.g, value)) return true;
+    let op: WaitOp | null;
+    while ((op = this.first) !== null) {
+      this._remove(op);
+      if (op.g !== null && hub.wake(op.g, value)) return true;
     }
     return false;
   }
@@ -47,24 +61,27 @@ export class WaitQueue {
     return n;
   }
 
-  private add(g: GreenletBase): Node {
-    const node: Node = { g, prev: this.last, next: null, queued: true };
-    if (this.last === null) this.first = node;
-    else this.last.next = node;
-    this.last = node;
+  /** @internal */
+  _add(op: WaitOp): void {
+    op.before = this.last;
+    op.after = null;
+    op.queued = true;
+    if (this.last === null) this.first = op;
+    else this.last.after = op;
+    this.last = op;
     this.length++;
     hub.waiters++;
-    return node;
   }
 
-  private remove(node: Node): void {
-    if (!node.queued) return;
-    node.queued = false;
-    if (node.prev === null) this.first = node.next;
-    else node.prev.next = node.next;
-    if (node.next === null) this.last = node.prev;
-    else node.next.prev = node.prev;
-    node.prev = node.next = null;
+  /** @internal */
+  _remove(op: WaitOp): void {
+    if (!op.queued) return;
+    op.queued = false;
+    if (op.before === null) this.first = op.after;
+    else op.before.after = op.after;
+    if (op.after === null) this.last = op.before;
+    else op.after.before = op.before;
+    op.before = op.after = null;
     this.length--;
     hub.waiters--;
   }
