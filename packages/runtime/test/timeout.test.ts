@@ -1,0 +1,261 @@
+// Timeout and withTimeout: gevent-semantics.md §3.3 and §5.6 (behaviours 68–78).
+// Not ported: #70 (no leaked reference to check in a GC'd language without weakref assertions),
+// #71 (the loop clock refresh is internal to libev), #75 (JavaScript can throw any value, so a
+// non-error `exception` is thrown as given instead of raising TypeError).
+import { sleep, spawn, Timeout, withTimeout } from "@weft/runtime";
+import { coroutine, driven, invoke } from "@weft/runtime/protocol";
+import { now, runTest } from "@weft/runtime/testing";
+
+const nap = driven(sleep);
+
+describe("Timeout", () => {
+  it("is pending while started and not after cancel (#68)", async () => {
+    const { value } = await runTest(function* () {
+      const t = Timeout.startNew(20);
+      const during = t.pending;
+      yield* nap(10);
+      t.cancel();
+      return [during, t.pending, now()];
+    });
+    expect(value).toEqual([true, false, 10]);
+  });
+
+  it("throws itself into the greenlet blocked when it expires (#68)", async () => {
+    const { value } = await runTest(function* () {
+      const t = Timeout.startNew(10);
+      try {
+        yield* nap(1000);
+        return "slept";
+      } catch (e) {
+        return [e === t, now(), t.pending];
+      } finally {
+        t.cancel();
+      }
+    });
+    expect(value).toEqual([true, 10, false]);
+  });
+
+  it("throws a custom exception instance or class instead of itself (#68)", async () => {
+    class Custom extends Error {}
+    const instance = new Error("custom");
+    const { value } = await runTest(function* () {
+      const seen: unknown[] = [];
+      for (const exception of [instance, Custom]) {
+        const t = Timeout.startNew(5, exception);
+        try {
+          yield* nap(100);
+        } catch (e) {
+          seen.push(e === instance ? "instance" : e instanceof Custom ? "class" : e);
+        } finally {
+          t.cancel();
+        }
+      }
+      return seen;
+    });
+    expect(value).toEqual(["instance", "class"]);
+  });
+
+  it("does not fire once cancelled, even during a sleep twice as long (#68, #76)", async () => {
+    const { value } = await runTest(function* () {
+      const t = Timeout.startNew(10);
+      t.cancel();
+      yield* nap(20);
+      return now();
+    });
+    expect(value).toBe(20);
+  });
+
+  it("never fires with no time (#68)", async () => {
+    const { value } = await runTest(function* () {
+      const t = new Timeout(null).start();
+      yield* nap(50);
+      return t.pending;
+    });
+    expect(value).toBe(false);
+  });
+
+  it("ends the block at the outer, shorter timeout when nested (#69)", async () => {
+    const { value } = await runTest(function* () {
+      const t1 = Timeout.startNew(10);
+      let innerPending: boolean | undefined;
+      try {
+        const t2 = Timeout.startNew(200);
+        try {
+          innerPending = t2.pending;
+          yield* nap(1000);
+        } finally {
+          t2.cancel();
+        }
+      } catch (e) {
+        return [e === t1, t1.pending, innerPending, now()];
+      } finally {
+        t1.cancel();
+      }
+      return "no timeout";
+    });
+    expect(value).toEqual([true, false, true, 10]);
+  });
+
+  it("ends the block at the inner, shorter timeout and leaves the outer pending (#69)", async () => {
+    const { value } = await runTest(function* () {
+      const t1 = Timeout.startNew(200);
+      try {
+        const t2 = Timeout.startNew(10);
+        try {
+          yield* nap(1000);
+        } catch (e) {
+          return [e === t2, t1.pending, now()];
+        } finally {
+          t2.cancel();
+        }
+      } finally {
+        t1.cancel();
+      }
+      return "no timeout";
+    });
+    expect(value).toEqual([true, true, 10]);
+  });
+
+  it("can be thrown like any error and is then not pending (#72)", async () => {
+    const t = new Timeout(5);
+    expect(() => {
+      throw t;
+    }).toThrow(t);
+    expect(t.pending).toBe(false);
+  });
+
+  it("can be started again after firing and fires again (#73)", async () => {
+    const { value } = await runTest(function* () {
+      const t = new Timeout(10);
+      const times: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        t.start();
+        try {
+          yield* nap(100);
+        } catch (e) {
+          if (e === t) times.push(now());
+        }
+      }
+      return times;
+    });
+    expect(value).toEqual([10, 20]);
+  });
+
+  it("refuses to start while pending, naming the misuse", async () => {
+    await runTest(function* () {
+      const t = Timeout.startNew(10);
+      expect(() => t.start()).toThrow(expect.objectContaining({ code: "ERR_WEFT_TIMEOUT_PENDING" }));
+      t.cancel();
+      yield* nap(0);
+    });
+  });
+
+  it("appends a string exception to its message and throws itself (#74)", async () => {
+    const { value } = await runTest(function* () {
+      const t = Timeout.startNew(5, "while reading");
+      try {
+        yield* nap(100);
+      } catch (e) {
+        return [e === t, String(e)];
+      } finally {
+        t.cancel();
+      }
+    });
+    expect(value).toEqual([true, "Timeout: 5 ms: while reading"]);
+  });
+
+  it("fires before a sleep due at the same time when it was started first (O4)", async () => {
+    const log: string[] = [];
+    await runTest(function* () {
+      const t = Timeout.startNew(10);
+      const other = spawn(
+        coroutine(function* () {
+          yield* nap(10);
+          log.push("other woke");
+        }),
+      );
+      try {
+        yield* nap(10); // both timers are due at 10: the Timeout was armed first, so it wins
+        log.push("main woke");
+        yield* nap(0);
+        log.push("not reached");
+      } catch (e) {
+        log.push(e === t ? "timeout" : "other error");
+      } finally {
+        t.cancel();
+      }
+      yield* invoke(other, "join");
+    });
+    expect(log[0]).toBe("timeout");
+    expect(log).toContain("other woke");
+    expect(log).not.toContain("not reached");
+  });
+
+  it("rejects a negative or NaN time, naming the argument", () => {
+    expect(() => new Timeout(-1)).toThrow("Expected `ms` to be a non-negative number of milliseconds, got `-1`.");
+    expect(() => new Timeout(NaN)).toThrow(RangeError);
+  });
+
+  it("cannot be started outside a greenlet", () => {
+    expect(() => new Timeout(5).start()).toThrow(expect.objectContaining({ code: "ERR_WEFT_NO_GREENLET" }));
+  });
+});
+
+describe("withTimeout", () => {
+  const slow = (ms: number) =>
+    coroutine(function* () {
+      yield* nap(ms);
+      return "done";
+    });
+
+  it("throws its Timeout when the function takes too long (#77)", async () => {
+    const { value } = await runTest(function* () {
+      try {
+        yield* driven(withTimeout)(10, slow(20));
+      } catch (e) {
+        return [e instanceof Timeout, now()];
+      }
+    });
+    expect(value).toEqual([true, 10]);
+  });
+
+  it("returns the default instead when one is given (#77)", async () => {
+    const { value } = await runTest(function* () {
+      return yield* driven(withTimeout)(10, slow(20), { default: "X" });
+    });
+    expect(value).toBe("X");
+  });
+
+  it("returns the function's result when it finishes in time (#77)", async () => {
+    const { value } = await runTest(function* () {
+      return yield* driven(withTimeout)(20, slow(10), { default: "X" });
+    });
+    expect(value).toBe("done");
+  });
+
+  it("lets an outer timeout through an inner default (#78)", async () => {
+    const { value } = await runTest(function* () {
+      const inner = coroutine(function* () {
+        return yield* driven(withTimeout)(200, slow(2000), { default: 1 });
+      });
+      try {
+        yield* driven(withTimeout)(100, inner);
+        return "inner default";
+      } catch (e) {
+        return [e instanceof Timeout, now()];
+      }
+    });
+    expect(value).toEqual([true, 100]);
+  });
+
+  it("runs plain functions too", async () => {
+    const { value } = await runTest(function* () {
+      return yield* driven(withTimeout)(10, () => 42);
+    });
+    expect(value).toBe(42);
+  });
+
+  it("throws ERR_WEFT_NOT_DRIVEN from uncompiled code", () => {
+    expect(() => withTimeout(10, () => 1)).toThrow(expect.objectContaining({ code: "ERR_WEFT_NOT_DRIVEN" }));
+  });
+});
