@@ -130,7 +130,6 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
   _begin(): Coroutine {
     const fn = this._fn;
     const args = this._args ?? [];
-    this._args = null;
     return isCoroutine(fn) ? (fn[co].apply(undefined, args) as Coroutine) : runPlain(fn, args);
   }
 
@@ -144,6 +143,7 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
     } else {
       this._value = result as R;
     }
+    this._args = null;
     this._notifyLinks();
   }
 
