@@ -1,0 +1,19 @@
+/**
+ * `@weft/runtime/protocol`: everything compiled code (and hand-written compiled-style code)
+ * needs to call into the runtime. Specified in ../PROTOCOL.md.
+ */
+export {
+  co,
+  coroutine,
+  driven,
+  isCoroutine,
+  callDynamic,
+  invoke,
+  undriven,
+  setNotDrivenPolicy,
+  isExit,
+  rethrowExit,
+} from "./protocol.js";
+export type { CoroutineFunction, DrivenFace } from "./protocol.js";
+export { runMain } from "./run-main.js";
+export type { RunMainOptions } from "./run-main.js";

@@ -1,0 +1,120 @@
+// The dependency rules of DESIGN.md ("Layout"), checked on every import in every package, and the
+// public surface of each package, snapshotted so an added export is a visible diff.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { join, relative } from "node:path";
+
+const root = join(__dirname, "..");
+const packagesDir = join(root, "packages");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|js|mjs|cjs)$/.test(name) && !name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const specs = new Set<string>();
+  const patterns = [
+    /\bimport\s+(?:type\s+)?(?:[^'"]*?\sfrom\s*)?["']([^"']+)["']/g,
+    /\bexport\s+(?:type\s+)?[^'";]*?\sfrom\s*["']([^"']+)["']/g,
+    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\(\s*["']([^"']+)["']\s*\)/g,
+  ];
+  for (const re of patterns) for (const m of text.matchAll(re)) specs.add(m[1]!);
+  return [...specs];
+}
+
+const isBuiltin = (spec: string) => spec.startsWith("node:") || builtinModules.includes(spec.split("/")[0]!);
+const isRelative = (spec: string) => spec.startsWith(".");
+
+/** For each package: may it import this (non-relative, non-builtin) specifier? */
+const rules: Record<string, (spec: string) => boolean> = {
+  runtime: () => false,
+  core: (spec) => spec === "@weft/runtime/catalogue",
+  "babel-plugin": (spec) => spec === "@weft/core" || spec.startsWith("@babel/"),
+  tsc: (spec) => spec === "@weft/core" || spec === "typescript",
+  cli: () => true,
+};
+
+describe("dependency rules", () => {
+  it("knows every package", () => {
+    expect(readdirSync(packagesDir).sort()).toEqual(Object.keys(rules).sort());
+  });
+
+  for (const [pkg, allowed] of Object.entries(rules)) {
+    it(`lets ${pkg} import only what DESIGN.md allows`, () => {
+      const violations: string[] = [];
+      for (const file of sourceFiles(join(packagesDir, pkg, "src"))) {
+        for (const spec of importsOf(file)) {
+          if (isRelative(spec) || isBuiltin(spec) || allowed(spec)) continue;
+          violations.push(`${relative(root, file)} imports ${spec}`);
+        }
+      }
+      expect(violations).toEqual([]);
+    });
+  }
+
+  it("keeps the core free of Babel and TypeScript and the runtime free of the compiler", () => {
+    const bad: string[] = [];
+    for (const pkg of ["core", "runtime"]) {
+      for (const file of sourceFiles(join(packagesDir, pkg, "src"))) {
+        for (const spec of importsOf(file)) {
+          if (/^(@babel\/|typescript$|@weft\/(core|babel-plugin|tsc|cli))/.test(spec)) bad.push(`${file}: ${spec}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("declares in package.json every workspace package a package imports", () => {
+    const missing: string[] = [];
+    for (const pkg of Object.keys(rules)) {
+      const manifest = JSON.parse(readFileSync(join(packagesDir, pkg, "package.json"), "utf8"));
+      const deps = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+      for (const file of sourceFiles(join(packagesDir, pkg, "src"))) {
+        for (const spec of importsOf(file)) {
+          const m = /^(@weft\/[^/]+)/.exec(spec);
+          if (m && !deps.includes(m[1]!)) missing.push(`${pkg} imports ${m[1]} without declaring it`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("detects a forbidden import (the check itself can fail)", () => {
+    expect(rules["runtime"]!("@weft/core")).toBe(false);
+    expect(rules["core"]!("@babel/core")).toBe(false);
+    expect(importsOf(__filename)).toContain("node:fs");
+  });
+});
+
+describe("public surfaces", () => {
+  const entries: Array<[string, string]> = [
+    ["@weft/runtime", "../packages/runtime/src/index.ts"],
+    ["@weft/runtime/protocol", "../packages/runtime/src/protocol-api.ts"],
+    ["@weft/runtime/catalogue", "../packages/runtime/src/catalogue.ts"],
+    ["@weft/runtime/testing", "../packages/runtime/src/testing.ts"],
+    ["@weft/core", "../packages/core/src/index.ts"],
+    ["@weft/babel-plugin", "../packages/babel-plugin/src/index.ts"],
+    ["@weft/tsc", "../packages/tsc/src/index.ts"],
+    ["@weft/cli", "../packages/cli/src/index.ts"],
+  ];
+  for (const [name, path] of entries) {
+    it(`lists the exports of ${name}`, () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path) as Record<string, unknown>;
+      expect(Object.keys(mod).filter((k) => k !== "__esModule").sort()).toMatchSnapshot();
+    });
+  }
+
+  it("blocks deep imports through each package's exports map", () => {
+    for (const pkg of Object.keys(rules)) {
+      const manifest = JSON.parse(readFileSync(join(packagesDir, pkg, "package.json"), "utf8"));
+      expect(Object.keys(manifest.exports).every((k) => !k.includes("*"))).toBe(true);
+    }
+  });
+});
