@@ -11,6 +11,8 @@
  *   `pending` and delivered at its next suspension point, so a value already handed to it (a
  *   queue item, a lock) is never lost.
  */
+import { undriven } from "./protocol.js";
+
 export const NEW = 0;
 export const READY = 1;
 export const RUNNING = 2;
@@ -43,6 +45,9 @@ export abstract class GreenletBase {
   _locals: Map<object, unknown> | null = null;
   /** @internal True for a program's main greenlet (`runMain`): it receives `LoopExit`. */
   _main = false;
+  /** @internal Neighbours in the hub's intrusive list of live greenlets (no Set entry needed). */
+  _livePrev: GreenletBase | null = null;
+  /** @internal */ _liveNext: GreenletBase | null = null;
 
   /** @internal Creates the coroutine to run; called by the hub on the first resume. */
   abstract _begin(): Coroutine;
@@ -62,6 +67,21 @@ export abstract class GreenletBase {
   /** True once the greenlet finished (returned, raised or was killed). */
   get dead(): boolean {
     return this._state === DEAD;
+  }
+
+  /**
+   * greenlet's explicit switching, for every kind of greenlet (a raw greenlet's parent is often a
+   * main or spawned `Greenlet`): the driven faces and the rules are in raw-greenlet.ts.
+   * Transfers control to this greenlet, which must be suspended in a `switch()` or `throw()`;
+   * the caller parks until something switches back to it. **Blocks.**
+   */
+  switch(...args: unknown[]): unknown {
+    return undriven("Greenlet#switch");
+  }
+
+  /** Throws `error` (default a new `GreenletExit`) into this greenlet and switches to it. **Blocks.** */
+  throw(error?: unknown): unknown {
+    return undriven("Greenlet#throw");
   }
 }
 

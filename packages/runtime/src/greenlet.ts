@@ -24,6 +24,7 @@ import {
   runNonBlocking,
   undriven,
 } from "./protocol.js";
+import type { RawGreenlet } from "./raw-greenlet.js";
 import type { TimerEntry } from "./timer-heap.js";
 import { rawlink, unrawlink, type Waitable } from "./waitable.js";
 import { Timeout } from "./timeout.js";
@@ -81,6 +82,8 @@ class StartTimer implements TimerEntry {
   }
 }
 
+const NO_ARGS: unknown[] = [];
+
 function* runPlain(fn: (...args: unknown[]) => unknown, args: unknown[]): Coroutine {
   return fn(...args);
 }
@@ -116,12 +119,12 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
     super();
     checkCallable("fn", fn);
     this._fn = fn;
-    this._args = args;
+    this._args = args.length === 0 ? NO_ARGS : args;
   }
 
   /** Creates and starts a greenlet (same as the `spawn` function). */
   static spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Greenlet<R> {
-    const g = new Greenlet<R>(fn as (...args: any[]) => R, ...args);
+    const g = args.length === 0 ? new Greenlet<R>(fn as () => R) : new Greenlet<R>(fn as (...args: any[]) => R, ...args);
     g.start();
     return g;
   }
@@ -452,12 +455,13 @@ export function spawnLater<A extends unknown[], R>(ms: number, fn: (...args: A) 
 let root: Greenlet<unknown> | null = null;
 
 /**
- * The running greenlet. Outside any greenlet (plain code at module level, an event callback)
- * it is the process's root greenlet, named "main", which never blocks.
+ * The running greenlet: a `Greenlet`, or a `RawGreenlet` while one runs. Outside any greenlet
+ * (plain code at module level, an event callback) it is the process's root greenlet, named
+ * "main", which never runs and never blocks.
  */
-export function getCurrent(): Greenlet<unknown> {
+export function getCurrent(): Greenlet<unknown> | RawGreenlet {
   const g = hub.current;
-  if (g !== null) return g as Greenlet<unknown>;
+  if (g !== null) return g as Greenlet<unknown> | RawGreenlet;
   if (root === null) {
     root = new Greenlet(() => undefined);
     root.name = "main";

@@ -70,8 +70,10 @@ export class Hub {
   current: GreenletBase | null = null;
   readonly runQueue = new RunQueue<GreenletBase>();
   readonly timers = new TimerHeap();
-  /** Greenlets started and not yet finished. */
-  readonly live = new Set<GreenletBase>();
+  /** Greenlets started and not yet finished: an intrusive list, so tracking costs no allocation. */
+  private liveHead: GreenletBase | null = null;
+  /** Number of greenlets started and not yet finished. */
+  liveCount = 0;
   /** Main greenlets (one per `runMain`) still running. */
   readonly mains = new Set<GreenletBase>();
   /** Greenlets waiting in `idle()`. */
@@ -119,9 +121,52 @@ export class Hub {
     g._state = READY;
     g._resumeThrow = false;
     g._resume = undefined;
-    this.live.add(g);
+    this.addLive(g);
     this.runQueue.push(g);
     this.kick();
+  }
+
+  /** Greenlets started and not yet finished, oldest last (for reports and leak checks). */
+  get live(): GreenletBase[] {
+    const out: GreenletBase[] = [];
+    for (let g = this.liveHead; g !== null; g = g._liveNext) out.push(g);
+    return out;
+  }
+
+  private addLive(g: GreenletBase): void {
+    const head = this.liveHead;
+    g._liveNext = head;
+    g._livePrev = null;
+    if (head !== null) head._livePrev = g;
+    this.liveHead = g;
+    this.liveCount++;
+  }
+
+  /** Adds `g` to `live` unless it is there: a greenlet resumed after waiting in an explicit switch. */
+  track(g: GreenletBase): void {
+    if (g._livePrev === null && this.liveHead !== g) this.addLive(g);
+  }
+
+  /**
+   * Takes a greenlet parked in an explicit switch out of `live`: no wake-up of the hub's can resume
+   * it, only the program's references (raw-greenlet.ts, "Abandoned greenlets").
+   */
+  untrack(g: GreenletBase): void {
+    this.removeLive(g);
+  }
+
+  private removeLive(g: GreenletBase): void {
+    const prev = g._livePrev;
+    const next = g._liveNext;
+    if (prev === null) {
+      if (this.liveHead !== g) return; // not in the list
+      this.liveHead = next;
+    } else {
+      prev._liveNext = next;
+    }
+    if (next !== null) next._livePrev = prev;
+    g._livePrev = g._liveNext = null;
+    this.liveCount--;
   }
 
   /**
@@ -148,6 +193,7 @@ export class Hub {
         g._state = READY;
         g._resumeThrow = true;
         g._resume = error;
+        this.track(g); // it may have been parked in an explicit switch, outside `live`
         this.runQueue.push(g);
         this.kick();
         return;
@@ -180,10 +226,14 @@ export class Hub {
     this.runQueue.push(g);
   }
 
-  /** `RawGreenlet#switch`: `g` runs next, before anything else that is ready. */
+  /**
+   * `RawGreenlet#switch`: `g` runs next, before anything else that is ready. A greenlet parked in
+   * an explicit switch is not in `live` (raw-greenlet.ts: nothing but the program's references
+   * can resume it), so whatever resumes a parked greenlet here or in `wakeThrow` puts it back.
+   */
   runNext(g: GreenletBase, value: unknown, isThrow: boolean): void {
-    if (g._state === NEW) this.live.add(g);
-    else invariant(g._state === PARKED, "runNext() of a greenlet that is not parked");
+    invariant(g._state === NEW || g._state === PARKED, "runNext() of a greenlet that is neither new nor parked");
+    this.track(g);
     g._state = READY;
     g._resumeThrow = isThrow;
     g._resume = value;
@@ -195,7 +245,7 @@ export class Hub {
   forget(g: GreenletBase): void {
     // A READY greenlet may still sit in the run queue; the drain skips entries that are not READY.
     g._state = DEAD;
-    this.live.delete(g);
+    this.removeLive(g);
   }
 
   idle(g: GreenletBase): void {
@@ -303,8 +353,8 @@ export class Hub {
     g._gen = null;
     g._pending = null;
     g._waitingOn = null;
-    this.live.delete(g);
-    this.mains.delete(g);
+    this.removeLive(g);
+    if (g._main) this.mains.delete(g);
     g._finish(result, failed);
   }
 
@@ -379,7 +429,8 @@ export class Hub {
   private deliverLoopExit(): void {
     const blocked = [...this.mains].filter((g) => g._state === PARKED);
     if (blocked.length === 0) return;
-    const waiting = [...this.live]
+    const waiting = this.live
+      .reverse()
       .filter((g) => g._state === PARKED)
       .map((g) => ({ greenlet: g._describe(), on: g._waitingOn ?? "an explicit switch" }));
     for (const g of blocked) this.wakeThrow(g, new LoopExit(waiting));
@@ -412,8 +463,12 @@ export class Hub {
    */
   reset(options: { virtualClock?: boolean } = {}): void {
     invariant(!this.draining, "reset() while the hub is running");
-    for (const g of this.live) g._state = DEAD;
-    this.live.clear();
+    for (const g of this.live) {
+      g._state = DEAD;
+      g._livePrev = g._liveNext = null;
+    }
+    this.liveHead = null;
+    this.liveCount = 0;
     this.mains.clear();
     this.runQueue.clear();
     this.timers.clear();
