@@ -105,6 +105,8 @@ export const catalogue: Catalogue = {
       ["ready", false, "boolean"],
       ["successful", false, "boolean"],
       ["toPromise", false, "Promise"],
+      ["switch", true, "unknown"],
+      ["throw", true, "unknown"],
     ]),
     { ...fn("spawn", false, "Greenlet", [0]), class: "Greenlet", static: true },
     ...methods("RawGreenlet", [

@@ -18,3 +18,5 @@ export { runMain } from "./run-main.js";
 // Groups, pools, locals, waiting on many
 
 // greenlet: explicit switching
+export { greenlet, RawGreenlet, InvalidSwitchError } from "./raw-greenlet.js";
+export type { AnyGreenlet } from "./raw-greenlet.js";
