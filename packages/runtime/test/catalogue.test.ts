@@ -1,0 +1,81 @@
+// The catalogue is what the compiler believes about the runtime: it must match the runtime.
+import * as runtime from "@weft/runtime";
+import { catalogue, lookup } from "@weft/runtime/catalogue";
+import { co } from "@weft/runtime/protocol";
+
+type Fn = ((...args: unknown[]) => unknown) & { [co]?: unknown };
+const exported = runtime as unknown as Record<string, unknown>;
+
+function drivenMethods(cls: { prototype: object }): string[] {
+  const names: string[] = [];
+  for (const name of Object.getOwnPropertyNames(cls.prototype)) {
+    const d = Object.getOwnPropertyDescriptor(cls.prototype, name);
+    if (d && typeof d.value === "function" && typeof (d.value as Fn)[co] === "function") names.push(name);
+  }
+  return names;
+}
+
+describe("the blocking catalogue", () => {
+  it("lists only functions and classes the runtime exports", () => {
+    const missing = [
+      ...catalogue.functions.map((f) => f.name),
+      ...catalogue.classes.map((c) => c.name),
+    ].filter((name) => !(name in exported) && name !== "runMain");
+    expect(missing).toEqual([]);
+  });
+
+  it("gives every blocking function a driven face, and no other function one", () => {
+    const wrong: string[] = [];
+    for (const f of catalogue.functions) {
+      const value = (exported[f.name] ?? (f.name === "runMain" ? runtime.runMain : undefined)) as Fn | undefined;
+      if (typeof value !== "function") continue;
+      const hasFace = typeof value[co] === "function";
+      if (hasFace !== (f.blocks !== false)) wrong.push(`${f.name}: blocks=${JSON.stringify(f.blocks)}, driven face=${hasFace}`);
+    }
+    for (const [name, value] of Object.entries(exported)) {
+      if (typeof value === "function" && typeof (value as Fn)[co] === "function" && !catalogue.functions.some((f) => f.name === name)) {
+        wrong.push(`${name} has a driven face but no catalogue entry`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("gives every blocking method a driven face, and lists every driven method as blocking", () => {
+    const wrong: string[] = [];
+    for (const c of catalogue.classes) {
+      const cls = exported[c.name] as { prototype: object } | undefined;
+      if (cls === undefined) continue;
+      for (const name of drivenMethods(cls)) {
+        const entry = lookup(`${c.name}#${name}`);
+        if (!entry || entry.blocks === false) wrong.push(`${c.name}#${name} has a driven face but is not listed as blocking`);
+      }
+      for (const m of catalogue.methods.filter((m) => m.class === c.name && !m.static)) {
+        const fn = (cls.prototype as Record<string, Fn>)[m.name];
+        if (typeof fn !== "function") {
+          wrong.push(`${c.name}#${m.name} is listed but does not exist`);
+          continue;
+        }
+        if ((m.blocks !== false) !== (typeof fn[co] === "function")) wrong.push(`${c.name}#${m.name}: blocks=${JSON.stringify(m.blocks)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("follows `extends` when looking up inherited methods", () => {
+    expect(lookup("Lock#acquire")).toMatchObject({ class: "Semaphore", blocks: { unlessOption: "blocking", arg: 0 } });
+    expect(lookup("Pool#spawn")).toMatchObject({ class: "Pool", blocks: true });
+    expect(lookup("Group#spawn")).toMatchObject({ blocks: false, returns: "Greenlet" });
+    expect(lookup("sleep")).toMatchObject({ blocks: true, returns: "void" });
+    expect(lookup("Queue#nope")).toBeUndefined();
+  });
+
+  it("names the classes values come from, for inference without types", () => {
+    expect(lookup("spawn")?.returns).toBe("Greenlet");
+    expect(lookup("greenlet")?.returns).toBe("RawGreenlet");
+    for (const entry of [...catalogue.functions, ...catalogue.methods]) {
+      if (/^[A-Z]/.test(entry.returns) && entry.returns !== "T" && !/^(Promise|Iterator)/.test(entry.returns)) {
+        expect(catalogue.classes.map((c) => c.name)).toContain(entry.returns.replace(/\[\]$/, ""));
+      }
+    }
+  });
+});
