@@ -14,6 +14,15 @@ export { WeftError, NotDrivenError, ConcurrentObjectUseError, NoGreenletError } 
 export { runMain } from "./run-main.js";
 
 // Synchronisation: events, queues, locks
+export { Event } from "./event.js";
+export { AsyncResult } from "./async-result.js";
+export type { AsyncResultGetOptions } from "./async-result.js";
+export { Queue, LifoQueue, PriorityQueue, QueueEmpty, QueueFull } from "./queue.js";
+export type { QueueGetOptions, QueuePutOptions, Compare } from "./queue.js";
+export { Channel } from "./channel.js";
+export { Semaphore, BoundedSemaphore, Lock } from "./semaphore.js";
+export type { AcquireOptions } from "./semaphore.js";
+export { RLock } from "./rlock.js";
 
 // Groups, pools, locals, waiting on many
 
