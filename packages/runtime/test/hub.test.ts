@@ -107,7 +107,7 @@ describe("scheduling", () => {
       victim.kill({ block: false });
       log.push("kill returned");
       yield* invoke(victim, "join");
-      log.push(`value is GreenletExit: ${victim.value instanceof GreenletExit}`);
+      log.push(`value is GreenletExit: ${(victim.value as unknown) instanceof GreenletExit}`);
     });
     // Like gevent: the victim was already scheduled to resume from sleep(0), so it resumes, and
     // the kill arrives at its next blocking call.
@@ -238,7 +238,7 @@ describe("errors escaping greenlets", () => {
       const g = spawn(coroutine(function* () { yield* nap(100); }));
       yield* nap(0);
       yield* invoke(g, "kill");
-      return [g.successful(), g.value instanceof GreenletExit];
+      return [g.successful(), (g.value as unknown) instanceof GreenletExit];
     });
     expect(value).toEqual([true, true]);
     expect(errors).toEqual([]);

@@ -367,7 +367,7 @@ describe.each(cases)("$name", (c) => {
       yield* nap(1);
       const after = w.afterKill ? yield* w.afterKill() : null;
       if (w.cleanup) yield* w.cleanup();
-      return [log, waiter.value instanceof GreenletExit, after];
+      return [log, (waiter.value as unknown) instanceof GreenletExit, after];
     });
     const [log, exited, after] = value as [string[], boolean, unknown];
     expect(log).toEqual(["finally"]);
