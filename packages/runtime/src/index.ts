@@ -25,6 +25,18 @@ export type { AcquireOptions } from "./semaphore.js";
 export { RLock } from "./rlock.js";
 
 // Groups, pools, locals, waiting on many
+export { joinAll } from "./join-all.js";
+export type { JoinAllOptions } from "./join-all.js";
+export { killAll } from "./kill-all.js";
+export type { KillAllOptions } from "./kill-all.js";
+export { waitAny } from "./wait-any.js";
+export type { WaitAnyOptions } from "./wait-any.js";
+export type { Waitable } from "./waitable.js";
+export { wait } from "./wait.js";
+export type { WaitOptions } from "./wait.js";
+export { Group, Pool, PoolFull, IMapUnordered } from "./pool.js";
+export type { GroupJoinOptions, GroupKillOptions } from "./pool.js";
+export { Local } from "./local.js";
 
 // greenlet: explicit switching
 export { greenlet, RawGreenlet, InvalidSwitchError } from "./raw-greenlet.js";
