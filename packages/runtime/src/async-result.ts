@@ -14,7 +14,7 @@
 import { checkTimeout } from "./errors.js";
 import { Notifier } from "./notifier.js";
 import { driveMethod, driven, runNonBlocking, undriven } from "./protocol.js";
-import { Timeout } from "./timeout.js";
+import { Timeout, underTimeout } from "./timeout.js";
 import { rawlink, unrawlink, type Waitable } from "./waitable.js";
 
 export interface AsyncResultGetOptions {
@@ -121,12 +121,7 @@ export class AsyncResult<T = unknown> implements Waitable {
       if (!block) throw new Timeout();
       if (timeout instanceof Timeout) {
         // The caller's own Timeout: when it expires it is thrown as is (behaviour 97).
-        Timeout.startNew(timeout);
-        try {
-          yield* this.notifier.wait("AsyncResult#get", undefined);
-        } finally {
-          timeout.cancel();
-        }
+        yield* underTimeout(timeout, this.notifier.wait("AsyncResult#get", undefined));
       } else {
         const ms = checkTimeout("timeout", timeout);
         if (!(yield* this.notifier.wait("AsyncResult#get", ms))) throw new Timeout(ms);

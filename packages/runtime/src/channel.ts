@@ -21,12 +21,11 @@ import {
   QueueEmpty,
   QueueFull,
   timedOut,
-  underTimeout,
   type Delivery,
   type QueueGetOptions,
   type QueuePutOptions,
 } from "./queue.js";
-import { Timeout } from "./timeout.js";
+import { Timeout, underTimeout } from "./timeout.js";
 import { WaitQueue } from "./wait-queue.js";
 
 /**

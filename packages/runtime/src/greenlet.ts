@@ -27,7 +27,7 @@ import {
 import type { RawGreenlet } from "./raw-greenlet.js";
 import type { TimerEntry } from "./timer-heap.js";
 import { rawlink, unrawlink, type Waitable } from "./waitable.js";
-import { Timeout } from "./timeout.js";
+import { Timeout, underTimeout } from "./timeout.js";
 
 /** Thrown into a greenlet by `kill()`: a request to exit that counts as success. */
 export class GreenletExit extends Error {
@@ -356,12 +356,7 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
       if (this._state !== DEAD) {
         if (!block) throw new Timeout();
         if (timeout instanceof Timeout) {
-          Timeout.startNew(timeout);
-          try {
-            yield* driven(this.join).call(this);
-          } finally {
-            timeout.cancel();
-          }
+          yield* underTimeout(timeout, driven(this.join).call(this));
         } else {
           const ms = checkTimeout("timeout", timeout);
           const waiter = currentGreenlet("Greenlet#get");

@@ -21,7 +21,7 @@ import { hub } from "./hub.js";
 import { TIMED_OUT } from "./park.js";
 import { driveMethod, driven, runNonBlocking, undriven } from "./protocol.js";
 import { PutterList } from "./putter-list.js";
-import { Timeout } from "./timeout.js";
+import { Timeout, underTimeout } from "./timeout.js";
 import { WaitQueue } from "./wait-queue.js";
 
 /**
@@ -79,14 +79,6 @@ export interface Delivery<T> {
  * @internal Runs `body` under the caller's own `Timeout` (started if it is not pending) and
  * cancels it afterwards, however `body` ends.
  */
-export function* underTimeout<R>(timeout: Timeout, body: Generator<unknown, R, unknown>): Generator<unknown, R, unknown> {
-  Timeout.startNew(timeout);
-  try {
-    return yield* body;
-  } finally {
-    timeout.cancel();
-  }
-}
 
 /** @internal The message of a timed-out wait. */
 export function timedOut(what: string, ms: number | undefined, reason: string): string {

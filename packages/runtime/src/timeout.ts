@@ -90,6 +90,20 @@ export class Timeout extends Error implements TimerEntry {
 }
 Object.defineProperty(Timeout.prototype, exitBrand, { value: true });
 
+/**
+ * Runs `body` (a driven wait) under the caller's own `timeout` object, which is thrown as is when
+ * it expires: what a blocking call does when given a `Timeout` instead of a number of ms.
+ * @internal
+ */
+export function* underTimeout<R>(timeout: Timeout, body: Iterator<unknown, R, unknown> & Iterable<unknown>): Generator<unknown, R, unknown> {
+  Timeout.startNew(timeout);
+  try {
+    return (yield* body as Generator<unknown, R, unknown>);
+  } finally {
+    timeout.cancel();
+  }
+}
+
 export interface WithTimeoutOptions<D> {
   /** Returned instead of throwing when this call's own Timeout fires. */
   default?: D;
