@@ -31,20 +31,25 @@ export type Coroutine = Generator<unknown, unknown, unknown>;
 
 let nextId = 0;
 
+/** Bits of `GreenletBase._flags`: one small integer instead of a field per boolean. */
+export const RESUME_THROW = 1;
+export const MAIN = 2;
+export const FAILED = 4;
+export const SCHEDULED = 8;
+
 export abstract class GreenletBase {
   /** @internal */ _state: State = NEW;
   /** @internal */ _gen: Coroutine | null = null;
-  /** @internal */ _resumeThrow = false;
+  /** @internal Booleans, packed (RESUME_THROW, MAIN, FAILED, SCHEDULED): a parked greenlet stays small. */
+  _flags = 0;
   /** @internal */ _resume: unknown = undefined;
   /** @internal */ _pending: PendingThrow[] | null = null;
   /** @internal What this greenlet is blocked on, for `LoopExit` and debugging. */
   _waitingOn: string | null = null;
-  /** @internal */ _name: string | null = null;
-  /** @internal */ readonly _id: number = nextId++;
+  /** @internal Assigned when first read, like gevent's `minimal_ident`. */
+  _name: string | null = null;
   /** @internal Values of `Local`s for this greenlet. */
   _locals: Map<object, unknown> | null = null;
-  /** @internal True for a program's main greenlet (`runMain`): it receives `LoopExit`. */
-  _main = false;
   /** @internal Neighbours in the hub's intrusive list of live greenlets (no Set entry needed). */
   _livePrev: GreenletBase | null = null;
   /** @internal */ _liveNext: GreenletBase | null = null;
@@ -56,9 +61,25 @@ export abstract class GreenletBase {
   /** @internal A short description for reports, e.g. `<Greenlet "worker": handle(3)>`. */
   abstract _describe(): string;
 
-  /** The greenlet's name; defaults to `Greenlet-<n>`. */
+  /** @internal Resume with `throw(_resume)` rather than `next(_resume)`. */
+  get _resumeThrow(): boolean {
+    return (this._flags & RESUME_THROW) !== 0;
+  }
+  set _resumeThrow(on: boolean) {
+    this._flags = on ? this._flags | RESUME_THROW : this._flags & ~RESUME_THROW;
+  }
+
+  /** @internal True for a program's main greenlet (`runMain`): it receives `LoopExit`. */
+  get _main(): boolean {
+    return (this._flags & MAIN) !== 0;
+  }
+  set _main(on: boolean) {
+    this._flags = on ? this._flags | MAIN : this._flags & ~MAIN;
+  }
+
+  /** The greenlet's name; defaults to `Greenlet-<n>`, numbered in the order names are first read. */
   get name(): string {
-    return (this._name ??= `Greenlet-${this._id}`);
+    return (this._name ??= `Greenlet-${nextId++}`);
   }
   set name(value: string) {
     this._name = String(value);
@@ -83,9 +104,4 @@ export abstract class GreenletBase {
   throw(error?: unknown): unknown {
     return undriven("Greenlet#throw");
   }
-}
-
-/** Restarts the id sequence (test isolation only). @internal */
-export function resetGreenletIds(): void {
-  nextId = 0;
 }

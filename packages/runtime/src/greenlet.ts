@@ -11,7 +11,7 @@
  *   block); a link added after death fires too; `unlink` before it ran prevents it.
  */
 import { checkCallable, checkTimeout, invalidArgument } from "./errors.js";
-import { DEAD, GreenletBase, NEW, type Coroutine } from "./greenlet-base.js";
+import { DEAD, FAILED, GreenletBase, NEW, SCHEDULED, type Coroutine } from "./greenlet-base.js";
 import { hub } from "./hub.js";
 import { currentGreenlet, park, TIMED_OUT } from "./park.js";
 import {
@@ -104,12 +104,10 @@ export function makeException(exception: unknown): unknown {
 export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
   /** @internal */ _fn: (...args: any[]) => unknown;
   /** @internal */ _args: unknown[] | null;
-  /** @internal */ _value: R | undefined = undefined;
-  /** @internal */ _exception: unknown = undefined;
-  /** @internal */ _failed = false;
+  /** @internal The return value, or the error once failed (see `_failed`). */
+  _result: unknown = undefined;
   /** @internal */ _links: Link[] | null = null;
   /** @internal */ _startTimer: StartTimer | null = null;
-  /** @internal */ _scheduled = false;
 
   /**
    * A greenlet that will run `fn(...args)` once started. `fn` may be a plain function or a
@@ -139,12 +137,10 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
   /** @internal */
   _finish(result: unknown, failed: boolean): void {
     if (failed && result instanceof GreenletExit) failed = false;
+    this._result = result;
     if (failed) {
-      this._failed = true;
-      this._exception = result;
+      this._flags |= FAILED;
       if (!this._main) hub.reportError(this, result);
-    } else {
-      this._value = result as R;
     }
     this._args = null;
     this._notifyLinks();
@@ -161,6 +157,23 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
   }
 
   // ------------------------------------------------------------------ state
+
+  /** @internal */
+  get _failed(): boolean {
+    return (this._flags & FAILED) !== 0;
+  }
+  /** @internal */
+  get _value(): R | undefined {
+    return this._failed ? undefined : (this._result as R | undefined);
+  }
+  /** @internal */
+  get _exception(): unknown {
+    return this._failed ? this._result : undefined;
+  }
+  /** @internal start() or startLater() was called. */
+  get _scheduled(): boolean {
+    return (this._flags & SCHEDULED) !== 0;
+  }
 
   /** The return value once finished successfully (the `GreenletExit` if killed); else undefined. */
   get value(): R | undefined {
@@ -192,7 +205,7 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
   /** Schedules the greenlet to run after the caller next blocks. No effect if already started. */
   start(): void {
     if (this._scheduled || this._state !== NEW) return;
-    this._scheduled = true;
+    this._flags |= SCHEDULED;
     hub.start(this);
   }
 
@@ -200,7 +213,7 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
   startLater(ms: number): void {
     const delay = checkTimeout("ms", ms) ?? 0;
     if (this._scheduled || this._state !== NEW) return;
-    this._scheduled = true;
+    this._flags |= SCHEDULED;
     this._startTimer = new StartTimer(this as Greenlet<unknown>);
     hub.addTimer(this._startTimer, delay);
   }

@@ -30,15 +30,19 @@ const yieldNow: IterableIterator<unknown> = {
 };
 
 class SleepOp extends Suspension<void> implements TimerEntry {
-  deadline = 0;
+  /** Holds the delay in ms until armed, then the deadline: one field less per sleeper. */
+  deadline: number;
   seq = 0;
   heapIndex = -1;
-  readonly what = "sleep";
-  constructor(private readonly ms: number) {
+  constructor(ms: number) {
     super();
+    this.deadline = ms;
+  }
+  get what(): string {
+    return "sleep";
   }
   protected arm(_g: GreenletBase): void {
-    hub.addTimer(this, this.ms);
+    hub.addTimer(this, this.deadline);
   }
   protected disarm(): void {
     if (this.heapIndex >= 0) hub.cancelTimer(this);
