@@ -29,6 +29,9 @@ export interface PendingThrow {
 
 export type Coroutine = Generator<unknown, unknown, unknown>;
 
+import { hub, TIMED_OUT } from "./hub.js";
+import type { TimerEntry } from "./timer-heap.js";
+
 let nextId = 0;
 
 /** Bits of `GreenletBase._flags`: one small integer instead of a field per boolean. */
@@ -37,7 +40,7 @@ export const MAIN = 2;
 export const FAILED = 4;
 export const SCHEDULED = 8;
 
-export abstract class GreenletBase {
+export abstract class GreenletBase implements TimerEntry {
   /** @internal */ _state: State = NEW;
   /** @internal */ _gen: Coroutine | null = null;
   /** @internal Booleans, packed (RESUME_THROW, MAIN, FAILED, SCHEDULED): a parked greenlet stays small. */
@@ -50,6 +53,11 @@ export abstract class GreenletBase {
   _name: string | null = null;
   /** @internal Values of `Local`s for this greenlet. */
   _locals: Map<object, unknown> | null = null;
+  /**
+   * @internal A greenlet is its own timer entry while it sleeps (`sleep(ms)`), so a sleeper costs
+   * no allocation beyond its generator: see sleep.ts.
+   */
+  heapIndex = -1;
   /** @internal Neighbours in the hub's intrusive list of live greenlets (no Set entry needed). */
   _livePrev: GreenletBase | null = null;
   /** @internal */ _liveNext: GreenletBase | null = null;
@@ -75,6 +83,11 @@ export abstract class GreenletBase {
   }
   set _main(on: boolean) {
     this._flags = on ? this._flags | MAIN : this._flags & ~MAIN;
+  }
+
+  /** @internal Its sleep is over: resume it (timer callback). */
+  fire(): void {
+    hub.wake(this, TIMED_OUT);
   }
 
   /** The greenlet's name; defaults to `Greenlet-<n>`, numbered in the order names are first read. */

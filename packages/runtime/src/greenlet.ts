@@ -72,8 +72,6 @@ export interface KillOptions {
 }
 
 class StartTimer implements TimerEntry {
-  deadline = 0;
-  seq = 0;
   heapIndex = -1;
   constructor(readonly greenlet: Greenlet<unknown>) {}
   fire(): void {

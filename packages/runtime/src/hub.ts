@@ -53,16 +53,6 @@ export const RESUMED: unique symbol = Symbol("weft.resumed");
 export const TIMED_OUT: unique symbol = Symbol("weft.timedOut");
 
 /** A timer that wakes one parked greenlet with `TIMED_OUT`. */
-export class WakeTimer implements TimerEntry {
-  deadline = 0;
-  seq = 0;
-  heapIndex = -1;
-  constructor(readonly greenlet: GreenletBase) {}
-  fire(): void {
-    hub.wake(this.greenlet, TIMED_OUT);
-  }
-}
-
 const now = (): number => performance.now();
 
 export class Hub {
@@ -376,18 +366,15 @@ export class Hub {
   /** Fires due timers (jumping the virtual clock to the next deadline if `jump`). */
   private fireTimers(jump: boolean): boolean {
     const heap = this.timers;
-    let top = heap.peek();
-    if (top === undefined) return false;
+    if (heap.size === 0) return false;
     let t = this.now();
-    if (top.deadline > t) {
+    const first = heap.peekDeadline();
+    if (first > t) {
       if (!jump) return false;
-      t = this.virtualNow = top.deadline;
+      t = this.virtualNow = first;
     }
-    do {
-      heap.pop();
-      top.fire();
-      top = heap.peek();
-    } while (top !== undefined && top.deadline <= t);
+    do heap.pop()!.fire();
+    while (heap.peekDeadline() <= t);
     return true;
   }
 
@@ -399,8 +386,8 @@ export class Hub {
 
   private armNodeTimer(): void {
     if (this.virtual) return;
-    const top = this.timers.peek();
-    if (top === undefined) {
+    const deadline = this.timers.peekDeadline();
+    if (deadline === Infinity) {
       if (this.nodeTimer !== null) {
         clearTimeout(this.nodeTimer);
         this.nodeTimer = null;
@@ -408,10 +395,10 @@ export class Hub {
       }
       return;
     }
-    if (this.nodeTimer !== null && this.nodeTimerDeadline <= top.deadline) return;
+    if (this.nodeTimer !== null && this.nodeTimerDeadline <= deadline) return;
     if (this.nodeTimer !== null) clearTimeout(this.nodeTimer);
-    this.nodeTimerDeadline = top.deadline;
-    this.nodeTimer = setTimeout(this.onNodeTimer, Math.max(0, Math.ceil(top.deadline - now())));
+    this.nodeTimerDeadline = deadline;
+    this.nodeTimer = setTimeout(this.onNodeTimer, Math.max(0, Math.ceil(deadline - now())));
   }
 
   // ---------------------------------------------------------------- main greenlets and LoopExit

@@ -14,8 +14,6 @@ export { currentGreenlet } from "./current.js";
 
 /** Parks until `hub.wake(g, value)`; with a timeout it doubles as its own timer entry. */
 export class ParkOp extends Suspension<unknown> implements TimerEntry {
-  deadline = 0;
-  seq = 0;
   heapIndex = -1;
   constructor(
     readonly what: string,

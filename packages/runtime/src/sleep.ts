@@ -3,17 +3,15 @@
  *
  * `sleep(0)` returns one shared, stateless iterator: its first `next()` puts the greenlet at the
  * back of the run queue and suspends; the hub resumes it with `RESUMED`, which ends the call.
- * `sleep(ms)` returns a `SleepOp` that is its own timer entry: a parked sleeper costs one small
- * object beside its generator.
+ * `sleep(ms)` makes the greenlet its own timer entry: a parked sleeper costs nothing beside its
+ * generator.
  */
 import { checkMs } from "./errors.js";
-import type { GreenletBase } from "./greenlet-base.js";
 import { hub, RESUMED, TIMED_OUT } from "./hub.js";
 import { currentGreenlet } from "./current.js";
 import { park } from "./park.js";
 import { driveFunction, undriven } from "./protocol.js";
-import { DONE, SUSPEND, Suspension } from "./suspension.js";
-import type { TimerEntry } from "./timer-heap.js";
+import { DONE, SUSPEND } from "./suspension.js";
 
 const yieldNow: IterableIterator<unknown> = {
   [Symbol.iterator]() {
@@ -29,29 +27,44 @@ const yieldNow: IterableIterator<unknown> = {
   },
 };
 
-class SleepOp extends Suspension<void> implements TimerEntry {
-  /** Holds the delay in ms until armed, then the deadline: one field less per sleeper. */
-  deadline: number;
-  seq = 0;
-  heapIndex = -1;
-  constructor(ms: number) {
-    super();
-    this.deadline = ms;
-  }
-  get what(): string {
-    return "sleep";
-  }
-  protected arm(_g: GreenletBase): void {
-    hub.addTimer(this, this.deadline);
-  }
-  protected disarm(): void {
-    if (this.heapIndex >= 0) hub.cancelTimer(this);
-  }
-  protected override result(): void {}
-  fire(): void {
-    if (this.g !== null) hub.wake(this.g, TIMED_OUT);
-  }
+/**
+ * `sleep(ms)`: also one shared iterator. The greenlet itself is the timer entry (it implements
+ * `TimerEntry`), so a sleeper allocates nothing. `sleep[co](ms)` leaves `ms` for the `next()`
+ * that `yield*` makes at once; the greenlet's timer resumes it with `TIMED_OUT`, which ends the
+ * call; a kill or Timeout thrown in cancels the timer.
+ */
+let sleepMs = 0;
+
+function endSleep(): void {
+  const g = hub.current;
+  if (g === null) return;
+  g._waitingOn = null;
+  if (g.heapIndex >= 0) hub.cancelTimer(g);
 }
+
+const timedSleep: IterableIterator<unknown> = {
+  [Symbol.iterator]() {
+    return this;
+  },
+  next(woken?: unknown): IteratorResult<unknown> {
+    if (woken === TIMED_OUT) {
+      endSleep();
+      return DONE;
+    }
+    const g = currentGreenlet("sleep");
+    hub.addTimer(g, sleepMs);
+    g._waitingOn = "sleep";
+    return SUSPEND;
+  },
+  throw(error: unknown): IteratorResult<unknown> {
+    endSleep();
+    throw error;
+  },
+  return(value?: unknown): IteratorResult<unknown> {
+    endSleep();
+    return { done: true, value };
+  },
+};
 
 /**
  * Suspends the calling greenlet for `ms` milliseconds. `sleep(0)` (the default) puts it at the
@@ -66,7 +79,8 @@ export function sleep(ms?: number): void {
 }
 driveFunction(sleep, function (ms = 0) {
   if (ms === 0) return yieldNow as Generator<unknown, void, unknown>;
-  return new SleepOp(checkMs("ms", ms)) as unknown as Generator<unknown, void, unknown>;
+  sleepMs = checkMs("ms", ms);
+  return timedSleep as Generator<unknown, void, unknown>;
 });
 
 /**

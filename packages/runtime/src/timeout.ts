@@ -12,8 +12,6 @@ import { callDynamic, driveFunction, exitBrand, undriven } from "./protocol.js";
 import type { TimerEntry } from "./timer-heap.js";
 
 export class Timeout extends Error implements TimerEntry {
-  /** @internal */ deadline = 0;
-  /** @internal */ seq = 0;
   /** @internal */ heapIndex = -1;
   /** Milliseconds until expiry once started; `undefined` never expires. */
   readonly ms: number | undefined;
