@@ -29,10 +29,19 @@ import type { TimerEntry } from "./timer-heap.js";
 import { rawlink, unrawlink, type Waitable } from "./waitable.js";
 import { Timeout, underTimeout } from "./timeout.js";
 
-/** Thrown into a greenlet by `kill()`: a request to exit that counts as success. */
+/**
+ * Thrown into a greenlet by `kill()`: a request to exit that counts as success. It carries no
+ * stack trace: it is a signal, not a fault, and capturing one made each kill cost ~4× more.
+ */
 export class GreenletExit extends Error {
   constructor(message = "GreenletExit") {
-    super(message);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = "GreenletExit";
   }
 }
