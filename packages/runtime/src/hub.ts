@@ -25,6 +25,7 @@ import {
   PARKED,
   READY,
   RUNNING,
+  RESUME_THROW,
   type GreenletBase,
   type PendingThrow,
 } from "./greenlet-base.js";
@@ -207,11 +208,13 @@ export class Hub {
     g._pending = rest.length > 0 ? rest : null;
   }
 
-  /** `sleep(0)`: the running greenlet goes to the back of the run queue. */
+  /**
+   * `sleep(0)`: the running greenlet goes to the back of the run queue. Precondition: `g` is the
+   * running greenlet (callers get it from `currentGreenlet`, which checks).
+   */
   yieldNow(g: GreenletBase): void {
-    invariant(g === this.current && g._state === RUNNING, "yieldNow() outside the running greenlet");
+    // A running greenlet's RESUME_THROW flag is already clear: step() cleared it to resume it.
     g._state = READY;
-    g._resumeThrow = false;
     g._resume = RESUMED;
     this.runQueue.push(g);
   }
@@ -314,9 +317,10 @@ export class Hub {
     let result: IteratorResult<unknown>;
     try {
       const gen = (g._gen ??= g._begin());
-      if (g._resumeThrow) {
+      const flags = g._flags;
+      if ((flags & RESUME_THROW) !== 0) {
         const error = g._resume;
-        g._resumeThrow = false;
+        g._flags = flags & ~RESUME_THROW;
         g._resume = undefined;
         result = gen.throw(error);
       } else {
