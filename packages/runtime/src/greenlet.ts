@@ -25,7 +25,6 @@ import {
   undriven,
 } from "./protocol.js";
 import type { RawGreenlet } from "./raw-greenlet.js";
-import type { TimerEntry } from "./timer-heap.js";
 import { rawlink, unrawlink, type Waitable } from "./waitable.js";
 import { Timeout, underTimeout } from "./timeout.js";
 
@@ -80,15 +79,6 @@ export interface KillOptions {
   timeout?: number | null;
 }
 
-class StartTimer implements TimerEntry {
-  heapIndex = -1;
-  constructor(readonly greenlet: Greenlet<unknown>) {}
-  fire(): void {
-    this.greenlet._startTimer = null;
-    hub.start(this.greenlet);
-  }
-}
-
 const NO_ARGS: unknown[] = [];
 
 function* runPlain(fn: (...args: unknown[]) => unknown, args: unknown[]): Coroutine {
@@ -114,7 +104,6 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
   /** @internal The return value, or the error once failed (see `_failed`). */
   _result: unknown = undefined;
   /** @internal */ _links: Link[] | null = null;
-  /** @internal */ _startTimer: StartTimer | null = null;
 
   /**
    * A greenlet that will run `fn(...args)` once started. `fn` may be a plain function or a
@@ -139,6 +128,12 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
     const fn = this._fn;
     const args = this._args ?? [];
     return isCoroutine(fn) ? (fn[co].apply(undefined, args) as Coroutine) : runPlain(fn, args);
+  }
+
+  /** @internal Timer callback: the end of `startLater`'s delay, or of a `sleep`. */
+  override fire(): void {
+    if (this._state === NEW) hub.start(this);
+    else super.fire();
   }
 
   /** @internal */
@@ -221,8 +216,7 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
     const delay = checkTimeout("ms", ms) ?? 0;
     if (this._scheduled || this._state !== NEW) return;
     this._flags |= SCHEDULED;
-    this._startTimer = new StartTimer(this as Greenlet<unknown>);
-    hub.addTimer(this._startTimer, delay);
+    hub.addTimer(this, delay); // fire() starts it: a greenlet is its own timer entry
   }
 
   // ------------------------------------------------------------------ waiting
@@ -401,10 +395,7 @@ export class Greenlet<R = unknown> extends GreenletBase implements Waitable {
       const exception = makeException(options?.exception);
       if (this._gen === null) {
         // Never ran: it dies now, as if `exception` had been raised on its first line.
-        if (this._startTimer !== null) {
-          hub.cancelTimer(this._startTimer);
-          this._startTimer = null;
-        }
+        hub.cancelTimer(this); // a pending startLater
         hub.forget(this);
         this._args = null;
         this._finish(exception, true);

@@ -1,8 +1,8 @@
 /**
  * `Local`: greenlet-local storage (gevent's `local`, reduced to one value per instance).
  *
- * Values live on the greenlet (`GreenletBase._locals`, a Map keyed by the `Local`), not on the
- * `Local`, so that a greenlet's values go when the greenlet goes. Because a dead greenlet may
+ * Values live beside the greenlet (a WeakMap from greenlet to a Map keyed by the `Local`), not
+ * on the `Local`, so that a greenlet's values go when the greenlet goes. Because a dead greenlet may
  * still be referenced (by a group, a result list), its map is also dropped the moment it dies
  * (behaviour 144). Outside any greenlet the values belong to the root greenlet of `getCurrent()`.
  */
@@ -16,13 +16,20 @@ function owner(): GreenletBase {
   return hub.current ?? getCurrent();
 }
 
+const locals = new WeakMap<GreenletBase, Map<object, unknown>>();
+
+/** @internal The `Local` values a greenlet holds, if any (for tests). */
+export function localValues(g: GreenletBase): ReadonlyMap<object, unknown> | undefined {
+  return locals.get(g);
+}
+
 function localsOf(g: GreenletBase): Map<object, unknown> {
-  let map = g._locals;
-  if (map === null) {
-    map = g._locals = new Map();
+  let map = locals.get(g);
+  if (map === undefined) {
+    locals.set(g, (map = new Map()));
     if (g instanceof Greenlet && !g.dead) {
       g[rawlink](() => {
-        g._locals = null;
+        locals.delete(g);
       });
     }
   }
@@ -55,8 +62,8 @@ export class Local<T> {
   /** The calling greenlet's value: what it set, else `init()` (stored), else `undefined`. */
   get(): T {
     const g = owner();
-    const map = g._locals;
-    if (map !== null && map.has(this)) return map.get(this) as T;
+    const map = locals.get(g);
+    if (map !== undefined && map.has(this)) return map.get(this) as T;
     const init = this.#init;
     if (init === undefined) return undefined as T;
     const value = init();
@@ -71,6 +78,6 @@ export class Local<T> {
 
   /** Forgets the calling greenlet's value: its next `get()` starts over from `init`. */
   delete(): void {
-    owner()._locals?.delete(this);
+    locals.get(owner())?.delete(this);
   }
 }

@@ -11,6 +11,7 @@
 import { Greenlet, Local, getCurrent, sleep, spawn } from "@weft/runtime";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { runTest } from "@weft/runtime/testing";
+import { localValues } from "../src/local.js";
 
 const nap = driven(sleep);
 
@@ -106,13 +107,13 @@ describe("Local", () => {
         coroutine(function* (): Generator<unknown, boolean, unknown> {
           local.set(big);
           yield* nap(1);
-          return g._locals?.get(local) === big;
+          return localValues(g)?.get(local) === big;
         }),
       );
       yield* invoke(g, "join");
-      return [g.value, g._locals, g.linkCount];
+      return [g.value, localValues(g), g.linkCount];
     });
-    expect(value).toEqual([true, null, 0]);
+    expect(value).toEqual([true, undefined, 0]);
   });
 
   it("keeps two Local instances independent (#145)", async () => {
@@ -152,6 +153,6 @@ describe("Local", () => {
   it("rejects an init that is not a function, naming `init`", () => {
     expect(() => new Local(42 as never)).toThrow("Expected `init` to be a function, got `42`.");
     const g: Greenlet<unknown> = new Greenlet(() => 1);
-    expect(g._locals).toBeNull();
+    expect(localValues(g)).toBeUndefined();
   });
 });
