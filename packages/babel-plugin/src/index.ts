@@ -1,2 +1,93 @@
-// Filled by a later issue; see ../../../shared/DESIGN.md for what belongs here.
-export {};
+/**
+ * @weft/babel-plugin: turns functions that may block into coroutines (see @weft/core).
+ *
+ * A thin adapter: collect facts from the AST, let the core decide, report its diagnostics the
+ * Babel way, apply its plan. A file with no blocking call is left untouched, so it comes out
+ * exactly as Babel emits it without the plugin. Runs before `@babel/preset-typescript` (plugins
+ * run before presets), so TypeScript annotations are there to read.
+ */
+import type { PluginObj, PluginPass } from "@babel/core";
+import type { NodePath } from "@babel/traverse";
+import type * as BabelTypes from "@babel/types";
+import { relative } from "node:path";
+import { analyzeModule, formatDiagnostic, RUNTIME_MODULES } from "@weft/core";
+import { applyPlan } from "./apply-plan.js";
+import { collectFacts } from "./collect-facts.js";
+import { validateOptions } from "./options.js";
+
+export type { WeftPluginOptions } from "./options.js";
+
+interface BabelApi {
+  types: typeof BabelTypes;
+  assertVersion(range: number | string): void;
+  caller<T>(cb: (caller: Record<string, unknown> | undefined) => T): T;
+}
+
+function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>): boolean {
+  if (blocking.size > 0 || /@blocking\b/.test(source)) return true;
+  return program.node.body.some(
+    (s) =>
+      (s.type === "ImportDeclaration" && RUNTIME_MODULES.has(s.source.value)) ||
+      s.type === "ImportDeclaration" ||
+      s.type === "ExportNamedDeclaration" ||
+      s.type === "ExportAllDeclaration",
+  ) || /require\(\s*["']@weft\/runtime/.test(source);
+}
+
+export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginObj<PluginPass> {
+  api.assertVersion("^7.22.0 || ^8.0.0-0");
+  const options = validateOptions(rawOptions);
+  const t = api.types;
+  const callerSupportsTla = api.caller((c) => (c === undefined ? undefined : c["supportsTopLevelAwait"] === true));
+  const callerStaticEsm = api.caller((c) => (c === undefined ? undefined : c["supportsStaticESM"] === true));
+  return {
+    name: "weft",
+    visitor: {
+      Program(program, state) {
+        const source = state.file.code;
+        if (!mayConcernWeft(program, source, options.blocking)) return;
+        const filename = state.filename ?? "unknown.js";
+        const file = relative(process.cwd(), filename) || filename;
+        const collected = collectFacts(t, program, file, options.blocking);
+        const analysis = analyzeModule(collected.facts);
+        options.onExplain?.(file, analysis.explain);
+        const errors = analysis.diagnostics.filter((d) => d.severity === "error");
+        if (options.onDiagnostic) {
+          for (const d of analysis.diagnostics) options.onDiagnostic(d, source);
+        } else if (errors.length > 0) {
+          const text = errors.map((d) => formatDiagnostic(d, source)).join("\n\n");
+          const error = new Error(`${errors.length === 1 ? "" : `${errors.length} errors:\n`}${text}`);
+          (error as Error & { code: string }).code = errors[0]!.code;
+          throw error;
+        }
+        const { plan } = analysis;
+        if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return;
+        const module = resolveModule(options.module, filename, program, callerSupportsTla, callerStaticEsm);
+        applyPlan({
+          t,
+          program,
+          collected,
+          plan,
+          module,
+          where: (node) => `${file}:${node.loc?.start.line ?? 0}:${(node.loc?.start.column ?? 0) + 1}`,
+        });
+      },
+    },
+  };
+}
+
+function resolveModule(
+  option: "auto" | "esm" | "cjs",
+  filename: string,
+  program: NodePath<BabelTypes.Program>,
+  callerTla: boolean | undefined,
+  callerEsm: boolean | undefined,
+): "esm" | "cjs" {
+  if (option !== "auto") return option;
+  if (/\.c[jt]s$/.test(filename)) return "cjs";
+  if (program.node.sourceType === "script") return "cjs";
+  if (callerEsm === false || callerTla === false) return "cjs";
+  if (/\.m[jt]s$/.test(filename)) return "esm";
+  const esmSyntax = program.node.body.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export"));
+  return esmSyntax ? "esm" : "cjs";
+}

@@ -1,2 +1,32 @@
-// Filled by a later issue; see ../../../shared/DESIGN.md for what belongs here.
-export {};
+/**
+ * @weft/core: decides which functions may block and how to rewrite them. Imports no Babel and no
+ * TypeScript: adapters collect `ModuleFacts` from their AST and apply the `RewritePlan`.
+ */
+export type {
+  ArgFact,
+  CallFact,
+  CallId,
+  Callee,
+  FunctionFact,
+  FunctionId,
+  FunctionKind,
+  FunctionUse,
+  Loc,
+  ModuleFacts,
+  ParamFact,
+  Span,
+  TypeRef,
+} from "./facts.js";
+export { analyzeModule } from "./analyze-module.js";
+export type { Analysis, AnalyzeOptions, ExplainEntry } from "./analyze-module.js";
+export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";
+export type { ModuleSummaries, Reason } from "./infer-blocking.js";
+export { CODES, codeFrame, formatDiagnostic } from "./diagnostics.js";
+export type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
+export {
+  ARRAY_METHODS,
+  RUNTIME_MODULES,
+  isRuntimeClass,
+  runtimeFunction,
+  runtimeMethod,
+} from "./runtime-facts.js";

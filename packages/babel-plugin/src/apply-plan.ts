@@ -1,0 +1,376 @@
+/**
+ * Applies the core's `RewritePlan` to the Babel AST (the shapes are tabled in
+ * @weft/core's plan-rewrite.ts). Order: calls (innermost first), careless catches, functions
+ * (innermost first), then the module's top level. Helpers come from `@weft/runtime/protocol`.
+ */
+import type { NodePath } from "@babel/traverse";
+import type * as BabelTypes from "@babel/types";
+import { addNamed } from "@babel/helper-module-imports";
+import type { RewritePlan } from "@weft/core";
+import { ARRAY_METHODS } from "@weft/core";
+import type { CallPath, Collected, FunctionPath } from "./collect-facts.js";
+
+type T = typeof BabelTypes;
+type Expression = BabelTypes.Expression;
+
+const PROTOCOL = "@weft/runtime/protocol";
+
+export interface ApplyContext {
+  t: T;
+  program: NodePath<BabelTypes.Program>;
+  collected: Collected;
+  plan: RewritePlan;
+  /** `file:line:col` for a function's source position, as shown in NOT_DRIVEN errors. */
+  where: (node: BabelTypes.Node) => string;
+  module: "esm" | "cjs";
+}
+
+/** Statements that attach a driven face at module level: they stay there, before the main greenlet. */
+const hoisted = new WeakSet<BabelTypes.Node>();
+
+export function applyPlan(ctx: ApplyContext): void {
+  const { t, program, collected, plan } = ctx;
+  const helpers = new Map<string, Expression>();
+  const helper = (name: string): Expression => {
+    let id = helpers.get(name);
+    if (id === undefined) {
+      id = addNamed(program as never, name, PROTOCOL, { nameHint: name }) as Expression;
+      helpers.set(name, id);
+    }
+    return t.cloneNode(id);
+  };
+
+  // ---- calls, innermost (last numbered) first
+  const callIds = [...plan.calls.keys()].sort((a, b) => b - a);
+  for (const id of callIds) {
+    const path = collected.calls.get(id)!;
+    const replacement = rewriteCall(ctx, path, plan.calls.get(id)!, helper);
+    if (replacement !== null) path.replaceWith(replacement);
+  }
+
+  // ---- careless catches, in every coroutine and in the main greenlet's statements
+  const coroutinePaths = [...plan.coroutines].map((id) => collected.functions.get(id)!);
+  for (const p of coroutinePaths) guardCatches(t, p, helper);
+  if (plan.main) guardCatches(t, program, helper);
+
+  // ---- functions, innermost first
+  const fnIds = [...plan.coroutines].sort((a, b) => b - a);
+  for (const id of fnIds) convertFunction(ctx, collected.functions.get(id)!, helper);
+
+  if (plan.main) runTopLevelInMain(ctx, helper);
+}
+
+/** An expression that can be evaluated twice without side effects (`this`, an identifier). */
+function isPure(t: T, node: BabelTypes.Node): boolean {
+  return t.isThisExpression(node) || t.isIdentifier(node) || t.isSuper(node);
+}
+
+function temp(path: NodePath, hint: string): BabelTypes.Identifier {
+  const scope = path.scope.getFunctionParent() ?? path.scope.getProgramParent();
+  const id = scope.generateUidIdentifier(hint);
+  scope.push({ id });
+  return id;
+}
+
+function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynamic" | "array", helper: (n: string) => Expression): Expression | null {
+  const { t } = ctx;
+  const node = path.node as BabelTypes.CallExpression | BabelTypes.OptionalCallExpression;
+  const args = node.arguments as Array<Expression | BabelTypes.SpreadElement>;
+  const callee = node.callee;
+  const yieldStar = (e: Expression) => t.yieldExpression(e, true);
+  const co = () => helper("co");
+
+  // Receiver and function, the receiver evaluated once.
+  const member = t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee) ? callee : null;
+
+  if (kind === "array" && member !== null) {
+    const method = t.isIdentifier(member.property) ? member.property.name : "";
+    const fn = ARRAY_METHODS.get(method);
+    if (fn === undefined) return null;
+    return yieldStar(t.callExpression(helper(fn), [member.object as Expression, ...args]));
+  }
+
+  const optional = t.isOptionalCallExpression(node) && node.optional;
+  const optionalObject = member !== null && t.isOptionalMemberExpression(member) && member.optional;
+
+  if (member === null) {
+    // f(a) / f?.(a)
+    const f = callee as Expression;
+    if (optional) {
+      const tmp = isPure(t, f) ? f : temp(path, "f");
+      const test = isPure(t, f) ? f : t.assignmentExpression("=", tmp as BabelTypes.Identifier, f);
+      return t.conditionalExpression(
+        t.binaryExpression("==", test, t.nullLiteral()),
+        t.unaryExpression("void", t.numericLiteral(0)),
+        yieldStar(t.callExpression(helper("callDynamic"), [t.cloneNode(tmp), t.identifier("undefined"), t.arrayExpression(args)])),
+      );
+    }
+    if (kind === "direct") return yieldStar(t.callExpression(t.memberExpression(f, co(), true), args));
+    return yieldStar(t.callExpression(helper("callDynamic"), [f, t.identifier("undefined"), t.arrayExpression(args)]));
+  }
+
+  // o.m(a) / o?.m(a) / o.m?.(a)
+  const object = member.object as Expression;
+  const pure = isPure(t, object);
+  const receiver = pure ? (t.isSuper(object) ? t.thisExpression() : object) : temp(path, "o");
+  const objectExpr = pure ? object : t.assignmentExpression("=", receiver as BabelTypes.Identifier, object);
+  const prop = member.property as Expression;
+  const fnOf = (obj: Expression) => t.memberExpression(obj, prop, member.computed);
+
+  if (optional || optionalObject) {
+    const tmpF = temp(path, "f");
+    const fetch = t.assignmentExpression("=", tmpF, fnOf(objectExpr));
+    const call = yieldStar(t.callExpression(helper("callDynamic"), [t.cloneNode(tmpF), t.cloneNode(receiver), t.arrayExpression(args)]));
+    if (optionalObject) {
+      // o?.m(a): nothing when o is nullish.
+      const recv = pure ? object : (receiver as BabelTypes.Identifier);
+      const testObj = pure ? object : t.assignmentExpression("=", receiver as BabelTypes.Identifier, object);
+      return t.conditionalExpression(
+        t.binaryExpression("==", testObj, t.nullLiteral()),
+        t.unaryExpression("void", t.numericLiteral(0)),
+        t.sequenceExpression([
+          t.assignmentExpression("=", t.cloneNode(tmpF), fnOf(t.cloneNode(recv))),
+          ...(optional
+            ? [t.conditionalExpression(t.binaryExpression("==", t.cloneNode(tmpF), t.nullLiteral()), t.unaryExpression("void", t.numericLiteral(0)), call)]
+            : [call]),
+        ]),
+      );
+    }
+    // o.m?.(a): nothing when o.m is nullish.
+    return t.conditionalExpression(t.binaryExpression("==", fetch, t.nullLiteral()), t.unaryExpression("void", t.numericLiteral(0)), call);
+  }
+
+  if (kind === "direct") {
+    // yield* (_o = o).m[co].call(_o, a)
+    const driven = t.memberExpression(fnOf(objectExpr), co(), true);
+    return yieldStar(t.callExpression(t.memberExpression(driven, t.identifier("call")), [t.cloneNode(receiver), ...args]));
+  }
+  return yieldStar(t.callExpression(helper("callDynamic"), [fnOf(objectExpr), t.cloneNode(receiver), t.arrayExpression(args)]));
+}
+
+/** `catch (e) {…}` that does not name GreenletExit or Timeout rethrows them first. */
+function guardCatches(t: T, root: NodePath, helper: (n: string) => Expression): void {
+  root.traverse({
+    Function(p) {
+      p.skip();
+    },
+    ClassBody(p) {
+      p.skip();
+    },
+    CatchClause(p) {
+      let optedIn = false;
+      p.get("body").traverse({
+        Identifier(q) {
+          if (q.node.name === "GreenletExit" || q.node.name === "Timeout") optedIn = true;
+        },
+      });
+      if (optedIn) return;
+      let param = p.node.param;
+      if (param === null || param === undefined || !t.isIdentifier(param)) {
+        const id = p.scope.generateUidIdentifier("e");
+        if (param !== null && param !== undefined) {
+          p.node.body.body.unshift(t.variableDeclaration("let", [t.variableDeclarator(param, t.cloneNode(id))]));
+        }
+        p.node.param = id;
+        param = id;
+      }
+      p.node.body.body.unshift(t.expressionStatement(t.callExpression(helper("rethrowExit"), [t.cloneNode(param)])));
+    },
+  });
+}
+
+/** Simple parameters that keep a plain face's `length` (params before the first default or rest). */
+function facadeParams(t: T, params: BabelTypes.Node[]): BabelTypes.Identifier[] {
+  const out: BabelTypes.Identifier[] = [];
+  for (const p of params) {
+    if (t.isAssignmentPattern(p) || t.isRestElement(p)) break;
+    out.push(t.identifier(`_${out.length}`));
+  }
+  return out;
+}
+
+function referencesOwnName(path: NodePath, name: string): boolean {
+  let found = false;
+  path.traverse({
+    Identifier(q) {
+      if (q.node.name === name && q.isReferencedIdentifier() && q.scope.getBinding(name)?.path.node === path.node) found = true;
+    },
+  });
+  return found;
+}
+
+function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: string) => Expression): void {
+  const { t } = ctx;
+  const where = t.stringLiteral(ctx.where(path.node));
+  if (path.isFunctionDeclaration()) {
+    const node = path.node;
+    const name = node.id!.name;
+    const ownRef = referencesOwnName(path, name);
+    const gen = t.functionExpression(ownRef ? null : t.identifier(name), node.params, node.body, true, false);
+    const attach = t.expressionStatement(
+      t.assignmentExpression("=", t.memberExpression(t.identifier(name), helper("co"), true), gen),
+    );
+    node.params = facadeParams(t, gen.params);
+    node.body = t.blockStatement([t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(name), where]))]);
+    // Hoist the driven face to the top of the declaration's scope, like the declaration itself.
+    const scopeBlock = path.parentPath.isExportDeclaration() ? path.parentPath.parentPath! : path.parentPath;
+    hoisted.add(attach);
+    if (scopeBlock.isProgram()) {
+      const body = scopeBlock.get("body");
+      const firstNonImport = body.find((s) => !s.isImportDeclaration());
+      if (firstNonImport) firstNonImport.insertBefore(attach);
+      else scopeBlock.pushContainer("body", attach);
+    } else if (scopeBlock.isBlockStatement()) {
+      scopeBlock.unshiftContainer("body", attach);
+    } else {
+      (path.parentPath.isExportDeclaration() ? path.parentPath : path).insertAfter(attach);
+    }
+    return;
+  }
+  if (path.isArrowFunctionExpression() || path.isFunctionExpression()) {
+    let fn: NodePath = path;
+    const name = path.isFunctionExpression() && path.node.id ? path.node.id.name : undefined;
+    if (path.isArrowFunctionExpression()) {
+      path.arrowFunctionToExpression({ allowInsertArrow: false });
+      fn = path;
+    }
+    const node = fn.node as BabelTypes.FunctionExpression;
+    const display = name ?? inferName(t, fn) ?? "anonymous";
+    const ownRef = name !== undefined && referencesOwnName(fn, name);
+    const gen = t.functionExpression(ownRef ? null : node.id ?? (display !== "anonymous" && t.isValidIdentifier(display) ? t.identifier(display) : null), node.params, node.body, true, false);
+    fn.replaceWith(t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]));
+    return;
+  }
+  if (path.isClassMethod()) {
+    const node = path.node;
+    const key = node.computed ? null : t.isIdentifier(node.key) ? node.key.name : t.isStringLiteral(node.key) ? node.key.value : null;
+    if (key === null) return;
+    const cls = path.findParent((p) => p.isClass()) as NodePath<BabelTypes.Class>;
+    const className = cls.node.id?.name ?? "anonymous";
+    const symbol = t.callExpression(t.memberExpression(t.identifier("Symbol"), t.identifier("for")), [
+      t.stringLiteral(`weft.driven:${key}`),
+    ]);
+    const driven = t.classMethod("method", symbol, node.params, node.body, true, node.static, true, false);
+    node.params = facadeParams(t, driven.params);
+    node.body = t.blockStatement([
+      t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(`${className}${node.static ? "." : "#"}${key}`), where])),
+    ]);
+    path.insertAfter(driven);
+    const target = node.static ? t.thisExpression() : t.memberExpression(t.thisExpression(), t.identifier("prototype"));
+    const attach = t.staticBlock([
+      t.expressionStatement(
+        t.assignmentExpression(
+          "=",
+          t.memberExpression(t.memberExpression(target, t.identifier(key)), helper("co"), true),
+          t.memberExpression(t.cloneNode(target), t.cloneNode(symbol), true),
+        ),
+      ),
+    ]);
+    cls.get("body").pushContainer("body", attach);
+    return;
+  }
+  if (path.isObjectMethod()) {
+    const node = path.node;
+    const key = node.computed ? null : t.isIdentifier(node.key) ? node.key.name : t.isStringLiteral(node.key) ? node.key.value : null;
+    const gen = t.functionExpression(null, node.params, node.body, true, false);
+    path.replaceWith(
+      t.objectProperty(node.key, t.callExpression(helper("coroutine"), [gen, t.stringLiteral(key ?? "anonymous"), where]), node.computed),
+    );
+  }
+}
+
+function inferName(t: T, p: NodePath): string | undefined {
+  const parent = p.parentPath;
+  if (parent?.isVariableDeclarator() && t.isIdentifier(parent.node.id)) return parent.node.id.name;
+  if (parent?.isAssignmentExpression() && t.isIdentifier(parent.node.left)) return parent.node.left.name;
+  if (parent?.isObjectProperty() && t.isIdentifier(parent.node.key)) return parent.node.key.name;
+  return undefined;
+}
+
+/**
+ * The module's top level blocks: its statements run in a main greenlet. Declarations stay at
+ * module scope (imports, functions, exports keep working; `const`/`let`/`class` become `let`
+ * bindings assigned in the greenlet); every other statement moves into it, in order.
+ */
+function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression): void {
+  const { t, program } = ctx;
+  const kept: BabelTypes.Statement[] = [];
+  const main: BabelTypes.Statement[] = [];
+  const declare = (ids: BabelTypes.Identifier[], exported: boolean, kind: "let" | "var") => {
+    if (ids.length === 0) return;
+    const decl = t.variableDeclaration(kind, ids.map((id) => t.variableDeclarator(t.identifier(id.name))));
+    kept.push(exported ? t.exportNamedDeclaration(decl, []) : decl);
+  };
+  const splitVariables = (decl: BabelTypes.VariableDeclaration, exported: boolean) => {
+    const ids = decl.declarations.flatMap((d) => Object.values(t.getBindingIdentifiers(d.id)) as BabelTypes.Identifier[]);
+    declare(ids, exported, decl.kind === "var" ? "var" : "let");
+    for (const d of decl.declarations) {
+      if (d.init) {
+        const target = t.isIdentifier(d.id) ? t.identifier(d.id.name) : stripAnnotations(t, d.id);
+        main.push(t.expressionStatement(t.assignmentExpression("=", target as BabelTypes.LVal, d.init)));
+      }
+    }
+  };
+  const splitClass = (cls: BabelTypes.ClassDeclaration, exported: boolean) => {
+    const id = cls.id!;
+    declare([id], exported, "let");
+    main.push(
+      t.expressionStatement(
+        t.assignmentExpression("=", t.identifier(id.name), t.classExpression(id, cls.superClass, cls.body, cls.decorators ?? [])),
+      ),
+    );
+  };
+  for (const stmt of program.node.body) {
+    if (t.isImportDeclaration(stmt) || t.isFunctionDeclaration(stmt) || t.isExportAllDeclaration(stmt) || isTypeOnly(t, stmt) || hoisted.has(stmt)) {
+      kept.push(stmt);
+    } else if (t.isVariableDeclaration(stmt)) {
+      splitVariables(stmt, false);
+    } else if (t.isClassDeclaration(stmt) && stmt.id) {
+      splitClass(stmt, false);
+    } else if (t.isExportNamedDeclaration(stmt)) {
+      const d = stmt.declaration;
+      if (d && t.isVariableDeclaration(d)) splitVariables(d, true);
+      else if (d && t.isClassDeclaration(d) && d.id) splitClass(d, true);
+      else kept.push(stmt);
+    } else if (t.isExportDefaultDeclaration(stmt)) {
+      const d = stmt.declaration;
+      if (t.isFunctionDeclaration(d)) kept.push(stmt);
+      else {
+        const id = program.scope.generateUidIdentifier("default");
+        kept.push(t.variableDeclaration("let", [t.variableDeclarator(id)]));
+        kept.push(t.exportNamedDeclaration(null, [t.exportSpecifier(t.cloneNode(id), t.identifier("default"))]));
+        const value = t.isClassDeclaration(d) ? t.classExpression(d.id, d.superClass, d.body, d.decorators ?? []) : (d as Expression);
+        main.push(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(id), value)));
+      }
+    } else {
+      main.push(stmt);
+    }
+  }
+  const body = t.functionExpression(null, [], t.blockStatement(main), true, false);
+  const greenlet = t.callExpression(helper("coroutine"), [body, t.stringLiteral("main")]);
+  const run =
+    ctx.module === "esm"
+      ? t.expressionStatement(t.awaitExpression(t.callExpression(helper("runMain"), [greenlet])))
+      : t.expressionStatement(
+          t.callExpression(helper("runMain"), [greenlet, t.objectExpression([t.objectProperty(t.identifier("exitOnError"), t.booleanLiteral(true))])]),
+        );
+  program.node.body = [...kept, run];
+}
+
+function isTypeOnly(t: T, stmt: BabelTypes.Statement): boolean {
+  return (
+    t.isTSTypeAliasDeclaration(stmt) ||
+    t.isTSInterfaceDeclaration(stmt) ||
+    t.isTSDeclareFunction(stmt) ||
+    (t.isExportNamedDeclaration(stmt) && stmt.exportKind === "type") ||
+    (t.isExportNamedDeclaration(stmt) && (t.isTSTypeAliasDeclaration(stmt.declaration) || t.isTSInterfaceDeclaration(stmt.declaration)))
+  );
+}
+
+function stripAnnotations(t: T, node: BabelTypes.Node): BabelTypes.Node {
+  const copy = t.cloneNode(node);
+  t.traverseFast(copy, (n) => {
+    if ("typeAnnotation" in n) (n as { typeAnnotation?: unknown }).typeAnnotation = null;
+  });
+  return copy;
+}

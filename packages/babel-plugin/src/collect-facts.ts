@@ -1,0 +1,421 @@
+/**
+ * Reads a module's Babel AST into the core's `ModuleFacts`, keeping side tables from ids to
+ * paths for `applyPlan`. Nothing is written to the AST here.
+ */
+import type { NodePath } from "@babel/traverse";
+import type * as BabelTypes from "@babel/types";
+import type {
+  ArgFact,
+  CallFact,
+  Callee,
+  FunctionFact,
+  FunctionId,
+  FunctionKind,
+  ModuleFacts,
+  Span,
+  TypeRef,
+} from "@weft/core";
+import { isRuntimeClass, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "@weft/core";
+
+type T = typeof BabelTypes;
+type Node = BabelTypes.Node;
+
+/** A function-like path: what the core calls a function. */
+export type FunctionPath = NodePath<
+  | BabelTypes.FunctionDeclaration
+  | BabelTypes.FunctionExpression
+  | BabelTypes.ArrowFunctionExpression
+  | BabelTypes.ObjectMethod
+  | BabelTypes.ClassMethod
+  | BabelTypes.ClassPrivateMethod
+  | BabelTypes.ClassProperty
+  | BabelTypes.ClassPrivateProperty
+  | BabelTypes.StaticBlock
+>;
+
+export type CallPath = NodePath<BabelTypes.CallExpression | BabelTypes.OptionalCallExpression | BabelTypes.NewExpression>;
+
+export interface Collected {
+  facts: ModuleFacts;
+  functions: Map<FunctionId, FunctionPath>;
+  calls: Map<number, CallPath>;
+}
+
+/** Globals whose calls never block (callbacks handed to some of them are checked). */
+const KNOWN_GLOBALS = new Set([
+  "console", "Math", "JSON", "Object", "Array", "Number", "String", "Boolean", "Symbol", "Date",
+  "Promise", "Reflect", "process", "Buffer", "setTimeout", "setInterval", "setImmediate",
+  "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask", "parseInt", "parseFloat",
+  "isNaN", "isFinite", "structuredClone", "require", "Error", "TypeError", "RangeError", "Map",
+  "Set", "WeakMap", "WeakSet", "BigInt", "encodeURIComponent", "decodeURIComponent", "fetch",
+]);
+
+const IMPLICIT = new Set(["toString", "valueOf", "toJSON"]);
+
+function span(node: Node): Span {
+  const loc = node.loc;
+  return loc
+    ? { start: { line: loc.start.line, column: loc.start.column }, end: { line: loc.end.line, column: loc.end.column } }
+    : { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } };
+}
+
+function keyName(t: T, key: Node, computed: boolean): string | undefined {
+  if (!computed && t.isIdentifier(key)) return key.name;
+  if (t.isStringLiteral(key)) return key.value;
+  if (t.isPrivateName(key)) return `#${key.id.name}`;
+  return undefined;
+}
+
+function hasBlockingTag(node: Node | null | undefined): boolean {
+  return (node?.leadingComments ?? []).some((c) => c.type === "CommentBlock" && /@blocking\b/.test(c.value));
+}
+
+export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: string, blockingNames: ReadonlySet<string>): Collected {
+  const functions = new Map<FunctionId, FunctionPath>();
+  const ids = new WeakMap<Node, FunctionId>();
+  const facts: ModuleFacts = { file, functions: [], calls: [], classes: [] };
+  const calls = new Map<number, CallPath>();
+  const callIds = new WeakMap<Node, number>();
+
+  facts.functions.push({
+    id: 0, name: "<module>", kind: "module", span: span(program.node), async: false, generator: false,
+    tagged: false, implicit: false, parent: null, params: [], uses: [],
+  });
+  ids.set(program.node, 0);
+
+  const isFunctionLike = (p: NodePath): boolean =>
+    p.isFunction() || p.isClassProperty() || p.isClassPrivateProperty() || p.isStaticBlock();
+
+  /** The function whose body contains `p` (0 at top level). */
+  const enclosing = (p: NodePath): FunctionId => {
+    const f = p.findParent((q) => isFunctionLike(q) || q.isProgram());
+    return f === null ? 0 : (ids.get(f.node) ?? 0);
+  };
+
+  // ---- pass 1: number the functions and calls (calls first, so uses can name them)
+  program.traverse({
+    "CallExpression|OptionalCallExpression|NewExpression"(p: NodePath) {
+      const id = calls.size;
+      calls.set(id, p as CallPath);
+      callIds.set(p.node, id);
+    },
+  });
+  const classNameOf = (p: NodePath): string | undefined => {
+    const cls = p.findParent((q) => q.isClass()) as NodePath<BabelTypes.Class> | null;
+    if (!cls) return undefined;
+    if (cls.node.id) return cls.node.id.name;
+    const decl = cls.parentPath;
+    if (decl?.isVariableDeclarator() && t.isIdentifier(decl.node.id)) return decl.node.id.name;
+    return "<class>";
+  };
+
+  const inferredName = (p: NodePath): string | undefined => {
+    const parent = p.parentPath;
+    if (parent?.isVariableDeclarator() && t.isIdentifier(parent.node.id)) return parent.node.id.name;
+    if (parent?.isAssignmentExpression() && t.isIdentifier(parent.node.left)) return parent.node.left.name;
+    if (parent?.isObjectProperty()) return keyName(t, parent.node.key, parent.node.computed);
+    return undefined;
+  };
+
+  program.traverse({
+    enter(p: NodePath) {
+      if (!isFunctionLike(p)) return;
+      const node = p.node as Node;
+      const id = facts.functions.length;
+      ids.set(node, id);
+      functions.set(id, p as FunctionPath);
+      let kind: FunctionKind = "function";
+      let name = "<anonymous>";
+      let memberName: string | undefined;
+      let isStatic = false;
+      const className = classNameOf(p);
+      let tagged = hasBlockingTag(node);
+      if (p.isClassMethod() || p.isClassPrivateMethod()) {
+        const m = p.node;
+        memberName = keyName(t, m.key, "computed" in m ? m.computed === true : false);
+        isStatic = m.static;
+        kind = m.kind === "constructor" ? "constructor" : m.kind === "get" ? "getter" : m.kind === "set" ? "setter" : "method";
+        name = `${className ?? "<class>"}${isStatic ? "." : "#"}${memberName ?? "[computed]"}`;
+      } else if (p.isObjectMethod()) {
+        memberName = keyName(t, p.node.key, p.node.computed);
+        kind = p.node.kind === "get" ? "getter" : p.node.kind === "set" ? "setter" : "object-method";
+        name = memberName ?? "[computed]";
+      } else if (p.isClassProperty() || p.isClassPrivateProperty()) {
+        kind = "field";
+        memberName = keyName(t, p.node.key, "computed" in p.node ? p.node.computed : false);
+        name = `${className ?? "<class>"}#${memberName ?? "[computed]"}`;
+      } else if (p.isStaticBlock()) {
+        kind = "static-block";
+        name = `${className ?? "<class>"} static block`;
+      } else if (p.isArrowFunctionExpression()) {
+        kind = "arrow";
+        name = inferredName(p) ?? "<anonymous>";
+      } else if (p.isFunctionDeclaration() || p.isFunctionExpression()) {
+        name = p.node.id?.name ?? inferredName(p) ?? "<anonymous>";
+        // `/** @blocking */` may sit on the statement around the function.
+        const stmt = p.parentPath.isExportDeclaration() ? p.parentPath : p.parentPath?.parentPath?.isVariableDeclaration() ? p.parentPath.parentPath : null;
+        tagged ||= hasBlockingTag(stmt?.node);
+        if (p.parentPath?.isVariableDeclarator()) tagged ||= hasBlockingTag(p.parentPath.parentPath?.node);
+      }
+      if (p.isArrowFunctionExpression() && p.parentPath?.isVariableDeclarator()) tagged ||= hasBlockingTag(p.parentPath.parentPath?.node);
+      tagged ||= blockingNames.has(name) || (memberName !== undefined && blockingNames.has(name));
+      const fn = p.isFunction() ? (p.node as BabelTypes.Function) : null;
+      const fact: FunctionFact = {
+        id,
+        name,
+        kind,
+        span: span(node),
+        async: fn?.async ?? false,
+        generator: fn?.generator ?? false,
+        tagged,
+        implicit: memberName !== undefined && IMPLICIT.has(memberName) && (kind === "method" || kind === "object-method"),
+        parent: enclosing(p),
+        params: [],
+        uses: [],
+      };
+      if (className !== undefined && (kind === "method" || kind === "constructor" || kind === "getter" || kind === "setter" || kind === "field")) {
+        fact.className = className;
+      }
+      if (memberName !== undefined) fact.memberName = memberName;
+      if (isStatic) fact.static = true;
+      facts.functions.push(fact);
+      if ((kind === "method") && className !== undefined && memberName !== undefined) {
+        let cls = facts.classes.find((c) => c.name === className);
+        if (!cls) facts.classes.push((cls = { name: className, methods: {}, statics: {} }));
+        (isStatic ? cls.statics : cls.methods)[memberName] = id;
+      }
+    },
+  });
+
+  // ---- types of expressions (no type checker: annotations, `new`, the catalogue, flow)
+  const typeOfAnnotation = (ann: Node | null | undefined, scopePath: NodePath): TypeRef => {
+    const a = ann && t.isTSTypeAnnotation(ann) ? ann.typeAnnotation : ann;
+    if (!a || !t.isTSTypeReference(a) || !t.isIdentifier(a.typeName)) return { kind: "unknown" };
+    return classType(a.typeName.name, scopePath);
+  };
+  const classType = (name: string, scopePath: NodePath): TypeRef => {
+    const b = scopePath.scope.getBinding(name);
+    if (b?.kind === "module") {
+      const decl = b.path.parentPath;
+      if (decl?.isImportDeclaration() && RUNTIME_MODULES.has(decl.node.source.value)) {
+        const imported = b.path.isImportSpecifier() ? keyName(t, b.path.node.imported, false) : undefined;
+        if (imported !== undefined && isRuntimeClass(imported)) return { kind: "runtime", name: imported };
+      }
+      return { kind: "unknown" };
+    }
+    if (b?.path.isClassDeclaration()) return { kind: "local-class", name };
+    if (!b && isRuntimeClass(name)) return { kind: "unknown" };
+    return { kind: "unknown" };
+  };
+  const jsdocParamType = (fnNode: Node, param: string, scopePath: NodePath): TypeRef => {
+    const comments = fnNode.leadingComments ?? [];
+    for (const c of comments) {
+      const m = new RegExp(`@param\\s+\\{([A-Za-z_$][\\w$]*)\\}\\s+${param}\\b`).exec(c.value);
+      if (m) return classType(m[1]!, scopePath);
+    }
+    return { kind: "unknown" };
+  };
+  const returnType = (returns: string | undefined): TypeRef => {
+    const name = returns?.replace(/\[\]$/, "");
+    return name !== undefined && isRuntimeClass(name) && !returns!.endsWith("[]") ? { kind: "runtime", name } : { kind: "unknown" };
+  };
+  const typing = new Set<Node>();
+  const typeOf = (p: NodePath): TypeRef => {
+    const node = p.node;
+    if (typing.has(node)) return { kind: "unknown" };
+    typing.add(node);
+    try {
+      if (p.isTSAsExpression() || p.isTSNonNullExpression() || p.isParenthesizedExpression() || p.isTSSatisfiesExpression()) {
+        if (p.isTSAsExpression()) {
+          const ann = typeOfAnnotation(p.node.typeAnnotation, p);
+          if (ann.kind !== "unknown") return ann;
+        }
+        return typeOf(p.get("expression") as NodePath);
+      }
+      if (p.isNewExpression() && t.isIdentifier(p.node.callee)) return classType(p.node.callee.name, p);
+      if (p.isThisExpression()) {
+        const m = p.findParent((q) => q.isClassMethod() || q.isFunctionDeclaration() || q.isFunctionExpression());
+        if (m?.isClassMethod() && !m.node.static) {
+          const cls = classNameOf(m);
+          return cls ? { kind: "local-class", name: cls } : { kind: "unknown" };
+        }
+        return { kind: "unknown" };
+      }
+      if (p.isCallExpression()) {
+        const callee = resolveCallee(p as CallPath);
+        if (callee.kind === "runtime") return returnType(runtimeFunction(callee.name)?.returns);
+        if (callee.kind === "method") {
+          const r = callee.receiver;
+          if (r.kind === "runtime") return returnType(runtimeMethod(r.name, callee.name)?.returns);
+        }
+        return { kind: "unknown" };
+      }
+      if (p.isIdentifier()) {
+        const b = p.scope.getBinding(p.node.name);
+        if (!b) return { kind: "unknown" };
+        if (b.kind === "param") {
+          const fnPath = b.path.isFunction() ? b.path : b.path.findParent((q) => q.isFunction());
+          if (!fnPath) return { kind: "unknown" };
+          const params = (fnPath.node as BabelTypes.Function).params;
+          const index = params.findIndex((x) => (t.isIdentifier(x) && x.name === p.node.name) || (t.isAssignmentPattern(x) && t.isIdentifier(x.left) && x.left.name === p.node.name));
+          const fnId = ids.get(fnPath.node);
+          if (index < 0 || fnId === undefined) return { kind: "unknown" };
+          return facts.functions[fnId]!.params[index]?.type.kind === "unknown" || facts.functions[fnId]!.params[index] === undefined
+            ? { kind: "param", fn: fnId, index }
+            : facts.functions[fnId]!.params[index]!.type;
+        }
+        if (b.path.isVariableDeclarator() && (b.constant || b.kind === "const")) {
+          const ann = typeOfAnnotation((b.path.node.id as BabelTypes.Identifier).typeAnnotation, b.path);
+          if (ann.kind !== "unknown") return ann;
+          const init = b.path.get("init") as NodePath;
+          return init.node ? typeOf(init) : { kind: "unknown" };
+        }
+        if (b.path.isVariableDeclarator()) {
+          return typeOfAnnotation((b.path.node.id as BabelTypes.Identifier).typeAnnotation, b.path);
+        }
+      }
+      return { kind: "unknown" };
+    } finally {
+      typing.delete(node);
+    }
+  };
+
+  /** The function of this module a reference names, if it is bound to one for good. */
+  const localFunction = (p: NodePath): FunctionId | undefined => {
+    if (p.isFunction()) return ids.get(p.node);
+    if (!p.isIdentifier()) return undefined;
+    const b = p.scope.getBinding(p.node.name);
+    if (!b) return undefined;
+    if (b.path.isFunctionDeclaration()) return ids.get(b.path.node);
+    if (b.path.isVariableDeclarator() && b.constant) {
+      const init = b.path.get("init") as NodePath;
+      if (init.isFunctionExpression() || init.isArrowFunctionExpression()) return ids.get(init.node);
+    }
+    return undefined;
+  };
+
+  const resolveCallee = (call: CallPath): Callee => {
+    const callee = call.get("callee") as NodePath;
+    const fn = localFunction(callee);
+    if (fn !== undefined) return { kind: "local", fn };
+    if (callee.isIdentifier()) {
+      const name = callee.node.name;
+      const b = callee.scope.getBinding(name);
+      if (!b) return KNOWN_GLOBALS.has(name) ? { kind: "global", name } : { kind: "unknown" };
+      if (b.kind === "module") {
+        const decl = b.path.parentPath;
+        if (decl?.isImportDeclaration()) {
+          const source = decl.node.source.value;
+          const imported = b.path.isImportSpecifier() ? keyName(t, b.path.node.imported, false) ?? name : b.path.isImportDefaultSpecifier() ? "default" : "*";
+          if (RUNTIME_MODULES.has(source) && runtimeFunction(imported) !== undefined) return { kind: "runtime", name: imported };
+          return { kind: "import", source, name: imported };
+        }
+      }
+      if (b.kind === "param") {
+        const fnPath = b.path.isFunction() ? b.path : b.path.findParent((q) => q.isFunction());
+        const fnId = fnPath ? ids.get(fnPath.node) : undefined;
+        const params = fnPath ? (fnPath.node as BabelTypes.Function).params : [];
+        const index = params.findIndex((x) => t.isIdentifier(x) && x.name === name);
+        if (fnId !== undefined && index >= 0 && fnId === enclosing(call)) return { kind: "param", fn: fnId, index };
+      }
+      return { kind: "unknown" };
+    }
+    if (callee.isMemberExpression() || callee.isOptionalMemberExpression()) {
+      const m = callee.node as BabelTypes.MemberExpression;
+      const name = keyName(t, m.property, m.computed);
+      if (name === undefined) return { kind: "unknown" };
+      const object = callee.get("object") as NodePath;
+      if (object.isIdentifier()) {
+        const b = object.scope.getBinding(object.node.name);
+        if (!b && KNOWN_GLOBALS.has(object.node.name)) return { kind: "global", name };
+        if (b?.kind === "module" && b.path.isImportNamespaceSpecifier()) {
+          const decl = b.path.parentPath as NodePath<BabelTypes.ImportDeclaration>;
+          const source = decl.node.source.value;
+          if (RUNTIME_MODULES.has(source) && runtimeFunction(name) !== undefined) return { kind: "runtime", name };
+          return { kind: "import", source, name };
+        }
+      }
+      if (object.isSuper()) return { kind: "unknown" };
+      return { kind: "method", receiver: typeOf(object), name };
+    }
+    return { kind: "unknown" };
+  };
+
+  // ---- pass 2: parameters, then calls and uses
+  for (const [id, p] of functions) {
+    if (!p.isFunction()) continue;
+    const fact = facts.functions[id]!;
+    (p.node as BabelTypes.Function).params.forEach((param) => {
+      const ident = t.isIdentifier(param) ? param : t.isAssignmentPattern(param) && t.isIdentifier(param.left) ? param.left : null;
+      const name = ident?.name ?? "<pattern>";
+      let type = typeOfAnnotation(ident?.typeAnnotation, p);
+      if (type.kind === "unknown" && ident) {
+        const holder = p.isFunctionDeclaration() ? (p.parentPath.isExportDeclaration() ? p.parentPath.node : p.node) : p.parentPath?.isVariableDeclarator() ? p.parentPath.parentPath?.node ?? p.node : p.node;
+        type = jsdocParamType(holder as Node, name, p);
+      }
+      fact.params.push({ name, type });
+    });
+  }
+
+  for (const [id, call] of calls) {
+    const args: ArgFact[] = [];
+    let spread = false;
+    for (const a of call.get("arguments") as NodePath[]) {
+      if (a.isSpreadElement()) spread = true;
+      const fact: ArgFact = { type: a.isSpreadElement() || a.isArgumentPlaceholder() ? { kind: "unknown" } : typeOf(a) };
+      const fn = localFunction(a);
+      if (fn !== undefined) fact.fn = fn;
+      if (spread) fact.spread = true;
+      if (a.isObjectExpression()) {
+        const falses = a.node.properties.flatMap((prop) =>
+          t.isObjectProperty(prop) && t.isBooleanLiteral(prop.value, { value: false }) ? [keyName(t, prop.key, prop.computed) ?? ""] : [],
+        );
+        if (falses.length > 0) fact.falseOptions = falses;
+      }
+      args.push(fact);
+    }
+    const fact: CallFact = {
+      id,
+      in: enclosing(call),
+      span: span(call.node),
+      callee: resolveCallee(call),
+      args,
+    };
+    if (call.isNewExpression()) fact.construct = true;
+    facts.calls.push(fact);
+  }
+
+  // Uses of function values: an argument of a call, or escaping (stored, returned, exported).
+  const recordUse = (fnId: FunctionId, ref: NodePath) => {
+    const parent = ref.parentPath;
+    if (!parent) return;
+    if ((parent.isCallExpression() || parent.isOptionalCallExpression() || parent.isNewExpression()) && parent.node.callee === ref.node) return;
+    if ((parent.isCallExpression() || parent.isOptionalCallExpression() || parent.isNewExpression())) {
+      const index = parent.node.arguments.indexOf(ref.node as never);
+      const callId = callIds.get(parent.node);
+      if (index >= 0 && callId !== undefined) {
+        facts.functions[fnId]!.uses.push({ kind: "argument", call: callId, index });
+        return;
+      }
+    }
+    if (parent.isVariableDeclarator() && parent.node.init === ref.node) return; // its references are the uses
+    if (parent.isExpressionStatement()) return;
+    facts.functions[fnId]!.uses.push({ kind: "escapes" });
+  };
+  for (const [id, p] of functions) {
+    if (p.isFunctionExpression() || p.isArrowFunctionExpression()) {
+      recordUse(id, p);
+      const decl = p.parentPath;
+      if (decl?.isVariableDeclarator() && t.isIdentifier(decl.node.id)) {
+        const b = decl.scope.getBinding(decl.node.id.name);
+        for (const ref of b?.referencePaths ?? []) recordUse(id, ref);
+        if (decl.parentPath?.parentPath?.isExportNamedDeclaration()) facts.functions[id]!.uses.push({ kind: "escapes" });
+      }
+    } else if (p.isFunctionDeclaration() && p.node.id) {
+      const b = p.parentPath.scope.getBinding(p.node.id.name);
+      for (const ref of b?.referencePaths ?? []) recordUse(id, ref);
+    }
+  }
+
+  return { facts, functions, calls };
+}

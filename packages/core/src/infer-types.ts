@@ -1,0 +1,87 @@
+/**
+ * Types without a type checker: a parameter's type is what its callers pass, found by flowing
+ * argument types into parameters to a fixed point, through direct calls and through the
+ * runtime functions that call a callback with the arguments they were given (`spawn(fn, ...args)`
+ * gives `fn` the types of `args`).
+ */
+import type { CallFact, FunctionId, ModuleFacts, TypeRef } from "./facts.js";
+import { runtimeFunction, runtimeMethod } from "./runtime-facts.js";
+
+export interface TypeTable {
+  /** The resolved type of `t`: a parameter becomes what flows into it, if one class does. */
+  resolve(t: TypeRef): TypeRef;
+}
+
+const UNKNOWN: TypeRef = { kind: "unknown" };
+const key = (fn: FunctionId, index: number) => `${fn}:${index}`;
+
+/**
+ * For a call, the function that receives arguments and the offset of the first one it receives:
+ * a direct call passes arguments at their own index; a runtime function that drives a callback
+ * (`spawn(fn, a, b)`, `spawnLater(ms, fn, a)`, `pool.spawn(fn, a)`) passes the ones after it.
+ */
+export function receivers(call: CallFact): Array<{ fn: FunctionId; firstArg: number }> {
+  const c = call.callee;
+  if (c.kind === "local") return [{ fn: c.fn, firstArg: 0 }];
+  const entry =
+    c.kind === "runtime"
+      ? runtimeFunction(c.name)
+      : c.kind === "method" && c.receiver.kind === "runtime"
+        ? runtimeMethod(c.receiver.name, c.name)
+        : undefined;
+  const out: Array<{ fn: FunctionId; firstArg: number }> = [];
+  for (const i of entry?.drives ?? []) {
+    const fn = call.args[i]?.fn;
+    if (fn !== undefined) out.push({ fn, firstArg: i + 1 });
+  }
+  return out;
+}
+
+export function inferTypes(facts: ModuleFacts): TypeTable {
+  const params = new Map<string, TypeRef>();
+  for (const f of facts.functions) {
+    f.params.forEach((p, i) => {
+      if (p.type.kind !== "unknown") params.set(key(f.id, i), p.type);
+    });
+  }
+  const resolve = (t: TypeRef, seen = new Set<string>()): TypeRef => {
+    if (t.kind !== "param") return t;
+    const k = key(t.fn, t.index);
+    if (seen.has(k)) return UNKNOWN;
+    seen.add(k);
+    const found = params.get(k);
+    return found === undefined ? UNKNOWN : resolve(found, seen);
+  };
+  // Flow argument types into parameters until nothing changes. A parameter keeps the first
+  // class that flows into it; callers that disagree make it unknown.
+  const conflicted = new Set<string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const call of facts.calls) {
+      for (const { fn, firstArg } of receivers(call)) {
+        for (let i = firstArg; i < call.args.length; i++) {
+          const arg = call.args[i]!;
+          if (arg.spread) break;
+          const k = key(fn, i - firstArg);
+          if (conflicted.has(k)) continue;
+          const t = resolve(arg.type);
+          if (t.kind === "unknown") continue;
+          const prev = params.get(k);
+          if (prev === undefined) {
+            params.set(k, t);
+            changed = true;
+          } else if (!sameType(resolve(prev), t)) {
+            params.delete(k);
+            conflicted.add(k);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return { resolve: (t) => resolve(t) };
+}
+
+function sameType(a: TypeRef, b: TypeRef): boolean {
+  return a.kind === b.kind && (a as { name?: string }).name === (b as { name?: string }).name;
+}
