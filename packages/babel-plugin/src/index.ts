@@ -13,6 +13,7 @@ import { relative } from "node:path";
 import { analyzeModule, formatDiagnostic, RUNTIME_MODULES } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectFacts } from "./collect-facts.js";
+import { summariesFor } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -49,7 +50,8 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         const filename = state.filename ?? "unknown.js";
         const file = relative(process.cwd(), filename) || filename;
         const collected = collectFacts(t, program, file, options.blocking);
-        const analysis = analyzeModule(collected.facts);
+        const summaries = state.filename ? summariesFor(program, state.filename, options.blocking) : new Map();
+        const analysis = analyzeModule(collected.facts, { summaries });
         options.onExplain?.(file, analysis.explain);
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");
         if (options.onDiagnostic) {

@@ -21,6 +21,8 @@ export { analyzeModule } from "./analyze-module.js";
 export type { Analysis, AnalyzeOptions, ExplainEntry } from "./analyze-module.js";
 export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";
 export type { ModuleSummaries, Reason } from "./infer-blocking.js";
+export { summarizeModule } from "./summarize-module.js";
+export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module.js";
 export { CODES, codeFrame, formatDiagnostic } from "./diagnostics.js";
 export type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
 export {

@@ -43,6 +43,8 @@ export interface Blocking {
   callBlocks(call: CallFact): Reason | null;
   /** Whether `fn` (an argument) is a coroutine. */
   isCoroutine(fn: FunctionId | undefined): boolean;
+  /** Whether the call's callee is an import its module's summary says never blocks. */
+  importIsPlain(call: CallFact): boolean;
 }
 
 export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: ModuleSummaries): Blocking {
@@ -124,5 +126,7 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
       }
     }
   }
-  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine };
+  const importIsPlain = (call: CallFact) =>
+    call.callee.kind === "import" && summaries.get(call.callee.source)?.get(call.callee.name)?.blocks === false;
+  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain };
 }

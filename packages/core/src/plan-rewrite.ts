@@ -7,7 +7,7 @@
  * | `(x) => {…}` / `function () {…}` that may block     | `coroutine(function* (x) {…}, name, where)` | coroutine |
  * | `m() {…}` in a class                                | plain face + `*[key]() {…}` attached as `m[co]` | coroutine |
  * | top-level statements that may block                 | `await runMain(coroutine(function* () {…}))` (ESM), `runMain(…, { exitOnError: true })` (CJS) | main |
- * | `f(a)`: callee known to block (local, runtime)      | `yield* f[co](a)`                          | direct    |
+ * | `f(a)`: callee known to block (local, runtime, import) | `yield* f[co](a)`                          | direct    |
  * | `o.m(a)`: runtime class method known to block       | `yield* (_o = o).m[co].call(_o, a)`        | direct    |
  * | `g(a)`: callee unknown, maybe a coroutine           | `yield* callDynamic(g, undefined, [a])`    | dynamic   |
  * | `o.m(a)`: method unknown, maybe a coroutine         | `yield* callDynamic((_o = o).m, _o, [a])`  | dynamic   |
@@ -61,7 +61,7 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     const reason = blocking.callBlocks(call);
     const c = call.callee;
     if (reason !== null) {
-      if (c.kind === "local" || c.kind === "runtime") calls.set(call.id, "direct");
+      if (c.kind === "local" || c.kind === "runtime" || c.kind === "import") calls.set(call.id, "direct");
       else if (c.kind === "method" && types.resolve(c.receiver).kind === "runtime") calls.set(call.id, "direct");
       else if (c.kind === "method" && reason.kind === "call" && reason.what.includes("with a callback")) calls.set(call.id, "array");
       else calls.set(call.id, "dynamic");
@@ -79,8 +79,10 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
         calls.set(call.id, "dynamic");
         break;
       }
-      case "param":
       case "import":
+        if (!blocking.importIsPlain(call)) calls.set(call.id, "dynamic");
+        break;
+      case "param":
       case "unknown":
         calls.set(call.id, "dynamic");
         break;

@@ -1,0 +1,149 @@
+/**
+ * Summaries of the project files a module imports: which of their exports may block. A file
+ * compiled on its own (Babel compiles one file at a time) still knows that `readLine` from
+ * `./io.js` blocks. Each imported file is parsed and analysed the same way (its own imports
+ * included, cycles cut), and the result is cached by path and modification time.
+ *
+ * Specifiers resolve like TypeScript and tsx do: `./io.js` may name `./io.ts`; an extensionless
+ * `./io` tries `.ts`, `.tsx`, `.mts`, `.js`, `.mjs`, then `index` files.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve as resolvePath } from "node:path";
+import { parse } from "@babel/parser";
+import * as traverseNs from "@babel/traverse";
+import type { NodePath, TraverseOptions } from "@babel/traverse";
+import * as t from "@babel/types";
+import { analyzeModule, summarizeModule, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import { collectFacts, type Collected } from "./collect-facts.js";
+
+// @babel/traverse is CommonJS: its function arrives as `default` (or `default.default`, through
+// a transpiler's interop) rather than as the module itself.
+type Traverse = (ast: t.Node, visitors: TraverseOptions) => void;
+const traverseExport = (traverseNs as unknown as { default: Traverse | { default: Traverse } }).default;
+const traverse: Traverse = typeof traverseExport === "function" ? traverseExport : traverseExport.default;
+
+const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs"];
+
+/** The file a relative specifier names, or undefined. */
+export function resolveRelative(fromFile: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  const base = resolvePath(dirname(fromFile), spec);
+  const candidates: string[] = [];
+  const js = /\.(m|c)?js$/.exec(base);
+  if (js) {
+    // The TypeScript source first, as tsc resolves it: a `.js` beside it may be build output.
+    const stem = base.slice(0, -js[0].length);
+    const m = js[1] ?? "";
+    candidates.push(`${stem}.${m}ts`, ...(m === "" ? [`${stem}.tsx`] : []), base);
+  } else {
+    candidates.push(base);
+    for (const ext of EXTENSIONS) candidates.push(base + ext);
+    for (const ext of EXTENSIONS) candidates.push(`${base}/index${ext}`);
+  }
+  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
+}
+
+/** What a module exports, as the core needs it for its summary. */
+export function collectExports(program: NodePath<t.Program>, collected: Collected): ExportFact[] {
+  const fnOfNode = new Map<t.Node, number>();
+  for (const [id, p] of collected.functions) fnOfNode.set(p.node, id);
+  const localFunction = (name: string): number | undefined => {
+    const b = program.scope.getBinding(name);
+    if (!b) return undefined;
+    if (b.path.isFunctionDeclaration()) return fnOfNode.get(b.path.node);
+    if (b.path.isVariableDeclarator()) {
+      const init = b.path.node.init;
+      if (init && (t.isFunctionExpression(init) || t.isArrowFunctionExpression(init))) return fnOfNode.get(init);
+    }
+    return undefined;
+  };
+  const isClass = (name: string) => program.scope.getBinding(name)?.path.isClassDeclaration() === true;
+  const out: ExportFact[] = [];
+  const exportLocal = (exported: string, local: string) => {
+    const fn = localFunction(local);
+    if (fn !== undefined) out.push({ name: exported, kind: "function", fn });
+    else if (isClass(local)) out.push({ name: exported, kind: "class", className: local });
+  };
+  for (const stmt of program.node.body) {
+    if (t.isExportNamedDeclaration(stmt)) {
+      const d = stmt.declaration;
+      if (stmt.source) {
+        for (const s of stmt.specifiers) {
+          if (t.isExportSpecifier(s)) {
+            const exported = t.isIdentifier(s.exported) ? s.exported.name : s.exported.value;
+            out.push({ name: exported, kind: "reexport", source: stmt.source.value, imported: s.local.name });
+          }
+        }
+      } else if (d && (t.isFunctionDeclaration(d) || t.isClassDeclaration(d)) && d.id) {
+        exportLocal(d.id.name, d.id.name);
+      } else if (d && t.isVariableDeclaration(d)) {
+        for (const decl of d.declarations) if (t.isIdentifier(decl.id)) exportLocal(decl.id.name, decl.id.name);
+      } else {
+        for (const s of stmt.specifiers) {
+          if (t.isExportSpecifier(s)) exportLocal(t.isIdentifier(s.exported) ? s.exported.name : s.exported.value, s.local.name);
+        }
+      }
+    } else if (t.isExportDefaultDeclaration(stmt)) {
+      const d = stmt.declaration;
+      if (t.isFunctionDeclaration(d) || t.isArrowFunctionExpression(d) || t.isFunctionExpression(d)) {
+        const fn = fnOfNode.get(d);
+        if (fn !== undefined) out.push({ name: "default", kind: "function", fn });
+      } else if (t.isIdentifier(d)) {
+        exportLocal("default", d.name);
+      }
+    } else if (t.isExportAllDeclaration(stmt)) {
+      out.push({ kind: "reexport-all", source: stmt.source.value });
+    }
+  }
+  return out;
+}
+
+const cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
+const inProgress = new Set<string>();
+
+/** The summary of the module in `file`, computed once per modification. */
+export function summaryOf(file: string, blocking: ReadonlySet<string>): ModuleSummary {
+  const mtimeMs = statSync(file).mtimeMs;
+  const hit = cache.get(file);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.summary;
+  if (inProgress.has(file)) return new Map(); // an import cycle: the part in progress counts as not blocking
+  inProgress.add(file);
+  try {
+    const code = readFileSync(file, "utf8");
+    const ast = parse(code, {
+      sourceType: "module",
+      sourceFilename: file,
+      plugins: /\.[mc]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? (["jsx"] as const) : [])] : ["jsx"],
+    });
+    let summary: ModuleSummary = new Map();
+    traverse(ast, {
+      Program(program: NodePath<t.Program>) {
+        const collected = collectFacts(t, program, file, blocking);
+        const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking) });
+        const imported = (source: string) => {
+          const target = resolveRelative(file, source);
+          return target === undefined ? undefined : summaryOf(target, blocking);
+        };
+        summary = summarizeModule(collected.facts, analysis.plan, collectExports(program, collected), imported);
+        program.stop();
+      },
+    });
+    cache.set(file, { mtimeMs, summary });
+    return summary;
+  } catch {
+    return new Map(); // a file that does not parse is reported when it is compiled itself
+  } finally {
+    inProgress.delete(file);
+  }
+}
+
+/** Summaries of every relative module `program` imports, keyed by the specifier as written. */
+export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>): ModuleSummaries {
+  const out = new Map<string, ModuleSummary>();
+  for (const stmt of program.node.body) {
+    if (!t.isImportDeclaration(stmt) || stmt.importKind === "type" || out.has(stmt.source.value)) continue;
+    const target = resolveRelative(file, stmt.source.value);
+    if (target !== undefined) out.set(stmt.source.value, summaryOf(target, blocking));
+  }
+  return out;
+}
