@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, formatDiagnostic, RUNTIME_MODULES } from "@weft/core";
+import { analyzeModule, formatDiagnostic, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectFacts } from "./collect-facts.js";
 import { summariesFor } from "./summaries.js";
@@ -24,15 +24,19 @@ interface BabelApi {
   caller<T>(cb: (caller: Record<string, unknown> | undefined) => T): T;
 }
 
+/**
+ * Whether the file can contain anything weft rewrites: it imports the runtime, carries a
+ * `@blocking` tag, or imports a project module with a blocking export. Everything else (most
+ * third-party code) is left alone without collecting facts.
+ */
 function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>): boolean {
-  if (blocking.size > 0 || /@blocking\b/.test(source)) return true;
-  return program.node.body.some(
-    (s) =>
-      (s.type === "ImportDeclaration" && RUNTIME_MODULES.has(s.source.value)) ||
-      s.type === "ImportDeclaration" ||
-      s.type === "ExportNamedDeclaration" ||
-      s.type === "ExportAllDeclaration",
-  ) || /require\(\s*["']@weft\/runtime/.test(source);
+  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source)) return true;
+  return program.node.body.some((s) => s.type === "ImportDeclaration" && s.source.value.startsWith("."));
+}
+
+function anyBlocks(summaries: ModuleSummaries): boolean {
+  for (const summary of summaries.values()) for (const entry of summary.values()) if (entry.blocks) return true;
+  return false;
 }
 
 export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginObj<PluginPass> {
@@ -49,8 +53,9 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         if (!mayConcernWeft(program, source, options.blocking)) return;
         const filename = state.filename ?? "unknown.js";
         const file = relative(process.cwd(), filename) || filename;
+        const summaries: ModuleSummaries = state.filename ? summariesFor(program, state.filename, options.blocking) : new Map();
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !anyBlocks(summaries)) return;
         const collected = collectFacts(t, program, file, options.blocking);
-        const summaries = state.filename ? summariesFor(program, state.filename, options.blocking) : new Map();
         const analysis = analyzeModule(collected.facts, { summaries });
         options.onExplain?.(file, analysis.explain);
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");
