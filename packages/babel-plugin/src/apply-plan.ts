@@ -105,7 +105,12 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
         yieldStar(t.callExpression(helper("callDynamic"), [t.cloneNode(tmp), t.identifier("undefined"), t.arrayExpression(args)])),
       );
     }
-    if (kind === "direct") return yieldStar(t.callExpression(t.memberExpression(f, co(), true), args));
+    if (kind === "direct") {
+      // `(0, f[co])(a)`: called as a function, not as a method of `f`, so `this` is what the
+      // original call `f(a)` gave it (undefined in strict code).
+      const driven = t.memberExpression(f, co(), true);
+      return yieldStar(t.callExpression(t.sequenceExpression([t.numericLiteral(0), driven]), args));
+    }
     return yieldStar(t.callExpression(helper("callDynamic"), [f, t.identifier("undefined"), t.arrayExpression(args)]));
   }
 
