@@ -1,0 +1,83 @@
+/**
+ * The command line of `weft`, parsed into one {@link Command}. Parsing never prints and never
+ * exits: main.ts decides what a usage error looks like.
+ *
+ * `weft run FILE [args…]` hands everything after FILE to the program untouched, options included.
+ */
+export type Command =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "run"; file: string; args: string[] }
+  | { kind: "build"; src: string; outDir: string }
+  | { kind: "check"; files: string[] }
+  | { kind: "explain"; files: string[] }
+  | { kind: "usage-error"; message: string };
+
+const isHelp = (arg: string) => arg === "--help" || arg === "-h";
+
+export function parseArgs(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined) return { kind: "usage-error", message: "missing command" };
+  if (isHelp(command) || command === "help") return { kind: "help" };
+  if (command === "--version" || command === "-v") return { kind: "version" };
+
+  switch (command) {
+    case "run": {
+      const [first, ...args] = rest;
+      if (first !== undefined && isHelp(first)) return { kind: "help" };
+      if (first === undefined) return { kind: "usage-error", message: "`weft run` needs a FILE to run" };
+      if (first.startsWith("-") && first !== "-") return { kind: "usage-error", message: `unknown option \`${first}\` for \`weft run\` (options go after FILE, to the program)` };
+      return { kind: "run", file: first, args };
+    }
+    case "build": {
+      let src: string | undefined;
+      let outDir: string | undefined;
+      for (let i = 0; i < rest.length; i++) {
+        const arg = rest[i]!;
+        if (isHelp(arg)) return { kind: "help" };
+        if (arg === "--out-dir" || arg === "-d") {
+          const value = rest[++i];
+          if (value === undefined) return { kind: "usage-error", message: `\`${arg}\` needs a folder` };
+          outDir = value;
+        } else if (arg.startsWith("--out-dir=")) {
+          outDir = arg.slice("--out-dir=".length);
+        } else if (arg.startsWith("-")) {
+          return { kind: "usage-error", message: `unknown option \`${arg}\` for \`weft build\`` };
+        } else if (src === undefined) {
+          src = arg;
+        } else {
+          return { kind: "usage-error", message: `\`weft build\` takes one SRC (a file or a folder), got \`${src}\` and \`${arg}\`` };
+        }
+      }
+      if (src === undefined) return { kind: "usage-error", message: "`weft build` needs a SRC file or folder" };
+      if (!outDir) return { kind: "usage-error", message: "`weft build` needs `--out-dir DIR`" };
+      return { kind: "build", src, outDir };
+    }
+    case "check":
+    case "explain": {
+      if (rest.some(isHelp)) return { kind: "help" };
+      const option = rest.find((a) => a.startsWith("-") && a !== "-");
+      if (option !== undefined) return { kind: "usage-error", message: `unknown option \`${option}\` for \`weft ${command}\`` };
+      if (rest.length === 0) return { kind: "usage-error", message: `\`weft ${command}\` needs at least one FILE` };
+      return { kind: command, files: rest };
+    }
+    default:
+      return { kind: "usage-error", message: command.startsWith("-") ? `unknown option \`${command}\`` : `unknown command \`${command}\`` };
+  }
+}
+
+export const usage = `Usage: weft <command> [options]
+
+Commands:
+  weft run FILE [args...]          compile FILE and what it imports on the fly, and run it with node
+  weft build SRC --out-dir DIR     compile a file or a folder of .ts/.tsx/.mts/.cts/.js/.mjs/.cjs into DIR,
+                                   with source maps (.js, .mjs, .cjs and .map files)
+  weft check FILE|DIR...           report weft's diagnostics without writing anything
+  weft explain FILE...             list every function that became a coroutine, and why
+
+Options:
+  -h, --help                       show this help
+  -v, --version                    show weft's version
+
+Exit status: the program's own for \`run\`; 1 when a file has errors; 2 for a usage error.
+`;

@@ -1,0 +1,59 @@
+/**
+ * `weft build SRC --out-dir DIR`: compiles a file, or every source file of a folder tree, into
+ * DIR with the same relative paths. `.ts/.tsx/.js` become `.js`, `.mts/.mjs` `.mjs`, `.cts/.cjs`
+ * `.cjs`; each gets a `.map` beside it. Relative specifiers naming `.ts` files are rewritten to
+ * the `.js` names they get (TypeScript sources). Nothing else is copied. A file with errors is not
+ * written; every file is still compiled, so one run reports every problem.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { compileFile } from "./compile.js";
+import { hasErrors, type Diagnostic } from "./diagnostic.js";
+import { formatDiagnostic, formatSummary } from "./format-diagnostic.js";
+import type { Io } from "./io.js";
+import { moduleFormatOf, moduleKindFor } from "./module-format.js";
+import { collectSourceFiles } from "./source-files.js";
+
+export function outputName(file: string): string {
+  return file.replace(/\.(?:[cm]?[jt]s|tsx)$/i, (ext) => {
+    const lower = ext.toLowerCase();
+    return lower === ".mts" || lower === ".mjs" ? ".mjs" : lower === ".cts" || lower === ".cjs" ? ".cjs" : ".js";
+  });
+}
+
+export function buildFiles(src: string, outDir: string, io: Io): number {
+  const outRoot = resolve(io.cwd, outDir);
+  let sources;
+  try {
+    sources = collectSourceFiles(resolve(io.cwd, src), [outRoot]);
+  } catch (error) {
+    io.stderr(`weft build: cannot read \`${src}\`: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const all: Diagnostic[] = [];
+  let written = 0;
+  for (const file of sources.files) {
+    const out = join(outRoot, outputName(relative(sources.base, file)));
+    const result = compileFile(readFileSync(file, "utf8"), file, {
+      sourceMaps: true,
+      module: moduleKindFor(moduleFormatOf(file)),
+      rewriteImportExtensions: true,
+    });
+    for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd));
+    all.push(...result.diagnostics);
+    if (result.code === null) continue;
+    mkdirSync(dirname(out), { recursive: true });
+    const mapName = `${basename(out)}.map`;
+    writeFileSync(out, `${result.code}\n//# sourceMappingURL=${mapName}\n`);
+    if (result.map) {
+      const map = { ...result.map, file: basename(out), sources: [relative(dirname(out), file).split("\\").join("/")] };
+      delete map.sourceRoot;
+      writeFileSync(join(dirname(out), mapName), `${JSON.stringify(map)}\n`);
+    }
+    written++;
+  }
+  io.stderr(formatSummary(all));
+  if (sources.files.length === 0) io.stderr(`weft build: no source files in \`${src}\`\n`);
+  else io.stdout(`weft build: wrote ${written} of ${sources.files.length} file${sources.files.length === 1 ? "" : "s"} to ${relative(io.cwd, outRoot) || "."}\n`);
+  return hasErrors(all) ? 1 : 0;
+}

@@ -1,0 +1,72 @@
+/**
+ * A jest transformer (`@weft/cli/jest-transform`) that compiles test files and the code they
+ * import with weft, into CommonJS (or ES modules when jest runs them natively), with source maps
+ * so failures point at the original lines. weft's own runtime is compiled to CommonJS without the
+ * weft plugin: it is compiled already, and jest cannot `require` ES modules.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { CompileError } from "./compile-error.js";
+import { compileFile } from "./compile.js";
+import { dependencyFingerprint } from "./dependency-fingerprint.js";
+import { requireFromCli } from "./paths.js";
+import { isInNodeModules, isWeftFile } from "./user-file.js";
+
+/** The parts of jest's `TransformOptions` this transformer reads. */
+export interface JestTransformOptions {
+  configString?: string;
+  supportsStaticESM?: boolean;
+}
+
+export interface JestTransformResult {
+  code: string;
+  map: object | null;
+}
+
+export function processFile(sourceText: string, sourcePath: string, options: JestTransformOptions = {}): JestTransformResult {
+  const result = compileFile(sourceText, sourcePath, {
+    sourceMaps: true,
+    module: options.supportsStaticESM ? "esm" : "cjs",
+    weft: !isInNodeModules(sourcePath) && !isWeftFile(sourcePath),
+  });
+  if (result.code === null) throw new CompileError(result.diagnostics);
+  return { code: result.code, map: result.map };
+}
+
+/**
+ * jest caches a transformed file under this key. weft's output for a file depends on the files it
+ * imports (their summaries say which of their exports block), so the key covers the relative
+ * imports, transitively, and the compiler's own build.
+ */
+export function getCacheKey(sourceText: string, sourcePath: string, options: JestTransformOptions = {}): string {
+  return createHash("sha256")
+    .update(compilerFingerprint())
+    .update("\0")
+    .update(sourcePath)
+    .update("\0")
+    .update(sourceText)
+    .update("\0")
+    .update(options.configString ?? "")
+    .update(options.supportsStaticESM ? "\0esm" : "\0cjs")
+    .update("\0")
+    .update(dependencyFingerprint(sourceText, sourcePath))
+    .digest("hex");
+}
+
+let fingerprint: string | undefined;
+function compilerFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const parts: string[] = [];
+  for (const specifier of ["@weft/cli/package.json", "@weft/babel-plugin", "@weft/core", "@babel/core/package.json"]) {
+    try {
+      const path = requireFromCli.resolve(specifier);
+      const stat = statSync(path);
+      parts.push(`${path}:${stat.size}:${stat.mtimeMs}:${specifier.endsWith("package.json") ? readFileSync(path, "utf8").length : ""}`);
+    } catch {
+      parts.push(`${specifier}:missing`);
+    }
+  }
+  return (fingerprint = parts.join("|"));
+}
+
+export default { process: processFile, getCacheKey, canInstrument: false };

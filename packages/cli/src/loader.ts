@@ -1,0 +1,102 @@
+/**
+ * The ES module hooks of `weft run` (`module.register`, Node >= 20.6). They run on Node's hooks
+ * thread and see every `import`, the entry point, and the `require` calls of CommonJS modules that
+ * these hooks gave source to.
+ *
+ * - `resolve`: a relative `.js` specifier whose file does not exist names the `.ts` file
+ *   (`./util.js` -> `./util.ts`, `.mjs` -> `.mts`, `.cjs` -> `.cts`).
+ * - `load`: user files (not `node_modules`, not weft's own packages) are compiled with weft.
+ *
+ * CommonJS (Node 20's rule for an async `load` hook): a `commonjs` result *without* `source` is
+ * loaded by the CommonJS loader — `Module._extensions`, where require-hook.ts compiles it, and
+ * the full `require` API (`require.cache`, `require.extensions`, monkey patches). A result *with*
+ * `source` is evaluated by the ES loader's CommonJS translator, whose `require` sends every call
+ * back through these hooks and lacks `require.cache` and friends. So:
+ *
+ * - the entry point and every JavaScript CommonJS file go to the CommonJS loader (no `source`);
+ * - a CommonJS *TypeScript* file reached by `import` gets its compiled `source` here, because
+ *   Node finds the named exports of an imported CommonJS module by lexing its source, and the
+ *   TypeScript text on disk (`export function f`) shows none.
+ */
+import type { LoadHook, ResolveHook } from "node:module";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { CompileError, reportWarnings } from "./compile-error.js";
+import { moduleFormatOf, moduleKindFor } from "./module-format.js";
+import { isPathSpecifier, tsAlternatives } from "./ts-alternatives.js";
+import { isTypeScriptFile, isUserFile } from "./user-file.js";
+
+// Babel loads on this thread only when a file needs it: a CommonJS program is compiled on the
+// main thread (require-hook.ts) and never needs it here.
+let compiler: typeof import("./compile.js") | undefined;
+const compileFile: typeof import("./compile.js").compileFile = (...args) => compiler!.compileFile(...args);
+const loadCompiler = async () => (compiler ??= await import("./compile.js"));
+
+/** URLs resolved without a parent: the entry point (and a worker's). */
+const entryPoints = new Set<string>();
+
+const isNotFound = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND";
+
+export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
+  let result;
+  try {
+    result = await nextResolve(specifier, context);
+  } catch (error) {
+    if (!isNotFound(error) || !isPathSpecifier(specifier) || context.parentURL?.includes("/node_modules/")) throw error;
+    result = undefined;
+    for (const candidate of tsAlternatives(specifier)) {
+      try {
+        result = await nextResolve(candidate, context);
+        break;
+      } catch (inner) {
+        if (!isNotFound(inner)) throw inner;
+      }
+    }
+    if (result === undefined) throw error;
+  }
+  if (context.parentURL === undefined) entryPoints.add(result.url);
+  return result;
+};
+
+export const load: LoadHook = async (url, context, nextLoad) => {
+  if (!url.startsWith("file:")) return nextLoad(url, context);
+  const filename = fileURLToPath(url);
+  if (!isUserFile(filename)) return nextLoad(url, context);
+  const isEntry = entryPoints.has(url);
+
+  if (!isTypeScriptFile(filename)) {
+    // JavaScript: Node's default load knows the format (extension, package type, and syntax
+    // detection for a package without `type`) and reads the source of an ES module.
+    const loaded = await nextLoad(url, context);
+    if (loaded.format !== "module") return loaded; // CommonJS: require-hook.ts compiles it
+    await loadCompiler();
+    return { format: "module", source: compiled(text(loaded.source), filename), shortCircuit: true };
+  }
+
+  const format = moduleFormatOf(filename);
+  if (format === "commonjs" && isEntry) return { format: "commonjs", shortCircuit: true };
+  const source = await readFile(filename, "utf8");
+  await loadCompiler();
+  const result = compileFile(source, filename, { sourceMaps: "inline", module: moduleKindFor(format) });
+  reportWarnings(result.diagnostics);
+  if (result.code === null) throw new CompileError(result.diagnostics);
+  if (result.format === "commonjs" && isEntry) return { format: "commonjs", shortCircuit: true };
+  return { format: result.format, source: result.code, shortCircuit: true };
+};
+
+const text = (source: string | ArrayBuffer | NodeJS.TypedArray | undefined): string =>
+  typeof source === "string"
+    ? source
+    : source instanceof ArrayBuffer
+      ? Buffer.from(source).toString("utf8")
+      : source
+        ? Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString("utf8")
+        : "";
+
+function compiled(source: string, filename: string): string {
+  const result = compileFile(source, filename, { sourceMaps: "inline", module: "esm" });
+  reportWarnings(result.diagnostics);
+  if (result.code === null) throw new CompileError(result.diagnostics);
+  return result.code;
+}

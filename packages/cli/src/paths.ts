@@ -1,0 +1,18 @@
+/**
+ * Where the CLI's own files are. The only module that reads `import.meta`: it is imported lazily,
+ * so the rest of the CLI also loads as CommonJS (jest compiles the sources that way).
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+/** The module `weft run` passes to `node --import`. */
+export const registerUrl = new URL("./register.js", import.meta.url).href;
+
+export function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { version: string };
+  return manifest.version;
+}
+
+/** `require` as seen from this package (to locate the compiler's packages). */
+export const requireFromCli = createRequire(import.meta.url);
