@@ -17,3 +17,4 @@ export {
 export type { CoroutineFunction, DrivenFace } from "./protocol.js";
 export { runMain } from "./run-main.js";
 export type { RunMainOptions } from "./run-main.js";
+export { arrayForEach, arrayMap, arrayFilter, arrayReduce, arraySome, arrayEvery, arrayFind, arrayFindIndex, arrayFlatMap, arraySort, arrayFrom } from "./array-methods.js";
