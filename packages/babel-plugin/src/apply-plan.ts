@@ -48,14 +48,27 @@ export function applyPlan(ctx: ApplyContext): void {
     if (replacement !== null) path.replaceWith(replacement);
   }
 
+  // ---- fresh paths for the functions: rewriting calls replaced argument lists, which leaves
+  // the collected paths of functions passed as arguments pointing at old containers.
+  const fnNodes = new Map<BabelTypes.Node, number>();
+  for (const id of plan.coroutines) fnNodes.set(collected.functions.get(id)!.node, id);
+  const fresh = new Map<number, FunctionPath>();
+  program.traverse({
+    enter(p) {
+      const id = fnNodes.get(p.node);
+      if (id !== undefined) fresh.set(id, p as FunctionPath);
+    },
+  });
+  const fnPath = (id: number) => fresh.get(id) ?? collected.functions.get(id)!;
+
   // ---- careless catches, in every coroutine and in the main greenlet's statements
-  const coroutinePaths = [...plan.coroutines].map((id) => collected.functions.get(id)!);
+  const coroutinePaths = [...plan.coroutines].map(fnPath);
   for (const p of coroutinePaths) guardCatches(t, p, helper);
   if (plan.main) guardCatches(t, program, helper);
 
   // ---- functions, innermost first
   const fnIds = [...plan.coroutines].sort((a, b) => b - a);
-  for (const id of fnIds) convertFunction(ctx, collected.functions.get(id)!, helper);
+  for (const id of fnIds) convertFunction(ctx, fnPath(id), helper);
 
   if (plan.main) runTopLevelInMain(ctx, helper);
 }
@@ -83,6 +96,9 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
   // Receiver and function, the receiver evaluated once.
   const member = t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee) ? callee : null;
 
+  if (kind === "array" && member !== null && t.isIdentifier(member.object, { name: "Array" }) && t.isIdentifier(member.property, { name: "from" })) {
+    return yieldStar(t.callExpression(helper("arrayFrom"), args));
+  }
   if (kind === "array" && member !== null) {
     const method = t.isIdentifier(member.property) ? member.property.name : "";
     const fn = ARRAY_METHODS.get(method);

@@ -327,7 +327,10 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       const object = callee.get("object") as NodePath;
       if (object.isIdentifier()) {
         const b = object.scope.getBinding(object.node.name);
-        if (!b && KNOWN_GLOBALS.has(object.node.name)) return { kind: "global", name };
+        if (!b && KNOWN_GLOBALS.has(object.node.name)) {
+          // `Array.from(items, mapFn)` is the one global whose callback weft can drive.
+          return { kind: "global", name: object.node.name === "Array" && name === "from" ? "Array.from" : name };
+        }
         if (b?.kind === "module" && b.path.isImportNamespaceSpecifier()) {
           const decl = b.path.parentPath as NodePath<BabelTypes.ImportDeclaration>;
           const source = decl.node.source.value;

@@ -95,6 +95,9 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
         return s?.blocks === true ? reason(`\`${c.name}\` from \`${c.source}\``) : null;
       }
       case "global":
+        return c.name === "Array.from" && isCoroutine(call.args[1]?.fn)
+          ? reason("`Array.from` with a callback that may block", call.args[1]!.fn)
+          : null;
       case "unknown":
         return null;
       default: {

@@ -63,7 +63,7 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     if (reason !== null) {
       if (c.kind === "local" || c.kind === "runtime" || c.kind === "import") calls.set(call.id, "direct");
       else if (c.kind === "method" && types.resolve(c.receiver).kind === "runtime") calls.set(call.id, "direct");
-      else if (c.kind === "method" && reason.kind === "call" && reason.what.includes("with a callback")) calls.set(call.id, "array");
+      else if ((c.kind === "method" || c.kind === "global") && reason.kind === "call" && reason.what.includes("with a callback")) calls.set(call.id, "array");
       else calls.set(call.id, "dynamic");
       continue;
     }

@@ -102,7 +102,10 @@ export function drivesArgument(call: CallFact, index: number, types: TypeTable, 
     if (index === 0 && ARRAY_METHODS.has(c.name)) return true;
     return NON_DRIVING.has(c.name) ? false : "unknown";
   }
-  if (c.kind === "global") return NON_DRIVING.has(c.name) ? false : "unknown";
+  if (c.kind === "global") {
+    if (c.name === "Array.from") return index === 1;
+    return NON_DRIVING.has(c.name) ? false : "unknown";
+  }
   return "unknown";
 }
 
