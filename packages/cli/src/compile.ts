@@ -12,6 +12,7 @@ import transformModulesCommonjs from "@babel/plugin-transform-modules-commonjs";
 import presetTypescript from "@babel/preset-typescript";
 import * as weftPluginModule from "@weft/babel-plugin";
 import { codeFrameColumns } from "@babel/code-frame";
+import { resolve } from "node:path";
 import { diagnosticFromError, hasErrors, normalizeDiagnostic, type Diagnostic } from "./diagnostic.js";
 import { normalizeExplanation, type Explanation } from "./explanation.js";
 
@@ -89,10 +90,10 @@ export function compileFile(code: string, filename: string, options: CompileOpti
   const diagnostics: Diagnostic[] = [];
   const report = (raw: unknown) => {
     const { label, end, ...diagnostic } = normalizeDiagnostic(raw, filename);
-    if (diagnostic.frame === undefined && diagnostic.line !== undefined && diagnostic.filename === filename) {
+    if (diagnostic.frame === undefined && diagnostic.line !== undefined && resolve(diagnostic.filename) === resolve(filename)) {
       const start = { line: diagnostic.line, column: (diagnostic.column ?? 0) + 1 };
       const location = end ? { start, end: { line: end.line, column: end.column + 1 } } : { start };
-      diagnostic.frame = codeFrameColumns(code, location, { highlightCode: false, ...(label !== undefined ? { message: label } : {}) });
+      diagnostic.frame = codeFrameColumns(code, location, { highlightCode: false, linesAbove: 2, linesBelow: 0, ...(label !== undefined ? { message: label } : {}) });
     }
     diagnostics.push(diagnostic);
     options.onDiagnostic?.(diagnostic);
@@ -103,7 +104,15 @@ export function compileFile(code: string, filename: string, options: CompileOpti
   if (weft !== undefined) {
     const pluginOptions = {
       onDiagnostic: report,
-      ...(options.onExplain ? { onExplain: (entries: unknown) => options.onExplain!(normalizeExplanation(entries, filename)) } : {}),
+      // The plugin calls `onExplain(file, entries)`, `file` relative to the current directory.
+      ...(options.onExplain
+        ? {
+            onExplain: (...args: unknown[]) => {
+              const [file, entries] = args.length >= 2 && typeof args[0] === "string" ? [resolve(args[0]), args[1]] : [filename, args[0]];
+              options.onExplain!(normalizeExplanation(entries, file));
+            },
+          }
+        : {}),
     };
     plugins.push(Array.isArray(weft) ? weft : [weft, pluginOptions]);
   }

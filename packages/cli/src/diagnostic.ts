@@ -3,10 +3,12 @@
  * came from the weft plugin's `onDiagnostic` option or from an error Babel threw (a syntax error,
  * or `path.buildCodeFrameError` in a plugin).
  */
+import { resolve } from "node:path";
+
 export type Severity = "error" | "warning";
 
 export interface Diagnostic {
-  /** `WEFT1002` for weft's own problems; `BABEL_PARSE_ERROR` etc. for Babel's; `WEFT9000` for a crash. */
+  /** `WEFT1002` for weft's own problems; `BABEL_PARSE_ERROR` etc. for Babel's; `WEFT9001` for a crash. */
   code: string;
   severity: Severity;
   /** One sentence, without the code or the position. */
@@ -41,39 +43,42 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /**
- * Reads a position from `{line, column}`, `{loc: {line, column}}`, `{loc: {start: {…}}}` or
- * `{start: {…}}` (Babel's `SourceLocation`), with an optional `filename` beside it.
+ * Reads a position from `{line, column}`, or from one nested under `loc`, `span` or `start`
+ * (Babel's `SourceLocation`, the core's `Span`), with an optional `filename` or `file` beside it.
+ * A relative file is taken relative to the current directory, where the plugin made it relative.
  */
 export function readPosition(value: unknown): Position | undefined {
   if (!isBag(value)) return undefined;
-  const filename = str(value["filename"]) ?? str(value["file"]) ?? (isBag(value["loc"]) ? str(value["loc"]["filename"]) : undefined);
+  const file = str(value["filename"]) ?? str(value["file"]);
+  const filename = file === undefined ? undefined : resolve(file);
   const line = num(value["line"]);
   if (line !== undefined) {
     return { line, column: num(value["column"]) ?? 0, ...(filename !== undefined ? { filename } : {}) };
   }
-  for (const key of ["loc", "start"]) {
+  for (const key of ["loc", "span", "start"]) {
     const inner = readPosition(value[key]);
     if (inner) return filename !== undefined && inner.filename === undefined ? { ...inner, filename } : inner;
   }
   return undefined;
 }
 
-/** The end of a span, when the value carries one (`loc.end` or `end`). */
+/** The end of a span, when the value carries one (`loc.end`, `span.end` or `end`). */
 export function readEnd(value: unknown): Position | undefined {
   if (!isBag(value)) return undefined;
   if (isBag(value["loc"])) return readEnd(value["loc"]);
+  if (isBag(value["span"])) return readEnd(value["span"]);
   return isBag(value["end"]) ? readPosition(value["end"]) : undefined;
 }
 
 /**
- * Turns whatever the plugin hands to `onDiagnostic` into a {@link Diagnostic}. The plugin's
- * shape is `{ code, severity?, message, loc | line/column, label?, notes?, help? }`; anything
- * missing is left out rather than guessed, and a value that is not an object becomes an internal
- * error so that it is seen.
+ * Turns what the plugin hands to `onDiagnostic` into a {@link Diagnostic}. The plugin's shape is
+ * `@weft/core`'s `Diagnostic`: `{ code, severity, message, file, span, label, notes, help }`;
+ * `loc` or `line`/`column` are read too. Anything missing is left out rather than guessed, and a
+ * value that is not an object becomes an internal error so that it is seen.
  */
 export function normalizeDiagnostic(raw: unknown, filename: string): Diagnostic & { label?: string; end?: Position } {
   if (!isBag(raw)) {
-    return { code: "WEFT9000", severity: "error", message: `The weft plugin reported a diagnostic weft cannot read: \`${String(raw)}\`.`, filename, notes: [] };
+    return { code: "WEFT9001", severity: "error", message: `The weft plugin reported a diagnostic weft cannot read: \`${String(raw)}\`.`, filename, notes: [] };
   }
   const position = readPosition(raw);
   const end = readEnd(raw);
@@ -83,10 +88,10 @@ export function normalizeDiagnostic(raw: unknown, filename: string): Diagnostic 
   const help = str(raw["help"]);
   const frame = str(raw["frame"]) ?? str(raw["codeFrame"]);
   return {
-    code: str(raw["code"]) ?? "WEFT9000",
+    code: str(raw["code"]) ?? "WEFT9001",
     severity,
     message: str(raw["message"]) ?? "(no message)",
-    filename: position?.filename ?? str(raw["filename"]) ?? filename,
+    filename: position?.filename ?? filename,
     ...(position ? { line: position.line, column: position.column } : {}),
     ...(end ? { end } : {}),
     ...(frame !== undefined ? { frame } : {}),
@@ -103,11 +108,11 @@ const ansi = /\u001b\[[0-9;]*m/g;
 /**
  * Turns an error thrown by `transformSync` into a {@link Diagnostic}: Babel's syntax errors keep
  * Babel's own message; an error built with `path.buildCodeFrameError` keeps its `WEFTnnnn` code
- * when its message starts with one; anything else is a crash (`WEFT9000`) and keeps its stack.
+ * when its message starts with one; anything else is a crash (`WEFT9001`) and keeps its stack.
  */
 export function diagnosticFromError(error: unknown, filename: string): Diagnostic {
   if (!(error instanceof Error)) {
-    return { code: "WEFT9000", severity: "error", message: `weft crashed with a non-error value: \`${String(error)}\`.`, filename, notes: [] };
+    return { code: "WEFT9001", severity: "error", message: `weft crashed with a non-error value: \`${String(error)}\`.`, filename, notes: [] };
   }
   const attached = (error as Error & { diagnostic?: unknown }).diagnostic;
   if (isBag(attached)) return normalizeDiagnostic(attached, filename);
@@ -128,7 +133,7 @@ export function diagnosticFromError(error: unknown, filename: string): Diagnosti
 
   if (!weftCode && !isBabelError) {
     return {
-      code: "WEFT9000",
+      code: "WEFT9001",
       severity: "error",
       message: `weft crashed: ${message} (this is a bug in weft; please report it with the file).`,
       filename,
