@@ -126,9 +126,12 @@ export function diagnosticFromError(error: unknown, filename: string): Diagnosti
   const rest = newline === -1 ? "" : text.slice(newline + 1);
   const frame = rest.replace(/^\n+/, "").replace(/\s+$/, "");
 
-  const weftCode = /^(WEFT\d{4}):?\s*/.exec(message);
+  // `WEFT1002: …`, or `@weft/babel-plugin: WEFT2001: …` (an option error); or a code on the error.
+  const weftCode = /^(?:@weft\/[\w-]+: )?(WEFT\d{4}):?\s*/.exec(message) ?? (code?.startsWith("WEFT") ? ["", code] : null);
   if (weftCode) message = message.slice(weftCode[0].length);
-  const isBabelError = code === "BABEL_PARSE_ERROR" || code === "BABEL_TRANSFORM_ERROR" || frame.includes(" | ");
+  // Babel marks every error thrown in a plugin `BABEL_TRANSFORM_ERROR`; one built for the user
+  // (`buildCodeFrameError`) carries a code frame, a crash does not.
+  const isBabelError = code === "BABEL_PARSE_ERROR" || /^>\s*\d+\s*\|/m.test(frame);
   const position = readPosition((error as Error & { loc?: unknown }).loc) ?? positionFromFrame(frame);
 
   if (!weftCode && !isBabelError) {

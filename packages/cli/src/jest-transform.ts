@@ -29,7 +29,11 @@ export function processFile(sourceText: string, sourcePath: string, options: Jes
     module: options.supportsStaticESM ? "esm" : "cjs",
     weft: !isInNodeModules(sourcePath) && !isWeftFile(sourcePath),
   });
-  if (result.code === null) throw new CompileError(result.diagnostics);
+  if (result.code === null) {
+    const error = new CompileError(result.diagnostics);
+    error.stack = ""; // jest prints the message, then the stack: the diagnostics once is enough
+    throw error;
+  }
   return { code: result.code, map: result.map };
 }
 

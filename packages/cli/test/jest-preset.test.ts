@@ -1,0 +1,79 @@
+// The jest preset: a real jest run over a temporary project configured with `preset: "@weft/cli"`.
+import { join } from "node:path";
+import { makeProject, node, repoRoot, type Project } from "./project";
+
+let project: Project | undefined;
+afterEach(() => {
+  project?.remove();
+  project = undefined;
+});
+
+const jestBin = join(repoRoot, "node_modules", "jest", "bin", "jest.js");
+
+// Spec files are named *.spec.ts so that this repository's own jest run never collects them.
+const files = {
+  "package.json": `{ "private": true }\n`,
+  "jest.config.cjs": `module.exports = { preset: "@weft/cli", testMatch: ["**/*.spec.ts"] };\n`,
+  "src/util.ts": `export const double = (x: number): number => 2 * x;\n`,
+  "src/meals.ts": [
+    `import { sleep } from "@weft/runtime";`,
+    `export function eat(log: string[], name: string): void {`,
+    `  log.push(\`\${name} eat 1\`);`,
+    `  sleep(30);`,
+    `  log.push(\`\${name} eat 2\`);`,
+    `}`,
+    `export function play(log: string[], name: string): void {`,
+    `  log.push(\`\${name} play 1\`);`,
+    `  sleep(40);`,
+    `  log.push(\`\${name} play 2\`);`,
+    `}`,
+    ``,
+  ].join("\n"),
+  "test/util.spec.ts": [
+    `import { double } from "../src/util.js";`,
+    `it("compiles TypeScript and resolves .js specifiers to .ts files", () => {`,
+    `  expect(double(21)).toBe(42);`,
+    `});`,
+    ``,
+  ].join("\n"),
+  "test/meals.spec.ts": [
+    `import { joinAll, spawn } from "@weft/runtime";`,
+    `import { eat, play } from "../src/meals.js";`,
+    `it("runs synchronous-style code in greenlets", () =>`,
+    `  spawn(() => {`,
+    `    const log: string[] = [];`,
+    `    joinAll([spawn(eat, log, "egon"), spawn(play, log, "egon")]);`,
+    `    expect(log).toEqual(["egon eat 1", "egon play 1", "egon eat 2", "egon play 2"]);`,
+    `  }).toPromise());`,
+    ``,
+  ].join("\n"),
+};
+
+describe("the jest preset", () => {
+  it("lets jest test synchronous-style TypeScript", () => {
+    project = makeProject(files);
+    const r = node([jestBin, "--ci", "--no-cache"], project.dir);
+    expect(r.stderr).toContain("Tests:       2 passed, 2 total");
+    expect(r.code).toBe(0);
+  });
+
+  it("reports a failing assertion at its line in the original TypeScript", () => {
+    project = makeProject({
+      ...files,
+      "test/fails.spec.ts": `interface Gone {\n  x: number;\n}\nit("fails", () => {\n  expect(1 as number).toBe(2);\n});\n`,
+    });
+    const r = node([jestBin, "--ci", "--no-cache", "fails"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("test/fails.spec.ts:5:");
+  });
+
+  it("fails a test file weft cannot compile, with weft's diagnostic", () => {
+    project = makeProject({
+      ...files,
+      "test/bad.spec.ts": `import { sleep } from "@weft/runtime";\nclass C {\n  constructor() {\n    sleep(1);\n  }\n}\nit("never runs", () => expect(new C()).toBeTruthy());\n`,
+    });
+    const r = node([jestBin, "--ci", "--no-cache", "bad"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error WEFT1001:");
+  });
+});
