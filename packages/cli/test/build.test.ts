@@ -1,7 +1,7 @@
 // `weft build` end to end: a source tree in a temporary project, built by the `weft` command.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { makeProject, node, weft, type Project } from "./project";
+import { makeProject, node, weft, type Project } from "./project.js";
 
 let project: Project | undefined;
 afterEach(() => {

@@ -1,7 +1,7 @@
 // `weft check`, `weft explain`, and the command line itself (help, version, usage errors).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeProject, weft, type Project } from "./project";
+import { makeProject, weft, type Project } from "./project.js";
 
 let project: Project | undefined;
 afterEach(() => {

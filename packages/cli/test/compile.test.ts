@@ -1,9 +1,9 @@
 // compileFile: how the CLI drives Babel and the weft plugin, with stand-in plugins that report
 // through the plugin's interface (`onDiagnostic`, `onExplain`, Babel errors, `api.caller`).
 import type { PluginObj, PluginPass } from "@babel/core";
-import { compileFile } from "../src/compile";
-import { formatExplanation } from "../src/explanation";
-import { formatDiagnostic } from "../src/format-diagnostic";
+import { compileFile } from "../src/compile.js";
+import { formatExplanation } from "../src/explanation.js";
+import { formatDiagnostic } from "../src/format-diagnostic.js";
 
 const file = "/project/src/server.ts";
 const source = ["class Server {", "  constructor() {", "    sleep(10);", "  }", "}", ""].join("\n");

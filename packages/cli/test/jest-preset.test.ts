@@ -1,6 +1,6 @@
 // The jest preset: a real jest run over a temporary project configured with `preset: "@weft/cli"`.
 import { join } from "node:path";
-import { makeProject, node, repoRoot, type Project } from "./project";
+import { makeProject, node, repoRoot, type Project } from "./project.js";
 
 let project: Project | undefined;
 afterEach(() => {

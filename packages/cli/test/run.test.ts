@@ -1,5 +1,5 @@
 // `weft run` end to end: real programs in temporary projects, run by the built `weft` command.
-import { makeProject, node, weft, weftWithSignal, type Project } from "./project";
+import { makeProject, node, weft, weftWithSignal, type Project } from "./project.js";
 
 let project: Project | undefined;
 afterEach(() => {
