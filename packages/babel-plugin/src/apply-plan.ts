@@ -31,10 +31,27 @@ const hoisted = new WeakSet<BabelTypes.Node>();
 export function applyPlan(ctx: ApplyContext): void {
   const { t, program, collected, plan } = ctx;
   const helpers = new Map<string, Expression>();
+  const viaRequire = helpersViaRequire(t, program, ctx.module);
+  let required: BabelTypes.ObjectPattern | undefined;
   const helper = (name: string): Expression => {
     let id = helpers.get(name);
     if (id === undefined) {
-      id = addNamed(program as never, name, PROTOCOL, { nameHint: name }) as Expression;
+      if (viaRequire) {
+        // `const { co: _co, … } = require("@weft/runtime/protocol")`, one declaration at the
+        // top, kept at module level (not moved into a main greenlet) like the hoisted faces.
+        id = program.scope.generateUidIdentifier(name);
+        if (required === undefined) {
+          required = t.objectPattern([]);
+          const decl = t.variableDeclaration("const", [
+            t.variableDeclarator(required, t.callExpression(t.identifier("require"), [t.stringLiteral(PROTOCOL)])),
+          ]);
+          hoisted.add(decl);
+          program.node.body.unshift(decl);
+        }
+        required.properties.push(t.objectProperty(t.identifier(name), t.cloneNode(id as BabelTypes.Identifier)));
+      } else {
+        id = addNamed(program as never, name, PROTOCOL, { nameHint: name }) as Expression;
+      }
       helpers.set(name, id);
     }
     return t.cloneNode(id);
@@ -71,6 +88,29 @@ export function applyPlan(ctx: ApplyContext): void {
   for (const id of fnIds) convertFunction(ctx, fnPath(id), helper);
 
   if (plan.main) runTopLevelInMain(ctx, helper);
+}
+
+/**
+ * Whether the runtime's helpers must come from `require`: a CommonJS module written without
+ * `import`/`export` (a `.cjs` file, or a script that calls `require`), where an `import` added
+ * by the plugin would be a syntax error. Babel parses such a file as a module by default, so
+ * `addNamed` alone would add one.
+ */
+function helpersViaRequire(t: T, program: NodePath<BabelTypes.Program>, module: "esm" | "cjs"): boolean {
+  if (module !== "cjs") return false;
+  const body = program.node.body;
+  if (body.some((s) => t.isImportDeclaration(s) || t.isExportDeclaration(s))) return false;
+  if (program.node.sourceType === "script") return true;
+  let requires = false;
+  program.traverse({
+    CallExpression(p) {
+      if (t.isIdentifier(p.node.callee, { name: "require" }) && !p.scope.hasBinding("require")) {
+        requires = true;
+        p.stop();
+      }
+    },
+  });
+  return requires;
 }
 
 /** An expression that can be evaluated twice without side effects (`this`, an identifier). */
@@ -220,6 +260,20 @@ function referencesOwnName(path: NodePath, name: string): boolean {
   return found;
 }
 
+/** Whether `fn`'s body refers to `name` bound outside `fn` (or not bound at all). */
+function mentionsFreeName(fn: NodePath, name: string): boolean {
+  let found = false;
+  fn.traverse({
+    Identifier(q) {
+      if (found || q.node.name !== name || !q.isReferencedIdentifier()) return;
+      const binding = q.scope.getBinding(name);
+      const inside = binding !== undefined && (binding.scope.path.node === fn.node || binding.scope.path.isDescendant(fn));
+      if (!inside) found = true;
+    },
+  });
+  return found;
+}
+
 function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: string) => Expression): void {
   const { t } = ctx;
   const where = t.stringLiteral(ctx.where(path.node));
@@ -257,8 +311,26 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
     }
     const node = fn.node as BabelTypes.FunctionExpression;
     const display = name ?? inferName(t, fn) ?? "anonymous";
-    const ownRef = name !== undefined && referencesOwnName(fn, name);
-    const gen = t.functionExpression(ownRef ? null : node.id ?? (display !== "anonymous" && t.isValidIdentifier(display) ? t.identifier(display) : null), node.params, node.body, true, false);
+    if (name !== undefined && referencesOwnName(fn, name)) {
+      // `function inner(n) { … inner(n - 1) … }`: inside, `inner` must name the coroutine (whose
+      // `[co]` drives it), not the bare generator. Rename the references to a binding of the
+      // coroutine made fresh for each evaluation of the expression:
+      // `(() => { const _inner = coroutine(function* inner(n) { … _inner(n - 1) … }); return _inner; })()`.
+      const self = fn.scope.generateUidIdentifier(name);
+      fn.scope.rename(name, self.name);
+      const gen = t.functionExpression(t.identifier(name), node.params, node.body, true, false);
+      const face = t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]);
+      const bind = t.arrowFunctionExpression(
+        [],
+        t.blockStatement([t.variableDeclaration("const", [t.variableDeclarator(self, face)]), t.returnStatement(t.cloneNode(self))]),
+      );
+      fn.replaceWith(t.callExpression(bind, []));
+      return;
+    }
+    // An inferred name (`const tick = () => {…}`) names the generator for stack traces, unless
+    // the body refers to that name: there it must keep meaning the outer binding (the coroutine).
+    const inferred = display !== "anonymous" && t.isValidIdentifier(display) && !mentionsFreeName(fn, display) ? t.identifier(display) : null;
+    const gen = t.functionExpression(node.id ?? inferred, node.params, node.body, true, false);
     fn.replaceWith(t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]));
     return;
   }
@@ -342,6 +414,9 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
     );
   };
   for (const stmt of program.node.body) {
+    // A split statement's comments go with the first statement made from it (a file's header
+    // comment stays at the top).
+    const [keptBefore, mainBefore] = [kept.length, main.length];
     if (t.isImportDeclaration(stmt) || t.isFunctionDeclaration(stmt) || t.isExportAllDeclaration(stmt) || isTypeOnly(t, stmt) || hoisted.has(stmt)) {
       kept.push(stmt);
     } else if (t.isVariableDeclaration(stmt)) {
@@ -366,6 +441,8 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
     } else {
       main.push(stmt);
     }
+    const first = kept[keptBefore] ?? main[mainBefore];
+    if (first !== undefined && first !== stmt) t.inheritsComments(first, stmt);
   }
   const body = t.functionExpression(null, [], t.blockStatement(main), true, false);
   const greenlet = t.callExpression(helper("coroutine"), [body, t.stringLiteral("main")]);

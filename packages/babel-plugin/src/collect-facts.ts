@@ -2,7 +2,7 @@
  * Reads a module's Babel AST into the core's `ModuleFacts`, keeping side tables from ids to
  * paths for `applyPlan`. Nothing is written to the AST here.
  */
-import type { NodePath } from "@babel/traverse";
+import type { Binding, NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import type {
   ArgFact,
@@ -187,6 +187,29 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
     },
   });
 
+  /**
+   * CommonJS: the runtime export a binding names when it comes from `require` of the runtime:
+   * `const { sleep, Queue: Q } = require("@weft/runtime")` binds `sleep` and `Q` (to `Queue`);
+   * `const weft = require("@weft/runtime")` binds the whole module, `"*"`.
+   */
+  const requiredRuntime = (b: Binding | undefined): string | undefined => {
+    const decl = b?.path;
+    if (b === undefined || decl === undefined || !decl.isVariableDeclarator() || !b.constant) return undefined;
+    const init = decl.node.init;
+    if (!t.isCallExpression(init) || !t.isIdentifier(init.callee, { name: "require" }) || decl.scope.getBinding("require") !== undefined) return undefined;
+    const source = init.arguments[0];
+    if (!t.isStringLiteral(source) || !RUNTIME_MODULES.has(source.value)) return undefined;
+    const id = decl.node.id;
+    if (t.isIdentifier(id)) return id.name === b.identifier.name ? "*" : undefined;
+    if (!t.isObjectPattern(id)) return undefined;
+    for (const prop of id.properties) {
+      if (!t.isObjectProperty(prop)) continue;
+      const value = t.isAssignmentPattern(prop.value) ? prop.value.left : prop.value;
+      if (t.isIdentifier(value) && value.name === b.identifier.name) return keyName(t, prop.key, prop.computed);
+    }
+    return undefined;
+  };
+
   // ---- types of expressions (no type checker: annotations, `new`, the catalogue, flow)
   const typeOfAnnotation = (ann: Node | null | undefined, scopePath: NodePath): TypeRef => {
     const a = ann && t.isTSTypeAnnotation(ann) ? ann.typeAnnotation : ann;
@@ -204,6 +227,8 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       return { kind: "unknown" };
     }
     if (b?.path.isClassDeclaration()) return { kind: "local-class", name };
+    const required = requiredRuntime(b);
+    if (required !== undefined && isRuntimeClass(required)) return { kind: "runtime", name: required };
     if (!b && isRuntimeClass(name)) return { kind: "unknown" };
     return { kind: "unknown" };
   };
@@ -233,6 +258,15 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
         return typeOf(p.get("expression") as NodePath);
       }
       if (p.isNewExpression() && t.isIdentifier(p.node.callee)) return classType(p.node.callee.name, p);
+      if (p.isNewExpression() && t.isMemberExpression(p.node.callee) && t.isIdentifier(p.node.callee.object)) {
+        // `new weft.Queue()`, with `weft` the runtime's namespace (`import * as`, `require`).
+        const name = keyName(t, p.node.callee.property, p.node.callee.computed);
+        const b = p.scope.getBinding(p.node.callee.object.name);
+        const namespace =
+          requiredRuntime(b) === "*" ||
+          (b?.path.isImportNamespaceSpecifier() === true && RUNTIME_MODULES.has((b.path.parentPath!.node as BabelTypes.ImportDeclaration).source.value));
+        return namespace && name !== undefined && isRuntimeClass(name) ? { kind: "runtime", name } : { kind: "unknown" };
+      }
       if (p.isThisExpression()) {
         const m = p.findParent((q) => q.isClassMethod() || q.isFunctionDeclaration() || q.isFunctionExpression());
         if (m?.isClassMethod() && !m.node.static) {
@@ -244,6 +278,11 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       if (p.isCallExpression()) {
         const callee = resolveCallee(p as CallPath);
         if (callee.kind === "runtime") return returnType(runtimeFunction(callee.name)?.returns);
+        if (callee.kind === "local") {
+          // `function pick(): Queue<string>`: the return type as annotated.
+          const fn = functions.get(callee.fn);
+          return fn?.isFunction() === true ? typeOfAnnotation((fn.node as BabelTypes.Function).returnType, fn) : { kind: "unknown" };
+        }
         if (callee.kind === "method") {
           const r = callee.receiver;
           if (r.kind === "runtime") return returnType(runtimeMethod(r.name, callee.name)?.returns);
@@ -287,6 +326,8 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
     const b = p.scope.getBinding(p.node.name);
     if (!b) return undefined;
     if (b.path.isFunctionDeclaration()) return ids.get(b.path.node);
+    // A named function expression calling itself by its own name.
+    if (b.path.isFunctionExpression() && b.path.node.id?.name === p.node.name) return ids.get(b.path.node);
     if (b.path.isVariableDeclarator() && b.constant) {
       const init = b.path.get("init") as NodePath;
       if (init.isFunctionExpression() || init.isArrowFunctionExpression()) return ids.get(init.node);
@@ -311,6 +352,8 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
           return { kind: "import", source, name: imported };
         }
       }
+      const required = requiredRuntime(b);
+      if (required !== undefined && runtimeFunction(required) !== undefined) return { kind: "runtime", name: required };
       if (b.kind === "param") {
         const fnPath = b.path.isFunction() ? b.path : b.path.findParent((q) => q.isFunction());
         const fnId = fnPath ? ids.get(fnPath.node) : undefined;
@@ -331,6 +374,7 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
           // `Array.from(items, mapFn)` is the one global whose callback weft can drive.
           return { kind: "global", name: object.node.name === "Array" && name === "from" ? "Array.from" : name };
         }
+        if (requiredRuntime(b) === "*" && runtimeFunction(name) !== undefined) return { kind: "runtime", name };
         if (b?.kind === "module" && b.path.isImportNamespaceSpecifier()) {
           const decl = b.path.parentPath as NodePath<BabelTypes.ImportDeclaration>;
           const source = decl.node.source.value;
