@@ -269,9 +269,10 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       }
       if (p.isThisExpression()) {
         const m = p.findParent((q) => q.isClassMethod() || q.isFunctionDeclaration() || q.isFunctionExpression());
-        if (m?.isClassMethod() && !m.node.static) {
+        if (m?.isClassMethod()) {
+          // In a static method `this` is the class itself.
           const cls = classNameOf(m);
-          return cls ? { kind: "local-class", name: cls } : { kind: "unknown" };
+          return cls ? { kind: "local-class", name: cls, ...(m.node.static ? { static: true as const } : {}) } : { kind: "unknown" };
         }
         return { kind: "unknown" };
       }
@@ -303,6 +304,7 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
             ? { kind: "param", fn: fnId, index }
             : facts.functions[fnId]!.params[index]!.type;
         }
+        if (b.path.isClassDeclaration() && b.path.node.id?.name === p.node.name) return { kind: "local-class", name: p.node.name, static: true };
         if (b.path.isVariableDeclarator() && (b.constant || b.kind === "const")) {
           const ann = typeOfAnnotation((b.path.node.id as BabelTypes.Identifier).typeAnnotation, b.path);
           if (ann.kind !== "unknown") return ann;
@@ -333,6 +335,19 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       if (init.isFunctionExpression() || init.isArrowFunctionExpression()) return ids.get(init.node);
     }
     return undefined;
+  };
+
+  /**
+   * `super.m()` in a method of a class whose superclass is declared in this module: the
+   * superclass's method (its static method in a static method); anything else is unknown.
+   */
+  const superReceiver = (sup: NodePath, name: string): Callee => {
+    const method = sup.findParent((q) => q.isClassMethod() || q.isClassPrivateMethod() || q.isObjectMethod() || q.isFunctionDeclaration() || q.isFunctionExpression());
+    if (method === null || !(method.isClassMethod() || method.isClassPrivateMethod())) return { kind: "unknown" };
+    const cls = method.parentPath.parentPath as NodePath<BabelTypes.Class>;
+    const parent = cls.node.superClass;
+    if (!t.isIdentifier(parent) || !cls.scope.getBinding(parent.name)?.path.isClassDeclaration()) return { kind: "unknown" };
+    return { kind: "method", receiver: { kind: "local-class", name: parent.name, ...(method.node.static ? { static: true as const } : {}) }, name };
   };
 
   const resolveCallee = (call: CallPath): Callee => {
@@ -382,7 +397,7 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
           return { kind: "import", source, name };
         }
       }
-      if (object.isSuper()) return { kind: "unknown" };
+      if (object.isSuper()) return superReceiver(object, name);
       return { kind: "method", receiver: typeOf(object), name };
     }
     return { kind: "unknown" };

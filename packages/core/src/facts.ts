@@ -35,7 +35,7 @@ export type FunctionKind =
 /** The type of a value, as far as the adapter or the core can tell. */
 export type TypeRef =
   | { kind: "runtime"; name: string } // a class of @weft/runtime (`Queue`, `Greenlet`, `Socket`)
-  | { kind: "local-class"; name: string } // a class declared in this module
+  | { kind: "local-class"; name: string; static?: true } // an instance of a class declared in this module; with `static`, the class itself
   | { kind: "param"; fn: FunctionId; index: number } // whatever callers pass to a parameter
   | { kind: "unknown" };
 

@@ -76,8 +76,8 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
         }
         if (receiver.kind === "local-class") {
           const cls = facts.classes.find((k) => k.name === receiver.name);
-          const fn = cls?.methods[c.name];
-          return fn !== undefined && mayBlock.has(fn) ? reason(`\`${receiver.name}#${c.name}\``, fn) : null;
+          const fn = receiver.static === true ? cls?.statics[c.name] : cls?.methods[c.name];
+          return fn !== undefined && mayBlock.has(fn) ? reason(`\`${receiver.name}${receiver.static === true ? "." : "#"}${c.name}\``, fn) : null;
         }
         const arrayHelper = ARRAY_METHODS.get(c.name);
         if (arrayHelper !== undefined && isCoroutine(call.args[0]?.fn)) {
