@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { resolve } from "node:path";
+import { isatty } from "node:tty";
 import type { Io } from "./io.js";
 import { tsAlternatives } from "./ts-alternatives.js";
 
@@ -36,7 +37,8 @@ export async function runFile(file: string, args: readonly string[], io: Io): Pr
     cwd: io.cwd,
   });
 
-  const hasTerminal = Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY);
+  // isatty, not process.stdin: creating a stdin stream could take input meant for the program.
+  const hasTerminal = isatty(0) || isatty(1) || isatty(2);
   const handlers = new Map<NodeJS.Signals, () => void>();
   for (const signal of relayed) {
     if (process.platform === "win32" ? signal !== "SIGINT" && signal !== "SIGBREAK" : signal === "SIGBREAK") continue;

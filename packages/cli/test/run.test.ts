@@ -235,6 +235,13 @@ describe("weft run", () => {
     expect(r.code).toBe(128 + 15);
   });
 
+  it.each([["module"], ["commonjs"]])("runs `main.ts` when told to run `main.js` (%s package)", (type) => {
+    project = makeProject({ "package.json": `{ "type": "${type}" }\n`, "main.ts": `const where: string = "main.ts";\nconsole.log(where);\n` });
+    const r = weft(["run", "main.js"], project.dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("main.ts\n");
+  });
+
   it("says when FILE does not exist, and exits 1", () => {
     project = makeProject({ "package.json": `{}\n` });
     const r = weft(["run", "missing.ts"], project.dir);
