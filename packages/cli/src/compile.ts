@@ -2,10 +2,11 @@
  * One file through Babel with the weft plugin: the single place where the `weft` command, the
  * loader hooks and the jest transformer compile user code.
  *
- * Pipeline: `@weft/babel-plugin` first (it must see the TypeScript-free shape of calls before any
- * module transform), then `@babel/plugin-transform-modules-commonjs` when CommonJS output is
- * asked for, and `@babel/preset-typescript` for `.ts/.tsx/.mts/.cts` (a preset runs after every
- * plugin). No config file, no `.babelrc`: what runs is exactly what is listed here.
+ * Pipeline: `@weft/babel-plugin` first (it reads TypeScript annotations, so it runs before the
+ * types are stripped, and it must see `import`s before they become `require`s), then
+ * `@babel/plugin-transform-modules-commonjs` when CommonJS output is asked for, and
+ * `@babel/preset-typescript` for `.ts/.tsx/.mts/.cts` (presets run after plugins). No config
+ * file, no `.babelrc`: what runs is exactly what is listed here. Nothing is cached.
  */
 import { parseSync, transformFromAstSync, type PluginItem, type TransformCaller, type TransformOptions } from "@babel/core";
 import transformModulesCommonjs from "@babel/plugin-transform-modules-commonjs";
@@ -116,15 +117,17 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     };
     plugins.push(Array.isArray(weft) ? weft : [weft, pluginOptions]);
   }
-  // preset-typescript converts `.cts` files to CommonJS itself; adding the transform twice would
-  // run it twice.
+  // A `.cts` file is CommonJS whatever was asked, and preset-typescript converts it itself:
+  // adding the transform too would run it twice.
   const isCts = /\.cts$/i.test(filename);
-  if (moduleKind === "cjs" && !isCts) plugins.push([modulesCommonjsPlugin, { allowTopLevelThis: true }]);
+  const cjsOut = moduleKind === "cjs" || isCts;
+  if (cjsOut && !isCts) plugins.push([modulesCommonjsPlugin, { allowTopLevelThis: true }]);
 
   // What a plugin learns through `api.caller()`: whether the output may keep `import`/`export`
   // and top-level `await` (babel-jest passes the same flags). The weft plugin reads it to choose
-  // `await runMain(…)` (ES modules) or `runMain(…, { exitOnError: true })` (CommonJS).
-  const esmOut = moduleKind === "esm" || (moduleKind === "auto" && !isCts);
+  // `await runMain(…)` (ES modules) or `runMain(…, { exitOnError: true })` (CommonJS). For `auto`
+  // it is settled once the parse has told the format.
+  const esmOut = !cjsOut;
   const caller: TransformCaller & Record<string, unknown> = {
     name: "@weft/cli",
     supportsStaticESM: esmOut,
@@ -155,16 +158,15 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     const ast = parseSync(code, babelOptions);
     if (!ast) throw new Error("Babel returned no AST");
     const parsedAsModule = ast.program.sourceType === "module";
-    const format: CompileResult["format"] =
-      moduleKind === "cjs" || isCts ? "commonjs" : moduleKind === "esm" ? "module" : parsedAsModule ? "module" : "commonjs";
+    const format: CompileResult["format"] = cjsOut ? "commonjs" : moduleKind === "esm" || parsedAsModule ? "module" : "commonjs";
     const transformCaller =
-      moduleKind === "auto" && !isCts ? { ...caller, supportsStaticESM: parsedAsModule, supportsTopLevelAwait: parsedAsModule } : caller;
+      moduleKind === "auto" && !cjsOut ? { ...caller, supportsStaticESM: parsedAsModule, supportsTopLevelAwait: parsedAsModule } : caller;
     const result = transformFromAstSync(ast, code, { ...babelOptions, caller: transformCaller, cloneInputAst: false });
     if (!result || result.code == null) throw new Error("Babel returned no code");
     if (hasErrors(diagnostics)) return { code: null, map: null, diagnostics, format };
     return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null, diagnostics, format };
   } catch (error) {
     diagnostics.push(diagnosticFromError(error, filename));
-    return { code: null, map: null, diagnostics, format: moduleKind === "esm" ? "module" : "commonjs" };
+    return { code: null, map: null, diagnostics, format: cjsOut || moduleKind === "auto" ? "commonjs" : "module" };
   }
 }

@@ -22,15 +22,22 @@ import type { LoadHook, ResolveHook } from "node:module";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { CompileError, reportWarnings } from "./compile-error.js";
+import type { ModuleKind } from "./compile.js";
 import { moduleFormatOf, moduleKindFor } from "./module-format.js";
 import { isPathSpecifier, tsAlternatives } from "./ts-alternatives.js";
 import { isTypeScriptFile, isUserFile } from "./user-file.js";
 
 // Babel loads on this thread only when a file needs it: a CommonJS program is compiled on the
 // main thread (require-hook.ts) and never needs it here.
-let compiler: typeof import("./compile.js") | undefined;
-const compileFile: typeof import("./compile.js").compileFile = (...args) => compiler!.compileFile(...args);
-const loadCompiler = async () => (compiler ??= await import("./compile.js"));
+let compiler: Promise<typeof import("./compile.js")> | undefined;
+
+async function compile(source: string, filename: string, module: ModuleKind): Promise<{ code: string; format: "module" | "commonjs" }> {
+  const { compileFile } = await (compiler ??= import("./compile.js"));
+  const result = compileFile(source, filename, { sourceMaps: "inline", module });
+  reportWarnings(result.diagnostics);
+  if (result.code === null) throw new CompileError(result.diagnostics);
+  return { code: result.code, format: result.format };
+}
 
 /** URLs resolved without a parent: the entry point (and a worker's). */
 const entryPoints = new Set<string>();
@@ -70,17 +77,13 @@ export const load: LoadHook = async (url, context, nextLoad) => {
     // detection for a package without `type`) and reads the source of an ES module.
     const loaded = await nextLoad(url, context);
     if (loaded.format !== "module") return loaded; // CommonJS: require-hook.ts compiles it
-    await loadCompiler();
-    return { format: "module", source: compiled(text(loaded.source), filename), shortCircuit: true };
+    return { format: "module", source: (await compile(text(loaded.source), filename, "esm")).code, shortCircuit: true };
   }
 
   const format = moduleFormatOf(filename);
   if (format === "commonjs" && isEntry) return { format: "commonjs", shortCircuit: true };
-  const source = await readFile(filename, "utf8");
-  await loadCompiler();
-  const result = compileFile(source, filename, { sourceMaps: "inline", module: moduleKindFor(format) });
-  reportWarnings(result.diagnostics);
-  if (result.code === null) throw new CompileError(result.diagnostics);
+  const result = await compile(await readFile(filename, "utf8"), filename, moduleKindFor(format));
+  // An entry point without a package `type` that turned out to be a script: the CommonJS loader.
   if (result.format === "commonjs" && isEntry) return { format: "commonjs", shortCircuit: true };
   return { format: result.format, source: result.code, shortCircuit: true };
 };
@@ -93,10 +96,3 @@ const text = (source: string | ArrayBuffer | NodeJS.TypedArray | undefined): str
       : source
         ? Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString("utf8")
         : "";
-
-function compiled(source: string, filename: string): string {
-  const result = compileFile(source, filename, { sourceMaps: "inline", module: "esm" });
-  reportWarnings(result.diagnostics);
-  if (result.code === null) throw new CompileError(result.diagnostics);
-  return result.code;
-}
