@@ -3,6 +3,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { makeProject, node, weft, type Project } from "./project.js";
 
+// Each test starts real processes (node, Babel, sometimes jest): slow on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 let project: Project | undefined;
 afterEach(() => {
   project?.remove();

@@ -3,6 +3,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeProject, weft, type Project } from "./project.js";
 
+// Each test starts real processes (node, Babel, sometimes jest): slow on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 let project: Project | undefined;
 afterEach(() => {
   project?.remove();

@@ -2,6 +2,9 @@
 import { join } from "node:path";
 import { makeProject, node, repoRoot, type Project } from "./project.js";
 
+// Each test starts real processes (node, Babel, sometimes jest): slow on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 let project: Project | undefined;
 afterEach(() => {
   project?.remove();

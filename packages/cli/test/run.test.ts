@@ -1,6 +1,9 @@
 // `weft run` end to end: real programs in temporary projects, run by the built `weft` command.
 import { makeProject, node, weft, weftWithSignal, type Project } from "./project.js";
 
+// Each test starts real processes (node, Babel, sometimes jest): slow on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 let project: Project | undefined;
 afterEach(() => {
   project?.remove();
