@@ -339,7 +339,9 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
     const key = node.computed ? null : t.isIdentifier(node.key) ? node.key.name : t.isStringLiteral(node.key) ? node.key.value : null;
     if (key === null) return;
     const cls = path.findParent((p) => p.isClass()) as NodePath<BabelTypes.Class>;
-    const className = cls.node.id?.name ?? "anonymous";
+    // The name the analysis gave it (`Greeter#hello` for `const Greeter = class {…}`).
+    const declarator = cls.parentPath;
+    const className = cls.node.id?.name ?? (declarator.isVariableDeclarator() && t.isIdentifier(declarator.node.id) ? declarator.node.id.name : "anonymous");
     const symbol = t.callExpression(t.memberExpression(t.identifier("Symbol"), t.identifier("for")), [
       t.stringLiteral(`weft.driven:${key}`),
     ]);

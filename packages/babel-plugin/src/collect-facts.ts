@@ -227,6 +227,10 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       return { kind: "unknown" };
     }
     if (b?.path.isClassDeclaration()) return { kind: "local-class", name };
+    // `const Greeter = class {…}`: known by the name `classNameOf` gives its methods.
+    if (b?.constant === true && b.path.isVariableDeclarator() && t.isClassExpression(b.path.node.init) && b.path.node.id === b.identifier) {
+      return { kind: "local-class", name: b.path.node.init.id?.name ?? name };
+    }
     const required = requiredRuntime(b);
     if (required !== undefined && isRuntimeClass(required)) return { kind: "runtime", name: required };
     if (!b && isRuntimeClass(name)) return { kind: "unknown" };
@@ -338,6 +342,23 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
   };
 
   /**
+   * `service.start()` with `const service = { start() {…} }`: the function of the property
+   * `name` (a method, or a function or arrow as its value) of a `const` object literal.
+   */
+  const objectLiteralMethod = (b: Binding | undefined, name: string): FunctionId | undefined => {
+    if (b === undefined || !b.constant || !b.path.isVariableDeclarator() || b.path.node.id !== b.identifier) return undefined;
+    const init = b.path.node.init;
+    if (!t.isObjectExpression(init)) return undefined;
+    for (const prop of init.properties) {
+      if (t.isObjectMethod(prop) && prop.kind === "method" && keyName(t, prop.key, prop.computed) === name) return ids.get(prop);
+      if (t.isObjectProperty(prop) && keyName(t, prop.key, prop.computed) === name) {
+        return t.isFunctionExpression(prop.value) || t.isArrowFunctionExpression(prop.value) ? ids.get(prop.value) : undefined;
+      }
+    }
+    return undefined;
+  };
+
+  /**
    * `super.m()` in a method of a class whose superclass is declared in this module: the
    * superclass's method (its static method in a static method); anything else is unknown.
    */
@@ -390,6 +411,8 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
           return { kind: "global", name: object.node.name === "Array" && name === "from" ? "Array.from" : name };
         }
         if (requiredRuntime(b) === "*" && runtimeFunction(name) !== undefined) return { kind: "runtime", name };
+        const method = objectLiteralMethod(b, name);
+        if (method !== undefined) return { kind: "local", fn: method, property: true };
         if (b?.kind === "module" && b.path.isImportNamespaceSpecifier()) {
           const decl = b.path.parentPath as NodePath<BabelTypes.ImportDeclaration>;
           const source = decl.node.source.value;

@@ -74,7 +74,7 @@ export interface FunctionFact {
 }
 
 export type Callee =
-  | { kind: "local"; fn: FunctionId } // a function of this module, called by name
+  | { kind: "local"; fn: FunctionId; property?: true } // a function of this module, called by name (`property`: as a method of a `const` object literal, which may be reassigned)
   | { kind: "runtime"; name: string } // a function exported by @weft/runtime
   | { kind: "method"; receiver: TypeRef; name: string } // `receiver.name(...)`
   | { kind: "import"; source: string; name: string } // an export of another module

@@ -22,6 +22,7 @@ import type { TypeTable } from "./infer-types.js";
 import { receivers } from "./infer-types.js";
 import {
   ARRAY_METHODS,
+  COMMON_METHOD_NAMES,
   DISTINCTIVE_BLOCKING_METHODS,
   entryBlocks,
   runtimeFunction,
@@ -46,6 +47,13 @@ export interface Blocking {
   /** Whether the call's callee is an import its module's summary says never blocks. */
   importIsPlain(call: CallFact): boolean;
 }
+
+/** Prototypes whose method names (`push`, `then`, `has`) a call on an unknown value most likely means. */
+const BUILTIN_PROTOTYPES: readonly object[] = [
+  Object.prototype, Function.prototype, Array.prototype, String.prototype, Number.prototype, Map.prototype,
+  Set.prototype, Promise.prototype, Date.prototype, RegExp.prototype, Error.prototype,
+];
+const isBuiltinMethodName = (name: string) => BUILTIN_PROTOTYPES.some((p) => name in p);
 
 export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: ModuleSummaries): Blocking {
   const byId = new Map<FunctionId, FunctionFact>(facts.functions.map((f) => [f.id, f]));
@@ -84,7 +92,17 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
           return reason(`\`${c.name}\` with a callback that may block`, call.args[0]!.fn);
         }
         const distinctive = DISTINCTIVE_BLOCKING_METHODS.get(c.name);
-        return distinctive !== undefined ? reason(`\`.${c.name}()\` (a blocking method of \`${distinctive.split("#")[0]}\`)`) : null;
+        if (distinctive !== undefined) return reason(`\`.${c.name}()\` (a blocking method of \`${distinctive.split("#")[0]}\`)`);
+        // The same rule for this module's classes: a method that may block, called on a value of
+        // unknown type (`a.deposit(5).slowDeposit(7)`) by a name that neither the runtime's common
+        // names nor the built-ins' methods use, is taken to be that method (a runtime check).
+        if (!COMMON_METHOD_NAMES.has(c.name) && !isBuiltinMethodName(c.name)) {
+          for (const cls of facts.classes) {
+            const fn = cls.methods[c.name];
+            if (fn !== undefined && mayBlock.has(fn)) return reason(`\`.${c.name}()\` (\`${cls.name}#${c.name}\` may block)`, fn);
+          }
+        }
+        return null;
       }
       case "param":
         return coloured.has(`${c.fn}:${c.index}`)
@@ -110,12 +128,16 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
   for (let changed = true; changed; ) {
     changed = false;
     for (const call of facts.calls) {
-      // Colour flows through arguments: a parameter that receives a coroutine is coloured.
+      // Colour flows through arguments: a parameter that receives a coroutine is coloured. It
+      // flows on through a coloured parameter passed along (`run(task)` -> `retry(task)`) and
+      // through the arguments a runtime function forwards to its callback (`spawn(loop, cb)`
+      // gives `loop` its `cb`).
       for (const { fn, firstArg } of receivers(call)) {
-        if (call.callee.kind !== "local") continue; // runtime functions drive callbacks themselves
         for (let i = firstArg; i < call.args.length; i++) {
           const k = `${fn}:${i - firstArg}`;
-          if (!coloured.has(k) && isCoroutine(call.args[i]!.fn)) {
+          const arg = call.args[i]!;
+          const passesCoroutine = isCoroutine(arg.fn) || (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`));
+          if (!coloured.has(k) && passesCoroutine) {
             coloured.add(k);
             changed = true;
           }

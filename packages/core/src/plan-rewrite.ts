@@ -61,7 +61,8 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     const reason = blocking.callBlocks(call);
     const c = call.callee;
     if (reason !== null) {
-      if (c.kind === "local" || c.kind === "runtime" || c.kind === "import") calls.set(call.id, "direct");
+      // A method of an object literal may have been replaced by a plain function: a runtime check.
+      if ((c.kind === "local" && c.property !== true) || c.kind === "runtime" || c.kind === "import") calls.set(call.id, "direct");
       else if (c.kind === "method" && types.resolve(c.receiver).kind === "runtime") calls.set(call.id, "direct");
       else if ((c.kind === "method" || c.kind === "global") && reason.kind === "call" && reason.what.includes("with a callback")) calls.set(call.id, "array");
       else calls.set(call.id, "dynamic");

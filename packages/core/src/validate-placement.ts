@@ -17,7 +17,7 @@ import { at, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts } from "./facts.js";
 import type { Blocking, Reason } from "./infer-blocking.js";
 import { ARRAY_METHODS, callbackHelp, NON_DRIVING, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
-import type { TypeTable } from "./infer-types.js";
+import { receivers, type TypeTable } from "./infer-types.js";
 
 /** Whether a function of this kind can be turned into a coroutine. */
 export function isConvertible(f: FunctionFact): boolean {
@@ -94,11 +94,19 @@ function whatBlocks(r: Reason, f: FunctionFact): string {
 /** Does the callee of `call` drive its argument `index` (call it in a greenlet, or rewrite)? */
 export function drivesArgument(call: CallFact, index: number, types: TypeTable, blocking: Blocking): boolean | string {
   const c = call.callee;
-  if (c.kind === "runtime") return runtimeFunction(c.name)?.drives?.includes(index) === true;
+  if (c.kind === "runtime") {
+    if (runtimeFunction(c.name)?.drives?.includes(index) === true) return true;
+    // An argument the runtime forwards to its callback (`spawn(loop, "slow", cb)`), driven there
+    // when the callback's parameter is coloured.
+    return receivers(call).some((r) => index >= r.firstArg && blocking.colouredParams.has(`${r.fn}:${index - r.firstArg}`));
+  }
   if (c.kind === "local") return blocking.colouredParams.has(`${c.fn}:${index}`) || "unknown";
   if (c.kind === "method") {
     const receiver = types.resolve(c.receiver);
-    if (receiver.kind === "runtime") return runtimeMethod(receiver.name, c.name)?.drives?.includes(index) === true;
+    if (receiver.kind === "runtime") {
+      if (runtimeMethod(receiver.name, c.name)?.drives?.includes(index) === true) return true;
+      return receivers(call).some((r) => index >= r.firstArg && blocking.colouredParams.has(`${r.fn}:${index - r.firstArg}`));
+    }
     if (index === 0 && ARRAY_METHODS.has(c.name)) return true;
     return NON_DRIVING.has(c.name) ? false : "unknown";
   }
