@@ -27,6 +27,8 @@ export interface ApplyContext {
 
 /** Statements that attach a driven face at module level: they stay there, before the main greenlet. */
 const hoisted = new WeakSet<BabelTypes.Node>();
+/** `const { co: _co, … } = require("@weft/runtime/protocol")` in CommonJS files. */
+const helperRequires = new WeakSet<BabelTypes.Node>();
 
 export function applyPlan(ctx: ApplyContext): void {
   const { t, program, collected, plan } = ctx;
@@ -46,6 +48,7 @@ export function applyPlan(ctx: ApplyContext): void {
             t.variableDeclarator(required, t.callExpression(t.identifier("require"), [t.stringLiteral(PROTOCOL)])),
           ]);
           hoisted.add(decl);
+          helperRequires.add(decl);
           program.node.body.unshift(decl);
         }
         required.properties.push(t.objectProperty(t.identifier(name), t.cloneNode(id as BabelTypes.Identifier)));
@@ -279,7 +282,9 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
   const where = t.stringLiteral(ctx.where(path.node));
   if (path.isFunctionDeclaration()) {
     const node = path.node;
-    const name = node.id!.name;
+    // `export default function () {…}` has no name to attach the driven face to: give it one.
+    node.id ??= path.scope.parent!.generateUidIdentifier("default");
+    const name = node.id.name;
     const ownRef = referencesOwnName(path, name);
     const gen = t.functionExpression(ownRef ? null : t.identifier(name), node.params, node.body, true, false);
     const attach = t.expressionStatement(
@@ -292,7 +297,8 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
     hoisted.add(attach);
     if (scopeBlock.isProgram()) {
       const body = scopeBlock.get("body");
-      const firstNonImport = body.find((s) => !s.isImportDeclaration());
+      // After the imports and the `require` of the helpers, which the driven face uses.
+      const firstNonImport = body.find((s) => !s.isImportDeclaration() && !helperRequires.has(s.node));
       if (firstNonImport) firstNonImport.insertBefore(attach);
       else scopeBlock.pushContainer("body", attach);
     } else if (scopeBlock.isBlockStatement()) {
@@ -389,6 +395,25 @@ function inferName(t: T, p: NodePath): string | undefined {
  */
 function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression): void {
   const { t, program } = ctx;
+  // Every import the main greenlet needs is added before the body is split: an import added
+  // afterwards would not be among the statements kept.
+  const coroutineHelper = helper("coroutine");
+  const runMainHelper = helper("runMain");
+  // A top-level `await` cannot stay in the main greenlet's generator: the greenlet waits for the
+  // promise instead, `await x` -> `yield* wait[co](Promise.resolve(x))` (`wait` takes promises
+  // only; `Promise.resolve` is what `await` applies to its operand).
+  let wait: Expression | undefined;
+  program.traverse({
+    Function(p) {
+      p.skip();
+    },
+    AwaitExpression(p) {
+      wait ??= addNamed(program as never, "wait", "@weft/runtime", { nameHint: "wait" }) as Expression;
+      const promise = t.callExpression(t.memberExpression(t.identifier("Promise"), t.identifier("resolve")), [p.node.argument]);
+      const driven = t.memberExpression(t.cloneNode(wait), helper("co"), true);
+      p.replaceWith(t.yieldExpression(t.callExpression(t.sequenceExpression([t.numericLiteral(0), driven]), [promise]), true));
+    },
+  });
   const kept: BabelTypes.Statement[] = [];
   const main: BabelTypes.Statement[] = [];
   const declare = (ids: BabelTypes.Identifier[], exported: boolean, kind: "let" | "var") => {
@@ -433,6 +458,11 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
     } else if (t.isExportDefaultDeclaration(stmt)) {
       const d = stmt.declaration;
       if (t.isFunctionDeclaration(d)) kept.push(stmt);
+      else if (t.isClassDeclaration(d) && d.id) {
+        // `export default class Service {}`: `Service` stays a binding of the module.
+        splitClass(d, false);
+        kept.push(t.exportNamedDeclaration(null, [t.exportSpecifier(t.identifier(d.id.name), t.identifier("default"))]));
+      }
       else {
         const id = program.scope.generateUidIdentifier("default");
         kept.push(t.variableDeclaration("let", [t.variableDeclarator(id)]));
@@ -447,12 +477,12 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
     if (first !== undefined && first !== stmt) t.inheritsComments(first, stmt);
   }
   const body = t.functionExpression(null, [], t.blockStatement(main), true, false);
-  const greenlet = t.callExpression(helper("coroutine"), [body, t.stringLiteral("main")]);
+  const greenlet = t.callExpression(coroutineHelper, [body, t.stringLiteral("main")]);
   const run =
     ctx.module === "esm"
-      ? t.expressionStatement(t.awaitExpression(t.callExpression(helper("runMain"), [greenlet])))
+      ? t.expressionStatement(t.awaitExpression(t.callExpression(runMainHelper, [greenlet])))
       : t.expressionStatement(
-          t.callExpression(helper("runMain"), [greenlet, t.objectExpression([t.objectProperty(t.identifier("exitOnError"), t.booleanLiteral(true))])]),
+          t.callExpression(runMainHelper, [greenlet, t.objectExpression([t.objectProperty(t.identifier("exitOnError"), t.booleanLiteral(true))])]),
         );
   program.node.body = [...kept, run];
 }

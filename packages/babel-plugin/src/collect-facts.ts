@@ -95,6 +95,8 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
   // ---- pass 1: number the functions and calls (calls first, so uses can name them)
   program.traverse({
     "CallExpression|OptionalCallExpression|NewExpression"(p: NodePath) {
+      // `import("./x.js")` (Babel 7 parses it as a call of `Import`) is syntax, not a call.
+      if (p.isCallExpression() && t.isImport(p.node.callee)) return;
       const id = calls.size;
       calls.set(id, p as CallPath);
       callIds.set(p.node, id);
