@@ -10,10 +10,10 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, formatDiagnostic, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, formatDiagnostic, summarizeModule, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectFacts } from "./collect-facts.js";
-import { summariesFor } from "./summaries.js";
+import { collectExports, summariesFor } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -31,7 +31,7 @@ interface BabelApi {
  */
 function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>): boolean {
   if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source)) return true;
-  return program.node.body.some((s) => s.type === "ImportDeclaration" && s.source.value.startsWith("."));
+  return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:"));
 }
 
 function anyBlocks(summaries: ModuleSummaries): boolean {
@@ -58,6 +58,10 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         const collected = collectFacts(t, program, file, options.blocking);
         const analysis = analyzeModule(collected.facts, { summaries });
         options.onExplain?.(file, analysis.explain);
+        if (options.onSummary && state.filename) {
+          const summary = summarizeModule(collected.facts, analysis.plan, collectExports(program, collected), (spec) => summaries.get(spec));
+          options.onSummary(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.blocks])));
+        }
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");
         if (options.onDiagnostic) {
           for (const d of analysis.diagnostics) options.onDiagnostic(d, source);

@@ -16,6 +16,8 @@ export interface WeftPluginOptions {
   onDiagnostic?: (diagnostic: Diagnostic, source: string) => void;
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
   onExplain?: (file: string, entries: ExplainEntry[]) => void;
+  /** Receives, per file, which exports may block: what `weft build` ships as `weft-summary.json`. */
+  onSummary?: (file: string, summary: Record<string, boolean>) => void;
 }
 
 export interface ResolvedOptions {
@@ -23,9 +25,10 @@ export interface ResolvedOptions {
   module: "auto" | "esm" | "cjs";
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
   onExplain: ((file: string, entries: ExplainEntry[]) => void) | undefined;
+  onSummary: ((file: string, summary: Record<string, boolean>) => void) | undefined;
 }
 
-const KNOWN = new Set(["blocking", "module", "onDiagnostic", "onExplain"]);
+const KNOWN = new Set(["blocking", "module", "onDiagnostic", "onExplain", "onSummary"]);
 
 function fail(message: string): never {
   const error = new Error(`@weft/babel-plugin: WEFT2001: ${message}`);
@@ -47,7 +50,7 @@ export function validateOptions(raw: unknown): ResolvedOptions {
   if (module !== "auto" && module !== "esm" && module !== "cjs") {
     fail(`Expected \`module\` to be "auto", "esm" or "cjs", got \`${JSON.stringify(module)}\`.`);
   }
-  for (const k of ["onDiagnostic", "onExplain"]) {
+  for (const k of ["onDiagnostic", "onExplain", "onSummary"]) {
     if (o[k] !== undefined && typeof o[k] !== "function") fail(`Expected \`${k}\` to be a function, got \`${typeof o[k]}\`.`);
   }
   return {
@@ -55,5 +58,6 @@ export function validateOptions(raw: unknown): ResolvedOptions {
     module,
     onDiagnostic: o["onDiagnostic"] as ResolvedOptions["onDiagnostic"],
     onExplain: o["onExplain"] as ResolvedOptions["onExplain"],
+    onSummary: o["onSummary"] as ResolvedOptions["onSummary"],
   };
 }

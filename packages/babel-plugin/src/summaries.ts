@@ -8,7 +8,7 @@
  * `./io` tries `.ts`, `.tsx`, `.mts`, `.js`, `.mjs`, then `index` files.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, resolve as resolvePath } from "node:path";
+import { dirname, join, relative as relativePath, resolve as resolvePath } from "node:path";
 import { parse } from "@babel/parser";
 import * as traverseNs from "@babel/traverse";
 import type { NodePath, TraverseOptions } from "@babel/traverse";
@@ -137,13 +137,95 @@ export function summaryOf(file: string, blocking: ReadonlySet<string>): ModuleSu
   }
 }
 
-/** Summaries of every relative module `program` imports, keyed by the specifier as written. */
+/**
+ * A package built by weft ships `weft-summary.json` (written by `weft build` at the root of its
+ * output): `{ "version": 1, "modules": { "<path relative to the summary>": { "<export>": blocks } } }`.
+ * For a bare specifier, find the file it names in `node_modules`, then the nearest summary above
+ * it within the package.
+ */
+const packageCache = new Map<string, ModuleSummary | undefined>();
+
+export function packageSummary(fromFile: string, spec: string): ModuleSummary | undefined {
+  const key = `${dirname(fromFile)}\0${spec}`;
+  if (packageCache.has(key)) return packageCache.get(key);
+  const summary = findPackageSummary(fromFile, spec);
+  packageCache.set(key, summary);
+  return summary;
+}
+
+function findPackageSummary(fromFile: string, spec: string): ModuleSummary | undefined {
+  const parts = spec.split("/");
+  const name = spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+  const subpath = spec.slice(name.length);
+  let dir = dirname(fromFile);
+  let pkgDir: string | undefined;
+  for (;;) {
+    const candidate = join(dir, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) {
+      pkgDir = candidate;
+      break;
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+  let entry: string | undefined;
+  try {
+    const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as {
+      exports?: unknown;
+      main?: string;
+    };
+    const target = exportTarget(manifest.exports, `.${subpath}`) ?? (subpath === "" ? (manifest.main ?? "index.js") : `.${subpath}`);
+    entry = resolvePath(pkgDir, target);
+  } catch {
+    return undefined;
+  }
+  for (let d = dirname(entry); d.startsWith(pkgDir); d = dirname(d)) {
+    const file = join(d, "weft-summary.json");
+    if (!existsSync(file)) continue;
+    try {
+      const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, boolean>> };
+      const key = relativePath(d, entry).split("\\").join("/");
+      const exports = json.modules?.[key];
+      return exports === undefined ? undefined : new Map(Object.entries(exports).map(([k, v]) => [k, { blocks: v === true }]));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The file an `exports` map gives `subpath` (conditions `import`, `node`, `default`, `require`). */
+function exportTarget(exports: unknown, subpath: string): string | undefined {
+  if (exports === undefined || exports === null) return undefined;
+  if (typeof exports === "string") return subpath === "." ? exports : undefined;
+  const map = exports as Record<string, unknown>;
+  const keys = Object.keys(map);
+  const entry = keys.length > 0 && keys.every((k) => k.startsWith(".")) ? map[subpath] : subpath === "." ? map : undefined;
+  const pick = (v: unknown): string | undefined => {
+    if (typeof v === "string") return v;
+    if (v && typeof v === "object") {
+      const c = v as Record<string, unknown>;
+      for (const k of ["import", "node", "default", "require"]) if (k in c) return pick(c[k]);
+    }
+    return undefined;
+  };
+  return pick(entry);
+}
+
+/** Summaries of every module `program` imports (project files, and packages built by weft), keyed by the specifier as written. */
 export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>): ModuleSummaries {
   const out = new Map<string, ModuleSummary>();
   for (const stmt of program.node.body) {
     if (!t.isImportDeclaration(stmt) || stmt.importKind === "type" || out.has(stmt.source.value)) continue;
-    const target = resolveRelative(file, stmt.source.value);
-    if (target !== undefined) out.set(stmt.source.value, summaryOf(target, blocking));
+    const spec = stmt.source.value;
+    if (spec.startsWith(".")) {
+      const target = resolveRelative(file, spec);
+      if (target !== undefined) out.set(spec, summaryOf(target, blocking));
+    } else if (!spec.startsWith("node:") && !spec.startsWith("@weft/runtime")) {
+      const summary = packageSummary(file, spec);
+      if (summary !== undefined) out.set(spec, summary);
+    }
   }
   return out;
 }

@@ -32,12 +32,18 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
   }
   const all: Diagnostic[] = [];
   let written = 0;
+  // Which exports of each output file may block: shipped as weft-summary.json, so a package
+  // built by weft tells the projects that import it (the Babel plugin reads it).
+  const modules: Record<string, Record<string, boolean>> = {};
   for (const file of sources.files) {
     const out = join(outRoot, outputName(relative(sources.base, file)));
     const result = compileFile(readFileSync(file, "utf8"), file, {
       sourceMaps: true,
       module: moduleKindFor(moduleFormatOf(file)),
       rewriteImportExtensions: true,
+      onSummary: (summary) => {
+        if (Object.keys(summary).length > 0) modules[relative(outRoot, out).split("\\").join("/")] = summary;
+      },
     });
     for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd));
     all.push(...result.diagnostics);
@@ -51,6 +57,10 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
       writeFileSync(join(dirname(out), mapName), `${JSON.stringify(map)}\n`);
     }
     written++;
+  }
+  if (written > 0) {
+    mkdirSync(outRoot, { recursive: true });
+    writeFileSync(join(outRoot, "weft-summary.json"), `${JSON.stringify({ version: 1, modules }, null, 2)}\n`);
   }
   io.stderr(formatSummary(all));
   if (sources.files.length === 0) io.stderr(`weft build: no source files in \`${src}\`\n`);

@@ -35,6 +35,8 @@ export interface CompileOptions {
   rewriteImportExtensions?: boolean;
   /** Called with each diagnostic the plugin reports (passed to it as the `onDiagnostic` option). */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
+  /** Called with which exports of the file may block (the plugin's `onSummary` option). */
+  onSummary?: (summary: Record<string, boolean>) => void;
   /** Called with the plugin's explanation of the coroutines it made (its `onExplain` option). */
   onExplain?: (entries: Explanation[]) => void;
   /** The Babel plugin to use instead of `@weft/babel-plugin` (tests, experiments). */
@@ -105,6 +107,7 @@ export function compileFile(code: string, filename: string, options: CompileOpti
   if (weft !== undefined) {
     const pluginOptions = {
       onDiagnostic: report,
+      ...(options.onSummary ? { onSummary: (_file: string, summary: Record<string, boolean>) => options.onSummary!(summary) } : {}),
       // The plugin calls `onExplain(file, entries)`, `file` relative to the current directory.
       ...(options.onExplain
         ? {

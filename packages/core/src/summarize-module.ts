@@ -25,7 +25,7 @@ export function summarizeModule(
   facts: ModuleFacts,
   plan: RewritePlan,
   exports: readonly ExportFact[],
-  imported: (source: string) => ModuleSummary | undefined,
+  imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
 ): ModuleSummary {
   const out: ModuleSummary = new Map();
   for (const e of exports) {
