@@ -303,7 +303,10 @@ function snapshotText(c: Case, b7: Compiled, run: string, b8: Compiled): string 
   const differs = b8.outputs.some((o, i) => o.code !== b7.outputs[i]?.code || o.error !== b7.outputs[i]?.error);
   if (differs) parts.push(`## output (Babel 8)`, "Babel 8 compiles this case differently:", outputSection(b8));
   parts.push(`## run`, run.startsWith("not run") ? run : fence(run, "text"));
-  parts.push(`## diagnostics`, b7.diagnostics.length > 0 ? fence(b7.diagnostics.join("\n\n"), "text") : "None.");
+  // A compile error (an invalid option, a syntax error) is a diagnostic too: Babel's thrown error.
+  const thrown = b7.outputs.flatMap((o) => (o.error !== undefined ? [`${o.file} did not compile:\n${o.error}`] : []));
+  const diagnostics = [...b7.diagnostics, ...thrown];
+  parts.push(`## diagnostics`, diagnostics.length > 0 ? fence(diagnostics.join("\n\n"), "text") : "None.");
   return parts.join("\n\n") + "\n";
 }
 

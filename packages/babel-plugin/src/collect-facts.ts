@@ -70,6 +70,21 @@ function hasBlockingTag(node: Node | null | undefined): boolean {
   return (node?.leadingComments ?? []).some((c) => c.type === "CommentBlock" && /@blocking\b/.test(c.value));
 }
 
+/** Whether `super` appears in the function's own body (arrows inside included, other functions not). */
+function usesSuper(fn: NodePath): boolean {
+  let found = false;
+  fn.traverse({
+    Function(q) {
+      if (!q.isArrowFunctionExpression()) q.skip();
+    },
+    Super(q) {
+      found = true;
+      q.stop();
+    },
+  });
+  return found;
+}
+
 export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: string, blockingNames: ReadonlySet<string>): Collected {
   const functions = new Map<FunctionId, FunctionPath>();
   const ids = new WeakMap<Node, FunctionId>();
@@ -179,6 +194,7 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
         fact.className = className;
       }
       if (memberName !== undefined) fact.memberName = memberName;
+      if (p.isObjectMethod() && usesSuper(p)) fact.usesSuper = true;
       if (isStatic) fact.static = true;
       facts.functions.push(fact);
       if ((kind === "method") && className !== undefined && memberName !== undefined) {
@@ -469,6 +485,8 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       args,
     };
     if (call.isNewExpression()) fact.construct = true;
+    const owner = call.findParent((q) => isFunctionLike(q) || q.isProgram());
+    if (owner?.isFunction() === true && call.findParent((q) => q.listKey === "params" && q.parentPath === owner) !== null) fact.inParameters = true;
     facts.calls.push(fact);
   }
 

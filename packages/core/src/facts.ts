@@ -71,6 +71,8 @@ export interface FunctionFact {
   /** The method or property name when `kind` is a class or object member. */
   memberName?: string;
   static?: boolean;
+  /** An object-literal method whose body uses `super`, which a generator function expression cannot. */
+  usesSuper?: true;
 }
 
 export type Callee =
@@ -101,6 +103,8 @@ export interface CallFact {
   args: ArgFact[];
   /** `new C()` rather than a call. */
   construct?: boolean;
+  /** In a parameter list (a default value), where a generator cannot yield. */
+  inParameters?: true;
 }
 
 export interface ModuleFacts {

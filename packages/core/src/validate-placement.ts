@@ -12,6 +12,8 @@
  * | a class field initialiser or static block      | WEFT1006 | initialise in a method                 |
  * | `toString`/`valueOf`/`Symbol.toPrimitive`      | WEFT1007 | an explicit method                     |
  * | a private `#method`                            | WEFT3001 | a public or symbol-keyed method        |
+ * | a parameter's default value                    | WEFT3002 | compute the default in the body        |
+ * | an object-literal method that uses `super`     | WEFT3003 | a class, or no `super`                 |
  */
 import { at, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts } from "./facts.js";
@@ -22,7 +24,7 @@ import { receivers, type TypeTable } from "./infer-types.js";
 /** Whether a function of this kind can be turned into a coroutine. */
 export function isConvertible(f: FunctionFact): boolean {
   if (f.async || f.generator || f.implicit) return false;
-  if (f.memberName?.startsWith("#") === true) return false;
+  if (f.memberName?.startsWith("#") === true || f.usesSuper === true) return false;
   return f.kind === "function" || f.kind === "arrow" || f.kind === "method" || f.kind === "object-method";
 }
 
@@ -58,7 +60,10 @@ function placement(f: FunctionFact): { code: DiagnosticCode; where: string; help
     return { code: "WEFT3001", where: "a private method", help: "make the method public or symbol-keyed; private methods cannot become coroutines yet." };
   }
   if (f.implicit) {
-    return { code: "WEFT1007", where: `\`${f.memberName ?? f.name}\`, which the language calls implicitly`, help: "move the blocking work into an explicit method and call it first." };
+    return { code: "WEFT1007", where: `\`${f.memberName ?? f.name}\`, a method the language calls implicitly`, help: "move the blocking work into an explicit method and call it first." };
+  }
+  if (f.usesSuper === true) {
+    return { code: "WEFT3003", where: "an object-literal method that uses `super`", help: "move the method into a class (`class Child extends Base`), or call the parent's method through a variable instead of `super`." };
   }
   switch (f.kind) {
     case "constructor":
@@ -141,6 +146,23 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
         help: p.help,
       });
       continue;
+    }
+    // A blocking call in a default value runs when the generator is created, where it cannot
+    // yield (a `yield` in a parameter list is a syntax error).
+    for (const call of facts.calls) {
+      if (call.in !== f.id || call.inParameters !== true) continue;
+      const cr = blocking.callBlocks(call);
+      if (cr === null) continue;
+      out.push({
+        code: "WEFT3002",
+        severity: "error",
+        message: `${whatBlocks(cr, f)} may block, but it is called in a parameter's default value, which cannot yield.`,
+        file: facts.file,
+        span: call.span,
+        label: "this call may suspend the current greenlet",
+        notes: chainNotes(facts, blocking, f.id),
+        help: "compute the default in the body: `function f(x) { if (x === undefined) x = compute(); … }`.",
+      });
     }
     for (const use of f.uses) {
       if (use.kind !== "argument") continue;
