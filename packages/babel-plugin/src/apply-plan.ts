@@ -60,6 +60,10 @@ export function applyPlan(ctx: ApplyContext): void {
     return t.cloneNode(id);
   };
 
+  // ---- dual functions keep their code as their plain face: copied before anything is rewritten
+  const plainFaces = new Map<number, BabelTypes.Node>();
+  for (const id of plan.dual) plainFaces.set(id, t.cloneNode(collected.functions.get(id)!.node, true));
+
   // ---- calls, innermost (last numbered) first
   const callIds = [...plan.calls.keys()].sort((a, b) => b - a);
   for (const id of callIds) {
@@ -88,7 +92,7 @@ export function applyPlan(ctx: ApplyContext): void {
 
   // ---- functions, innermost first
   const fnIds = [...plan.coroutines].sort((a, b) => b - a);
-  for (const id of fnIds) convertFunction(ctx, fnPath(id), helper);
+  for (const id of fnIds) convertFunction(ctx, fnPath(id), helper, plainFaces.get(id));
 
   if (plan.main) runTopLevelInMain(ctx, helper);
 }
@@ -277,7 +281,11 @@ function mentionsFreeName(fn: NodePath, name: string): boolean {
   return found;
 }
 
-function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: string) => Expression): void {
+/**
+ * Turns a function into a coroutine. `plain`, for a dual function, is a copy of its original
+ * node: it stays the plain face (instead of `undriven`), the rewritten code becomes `[co]`.
+ */
+function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: string) => Expression, plain?: BabelTypes.Node): void {
   const { t } = ctx;
   const where = t.stringLiteral(ctx.where(path.node));
   if (path.isFunctionDeclaration()) {
@@ -290,8 +298,13 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
     const attach = t.expressionStatement(
       t.assignmentExpression("=", t.memberExpression(t.identifier(name), helper("co"), true), gen),
     );
-    node.params = facadeParams(t, gen.params);
-    node.body = t.blockStatement([t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(name), where]))]);
+    if (plain !== undefined && t.isFunctionDeclaration(plain)) {
+      node.params = plain.params;
+      node.body = plain.body;
+    } else {
+      node.params = facadeParams(t, gen.params);
+      node.body = t.blockStatement([t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(name), where]))]);
+    }
     // Hoist the driven face to the top of the declaration's scope, like the declaration itself.
     const scopeBlock = path.parentPath.isExportDeclaration() ? path.parentPath.parentPath! : path.parentPath;
     hoisted.add(attach);
@@ -317,6 +330,17 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
     }
     const node = fn.node as BabelTypes.FunctionExpression;
     const display = name ?? inferName(t, fn) ?? "anonymous";
+    if (plain !== undefined && (t.isArrowFunctionExpression(plain) || t.isFunctionExpression(plain))) {
+      // `Object.assign(<the function as written>, { [co]: function* … })`.
+      const gen = t.functionExpression(null, node.params, node.body, true, false);
+      fn.replaceWith(
+        t.callExpression(t.memberExpression(t.identifier("Object"), t.identifier("assign")), [
+          plain,
+          t.objectExpression([t.objectProperty(helper("co"), gen, true)]),
+        ]),
+      );
+      return;
+    }
     if (name !== undefined && referencesOwnName(fn, name)) {
       // `function inner(n) { … inner(n - 1) … }`: inside, `inner` must name the coroutine (whose
       // `[co]` drives it), not the bare generator. Rename the references to a binding of the
@@ -352,10 +376,15 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
       t.stringLiteral(`weft.driven:${key}`),
     ]);
     const driven = t.classMethod("method", symbol, node.params, node.body, true, node.static, true, false);
-    node.params = facadeParams(t, driven.params);
-    node.body = t.blockStatement([
-      t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(`${className}${node.static ? "." : "#"}${key}`), where])),
-    ]);
+    if (plain !== undefined && t.isClassMethod(plain)) {
+      node.params = plain.params;
+      node.body = plain.body;
+    } else {
+      node.params = facadeParams(t, driven.params);
+      node.body = t.blockStatement([
+        t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(`${className}${node.static ? "." : "#"}${key}`), where])),
+      ]);
+    }
     path.insertAfter(driven);
     const target = node.static ? t.thisExpression() : t.memberExpression(t.thisExpression(), t.identifier("prototype"));
     const attach = t.staticBlock([

@@ -46,6 +46,12 @@ export interface Blocking {
   isCoroutine(fn: FunctionId | undefined): boolean;
   /** Whether the call's callee is an import its module's summary says never blocks. */
   importIsPlain(call: CallFact): boolean;
+  /**
+   * Functions that may block only through their coloured parameters (`twice(fn) { fn(); fn(); }`):
+   * they keep their code as their plain face, for callers that pass plain functions, beside the
+   * driven face for callers that pass coroutines (DESIGN.md, "Indirect calls").
+   */
+  dual: ReadonlySet<FunctionId>;
 }
 
 /** Prototypes whose method names (`push`, `then`, `has`) a call on an unknown value most likely means. */
@@ -61,61 +67,90 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
   const coloured = new Set<string>();
   for (const f of facts.functions) if (f.tagged) mayBlock.set(f.id, { kind: "tagged" });
 
+  /** The functions that block whatever their callers pass (the rest of `mayBlock` is dual). */
+  const blocksItself = new Set<FunctionId>(mayBlock.keys());
   const isCoroutine = (fn: FunctionId | undefined) => fn !== undefined && mayBlock.has(fn);
   const name = (fn: FunctionId) => byId.get(fn)?.name ?? "<anonymous>";
+  /** Kinds that can keep their code as a plain face beside a driven one. */
+  const canBeDual = (fn: FunctionId) => {
+    const f = byId.get(fn);
+    return f !== undefined && (f.kind === "function" || f.kind === "arrow" || f.kind === "method") && !f.async && !f.generator && !f.implicit && f.memberName?.startsWith("#") !== true;
+  };
+  /**
+   * Whether this call of project function `g` blocks: always when `g` blocks by itself; when `g`
+   * blocks only through coloured parameters, when this call passes a coroutine to one of them
+   * ("itself") or passes on a coloured parameter of its own caller ("params"); else not.
+   */
+  const callOf = (g: FunctionId, call: CallFact): "itself" | "params" | null => {
+    if (blocksItself.has(g)) return "itself";
+    if (!mayBlock.has(g)) return null;
+    let how: "itself" | "params" | null = null;
+    call.args.forEach((arg, i) => {
+      if (!coloured.has(`${g}:${i}`)) return;
+      if (isCoroutine(arg.fn)) how = "itself";
+      else if (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) how ??= "params";
+    });
+    return how;
+  };
 
-  const callBlocks = (call: CallFact): Reason | null => {
+  /** Why `call` blocks and whether it does whatever its function's callers pass (`itself`). */
+  const callBlocksHow = (call: CallFact): { reason: Reason; itself: boolean } | null => {
     if (call.construct === true) return null;
     const c = call.callee;
     const reason = (what: string, calleeFn?: FunctionId): Reason =>
       calleeFn === undefined ? { kind: "call", call, what } : { kind: "call", call, what, calleeFn };
+    const project = (fn: FunctionId, what: string) => {
+      const how = callOf(fn, call);
+      return how === null ? null : { reason: reason(what, fn), itself: how === "itself" };
+    };
+    const always = (r: Reason | null) => (r === null ? null : { reason: r, itself: true });
     switch (c.kind) {
       case "local":
-        return mayBlock.has(c.fn) ? reason(`\`${name(c.fn)}\``, c.fn) : null;
+        return project(c.fn, `\`${name(c.fn)}\``);
       case "runtime": {
         const entry = runtimeFunction(c.name);
-        return entry !== undefined && entryBlocks(entry.blocks, call.args) ? reason(`\`${c.name}\``) : null;
+        return always(entry !== undefined && entryBlocks(entry.blocks, call.args) ? reason(`\`${c.name}\``) : null);
       }
       case "method": {
         const receiver = types.resolve(c.receiver);
         if (receiver.kind === "runtime") {
           const entry = runtimeMethod(receiver.name, c.name);
-          return entry !== undefined && entryBlocks(entry.blocks, call.args) ? reason(`\`${receiver.name}#${c.name}\``) : null;
+          return always(entry !== undefined && entryBlocks(entry.blocks, call.args) ? reason(`\`${receiver.name}#${c.name}\``) : null);
         }
         if (receiver.kind === "local-class") {
           const cls = facts.classes.find((k) => k.name === receiver.name);
           const fn = receiver.static === true ? cls?.statics[c.name] : cls?.methods[c.name];
-          return fn !== undefined && mayBlock.has(fn) ? reason(`\`${receiver.name}${receiver.static === true ? "." : "#"}${c.name}\``, fn) : null;
+          return fn !== undefined ? project(fn, `\`${receiver.name}${receiver.static === true ? "." : "#"}${c.name}\``) : null;
         }
         const arrayHelper = ARRAY_METHODS.get(c.name);
         if (arrayHelper !== undefined && isCoroutine(call.args[0]?.fn)) {
-          return reason(`\`${c.name}\` with a callback that may block`, call.args[0]!.fn);
+          return always(reason(`\`${c.name}\` with a callback that may block`, call.args[0]!.fn));
         }
         const distinctive = DISTINCTIVE_BLOCKING_METHODS.get(c.name);
-        if (distinctive !== undefined) return reason(`\`.${c.name}()\` (a blocking method of \`${distinctive.split("#")[0]}\`)`);
+        if (distinctive !== undefined) return always(reason(`\`.${c.name}()\` (a blocking method of \`${distinctive.split("#")[0]}\`)`));
         // The same rule for this module's classes: a method that may block, called on a value of
         // unknown type (`a.deposit(5).slowDeposit(7)`) by a name that neither the runtime's common
         // names nor the built-ins' methods use, is taken to be that method (a runtime check).
         if (!COMMON_METHOD_NAMES.has(c.name) && !isBuiltinMethodName(c.name)) {
           for (const cls of facts.classes) {
             const fn = cls.methods[c.name];
-            if (fn !== undefined && mayBlock.has(fn)) return reason(`\`.${c.name}()\` (\`${cls.name}#${c.name}\` may block)`, fn);
+            if (fn !== undefined && mayBlock.has(fn)) return project(fn, `\`.${c.name}()\` (\`${cls.name}#${c.name}\` may block)`);
           }
         }
         return null;
       }
       case "param":
         return coloured.has(`${c.fn}:${c.index}`)
-          ? reason(`its parameter \`${byId.get(c.fn)?.params[c.index]?.name ?? c.index}\`, which a caller passes a function that may block`)
+          ? { reason: reason(`its parameter \`${byId.get(c.fn)?.params[c.index]?.name ?? c.index}\`, which a caller passes a function that may block`), itself: false }
           : null;
       case "import": {
         const s = summaries.get(c.source)?.get(c.name);
-        return s?.blocks === true ? reason(`\`${c.name}\` from \`${c.source}\``) : null;
+        return always(s?.blocks === true ? reason(`\`${c.name}\` from \`${c.source}\``) : null);
       }
       case "global":
-        return c.name === "Array.from" && isCoroutine(call.args[1]?.fn)
-          ? reason("`Array.from` with a callback that may block", call.args[1]!.fn)
-          : null;
+        return always(
+          c.name === "Array.from" && isCoroutine(call.args[1]?.fn) ? reason("`Array.from` with a callback that may block", call.args[1]!.fn) : null,
+        );
       case "unknown":
         return null;
       default: {
@@ -132,7 +167,7 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
       // flows on through a coloured parameter passed along (`run(task)` -> `retry(task)`) and
       // through the arguments a runtime function forwards to its callback (`spawn(loop, cb)`
       // gives `loop` its `cb`).
-      for (const { fn, firstArg } of receivers(call)) {
+      for (const { fn, firstArg } of receivers(call, facts)) {
         for (let i = firstArg; i < call.args.length; i++) {
           const k = `${fn}:${i - firstArg}`;
           const arg = call.args[i]!;
@@ -143,15 +178,22 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
           }
         }
       }
-      if (mayBlock.has(call.in)) continue;
-      const r = callBlocks(call);
-      if (r !== null) {
-        mayBlock.set(call.in, r);
+      if (blocksItself.has(call.in)) continue;
+      const how = callBlocksHow(call);
+      if (how === null) continue;
+      // A function that cannot keep a plain face beside its driven one blocks for every caller.
+      const itself = how.itself || !canBeDual(call.in);
+      if (!mayBlock.has(call.in) || itself) {
+        // The reason kept is the one that decides: a blocking call of its own over a parameter.
+        mayBlock.set(call.in, how.reason);
+        if (itself) blocksItself.add(call.in);
         changed = true;
       }
     }
   }
   const importIsPlain = (call: CallFact) =>
     call.callee.kind === "import" && summaries.get(call.callee.source)?.get(call.callee.name)?.blocks === false;
-  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain };
+  const callBlocks = (call: CallFact) => callBlocksHow(call)?.reason ?? null;
+  const dual = new Set([...mayBlock.keys()].filter((fn) => !blocksItself.has(fn)));
+  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, dual };
 }

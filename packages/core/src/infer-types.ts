@@ -20,9 +20,16 @@ const key = (fn: FunctionId, index: number) => `${fn}:${index}`;
  * a direct call passes arguments at their own index; a runtime function that drives a callback
  * (`spawn(fn, a, b)`, `spawnLater(ms, fn, a)`, `pool.spawn(fn, a)`) passes the ones after it.
  */
-export function receivers(call: CallFact): Array<{ fn: FunctionId; firstArg: number }> {
+export function receivers(call: CallFact, facts?: ModuleFacts): Array<{ fn: FunctionId; firstArg: number }> {
   const c = call.callee;
   if (c.kind === "local") return [{ fn: c.fn, firstArg: 0 }];
+  if (c.kind === "method" && c.receiver.kind === "local-class" && facts !== undefined) {
+    // `runner.run(fn)` on a value of a class of this module passes its arguments to the method.
+    const { name, static: isStatic } = c.receiver;
+    const cls = facts.classes.find((k) => k.name === name);
+    const fn = isStatic === true ? cls?.statics[c.name] : cls?.methods[c.name];
+    return fn === undefined ? [] : [{ fn, firstArg: 0 }];
+  }
   const entry =
     c.kind === "runtime"
       ? runtimeFunction(c.name)
@@ -58,7 +65,7 @@ export function inferTypes(facts: ModuleFacts): TypeTable {
   for (let changed = true; changed; ) {
     changed = false;
     for (const call of facts.calls) {
-      for (const { fn, firstArg } of receivers(call)) {
+      for (const { fn, firstArg } of receivers(call, facts)) {
         for (let i = firstArg; i < call.args.length; i++) {
           const arg = call.args[i]!;
           if (arg.spread) break;

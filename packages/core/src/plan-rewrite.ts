@@ -8,6 +8,7 @@
  * | `m() {…}` in a class                                | plain face + `*[key]() {…}` attached as `m[co]` | coroutine |
  * | top-level statements that may block                 | `await runMain(coroutine(function* () {…}))` (ESM), `runMain(…, { exitOnError: true })` (CJS) | main |
  * | `f(a)`: callee known to block (local, runtime, import) | `yield* f[co](a)`                          | direct    |
+ * | `twice(fn)` calling its parameter, some caller passing a coroutine | its code stays the plain face, `twice[co] = function* …` beside it; callers passing plain functions call it plainly | dual |
  * | `o.m(a)`: runtime class method known to block       | `yield* (_o = o).m[co].call(_o, a)`        | direct    |
  * | `g(a)`: callee unknown, maybe a coroutine           | `yield* callDynamic(g, undefined, [a])`    | dynamic   |
  * | `o.m(a)`: method unknown, maybe a coroutine         | `yield* callDynamic((_o = o).m, _o, [a])`  | dynamic   |
@@ -32,6 +33,11 @@ export interface RewritePlan {
   calls: ReadonlyMap<CallId, CallRewrite>;
   /** The module's top level blocks: run it in a main greenlet. */
   main: boolean;
+  /**
+   * Coroutines that block only through parameters that some caller passes a coroutine: their
+   * plain face is their own code (for callers passing plain functions), not `undriven`.
+   */
+  dual: ReadonlySet<FunctionId>;
 }
 
 /**
@@ -70,6 +76,12 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     }
     switch (c.kind) {
       case "local":
+        // A dual function called with arguments that are not all known plain functions: the
+        // runtime check drives its driven face, which calls them through `callDynamic`.
+        if (blocking.dual.has(c.fn) && call.args.some((a, i) => blocking.colouredParams.has(`${c.fn}:${i}`) && a.fn === undefined)) {
+          calls.set(call.id, "dynamic");
+        }
+        break;
       case "runtime":
       case "global":
         break;
@@ -93,5 +105,6 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
       }
     }
   }
-  return { coroutines, calls, main };
+  const dual = new Set([...blocking.dual].filter((fn) => coroutines.has(fn)));
+  return { coroutines, calls, main, dual };
 }
