@@ -316,6 +316,11 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
       else scopeBlock.pushContainer("body", attach);
     } else if (scopeBlock.isBlockStatement()) {
       scopeBlock.unshiftContainer("body", attach);
+    } else if (scopeBlock.isSwitchCase()) {
+      // A declaration in a `switch` is hoisted to the switch's block, entered at whichever case
+      // matches: every case attaches the driven face first.
+      const cases = (scopeBlock.parentPath as NodePath<BabelTypes.SwitchStatement>).get("cases");
+      cases.forEach((c, i) => c.unshiftContainer("consequent", i === 0 ? attach : t.cloneNode(attach, true)));
     } else {
       (path.parentPath.isExportDeclaration() ? path.parentPath : path).insertAfter(attach);
     }
@@ -366,15 +371,33 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
   }
   if (path.isClassMethod()) {
     const node = path.node;
-    const key = node.computed ? null : t.isIdentifier(node.key) ? node.key.name : t.isStringLiteral(node.key) ? node.key.value : null;
-    if (key === null) return;
+    const literalKey = node.computed ? null : t.isIdentifier(node.key) ? node.key.name : t.isStringLiteral(node.key) ? node.key.value : null;
     const cls = path.findParent((p) => p.isClass()) as NodePath<BabelTypes.Class>;
     // The name the analysis gave it (`Greeter#hello` for `const Greeter = class {…}`).
     const declarator = cls.parentPath;
     const className = cls.node.id?.name ?? (declarator.isVariableDeclarator() && t.isIdentifier(declarator.node.id) ? declarator.node.id.name : "anonymous");
-    const symbol = t.callExpression(t.memberExpression(t.identifier("Symbol"), t.identifier("for")), [
-      t.stringLiteral(`weft.driven:${key}`),
-    ]);
+    // The method's key as an expression: `name`, `"quoted name"`, or for a computed key
+    // (`[dynamicName]`) a temporary that the key is stored in once, as the class evaluates it.
+    let keyExpr: Expression;
+    let key: string;
+    if (literalKey !== null) {
+      keyExpr = t.stringLiteral(literalKey);
+      key = literalKey;
+    } else {
+      const tmp = temp(cls, "key");
+      node.key = t.assignmentExpression("=", tmp, node.key as Expression);
+      node.computed = true;
+      keyExpr = t.cloneNode(tmp);
+      key = "[computed]";
+    }
+    const symbol =
+      literalKey !== null
+        ? t.callExpression(t.memberExpression(t.identifier("Symbol"), t.identifier("for")), [t.stringLiteral(`weft.driven:${literalKey}`)])
+        : t.callExpression(t.memberExpression(t.identifier("Symbol"), t.identifier("for")), [
+            t.binaryExpression("+", t.stringLiteral("weft.driven:"), t.callExpression(t.identifier("String"), [t.cloneNode(keyExpr)])),
+          ]);
+    const member = (obj: Expression) =>
+      literalKey !== null && t.isValidIdentifier(literalKey) ? t.memberExpression(obj, t.identifier(literalKey)) : t.memberExpression(obj, t.cloneNode(keyExpr), true);
     const driven = t.classMethod("method", symbol, node.params, node.body, true, node.static, true, false);
     if (plain !== undefined && t.isClassMethod(plain)) {
       node.params = plain.params;
@@ -391,7 +414,7 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
       t.expressionStatement(
         t.assignmentExpression(
           "=",
-          t.memberExpression(t.memberExpression(target, t.identifier(key)), helper("co"), true),
+          t.memberExpression(member(target), helper("co"), true),
           t.memberExpression(t.cloneNode(target), t.cloneNode(symbol), true),
         ),
       ),
