@@ -134,8 +134,26 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
     return undefined;
   };
 
+  /** The local class a class extends (`class B extends A`, `A` declared in this module), if any. */
+  const localSuperClass = (cls: NodePath<BabelTypes.Class>): string | undefined => {
+    const sup = cls.node.superClass;
+    if (!t.isIdentifier(sup)) return undefined;
+    const b = cls.scope.getBinding(sup.name);
+    if (b?.path.isClassDeclaration()) return sup.name;
+    if (b?.constant === true && b.path.isVariableDeclarator() && t.isClassExpression(b.path.node.init)) return sup.name;
+    return undefined;
+  };
+
   program.traverse({
     enter(p: NodePath) {
+      if (p.isClass()) {
+        // Every class, methods or not, so that the superclass chain is complete.
+        const name = p.node.id?.name ?? (p.parentPath.isVariableDeclarator() && t.isIdentifier(p.parentPath.node.id) ? p.parentPath.node.id.name : "<class>");
+        let cls = facts.classes.find((c) => c.name === name);
+        if (!cls) facts.classes.push((cls = { name, methods: {}, statics: {} }));
+        const sup = localSuperClass(p);
+        if (sup !== undefined) cls.superClass = sup;
+      }
       if (!isFunctionLike(p)) return;
       const node = p.node as Node;
       const id = facts.functions.length;

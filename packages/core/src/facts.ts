@@ -112,5 +112,11 @@ export interface ModuleFacts {
   functions: FunctionFact[];
   calls: CallFact[];
   /** Local classes: method name → function id (instance methods), with the superclass if local. */
-  classes: Array<{ name: string; methods: Record<string, FunctionId>; statics: Record<string, FunctionId> }>;
+  classes: Array<{
+    name: string;
+    methods: Record<string, FunctionId>;
+    statics: Record<string, FunctionId>;
+    /** The class it extends, when that class is declared in this module too. */
+    superClass?: string;
+  }>;
 }

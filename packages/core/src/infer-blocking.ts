@@ -19,7 +19,7 @@
  */
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts } from "./facts.js";
 import type { TypeTable } from "./infer-types.js";
-import { receivers } from "./infer-types.js";
+import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
 import {
   ARRAY_METHODS,
   COMMON_METHOD_NAMES,
@@ -118,9 +118,18 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
           return always(entry !== undefined && entryBlocks(entry.blocks, call.args) ? reason(`\`${receiver.name}#${c.name}\``) : null);
         }
         if (receiver.kind === "local-class") {
-          const cls = facts.classes.find((k) => k.name === receiver.name);
-          const fn = receiver.static === true ? cls?.statics[c.name] : cls?.methods[c.name];
-          return fn !== undefined ? project(fn, `\`${receiver.name}${receiver.static === true ? "." : "#"}${c.name}\``) : null;
+          // The method found up the class chain, or an override in a subclass that may block
+          // (the call is dispatched at run time, so it is a runtime check either way).
+          const isStatic = receiver.static === true;
+          const sep = isStatic ? "." : "#";
+          const fn = lookupMethod(facts, receiver.name, c.name, isStatic);
+          const own = fn !== undefined ? project(fn, `\`${receiver.name}${sep}${c.name}\``) : null;
+          if (own !== null) return own;
+          for (const o of overridesOf(facts, receiver.name, c.name, isStatic)) {
+            const r = project(o, `\`${receiver.name}${sep}${c.name}\`, overridden by \`${name(o)}\``);
+            if (r !== null) return r;
+          }
+          return null;
         }
         const arrayHelper = ARRAY_METHODS.get(c.name);
         if (arrayHelper !== undefined && isCoroutine(call.args[0]?.fn)) {

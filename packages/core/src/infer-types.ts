@@ -26,8 +26,7 @@ export function receivers(call: CallFact, facts?: ModuleFacts): Array<{ fn: Func
   if (c.kind === "method" && c.receiver.kind === "local-class" && facts !== undefined) {
     // `runner.run(fn)` on a value of a class of this module passes its arguments to the method.
     const { name, static: isStatic } = c.receiver;
-    const cls = facts.classes.find((k) => k.name === name);
-    const fn = isStatic === true ? cls?.statics[c.name] : cls?.methods[c.name];
+    const fn = lookupMethod(facts, name, c.name, isStatic === true);
     return fn === undefined ? [] : [{ fn, firstArg: 0 }];
   }
   const entry =
@@ -42,6 +41,33 @@ export function receivers(call: CallFact, facts?: ModuleFacts): Array<{ fn: Func
     if (fn !== undefined) out.push({ fn, firstArg: i + 1 });
   }
   return out;
+}
+
+/** The method `method` of local class `cls`, or of the nearest local superclass that has one. */
+export function lookupMethod(facts: ModuleFacts, cls: string, method: string, isStatic: boolean): FunctionId | undefined {
+  const seen = new Set<string>();
+  for (let name: string | undefined = cls; name !== undefined && !seen.has(name); ) {
+    seen.add(name);
+    const entry = facts.classes.find((k) => k.name === name);
+    const fn = isStatic ? entry?.statics[method] : entry?.methods[method];
+    if (fn !== undefined) return fn;
+    name = entry?.superClass;
+  }
+  return undefined;
+}
+
+/** Methods named `method` that local subclasses of `cls` (at any depth) declare: overrides. */
+export function overridesOf(facts: ModuleFacts, cls: string, method: string, isStatic: boolean): FunctionId[] {
+  const extendsCls = (name: string | undefined, seen = new Set<string>()): boolean => {
+    if (name === undefined || seen.has(name)) return false;
+    if (name === cls) return true;
+    seen.add(name);
+    return extendsCls(facts.classes.find((k) => k.name === name)?.superClass, seen);
+  };
+  return facts.classes.flatMap((k) => {
+    const fn = isStatic ? k.statics[method] : k.methods[method];
+    return k.name !== cls && fn !== undefined && extendsCls(k.superClass) ? [fn] : [];
+  });
 }
 
 export function inferTypes(facts: ModuleFacts): TypeTable {
