@@ -355,13 +355,14 @@ describe("species and receivers", () => {
     // Elements are defined on the result (CreateDataPropertyOrThrow), never assigned.
     const traps: string[] = [];
     class Spied<T> extends Array<T> {
-      static override get [Symbol.species]() {
+      // A plain function as the species constructor, which TypeScript's ArrayConstructor type cannot express.
+      static override get [Symbol.species](): ArrayConstructor {
         return function (n: number) {
           return new Proxy(new Array(n), {
             set: (t, k, v, r) => (traps.push(`set ${String(k)}`), Reflect.set(t, k, v, r)),
             defineProperty: (t, k, d) => (traps.push(`define ${String(k)}`), Reflect.defineProperty(t, k, d)),
           });
-        };
+        } as unknown as ArrayConstructor;
       }
     }
     for (const [real, helper] of [
