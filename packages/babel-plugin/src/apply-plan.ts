@@ -455,15 +455,21 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
   // promise instead, `await x` -> `yield* wait[co](Promise.resolve(x))` (`wait` takes promises
   // only; `Promise.resolve` is what `await` applies to its operand).
   let wait: Expression | undefined;
+  const waitFor = (value: Expression): Expression => {
+    wait ??= addNamed(program as never, "wait", "@weft/runtime", { nameHint: "wait" }) as Expression;
+    const promise = t.callExpression(t.memberExpression(t.identifier("Promise"), t.identifier("resolve")), [value]);
+    const driven = t.memberExpression(t.cloneNode(wait), helper("co"), true);
+    return t.yieldExpression(t.callExpression(t.sequenceExpression([t.numericLiteral(0), driven]), [promise]), true);
+  };
   program.traverse({
     Function(p) {
       p.skip();
     },
     AwaitExpression(p) {
-      wait ??= addNamed(program as never, "wait", "@weft/runtime", { nameHint: "wait" }) as Expression;
-      const promise = t.callExpression(t.memberExpression(t.identifier("Promise"), t.identifier("resolve")), [p.node.argument]);
-      const driven = t.memberExpression(t.cloneNode(wait), helper("co"), true);
-      p.replaceWith(t.yieldExpression(t.callExpression(t.sequenceExpression([t.numericLiteral(0), driven]), [promise]), true));
+      p.replaceWith(waitFor(p.node.argument));
+    },
+    ForOfStatement(p) {
+      if (p.node.await) desugarForAwait(t, p, waitFor);
     },
   });
   const kept: BabelTypes.Statement[] = [];
@@ -537,6 +543,56 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
           t.callExpression(runMainHelper, [greenlet, t.objectExpression([t.objectProperty(t.identifier("exitOnError"), t.booleanLiteral(true))])]),
         );
   program.node.body = [...kept, run];
+}
+
+/**
+ * A top-level `for await (x of items) body` in the main greenlet: the same loop with every
+ * `await` a wait of the greenlet, closing the iterator on an early exit as `for await` does:
+ *
+ *   { const _it = asyncIterator(items); let _done = false;
+ *     try { for (;;) { _done = true; const _step = <wait _it.next()>; if (_step.done) break;
+ *                      _done = false; x = _step.value; body } }
+ *     finally { if (!_done && _it.return != null) <wait _it.return()>; } }
+ */
+function desugarForAwait(t: T, p: NodePath<BabelTypes.ForOfStatement>, waitFor: (value: Expression) => Expression): void {
+  const { left, right, body } = p.node;
+  const it = p.scope.generateUidIdentifier("it");
+  const done = p.scope.generateUidIdentifier("done");
+  const step = p.scope.generateUidIdentifier("step");
+  const asyncIterator = (p.hub as unknown as { addHelper(name: string): Expression }).addHelper("asyncIterator");
+  const value = t.memberExpression(t.cloneNode(step), t.identifier("value"));
+  const bind = t.isVariableDeclaration(left)
+    ? t.variableDeclaration(left.kind, [t.variableDeclarator(left.declarations[0]!.id, value)])
+    : t.expressionStatement(t.assignmentExpression("=", left as BabelTypes.LVal, value));
+  const setDone = (v: boolean) => t.expressionStatement(t.assignmentExpression("=", t.cloneNode(done), t.booleanLiteral(v)));
+  const call = (method: string) => t.callExpression(t.memberExpression(t.cloneNode(it), t.identifier(method)), []);
+  const loop = t.forStatement(
+    null,
+    null,
+    null,
+    t.blockStatement([
+      setDone(true),
+      t.variableDeclaration("const", [t.variableDeclarator(step, waitFor(call("next")))]),
+      t.ifStatement(t.memberExpression(t.cloneNode(step), t.identifier("done")), t.breakStatement()),
+      setDone(false),
+      bind,
+      ...(t.isBlockStatement(body) ? body.body : [body]),
+    ]),
+  );
+  // A label on the `for await` stays on the loop, where `continue label` needs it.
+  const labelled = p.parentPath.isLabeledStatement() ? p.parentPath : null;
+  const inner = labelled !== null ? t.labeledStatement(t.cloneNode(labelled.node.label), loop) : loop;
+  const close = t.ifStatement(
+    t.logicalExpression("&&", t.unaryExpression("!", t.cloneNode(done)), t.binaryExpression("!=", t.memberExpression(t.cloneNode(it), t.identifier("return")), t.nullLiteral())),
+    t.expressionStatement(waitFor(call("return"))),
+  );
+  (labelled ?? p).replaceWith(
+    t.blockStatement([
+      t.variableDeclaration("const", [t.variableDeclarator(it, t.callExpression(asyncIterator, [right]))]),
+      t.variableDeclaration("let", [t.variableDeclarator(done, t.booleanLiteral(false))]),
+      t.tryStatement(t.blockStatement([inner]), null, t.blockStatement([close])),
+    ]),
+  );
 }
 
 function isTypeOnly(t: T, stmt: BabelTypes.Statement): boolean {
