@@ -502,7 +502,10 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
     // A split statement's comments go with the first statement made from it (a file's header
     // comment stays at the top).
     const [keptBefore, mainBefore] = [kept.length, main.length];
-    if (t.isImportDeclaration(stmt) || t.isFunctionDeclaration(stmt) || t.isExportAllDeclaration(stmt) || isTypeOnly(t, stmt) || hoisted.has(stmt)) {
+    // TypeScript enums, namespaces and `import x = require()` stay module bindings too: the preset
+    // turns them into `var`s, which inside the main greenlet would be hidden from functions.
+    const tsBinding = t.isTSEnumDeclaration(stmt) || t.isTSModuleDeclaration(stmt) || t.isTSImportEqualsDeclaration(stmt);
+    if (t.isImportDeclaration(stmt) || t.isFunctionDeclaration(stmt) || t.isExportAllDeclaration(stmt) || isTypeOnly(t, stmt) || tsBinding || hoisted.has(stmt)) {
       kept.push(stmt);
     } else if (t.isVariableDeclaration(stmt)) {
       splitVariables(stmt, false);
