@@ -1,9 +1,9 @@
 /**
- * Runs every runtime benchmark in sequence, each in its own Node process (so that one's heap and
- * JIT state never colour the next), prints their output, and writes the collected numbers to
- * bench/results/latest.json.
+ * Runs every benchmark in sequence (the runtime's, then the compiler's), each in its own Node
+ * process (so that one's heap and JIT state never colour the next), prints their output, and
+ * writes the collected numbers to bench/results/latest.json.
  *
- *   npx tsc -b && npm run bench          # or: node bench/run.js [switch parked depth]
+ *   npx tsc -b && npm run bench          # or: node bench/run.js [switch parked depth compile call-overhead]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from "node:fs";
@@ -15,6 +15,8 @@ const BENCHES = [
   { name: "switch", file: "switch.js", flags: [] },
   { name: "parked", file: "parked.js", flags: ["--expose-gc"] },
   { name: "depth", file: "depth.js", flags: [] },
+  { name: "compile", file: "compile.js", flags: ["--expose-gc"] },
+  { name: "call-overhead", file: "call-overhead.js", flags: [] },
 ];
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -76,17 +78,22 @@ if (failed.length > 0) {
   process.exitCode = 1;
 }
 
-/** The benchmarks import the built runtime: refuse to measure a missing or stale build. */
+/**
+ * The benchmarks import the built packages (the runtime; the compiler benchmarks also the core
+ * and the Babel plugin): refuse to measure a missing build, warn about a stale one.
+ */
 function checkBuilt() {
-  const dist = here("../packages/runtime/dist/index.js");
-  if (!existsSync(dist)) {
-    console.error("packages/runtime/dist is missing: run `npx tsc -b` first.");
-    process.exit(1);
-  }
-  const built = statSync(dist).mtimeMs;
-  const src = here("../packages/runtime/src");
-  const newer = readdirSync(src).filter((f) => f.endsWith(".ts") && statSync(`${src}/${f}`).mtimeMs > built);
-  if (newer.length > 0) {
-    console.log(`warning: packages/runtime/src has changes newer than dist (${newer.join(", ")}); run \`npx tsc -b\` to measure them.`);
+  for (const pkg of ["runtime", "core", "babel-plugin"]) {
+    const dist = here(`../packages/${pkg}/dist/index.js`);
+    if (!existsSync(dist)) {
+      console.error(`packages/${pkg}/dist is missing: run \`npx tsc -b\` first.`);
+      process.exit(1);
+    }
+    const built = statSync(dist).mtimeMs;
+    const src = here(`../packages/${pkg}/src`);
+    const newer = readdirSync(src).filter((f) => f.endsWith(".ts") && statSync(`${src}/${f}`).mtimeMs > built);
+    if (newer.length > 0) {
+      console.log(`warning: packages/${pkg}/src has changes newer than dist (${newer.join(", ")}); run \`npx tsc -b\` to measure them.`);
+    }
   }
 }
