@@ -42,7 +42,7 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
       module: moduleKindFor(moduleFormatOf(file)),
       rewriteImportExtensions: true,
       onSummary: (summary) => {
-        if (Object.keys(summary).length > 0) modules[relative(outRoot, out).split("\\").join("/")] = summary;
+        if (Object.values(summary).some((blocks) => blocks)) modules[relative(outRoot, out).split("\\").join("/")] = summary;
       },
     });
     for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd));
@@ -58,7 +58,8 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
     }
     written++;
   }
-  if (written > 0) {
+  if (Object.keys(modules).length > 0) {
+    // Only when something exports a blocking function: no summary means nothing blocks.
     mkdirSync(outRoot, { recursive: true });
     writeFileSync(join(outRoot, "weft-summary.json"), `${JSON.stringify({ version: 1, modules }, null, 2)}\n`);
   }
