@@ -34,8 +34,21 @@ function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, b
   return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:"));
 }
 
-function anyBlocks(summaries: ModuleSummaries): boolean {
-  for (const summary of summaries.values()) for (const entry of summary.values()) if (entry.blocks) return true;
+/** Whether the file imports a name (or a namespace, or a class) that a summary says blocks. */
+function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: ModuleSummaries): boolean {
+  for (const stmt of program.node.body) {
+    if (stmt.type !== "ImportDeclaration") continue;
+    const summary = summaries.get(stmt.source.value);
+    if (summary === undefined) continue;
+    for (const s of stmt.specifiers) {
+      const name =
+        s.type === "ImportSpecifier" ? (s.imported.type === "Identifier" ? s.imported.name : s.imported.value) : s.type === "ImportDefaultSpecifier" ? "default" : null;
+      for (const [exported, entry] of summary) {
+        if (!entry.blocks) continue;
+        if (name === null || exported === name || exported.startsWith(`${name}#`) || exported.startsWith(`${name}.`)) return true;
+      }
+    }
+  }
   return false;
 }
 
@@ -54,7 +67,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         const filename = state.filename ?? "unknown.js";
         const file = relative(process.cwd(), filename) || filename;
         const summaries: ModuleSummaries = state.filename ? summariesFor(program, state.filename, options.blocking) : new Map();
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !anyBlocks(summaries)) return;
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries)) return;
         const collected = collectFacts(t, program, file, options.blocking);
         const analysis = analyzeModule(collected.facts, { summaries });
         options.onExplain?.(file, analysis.explain);
