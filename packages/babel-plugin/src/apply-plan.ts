@@ -77,12 +77,19 @@ export function applyPlan(ctx: ApplyContext): void {
   const fnNodes = new Map<BabelTypes.Node, number>();
   for (const id of plan.coroutines) fnNodes.set(collected.functions.get(id)!.node, id);
   const fresh = new Map<number, FunctionPath>();
-  program.traverse({
-    enter(p) {
-      const id = fnNodes.get(p.node);
-      if (id !== undefined) fresh.set(id, p as FunctionPath);
-    },
-  });
+  // Only a coroutine written inline as an argument of a rewritten call has a stale path (its
+  // parent call node was replaced, and Babel resyncs the child against the replacement).
+  const stale = [...plan.coroutines].some((id) =>
+    collected.facts.functions[id]?.uses.some((u) => u.kind === "argument" && plan.calls.has(u.call)),
+  );
+  if (stale) {
+    program.traverse({
+      enter(p) {
+        const id = fnNodes.get(p.node);
+        if (id !== undefined) fresh.set(id, p as FunctionPath);
+      },
+    });
+  }
   const fnPath = (id: number) => fresh.get(id) ?? collected.functions.get(id)!;
 
   // ---- careless catches, in every coroutine and in the main greenlet's statements

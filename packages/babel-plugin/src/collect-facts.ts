@@ -107,16 +107,6 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
     return f === null ? 0 : (ids.get(f.node) ?? 0);
   };
 
-  // ---- pass 1: number the functions and calls (calls first, so uses can name them)
-  program.traverse({
-    "CallExpression|OptionalCallExpression|NewExpression"(p: NodePath) {
-      // `import("./x.js")` (Babel 7 parses it as a call of `Import`) is syntax, not a call.
-      if (p.isCallExpression() && t.isImport(p.node.callee)) return;
-      const id = calls.size;
-      calls.set(id, p as CallPath);
-      callIds.set(p.node, id);
-    },
-  });
   const classNameOf = (p: NodePath): string | undefined => {
     const cls = p.findParent((q) => q.isClass()) as NodePath<BabelTypes.Class> | null;
     if (!cls) return undefined;
@@ -144,8 +134,18 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
     return undefined;
   };
 
+  // ---- pass 1, one traversal (each costs as much as the rest of the analysis): number the
+  // calls, the classes and the functions, in source order.
   program.traverse({
     enter(p: NodePath) {
+      if (p.isCallExpression() || p.isOptionalCallExpression() || p.isNewExpression()) {
+        // `import("./x.js")` (Babel 7 parses it as a call of `Import`) is syntax, not a call.
+        if (p.isCallExpression() && t.isImport(p.node.callee)) return;
+        const id = calls.size;
+        calls.set(id, p as CallPath);
+        callIds.set(p.node, id);
+        return;
+      }
       if (p.isClass()) {
         // Every class, methods or not, so that the superclass chain is complete.
         const name = p.node.id?.name ?? (p.parentPath.isVariableDeclarator() && t.isIdentifier(p.parentPath.node.id) ? p.parentPath.node.id.name : "<class>");
