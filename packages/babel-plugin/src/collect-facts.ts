@@ -259,6 +259,12 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       if (decl?.isImportDeclaration() && RUNTIME_MODULES.has(decl.node.source.value)) {
         const imported = b.path.isImportSpecifier() ? keyName(t, b.path.node.imported, false) : undefined;
         if (imported !== undefined && isRuntimeClass(imported)) return { kind: "runtime", name: imported };
+        return { kind: "unknown" };
+      }
+      // A class of another project module: its methods are looked up in that module's summary.
+      if (decl?.isImportDeclaration() && decl.node.importKind !== "type") {
+        const imported = b.path.isImportSpecifier() ? keyName(t, b.path.node.imported, false) : b.path.isImportDefaultSpecifier() ? "default" : undefined;
+        if (imported !== undefined) return { kind: "import-class", source: decl.node.source.value, name: imported };
       }
       return { kind: "unknown" };
     }

@@ -131,6 +131,11 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
           }
           return null;
         }
+        if (receiver.kind === "import-class") {
+          // A method of a class another module exports: that module's summary says (`Store#load`).
+          const s = summaries.get(receiver.source)?.get(`${receiver.name}#${c.name}`);
+          return s?.blocks === true ? always(reason(`\`${receiver.name}#${c.name}\` from \`${receiver.source}\``)) : null;
+        }
         const arrayHelper = ARRAY_METHODS.get(c.name);
         if (arrayHelper !== undefined && isCoroutine(call.args[0]?.fn)) {
           return always(reason(`\`${c.name}\` with a callback that may block`, call.args[0]!.fn));
