@@ -131,6 +131,14 @@ export function arrayForEach<T, This = undefined>(
 export function arrayForEach(arr: unknown, cb: unknown, thisArg?: unknown): Driven<unknown>;
 export function* arrayForEach(arr: unknown, cb: unknown, thisArg?: unknown): Driven<unknown> {
   const method = methodOf(arr, "forEach");
+  if (typeof cb === "function" && (method === Map.prototype.forEach || method === Set.prototype.forEach)) {
+    // `map.forEach(cb)` / `set.forEach(cb)`: the compiler cannot tell them from arrays, so they
+    // come here too. Same semantics as the built-ins: (value, key, collection), entries added
+    // during the loop are visited, deleted ones are not (the live iterator does both).
+    const collection = arr as Map<unknown, unknown> | Set<unknown>;
+    for (const [key, value] of collection.entries()) yield* callDynamic(cb, thisArg, [value, key, collection]);
+    return undefined;
+  }
   if (method !== nativeForEach || typeof cb !== "function") return yield* callOwn(arr, method, "forEach", after(arguments, 1));
   const O = Object(arr) as Indexed;
   const len = lengthOf(O);

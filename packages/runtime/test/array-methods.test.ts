@@ -848,3 +848,27 @@ describe("errors", () => {
     expect(typeof (cb as unknown as Record<symbol, unknown>)[co]).toBe("function");
   });
 });
+
+describe("arrayForEach on a Map or a Set", () => {
+  it("drives a blocking callback with (value, key, collection), like Map#forEach and Set#forEach", async () => {
+    const { value } = await runTest(function* () {
+      const seen: unknown[] = [];
+      const m = new Map<string, number>([["a", 1], ["b", 2]]);
+      const s = new Set(["x"]);
+      const cb = coroutine(function* (this: unknown, v: unknown, k: unknown, c: unknown) {
+        yield* driven(sleep)(5);
+        seen.push([v, k, c === m ? "m" : c === s ? "s" : "?", now()]);
+        if (k === "a") m.set("c", 3); // added during the loop: visited, as by Map#forEach
+      });
+      yield* arrayForEach(m, cb);
+      yield* arrayForEach(s, cb);
+      return seen;
+    });
+    expect(value).toEqual([
+      [1, "a", "m", 5],
+      [2, "b", "m", 10],
+      [3, "c", "m", 15],
+      ["x", "x", "s", 20],
+    ]);
+  });
+});
