@@ -114,29 +114,6 @@ describe("scheduling", () => {
     expect(log).toEqual(["victim runs", "kill returned", "victim resumed", "victim finally", "value is GreenletExit: true"]);
   });
 
-  it("returns from a blocking kill only after the victim's finally ran (O7)", async () => {
-    const log: string[] = [];
-    await runTest(function* () {
-      const victim = spawn(
-        coroutine(function* () {
-          log.push("start");
-          try {
-            yield* nap(300);
-          } catch (e) {
-            log.push("except");
-            throw e;
-          } finally {
-            log.push("finished");
-          }
-        }),
-      );
-      yield* nap(50);
-      yield* invoke(victim, "kill");
-      log.push("kill returned");
-    });
-    expect(log).toEqual(["start", "except", "finished", "kill returned"]);
-  });
-
   it("does not starve timers with a sleep(0) loop (O3)", async () => {
     // Real clock: the virtual clock only moves when nothing is ready, which is never here.
     const { value } = await runTest(
