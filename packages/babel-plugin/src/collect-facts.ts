@@ -492,6 +492,14 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       const fact: ArgFact = { type: a.isSpreadElement() || a.isArgumentPlaceholder() ? { kind: "unknown" } : typeOf(a) };
       const fn = localFunction(a);
       if (fn !== undefined) fact.fn = fn;
+      else if (a.isIdentifier()) {
+        const b = a.scope.getBinding(a.node.name);
+        const decl = b?.kind === "module" ? b.path.parentPath : null;
+        if (decl?.isImportDeclaration() && !RUNTIME_MODULES.has(decl.node.source.value) && b!.path.isImportSpecifier()) {
+          const imported = keyName(t, b!.path.node.imported, false);
+          if (imported !== undefined) fact.import = { source: decl.node.source.value, name: imported };
+        }
+      }
       if (spread) fact.spread = true;
       if (a.isObjectExpression()) {
         const falses = a.node.properties.flatMap((prop) =>

@@ -69,11 +69,13 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         const summaries: ModuleSummaries = state.filename ? summariesFor(program, state.filename, options.blocking) : new Map();
         if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries)) return;
         const collected = collectFacts(t, program, file, options.blocking);
-        const analysis = analyzeModule(collected.facts, { summaries });
+        const exportFacts = collectExports(program, collected);
+        const exported = new Set(exportFacts.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
+        const analysis = analyzeModule(collected.facts, { summaries, exported });
         options.onExplain?.(file, analysis.explain);
         if (options.onSummary && state.filename) {
-          const summary = summarizeModule(collected.facts, analysis.plan, collectExports(program, collected), (spec) => summaries.get(spec));
-          options.onSummary(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.blocks])));
+          const summary = summarizeModule(collected.facts, analysis.plan, exportFacts, (spec) => summaries.get(spec), analysis.colouredParams);
+          options.onSummary(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
         }
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");
         if (options.onDiagnostic) {

@@ -17,7 +17,7 @@ export interface WeftPluginOptions {
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
   onExplain?: (file: string, entries: ExplainEntry[]) => void;
   /** Receives, per file, which exports may block: what `weft build` ships as `weft-summary.json`. */
-  onSummary?: (file: string, summary: Record<string, boolean>) => void;
+  onSummary?: (file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => void;
 }
 
 export interface ResolvedOptions {
@@ -25,7 +25,7 @@ export interface ResolvedOptions {
   module: "auto" | "esm" | "cjs";
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
   onExplain: ((file: string, entries: ExplainEntry[]) => void) | undefined;
-  onSummary: ((file: string, summary: Record<string, boolean>) => void) | undefined;
+  onSummary: ((file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => void) | undefined;
 }
 
 const KNOWN = new Set(["blocking", "module", "onDiagnostic", "onExplain", "onSummary"]);

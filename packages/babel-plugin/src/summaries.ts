@@ -126,12 +126,14 @@ export function summaryOf(file: string, blocking: ReadonlySet<string>): ModuleSu
     traverse(ast, {
       Program(program: NodePath<t.Program>) {
         const collected = collectFacts(t, program, file, blocking);
-        const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking) });
+        const exportFacts = collectExports(program, collected);
+        const exported = new Set(exportFacts.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
+        const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking), exported });
         const imported = (source: string) => {
           const target = resolveRelative(file, source);
           return target === undefined ? undefined : summaryOf(target, blocking);
         };
-        summary = summarizeModule(collected.facts, analysis.plan, collectExports(program, collected), imported);
+        summary = summarizeModule(collected.facts, analysis.plan, exportFacts, imported, analysis.colouredParams);
         program.stop();
       },
     });
@@ -191,10 +193,19 @@ function findPackageSummary(fromFile: string, spec: string): ModuleSummary | und
     const file = join(d, "weft-summary.json");
     if (!existsSync(file)) continue;
     try {
-      const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, boolean>> };
+      type Entry = boolean | { blocks?: boolean; callsParams?: number[] };
+      const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, Entry>> };
       const key = relativePath(d, entry).split("\\").join("/");
       const exports = json.modules?.[key];
-      return exports === undefined ? undefined : new Map(Object.entries(exports).map(([k, v]) => [k, { blocks: v === true }]));
+      return exports === undefined
+        ? undefined
+        : new Map(
+            Object.entries(exports).map(([k, v]) =>
+              typeof v === "object" && v !== null
+                ? [k, { blocks: v.blocks === true, ...(Array.isArray(v.callsParams) ? { callsParams: v.callsParams } : {}) }]
+                : [k, { blocks: v === true }],
+            ),
+          );
     } catch {
       return undefined;
     }

@@ -34,7 +34,7 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
   let written = 0;
   // Which exports of each output file may block: shipped as weft-summary.json, so a package
   // built by weft tells the projects that import it (the Babel plugin reads it).
-  const modules: Record<string, Record<string, boolean>> = {};
+  const modules: Record<string, Record<string, boolean | { blocks: boolean; callsParams: number[] }>> = {};
   for (const file of sources.files) {
     const out = join(outRoot, outputName(relative(sources.base, file)));
     const result = compileFile(readFileSync(file, "utf8"), file, {
@@ -42,7 +42,7 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
       module: moduleKindFor(moduleFormatOf(file)),
       rewriteImportExtensions: true,
       onSummary: (summary) => {
-        if (Object.values(summary).some((blocks) => blocks)) modules[relative(outRoot, out).split("\\").join("/")] = summary;
+        if (Object.values(summary).some((entry) => entry !== false)) modules[relative(outRoot, out).split("\\").join("/")] = summary;
       },
     });
     for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd));

@@ -36,7 +36,7 @@ export interface CompileOptions {
   /** Called with each diagnostic the plugin reports (passed to it as the `onDiagnostic` option). */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
   /** Called with which exports of the file may block (the plugin's `onSummary` option). */
-  onSummary?: (summary: Record<string, boolean>) => void;
+  onSummary?: (summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => void;
   /** Called with the plugin's explanation of the coroutines it made (its `onExplain` option). */
   onExplain?: (entries: Explanation[]) => void;
   /** The Babel plugin to use instead of `@weft/babel-plugin` (tests, experiments). */
@@ -107,7 +107,7 @@ export function compileFile(code: string, filename: string, options: CompileOpti
   if (weft !== undefined) {
     const pluginOptions = {
       onDiagnostic: report,
-      ...(options.onSummary ? { onSummary: (_file: string, summary: Record<string, boolean>) => options.onSummary!(summary) } : {}),
+      ...(options.onSummary ? { onSummary: (_file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => options.onSummary!(summary) } : {}),
       // The plugin calls `onExplain(file, entries)`, `file` relative to the current directory.
       ...(options.onExplain
         ? {

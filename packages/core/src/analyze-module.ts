@@ -26,17 +26,31 @@ export interface ExplainEntry {
 
 export interface Analysis {
   plan: RewritePlan;
+  /** Parameters (`fn:index`) called by their function and given coroutines (or exported). */
+  colouredParams: ReadonlySet<string>;
   diagnostics: Diagnostic[];
   explain: ExplainEntry[];
 }
 
 export interface AnalyzeOptions {
   summaries?: ModuleSummaries;
+  /**
+   * Functions other modules can call: a parameter they call may receive a coroutine from an
+   * importer, so they get a driven face beside their plain one (colour across files).
+   */
+  exported?: ReadonlySet<FunctionId>;
 }
 
 export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}): Analysis {
   const types = inferTypes(facts);
-  const blocking = inferBlocking(facts, types, options.summaries ?? new Map());
+  const summaries = options.summaries ?? new Map();
+  let blocking = inferBlocking(facts, types, summaries);
+  // Colour across files: in a module that has blocking code (so its output is not Babel's
+  // anyway), an exported function that calls a parameter gets a driven face beside its plain
+  // one, for importers that pass it a coroutine. A module without blocking code stays as it is.
+  if (blocking.mayBlock.size > 0 && (options.exported?.size ?? 0) > 0) {
+    blocking = inferBlocking(facts, types, summaries, options.exported);
+  }
   const diagnostics = validatePlacement(facts, types, blocking);
   const plan = planRewrite(facts, types, blocking);
   const explain: ExplainEntry[] = [];
@@ -50,5 +64,5 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
       chain: chainNotes(facts, blocking, f.id),
     });
   }
-  return { plan, diagnostics, explain };
+  return { plan, colouredParams: blocking.colouredParams, diagnostics, explain };
 }

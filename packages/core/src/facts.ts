@@ -89,6 +89,8 @@ export interface ArgFact {
   /** The argument is a function expression, or names a function of this module. */
   fn?: FunctionId;
   type: TypeRef;
+  /** The argument names a function imported from another project module. */
+  import?: { source: string; name: string };
   /** `...spread`: argument positions after it are unknown. */
   spread?: boolean;
   /** An object literal's properties set to the literal `false` (`{ block: false }`). */

@@ -34,7 +34,7 @@ export type Reason =
   | { kind: "call"; call: CallFact; what: string; calleeFn?: FunctionId };
 
 /** What the analysis knows about other modules: export name → may it block? */
-export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, { blocks: boolean; what?: string }>>;
+export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, { blocks: boolean; callsParams?: number[] }>>;
 
 export interface Blocking {
   mayBlock: ReadonlyMap<FunctionId, Reason>;
@@ -44,6 +44,8 @@ export interface Blocking {
   callBlocks(call: CallFact): Reason | null;
   /** Whether `fn` (an argument) is a coroutine. */
   isCoroutine(fn: FunctionId | undefined): boolean;
+  /** Whether the call's imported callee calls its parameter `index` (its summary says so). */
+  importCallsParam(call: CallFact, index: number): boolean;
   /** Whether the call's callee is an import its module's summary says never blocks. */
   importIsPlain(call: CallFact): boolean;
   /**
@@ -61,11 +63,20 @@ const BUILTIN_PROTOTYPES: readonly object[] = [
 ];
 const isBuiltinMethodName = (name: string) => BUILTIN_PROTOTYPES.some((p) => name in p);
 
-export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: ModuleSummaries): Blocking {
+export function inferBlocking(
+  facts: ModuleFacts,
+  types: TypeTable,
+  summaries: ModuleSummaries,
+  exported: ReadonlySet<FunctionId> = new Set(),
+): Blocking {
   const byId = new Map<FunctionId, FunctionFact>(facts.functions.map((f) => [f.id, f]));
   const mayBlock = new Map<FunctionId, Reason>();
   const coloured = new Set<string>();
   for (const f of facts.functions) if (f.tagged) mayBlock.set(f.id, { kind: "tagged" });
+  // An exported function that calls a parameter may be given a coroutine by an importer.
+  for (const call of facts.calls) {
+    if (call.callee.kind === "param" && exported.has(call.callee.fn)) coloured.add(`${call.callee.fn}:${call.callee.index}`);
+  }
 
   /** The functions that block whatever their callers pass (the rest of `mayBlock` is dual). */
   const blocksItself = new Set<FunctionId>(mayBlock.keys());
@@ -159,7 +170,21 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
           : null;
       case "import": {
         const s = summaries.get(c.source)?.get(c.name);
-        return always(s?.blocks === true ? reason(`\`${c.name}\` from \`${c.source}\``) : null);
+        if (s?.blocks === true) return always(reason(`\`${c.name}\` from \`${c.source}\``));
+        // It calls a parameter this call fills with a coroutine (or a coloured parameter).
+        let how: { reason: Reason; itself: boolean } | null = null;
+        for (const i of s?.callsParams ?? []) {
+          const arg = call.args[i];
+          if (arg === undefined) continue;
+          const importedCoroutine = arg.import !== undefined && summaries.get(arg.import.source)?.get(arg.import.name)?.blocks === true;
+          if (isCoroutine(arg.fn) || importedCoroutine) {
+            return { reason: reason(`\`${c.name}\` from \`${c.source}\` with a function that may block`, arg.fn), itself: true };
+          }
+          if (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) {
+            how = { reason: reason(`\`${c.name}\` from \`${c.source}\` with its parameter \`${byId.get(arg.type.fn)?.params[arg.type.index]?.name ?? arg.type.index}\``), itself: false };
+          }
+        }
+        return how;
       }
       case "global":
         return always(
@@ -205,9 +230,11 @@ export function inferBlocking(facts: ModuleFacts, types: TypeTable, summaries: M
       }
     }
   }
+  const importCallsParam = (call: CallFact, index: number) =>
+    call.callee.kind === "import" && (summaries.get(call.callee.source)?.get(call.callee.name)?.callsParams?.includes(index) ?? false);
   const importIsPlain = (call: CallFact) =>
     call.callee.kind === "import" && summaries.get(call.callee.source)?.get(call.callee.name)?.blocks === false;
   const callBlocks = (call: CallFact) => callBlocksHow(call)?.reason ?? null;
   const dual = new Set([...mayBlock.keys()].filter((fn) => !blocksItself.has(fn)));
-  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, dual };
+  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, importCallsParam, dual };
 }

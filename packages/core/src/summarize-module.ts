@@ -9,7 +9,14 @@ import type { FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
 
 export interface SummaryEntry {
+  /** Blocks whatever its callers pass. */
   blocks: boolean;
+  /**
+   * Parameters the function calls (by index): a caller that passes a function that may block
+   * there makes the call block, and the function has a driven face for it (its plain face stays
+   * its original code for callers that pass plain functions).
+   */
+  callsParams?: number[];
 }
 
 export type ModuleSummary = Map<string, SummaryEntry>;
@@ -26,17 +33,23 @@ export function summarizeModule(
   plan: RewritePlan,
   exports: readonly ExportFact[],
   imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
+  colouredParams: ReadonlySet<string> = new Set(),
 ): ModuleSummary {
+  const entry = (fn: FunctionId): SummaryEntry => {
+    const blocks = plan.coroutines.has(fn) && !plan.dual.has(fn);
+    const params = facts.functions[fn]?.params.flatMap((_, i) => (colouredParams.has(`${fn}:${i}`) ? [i] : [])) ?? [];
+    return !blocks && params.length > 0 && plan.coroutines.has(fn) ? { blocks, callsParams: params } : { blocks };
+  };
   const out: ModuleSummary = new Map();
   for (const e of exports) {
     switch (e.kind) {
       case "function":
-        out.set(e.name, { blocks: plan.coroutines.has(e.fn) });
+        out.set(e.name, entry(e.fn));
         break;
       case "class": {
         const cls = facts.classes.find((c) => c.name === e.className);
-        for (const [method, fn] of Object.entries(cls?.methods ?? {})) out.set(`${e.name}#${method}`, { blocks: plan.coroutines.has(fn) });
-        for (const [method, fn] of Object.entries(cls?.statics ?? {})) out.set(`${e.name}.${method}`, { blocks: plan.coroutines.has(fn) });
+        for (const [method, fn] of Object.entries(cls?.methods ?? {})) out.set(`${e.name}#${method}`, entry(fn));
+        for (const [method, fn] of Object.entries(cls?.statics ?? {})) out.set(`${e.name}.${method}`, entry(fn));
         break;
       }
       case "reexport": {

@@ -105,6 +105,7 @@ export function drivesArgument(call: CallFact, index: number, types: TypeTable, 
     // when the callback's parameter is coloured.
     return receivers(call).some((r) => index >= r.firstArg && blocking.colouredParams.has(`${r.fn}:${index - r.firstArg}`));
   }
+  if (c.kind === "import") return blocking.importCallsParam(call, index) || "unknown";
   if (c.kind === "local") return blocking.colouredParams.has(`${c.fn}:${index}`) || "unknown";
   if (c.kind === "method") {
     const receiver = types.resolve(c.receiver);

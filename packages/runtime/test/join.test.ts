@@ -553,7 +553,7 @@ describe("wait (a promise)", () => {
   it("throws a Timeout after the timeout on the real clock, within a tolerance", async () => {
     // Real time: with the virtual clock, time stands still while a promise is pending.
     const TIMEOUT = 30;
-    const TOLERANCE = 25; // ms late a Node timer may fire on a loaded machine
+    const TOLERANCE = 1000; // generous: how late a Node timer may fire while other test processes load the 2 cores
     const { value } = await runTest(
       function* () {
         const t0 = now();
