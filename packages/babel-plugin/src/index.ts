@@ -13,7 +13,7 @@ import { relative } from "node:path";
 import { analyzeModule, formatDiagnostic, summarizeModule, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectFacts } from "./collect-facts.js";
-import { collectExports, summariesFor } from "./summaries.js";
+import { collectExports, rememberSummary, summariesFor } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -73,9 +73,10 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         const exported = new Set(exportFacts.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
         const analysis = analyzeModule(collected.facts, { summaries, exported });
         options.onExplain?.(file, analysis.explain);
-        if (options.onSummary && state.filename) {
+        if (state.filename) {
           const summary = summarizeModule(collected.facts, analysis.plan, exportFacts, (spec) => summaries.get(spec), analysis.colouredParams);
-          options.onSummary(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
+          rememberSummary(state.filename, summary);
+          options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
         }
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");
         if (options.onDiagnostic) {

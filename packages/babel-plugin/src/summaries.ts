@@ -101,6 +101,18 @@ export function collectExports(program: NodePath<t.Program>, collected: Collecte
 const cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
 const inProgress = new Set<string>();
 
+/**
+ * Records the summary of a file the plugin has just compiled, so that modules compiled after it
+ * which import it do not parse it again.
+ */
+export function rememberSummary(file: string, summary: ModuleSummary): void {
+  try {
+    cache.set(file, { mtimeMs: statSync(file).mtimeMs, summary });
+  } catch {
+    // not a file on disk (a test's in-memory source): nothing to remember
+  }
+}
+
 /** The summary of the module in `file`, computed once per modification. */
 export function summaryOf(file: string, blocking: ReadonlySet<string>): ModuleSummary {
   const mtimeMs = statSync(file).mtimeMs;
