@@ -134,6 +134,10 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
     return undefined;
   };
 
+  /** The function each call is in, from the stack of functions the traversal is inside. */
+  const callIn = new Map<number, FunctionId>();
+  const fnStack: FunctionId[] = [];
+
   // ---- pass 1, one traversal (each costs as much as the rest of the analysis): number the
   // calls, the classes and the functions, in source order.
   program.traverse({
@@ -144,6 +148,7 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
         const id = calls.size;
         calls.set(id, p as CallPath);
         callIds.set(p.node, id);
+        callIn.set(id, fnStack[fnStack.length - 1] ?? 0);
         return;
       }
       if (p.isClass()) {
@@ -159,6 +164,7 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
       const id = facts.functions.length;
       ids.set(node, id);
       functions.set(id, p as FunctionPath);
+      fnStack.push(id);
       let kind: FunctionKind = "function";
       let name = "<anonymous>";
       let memberName: string | undefined;
@@ -220,6 +226,9 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
         if (!cls) facts.classes.push((cls = { name: className, methods: {}, statics: {} }));
         (isStatic ? cls.statics : cls.methods)[memberName] = id;
       }
+    },
+    exit(p: NodePath) {
+      if (isFunctionLike(p)) fnStack.pop();
     },
   });
 
@@ -511,7 +520,7 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
     }
     const fact: CallFact = {
       id,
-      in: enclosing(call),
+      in: callIn.get(id) ?? enclosing(call),
       span: span(call.node),
       callee: resolveCallee(call),
       args,
