@@ -51,6 +51,13 @@ const fn = (name: string, blocks: Blocks, returns: string, drives?: number[]): C
 const methods = (cls: string, list: Array<[string, Blocks, string, number[]?]>): CatalogueMethod[] =>
   list.map(([name, blocks, returns, drives]) => ({ ...fn(name, blocks, returns, drives), class: cls }));
 
+const NET = "@weft/runtime/net";
+
+const netFn = (name: string, blocks: Blocks, returns: string): CatalogueFunction => ({ module: NET, name, blocks, returns });
+
+const netMethods = (cls: string, list: Array<[string, Blocks, string]>): CatalogueMethod[] =>
+  list.map(([name, blocks, returns]) => ({ ...netFn(name, blocks, returns), class: cls }));
+
 const unless = (unlessOption: string, arg: number): Blocks => ({ unlessOption, arg });
 
 export const catalogue: Catalogue = {
@@ -78,6 +85,13 @@ export const catalogue: Catalogue = {
     { module: M, name: "PoolFull", extends: "Error" },
     { module: M, name: "IMapUnordered" },
     { module: M, name: "Local" },
+    { module: NET, name: "Socket" },
+    { module: NET, name: "ServerSocket" },
+    { module: NET, name: "SocketError", extends: "Error" },
+    { module: NET, name: "ConnectionRefusedError", extends: "SocketError" },
+    { module: NET, name: "ConnectionResetError", extends: "SocketError" },
+    { module: NET, name: "BrokenPipeError", extends: "SocketError" },
+    { module: NET, name: "SocketTimeout", extends: "SocketError" },
   ],
   functions: [
     fn("spawn", false, "Greenlet", [0]),
@@ -92,6 +106,8 @@ export const catalogue: Catalogue = {
     fn("withTimeout", true, "T", [1]),
     fn("greenlet", false, "RawGreenlet", [0]),
     fn("runMain", false, "Promise", [0]),
+    netFn("connect", true, "Socket"),
+    netFn("listen", true, "ServerSocket"),
   ],
   methods: [
     ...methods("Greenlet", [
@@ -183,6 +199,20 @@ export const catalogue: Catalogue = {
       ["get", false, "T"],
       ["set", false, "void"],
       ["delete", false, "void"],
+    ]),
+    ...netMethods("Socket", [
+      ["recv", true, "Buffer"],
+      ["send", true, "number"],
+      ["sendAll", true, "void"],
+      ["close", false, "void"],
+      ["shutdown", false, "void"],
+      ["setTimeout", false, "void"],
+      ["getTimeout", false, "number"],
+    ]),
+    ...netMethods("ServerSocket", [
+      ["accept", true, "Socket"],
+      ["address", false, "object"],
+      ["close", false, "void"],
     ]),
   ],
 };

@@ -1,10 +1,17 @@
 // The catalogue is what the compiler believes about the runtime: it must match the runtime.
 import * as runtime from "@weft/runtime";
 import { catalogue, lookup } from "@weft/runtime/catalogue";
+import * as net from "@weft/runtime/net";
 import { co } from "@weft/runtime/protocol";
 
 type Fn = ((...args: unknown[]) => unknown) & { [co]?: unknown };
-const exported = runtime as unknown as Record<string, unknown>;
+/** Each module the catalogue describes, with its exports. */
+const modules: Record<string, Record<string, unknown>> = {
+  "@weft/runtime": runtime as unknown as Record<string, unknown>,
+  "@weft/runtime/net": net as unknown as Record<string, unknown>,
+};
+/** The export `name` of the module the entry belongs to. */
+const exportOf = (entry: { module: string; name: string }): unknown => modules[entry.module]?.[entry.name];
 
 function drivenMethods(cls: { prototype: object }): string[] {
   const names: string[] = [];
@@ -16,25 +23,27 @@ function drivenMethods(cls: { prototype: object }): string[] {
 }
 
 describe("the blocking catalogue", () => {
-  it("lists only functions and classes the runtime exports", () => {
-    const missing = [
-      ...catalogue.functions.map((f) => f.name),
-      ...catalogue.classes.map((c) => c.name),
-    ].filter((name) => !(name in exported) && name !== "runMain");
+  it("lists only functions and classes the runtime exports, each from its own module", () => {
+    const missing = [...catalogue.functions, ...catalogue.classes]
+      .filter((e) => exportOf(e) === undefined && e.name !== "runMain")
+      .map((e) => `${e.module}: ${e.name}`);
     expect(missing).toEqual([]);
+    expect(Object.keys(modules).sort()).toEqual([...new Set(catalogue.functions.map((f) => f.module))].sort());
   });
 
   it("gives every blocking function a driven face, and no other function one", () => {
     const wrong: string[] = [];
     for (const f of catalogue.functions) {
-      const value = (exported[f.name] ?? (f.name === "runMain" ? runtime.runMain : undefined)) as Fn | undefined;
+      const value = (exportOf(f) ?? (f.name === "runMain" ? runtime.runMain : undefined)) as Fn | undefined;
       if (typeof value !== "function") continue;
       const hasFace = typeof value[co] === "function";
       if (hasFace !== (f.blocks !== false)) wrong.push(`${f.name}: blocks=${JSON.stringify(f.blocks)}, driven face=${hasFace}`);
     }
-    for (const [name, value] of Object.entries(exported)) {
-      if (typeof value === "function" && typeof (value as Fn)[co] === "function" && !catalogue.functions.some((f) => f.name === name)) {
-        wrong.push(`${name} has a driven face but no catalogue entry`);
+    for (const [module, exports] of Object.entries(modules)) {
+      for (const [name, value] of Object.entries(exports)) {
+        if (typeof value === "function" && typeof (value as Fn)[co] === "function" && !catalogue.functions.some((f) => f.name === name && f.module === module)) {
+          wrong.push(`${module}: ${name} has a driven face but no catalogue entry`);
+        }
       }
     }
     expect(wrong).toEqual([]);
@@ -43,7 +52,7 @@ describe("the blocking catalogue", () => {
   it("gives every blocking method a driven face, and lists every driven method as blocking", () => {
     const wrong: string[] = [];
     for (const c of catalogue.classes) {
-      const cls = exported[c.name] as { prototype: object } | undefined;
+      const cls = exportOf(c) as { prototype: object } | undefined;
       if (cls === undefined) continue;
       for (const name of drivenMethods(cls)) {
         const entry = lookup(`${c.name}#${name}`);
@@ -67,6 +76,10 @@ describe("the blocking catalogue", () => {
     expect(lookup("Group#spawn")).toMatchObject({ blocks: false, returns: "Greenlet" });
     expect(lookup("sleep")).toMatchObject({ blocks: true, returns: "void" });
     expect(lookup("Queue#nope")).toBeUndefined();
+    expect(lookup("connect")).toMatchObject({ module: "@weft/runtime/net", blocks: true, returns: "Socket" });
+    expect(lookup("ServerSocket#accept")).toMatchObject({ module: "@weft/runtime/net", blocks: true, returns: "Socket" });
+    expect(lookup("Socket#recv")).toMatchObject({ blocks: true, returns: "Buffer" });
+    expect(lookup("SocketTimeout#nope")).toBeUndefined();
   });
 
   it("names the classes values come from, for inference without types", () => {
@@ -74,7 +87,7 @@ describe("the blocking catalogue", () => {
     expect(lookup("greenlet")?.returns).toBe("RawGreenlet");
     for (const entry of [...catalogue.functions, ...catalogue.methods]) {
       const type = entry.returns.replace(/\[\]$/, "");
-      if (/^[A-Z]/.test(type) && type !== "T" && !/^(Promise|IteratorResult)$/.test(type)) {
+      if (/^[A-Z]/.test(type) && type !== "T" && !/^(Promise|IteratorResult|Buffer)$/.test(type)) {
         expect(catalogue.classes.map((c) => c.name)).toContain(type);
       }
     }

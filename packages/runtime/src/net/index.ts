@@ -1,0 +1,14 @@
+/**
+ * `@weft/runtime/net`: TCP sockets with gevent's blocking API (gevent-semantics.md §3.9).
+ * Blocking calls are marked **Blocks**: in compiled code they suspend only the calling greenlet.
+ */
+export { connect, type ConnectOptions } from "./connect.js";
+export { listen, ServerSocket, type ListenOptions, type SocketAddress } from "./server-socket.js";
+export { Socket, READ_HIGH_WATER } from "./socket.js";
+export {
+  SocketError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  BrokenPipeError,
+  SocketTimeout,
+} from "./errors.js";
