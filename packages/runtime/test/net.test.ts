@@ -3,7 +3,7 @@
 // Not ported from §5.13: #151 (`makefile`: no file objects over sockets) and #157 (the example
 // echo server with StreamServer: StreamServer is not written yet).
 import * as nodeNet from "node:net";
-import { ConcurrentObjectUseError, joinAll, sleep, spawn, type Greenlet } from "@weft/runtime";
+import { ConcurrentObjectUseError, joinAll, sleep, spawn, withTimeout, type Greenlet } from "@weft/runtime";
 import {
   BrokenPipeError,
   connect,
@@ -17,7 +17,7 @@ import {
   SocketTimeout,
 } from "@weft/runtime/net";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
-import { runTest } from "@weft/runtime/testing";
+import { now, runTest } from "@weft/runtime/testing";
 import { hub } from "../src/hub.js";
 
 /** Real time on a shared machine: how late a wake-up may be without failing a test. */
@@ -27,6 +27,7 @@ const nap = driven(sleep);
 const connectD = driven(connect);
 const listenD = driven(listen);
 const joinAllD = driven(joinAll) as (gs: Iterable<Greenlet<unknown>>) => Generator<unknown, Greenlet<unknown>[], unknown>;
+const withTimeoutD = driven(withTimeout) as <T>(ms: number, fn: () => T) => Generator<unknown, T, unknown>;
 const recv = (s: Socket, n: number) => driven(s.recv).call(s, n);
 const send = (s: Socket, data: Buffer | string) => driven(s.send).call(s, data);
 const sendAll = (s: Socket, data: Buffer | string) => driven(s.sendAll).call(s, data);
@@ -307,6 +308,25 @@ describe("recv, send, sendAll", () => {
     expect(late).toBeLessThan(100); // "within 0.1 s"
   });
 
+  it("cleans up a recv ended by a kill or a Timeout: the wait is uncounted and the next reader is served", async () => {
+    const log = await real(function* () {
+      const [server, client, conn] = yield* pair();
+      const log: string[] = [];
+      const victim = spawn(coroutine(function* () { yield* recv(conn, 10); log.push("victim read"); }));
+      yield* nap(10);
+      log.push(`waiting: ${hub.externals}`);
+      yield* invoke(victim, "kill");
+      log.push(`killed: ${hub.externals}`);
+      const timed = yield* errorOf(withTimeoutD(20, coroutine(function* () { return yield* recv(conn, 10); })));
+      log.push(`${(timed as Error).constructor.name}: ${hub.externals}`);
+      yield* sendAll(client, "after");
+      log.push((yield* recv(conn, 10)).toString());
+      for (const s of [client, conn, server]) s.close();
+      return log;
+    });
+    expect(log).toEqual(["waiting: 1", "killed: 0", "Timeout: 0", "after"]);
+  });
+
   it("throws EBADF from shutdown on a closed socket, and BrokenPipeError from a send after shutdown (#156)", async () => {
     const [shut, pipe] = await real(function* () {
       const [server, client, conn] = yield* pair();
@@ -325,6 +345,22 @@ describe("recv, send, sendAll", () => {
     expect((shut as SocketError).code).toBe("EBADF");
     expect(pipe).toBeInstanceOf(BrokenPipeError);
     expect((pipe as SocketError).code).toBe("EPIPE");
+  });
+});
+
+describe("the virtual clock", () => {
+  it("does not jump to the next timer while a greenlet waits on a socket (hub.externals)", async () => {
+    const { value } = await runTest(function* () {
+      const [server, client, conn] = yield* pair();
+      const sleeper = spawn(coroutine(function* () { yield* nap(10_000); }));
+      setTimeout(() => client._node.write("x"), 30); // real time, from outside the hub
+      const b = yield* recv(conn, 10);
+      const t = now();
+      yield* invoke(sleeper, "kill");
+      for (const s of [client, conn, server]) s.close();
+      return [b.toString(), t, hub.externals];
+    });
+    expect(value).toEqual(["x", 0, 0]);
   });
 });
 
