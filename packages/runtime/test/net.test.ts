@@ -308,6 +308,24 @@ describe("recv, send, sendAll", () => {
     expect(late).toBeLessThan(100); // "within 0.1 s"
   });
 
+  it("refuses a second writer while one is blocked, and wakes the blocked writer with EBADF on close (#154, #155)", async () => {
+    const [second, first, counted] = await real(function* () {
+      const [server, client, conn] = yield* pair();
+      const writer = spawn(coroutine(function* () { return yield* errorOf(sendAll(client, pattern(20 * 1024 * 1024))); }));
+      yield* nap(50); // the peer never reads: the writer blocks
+      const counted = hub.externals;
+      const second = yield* errorOf(send(client, "x"));
+      client.close();
+      const first = yield* invoke(writer, "get");
+      for (const s of [conn, server]) s.close();
+      return [second, first, counted];
+    });
+    expect(counted).toBe(1);
+    expect(second).toBeInstanceOf(ConcurrentObjectUseError);
+    expect((first as SocketError).code).toBe("EBADF");
+    expect((first as Error).message).toBe("File descriptor was closed in another greenlet");
+  });
+
   it("cleans up a recv ended by a kill or a Timeout: the wait is uncounted and the next reader is served", async () => {
     const log = await real(function* () {
       const [server, client, conn] = yield* pair();

@@ -310,6 +310,7 @@ export class Socket {
       while (this._node.writableLength > 0) {
         if (this.closed) throw closedInAnotherGreenlet();
         if (this.failure !== null) throw this.failure;
+        if (this.peerGone) throw new BrokenPipeError();
         yield* this.waitAs("writer", "Socket#sendAll", deadline);
       }
       if (this.closed) throw closedInAnotherGreenlet();
