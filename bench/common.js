@@ -173,3 +173,53 @@ export function runGevent(script, args = []) {
   const last = r.stdout.trim().split("\n").pop();
   return { python: found.python, gevent: found.version, pythonVersion: found.pyVersion, ...JSON.parse(last) };
 }
+
+/**
+ * The two round-robins that switch.js and compare-switch.js measure, built once here: `n` weft
+ * greenlets each looping `rounds` times on `sleep(0)` (with the runtime given, so that several
+ * builds can be compared), and `n` async functions each looping on `await null`. Each returns a
+ * `run()` that resolves with `{ ops, ms }`.
+ */
+export function weftRoundRobin({ spawn, sleep, co, coroutine }, n, rounds, guard) {
+  let done = 0;
+  let end = 0;
+  let resolveDone = null;
+  const worker = coroutine(function* worker(r) {
+    try {
+      for (let i = 0; i < r; i++) yield* sleep[co](0);
+    } catch (error) {
+      guard.abort(error);
+    }
+    if (++done === n) {
+      end = now();
+      resolveDone();
+    }
+  });
+  return () => {
+    done = 0;
+    const finished = new Promise((resolve) => (resolveDone = resolve));
+    const start = now();
+    for (let i = 0; i < n; i++) spawn(worker, rounds);
+    return finished.then(() => ({ ops: n * rounds, ms: end - start }));
+  };
+}
+
+export function awaitNullRoundRobin(n, rounds) {
+  let done = 0;
+  let end = 0;
+  let resolveDone = null;
+  async function worker(r) {
+    for (let i = 0; i < r; i++) await null;
+    if (++done === n) {
+      end = now();
+      resolveDone();
+    }
+  }
+  return () => {
+    done = 0;
+    const finished = new Promise((resolve) => (resolveDone = resolve));
+    const start = now();
+    for (let i = 0; i < n; i++) worker(rounds);
+    return finished.then(() => ({ ops: n * rounds, ms: end - start }));
+  };
+}

@@ -14,6 +14,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
+  awaitNullRoundRobin,
+  weftRoundRobin,
   bestOfInterleaved,
   failLoudly,
   fmtRate,
@@ -51,54 +53,19 @@ async function weftCase(dir) {
   const dist = distOf(dir);
   const { spawn, sleep } = await import(pathToFileURL(`${dist}/index.js`).href);
   const { co, coroutine } = await import(pathToFileURL(`${dist}/protocol.js`).href);
-  let done = 0;
-  let end = 0;
-  let resolveDone = null;
-  const worker = coroutine(function* worker(rounds) {
-    try {
-      for (let i = 0; i < rounds; i++) yield* sleep[co](0);
-    } catch (error) {
-      guard.abort(error);
-    }
-    if (++done === N) {
-      end = now();
-      resolveDone();
-    }
-  });
+  const run = weftRoundRobin({ spawn, sleep, co, coroutine }, N, ROUNDS, guard);
   const rt = runtimeVersion(dir);
   return {
     name: dir,
     label: rt.commit === null ? dir : `${dir} (${rt.commit}${rt.modified ? "+changes" : ""})`,
-    run() {
-      done = 0;
-      const finished = new Promise((r) => (resolveDone = r));
-      const start = now();
-      for (let i = 0; i < N; i++) spawn(worker, ROUNDS);
-      return finished.then(() => ({ ops: N * ROUNDS, ms: end - start }));
-    },
+    run,
   };
 }
 
-let asyncDone = 0;
-let asyncEnd = 0;
-let asyncResolve = null;
-async function asyncWorker(rounds) {
-  for (let i = 0; i < rounds; i++) await null;
-  if (++asyncDone === N) {
-    asyncEnd = now();
-    asyncResolve();
-  }
-}
 const awaitNull = {
   name: "await null",
   label: "Node await null",
-  run() {
-    asyncDone = 0;
-    const finished = new Promise((r) => (asyncResolve = r));
-    const start = now();
-    for (let i = 0; i < N; i++) asyncWorker(ROUNDS);
-    return finished.then(() => ({ ops: N * ROUNDS, ms: asyncEnd - start }));
-  },
+  run: awaitNullRoundRobin(N, ROUNDS),
 };
 
 printHeader(`compare-switch: ${dirs.length} build(s) of the runtime and await null, ${N} tasks, best of ${reps} interleaved`, {

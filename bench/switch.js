@@ -16,6 +16,8 @@
 import { spawn, sleep } from "@weft/runtime";
 import { co, coroutine } from "@weft/runtime/protocol";
 import {
+  awaitNullRoundRobin,
+  weftRoundRobin,
   bestOfInterleaved,
   failLoudly,
   fmtRate,
@@ -37,51 +39,10 @@ const REPS = args.reps ?? 7;
 const ROUNDS = args.rounds ?? 30_000;
 const TRAMPOLINE_ROUNDS = ROUNDS * 4;
 
-// ---------------------------------------------------------------- weft
+// ---------------------------------------------------------------- weft and await null
 
-let weftDone = 0;
-let weftEnd = 0;
-let weftResolve = null;
-const worker = coroutine(function* worker(rounds) {
-  try {
-    for (let i = 0; i < rounds; i++) yield* sleep[co](0);
-  } catch (error) {
-    guard.abort(error);
-  }
-  if (++weftDone === N) {
-    weftEnd = now();
-    weftResolve();
-  }
-});
-
-function runWeft() {
-  weftDone = 0;
-  const finished = new Promise((resolve) => (weftResolve = resolve));
-  const start = now();
-  for (let i = 0; i < N; i++) spawn(worker, ROUNDS);
-  return finished.then(() => ({ ops: N * ROUNDS, ms: weftEnd - start }));
-}
-
-// ---------------------------------------------------------------- await null
-
-let asyncDone = 0;
-let asyncEnd = 0;
-let asyncResolve = null;
-async function asyncWorker(rounds) {
-  for (let i = 0; i < rounds; i++) await null;
-  if (++asyncDone === N) {
-    asyncEnd = now();
-    asyncResolve();
-  }
-}
-
-function runAwaitNull() {
-  asyncDone = 0;
-  const finished = new Promise((resolve) => (asyncResolve = resolve));
-  const start = now();
-  for (let i = 0; i < N; i++) asyncWorker(ROUNDS);
-  return finished.then(() => ({ ops: N * ROUNDS, ms: asyncEnd - start }));
-}
+const runWeft = weftRoundRobin({ spawn, sleep, co, coroutine }, N, ROUNDS, guard);
+const runAwaitNull = awaitNullRoundRobin(N, ROUNDS);
 
 // ---------------------------------------------------------------- bare generators
 
