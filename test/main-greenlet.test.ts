@@ -39,3 +39,18 @@ describe("runMain in a real process", () => {
     expect(r.stderr).toMatch(/\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ <Greenlet "Greenlet-\d+": parse\("\{oops"\)> failed with SyntaxError\n/);
   });
 });
+
+describe("the production switch", () => {
+  it("WEFT_NOT_DRIVEN=warn makes an undriven blocking call warn once and return", () => {
+    const code = 'import("@weft/runtime").then(({ sleep }) => { console.log(String(sleep(1)), String(sleep(2))); });';
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
+      encoding: "utf8",
+      timeout: 20_000,
+      cwd: join(__dirname, ".."),
+      env: { ...process.env, WEFT_NOT_DRIVEN: "warn" },
+    });
+    expect(r.stdout).toBe("undefined undefined\n");
+    expect(r.stderr.match(/Warning: `sleep` may block/g)).toHaveLength(1); // one warning for two calls
+    expect(r.status).toBe(0);
+  });
+});
