@@ -35,7 +35,7 @@ export function entryBlocks(blocks: Blocks, args: readonly ArgFact[]): boolean {
  */
 export const COMMON_METHOD_NAMES = new Set([
   "join", "get", "put", "wait", "send", "next", "map", "apply", "peek", "kill", "throw", "switch",
-  "acquire", "spawn", "set", "start", "close", "run", "read", "write",
+  "acquire", "spawn", "set", "start", "stop", "close", "run", "read", "write",
 ]);
 
 /** Blocking methods of runtime classes whose names are distinctive: `conn.recv(1024)`. */

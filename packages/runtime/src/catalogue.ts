@@ -87,6 +87,7 @@ export const catalogue: Catalogue = {
     { module: M, name: "Local" },
     { module: NET, name: "Socket" },
     { module: NET, name: "ServerSocket" },
+    { module: NET, name: "StreamServer" },
     { module: NET, name: "SocketError", extends: "Error" },
     { module: NET, name: "ConnectionRefusedError", extends: "SocketError" },
     { module: NET, name: "ConnectionResetError", extends: "SocketError" },
@@ -212,6 +213,14 @@ export const catalogue: Catalogue = {
     ...netMethods("ServerSocket", [
       ["accept", true, "Socket"],
       ["address", false, "object"],
+      ["close", false, "void"],
+    ]),
+    // The constructor runs its handler (argument 1) in a greenlet per connection: driven.
+    { module: NET, name: "constructor", class: "StreamServer", blocks: false, returns: "StreamServer", drives: [1] },
+    ...netMethods("StreamServer", [
+      ["start", true, "void"],
+      ["serveForever", true, "void"],
+      ["stop", true, "void"],
       ["close", false, "void"],
     ]),
   ],

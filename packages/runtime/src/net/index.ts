@@ -6,6 +6,12 @@ export { connect, type ConnectOptions } from "./connect.js";
 export { listen, ServerSocket, type ListenOptions, type SocketAddress } from "./server-socket.js";
 export { Socket, READ_HIGH_WATER } from "./socket.js";
 export {
+  StreamServer,
+  type ServerAddress,
+  type ConnectionHandler,
+  type StreamServerOptions,
+} from "./stream-server.js";
+export {
   SocketError,
   ConnectionRefusedError,
   ConnectionResetError,
