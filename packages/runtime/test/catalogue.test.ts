@@ -80,6 +80,10 @@ describe("the blocking catalogue", () => {
     expect(lookup("ServerSocket#accept")).toMatchObject({ module: "@weft/runtime/net", blocks: true, returns: "Socket" });
     expect(lookup("Socket#recv")).toMatchObject({ blocks: true, returns: "Buffer" });
     expect(lookup("SocketTimeout#nope")).toBeUndefined();
+    expect(lookup("StreamServer#serveForever")).toMatchObject({ module: "@weft/runtime/net", blocks: true });
+    expect(lookup("StreamServer#stop")).toMatchObject({ blocks: true });
+    expect(lookup("StreamServer#close")).toMatchObject({ blocks: false });
+    expect(lookup("StreamServer#constructor")).toMatchObject({ blocks: false, drives: [1] });
   });
 
   it("names the classes values come from, for inference without types", () => {

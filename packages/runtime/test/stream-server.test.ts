@@ -303,6 +303,39 @@ describe("StreamServer", () => {
     expect(value.refused).toBeInstanceOf(ConnectionRefusedError);
   });
 
+  it("passes the peer's address to a plain-function handler", async () => {
+    const { value } = await real(function* () {
+      const seen: unknown[] = [];
+      const server = new StreamServer(0, (sock: Socket, address) => {
+        seen.push(address, sock instanceof Socket);
+      });
+      yield* start(server);
+      const sock = yield* connectD(server.address.port);
+      yield* recvAll(sock);
+      sock.close();
+      yield* stop(server);
+      return seen;
+    });
+    expect(value).toEqual([{ host: "127.0.0.1", port: expect.any(Number) }, true]);
+    expect((value[0] as { port: number }).port).toBeGreaterThan(0);
+  });
+
+  it("killing the greenlet in serveForever closes the server", async () => {
+    const { value, errors } = await real(function* () {
+      const server = new StreamServer(0, upperEcho);
+      const serving = spawn(coroutine(() => serveForever(server)));
+      yield* nap(20);
+      const { port } = server.address;
+      yield* driven(serving.kill).call(serving);
+      const refused = yield* errorOf(connectD(port));
+      yield* stop(server);
+      return { refused, closed: server.closed };
+    });
+    expect(errors).toEqual([]);
+    expect(value.refused).toBeInstanceOf(ConnectionRefusedError);
+    expect(value.closed).toBe(true);
+  });
+
   it("close() stops accepting without waiting for handlers, and ends serveForever", async () => {
     const { value } = await real(function* () {
       const release = new Event();
