@@ -19,6 +19,7 @@ import {
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { now, runTest } from "@weft/runtime/testing";
 import { hub } from "../src/hub.js";
+import { accept, errorOf, onRealClock, recv, recvAll, send, sendAll } from "./net-helpers.js";
 
 /** Real time on a shared machine: how late a wake-up may be without failing a test. */
 const TOLERANCE = 250;
@@ -28,21 +29,8 @@ const connectD = driven(connect);
 const listenD = driven(listen);
 const joinAllD = driven(joinAll) as (gs: Iterable<Greenlet<unknown>>) => Generator<unknown, Greenlet<unknown>[], unknown>;
 const withTimeoutD = driven(withTimeout) as <T>(ms: number, fn: () => T) => Generator<unknown, T, unknown>;
-const recv = (s: Socket, n: number) => driven(s.recv).call(s, n);
-const send = (s: Socket, data: Buffer | string) => driven(s.send).call(s, data);
-const sendAll = (s: Socket, data: Buffer | string) => driven(s.sendAll).call(s, data);
-const accept = (ss: ServerSocket) => driven(ss.accept).call(ss);
 
 /** Reads until end of stream; returns everything read. */
-function* recvAll(s: Socket): Generator<unknown, Buffer, unknown> {
-  const parts: Buffer[] = [];
-  for (;;) {
-    const b = yield* recv(s, 65536);
-    if (b.length === 0) return Buffer.concat(parts);
-    parts.push(b);
-  }
-}
-
 /** A payload with a position-dependent pattern, so a lost, doubled or reordered byte shows. */
 function pattern(n: number): Buffer {
   const b = Buffer.allocUnsafe(n);
@@ -52,14 +40,7 @@ function pattern(n: number): Buffer {
 
 /** Runs `body` on the real clock and checks no socket wait is still counted afterwards. */
 function real<R>(body: () => Generator<unknown, R, unknown>): Promise<R> {
-  return runTest(
-    function* () {
-      const value = yield* body();
-      expect(hub.externals).toBe(0);
-      return value;
-    },
-    { virtualClock: false },
-  ).then((r) => r.value);
+  return onRealClock(body).then((r) => r.value);
 }
 
 /** A listening socket and a connected pair: [server socket, client side, server side]. */
@@ -68,15 +49,6 @@ function* pair(): Generator<unknown, [ServerSocket, Socket, Socket], unknown> {
   const client = yield* connectD(server.address().port);
   const conn = yield* accept(server);
   return [server, client, conn];
-}
-
-function* errorOf(gen: Generator<unknown, unknown, unknown>): Generator<unknown, unknown, unknown> {
-  try {
-    yield* gen;
-  } catch (e) {
-    return e;
-  }
-  return undefined;
 }
 
 describe("connect, listen, accept", () => {

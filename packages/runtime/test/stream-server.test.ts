@@ -6,8 +6,8 @@
 import { Event, joinAll, Pool, sleep, spawn, type Greenlet } from "@weft/runtime";
 import { connect, ConnectionRefusedError, Socket, SocketTimeout, StreamServer } from "@weft/runtime/net";
 import { coroutine, driven } from "@weft/runtime/protocol";
-import { now, runTest } from "@weft/runtime/testing";
-import { hub } from "../src/hub.js";
+import { now } from "@weft/runtime/testing";
+import { errorOf, onRealClock, recv, recvAll, recvN, sendAll } from "./net-helpers.js";
 
 /** Real time on a shared machine: how late a wake-up may be without failing a test. */
 const TOLERANCE = 250;
@@ -15,35 +15,10 @@ const TOLERANCE = 250;
 const nap = driven(sleep);
 const connectD = driven(connect);
 const joinAllD = driven(joinAll) as (gs: Iterable<Greenlet<unknown>>) => Generator<unknown, Greenlet<unknown>[], unknown>;
-const recv = (s: Socket, n: number) => driven(s.recv).call(s, n);
-const sendAll = (s: Socket, data: Buffer | string) => driven(s.sendAll).call(s, data);
 const start = (s: StreamServer) => driven(s.start).call(s);
 const stop = (s: StreamServer, timeout?: number) => driven(s.stop).call(s, timeout);
 const serveForever = (s: StreamServer) => driven(s.serveForever).call(s);
 const waitEvent = (e: Event, timeout?: number) => driven(e.wait).call(e, timeout);
-
-/** Reads until end of stream. */
-function* recvAll(s: Socket): Generator<unknown, Buffer, unknown> {
-  const parts: Buffer[] = [];
-  for (;;) {
-    const b = yield* recv(s, 65536);
-    if (b.length === 0) return Buffer.concat(parts);
-    parts.push(b);
-  }
-}
-
-/** Reads exactly `n` bytes (or less at end of stream). */
-function* recvN(s: Socket, n: number): Generator<unknown, Buffer, unknown> {
-  const parts: Buffer[] = [];
-  let got = 0;
-  while (got < n) {
-    const b = yield* recv(s, n - got);
-    if (b.length === 0) break;
-    parts.push(b);
-    got += b.length;
-  }
-  return Buffer.concat(parts);
-}
 
 /** The tutorial's handler: echoes everything upper-cased until the client closes. */
 const upperEcho = coroutine(function* upperEcho(sock: Socket) {
@@ -54,26 +29,7 @@ const upperEcho = coroutine(function* upperEcho(sock: Socket) {
   }
 });
 
-/** Runs `body` on the real clock; checks no socket wait is still counted afterwards. */
-function real<R>(body: () => Generator<unknown, R, unknown>) {
-  return runTest(
-    function* () {
-      const value = yield* body();
-      expect(hub.externals).toBe(0);
-      return value;
-    },
-    { virtualClock: false },
-  );
-}
-
-function* errorOf(gen: Generator<unknown, unknown, unknown>): Generator<unknown, unknown, unknown> {
-  try {
-    yield* gen;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error");
-}
+const real = onRealClock;
 
 describe("StreamServer", () => {
   it("serves the tutorial's uppercase echo to 50 concurrent clients, each reply checked (#157, #159)", async () => {
