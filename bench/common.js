@@ -180,46 +180,42 @@ export function runGevent(script, args = []) {
  * builds can be compared), and `n` async functions each looping on `await null`. Each returns a
  * `run()` that resolves with `{ ops, ms }`.
  */
-export function weftRoundRobin({ spawn, sleep, co, coroutine }, n, rounds, guard) {
+/** `n` tasks, each started by `startTask(rounds, finished)`; `run()` times them all. */
+function roundRobin(n, rounds, startTask) {
   let done = 0;
   let end = 0;
   let resolveDone = null;
-  const worker = coroutine(function* worker(r) {
+  const finished = () => {
+    if (++done === n) {
+      end = now();
+      resolveDone();
+    }
+  };
+  return () => {
+    done = 0;
+    const all = new Promise((resolve) => (resolveDone = resolve));
+    const start = now();
+    for (let i = 0; i < n; i++) startTask(rounds, finished);
+    return all.then(() => ({ ops: n * rounds, ms: end - start }));
+  };
+}
+
+export function weftRoundRobin({ spawn, sleep, co, coroutine }, n, rounds, guard) {
+  const worker = coroutine(function* worker(r, finished) {
     try {
       for (let i = 0; i < r; i++) yield* sleep[co](0);
     } catch (error) {
       guard.abort(error);
     }
-    if (++done === n) {
-      end = now();
-      resolveDone();
-    }
+    finished();
   });
-  return () => {
-    done = 0;
-    const finished = new Promise((resolve) => (resolveDone = resolve));
-    const start = now();
-    for (let i = 0; i < n; i++) spawn(worker, rounds);
-    return finished.then(() => ({ ops: n * rounds, ms: end - start }));
-  };
+  return roundRobin(n, rounds, (r, finished) => spawn(worker, r, finished));
 }
 
 export function awaitNullRoundRobin(n, rounds) {
-  let done = 0;
-  let end = 0;
-  let resolveDone = null;
-  async function worker(r) {
+  async function worker(r, finished) {
     for (let i = 0; i < r; i++) await null;
-    if (++done === n) {
-      end = now();
-      resolveDone();
-    }
+    finished();
   }
-  return () => {
-    done = 0;
-    const finished = new Promise((resolve) => (resolveDone = resolve));
-    const start = now();
-    for (let i = 0; i < n; i++) worker(rounds);
-    return finished.then(() => ({ ops: n * rounds, ms: end - start }));
-  };
+  return roundRobin(n, rounds, worker);
 }
