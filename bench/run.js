@@ -3,7 +3,7 @@
  * process (so that one's heap and JIT state never colour the next), prints their output, and
  * writes the collected numbers to bench/results/latest.json.
  *
- *   npx tsc -b && npm run bench          # or: node bench/run.js [switch parked depth compile call-overhead]
+ *   npx tsc -b && npm run bench          # or: node bench/run.js [switch parked depth compile call-overhead echo accept-burst]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from "node:fs";
@@ -17,6 +17,8 @@ const BENCHES = [
   { name: "depth", file: "depth.js", flags: [] },
   { name: "compile", file: "compile.js", flags: ["--expose-gc"] },
   { name: "call-overhead", file: "call-overhead.js", flags: [] },
+  { name: "echo", file: "echo.js", flags: [] },
+  { name: "accept-burst", file: "accept-burst.js", flags: [] },
 ];
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -80,10 +82,11 @@ if (failed.length > 0) {
 
 /**
  * The benchmarks import the built packages (the runtime; the compiler benchmarks also the core
- * and the Babel plugin): refuse to measure a missing build, warn about a stale one.
+ * and the Babel plugin; the echo servers are compiled on load by the CLI's register hook, which
+ * uses all of them): refuse to measure a missing build, warn about a stale one.
  */
 function checkBuilt() {
-  for (const pkg of ["runtime", "core", "babel-plugin"]) {
+  for (const pkg of ["runtime", "core", "babel-plugin", "cli"]) {
     const dist = here(`../packages/${pkg}/dist/index.js`);
     if (!existsSync(dist)) {
       console.error(`packages/${pkg}/dist is missing: run \`npx tsc -b\` first.`);
@@ -91,7 +94,7 @@ function checkBuilt() {
     }
     const built = statSync(dist).mtimeMs;
     const src = here(`../packages/${pkg}/src`);
-    const newer = readdirSync(src).filter((f) => f.endsWith(".ts") && statSync(`${src}/${f}`).mtimeMs > built);
+    const newer = readdirSync(src, { recursive: true }).filter((f) => f.endsWith(".ts") && statSync(`${src}/${f}`).mtimeMs > built);
     if (newer.length > 0) {
       console.log(`warning: packages/${pkg}/src has changes newer than dist (${newer.join(", ")}); run \`npx tsc -b\` to measure them.`);
     }

@@ -1,0 +1,136 @@
+/**
+ * The accept burst (issue 4 item 3): with 500 connections busy doing 64-byte round trips, 2000
+ * new connections are opened at once, each doing one round trip; measured is the time from the
+ * first of those connects until all 2000 have been served once. Same servers and load client as
+ * bench/echo.js (bench/echo-load.js --burst).
+ *
+ *   node bench/accept-burst.js [--burst 2000] [--busy 500] [--reps 1]
+ *                              [--servers net,weft,weft-w2,gevent] [--no-gevent] [--timeout 60]
+ *
+ * Each server is started afresh for each repetition. The table gives, per server, when the last
+ * (and the median, 90th, 99th percentile) new connection was served, how many were served within
+ * 1 s, and the busy connections' round trips/s before and during the burst.
+ */
+import os from "node:os";
+import { printHeader, printTable, report, verdict } from "./common.js";
+import { parseList, runLoad, SERVERS, startServer } from "./echo-common.js";
+
+const ALL = ["net", "async", "weft", "weft-w2", "gevent"];
+const TARGET_MS = 1000;
+
+function parseArgs(argv) {
+  const opts = { burst: 2000, busy: 500, reps: 1, servers: ["net", "weft", "weft-w2", "gevent"], timeout: 60 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => argv[++i];
+    if (a === "--burst") opts.burst = Number(val());
+    else if (a === "--busy") opts.busy = Number(val());
+    else if (a === "--reps") opts.reps = Number(val());
+    else if (a === "--timeout") opts.timeout = Number(val());
+    else if (a === "--servers") opts.servers = parseList(val(), ALL, "server");
+    else if (a === "--no-gevent") opts.servers = opts.servers.filter((s) => s !== "gevent");
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return opts;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const header = printHeader(
+  `Accept burst: ${opts.burst} new connections at once while ${opts.busy} do 64-byte round trips` +
+    (opts.reps > 1 ? `, ${opts.reps} repetitions` : ""),
+);
+
+const samples = {};
+const skipped = {};
+const notes = [];
+for (let rep = 0; rep < opts.reps; rep++) {
+  const order = opts.servers.map((_, i) => opts.servers[(i + rep) % opts.servers.length]);
+  for (const name of order) {
+    const server = await startServer(name);
+    if (server.skip) {
+      if (!skipped[name]) console.log(`${name}: SKIPPED, ${server.skip}`);
+      skipped[name] = server.skip;
+      continue;
+    }
+    const wanted = SERVERS[name].workers ?? 1;
+    if (wanted > 1 && server.pids.length < 2) {
+      const note = `${name}: asked for workers: ${wanted} but the server runs as 1 process (StreamServer has no \`workers\` yet?); measured as it is`;
+      if (!notes.includes(note)) {
+        notes.push(note);
+        console.log(note);
+      }
+    }
+    const result = await runLoad(server, [
+      "--busy", opts.busy, "--burst", opts.burst, "--burst-timeout", opts.timeout, "--warmup-timeout", opts.timeout,
+    ]);
+    await server.stop();
+    result.serverProcesses = server.pids.length;
+    result.loadAverage = os.loadavg()[0];
+    console.log(`${name.padEnd(8)} ${result.failure ? `FAILED: ${result.failure}` : result.line}`);
+    (samples[name] ??= []).push(result);
+  }
+}
+
+// ------------------------------------------------------------------ table
+
+const ms = (x) => (x === undefined || x === null || Number.isNaN(x) ? "—" : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(0)} ms`);
+const summary = {};
+for (const [name, results] of Object.entries(samples)) {
+  const complete = results.filter((r) => r.complete);
+  const times = complete.map((r) => r.burstMs).sort((a, b) => a - b);
+  summary[name] = {
+    best: times[0] ?? null,
+    median: times.length > 0 ? times[Math.floor(times.length / 2)] : null,
+    worst: times[times.length - 1] ?? null,
+    incomplete: results.length - complete.length,
+    errors: results.reduce((n, r) => n + (r.errors ?? 0), 0),
+    serverProcesses: results[0].serverProcesses,
+    samples: results,
+  };
+}
+
+console.log(`\nAll ${opts.burst} new connections served once, while ${opts.busy} others are busy`);
+const rows = [["server", "all served in", "p50", "p90", "p99", "within 1 s", "busy RT/s before", "during", "errors"]];
+for (const name of opts.servers) {
+  const s = summary[name];
+  if (!s) {
+    rows.push([SERVERS[name].label, "skipped"]);
+    continue;
+  }
+  const label = SERVERS[name].label + (SERVERS[name].workers > 1 && s.serverProcesses < 2 ? " (ran as 1 process)" : "");
+  // The row shows the repetition with the median total time (every repetition is in the JSON).
+  const r = s.samples.find((x) => x.complete && x.burstMs === s.median) ?? s.samples[0];
+  const all = r.complete
+    ? `${ms(r.burstMs)}${opts.reps > 1 ? ` (${ms(s.best)}–${ms(s.worst)})` : ""}`
+    : `not all: ${r.served ?? 0} in ${opts.timeout} s`;
+  rows.push([
+    label,
+    all,
+    ms(r.servedAtMs?.p50),
+    ms(r.servedAtMs?.p90),
+    ms(r.servedAtMs?.p99),
+    r.servedWithin ? String(r.servedWithin["1s"]) : "—",
+    r.busyRateBefore?.toFixed(0) ?? "—",
+    r.busyRateDuring?.toFixed(0) ?? "—",
+    String(s.errors),
+  ]);
+}
+printTable(rows);
+const weft = summary.weft;
+const met = weft && weft.incomplete === 0 && weft.worst !== null && weft.worst < TARGET_MS;
+if (weft) console.log(`\nTarget (issue 4): weft serves all ${opts.burst} in < 1 s: ${verdict(met)} (${ms(weft.median)}${opts.reps > 1 ? " median" : ""})`);
+for (const n of notes) console.log(`note: ${n}`);
+
+report("accept-burst", {
+  ...header,
+  loadAverageAtEnd: os.loadavg(),
+  burst: opts.burst,
+  busy: opts.busy,
+  reps: opts.reps,
+  gevent: SERVERS.gevent.version(),
+  servers: Object.fromEntries(opts.servers.map((n) => [n, SERVERS[n].label])),
+  skipped,
+  notes,
+  results: summary,
+  target: { ms: TARGET_MS, met: !!met },
+});

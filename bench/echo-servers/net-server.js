@@ -1,0 +1,26 @@
+// The raw Node `net` uppercase echo server of the echo benchmarks: a 'data' listener that writes
+// the chunk back uppercased. The baseline every other server is compared with.
+//
+//   node bench/echo-servers/net-server.js [port]     (0 or none: a free port)
+//
+// Prints `listening PORT` once bound (Node's default backlog, 511).
+import net from "node:net";
+
+/** bytes.upper(): ASCII letters only (the same function in every JavaScript server). */
+function upper(data) {
+  const out = Buffer.from(data);
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i];
+    if (c >= 0x61 && c <= 0x7a) out[i] = c - 0x20;
+  }
+  return out;
+}
+
+const server = net.createServer((sock) => {
+  sock.on("data", (data) => sock.write(upper(data)));
+  sock.on("error", () => sock.destroy()); // a client resetting is not the server's problem
+});
+server.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {
+  console.log(`listening ${server.address().port}`);
+});
+process.on("SIGTERM", () => process.exit(0));
