@@ -1,2 +1,77 @@
-// Filled by a later issue; see ../../../shared/DESIGN.md for what belongs here.
-export {};
+/**
+ * @weft/tsc: the weft compiler as a TypeScript `before` transformer (see README.md).
+ *
+ * A thin adapter: collect facts from the TypeScript AST (with the type checker when there is a
+ * Program), let @weft/core decide, report its diagnostics as `ts.Diagnostic`s, apply its plan
+ * with `ts.factory`. A file with no blocking call is returned untouched.
+ *
+ * It never loads `typescript` itself: the caller passes its own `ts`, so the transformer runs
+ * inside whichever TypeScript (5.9, 6.x) the project uses.
+ */
+import type * as TS from "typescript";
+import { formatDiagnostic } from "@weft/core";
+import { applyPlan } from "./apply-plan.js";
+import { buildAnalyzer } from "./build-analyzer.js";
+import { displayName } from "./build-checker-types.js";
+import { validateOptions, type WeftTransformerOptions } from "./options.js";
+import { toTsDiagnostic } from "./to-ts-diagnostic.js";
+
+export type { WeftTransformerOptions } from "./options.js";
+
+/**
+ * A `before` transformer factory:
+ *
+ * ```ts
+ * import ts from "typescript";
+ * import weftTransformer from "@weft/tsc";
+ * program.emit(undefined, undefined, undefined, false, { before: [weftTransformer(ts, program)] });
+ * ts.transpileModule(code, { compilerOptions, transformers: { before: [weftTransformer(ts)] } });
+ * ```
+ *
+ * With `program`, callees and receivers are resolved through its type checker, across its files;
+ * without one, the inference is the Babel plugin's. Create one per Program.
+ */
+export default function weftTransformer(ts: typeof TS, program?: TS.Program, options?: WeftTransformerOptions): TS.TransformerFactory<TS.SourceFile> {
+  const resolved = validateOptions(options);
+  const analyzer = buildAnalyzer(ts, program, resolved);
+  return (context) => (sf) => {
+    if (sf.isDeclarationFile || !analyzer.mayConcernWeft(sf)) return sf;
+    const { collected, analysis } = analyzer.analyze(sf);
+    const file = displayName(sf.fileName);
+    resolved.onExplain?.(file, analysis.explain);
+    const errors = analysis.diagnostics.filter((d) => d.severity === "error");
+    if (resolved.onDiagnostic !== undefined) {
+      for (const d of analysis.diagnostics) resolved.onDiagnostic(toTsDiagnostic(ts, d, sf), d);
+    } else if (errors.length > 0) {
+      const text = errors.map((d) => formatDiagnostic(d, sf.text)).join("\n\n");
+      const error = new Error(`${errors.length === 1 ? "" : `${errors.length} errors:\n`}${text}`);
+      (error as Error & { code: string }).code = errors[0]!.code;
+      throw error;
+    }
+    const { plan } = analysis;
+    if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return sf;
+    const module = resolveModule(ts, resolved.module, sf, context.getCompilerOptions());
+    return applyPlan({ ts, context, sf, collected, plan, module });
+  };
+}
+
+/** How the module's blocking top level runs: from the option, the file's extension, then `module`. */
+function resolveModule(ts: typeof TS, option: "auto" | "esm" | "cjs", sf: TS.SourceFile, compilerOptions: TS.CompilerOptions): "esm" | "cjs" {
+  if (option !== "auto") return option;
+  if (/\.c[jt]s$/.test(sf.fileName)) return "cjs";
+  if (/\.m[jt]s$/.test(sf.fileName)) return "esm";
+  const M = ts.ModuleKind;
+  const target = compilerOptions.target ?? ts.ScriptTarget.ES5;
+  const kind = compilerOptions.module ?? (target >= ts.ScriptTarget.ES2015 ? M.ES2015 : M.CommonJS);
+  if (kind === M.CommonJS || kind === M.AMD || kind === M.UMD || kind === M.System) return "cjs";
+  if (kind >= M.Node16 && kind <= M.NodeNext) {
+    if (sf.impliedNodeFormat === M.CommonJS) return "cjs";
+    if (sf.impliedNodeFormat === M.ESNext) return "esm";
+  }
+  const esmSyntax = sf.statements.some(
+    (s) =>
+      ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) ||
+      (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
+  );
+  return esmSyntax ? "esm" : "cjs";
+}

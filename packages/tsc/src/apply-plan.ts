@@ -1,0 +1,715 @@
+/**
+ * Applies the core's `RewritePlan` to a TypeScript source file with `ts.factory` (the shapes are
+ * tabled in @weft/core's plan-rewrite.ts; the Babel plugin's apply-plan.ts emits the same ones).
+ * One bottom-up pass: a node's children are rewritten before the node, so calls are rewritten
+ * innermost first and a function is converted after the calls in its body.
+ *
+ * | Node (in the plan)                   | Emitted                                                          |
+ * |--------------------------------------|------------------------------------------------------------------|
+ * | call `direct`, `f(a)`                 | `yield* (0, f[co])(a)`                                           |
+ * | call `direct`, `o.m(a)`               | `yield* (_o = o).m[co].call(_o, a)`                              |
+ * | call `dynamic`                        | `yield* callDynamic(f, undefined, [a])`, `yield* callDynamic((_o = o).m, _o, [a])` |
+ * | call `array`                          | `yield* arrayMap(arr, cb)`, `yield* arrayFrom(items, cb)`        |
+ * | `catch (e)` in a coroutine            | `catch (e) { rethrowExit(e); … }` unless it names `GreenletExit`/`Timeout` |
+ * | `function f() {…}`                    | plain face `undriven(…)` (dual: its own code) + `f[co] = function* f() {…}` hoisted to the top of its block |
+ * | arrow / function expression           | `coroutine(function* name(…) {…}, "name", "file:line:col")`; dual: `Object.assign(<as written>, { [co]: function* … })`; `this`/`arguments` of an arrow captured in `_this`/`_arguments` |
+ * | class method `m`                      | plain face + `*[Symbol.for("weft.driven:m")]() {…}` + `static { this.prototype.m[co] = … }` |
+ * | object-literal method `m() {…}`       | `m: coroutine(function* () {…}, "m", …)`                         |
+ * | blocking top level                    | declarations stay, everything else runs in `await runMain(coroutine(function* () {…}, "main"))` (CommonJS: `runMain(…, { exitOnError: true })`) |
+ *
+ * Original nodes are reused wherever they survive, so that TypeScript's own transforms after
+ * this one (type erasure, the CommonJS module transform, which rewrites references to imports)
+ * still recognise them. Helpers come from `@weft/runtime/protocol`: an `import` in ES modules, a
+ * `require` in CommonJS (TypeScript's module transform does not rewrite references to imports it
+ * did not bind).
+ */
+import type * as TS from "typescript";
+import type { RewritePlan } from "@weft/core";
+import { ARRAY_METHODS } from "@weft/core";
+import type { Collected, FunctionNode } from "./collect-facts.js";
+
+const PROTOCOL = "@weft/runtime/protocol";
+
+export interface ApplyContext {
+  ts: typeof TS;
+  context: TS.TransformationContext;
+  sf: TS.SourceFile;
+  collected: Collected;
+  plan: RewritePlan;
+  module: "esm" | "cjs";
+}
+
+interface Frame {
+  node: TS.Node;
+  /** `var` declarations to add at the top of the body: temporaries, captured `this`/`arguments`. */
+  temps: Array<{ name: TS.Identifier; init?: TS.Expression }>;
+  thisId?: TS.Identifier;
+  argumentsId?: TS.Identifier;
+  /** An arrow that becomes a generator function: `this`/`arguments` inside must be captured. */
+  convertedArrow: boolean;
+  coroutine: boolean;
+}
+
+export function applyPlan(ctx: ApplyContext): TS.SourceFile {
+  const { ts, context, sf, collected, plan } = ctx;
+  const f = context.factory;
+  const { scopes } = collected;
+
+  const helpers = new Map<string, TS.Identifier>();
+  const helper = (name: string): TS.Identifier => {
+    let id = helpers.get(name);
+    if (id === undefined) helpers.set(name, (id = f.createUniqueName(`_${name}`)));
+    return id;
+  };
+  let waitId: TS.Identifier | undefined;
+
+  const frames: Frame[] = [];
+  const attachFrames: TS.Statement[][] = [];
+  const classFrames: TS.ClassElement[][] = [];
+  /** Statements that stay at module level when the top level moves into the main greenlet. */
+  const hoisted = new Set<TS.Node>();
+  /** Bindings renamed inside a function expression that refers to itself (see `convertFunction`). */
+  const renames = new Map<unknown, TS.Identifier>();
+
+  const idOf = (n: TS.Node) => collected.fnIdOf.get(n);
+  const isCoroutine = (n: TS.Node) => {
+    const id = idOf(n);
+    return id !== undefined && plan.coroutines.has(id);
+  };
+  const inMain = () => frames.length === 1 && plan.main;
+  const current = () => frames[frames.length - 1]!;
+  const yieldStar = (e: TS.Expression) => f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), e);
+  const co = () => helper("co");
+  const str = (s: string) => f.createStringLiteral(s);
+
+  /** A `var` temporary of the innermost function. */
+  const temp = (hint: string): TS.Identifier => {
+    const id = f.createUniqueName(`_${hint}`);
+    current().temps.push({ name: id });
+    return id;
+  };
+
+  /** The frame whose `this` an arrow being converted must capture, if there is one. */
+  const captureFrame = (): Frame | undefined => {
+    let converted = false;
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const fr = frames[i]!;
+      if (ts.isArrowFunction(fr.node)) {
+        converted ||= fr.convertedArrow;
+        continue;
+      }
+      return converted ? fr : undefined;
+    }
+    return undefined;
+  };
+
+  const isPure = (e: TS.Expression) => e.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e) || e.kind === ts.SyntaxKind.SuperKeyword;
+  const unwrapParens = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrapParens(e.expression) : e);
+  const voidZero = () => f.createVoidZero();
+  const isNullish = (e: TS.Expression) => f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsToken, f.createNull());
+
+  // ---- calls
+  const rewriteCall = (node: TS.CallExpression, kind: "direct" | "dynamic" | "array"): TS.Expression => {
+    const args = [...node.arguments];
+    const callee = unwrapParens(node.expression);
+    const member = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee : null;
+    const arrayOf = () => f.createArrayLiteralExpression(args);
+
+    if (kind === "array" && member !== null) {
+      const name = ts.isPropertyAccessExpression(member) ? member.name.text : ts.isStringLiteral(member.argumentExpression) ? member.argumentExpression.text : "";
+      if (ts.isIdentifier(member.expression) && member.expression.text === "Array" && name === "from") return yieldStar(f.createCallExpression(helper("arrayFrom"), undefined, args));
+      const fn = ARRAY_METHODS.get(name);
+      if (fn !== undefined) return yieldStar(f.createCallExpression(helper(fn), undefined, [member.expression, ...args]));
+    }
+
+    const optional = node.questionDotToken !== undefined;
+    const optionalObject = member !== null && member.questionDotToken !== undefined;
+
+    if (member === null) {
+      if (optional) {
+        const pure = isPure(callee);
+        const tmp = pure ? callee : temp("f");
+        const test = pure ? callee : f.createAssignment(tmp, callee);
+        return f.createConditionalExpression(
+          isNullish(test),
+          undefined,
+          voidZero(),
+          undefined,
+          yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [tmp, f.createIdentifier("undefined"), arrayOf()])),
+        );
+      }
+      if (kind === "direct") {
+        const driven = f.createElementAccessExpression(callee, co());
+        return yieldStar(f.createCallExpression(f.createParenthesizedExpression(f.createComma(f.createNumericLiteral(0), driven)), undefined, args));
+      }
+      return yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, f.createIdentifier("undefined"), arrayOf()]));
+    }
+
+    const object = member.expression;
+    const pure = isPure(object);
+    const isSuper = object.kind === ts.SyntaxKind.SuperKeyword;
+    const receiver: TS.Expression = pure ? (isSuper ? f.createThis() : object) : temp("o");
+    const objectExpr: TS.Expression = pure ? object : f.createAssignment(receiver, object);
+    const fnOf = (obj: TS.Expression): TS.Expression =>
+      ts.isPropertyAccessExpression(member) ? f.createPropertyAccessExpression(obj, member.name) : f.createElementAccessExpression(obj, member.argumentExpression);
+
+    if (optional || optionalObject) {
+      const tmpF = temp("f");
+      const call = yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [tmpF, receiver, arrayOf()]));
+      if (optionalObject) {
+        // o?.m(a): nothing when o is nullish.
+        return f.createConditionalExpression(
+          isNullish(objectExpr),
+          undefined,
+          voidZero(),
+          undefined,
+          f.createComma(
+            f.createAssignment(tmpF, fnOf(receiver)),
+            optional ? f.createConditionalExpression(isNullish(tmpF), undefined, voidZero(), undefined, call) : call,
+          ),
+        );
+      }
+      // o.m?.(a): nothing when o.m is nullish.
+      return f.createConditionalExpression(isNullish(f.createAssignment(tmpF, fnOf(objectExpr))), undefined, voidZero(), undefined, call);
+    }
+    if (kind === "direct") {
+      const driven = f.createElementAccessExpression(fnOf(objectExpr), co());
+      return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(driven, "call"), undefined, [receiver, ...args]));
+    }
+    return yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [fnOf(objectExpr), receiver, arrayOf()]));
+  };
+
+  // ---- careless catches
+  const guardCatch = (node: TS.CatchClause): TS.CatchClause => {
+    let optedIn = false;
+    const look = (n: TS.Node): void => {
+      if (optedIn) return;
+      if (ts.isIdentifier(n) && (n.text === "GreenletExit" || n.text === "Timeout")) optedIn = true;
+      else ts.forEachChild(n, look);
+    };
+    look(node.block);
+    if (optedIn) return node;
+    const decl = node.variableDeclaration;
+    let param: TS.Identifier;
+    const prologue: TS.Statement[] = [];
+    if (decl !== undefined && ts.isIdentifier(decl.name)) {
+      param = decl.name;
+    } else {
+      param = f.createUniqueName("_e");
+      if (decl !== undefined) prologue.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(decl.name, undefined, undefined, param)], ts.NodeFlags.Let)));
+    }
+    const rethrow = f.createExpressionStatement(f.createCallExpression(helper("rethrowExit"), undefined, [param]));
+    return f.updateCatchClause(
+      node,
+      decl !== undefined && ts.isIdentifier(decl.name) ? decl : f.createVariableDeclaration(param),
+      f.updateBlock(node.block, [rethrow, ...prologue, ...node.block.statements]),
+    );
+  };
+
+  // ---- functions
+  const withTemps = (body: TS.Block, frame: Frame): TS.Block => {
+    if (frame.temps.length === 0) return body;
+    const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList(frame.temps.map((t) => f.createVariableDeclaration(t.name, undefined, undefined, t.init))));
+    return f.updateBlock(body, [decl, ...body.statements]);
+  };
+  const asBlock = (body: TS.ConciseBody): TS.Block => (ts.isBlock(body) ? body : f.createBlock([f.createReturnStatement(body)], true));
+
+  /** Simple parameters that keep a plain face's `length`: those before the first default or rest. */
+  const facadeParams = (params: readonly TS.ParameterDeclaration[]): TS.ParameterDeclaration[] => {
+    const out: TS.ParameterDeclaration[] = [];
+    for (const p of params) {
+      if (ts.isIdentifier(p.name) && p.name.text === "this") continue;
+      if (p.initializer !== undefined || p.dotDotDotToken !== undefined || p.questionToken !== undefined) break;
+      out.push(f.createParameterDeclaration(undefined, undefined, `_${out.length}`));
+    }
+    return out;
+  };
+  const undrivenBody = (name: string, where: string) =>
+    f.createBlock([f.createReturnStatement(f.createCallExpression(helper("undriven"), undefined, [str(name), str(where)]))], true);
+
+  /** Whether the original function refers to its own binding `name` inside. */
+  const referencesOwnName = (fn: TS.Node, name: TS.Identifier): boolean => {
+    const b = scopes.bindingOf(name);
+    return b !== undefined && b.references.some((r) => r.pos >= fn.pos && r.end <= fn.end);
+  };
+
+  /** Whether `fn` refers to `name` bound outside it (or not bound at all). */
+  const mentionsFreeName = (fn: TS.Node, name: string): boolean => {
+    let found = false;
+    const look = (n: TS.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(n) && n.text === name) {
+        const b = scopes.bindingOf(n);
+        if (b === undefined ? isReferenceLike(n) : b.identifier !== n && !(b.scope.node.pos >= fn.pos && b.scope.node.end <= fn.end)) found = true;
+        return;
+      }
+      ts.forEachChild(n, look);
+    };
+    ts.forEachChild(fn, look);
+    return found;
+  };
+  const isReferenceLike = (n: TS.Identifier) => {
+    const p = n.parent;
+    return !(p !== undefined && ((ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ((ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === n)));
+  };
+
+  const inferName = (n: TS.Node): string | undefined => {
+    const p = n.parent;
+    if (p === undefined) return undefined;
+    if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+    if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(p.left)) return p.left.text;
+    if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
+    return undefined;
+  };
+
+  const generator = (name: string | TS.Identifier | undefined, params: readonly TS.ParameterDeclaration[], body: TS.Block) =>
+    f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), name, undefined, params, undefined, body);
+
+  const convertFunctionDeclaration = (original: TS.FunctionDeclaration, v: TS.FunctionDeclaration, body: TS.Block, where: string): TS.Statement => {
+    const name = v.name ?? f.createUniqueName("_default");
+    const ownRef = original.name !== undefined && referencesOwnName(original, original.name);
+    const display = original.name?.text ?? "default";
+    const gen = generator(ownRef ? undefined : original.name?.text ?? undefined, v.parameters, body);
+    const attach = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(f.createIdentifier(ts.idText(name)), co()), gen));
+    hoisted.add(attach);
+    attachFrames[attachFrames.length - 1]?.push(attach);
+    const dual = plan.dual.has(idOf(original)!);
+    const modifiers = v.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
+    return f.updateFunctionDeclaration(
+      v,
+      modifiers,
+      undefined,
+      name,
+      v.typeParameters,
+      dual ? original.parameters : facadeParams(v.parameters),
+      v.type,
+      dual ? original.body : undrivenBody(display, where),
+    );
+  };
+
+  const convertFunctionExpression = (original: TS.FunctionExpression | TS.ArrowFunction, params: readonly TS.ParameterDeclaration[], body: TS.Block, where: string, self: TS.Identifier | undefined): TS.Expression => {
+    const ownName = ts.isFunctionExpression(original) ? original.name?.text : undefined;
+    let outer: TS.Node = original;
+    while (outer.parent !== undefined && ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+    const display = ownName ?? inferName(outer) ?? "anonymous";
+    if (plan.dual.has(idOf(original)!)) {
+      // `Object.assign(<the function as written>, { [co]: function* … })`.
+      return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("Object"), "assign"), undefined, [
+        original,
+        f.createObjectLiteralExpression([f.createPropertyAssignment(f.createComputedPropertyName(co()), generator(undefined, params, body))]),
+      ]);
+    }
+    if (self !== undefined) {
+      // `function inner(n) { … inner(n - 1) … }`: inside, `inner` names the coroutine (whose
+      // `[co]` drives it), bound afresh for each evaluation of the expression:
+      // `(() => { const _inner = coroutine(function* inner(n) { … _inner(n - 1) … }); return _inner; })()`.
+      const face = f.createCallExpression(helper("coroutine"), undefined, [generator(ownName, params, body), str(display), str(where)]);
+      const bind = f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(self, undefined, undefined, face)], ts.NodeFlags.Const)),
+        f.createReturnStatement(self),
+      ], true));
+      return f.createCallExpression(f.createParenthesizedExpression(bind), undefined, []);
+    }
+    // An inferred name names the generator for stack traces, unless the body refers to that
+    // name: there it must keep meaning the outer binding (the coroutine).
+    const inferred = ownName === undefined && display !== "anonymous" && isValidIdentifier(display) && !mentionsFreeName(original, display) ? display : undefined;
+    return f.createCallExpression(helper("coroutine"), undefined, [generator(ownName ?? inferred, params, body), str(display), str(where)]);
+  };
+
+  const convertClassMethod = (original: TS.MethodDeclaration, v: TS.MethodDeclaration, body: TS.Block, where: string): TS.ClassElement[] => {
+    const cls = original.parent as TS.ClassLikeDeclaration;
+    const decl = cls.parent;
+    const className = cls.name?.text ?? (decl !== undefined && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) ? decl.name.text : "anonymous");
+    const isStatic = (ts.getModifiers(original) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    const n = original.name;
+    const literalKey = ts.isIdentifier(n) || ts.isStringLiteral(n) ? n.text : null;
+    let keyExpr: TS.Expression;
+    let key: string;
+    let name: TS.PropertyName = v.name;
+    if (literalKey !== null) {
+      keyExpr = str(literalKey);
+      key = literalKey;
+    } else {
+      // A computed key (`[dynamicName]`) is stored once in a temporary, as the class evaluates it.
+      const tmp = f.createUniqueName("_key");
+      current().temps.push({ name: tmp });
+      const expr = ts.isComputedPropertyName(v.name) ? v.name.expression : ts.isNumericLiteral(v.name) ? v.name : str(ts.isPrivateIdentifier(v.name) ? v.name.text : "");
+      name = f.createComputedPropertyName(f.createAssignment(tmp, expr));
+      keyExpr = tmp;
+      key = "[computed]";
+    }
+    const symbolFor = (arg: TS.Expression) => f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("Symbol"), "for"), undefined, [arg]);
+    const symbol = () =>
+      literalKey !== null
+        ? symbolFor(str(`weft.driven:${literalKey}`))
+        : symbolFor(f.createBinaryExpression(str("weft.driven:"), ts.SyntaxKind.PlusToken, f.createCallExpression(f.createIdentifier("String"), undefined, [keyExpr])));
+    const memberOf = (obj: TS.Expression) =>
+      literalKey !== null && isValidIdentifier(literalKey) ? f.createPropertyAccessExpression(obj, literalKey) : f.createElementAccessExpression(obj, keyExpr);
+    const staticMod = isStatic ? [f.createModifier(ts.SyntaxKind.StaticKeyword)] : undefined;
+    const driven = f.createMethodDeclaration(staticMod, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(symbol()), undefined, undefined, v.parameters, undefined, body);
+    const dual = plan.dual.has(idOf(original)!);
+    const modifiers = v.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
+    const plain = f.updateMethodDeclaration(
+      v,
+      modifiers,
+      undefined,
+      name,
+      v.questionToken,
+      v.typeParameters,
+      dual ? original.parameters : facadeParams(v.parameters),
+      v.type,
+      dual ? original.body : undrivenBody(`${className}${isStatic ? "." : "#"}${key}`, where),
+    );
+    const target = () => (isStatic ? f.createThis() : f.createPropertyAccessExpression(f.createThis(), "prototype"));
+    const attach = f.createClassStaticBlockDeclaration(
+      f.createBlock([f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(memberOf(target()), co()), f.createElementAccessExpression(target(), symbol())))], true),
+    );
+    classFrames[classFrames.length - 1]?.push(attach);
+    return [plain, driven];
+  };
+
+  // ---- the visitor
+  const visitFunction = (node: FunctionNode): TS.VisitResult<TS.Node> => {
+    const id = idOf(node)!;
+    const coroutine = plan.coroutines.has(id);
+    const frame: Frame = { node, temps: [], convertedArrow: coroutine && ts.isArrowFunction(node), coroutine };
+    // A named function expression that calls itself by name: inside, the name must mean the
+    // coroutine, so references are renamed to a binding of it.
+    let self: TS.Identifier | undefined;
+    if (coroutine && ts.isFunctionExpression(node) && node.name !== undefined && !plan.dual.has(id) && referencesOwnName(node, node.name)) {
+      self = f.createUniqueName(`_${node.name.text}`);
+      renames.set(scopes.bindingOf(node.name), self);
+    }
+    frames.push(frame);
+    let v: TS.Node;
+    try {
+      v = ts.visitEachChild(node, visit, context);
+    } finally {
+      frames.pop();
+    }
+    if (frame.thisId !== undefined) frame.temps.push({ name: frame.thisId, init: f.createThis() });
+    if (frame.argumentsId !== undefined) frame.temps.push({ name: frame.argumentsId, init: f.createIdentifier("arguments") });
+    const where = collected.where(id);
+    if (!coroutine) {
+      // A plain function that only holds the captured `this` of an arrow inside it.
+      if (frame.temps.length === 0) return v;
+      if (ts.isFunctionDeclaration(v) && v.body) return f.updateFunctionDeclaration(v, v.modifiers, v.asteriskToken, v.name, v.typeParameters, v.parameters, v.type, withTemps(v.body, frame));
+      if (ts.isFunctionExpression(v)) return f.updateFunctionExpression(v, v.modifiers, v.asteriskToken, v.name, v.typeParameters, v.parameters, v.type, withTemps(v.body, frame));
+      if (ts.isMethodDeclaration(v) && v.body) return f.updateMethodDeclaration(v, v.modifiers, v.asteriskToken, v.name, v.questionToken, v.typeParameters, v.parameters, v.type, withTemps(v.body, frame));
+      if (ts.isConstructorDeclaration(v) && v.body) return f.updateConstructorDeclaration(v, v.modifiers, v.parameters, withTemps(v.body, frame));
+      if (ts.isGetAccessorDeclaration(v) && v.body) return f.updateGetAccessorDeclaration(v, v.modifiers, v.name, v.parameters, v.type, withTemps(v.body, frame));
+      if (ts.isSetAccessorDeclaration(v) && v.body) return f.updateSetAccessorDeclaration(v, v.modifiers, v.name, v.parameters, withTemps(v.body, frame));
+      if (ts.isClassStaticBlockDeclaration(v)) return f.updateClassStaticBlockDeclaration(v, withTemps(v.body, frame));
+      if (ts.isArrowFunction(v)) return f.updateArrowFunction(v, v.modifiers, v.typeParameters, v.parameters, v.type, v.equalsGreaterThanToken, withTemps(asBlock(v.body), frame));
+      return v;
+    }
+    if (ts.isFunctionDeclaration(v) && ts.isFunctionDeclaration(node)) return convertFunctionDeclaration(node, v, withTemps(v.body!, frame), where);
+    if ((ts.isFunctionExpression(v) || ts.isArrowFunction(v)) && (ts.isFunctionExpression(node) || ts.isArrowFunction(node))) {
+      return convertFunctionExpression(node, v.parameters, withTemps(asBlock(v.body), frame), where, self);
+    }
+    if (ts.isMethodDeclaration(v) && ts.isMethodDeclaration(node) && v.body !== undefined) {
+      const body = withTemps(v.body, frame);
+      if (ts.isClassLike(node.parent)) return convertClassMethod(node, v, body, where);
+      // An object-literal method: `m: coroutine(function* () {…}, "m", where)`.
+      const key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) ? node.name.text : null;
+      return f.createPropertyAssignment(v.name, f.createCallExpression(helper("coroutine"), undefined, [generator(undefined, v.parameters, body), str(key ?? "anonymous"), str(where)]));
+    }
+    return v;
+  };
+
+  const visitStatements = (statements: TS.NodeArray<TS.Statement>): TS.Statement[] => {
+    attachFrames.push([]);
+    const out = ts.visitNodes(statements, visit, ts.isStatement);
+    const attaches = attachFrames.pop()!;
+    // At the top of the block; in the module, after its imports.
+    let at = 0;
+    if (statements === sf.statements) while (at < out.length && (ts.isImportDeclaration(out[at]!) || ts.isImportEqualsDeclaration(out[at]!))) at++;
+    return [...out.slice(0, at), ...attaches, ...out.slice(at)];
+  };
+
+  const visit = (node: TS.Node): TS.VisitResult<TS.Node> => {
+    if (idOf(node) !== undefined && node !== sf) return visitFunction(node as FunctionNode);
+    if (ts.isBlock(node)) return f.updateBlock(node, visitStatements(node.statements));
+    if (ts.isModuleBlock(node)) return f.updateModuleBlock(node, visitStatements(node.statements));
+    if (ts.isCaseBlock(node)) {
+      // A declaration in a `switch` is hoisted to the switch's block, entered at whichever case
+      // matches: every case attaches the driven face first.
+      attachFrames.push([]);
+      const clauses = ts.visitNodes(node.clauses, visit, ts.isCaseOrDefaultClause);
+      const attaches = attachFrames.pop()!;
+      if (attaches.length === 0) return f.updateCaseBlock(node, clauses);
+      return f.updateCaseBlock(
+        node,
+        clauses.map((c) =>
+          ts.isCaseClause(c) ? f.updateCaseClause(c, c.expression, [...attaches, ...c.statements]) : f.updateDefaultClause(c, [...attaches, ...c.statements]),
+        ),
+      );
+    }
+    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+      classFrames.push([]);
+      const v = ts.visitEachChild(node, visit, context);
+      const blocks = classFrames.pop()!;
+      if (blocks.length === 0) return v;
+      const members = [...v.members, ...blocks.reverse()];
+      return ts.isClassDeclaration(v)
+        ? f.updateClassDeclaration(v, v.modifiers, v.name, v.typeParameters, v.heritageClauses, members)
+        : f.updateClassExpression(v as TS.ClassExpression, v.modifiers, v.name, v.typeParameters, v.heritageClauses, members);
+    }
+    if (ts.isCatchClause(node)) {
+      const v = ts.visitEachChild(node, visit, context);
+      const fr = current();
+      return (fr.coroutine || (fr.node === sf && plan.main)) ? guardCatch(v) : v;
+    }
+    if (ts.isCallExpression(node)) {
+      const id = collected.callIdOf.get(node);
+      const kind = id !== undefined ? plan.calls.get(id) : undefined;
+      const v = ts.visitEachChild(node, visit, context);
+      return kind === undefined ? v : rewriteCall(v, kind);
+    }
+    if (node.kind === ts.SyntaxKind.ThisKeyword) {
+      const fr = captureFrame();
+      if (fr === undefined) return node;
+      fr.thisId ??= f.createUniqueName("_this");
+      return fr.thisId;
+    }
+    if (ts.isIdentifier(node)) {
+      const b = scopes.bindingOf(node);
+      const renamed = b !== undefined ? renames.get(b) : undefined;
+      if (renamed !== undefined && b!.identifier !== node) return renamed;
+      if (node.text === "arguments" && b === undefined && isReferenceLike(node)) {
+        const fr = captureFrame();
+        if (fr === undefined) return node;
+        fr.argumentsId ??= f.createUniqueName("_arguments");
+        return fr.argumentsId;
+      }
+      return node;
+    }
+    if (inMain() && ts.isAwaitExpression(node)) {
+      // A top-level `await` in the main greenlet: the greenlet waits for the promise instead,
+      // `await x` -> `yield* wait[co](Promise.resolve(x))`.
+      const v = ts.visitEachChild(node, visit, context);
+      return waitFor(v.expression);
+    }
+    if (inMain() && ts.isForOfStatement(node) && node.awaitModifier !== undefined) {
+      return desugarForAwait(ts.visitEachChild(node, visit, context));
+    }
+    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return node;
+    return ts.visitEachChild(node, visit, context);
+  };
+
+  const waitFor = (value: TS.Expression): TS.Expression => {
+    waitId ??= f.createUniqueName("_wait");
+    const promise = f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("Promise"), "resolve"), undefined, [value]);
+    return yieldStar(f.createCallExpression(f.createParenthesizedExpression(f.createComma(f.createNumericLiteral(0), f.createElementAccessExpression(waitId, co()))), undefined, [promise]));
+  };
+
+  /**
+   * A top-level `for await (x of items) body` in the main greenlet: the same loop with every
+   * `await` a wait of the greenlet, closing the iterator on an early exit as `for await` does.
+   */
+  const desugarForAwait = (node: TS.ForOfStatement): TS.Statement => {
+    const it = f.createUniqueName("_it");
+    const done = f.createUniqueName("_done");
+    const step = f.createUniqueName("_step");
+    const items = f.createUniqueName("_items");
+    const sym = (name: string) => f.createPropertyAccessExpression(f.createIdentifier("Symbol"), name);
+    const method = (name: string) => f.createElementAccessExpression(items, sym(name));
+    const getIterator = f.createConditionalExpression(
+      f.createBinaryExpression(method("asyncIterator"), ts.SyntaxKind.ExclamationEqualsToken, f.createNull()),
+      undefined,
+      f.createCallExpression(method("asyncIterator"), undefined, []),
+      undefined,
+      f.createCallExpression(method("iterator"), undefined, []),
+    );
+    const value = f.createPropertyAccessExpression(step, "value");
+    const init = node.initializer;
+    const bind = ts.isVariableDeclarationList(init)
+      ? f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(init.declarations[0]!.name, undefined, undefined, value)], init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
+      : f.createExpressionStatement(f.createAssignment(init as TS.Expression, value));
+    const setDone = (v: boolean) => f.createExpressionStatement(f.createAssignment(done, v ? f.createTrue() : f.createFalse()));
+    const call = (m: string) => f.createCallExpression(f.createPropertyAccessExpression(it, m), undefined, []);
+    const body = ts.isBlock(node.statement) ? node.statement.statements : [node.statement];
+    const loop = f.createForStatement(undefined, undefined, undefined, f.createBlock([
+      setDone(true),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(step, undefined, undefined, waitFor(call("next")))], ts.NodeFlags.Const)),
+      f.createIfStatement(f.createPropertyAccessExpression(step, "done"), f.createBreakStatement()),
+      setDone(false),
+      bind,
+      ...body,
+    ], true));
+    const close = f.createIfStatement(
+      f.createLogicalAnd(f.createLogicalNot(done), f.createBinaryExpression(f.createPropertyAccessExpression(it, "return"), ts.SyntaxKind.ExclamationEqualsToken, f.createNull())),
+      f.createExpressionStatement(waitFor(call("return"))),
+    );
+    return f.createBlock([
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(items, undefined, undefined, node.expression)], ts.NodeFlags.Const)),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, getIterator)], ts.NodeFlags.Const)),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(done, undefined, undefined, f.createFalse())], ts.NodeFlags.Let)),
+      f.createTryStatement(f.createBlock([loop], true), undefined, f.createBlock([close], true)),
+    ], true);
+  };
+
+  // ---- the module
+  const moduleFrame: Frame = { node: sf, temps: [], convertedArrow: false, coroutine: false };
+  frames.push(moduleFrame);
+  const coroutineHelper = plan.main ? helper("coroutine") : undefined;
+  const runMainHelper = plan.main ? helper("runMain") : undefined;
+  let statements = visitStatements(sf.statements);
+  if (moduleFrame.thisId !== undefined) moduleFrame.temps.push({ name: moduleFrame.thisId, init: f.createThis() });
+  if (moduleFrame.argumentsId !== undefined) moduleFrame.temps.push({ name: moduleFrame.argumentsId, init: f.createIdentifier("arguments") });
+  if (plan.main) statements = runTopLevelInMain(ctx, statements, hoisted, coroutineHelper!, runMainHelper!);
+
+  const top: TS.Statement[] = [];
+  if (helpers.size > 0) {
+    const names = [...helpers];
+    if (ctx.module === "cjs") {
+      top.push(
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([
+          f.createVariableDeclaration(
+            f.createObjectBindingPattern(names.map(([name, id]) => f.createBindingElement(undefined, name, id))),
+            undefined,
+            undefined,
+            f.createCallExpression(f.createIdentifier("require"), undefined, [str(PROTOCOL)]),
+          ),
+        ], ts.NodeFlags.Const)),
+      );
+    } else {
+      top.push(f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamedImports(names.map(([name, id]) => f.createImportSpecifier(false, f.createIdentifier(name), id)))), str(PROTOCOL)));
+    }
+  }
+  if (waitId !== undefined) {
+    top.push(f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamedImports([f.createImportSpecifier(false, f.createIdentifier("wait"), waitId)])), str("@weft/runtime")));
+  }
+  if (moduleFrame.temps.length > 0) {
+    top.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(moduleFrame.temps.map((t) => f.createVariableDeclaration(t.name, undefined, undefined, t.init)))));
+  }
+  return f.updateSourceFile(sf, [...top, ...statements]);
+}
+
+/**
+ * The module's top level blocks: its statements run in a main greenlet. Declarations stay at
+ * module scope (imports, functions, exports keep working; `const`/`let`/`class` become `let`
+ * bindings assigned in the greenlet); every other statement moves into it, in order.
+ */
+function runTopLevelInMain(
+  ctx: ApplyContext,
+  statements: TS.Statement[],
+  hoisted: ReadonlySet<TS.Node>,
+  coroutineHelper: TS.Identifier,
+  runMainHelper: TS.Identifier,
+): TS.Statement[] {
+  const { ts, context } = ctx;
+  const f = context.factory;
+  const kept: TS.Statement[] = [];
+  const main: TS.Statement[] = [];
+  const modifiers = (n: TS.Node) => (ts.canHaveModifiers(n) ? (ts.getModifiers(n) ?? []) : []);
+  const has = (n: TS.Node, kind: TS.SyntaxKind) => modifiers(n).some((m) => m.kind === kind);
+  const exportMod = () => [f.createModifier(ts.SyntaxKind.ExportKeyword)];
+
+  const declare = (names: TS.Identifier[], exported: boolean, flags: TS.NodeFlags) => {
+    if (names.length === 0) return;
+    kept.push(f.createVariableStatement(exported ? exportMod() : undefined, f.createVariableDeclarationList(names.map((n) => f.createVariableDeclaration(f.createIdentifier(n.text))), flags)));
+  };
+  const bindingNames = (name: TS.BindingName, out: TS.Identifier[] = []): TS.Identifier[] => {
+    if (ts.isIdentifier(name)) out.push(name);
+    else for (const el of name.elements) if (ts.isBindingElement(el)) bindingNames(el.name, out);
+    return out;
+  };
+  /** A binding pattern as an assignment target: `{ a, b: [c = 1] }`. */
+  const assignmentTarget = (name: TS.BindingName): TS.Expression => {
+    if (ts.isIdentifier(name)) return name;
+    if (ts.isObjectBindingPattern(name)) {
+      return f.createObjectLiteralExpression(
+        name.elements.map((el) => {
+          if (el.dotDotDotToken !== undefined) return f.createSpreadAssignment(assignmentTarget(el.name));
+          if (el.propertyName === undefined && ts.isIdentifier(el.name)) return f.createShorthandPropertyAssignment(el.name, el.initializer);
+          const target = assignmentTarget(el.name);
+          return f.createPropertyAssignment(el.propertyName ?? (el.name as TS.Identifier), el.initializer !== undefined ? f.createAssignment(target, el.initializer) : target);
+        }),
+      );
+    }
+    return f.createArrayLiteralExpression(
+      name.elements.map((el) => {
+        if (ts.isOmittedExpression(el)) return el;
+        const target = assignmentTarget(el.name);
+        if (el.dotDotDotToken !== undefined) return f.createSpreadElement(target);
+        return el.initializer !== undefined ? f.createAssignment(target, el.initializer) : target;
+      }),
+    );
+  };
+  const splitVariables = (stmt: TS.VariableStatement, exported: boolean) => {
+    const list = stmt.declarationList;
+    const names = list.declarations.flatMap((d) => bindingNames(d.name));
+    declare(names, exported, list.flags & ts.NodeFlags.BlockScoped ? ts.NodeFlags.Let : ts.NodeFlags.None);
+    for (const d of list.declarations) {
+      if (d.initializer === undefined) continue;
+      const target = assignmentTarget(d.name);
+      const assign = f.createAssignment(target, d.initializer);
+      main.push(f.createExpressionStatement(ts.isIdentifier(d.name) ? assign : f.createParenthesizedExpression(assign)));
+    }
+  };
+  const classValue = (c: TS.ClassDeclaration) =>
+    f.createClassExpression(ts.getDecorators(c), c.name, c.typeParameters, c.heritageClauses, c.members);
+  const splitClass = (c: TS.ClassDeclaration, exported: boolean) => {
+    const id = c.name!;
+    declare([id], exported, ts.NodeFlags.Let);
+    main.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(id.text), classValue(c))));
+  };
+  const exportDefault = (value: TS.Expression) => {
+    const id = f.createUniqueName("_default");
+    kept.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id)], ts.NodeFlags.Let)));
+    kept.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, id, "default")])));
+    main.push(f.createExpressionStatement(f.createAssignment(id, value)));
+  };
+
+  for (const stmt of statements) {
+    const ambient = has(stmt, ts.SyntaxKind.DeclareKeyword);
+    const typeOnly = ts.isInterfaceDeclaration(stmt) || ts.isTypeAliasDeclaration(stmt) || ambient;
+    const tsBinding = ts.isEnumDeclaration(stmt) || ts.isModuleDeclaration(stmt) || ts.isImportEqualsDeclaration(stmt);
+    if (ts.isImportDeclaration(stmt) || ts.isFunctionDeclaration(stmt) || ts.isExportDeclaration(stmt) || typeOnly || tsBinding || hoisted.has(stmt)) {
+      kept.push(stmt);
+    } else if (ts.isVariableStatement(stmt)) {
+      splitVariables(stmt, has(stmt, ts.SyntaxKind.ExportKeyword));
+    } else if (ts.isClassDeclaration(stmt)) {
+      const exported = has(stmt, ts.SyntaxKind.ExportKeyword);
+      if (exported && has(stmt, ts.SyntaxKind.DefaultKeyword)) {
+        if (stmt.name !== undefined) {
+          // `export default class Service {}`: `Service` stays a binding of the module.
+          splitClass(stmt, false);
+          kept.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, f.createIdentifier(stmt.name.text), "default")])));
+        } else {
+          exportDefault(classValue(stmt));
+        }
+      } else if (stmt.name !== undefined) {
+        splitClass(stmt, exported);
+      } else {
+        main.push(stmt);
+      }
+    } else if (ts.isExportAssignment(stmt)) {
+      if (stmt.isExportEquals === true) kept.push(stmt);
+      else exportDefault(stmt.expression);
+    } else {
+      main.push(stmt);
+    }
+  }
+  const body = f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), undefined, undefined, [], undefined, f.createBlock(main, true));
+  const greenlet = f.createCallExpression(coroutineHelper, undefined, [body, f.createStringLiteral("main")]);
+  const run =
+    ctx.module === "esm"
+      ? f.createExpressionStatement(f.createAwaitExpression(f.createCallExpression(runMainHelper, undefined, [greenlet])))
+      : f.createExpressionStatement(
+          f.createCallExpression(runMainHelper, undefined, [greenlet, f.createObjectLiteralExpression([f.createPropertyAssignment("exitOnError", f.createTrue())])]),
+        );
+  return [...kept, run];
+}
+
+const RESERVED = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+    "import in instanceof new null return super switch this throw true try typeof var void while with yield let static " +
+    "implements interface package private protected public await arguments eval").split(" "),
+);
+
+/** Whether `name` can be written as an identifier (a binding, a dotted property). */
+function isValidIdentifier(name: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(name) && !RESERVED.has(name);
+}

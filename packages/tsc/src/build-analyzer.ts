@@ -1,0 +1,225 @@
+/**
+ * The analysis of each file, once: facts, the core's analysis with the summaries of what the file
+ * imports, the file's own summary. Shared by the files of one compilation so that an imported
+ * file is analysed once, whoever imports it.
+ *
+ * With a Program, imported files are the program's source files (resolved by TypeScript, analysed
+ * with the checker) and receiver types come from the checker (build-checker-types.ts). Without
+ * one (transpile-only), imported project files are read from disk and analysed without types,
+ * exactly as the Babel plugin does.
+ */
+import { readFileSync, statSync } from "node:fs";
+import type * as TS from "typescript";
+import { analyzeModule, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes } from "./build-checker-types.js";
+import { collectExports } from "./collect-exports.js";
+import { collectFacts, localClassName, type Collected } from "./collect-facts.js";
+import type { ResolvedOptions } from "./options.js";
+import { exportNamesFromText, packageSummary, resolveRelative } from "./summaries.js";
+
+export interface FileAnalysis {
+  collected: Collected;
+  analysis: Analysis;
+  exports: ExportFact[];
+  summary: ModuleSummary;
+}
+
+export interface Analyzer {
+  /** The analysis of a file, computed once per analyzer. */
+  analyze(sf: TS.SourceFile): FileAnalysis;
+  /**
+   * Whether the file can contain anything weft rewrites. Without a Program, decided from its text
+   * and the summaries of its imports (as the Babel plugin does); with one, always (a receiver's
+   * type can come from any file).
+   */
+  mayConcernWeft(sf: TS.SourceFile): boolean;
+}
+
+/** The method's function in a class of `collected`, up its local superclass chain. */
+function lookupMethod(collected: Collected, cls: string, method: string, isStatic: boolean): number | undefined {
+  const seen = new Set<string>();
+  for (let name: string | undefined = cls; name !== undefined && !seen.has(name); ) {
+    seen.add(name);
+    const entry = collected.facts.classes.find((k) => k.name === name);
+    const fn = isStatic ? entry?.statics[method] : entry?.methods[method];
+    if (fn !== undefined) return fn;
+    name = entry?.superClass;
+  }
+  return undefined;
+}
+
+function methodBlocks(fa: { collected: Collected; analysis: Analysis }, cls: string, method: string, isStatic: boolean): boolean {
+  const fn = lookupMethod(fa.collected, cls, method, isStatic);
+  return fn !== undefined && fa.analysis.plan.coroutines.has(fn) && !fa.analysis.plan.dual.has(fn);
+}
+
+const sameSummaries = (a: ModuleSummaries, b: ModuleSummaries) => {
+  if (a.size !== b.size) return false;
+  for (const [k, m] of a) {
+    const n = b.get(k);
+    if (n === undefined || n.size !== m.size) return false;
+    for (const [name, e] of m) if (n.get(name)?.blocks !== e.blocks) return false;
+  }
+  return true;
+};
+
+/** Summaries of files read from disk (transpile-only), by path and modification time. */
+const diskCache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
+
+export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, options: ResolvedOptions): Analyzer {
+  const cache = new Map<TS.SourceFile, FileAnalysis>();
+  const inProgress = new Set<TS.SourceFile>();
+  const diskInProgress = new Set<string>();
+  const resolutionCache = program !== undefined ? ts.createModuleResolutionCache(program.getCurrentDirectory(), (f) => f, program.getCompilerOptions()) : undefined;
+
+  const isProjectFile = (sf: TS.SourceFile) =>
+    !sf.isDeclarationFile && program !== undefined && !program.isSourceFileFromExternalLibrary(sf) && !isRuntimeFile(sf.fileName);
+
+  const host = {
+    isProjectFile,
+    displayName,
+    classBlocks(decl: TS.ClassLikeDeclaration, method: string, isStatic: boolean): boolean {
+      const sf = decl.getSourceFile();
+      if (inProgress.has(sf)) return false; // a cycle: the part in progress counts as not blocking
+      return methodBlocks(analyze(sf), localClassName(ts, decl), method, isStatic);
+    },
+  };
+
+  /** The program's source file a specifier names, from `fromFile`. */
+  const resolveInProgram = (fromFile: string, spec: string): TS.SourceFile | undefined => {
+    if (program === undefined) return undefined;
+    const r = ts.resolveModuleName(spec, fromFile, program.getCompilerOptions(), ts.sys, resolutionCache);
+    const file = r.resolvedModule?.resolvedFileName;
+    return file === undefined ? undefined : program.getSourceFile(file);
+  };
+
+  /** The summary of the module `spec` names, imported from `sf`. */
+  const importedSummary = (sf: TS.SourceFile, spec: string): ModuleSummary | undefined => {
+    if (spec.startsWith("node:") || spec.startsWith("@weft/runtime")) return undefined;
+    if (program !== undefined) {
+      const target = resolveInProgram(sf.fileName, spec);
+      if (target !== undefined && isProjectFile(target)) return inProgress.has(target) ? new Map() : analyze(target).summary;
+      return spec.startsWith(".") ? undefined : packageSummary(sf.fileName, spec);
+    }
+    if (spec.startsWith(".")) {
+      const target = resolveRelative(sf.fileName, spec);
+      return target === undefined ? undefined : summaryOnDisk(target);
+    }
+    return packageSummary(sf.fileName, spec);
+  };
+
+  const summariesFor = (sf: TS.SourceFile): Map<string, ModuleSummary> => {
+    const out = new Map<string, ModuleSummary>();
+    for (const stmt of sf.statements) {
+      if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier) || stmt.importClause?.isTypeOnly === true) continue;
+      const spec = stmt.moduleSpecifier.text;
+      if (out.has(spec)) continue;
+      const summary = importedSummary(sf, spec);
+      if (summary !== undefined) out.set(spec, summary);
+    }
+    return out;
+  };
+
+  /** A file read from disk (transpile-only): its summary, computed once per modification. */
+  const summaryOnDisk = (file: string): ModuleSummary => {
+    const mtimeMs = statSync(file).mtimeMs;
+    const hit = diskCache.get(file);
+    if (hit && hit.mtimeMs === mtimeMs) return hit.summary;
+    if (diskInProgress.has(file)) return new Map();
+    diskInProgress.add(file);
+    try {
+      const code = readFileSync(file, "utf8");
+      let summary: ModuleSummary;
+      if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !importsBlockOnDisk(file, code)) {
+        summary = new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
+      } else {
+        const kind = /\.[mc]?tsx?$/.test(file) ? (file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : ts.ScriptKind.JS;
+        const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, kind);
+        summary = analyze(sf).summary;
+      }
+      diskCache.set(file, { mtimeMs, summary });
+      return summary;
+    } catch {
+      return new Map(); // a file that does not parse is reported when it is compiled itself
+    } finally {
+      diskInProgress.delete(file);
+    }
+  };
+
+  const importsBlockOnDisk = (file: string, code: string): boolean => {
+    for (const m of code.matchAll(/\bfrom\s*["']([^"']+)["']/g)) {
+      const spec = m[1]!;
+      const summary = spec.startsWith(".")
+        ? (() => {
+            const target = resolveRelative(file, spec);
+            return target === undefined ? undefined : summaryOnDisk(target);
+          })()
+        : spec.startsWith("node:")
+          ? undefined
+          : packageSummary(file, spec);
+      for (const entry of summary?.values() ?? []) if (entry.blocks) return true;
+    }
+    return false;
+  };
+
+  const analyze = (sf: TS.SourceFile): FileAnalysis => {
+    const hit = cache.get(sf);
+    if (hit !== undefined) return hit;
+    inProgress.add(sf);
+    try {
+      const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, host) : undefined;
+      const collected = collectFacts(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types });
+      const exports = collectExports(ts, sf, collected);
+      const exported = new Set(exports.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
+      const imported = summariesFor(sf);
+      // Receiver modules that depend on this file's classes are known after an analysis: iterate
+      // until they agree with it (they only ever turn blocking, so this ends).
+      let current: { collected: Collected; analysis: Analysis } | undefined;
+      let receivers: ModuleSummaries = new Map();
+      let analysis: Analysis;
+      for (let round = 0; ; round++) {
+        const known = current;
+        receivers = types?.receiverSummaries((cls, method, isStatic) => known !== undefined && methodBlocks(known, localClassName(ts, cls), method, isStatic)) ?? new Map();
+        analysis = analyzeModule(collected.facts, { summaries: new Map([...imported, ...receivers]), exported });
+        current = { collected, analysis };
+        if (types === undefined || !types.dependsOnLocalClasses() || round >= 4) break;
+        const next = types.receiverSummaries((cls, method, isStatic) => methodBlocks(current!, localClassName(ts, cls), method, isStatic));
+        if (sameSummaries(next, receivers)) break;
+      }
+      const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams);
+      const result = { collected, analysis, exports, summary };
+      cache.set(sf, result);
+      return result;
+    } finally {
+      inProgress.delete(sf);
+    }
+  };
+
+  const mayConcernWeft = (sf: TS.SourceFile): boolean => {
+    if (program !== undefined && program.getSourceFile(sf.fileName) === sf) return isProjectFile(sf);
+    const text = sf.text;
+    if (options.blocking.size > 0 || /@blocking\b/.test(text) || /["']@weft\/runtime/.test(text)) return true;
+    // A file that imports a name a summary says blocks.
+    const summaries = summariesFor(sf);
+    for (const stmt of sf.statements) {
+      if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier)) continue;
+      const summary = summaries.get(stmt.moduleSpecifier.text);
+      if (summary === undefined) continue;
+      const clause = stmt.importClause;
+      const names: Array<string | null> = [];
+      if (clause?.name !== undefined) names.push("default");
+      const nb = clause?.namedBindings;
+      if (nb !== undefined && ts.isNamespaceImport(nb)) names.push(null);
+      if (nb !== undefined && ts.isNamedImports(nb)) for (const s of nb.elements) names.push((s.propertyName ?? s.name).text);
+      for (const name of names) {
+        for (const [exported, entry] of summary) {
+          if (!entry.blocks) continue;
+          if (name === null || exported === name || exported.startsWith(`${name}#`) || exported.startsWith(`${name}.`)) return true;
+        }
+      }
+    }
+    return false;
+  };
+
+  return { analyze, mayConcernWeft };
+}

@@ -1,0 +1,243 @@
+/**
+ * What the type checker adds to the facts of one file: the type of a receiver, a parameter or an
+ * argument as a core `TypeRef`, wherever TypeScript knows it (annotations, inference, contextual
+ * types of callbacks, return types, types that came from other modules).
+ *
+ * | The checker's type                                   | TypeRef                                          |
+ * |------------------------------------------------------|--------------------------------------------------|
+ * | a class of `@weft/runtime` (`Socket`, `Queue<T>`)     | `runtime` (its catalogue entries decide)         |
+ * | a class declared in this file                        | `local-class` (the core follows `this.m()`, overrides) |
+ * | a class declared in another file of the program      | a *receiver module*: `import-class` whose summary says which methods block |
+ * | an interface, or a union of any of the above          | a receiver module whose method blocks when the method of any class that can be behind it (implementations, members) may block |
+ * | `T \| undefined`, `T \| null`                          | as `T`                                           |
+ * | `any`, `unknown`, primitives, functions, library types | no opinion: the syntactic rules decide           |
+ *
+ * Receiver modules are summaries keyed by a source that is no import specifier (the declaring
+ * file's path), added to the summaries the core sees. A call through one is a runtime check
+ * (`callDynamic`), since which class is behind the value is decided at run time; the method that
+ * blocks makes its caller a coroutine, which Babel (no types) cannot see when the method's name is
+ * a common one (`get`, `read`, `handle`).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import type * as TS from "typescript";
+import type { ModuleSummaries, SummaryEntry, TypeRef } from "@weft/core";
+import { isRuntimeClass, runtimeMethod } from "@weft/core";
+import { localClassName } from "./collect-facts.js";
+
+export interface CheckerTypes {
+  /** The checker's type of an expression, or undefined where it has no opinion. */
+  typeOfExpression(e: TS.Expression, sf: TS.SourceFile): TypeRef | undefined;
+  typeOfParameter(p: TS.ParameterDeclaration, sf: TS.SourceFile): TypeRef | undefined;
+  /**
+   * The receiver modules this file's types minted. `localBlocks` says whether a method of a class
+   * of this file blocks (unknown before the file's first analysis: then false).
+   */
+  receiverSummaries(localBlocks: (cls: TS.ClassLikeDeclaration, method: string, isStatic: boolean) => boolean): ModuleSummaries;
+  /** Whether a receiver module depends on this file's own classes (the analysis must iterate). */
+  dependsOnLocalClasses(): boolean;
+}
+
+export interface CheckerHost {
+  /** Whether a file is compiled by weft (not a declaration file, not a library, not the runtime). */
+  isProjectFile(sf: TS.SourceFile): boolean;
+  /** Whether method `method` of a class of another project file may block (its file's analysis). */
+  classBlocks(cls: TS.ClassLikeDeclaration, method: string, isStatic: boolean): boolean;
+  /** The name diagnostics show for a file. */
+  displayName(fileName: string): string;
+}
+
+/** A class that can be behind a receiver. */
+type Candidate =
+  | { kind: "runtime"; name: string }
+  | { kind: "class"; decl: TS.ClassLikeDeclaration; isStatic: boolean };
+
+interface ReceiverModule {
+  source: string;
+  name: string;
+  type: TS.Type;
+  candidates: Candidate[];
+}
+
+const packageNameCache = new Map<string, string | undefined>();
+
+/** The `name` of the package.json nearest above `file`. */
+function packageNameOf(file: string): string | undefined {
+  const dir = dirname(file);
+  if (packageNameCache.has(dir)) return packageNameCache.get(dir);
+  let name: string | undefined;
+  const manifest = join(dir, "package.json");
+  if (existsSync(manifest)) {
+    try {
+      name = (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name;
+    } catch {
+      name = undefined;
+    }
+  } else if (dirname(dir) !== dir) {
+    name = packageNameOf(dir);
+  }
+  packageNameCache.set(dir, name);
+  return name;
+}
+
+export function isRuntimeFile(fileName: string): boolean {
+  return packageNameOf(fileName) === "@weft/runtime";
+}
+
+/** Every class declared in the project's files (for the implementations of an interface). */
+const classesOfProgram = new WeakMap<TS.Program, TS.ClassLikeDeclaration[]>();
+
+export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, host: CheckerHost): CheckerTypes {
+  const checker = program.getTypeChecker();
+  const modules = new Map<string, ReceiverModule>();
+  let local = false;
+
+  const projectClasses = (): TS.ClassLikeDeclaration[] => {
+    let out = classesOfProgram.get(program);
+    if (out !== undefined) return out;
+    out = [];
+    const list = out;
+    for (const file of program.getSourceFiles()) {
+      if (!host.isProjectFile(file)) continue;
+      const visit = (n: TS.Node): void => {
+        if (ts.isClassLike(n)) list.push(n);
+        ts.forEachChild(n, visit);
+      };
+      visit(file);
+    }
+    classesOfProgram.set(program, out);
+    return out;
+  };
+
+  /** The runtime classes a value of an interface type may be: those assignable to it. */
+  const runtimeClassTypes = (() => {
+    let cache: Array<{ name: string; type: TS.Type }> | undefined;
+    return () => {
+      if (cache !== undefined) return cache;
+      cache = [];
+      for (const file of program.getSourceFiles()) {
+        if (!isRuntimeFile(file.fileName)) continue;
+        for (const s of file.statements) {
+          if (ts.isClassDeclaration(s) && s.name !== undefined && isRuntimeClass(s.name.text)) {
+            const sym = checker.getSymbolAtLocation(s.name);
+            if (sym !== undefined) cache.push({ name: s.name.text, type: checker.getDeclaredTypeOfSymbol(sym) });
+          }
+        }
+      }
+      return cache;
+    };
+  })();
+
+  const classDeclOf = (type: TS.Type): { decl: TS.ClassLikeDeclaration; isStatic: boolean } | undefined => {
+    const sym = type.getSymbol();
+    if (sym === undefined || (sym.flags & ts.SymbolFlags.Class) === 0) return undefined;
+    const decl = sym.declarations?.find((d): d is TS.ClassLikeDeclaration => ts.isClassLike(d));
+    if (decl === undefined) return undefined;
+    return { decl, isStatic: type.getConstructSignatures().length > 0 };
+  };
+
+  /** What can be behind a value of `type`: classes, or null when something else can. */
+  const candidatesOf = (type: TS.Type, seen = new Set<TS.Type>()): Candidate[] | null => {
+    if (seen.has(type)) return [];
+    seen.add(type);
+    if (type.isUnion()) {
+      const out: Candidate[] = [];
+      for (const t of type.types) {
+        if (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)) continue;
+        const c = candidatesOf(t, seen);
+        if (c === null) return null;
+        out.push(...c);
+      }
+      return out;
+    }
+    const cls = classDeclOf(type);
+    if (cls !== undefined) {
+      const file = cls.decl.getSourceFile();
+      if (isRuntimeFile(file.fileName)) return cls.isStatic || cls.decl.name === undefined || !isRuntimeClass(cls.decl.name.text) ? null : [{ kind: "runtime", name: cls.decl.name.text }];
+      return host.isProjectFile(file) ? [{ kind: "class", ...cls }] : null;
+    }
+    const sym = type.getSymbol();
+    // Interfaces of the project only: a library's (`Console`, `Array`, `Map`) is left to the
+    // syntactic rules, which know the built-ins.
+    const declaredInProject = sym?.declarations?.some((d) => host.isProjectFile(d.getSourceFile())) === true;
+    if (sym !== undefined && (sym.flags & ts.SymbolFlags.Interface) !== 0 && declaredInProject) {
+      const out: Candidate[] = [];
+      for (const decl of projectClasses()) {
+        const s = decl.name !== undefined ? checker.getSymbolAtLocation(decl.name) : checker.getSymbolAtLocation(decl);
+        const instance = s !== undefined ? checker.getDeclaredTypeOfSymbol(s) : undefined;
+        if (instance !== undefined && checker.isTypeAssignableTo(instance, type)) out.push({ kind: "class", decl, isStatic: false });
+      }
+      for (const r of runtimeClassTypes()) if (checker.isTypeAssignableTo(r.type, type)) out.push({ kind: "runtime", name: r.name });
+      return out;
+    }
+    return null;
+  };
+
+  const candidateCache = new Map<TS.Type, Candidate[] | null>();
+  const typeRefOf = (type: TS.Type): TypeRef | undefined => {
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+    let candidates = candidateCache.get(type);
+    if (candidates === undefined) candidateCache.set(type, (candidates = candidatesOf(type)));
+    if (candidates === null || candidates.length === 0) return undefined;
+    const first = candidates[0]!;
+    const single = candidates.every((c) => (c.kind === "runtime" ? first.kind === "runtime" && c.name === first.name : first.kind === "class" && c.decl === first.decl && c.isStatic === first.isStatic));
+    if (single && first.kind === "runtime") return { kind: "runtime", name: first.name };
+    if (single && first.kind === "class" && first.decl.getSourceFile() === sf) {
+      return { kind: "local-class", name: localClassName(ts, first.decl), ...(first.isStatic ? { static: true as const } : {}) };
+    }
+    // A receiver module: for a class of another file, its path and name; for an interface or a
+    // union, where the type is declared and how TypeScript prints it.
+    const declared = single && first.kind === "class" ? first.decl.getSourceFile() : (type.getSymbol()?.declarations?.[0]?.getSourceFile() ?? sf);
+    const source = host.displayName(declared.fileName);
+    const name = single && first.kind === "class" ? `${first.isStatic ? "typeof " : ""}${localClassName(ts, first.decl)}` : checker.typeToString(type);
+    const key = `${source}\0${name}`;
+    if (!modules.has(key)) modules.set(key, { source, name, type, candidates });
+    if (candidates.some((c) => c.kind === "class" && c.decl.getSourceFile() === sf)) local = true;
+    return { kind: "import-class", source, name };
+  };
+
+  const methodBlocks = (c: Candidate, method: string, localBlocks: (cls: TS.ClassLikeDeclaration, method: string, isStatic: boolean) => boolean): boolean => {
+    if (c.kind === "runtime") {
+      const entry = runtimeMethod(c.name, method);
+      return entry !== undefined && entry.blocks !== false;
+    }
+    return c.decl.getSourceFile() === sf ? localBlocks(c.decl, method, c.isStatic) : host.classBlocks(c.decl, method, c.isStatic);
+  };
+
+  return {
+    typeOfExpression(e) {
+      // The checker has no useful type for a bare `super`.
+      if (e.kind === ts.SyntaxKind.SuperKeyword) return undefined;
+      try {
+        return typeRefOf(checker.getTypeAtLocation(e));
+      } catch {
+        return undefined; // a node the checker cannot type (synthesized): the syntactic rules decide
+      }
+    },
+    typeOfParameter(p) {
+      try {
+        return typeRefOf(checker.getTypeAtLocation(p.name));
+      } catch {
+        return undefined;
+      }
+    },
+    receiverSummaries(localBlocks) {
+      const out = new Map<string, Map<string, SummaryEntry>>();
+      for (const m of modules.values()) {
+        let entries = out.get(m.source);
+        if (entries === undefined) out.set(m.source, (entries = new Map()));
+        const apparent = m.type.isUnion() ? m.type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void))) : [m.type];
+        const names = new Set(apparent.flatMap((t) => checker.getPropertiesOfType(t).map((p) => p.name)));
+        for (const method of names) {
+          entries.set(`${m.name}#${method}`, { blocks: m.candidates.some((c) => methodBlocks(c, method, localBlocks)) });
+        }
+      }
+      return out;
+    },
+    dependsOnLocalClasses: () => local,
+  };
+}
+
+export function displayName(fileName: string): string {
+  return relative(process.cwd(), fileName) || fileName;
+}
