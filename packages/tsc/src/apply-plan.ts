@@ -270,7 +270,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     const ownRef = original.name !== undefined && referencesOwnName(original, original.name);
     const display = original.name?.text ?? "default";
     const gen = generator(ownRef ? undefined : original.name?.text ?? undefined, v.parameters, body);
-    const attach = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(f.createIdentifier(ts.idText(name)), co()), gen));
+    const attach = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(v.name !== undefined ? f.createIdentifier(v.name.text) : name, co()), gen));
     hoisted.add(attach);
     attachFrames[attachFrames.length - 1]?.push(attach);
     const dual = plan.dual.has(idOf(original)!);
@@ -491,7 +491,11 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       return waitFor(v.expression);
     }
     if (inMain() && ts.isForOfStatement(node) && node.awaitModifier !== undefined) {
-      return desugarForAwait(ts.visitEachChild(node, visit, context));
+      return desugarForAwait(ts.visitEachChild(node, visit, context), undefined);
+    }
+    if (inMain() && ts.isLabeledStatement(node) && ts.isForOfStatement(node.statement) && node.statement.awaitModifier !== undefined) {
+      // A label on the `for await` stays on the loop, where `continue label` needs it.
+      return desugarForAwait(ts.visitEachChild(node.statement, visit, context), node.label);
     }
     if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return node;
     return ts.visitEachChild(node, visit, context);
@@ -507,7 +511,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
    * A top-level `for await (x of items) body` in the main greenlet: the same loop with every
    * `await` a wait of the greenlet, closing the iterator on an early exit as `for await` does.
    */
-  const desugarForAwait = (node: TS.ForOfStatement): TS.Statement => {
+  const desugarForAwait = (node: TS.ForOfStatement, label: TS.Identifier | undefined): TS.Statement => {
     const it = f.createUniqueName("_it");
     const done = f.createUniqueName("_done");
     const step = f.createUniqueName("_step");
@@ -545,7 +549,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(items, undefined, undefined, node.expression)], ts.NodeFlags.Const)),
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, getIterator)], ts.NodeFlags.Const)),
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(done, undefined, undefined, f.createFalse())], ts.NodeFlags.Let)),
-      f.createTryStatement(f.createBlock([loop], true), undefined, f.createBlock([close], true)),
+      f.createTryStatement(f.createBlock([label !== undefined ? f.createLabeledStatement(label, loop) : loop], true), undefined, f.createBlock([close], true)),
     ], true);
   };
 
