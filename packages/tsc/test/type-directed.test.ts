@@ -1,0 +1,255 @@
+// What only types can give: programs whose blocking calls Babel (no types) cannot see, compiled
+// with a Program (the checker resolves the receivers) and run. Each is also compiled without a
+// Program (transpile-only, the Babel plugin's inference), where it must fail loudly instead: that
+// shows the types are what makes the difference.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { compileWithTsc, outName, runProgram, typeErrors, writeOutputs } from "./compile-with-tsc";
+
+const outRoot = join(__dirname, ".out", "type-directed");
+
+interface Program {
+  name: string;
+  files: Record<string, string>;
+}
+
+function write(p: Program): { dir: string; files: string[] } {
+  const dir = join(outRoot, p.name, "src");
+  rmSync(join(outRoot, p.name), { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(p.files)) writeFileSync(join(dir, file), text);
+  return { dir, files: Object.keys(p.files) };
+}
+
+async function compileAndRun(p: Program, program: boolean) {
+  const { dir, files } = write(p);
+  if (program) expect(typeErrors(dir, files)).toEqual([]);
+  const compiled = compileWithTsc(dir, files, { program });
+  expect(compiled.error).toBeUndefined();
+  expect(compiled.diagnostics.map((d) => d.weft.message)).toEqual([]);
+  const outDir = join(outRoot, p.name, program ? "program" : "transpile");
+  writeOutputs(outDir, compiled);
+  const run = await runProgram(outDir, outName(files[0]!));
+  return { ...run, compiled };
+}
+
+const socketFromAnotherModule: Program = {
+  name: "socket-from-another-module",
+  files: {
+    "input.ts": `import { spawn } from "@weft/runtime";
+import { listen } from "@weft/runtime/net";
+import { open } from "./dial.js";
+import { reply } from "./wire.js";
+import { greet, type Session } from "./session.js";
+
+const server = listen(0);
+const port = server.address().port;
+const handler = spawn(() => {
+  const conn = server.accept();
+  const name = conn.recv(100).toString();
+  reply(conn, \`hello \${name}\`);
+  const session: Session = { conn, name };
+  greet(session);
+  conn.close();
+});
+// A Socket that came from another module: its type says so, its name does not.
+const client = open(port);
+client.send(Buffer.from("egon"));
+handler.get(); // rethrows the handler's failure
+let text = "";
+for (let chunk = client.recv(100); chunk.length > 0; chunk = client.recv(100)) text += chunk.toString();
+console.log(text);
+client.close();
+server.close();
+`,
+    "dial.ts": `import { connect } from "@weft/runtime/net";
+export function open(port: number) {
+  return connect(port);
+}
+`,
+    "wire.ts": `import type { Socket } from "@weft/runtime/net";
+/** The program's name for a connection. */
+export type Conn = Socket;
+export function reply(conn: Conn, text: string): number {
+  return conn.send(Buffer.from(text));
+}
+`,
+    "session.ts": `import type { Conn } from "./wire.js";
+export interface Session {
+  conn: Conn;
+  name: string;
+}
+export function greet(s: Session): void {
+  s.conn.send(Buffer.from(\`, \${s.name}!\`));
+}
+`,
+  },
+};
+
+const interfaceReceiver: Program = {
+  name: "interface-receiver",
+  files: {
+    "input.ts": `import { Queue, spawn } from "@weft/runtime";
+import { drain } from "./drain.js";
+import { FixedSource } from "./fixed-source.js";
+import { QueueSource } from "./queue-source.js";
+
+const q = new Queue<string>();
+spawn(() => {
+  q.put("a");
+  q.put("b");
+});
+console.log(drain(new QueueSource(q), 2).join(","), drain(new FixedSource(), 1).join(","));
+`,
+    "source.ts": `export interface Source {
+  read(): string;
+}
+`,
+    "queue-source.ts": `import type { Queue } from "@weft/runtime";
+import type { Source } from "./source.js";
+export class QueueSource implements Source {
+  constructor(private readonly q: Queue<string>) {}
+  read(): string {
+    return this.q.get();
+  }
+}
+`,
+    "fixed-source.ts": `import type { Source } from "./source.js";
+export class FixedSource implements Source {
+  read(): string {
+    return "fixed";
+  }
+}
+`,
+    "drain.ts": `import type { Source } from "./source.js";
+export function drain(src: Source, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(src.read());
+  return out;
+}
+`,
+  },
+};
+
+const localInterface: Program = {
+  name: "local-interface",
+  files: {
+    "input.ts": `import { Queue, spawn } from "@weft/runtime";
+
+interface Inbox {
+  next(): string;
+}
+class QueueInbox implements Inbox {
+  constructor(readonly q: Queue<string>) {}
+  next(): string {
+    return this.q.get();
+  }
+}
+function first(box: Inbox): string {
+  return box.next();
+}
+const inbox = new QueueInbox(new Queue<string>());
+spawn(() => inbox.q.put("mail"));
+console.log("first:", first(inbox));
+`,
+  },
+};
+
+const unionReceiver: Program = {
+  name: "union-receiver",
+  files: {
+    "input.ts": `import { Queue, spawn } from "@weft/runtime";
+
+class Canned {
+  get(): string {
+    return "canned";
+  }
+}
+function take(src: Queue<string> | Canned): string {
+  return src.get();
+}
+const q = new Queue<string>();
+spawn(() => q.put("queued"));
+console.log(take(q), take(new Canned()));
+`,
+  },
+};
+
+const callbackParameter: Program = {
+  name: "callback-parameter",
+  files: {
+    "input.ts": `import { Event, spawn } from "@weft/runtime";
+
+type Step = (done: Event) => void;
+function run(step: Step): void {
+  const done = new Event();
+  spawn(() => {
+    console.log("setter runs");
+    done.set();
+  });
+  step(done);
+  console.log("after step");
+}
+// \`done\` is an Event only by the callback's type.
+run((done) => {
+  done.wait();
+  console.log("waited");
+});
+`,
+  },
+};
+
+describe("@weft/tsc with a Program: receivers resolved by the type checker", () => {
+  beforeAll(() => rmSync(outRoot, { recursive: true, force: true }));
+
+  it("drives a Socket that came from another module, through a type alias, a typed parameter and an interface's property", async () => {
+    const r = await compileAndRun(socketFromAnotherModule, true);
+    expect(r.log).toBe("hello egon, egon!\n");
+    expect(r.code).toBe(0);
+    const chains = r.compiled.explain.flatMap((e) => e.entries.map((x) => `${e.file.split("/").pop()}: ${x.name}: ${x.chain[0]}`));
+    expect(chains).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^wire\.ts: reply: `reply` may block because it calls `Socket#send`/),
+        expect.stringMatching(/^session\.ts: greet: `greet` may block because it calls `Socket#send`/),
+      ]),
+    );
+  });
+
+  it("makes a call through an interface a runtime check when one of its implementations (in another module) blocks", async () => {
+    const r = await compileAndRun(interfaceReceiver, true);
+    expect(r.log).toBe("a,b fixed\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("sees an implementation of an interface in the same module block (the analysis iterates to agree with itself)", async () => {
+    const r = await compileAndRun(localInterface, true);
+    expect(r.log).toBe("first: mail\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("makes a call on a union of a runtime class and a plain class a runtime check", async () => {
+    const r = await compileAndRun(unionReceiver, true);
+    expect(r.log).toBe("queued canned\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("types a callback's parameter by the callback's type, so a common method name (`wait`) blocks", async () => {
+    const r = await compileAndRun(callbackParameter, true);
+    expect(r.log).toBe("setter runs\nwaited\nafter step\n");
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("@weft/tsc without a Program (transpile-only) infers what the Babel plugin infers", () => {
+  it.each([
+    ["a Socket from another module", socketFromAnotherModule],
+    ["an interface receiver", interfaceReceiver],
+    ["an interface in the same module", localInterface],
+    ["a union receiver", unionReceiver],
+    ["a callback-typed parameter", callbackParameter],
+  ])("misses %s, and the program fails loudly (ERR_WEFT_NOT_DRIVEN) instead of silently", async (_what, p) => {
+    const r = await compileAndRun(p, false);
+    expect(r.log).toMatch(/ERR_WEFT_NOT_DRIVEN/);
+    expect(r.code).not.toBe(0);
+  });
+});
