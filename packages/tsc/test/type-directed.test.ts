@@ -15,7 +15,7 @@ interface Program {
 
 function write(p: Program): { dir: string; files: string[] } {
   const dir = join(outRoot, p.name, "src");
-  rmSync(join(outRoot, p.name), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(p.files)) writeFileSync(join(dir, file), text);
   return { dir, files: Object.keys(p.files) };

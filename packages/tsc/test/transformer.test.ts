@@ -1,0 +1,134 @@
+// The transformer as TypeScript's compiler API sees it: its diagnostics as `ts.Diagnostic`s, its
+// options, files it must leave alone, and CommonJS output.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import weftTransformer from "@weft/tsc";
+import { compileWithTsc, COMPILER_OPTIONS, outName, runProgram, writeOutputs } from "./compile-with-tsc";
+
+const outRoot = join(__dirname, ".out", "transformer");
+
+function write(name: string, files: Record<string, string>): { dir: string; files: string[] } {
+  const dir = join(outRoot, name, "src");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return { dir, files: Object.keys(files) };
+}
+
+const listenerBlocks = `import { sleep } from "@weft/runtime";
+import { EventEmitter } from "node:events";
+
+const emitter = new EventEmitter();
+emitter.on("data", () => {
+  sleep(10);
+});
+`;
+
+describe("@weft/tsc diagnostics", () => {
+  for (const program of [true, false]) {
+    it(`reports a blocking callback as a ts.Diagnostic with the WEFT code (${program ? "with" : "without"} a Program)`, () => {
+      const { dir, files } = write(`diagnostic-${program}`, { "input.ts": listenerBlocks });
+      const compiled = compileWithTsc(dir, files, { program });
+      expect(compiled.diagnostics).toHaveLength(1);
+      const { ts: d, weft } = compiled.diagnostics[0]!;
+      expect(weft.code).toBe("WEFT1002");
+      expect(d.code).toBe(1002);
+      expect(d.category).toBe(ts.DiagnosticCategory.Error);
+      expect(d.source).toBe("weft");
+      expect(d.file?.fileName).toBe(join(dir, "input.ts"));
+      // It points at the blocking call, `sleep(10)`.
+      expect(d.file!.text.slice(d.start!, d.start! + d.length!)).toBe("sleep(10)");
+      const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+      expect(text.split("\n")).toEqual([
+        "WEFT1002: `sleep` may block, but it is called from a callback that cannot yield.",
+        "  note: `<anonymous>` may block because it calls `sleep` (" + weft.file + ":6:3).",
+        "  note: `EventEmitter#on` calls its listener synchronously and ignores the result.",
+        '  help: spawn a greenlet for each event: `emitter.on("data", (d) => spawn(handle, d))`.',
+      ]);
+      // tsc prints it among its own diagnostics, with the code frame.
+      const host: ts.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => "\n" };
+      expect(ts.formatDiagnosticsWithColorAndContext([d], host)).toContain("sleep(10)");
+    });
+  }
+
+  it("throws the formatted errors when nobody listens for diagnostics, so a build cannot emit code that cannot work", () => {
+    const transformer = weftTransformer(ts);
+    const compile = () =>
+      ts.transpileModule(listenerBlocks, { fileName: join(outRoot, "throws.ts"), compilerOptions: COMPILER_OPTIONS, transformers: { before: [transformer] } });
+    expect(compile).toThrow(/WEFT1002: `sleep` may block, but it is called from a callback that cannot yield\./);
+    expect(compile).toThrow(expect.objectContaining({ code: "WEFT1002" }));
+  });
+});
+
+describe("@weft/tsc options", () => {
+  it.each([
+    [{ blocking: "f" }, /WEFT2001: Expected `blocking` to be an array of function names, got `"f"`/],
+    [{ module: "amd" }, /WEFT2001: Expected `module` to be "auto", "esm" or "cjs", got `"amd"`/],
+    [{ colour: true }, /WEFT2001: Unknown option `colour`/],
+    [{ onDiagnostic: 1 }, /WEFT2001: Expected `onDiagnostic` to be a function, got `number`/],
+  ])("rejects %j with a configuration error", (options, message) => {
+    expect(() => weftTransformer(ts, undefined, options as never)).toThrow(message);
+  });
+
+  it("treats the functions the `blocking` option names as blocking", async () => {
+    const { dir, files } = write("blocking-option", {
+      "input.ts": `import { spawn } from "@weft/runtime";
+function tick(label: string) {
+  console.log(label);
+}
+spawn(() => { tick("b1"); tick("b2"); });
+tick("a1");
+tick("a2");
+`,
+    });
+    const compiled = compileWithTsc(dir, files, { program: true, options: { blocking: ["tick"] } });
+    // `tick` itself has no yield point, but its callers are coroutines and call it driven; the
+    // spawned greenlet starts after the main one, which never yields.
+    expect(compiled.explain.flatMap((e) => e.entries.map((x) => x.name))).toEqual(["<module top level>", "tick", "<anonymous>"]);
+    writeOutputs(join(outRoot, "blocking-option", "out"), compiled);
+    const r = await runProgram(join(outRoot, "blocking-option", "out"), "input.js");
+    expect(r.log).toBe("a1\na2\nb1\nb2\n");
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("@weft/tsc output", () => {
+  it("leaves a file without blocking calls exactly as tsc emits it", () => {
+    const { dir, files } = write("identity", {
+      "input.ts": `import { Queue } from "@weft/runtime";
+export function size(q: Queue<number>): number {
+  return q.qsize() + [1, 2].map((x) => x * 2).length;
+}
+`,
+    });
+    for (const program of [true, false]) {
+      const compiled = compileWithTsc(dir, files, { program });
+      const plain = ts.transpileModule(ts.sys.readFile(join(dir, "input.ts"))!, { fileName: join(dir, "input.ts"), compilerOptions: COMPILER_OPTIONS });
+      expect(compiled.outputs.get("input.ts")).toBe(plain.outputText);
+    }
+  });
+
+  it("compiles to CommonJS: the helpers come from `require` and the main greenlet starts at once", async () => {
+    const { dir, files } = write("commonjs", {
+      "input.ts": `import { sleep, spawn } from "@weft/runtime";
+export function pause(ms: number): string {
+  sleep(ms);
+  return \`paused \${ms}\`;
+}
+spawn(() => console.log("spawned"));
+console.log(pause(1));
+`,
+    });
+    for (const program of [true, false]) {
+      const compiled = compileWithTsc(dir, files, { program, compilerOptions: { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 } });
+      expect(compiled.outputs.get("input.ts")).toMatch(/= require\("@weft\/runtime\/protocol"\)/);
+      expect(compiled.outputs.get("input.ts")).toMatch(/exitOnError: true/);
+      const outDir = join(outRoot, "commonjs", `out-${program}`);
+      writeOutputs(outDir, compiled, "commonjs");
+      const r = await runProgram(outDir, outName("input.ts"));
+      expect(r.log).toBe("spawned\npaused 1\n");
+      expect(r.code).toBe(0);
+    }
+  });
+});
