@@ -20,17 +20,24 @@ export const ROOT = here("..");
 export const SERVERS = {
   net: {
     label: "raw Node net ('data' → write)",
-    command: () => [process.execPath, [here("./echo-servers/net-server.js"), "0"]],
+    command: ({ nodeFlags = [] } = {}) => [process.execPath, [...nodeFlags, here("./echo-servers/net-server.js"), "0"]],
   },
   async: {
     label: "Node async/await (for await … of sock)",
-    command: () => [process.execPath, [here("./echo-servers/async-server.js"), "0"]],
+    command: ({ nodeFlags = [] } = {}) => [process.execPath, [...nodeFlags, here("./echo-servers/async-server.js"), "0"]],
   },
   weft: {
     label: "weft StreamServer, 1 process",
     command: ({ nodeFlags = [] } = {}) => [
       process.execPath,
       [...nodeFlags, "--import", "@weft/cli/register", here("./echo-servers/weft-server.ts"), "0"],
+    ],
+  },
+  "weft-direct": {
+    label: "weft StreamServer, 1 process, direct calls",
+    command: ({ nodeFlags = [] } = {}) => [
+      process.execPath,
+      [...nodeFlags, "--import", "@weft/cli/register", here("./echo-servers/weft-server-direct.ts"), "0"],
     ],
   },
   "weft-w2": {

@@ -239,6 +239,7 @@ function percentile(sorted, p) {
 
 function finish(result, code) {
   closing = true;
+  result.totalRoundTrips = total; // warm-up included: what the server did in all
   result.errors = errors;
   result.errorSamples = errorSamples;
   if (opts.json) console.log(JSON.stringify(result));

@@ -5,7 +5,8 @@
  *
  *   node bench/echo.js [--sizes 50,500,2000] [--seconds 3] [--reps 1]
  *                      [--servers net,async,weft,weft-w2,gevent] [--no-gevent]
- *                      [--profile DIR]     (the weft server runs under --cpu-prof, profiles in DIR)
+ *                      (also weft-direct: weft-server-direct.ts, `Socket` imported as a value)
+ *                      [--profile DIR]     (Node servers run under --cpu-prof, profiles in DIR/SERVER-SIZE)
  *
  * For each size, each server is started afresh (port 0), the client runs against it, and the
  * server is stopped; sizes in the outer loop so that one size's servers are measured minutes
@@ -16,10 +17,10 @@ import os from "node:os";
 import { fmtRatio, printHeader, printTable, report, verdict } from "./common.js";
 import { parseList, runLoad, SERVERS, startServer } from "./echo-common.js";
 
-const ALL = ["net", "async", "weft", "weft-w2", "gevent"];
+const ALL = ["net", "async", "weft", "weft-w2", "gevent", "weft-direct"];
 
 function parseArgs(argv) {
-  const opts = { sizes: [50, 500, 2000], seconds: 3, reps: 1, servers: ALL, profile: null };
+  const opts = { sizes: [50, 500, 2000], seconds: 3, reps: 1, servers: ALL.slice(0, 5), profile: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => argv[++i];
@@ -48,7 +49,7 @@ for (let rep = 0; rep < opts.reps; rep++) {
     samples[size] ??= {};
     const order = opts.servers.map((_, i) => opts.servers[(i + rep) % opts.servers.length]);
     for (const name of order) {
-      const nodeFlags = opts.profile && name.startsWith("weft") ? [`--cpu-prof`, `--cpu-prof-dir=${opts.profile}`] : [];
+      const nodeFlags = opts.profile && name !== "gevent" ? [`--cpu-prof`, `--cpu-prof-dir=${opts.profile}/${name}-${size}`] : [];
       const server = await startServer(name, { nodeFlags });
       if (server.skip) {
         if (!skipped[name]) console.log(`${name}: SKIPPED, ${server.skip}`);
@@ -84,6 +85,10 @@ for (let rep = 0; rep < opts.reps; rep++) {
 
 // ------------------------------------------------------------------ tables
 
+function lowest(xs) {
+  return xs.length === 0 ? null : Math.min(...xs);
+}
+
 const summary = {};
 for (const size of opts.sizes) {
   summary[size] = {};
@@ -98,6 +103,9 @@ for (const size of opts.sizes) {
       warmupMs: Math.max(...ok.map((r) => r.warmupMs)),
       serverCpu: ok[0]?.serverCpu ?? null,
       clientCpu: ok[0]?.clientCpu ?? null,
+      // CPU time the server spent per round trip (its processes' utime + stime in the window ÷
+      // round trips): steadier than the rate when other processes compete for the cores.
+      serverUsPerRoundTrip: lowest(ok.filter((r) => r.serverCpu !== null).map((r) => (r.serverCpu / r.rate) * 1e6)),
       serverProcesses: results[0].serverProcesses,
       idleConnections: Math.max(...ok.map((r) => r.idle)),
       samples: results,
@@ -109,7 +117,7 @@ for (const size of opts.sizes) {
   const s = summary[size];
   const base = s.net?.best;
   console.log(`\n${size} connections: round trips per second${opts.reps > 1 ? ` (best of ${opts.reps})` : ""}`);
-  const rows = [["server", "round trips/s", ...(opts.reps > 1 ? ["median"] : []), "÷ raw net", "warm-up", "server CPU", "client CPU", "errors"]];
+  const rows = [["server", "round trips/s", ...(opts.reps > 1 ? ["median"] : []), "÷ raw net", "warm-up", "server µs/RT", "÷ raw net", "server CPU", "client CPU", "errors"]];
   for (const name of opts.servers) {
     const r = s[name];
     if (!r) {
@@ -118,7 +126,7 @@ for (const size of opts.sizes) {
     }
     const label = SERVERS[name].label + (SERVERS[name].workers > 1 && r.serverProcesses < 2 ? " (ran as 1 process)" : "");
     if (r.best === null) {
-      rows.push([label, "FAILED", ...(opts.reps > 1 ? [""] : []), "", "", "", "", String(r.errors)]);
+      rows.push([label, "FAILED", ...(opts.reps > 1 ? [""] : []), "", "", "", "", "", "", String(r.errors)]);
       continue;
     }
     rows.push([
@@ -127,6 +135,8 @@ for (const size of opts.sizes) {
       ...(opts.reps > 1 ? [r.median.toFixed(0)] : []),
       base ? fmtRatio(r.best / base) : "n/a",
       `${(r.warmupMs / 1000).toFixed(2)} s`,
+      r.serverUsPerRoundTrip === null ? "?" : r.serverUsPerRoundTrip.toFixed(1),
+      r.serverUsPerRoundTrip !== null && s.net?.serverUsPerRoundTrip ? fmtRatio(r.serverUsPerRoundTrip / s.net.serverUsPerRoundTrip) : "n/a",
       r.serverCpu === null ? "?" : r.serverCpu.toFixed(2),
       r.clientCpu.toFixed(2),
       String(r.errors),
