@@ -142,7 +142,7 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
       if (ts.isFunctionExpression(n) && n.name) declare(inner, n.name, "function", n);
       if (ts.isClassExpression(n) && n.name) declare(inner, n.name, "class", n);
       if (isFunctionLike(n)) {
-        for (const p of (n as TS.SignatureDeclarationBase).parameters) declarePattern(inner, p.name, "param", p);
+        for (const p of (n as Partial<TS.SignatureDeclarationBase>).parameters ?? []) declarePattern(inner, p.name, "param", p);
       }
       if (ts.isCatchClause(n) && n.variableDeclaration) declarePattern(inner, n.variableDeclaration.name, "catch", n);
     }

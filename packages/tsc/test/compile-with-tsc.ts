@@ -83,7 +83,10 @@ export function compileWithTsc(dir: string, files: readonly string[], how: Compi
       return result;
     }
     const rootNames = files.map((f) => join(dir, f));
-    const program = ts.createProgram({ rootNames, options: { ...compilerOptions, noEmit: false, outDir: undefined }, host: cachingHost(compilerOptions) });
+    // An outDir, so that JavaScript inputs are not "overwritten" (nothing is written: the emitted
+    // text is captured below).
+    const programOptions = { ...compilerOptions, noEmit: false, outDir: join(dir, ".tsc-emit"), rootDir: dir };
+    const program = ts.createProgram({ rootNames, options: programOptions, host: cachingHost(programOptions) });
     const transformer = weftTransformer(ts, program, options);
     for (const file of files) {
       const sf = program.getSourceFile(join(dir, file));
