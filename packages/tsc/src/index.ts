@@ -19,6 +19,12 @@ import { toTsDiagnostic } from "./to-ts-diagnostic.js";
 export type { WeftTransformerOptions } from "./options.js";
 
 /**
+ * The `typescript` module, however the caller imported it: `import ts from "typescript"` (its
+ * `module.exports`) or `import * as ts from "typescript"` (the same, with `default`).
+ */
+export type TypeScriptApi = Omit<typeof TS, "default">;
+
+/**
  * A `before` transformer factory:
  *
  * ```ts
@@ -31,7 +37,8 @@ export type { WeftTransformerOptions } from "./options.js";
  * With `program`, callees and receivers are resolved through its type checker, across its files;
  * without one, the inference is the Babel plugin's. Create one per Program.
  */
-export default function weftTransformer(ts: typeof TS, program?: TS.Program, options?: WeftTransformerOptions): TS.TransformerFactory<TS.SourceFile> {
+export default function weftTransformer(api: TypeScriptApi, program?: TS.Program, options?: WeftTransformerOptions): TS.TransformerFactory<TS.SourceFile> {
+  const ts = api as typeof TS;
   const resolved = validateOptions(options);
   const analyzer = buildAnalyzer(ts, program, resolved);
   return (context) => (sf) => {

@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic } from "@weft/core";
-import { compileWithTsc, outName, repoRoot, runProgram, writeOutputs, type Compiled } from "./compile-with-tsc";
+import { compileWithTsc, outName, repoRoot, runProgram, writeOutputs, type Compiled } from "./compile-with-tsc.js";
 
 const fixturesDir = join(repoRoot, "fixtures");
 const outRoot = join(fixturesDir, ".out");

@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import weftTransformer from "@weft/tsc";
-import { compileWithTsc, COMPILER_OPTIONS, outName, runProgram, writeOutputs } from "./compile-with-tsc";
+import { compileWithTsc, COMPILER_OPTIONS, outName, runProgram, writeOutputs } from "./compile-with-tsc.js";
 
 const outRoot = join(__dirname, ".out", "transformer");
 

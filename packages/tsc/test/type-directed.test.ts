@@ -4,7 +4,7 @@
 // shows the types are what makes the difference.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileWithTsc, outName, runProgram, typeErrors, writeOutputs } from "./compile-with-tsc";
+import { compileWithTsc, outName, runProgram, typeErrors, writeOutputs } from "./compile-with-tsc.js";
 
 const outRoot = join(__dirname, ".out", "type-directed");
 
