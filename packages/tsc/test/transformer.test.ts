@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import weftTransformer from "@weft/tsc";
+import { spawnSync } from "node:child_process";
 import { compileWithTsc, COMPILER_OPTIONS, outName, runProgram, writeOutputs } from "./compile-with-tsc.js";
 
 const outRoot = join(__dirname, ".out", "transformer");
@@ -130,5 +131,38 @@ console.log(pause(1));
       expect(r.log).toBe("spawned\npaused 1\n");
       expect(r.code).toBe(0);
     }
+  });
+});
+
+describe("@weft/tsc source maps", () => {
+  it("maps a stack trace through a coroutine back to the TypeScript source", () => {
+    const { dir, files } = write("source-map", {
+      "input.ts": `import { sleep } from "@weft/runtime";
+
+function work(n: number): number {
+  sleep(1);
+  if (n > 1) throw new Error(\`boom \${n}\`);
+  return n;
+}
+
+console.log(work(1));
+work(2);
+`,
+    });
+    const outDir = join(outRoot, "source-map", "out");
+    writeOutputs(outDir, { outputs: new Map(), diagnostics: [], explain: [] });
+    const options = { ...COMPILER_OPTIONS, sourceMap: true, outDir, rootDir: dir };
+    const program = ts.createProgram(files.map((f) => join(dir, f)), options);
+    const emitted = program.emit(undefined, undefined, undefined, false, { before: [weftTransformer(ts, program)] });
+    expect(emitted.emitSkipped).toBe(false);
+    const env = { ...process.env };
+    delete env["NODE_OPTIONS"];
+    const r = spawnSync(process.execPath, ["--enable-source-maps", "input.js"], { cwd: outDir, env, encoding: "utf8" });
+    expect(r.stdout).toBe("1\n");
+    expect(r.stderr).toContain("Error: boom 2");
+    // The throw (line 5) and the top-level call (line 10), in the .ts file.
+    expect(r.stderr).toMatch(new RegExp(`at work \\(${join(dir, "input.ts").replace(/[.]/g, "\\.")}:5:20\\)`));
+    expect(r.stderr).toMatch(new RegExp(`${join(dir, "input.ts").replace(/[.]/g, "\\.")}:10:\\d+`));
+    expect(r.status).not.toBe(0);
   });
 });
