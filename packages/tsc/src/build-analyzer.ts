@@ -11,7 +11,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
 import { analyzeModule, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
-import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes } from "./build-checker-types.js";
+import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
 import { collectExports } from "./collect-exports.js";
 import { collectFacts, localClassName, type Collected } from "./collect-facts.js";
 import type { ResolvedOptions } from "./options.js";
@@ -53,6 +53,19 @@ function methodBlocks(fa: { collected: Collected; analysis: Analysis }, cls: str
   return fn !== undefined && fa.analysis.plan.coroutines.has(fn) && !fa.analysis.plan.dual.has(fn);
 }
 
+function functionBlocks(fa: { collected: Collected; analysis: Analysis }, node: TS.Node): boolean {
+  const fn = fa.collected.fnIdOf.get(node);
+  return fn !== undefined && fa.analysis.plan.coroutines.has(fn) && !fa.analysis.plan.dual.has(fn);
+}
+
+/** What the analysis so far says of this file's classes and functions. */
+function localBlocks(ts: typeof TS, fa: { collected: Collected; analysis: Analysis } | undefined): LocalBlocks {
+  return {
+    method: (cls, method, isStatic) => fa !== undefined && methodBlocks(fa, localClassName(ts, cls), method, isStatic),
+    fn: (node) => fa !== undefined && functionBlocks(fa, node),
+  };
+}
+
 const sameSummaries = (a: ModuleSummaries, b: ModuleSummaries) => {
   if (a.size !== b.size) return false;
   for (const [k, m] of a) {
@@ -82,6 +95,10 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       const sf = decl.getSourceFile();
       if (inProgress.has(sf)) return false; // a cycle: the part in progress counts as not blocking
       return methodBlocks(analyze(sf), localClassName(ts, decl), method, isStatic);
+    },
+    functionBlocks(fn: TS.Node): boolean {
+      const sf = fn.getSourceFile();
+      return !inProgress.has(sf) && functionBlocks(analyze(sf), fn);
     },
   };
 
@@ -179,11 +196,11 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       let analysis: Analysis;
       for (let round = 0; ; round++) {
         const known = current;
-        receivers = types?.receiverSummaries((cls, method, isStatic) => known !== undefined && methodBlocks(known, localClassName(ts, cls), method, isStatic)) ?? new Map();
+        receivers = types?.receiverSummaries(localBlocks(ts, known)) ?? new Map();
         analysis = analyzeModule(collected.facts, { summaries: new Map([...imported, ...receivers]), exported });
         current = { collected, analysis };
         if (types === undefined || !types.dependsOnLocalClasses() || round >= 4) break;
-        const next = types.receiverSummaries((cls, method, isStatic) => methodBlocks(current!, localClassName(ts, cls), method, isStatic));
+        const next = types.receiverSummaries(localBlocks(ts, current));
         if (sameSummaries(next, receivers)) break;
       }
       const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams);

@@ -8,6 +8,7 @@
  * | a class of `@weft/runtime` (`Socket`, `Queue<T>`)     | `runtime` (its catalogue entries decide)         |
  * | a class declared in this file                        | `local-class` (the core follows `this.m()`, overrides) |
  * | a class declared in another file of the program      | a *receiver module*: `import-class` whose summary says which methods block |
+ * | an object literal of another file (`export const api = { fetch() {…} }`) | a receiver module whose method blocks when that property's function may block |
  * | an interface, or a union of any of the above          | a receiver module whose method blocks when the method of any class that can be behind it (implementations, members) may block |
  * | `T \| undefined`, `T \| null`                          | as `T`                                           |
  * | `any`, `unknown`, primitives, functions, library types | no opinion: the syntactic rules decide           |
@@ -33,9 +34,15 @@ export interface CheckerTypes {
    * The receiver modules this file's types minted. `localBlocks` says whether a method of a class
    * of this file blocks (unknown before the file's first analysis: then false).
    */
-  receiverSummaries(localBlocks: (cls: TS.ClassLikeDeclaration, method: string, isStatic: boolean) => boolean): ModuleSummaries;
+  receiverSummaries(localBlocks: LocalBlocks): ModuleSummaries;
   /** Whether a receiver module depends on this file's own classes (the analysis must iterate). */
   dependsOnLocalClasses(): boolean;
+}
+
+/** Whether a method of a class, or a function, of this file blocks (from its analysis so far). */
+export interface LocalBlocks {
+  method(cls: TS.ClassLikeDeclaration, method: string, isStatic: boolean): boolean;
+  fn(node: TS.Node): boolean;
 }
 
 export interface CheckerHost {
@@ -43,14 +50,17 @@ export interface CheckerHost {
   isProjectFile(sf: TS.SourceFile): boolean;
   /** Whether method `method` of a class of another project file may block (its file's analysis). */
   classBlocks(cls: TS.ClassLikeDeclaration, method: string, isStatic: boolean): boolean;
+  /** Whether a function of another project file may block. */
+  functionBlocks(fn: TS.Node): boolean;
   /** The name diagnostics show for a file. */
   displayName(fileName: string): string;
 }
 
-/** A class that can be behind a receiver. */
+/** A class (or an object literal) that can be behind a receiver. */
 type Candidate =
   | { kind: "runtime"; name: string }
-  | { kind: "class"; decl: TS.ClassLikeDeclaration; isStatic: boolean };
+  | { kind: "class"; decl: TS.ClassLikeDeclaration; isStatic: boolean }
+  | { kind: "object"; decl: TS.ObjectLiteralExpression };
 
 interface ReceiverModule {
   source: string;
@@ -157,6 +167,11 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
       return host.isProjectFile(file) ? [{ kind: "class", ...cls }] : null;
     }
     const sym = type.getSymbol();
+    if (sym !== undefined && (sym.flags & ts.SymbolFlags.ObjectLiteral) !== 0) {
+      // Objects bound to a name (`const api = {…}`), not every literal passed as options.
+      const decl = sym.declarations?.find((d): d is TS.ObjectLiteralExpression => ts.isObjectLiteralExpression(d) && ts.isVariableDeclaration(d.parent));
+      return decl !== undefined && host.isProjectFile(decl.getSourceFile()) ? [{ kind: "object", decl }] : null;
+    }
     // Interfaces of the project only: a library's (`Console`, `Array`, `Map`) is left to the
     // syntactic rules, which know the built-ins.
     const declaredInProject = sym?.declarations?.some((d) => host.isProjectFile(d.getSourceFile())) === true;
@@ -180,28 +195,48 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     if (candidates === undefined) candidateCache.set(type, (candidates = candidatesOf(type)));
     if (candidates === null || candidates.length === 0) return undefined;
     const first = candidates[0]!;
-    const single = candidates.every((c) => (c.kind === "runtime" ? first.kind === "runtime" && c.name === first.name : first.kind === "class" && c.decl === first.decl && c.isStatic === first.isStatic));
+    const single = candidates.every((c) =>
+      c.kind === "runtime" ? first.kind === "runtime" && c.name === first.name : c.kind === "class" ? first.kind === "class" && c.decl === first.decl && c.isStatic === first.isStatic : c === first,
+    );
     if (single && first.kind === "runtime") return { kind: "runtime", name: first.name };
     if (single && first.kind === "class" && first.decl.getSourceFile() === sf) {
       return { kind: "local-class", name: localClassName(ts, first.decl), ...(first.isStatic ? { static: true as const } : {}) };
     }
     // A receiver module: for a class of another file, its path and name; for an interface or a
     // union, where the type is declared and how TypeScript prints it.
-    const declared = single && first.kind === "class" ? first.decl.getSourceFile() : (type.getSymbol()?.declarations?.[0]?.getSourceFile() ?? sf);
+    const declared = single && first.kind !== "runtime" ? first.decl.getSourceFile() : (type.getSymbol()?.declarations?.[0]?.getSourceFile() ?? sf);
     const source = host.displayName(declared.fileName);
-    const name = single && first.kind === "class" ? `${first.isStatic ? "typeof " : ""}${localClassName(ts, first.decl)}` : checker.typeToString(type);
+    const name =
+      single && first.kind === "class"
+        ? `${first.isStatic ? "typeof " : ""}${localClassName(ts, first.decl)}`
+        : single && first.kind === "object" && ts.isVariableDeclaration(first.decl.parent) && ts.isIdentifier(first.decl.parent.name)
+          ? first.decl.parent.name.text
+          : checker.typeToString(type);
     const key = `${source}\0${name}`;
     if (!modules.has(key)) modules.set(key, { source, name, type, candidates });
-    if (candidates.some((c) => c.kind === "class" && c.decl.getSourceFile() === sf)) local = true;
+    if (candidates.some((c) => c.kind !== "runtime" && c.decl.getSourceFile() === sf)) local = true;
     return { kind: "import-class", source, name };
   };
 
-  const methodBlocks = (c: Candidate, method: string, localBlocks: (cls: TS.ClassLikeDeclaration, method: string, isStatic: boolean) => boolean): boolean => {
+  const methodBlocks = (c: Candidate, method: string, localBlocks: LocalBlocks): boolean => {
     if (c.kind === "runtime") {
       const entry = runtimeMethod(c.name, method);
       return entry !== undefined && entry.blocks !== false;
     }
-    return c.decl.getSourceFile() === sf ? localBlocks(c.decl, method, c.isStatic) : host.classBlocks(c.decl, method, c.isStatic);
+    const local = c.decl.getSourceFile() === sf;
+    if (c.kind === "class") return local ? localBlocks.method(c.decl, method, c.isStatic) : host.classBlocks(c.decl, method, c.isStatic);
+    const fn = propertyFunction(c.decl, method);
+    return fn !== undefined && (local ? localBlocks.fn(fn) : host.functionBlocks(fn));
+  };
+
+  /** The function an object literal's property `name` holds: a method, a function or an arrow. */
+  const propertyFunction = (obj: TS.ObjectLiteralExpression, name: string): TS.Node | undefined => {
+    for (const p of obj.properties) {
+      if (p.name === undefined || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) || p.name.text !== name) continue;
+      if (ts.isMethodDeclaration(p)) return p;
+      if (ts.isPropertyAssignment(p) && (ts.isFunctionExpression(p.initializer) || ts.isArrowFunction(p.initializer))) return p.initializer;
+    }
+    return undefined;
   };
 
   return {

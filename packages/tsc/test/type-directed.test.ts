@@ -199,6 +199,26 @@ run((done) => {
   },
 };
 
+const objectFromAnotherModule: Program = {
+  name: "object-from-another-module",
+  files: {
+    "input.ts": `import { api } from "./api.js";
+
+console.log(api.load("a"), api.label());
+`,
+    "api.ts": `import { sleep } from "@weft/runtime";
+
+export const api = {
+  load(key: string): string {
+    sleep(1);
+    return \`loaded \${key}\`;
+  },
+  label: () => "api",
+};
+`,
+  },
+};
+
 describe("@weft/tsc with a Program: receivers resolved by the type checker", () => {
   beforeAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
@@ -233,6 +253,12 @@ describe("@weft/tsc with a Program: receivers resolved by the type checker", () 
     expect(r.code).toBe(0);
   });
 
+  it("resolves a method of an object literal exported by another module", async () => {
+    const r = await compileAndRun(objectFromAnotherModule, true);
+    expect(r.log).toBe("loaded a api\n");
+    expect(r.code).toBe(0);
+  });
+
   it("types a callback's parameter by the callback's type, so a common method name (`wait`) blocks", async () => {
     const r = await compileAndRun(callbackParameter, true);
     expect(r.log).toBe("setter runs\nwaited\nafter step\n");
@@ -247,6 +273,7 @@ describe("@weft/tsc without a Program (transpile-only) infers what the Babel plu
     ["an interface in the same module", localInterface],
     ["a union receiver", unionReceiver],
     ["a callback-typed parameter", callbackParameter],
+    ["an object literal from another module", objectFromAnotherModule],
   ])("misses %s, and the program fails loudly (ERR_WEFT_NOT_DRIVEN) instead of silently", async (_what, p) => {
     const r = await compileAndRun(p, false);
     expect(r.log).toMatch(/ERR_WEFT_NOT_DRIVEN/);
