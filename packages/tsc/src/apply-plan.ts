@@ -578,11 +578,11 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
         ], ts.NodeFlags.Const)),
       );
     } else {
-      top.push(f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamedImports(names.map(([name, id]) => f.createImportSpecifier(false, f.createIdentifier(name), id)))), str(PROTOCOL)));
+      top.push(f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamedImports(names.map(([name, id]) => f.createImportSpecifier(false, f.createIdentifier(name), id)))), str(PROTOCOL)));
     }
   }
   if (waitId !== undefined) {
-    top.push(f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamedImports([f.createImportSpecifier(false, f.createIdentifier("wait"), waitId)])), str("@weft/runtime")));
+    top.push(f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamedImports([f.createImportSpecifier(false, f.createIdentifier("wait"), waitId)])), str("@weft/runtime")));
   }
   if (moduleFrame.temps.length > 0) {
     top.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(moduleFrame.temps.map((t) => f.createVariableDeclaration(t.name, undefined, undefined, t.init)))));

@@ -14,6 +14,7 @@ import { analyzeModule, summarizeModule, type Analysis, type ExportFact, type Mo
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
 import { collectExports } from "./collect-exports.js";
 import { collectFacts, localClassName, type Collected } from "./collect-facts.js";
+import { isTypeOnlyImport } from "./collect-scopes.js";
 import type { ResolvedOptions } from "./options.js";
 import { exportNamesFromText, packageSummary, resolveRelative } from "./summaries.js";
 
@@ -128,7 +129,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   const summariesFor = (sf: TS.SourceFile): Map<string, ModuleSummary> => {
     const out = new Map<string, ModuleSummary>();
     for (const stmt of sf.statements) {
-      if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier) || stmt.importClause?.isTypeOnly === true) continue;
+      if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier) || (stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause))) continue;
       const spec = stmt.moduleSpecifier.text;
       if (out.has(spec)) continue;
       const summary = importedSummary(sf, spec);

@@ -129,7 +129,7 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
     } else if (ts.isImportDeclaration(n)) {
       const clause = n.importClause;
       if (clause) {
-        const typeOnly = clause.isTypeOnly;
+        const typeOnly = isTypeOnlyImport(ts, clause);
         if (clause.name) declare(scope, clause.name, "import", clause, typeOnly);
         const named = clause.namedBindings;
         if (named && ts.isNamespaceImport(named)) declare(scope, named.name, "import", named, typeOnly);
@@ -234,4 +234,10 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
     lookup: (name, at) => lookupIn(scopeAt(at), name),
     scopeAt,
   };
+}
+
+/** `import type …`: TypeScript 5.9 says so with `phaseModifier`, earlier versions with `isTypeOnly`. */
+export function isTypeOnlyImport(ts: typeof TS, clause: TS.ImportClause): boolean {
+  const c = clause as { phaseModifier?: TS.SyntaxKind; isTypeOnly?: boolean };
+  return c.phaseModifier === ts.SyntaxKind.TypeKeyword || c.isTypeOnly === true;
 }
