@@ -103,6 +103,13 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     return undefined;
   };
 
+  /**
+   * A pure expression written a second time: a copy that still counts as the original for
+   * TypeScript's later transforms (the CommonJS transform rewrites a reference to an import
+   * through `original`), without the original's comments, which would print twice.
+   */
+  const again = (e: TS.Expression): TS.Expression =>
+    ts.isIdentifier(e) ? ts.setOriginalNode(f.createIdentifier(e.text), e) : e.kind === ts.SyntaxKind.SuperKeyword || e.kind === ts.SyntaxKind.ThisKeyword ? f.createThis() : e;
   const isPure = (e: TS.Expression) => e.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e) || e.kind === ts.SyntaxKind.SuperKeyword;
   const unwrapParens = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrapParens(e.expression) : e);
   const voidZero = () => f.createVoidZero();
@@ -128,7 +135,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     if (member === null) {
       if (optional) {
         const pure = isPure(callee);
-        const tmp = pure ? callee : temp("f");
+        const tmp = pure ? again(callee) : temp("f");
         const test = pure ? callee : f.createAssignment(tmp, callee);
         return f.createConditionalExpression(
           isNullish(test),
@@ -148,7 +155,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     const object = member.expression;
     const pure = isPure(object);
     const isSuper = object.kind === ts.SyntaxKind.SuperKeyword;
-    const receiver: TS.Expression = pure ? (isSuper ? f.createThis() : object) : temp("o");
+    const receiver: TS.Expression = pure ? again(object) : temp("o");
     const objectExpr: TS.Expression = pure ? object : f.createAssignment(receiver, object);
     const fnOf = (obj: TS.Expression): TS.Expression =>
       ts.isPropertyAccessExpression(member) ? f.createPropertyAccessExpression(obj, member.name) : f.createElementAccessExpression(obj, member.argumentExpression);

@@ -110,15 +110,27 @@ export function size(q: Queue<number>): number {
     }
   });
 
-  it("compiles to CommonJS: the helpers come from `require` and the main greenlet starts at once", async () => {
+  it("compiles to CommonJS: helpers from `require`, the main greenlet started at once, imports rewritten by TypeScript", async () => {
     const { dir, files } = write("commonjs", {
       "input.ts": `import { sleep, spawn } from "@weft/runtime";
+import { api } from "./api";
 export function pause(ms: number): string {
   sleep(ms);
   return \`paused \${ms}\`;
 }
 spawn(() => console.log("spawned"));
 console.log(pause(1));
+// \`api\` is \`api_1.api\` in CommonJS, as receiver and as \`this\`.
+console.log(api.load("x"));
+`,
+      "api.ts": `import { sleep } from "@weft/runtime";
+export const api = {
+  prefix: "loaded",
+  load(key: string): string {
+    sleep(1);
+    return \`\${this.prefix} \${key}\`;
+  },
+};
 `,
     });
     for (const program of [true, false]) {
@@ -128,7 +140,7 @@ console.log(pause(1));
       const outDir = join(outRoot, "commonjs", `out-${program}`);
       writeOutputs(outDir, compiled, "commonjs");
       const r = await runProgram(outDir, outName("input.ts"));
-      expect(r.log).toBe("spawned\npaused 1\n");
+      expect(r.log).toBe("spawned\npaused 1\nloaded x\n");
       expect(r.code).toBe(0);
     }
   });
