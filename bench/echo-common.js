@@ -185,3 +185,71 @@ export async function runLoad(server, args) {
   result.clientSeconds = (Date.now() - t0) / 1000;
   return result;
 }
+
+/**
+ * Starts bench/echo-load.js in `--controlled` mode against `server` and resolves once its
+ * connections passed the warm-up barrier: `{ ready, run(ms), quit() }`, where `run(ms)` resolves
+ * with that window's result; or `{ failure }`.
+ */
+export async function startControlledLoad(server, conns, warmupTimeoutS = 60) {
+  const child = spawn(
+    process.execPath,
+    [here("./echo-load.js"), "--controlled", "--port", String(server.port), "--watch-pids", server.pids.join(","), "--conns", String(conns), "--warmup-timeout", String(warmupTimeoutS)],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
+  let err = "";
+  child.stderr.on("data", (d) => (err = (err + d).slice(-4000)));
+  const lines = [];
+  let waiter = null;
+  let buf = "";
+  child.stdout.on("data", (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      lines.push(line);
+      if (waiter) waiter();
+    }
+  });
+  let exited = false;
+  child.on("exit", () => {
+    exited = true;
+    if (waiter) waiter();
+  });
+  const next = () =>
+    new Promise((resolve) => {
+      const check = () => {
+        if (lines.length > 0) {
+          waiter = null;
+          const line = lines.shift();
+          try {
+            resolve(JSON.parse(line));
+          } catch {
+            resolve({ failure: `unexpected output from echo-load.js: ${line}` });
+          }
+        } else if (exited) {
+          waiter = null;
+          resolve({ failure: `echo-load.js exited: ${err.trim().split("\n").slice(-3).join(" | ")}` });
+        } else {
+          waiter = check;
+        }
+      };
+      check();
+    });
+  const first = await next();
+  return {
+    ...first,
+    async run(ms) {
+      if (exited) return { failure: "echo-load.js is gone" };
+      child.stdin.write(`run ${ms}\n`);
+      return next();
+    },
+    async quit() {
+      if (!exited) {
+        child.stdin.end("quit\n");
+        await new Promise((r) => (exited ? r() : child.on("exit", r)));
+      }
+    },
+  };
+}

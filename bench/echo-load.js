@@ -23,6 +23,10 @@
  * of them has been served (its reply received and checked). The busy connections keep going
  * meanwhile; their rate before and during the burst is reported too.
  *
+ * Controlled (`--controlled`, what bench/echo.js uses): as round trips, but the connections hold
+ * their next message between windows and a window is run by a `run MS` line on stdin; see
+ * `controlled()` below.
+ *
  * Errors (a reply that is not the message uppercased, a connection error, a close by the server)
  * are counted, the first few described; a connection that errs stops. With `--json` the last line
  * printed is the result as JSON. Exit status 0 when the measurement completed (errors or not: the
@@ -47,6 +51,7 @@ function parseArgs(argv) {
     burstTimeout: 60,
     json: false,
     watchPids: [],
+    controlled: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -65,6 +70,7 @@ function parseArgs(argv) {
     else if (a === "--busy-seconds") opts.busySeconds = Number(val());
     else if (a === "--burst-timeout") opts.burstTimeout = Number(val());
     else if (a === "--json") opts.json = true;
+    else if (a === "--controlled") opts.controlled = true;
     else if (a === "--watch-pids") opts.watchPids = val().split(",").filter(Boolean).map(Number);
     else throw new Error(`unknown argument ${a}`);
   }
@@ -84,6 +90,7 @@ function fail(conn, what) {
   if (errorSamples.length < 5) errorSamples.push(`connection ${conn.id}: ${what}`);
   conn.dead = true;
   conn.sock.destroy();
+  if (paused && onQuiet !== null && waitingCount >= liveCount()) onQuiet();
 }
 
 // ------------------------------------------------------------------ messages
@@ -118,6 +125,7 @@ class Conn {
     this.partial = null;
     this.servedAt = 0;
     this.connectedAt = 0;
+    this.waiting = false;
     const { send, expect } = messages(id);
     this.send = send;
     this.expect = expect;
@@ -154,8 +162,52 @@ class Conn {
     this.rounds++;
     total++;
     if (this.rounds === 1) this.onFirst(this);
-    if (!this.once) this.sock.write(this.send[this.rounds & 1]);
+    if (this.once) return;
+    if (paused) {
+      this.waiting = true;
+      waitingCount++;
+      if (waitingCount === liveCount() && onQuiet !== null) onQuiet();
+    } else {
+      this.sock.write(this.send[this.rounds & 1]);
+    }
   }
+}
+
+// --controlled: between windows every connection holds its next message (`paused`), so that
+// several clients, each warm against its own server, can be measured in turn.
+let paused = false;
+let waitingCount = 0;
+let onQuiet = null;
+let allConns = [];
+const liveCount = () => allConns.length - errors;
+
+/** Resumes every held connection. */
+function resumeAll() {
+  paused = false;
+  for (const c of allConns) {
+    if (c.waiting && !c.dead) {
+      c.waiting = false;
+      c.sock.write(c.send[c.rounds & 1]);
+    }
+  }
+  waitingCount = 0;
+}
+
+/** Holds every connection after its current round trip; resolves once none is in flight. */
+function quiesce(timeoutS) {
+  paused = true;
+  if (waitingCount >= liveCount()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      onQuiet = null;
+      resolve(false);
+    }, timeoutS * 1000);
+    onQuiet = () => {
+      onQuiet = null;
+      clearTimeout(timer);
+      resolve(true);
+    };
+  });
 }
 
 let total = 0; // round trips completed by all connections
@@ -285,6 +337,61 @@ async function roundTrips() {
   finish(result, 0);
 }
 
+/**
+ * `--controlled`: opens the connections, waits for the warm-up barrier, holds every connection
+ * and prints `{"ready":true,…}`; then for each line `run MS` on stdin resumes them all for MS ms
+ * and prints that window's result (round trips completed in the window ÷ its length), holding them
+ * again before the next command; `quit` (or the end of stdin) exits. Used by bench/echo.js to
+ * measure several servers in short alternating windows, each client warm against its server.
+ */
+async function controlled() {
+  const t0 = now();
+  const conns = openAll(opts.conns, 0, false, () => {});
+  allConns = conns;
+  const say = (o) => console.log(JSON.stringify(o));
+  try {
+    await barrier(conns, opts.warmupTimeout, "warm-up");
+  } catch (e) {
+    say({ failure: e.message, errors, errorSamples });
+    process.exit(1);
+  }
+  const warmupMs = now() - t0;
+  if (!(await quiesce(30))) {
+    say({ failure: "connections still in flight 30 s after the warm-up", errors, errorSamples });
+    process.exit(1);
+  }
+  say({ ready: true, conns: opts.conns, warmupMs, errors });
+  const rl = (await import("node:readline")).createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    const [cmd, arg] = line.trim().split(/\s+/);
+    if (cmd === "quit") break;
+    if (cmd !== "run") continue;
+    const before = conns.map((c) => c.rounds);
+    const errors0 = errors;
+    const cpu0 = cpuNow();
+    const c0 = total;
+    const w0 = now();
+    resumeAll();
+    await sleep(Number(arg));
+    const c1 = total;
+    const ms = now() - w0;
+    const cpu1 = cpuNow();
+    const quiet = await quiesce(30);
+    say({
+      roundTrips: c1 - c0,
+      windowMs: ms,
+      rate: ((c1 - c0) / ms) * 1000,
+      ...roundsIn(conns, before),
+      ...cpuShare(cpu0, cpu1, ms),
+      errors: errors - errors0,
+      errorSamples,
+      ...(quiet ? {} : { failure: "connections still in flight 30 s after the window" }),
+    });
+  }
+  closing = true;
+  process.exit(0);
+}
+
 async function burst() {
   const result = { mode: "burst", busy: opts.busy, burst: opts.burst, messageBytes: SIZE };
   const t0 = now();
@@ -365,4 +472,5 @@ async function burst() {
 }
 
 if (opts.burst > 0) burst();
+else if (opts.controlled) controlled();
 else roundTrips();
