@@ -663,10 +663,21 @@ function runTopLevelInMain(
     f.createClassExpression(ts.getDecorators(c), c.name, c.typeParameters, c.heritageClauses, c.members);
   const splitClass = (c: TS.ClassDeclaration, exported: boolean) => {
     const id = c.name!;
-    declare([id], exported, ts.NodeFlags.Let);
+    // CommonJS: TypeScript's module transform does not see an exported binding whose declaration
+    // was made here, so the export is an assignment after the class's.
+    const cjsExport = exported && ctx.module === "cjs";
+    declare([id], exported && !cjsExport, ts.NodeFlags.Let);
     main.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(id.text), classValue(c))));
+    if (cjsExport) {
+      main.push(f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(f.createIdentifier("exports"), id.text), f.createIdentifier(id.text))));
+    }
   };
+  /** `exports.default = value`, in the main greenlet of a CommonJS module. */
+  const exportsDefault = (value: TS.Expression) =>
+    main.push(f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(f.createIdentifier("exports"), "default"), value)));
   const exportDefault = (value: TS.Expression) => {
+    // CommonJS: TypeScript's module transform would not see a default export added here.
+    if (ctx.module === "cjs") return exportsDefault(value);
     const id = f.createUniqueName("_default");
     kept.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id)], ts.NodeFlags.Let)));
     kept.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, id, "default")])));
@@ -687,7 +698,8 @@ function runTopLevelInMain(
         if (stmt.name !== undefined) {
           // `export default class Service {}`: `Service` stays a binding of the module.
           splitClass(stmt, false);
-          kept.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, f.createIdentifier(stmt.name.text), "default")])));
+          if (ctx.module === "cjs") exportsDefault(f.createIdentifier(stmt.name.text));
+          else kept.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, f.createIdentifier(stmt.name.text), "default")])));
         } else {
           exportDefault(classValue(stmt));
         }

@@ -144,6 +144,43 @@ export const api = {
       expect(r.code).toBe(0);
     }
   });
+  it("keeps the exports of a CommonJS module whose top level blocks (variables, a destructuring, a class, the default)", async () => {
+    const { dir, files } = write("commonjs-exports", {
+      "input.ts": `import { sleep } from "@weft/runtime";
+function compute(): number {
+  sleep(1);
+  return 42;
+}
+export const value = compute();
+export let { a, b: [c] } = { a: 1, b: [2] };
+export class K {
+  m() {
+    return value;
+  }
+}
+export default value + 1;
+`,
+    });
+    for (const program of [true, false]) {
+      const compiled = compileWithTsc(dir, files, { program, compilerOptions: { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 } });
+      const outDir = join(outRoot, "commonjs-exports", `out-${program}`);
+      writeOutputs(outDir, compiled, "commonjs");
+      writeFileSync(
+        join(outDir, "runner.js"),
+        `const lib = require("./input.js");
+let once = false;
+process.on("beforeExit", () => {
+  if (once) return;
+  once = true;
+  console.log(lib.value, lib.a, lib.c, new lib.K().m(), lib.default);
+});
+`,
+      );
+      const r = await runProgram(outDir, "runner.js");
+      expect(r.log).toBe("42 1 2 42 43\n");
+      expect(r.code).toBe(0);
+    }
+  });
 });
 
 describe("@weft/tsc source maps", () => {
