@@ -408,6 +408,13 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       if (ts.isSetAccessorDeclaration(v) && v.body) return f.updateSetAccessorDeclaration(v, v.modifiers, v.name, v.parameters, withTemps(v.body, frame));
       if (ts.isClassStaticBlockDeclaration(v)) return f.updateClassStaticBlockDeclaration(v, withTemps(v.body, frame));
       if (ts.isArrowFunction(v)) return f.updateArrowFunction(v, v.modifiers, v.typeParameters, v.parameters, v.type, v.equalsGreaterThanToken, withTemps(asBlock(v.body), frame));
+      if (ts.isPropertyDeclaration(v) && v.initializer !== undefined) {
+        // A field initialiser has no body to declare `_this` in: `x = ((_this) => <init>)(this)`.
+        const params = frame.temps.map((t) => f.createParameterDeclaration(undefined, undefined, t.name));
+        const args = frame.temps.map((t) => t.init ?? f.createVoidZero());
+        const iife = f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, params, undefined, undefined, v.initializer)), undefined, args);
+        return f.updatePropertyDeclaration(v, v.modifiers, v.name, v.questionToken ?? v.exclamationToken, v.type, iife);
+      }
       return v;
     }
     if (ts.isFunctionDeclaration(v) && ts.isFunctionDeclaration(node)) return convertFunctionDeclaration(node, v, withTemps(v.body!, frame), where);

@@ -144,6 +144,29 @@ export const api = {
       expect(r.code).toBe(0);
     }
   });
+  it("keeps `this` of an arrow in a class field initialiser that becomes a coroutine", async () => {
+    const { dir, files } = write("field-arrow-this", {
+      "input.ts": `import { sleep, spawn } from "@weft/runtime";
+class Service {
+  name = "svc";
+  handler = () => {
+    sleep(1);
+    console.log("handled by", this.name);
+  };
+}
+spawn(new Service().handler).join();
+`,
+    });
+    for (const program of [true, false]) {
+      const compiled = compileWithTsc(dir, files, { program });
+      const outDir = join(outRoot, "field-arrow-this", `out-${program}`);
+      writeOutputs(outDir, compiled);
+      const r = await runProgram(outDir, "input.js");
+      expect(r.log).toBe("handled by svc\n");
+      expect(r.code).toBe(0);
+    }
+  });
+
   it("keeps the exports of a CommonJS module whose top level blocks (variables, a destructuring, a class, the default)", async () => {
     const { dir, files } = write("commonjs-exports", {
       "input.ts": `import { sleep } from "@weft/runtime";
