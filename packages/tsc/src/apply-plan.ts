@@ -12,7 +12,7 @@
  * | call `array`                          | `yield* arrayMap(arr, cb)`, `yield* arrayFrom(items, cb)`        |
  * | `catch (e)` in a coroutine            | `catch (e) { rethrowExit(e); … }` unless it names `GreenletExit`/`Timeout` |
  * | `function f() {…}`                    | plain face `undriven(…)` (dual: its own code) + `f[co] = function* f() {…}` hoisted to the top of its block |
- * | arrow / function expression           | `coroutine(function* name(…) {…}, "name", "file:line:col")`; dual: `Object.assign(<as written>, { [co]: function* … })`; `this`/`arguments` of an arrow captured in `_this`/`_arguments` |
+ * | arrow / function expression           | `coroutine(function* name(…) {…}, "name", "file:line:col")`; dual: `Object.assign(<as written>, { [co]: function* … })`; an arrow's `this`/`arguments`/`super` captured in `_this`/`_arguments`/`_super = (k) => super[k]` |
  * | class method `m`                      | plain face + `*[Symbol.for("weft.driven:m")]() {…}` + `static { this.prototype.m[co] = … }` |
  * | object-literal method `m() {…}`       | `m: coroutine(function* () {…}, "m", …)`                         |
  * | blocking top level                    | declarations stay, everything else runs in `await runMain(coroutine(function* () {…}, "main"))` (CommonJS: `runMain(…, { exitOnError: true })`) |
@@ -45,6 +45,8 @@ interface Frame {
   temps: Array<{ name: TS.Identifier; init?: TS.Expression }>;
   thisId?: TS.Identifier;
   argumentsId?: TS.Identifier;
+  /** `(key) => super[key]`, for `super.m` in an arrow that becomes a generator function. */
+  superId?: TS.Identifier;
   /** An arrow that becomes a generator function: `this`/`arguments` inside must be captured. */
   convertedArrow: boolean;
   coroutine: boolean;
@@ -396,6 +398,10 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     }
     if (frame.thisId !== undefined) frame.temps.push({ name: frame.thisId, init: f.createThis() });
     if (frame.argumentsId !== undefined) frame.temps.push({ name: frame.argumentsId, init: f.createIdentifier("arguments") });
+    if (frame.superId !== undefined) {
+      const key = f.createUniqueName("_key");
+      frame.temps.push({ name: frame.superId, init: f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, key)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), key)) });
+    }
     const where = collected.where(id);
     if (!coroutine) {
       // A plain function that only holds the captured `this` of an arrow inside it.
@@ -474,6 +480,25 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       const fr = current();
       return (fr.coroutine || (fr.node === sf && plan.main)) ? guardCatch(v) : v;
     }
+    if (ts.isCallExpression(node) && isSuperProperty(unwrapParens(node.expression))) {
+      const fr = captureFrame();
+      if (fr !== undefined) {
+        // `super.m(a)` in an arrow that becomes a generator function, which has no `super`:
+        // `_super("m").call(_this, a)`, or `yield* callDynamic(_super("m"), _this, [a])`.
+        const id = collected.callIdOf.get(node);
+        const kind = id !== undefined ? plan.calls.get(id) : undefined;
+        const callee = superGet(fr, unwrapParens(node.expression) as TS.PropertyAccessExpression | TS.ElementAccessExpression);
+        fr.thisId ??= f.createUniqueName("_this");
+        const args = ts.visitNodes(node.arguments, visit, ts.isExpression);
+        return kind === undefined
+          ? f.createCallExpression(f.createPropertyAccessExpression(callee, "call"), undefined, [fr.thisId, ...args])
+          : yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, fr.thisId, f.createArrayLiteralExpression(args)]));
+      }
+    }
+    if (isSuperProperty(node)) {
+      const fr = captureFrame();
+      if (fr !== undefined) return superGet(fr, node);
+    }
     if (ts.isCallExpression(node)) {
       const id = collected.callIdOf.get(node);
       const kind = id !== undefined ? plan.calls.get(id) : undefined;
@@ -513,6 +538,14 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     }
     if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return node;
     return ts.visitEachChild(node, visit, context);
+  };
+
+  const isSuperProperty = (n: TS.Node): n is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
+    (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
+  const superGet = (fr: Frame, access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression => {
+    fr.superId ??= f.createUniqueName("_super");
+    const key = ts.isPropertyAccessExpression(access) ? str(access.name.text) : (ts.visitNode(access.argumentExpression, visit, ts.isExpression) as TS.Expression);
+    return f.createCallExpression(fr.superId, undefined, [key]);
   };
 
   const waitFor = (value: TS.Expression): TS.Expression => {

@@ -167,6 +167,42 @@ spawn(new Service().handler).join();
     }
   });
 
+  it("keeps `super` of an arrow in a method when the arrow becomes a coroutine", async () => {
+    const { dir, files } = write("arrow-super", {
+      "input.ts": `import { sleep, spawn, joinAll } from "@weft/runtime";
+class Base {
+  greet(who: string) {
+    sleep(1);
+    return \`hello \${who} from \${this.constructor.name}\`;
+  }
+  plain(who: string) {
+    return \`plain \${who}\`;
+  }
+  get tag() {
+    return "tag";
+  }
+}
+class Derived extends Base {
+  run() {
+    const g = spawn(() => {
+      console.log(super.greet("egon"), super.plain("a"), super["plain"]("b"), super.tag);
+    });
+    joinAll([g]);
+  }
+}
+new Derived().run();
+`,
+    });
+    for (const program of [true, false]) {
+      const compiled = compileWithTsc(dir, files, { program });
+      const outDir = join(outRoot, "arrow-super", `out-${program}`);
+      writeOutputs(outDir, compiled);
+      const r = await runProgram(outDir, "input.js");
+      expect(r.log).toBe("hello egon from Derived plain a plain b tag\n");
+      expect(r.code).toBe(0);
+    }
+  });
+
   it("keeps the exports of a CommonJS module whose top level blocks (variables, a destructuring, a class, the default)", async () => {
     const { dir, files } = write("commonjs-exports", {
       "input.ts": `import { sleep } from "@weft/runtime";
