@@ -5,7 +5,8 @@
  * bench/echo.js (bench/echo-load.js --burst).
  *
  *   node bench/accept-burst.js [--burst 2000] [--busy 500] [--reps 1]
- *                              [--servers net,weft,weft-w2,gevent] [--no-gevent] [--timeout 60]
+ *                              [--servers net,net-backlog,weft,weft-w2,gevent] [--no-gevent] [--timeout 60]
+ *                              (also async, weft-direct)
  *
  * Each server is started afresh for each repetition. The table gives, per server, when the last
  * (and the median, 90th, 99th percentile) new connection was served, how many were served within
@@ -19,11 +20,11 @@ import os from "node:os";
 import { printHeader, printTable, report, verdict } from "./common.js";
 import { parseList, runLoad, SERVERS, startServer } from "./echo-common.js";
 
-const ALL = ["net", "async", "weft", "weft-w2", "gevent", "weft-direct"];
+const ALL = ["net", "net-backlog", "async", "weft", "weft-w2", "gevent", "weft-direct"];
 const TARGET_MS = 1000;
 
 function parseArgs(argv) {
-  const opts = { burst: 2000, busy: 500, reps: 1, servers: ["net", "weft", "weft-w2", "gevent"], timeout: 60 };
+  const opts = { burst: 2000, busy: 500, reps: 1, servers: ["net", "net-backlog", "weft", "weft-w2", "gevent"], timeout: 60 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => argv[++i];

@@ -22,6 +22,10 @@ export const SERVERS = {
     label: "raw Node net ('data' → write)",
     command: ({ nodeFlags = [] } = {}) => [process.execPath, [...nodeFlags, here("./echo-servers/net-server.js"), "0"]],
   },
+  "net-backlog": {
+    label: "raw Node net, listen backlog 4096",
+    command: ({ nodeFlags = [] } = {}) => [process.execPath, [...nodeFlags, here("./echo-servers/net-server.js"), "0", "--backlog", "4096"]],
+  },
   async: {
     label: "Node async/await (for await … of sock)",
     command: ({ nodeFlags = [] } = {}) => [process.execPath, [...nodeFlags, here("./echo-servers/async-server.js"), "0"]],

@@ -1,9 +1,9 @@
 // The raw Node `net` uppercase echo server of the echo benchmarks: a 'data' listener that writes
 // the chunk back uppercased. The baseline every other server is compared with.
 //
-//   node bench/echo-servers/net-server.js [port]     (0 or none: a free port)
+//   node bench/echo-servers/net-server.js [port] [--backlog N]   (port 0 or none: a free port)
 //
-// Prints `listening PORT` once bound (Node's default backlog, 511).
+// Prints `listening PORT` once bound. The listen backlog is Node's default, 511, unless given.
 import net from "node:net";
 
 /** bytes.upper(): ASCII letters only (the same function in every JavaScript server). */
@@ -20,7 +20,14 @@ const server = net.createServer((sock) => {
   sock.on("data", (data) => sock.write(upper(data)));
   sock.on("error", () => sock.destroy()); // a client resetting is not the server's problem
 });
-server.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {
+const args = process.argv.slice(2);
+let port = 0;
+let backlog; // Node's default: 511
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--backlog") backlog = Number(args[++i]);
+  else port = Number(args[i]);
+}
+server.listen({ port, host: "127.0.0.1", backlog }, () => {
   console.log(`listening ${server.address().port}`);
 });
 process.on("SIGTERM", () => process.exit(0));
