@@ -7,6 +7,7 @@
  * |------------------------------------------------------|--------------------------------------------------|
  * | a class of `@weft/runtime` (`Socket`, `Queue<T>`)     | `runtime` (its catalogue entries decide)         |
  * | a class declared in this file                        | `local-class` (the core follows `this.m()`, overrides) |
+ * | a project class extending a runtime class             | a receiver module: its own methods and the runtime's |
  * | a class declared in another file of the program      | a *receiver module*: `import-class` whose summary says which methods block |
  * | an object literal of another file (`export const api = { fetch() {…} }`) | a receiver module whose method blocks when that property's function may block |
  * | an interface, or a union of any of the above          | a receiver module whose method blocks when the method of any class that can be behind it (implementations, members) may block |
@@ -146,6 +147,21 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     return { decl, isStatic: type.getConstructSignatures().length > 0 };
   };
 
+  /** The runtime classes a class type extends, at any depth. */
+  const runtimeBases = (type: TS.Type, seen = new Set<TS.Type>()): string[] => {
+    const target = (type as TS.TypeReference).target ?? type;
+    if (seen.has(target) || !(target.flags & ts.TypeFlags.Object) || !((target as TS.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)) return [];
+    seen.add(target);
+    return checker.getBaseTypes(target as TS.InterfaceType).flatMap((base) => {
+      const decl = base.getSymbol()?.declarations?.find((d) => ts.isClassLike(d));
+      if (decl !== undefined && isRuntimeFile(decl.getSourceFile().fileName) && (decl as TS.ClassLikeDeclaration).name !== undefined) {
+        const name = (decl as TS.ClassLikeDeclaration).name!.text;
+        if (isRuntimeClass(name)) return [name];
+      }
+      return runtimeBases(base, seen);
+    });
+  };
+
   /** What can be behind a value of `type`: classes, or null when something else can. */
   const candidatesOf = (type: TS.Type, seen = new Set<TS.Type>()): Candidate[] | null => {
     if (seen.has(type)) return [];
@@ -164,7 +180,13 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     if (cls !== undefined) {
       const file = cls.decl.getSourceFile();
       if (isRuntimeFile(file.fileName)) return cls.isStatic || cls.decl.name === undefined || !isRuntimeClass(cls.decl.name.text) ? null : [{ kind: "runtime", name: cls.decl.name.text }];
-      return host.isProjectFile(file) ? [{ kind: "class", ...cls }] : null;
+      if (!host.isProjectFile(file)) return null;
+      // A project class that extends a runtime class (`class Inbox extends Queue<string>`) has
+      // the runtime's methods too.
+      const out: Candidate[] = [{ kind: "class", ...cls }];
+      const sym = type.getSymbol();
+      if (!cls.isStatic && sym !== undefined) for (const name of runtimeBases(checker.getDeclaredTypeOfSymbol(sym))) out.push({ kind: "runtime", name });
+      return out;
     }
     const sym = type.getSymbol();
     if (sym !== undefined && (sym.flags & ts.SymbolFlags.ObjectLiteral) !== 0) {
@@ -204,10 +226,12 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     }
     // A receiver module: for a class of another file, its path and name; for an interface or a
     // union, where the type is declared and how TypeScript prints it.
-    const declared = single && first.kind !== "runtime" ? first.decl.getSourceFile() : (type.getSymbol()?.declarations?.[0]?.getSourceFile() ?? sf);
+    // A class with the runtime classes it extends goes by the class's name.
+    const subclass = first.kind === "class" && candidates.slice(1).every((c) => c.kind === "runtime");
+    const declared = (single || subclass) && first.kind !== "runtime" ? first.decl.getSourceFile() : (type.getSymbol()?.declarations?.[0]?.getSourceFile() ?? sf);
     const source = host.displayName(declared.fileName);
     const name =
-      single && first.kind === "class"
+      (single || subclass) && first.kind === "class"
         ? `${first.isStatic ? "typeof " : ""}${localClassName(ts, first.decl)}`
         : single && first.kind === "object" && ts.isVariableDeclaration(first.decl.parent) && ts.isIdentifier(first.decl.parent.name)
           ? first.decl.parent.name.text

@@ -219,6 +219,23 @@ export const api = {
   },
 };
 
+const runtimeSubclass: Program = {
+  name: "runtime-subclass",
+  files: {
+    "input.ts": `import { Queue, spawn } from "@weft/runtime";
+
+class Inbox extends Queue<string> {
+  collect(): string {
+    return \`took \${this.get()}\`;
+  }
+}
+const inbox = new Inbox();
+spawn(() => inbox.put("mail"));
+console.log(inbox.collect());
+`,
+  },
+};
+
 describe("@weft/tsc with a Program: receivers resolved by the type checker", () => {
   beforeAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
@@ -259,6 +276,12 @@ describe("@weft/tsc with a Program: receivers resolved by the type checker", () 
     expect(r.code).toBe(0);
   });
 
+  it("sees the runtime's methods in a project class that extends a runtime class", async () => {
+    const r = await compileAndRun(runtimeSubclass, true);
+    expect(r.log).toBe("took mail\n");
+    expect(r.code).toBe(0);
+  });
+
   it("types a callback's parameter by the callback's type, so a common method name (`wait`) blocks", async () => {
     const r = await compileAndRun(callbackParameter, true);
     expect(r.log).toBe("setter runs\nwaited\nafter step\n");
@@ -274,6 +297,7 @@ describe("@weft/tsc without a Program (transpile-only) infers what the Babel plu
     ["a union receiver", unionReceiver],
     ["a callback-typed parameter", callbackParameter],
     ["an object literal from another module", objectFromAnotherModule],
+    ["a subclass of a runtime class", runtimeSubclass],
   ])("misses %s, and the program fails loudly (ERR_WEFT_NOT_DRIVEN) instead of silently", async (_what, p) => {
     const r = await compileAndRun(p, false);
     expect(r.log).toMatch(/ERR_WEFT_NOT_DRIVEN/);
