@@ -185,7 +185,7 @@ for (const size of opts.sizes) {
   const vsAsync = s.async?.rate ? weft / s.async.rate : null;
   const vsGevent = s.gevent?.rate ? weft / s.gevent.rate : null;
   targets[size] = { vsNet, vsAsync, vsGevent, met: vsNet >= 0.8 && (vsAsync ?? 2) > 1 && (vsGevent ?? 2) > 1 };
-  const part = (x, what) => (x === null ? `${what} n/a` : `${fmtRatio(x)} ${what}`);
+  const part = (x, what) => (x === null ? `${what} n/a` : `${Math.abs(x - 0.8) < 0.005 || Math.abs(x - 1) < 0.005 ? `${x.toFixed(3)}×` : fmtRatio(x)} ${what}`);
   console.log(
     `  ${String(size).padStart(4)}: weft ${part(vsNet, "raw net")} (${verdict(vsNet >= 0.8)}), ` +
       `${part(vsAsync, "async/await")} (${verdict((vsAsync ?? 2) > 1)}), ${part(vsGevent, "gevent")} (${verdict((vsGevent ?? 2) > 1)})`,
