@@ -11,9 +11,17 @@
  *   to exactly one of them.
  * - `close()` stops listening, wakes every accepter with `EBADF` and closes the connections not
  *   yet accepted.
+ * - **Bursts** (accept-fanout.ts): Node 20 accepts one connection per listening handle per
+ *   event-loop iteration, so a busy server would take a burst of connections seconds late. When
+ *   `BURST_CONNECTIONS` connections arrive within `BURST_WINDOW_MS`, the socket gets
+ *   `acceptors` extra handles on the same kernel socket (once, for its lifetime), each accepting
+ *   too. The default backlog is `DEFAULT_BACKLOG` (the kernel caps it at
+ *   `net.core.somaxconn`), not Node's 511: a full backlog drops the connections beyond it, and
+ *   their clients retry only after a second.
  */
 import { createServer, type Server, type Socket as NodeSocket } from "node:net";
 import { checkCount } from "../errors.js";
+import { EXTRA_ACCEPTORS, Fanout } from "./accept-fanout.js";
 import { hub } from "../hub.js";
 import { currentGreenlet, park } from "../park.js";
 import { driveFunction, driveMethod, undriven } from "../protocol.js";
@@ -26,9 +34,23 @@ const CLOSED: unique symbol = Symbol("weft.net.closed");
 const LISTENING: unique symbol = Symbol("weft.net.listening");
 const FAILED: unique symbol = Symbol("weft.net.failed");
 
+/** The default length of the kernel's queue of connections not yet accepted. */
+export const DEFAULT_BACKLOG = 4096;
+/** A burst: this many connections arriving within `BURST_WINDOW_MS`. */
+export const BURST_CONNECTIONS = 32;
+export const BURST_WINDOW_MS = 100;
+
 export interface ListenOptions {
-  /** The kernel's queue of connections not yet accepted by Node (default 511). */
+  /**
+   * The kernel's queue of connections not yet accepted by the process (default 4096; the
+   * kernel caps it at `net.core.somaxconn`).
+   */
   backlog?: number;
+  /**
+   * Extra accept handles the socket gets on its first burst of connections (default 15; 0
+   * never adds any). See accept-fanout.ts.
+   */
+  acceptors?: number;
 }
 
 /** A bound address. */
@@ -51,20 +73,44 @@ export class ServerSocket {
   private pendingHead = 0;
   private readonly accepters = new WaitQueue();
   private closed = false;
+  private readonly acceptors: number;
+  private readonly backlog: number;
+  private fanout: Fanout | null = null;
+  private windowStart = 0;
+  private windowCount = 0;
+  private readonly onConnection = (node: NodeSocket): void => {
+    if (this.closed) {
+      node.destroy();
+      return;
+    }
+    if (this.fanout === null && this.acceptors > 0) this.watchForBurst();
+    const sock = new Socket(node);
+    if (!this.accepters.wakeOne(sock)) this.pending.push(sock);
+  };
 
   /** @internal Wraps a Node server; use `listen()`. */
-  constructor(server: Server) {
+  constructor(server: Server, backlog = DEFAULT_BACKLOG, acceptors = EXTRA_ACCEPTORS) {
     this.server = server;
-    server.on("connection", (node: NodeSocket) => {
-      if (this.closed) {
-        node.destroy();
-        return;
-      }
-      const sock = new Socket(node);
-      if (!this.accepters.wakeOne(sock)) this.pending.push(sock);
-    });
+    this.backlog = backlog;
+    this.acceptors = acceptors;
+    server.on("connection", this.onConnection);
     // Errors after listening (rare) must not crash the process; accepting just stops.
     server.on("error", () => {});
+  }
+
+  /** Counts arrivals; the first burst brings the extra accept handles. */
+  private watchForBurst(): void {
+    const t = performance.now();
+    if (t - this.windowStart > BURST_WINDOW_MS) {
+      this.windowStart = t;
+      this.windowCount = 0;
+    }
+    if (++this.windowCount >= BURST_CONNECTIONS) this.fanout = new Fanout(this.server, this.acceptors, this.backlog, this.onConnection);
+  }
+
+  /** @internal Extra accept handles in use (0 until the first burst). */
+  get _acceptHandles(): number {
+    return this.fanout?.size ?? 0;
   }
 
   /**
@@ -93,6 +139,7 @@ export class ServerSocket {
     if (this.closed) return;
     this.closed = true;
     this.server.close();
+    this.fanout?.close();
     this.accepters.wakeAll(CLOSED);
     for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i]!.close();
     this.pending.length = 0;
@@ -137,10 +184,11 @@ export function listen(port: number, host?: string, options?: ListenOptions): Se
 driveFunction(listen, function* (port, host = "127.0.0.1", options) {
   checkPort(port);
   checkHost(host);
-  const backlog = options?.backlog === undefined ? 511 : checkCount("backlog", options.backlog, 1);
+  const backlog = options?.backlog === undefined ? DEFAULT_BACKLOG : checkCount("backlog", options.backlog, 1);
+  const acceptors = options?.acceptors === undefined ? EXTRA_ACCEPTORS : checkCount("acceptors", options.acceptors, 0);
   const g = currentGreenlet("listen");
   const server = createServer({ allowHalfOpen: true });
-  const ss = new ServerSocket(server);
+  const ss = new ServerSocket(server, backlog, acceptors);
   let open = true;
   let failure: unknown = null;
   const onListening = (): void => {

@@ -1,0 +1,120 @@
+/**
+ * Extra accept handles for a listening socket: how a weft server takes a burst of connections
+ * while it is busy (issue 4, "the accept burst").
+ *
+ * The problem. Since libuv 1.45 (Node 20), a listening handle accepts **one** connection per
+ * event-loop iteration (libuv PR #3696: it relies on level-triggered polling instead of
+ * accepting in a loop). An iteration of a busy server runs every ready socket's callbacks and
+ * every greenlet they woke, a millisecond or more, so 2000 connections arriving at once wait
+ * 2000 iterations: seconds. Node 20 has no `reusePort` for TCP (it came in 22.12), so a process
+ * cannot open a second listening socket on the same port.
+ *
+ * The way. A process may hold several descriptors of the *same* kernel listening socket, and
+ * libuv polls each one separately: with `1 + k` handles, one iteration accepts up to `1 + k`
+ * connections. Node gives a process a new descriptor of a socket it owns through its IPC channel
+ * (the mechanism `cluster` uses to share a port): the listening socket's handle is sent to a
+ * short-lived helper process (`node -e`, no file, no hooks) `k` times, and the helper sends each
+ * back (each arrives in the helper as a descriptor of its own; Node does not send one handle
+ * twice from a process that received it); each copy arrives here over a new descriptor and
+ * becomes a `net.Server` listening through it. The handle travels raw (not as a `net.Server`), so the helper never polls it and
+ * cannot take a connection itself; it disconnects and exits once the copies are sent.
+ *
+ * Rules:
+ * - Lazy: a `Fanout` is asked for only when a burst is seen (the server socket's rule; see
+ *   server-socket.ts), so idle and lightly loaded servers never start a process.
+ * - Each copy gets the same `'connection'` listener, `allowHalfOpen` and backlog as the
+ *   original (listening again on a listening socket sets its backlog), so a connection is the
+ *   same whichever descriptor accepted it.
+ * - Not in a `cluster` worker: there the primary accepts (round-robin) or the kernel spreads
+ *   connections over the workers.
+ * - The helper and its channel are unref'd: they never keep the process alive, and a program
+ *   may end while copies are on their way.
+ * - Failure is harmless: if the helper cannot start or the handle cannot be sent (e.g. a
+ *   `cluster` worker's round-robin handle, which has no descriptor), the server keeps accepting
+ *   through its one handle. `close()` closes every copy, including those still on their way.
+ * - With all descriptors readable for one connection, one handle accepts it and the others get
+ *   `EAGAIN` from `accept` (a few microseconds each), so copies cost almost nothing when idle.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import cluster from "node:cluster";
+import { createServer, type Server, type Socket as NodeSocket } from "node:net";
+
+/** Extra accept handles a burst brings (so `1 + EXTRA_ACCEPTORS` connections per iteration). */
+export const EXTRA_ACCEPTORS = 15;
+
+/** The helper: sends back every handle it gets; leaves after the last. */
+const HELPER = `process.on("message", (m, handle) => {
+  process.send("acceptor", handle, () => { if (m.last) process.disconnect(); });
+});`;
+
+/** The copies of one listening socket; see the header. */
+export class Fanout {
+  private readonly copies: Server[] = [];
+  private helper: ChildProcess | null = null;
+  private closed = false;
+
+  /**
+   * Starts the helper that brings `count` copies of `server`'s listening socket (listening with
+   * `backlog`); each copy calls `onConnection`. Returns at once: the copies arrive over the next
+   * few milliseconds.
+   */
+  constructor(server: Server, count: number, backlog: number, onConnection: (node: NodeSocket) => void) {
+    const handle = (server as unknown as { _handle?: object | null })._handle;
+    if (cluster.isWorker || handle === null || handle === undefined) return;
+    let helper: ChildProcess;
+    try {
+      helper = spawn(process.execPath, ["-e", HELPER], { stdio: ["ignore", "ignore", "ignore", "ipc"], env: {} });
+    } catch {
+      return; // no helper, no copies: the one handle still accepts
+    }
+    this.helper = helper;
+    helper.on("error", () => {});
+    helper.on("exit", () => {
+      this.helper = null;
+    });
+    const { allowHalfOpen } = server as unknown as { allowHalfOpen: boolean };
+    helper.on("message", (_message: unknown, copyHandle: unknown) => {
+      if (typeof copyHandle !== "object" || copyHandle === null) return;
+      const copy = createServer({ allowHalfOpen });
+      copy.on("connection", onConnection);
+      copy.on("error", () => {});
+      try {
+        copy.listen(copyHandle, backlog);
+      } catch {
+        return;
+      }
+      if (this.closed) copy.close();
+      else this.copies.push(copy);
+    });
+    helper.unref();
+    (helper.channel as { unref?: () => void } | undefined)?.unref?.();
+    try {
+      for (let i = 0; i < count; i++) {
+        helper.send({ last: i === count - 1 }, handle as Parameters<ChildProcess["send"]>[1], (error) => {
+          if (error) this.stopHelper();
+        });
+      }
+    } catch {
+      this.stopHelper(); // this handle cannot be sent
+    }
+  }
+
+  /** How many copies arrived and are accepting. */
+  get size(): number {
+    return this.copies.length;
+  }
+
+  /** Closes every copy (and any still on its way) and stops the helper if it still runs. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const copy of this.copies) copy.close();
+    this.copies.length = 0;
+    this.stopHelper();
+  }
+
+  private stopHelper(): void {
+    const helper = this.helper;
+    if (helper !== null && helper.exitCode === null && helper.signalCode === null) helper.kill();
+  }
+}
