@@ -83,7 +83,9 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
   fnIdOf.set(sf, 0);
 
   const isFunctionLike = (n: TS.Node): n is FunctionNode =>
-    ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isConstructorDeclaration(n) ||
+    // Overload signatures have no body: they are types, not functions.
+    (ts.isFunctionDeclaration(n) && n.body !== undefined) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) ||
+    (ts.isConstructorDeclaration(n) && n.body !== undefined) ||
     ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) || ts.isClassStaticBlockDeclaration(n) ||
     (ts.isMethodDeclaration(n) && n.body !== undefined) ||
     (ts.isPropertyDeclaration(n) && ts.isClassLike(n.parent) && !hasModifier(n, ts.SyntaxKind.DeclareKeyword) && !hasModifier(n, ts.SyntaxKind.AbstractKeyword));

@@ -168,6 +168,7 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
     if (ts.isBindingElement(p) && p.propertyName === id) return false;
     if ((ts.isLabeledStatement(p) || ts.isBreakStatement(p) || ts.isContinueStatement(p)) && p.label === id) return false;
     if (ts.isMetaProperty(p)) return false;
+    if (ts.isJsxAttribute(p) && p.name === id) return false;
     if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isNamespaceExport(p)) return false;
     if (ts.isExportSpecifier(p)) {
       if (p.parent.parent.moduleSpecifier !== undefined) return false;

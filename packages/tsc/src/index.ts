@@ -43,9 +43,10 @@ export default function weftTransformer(api: TypeScriptApi, program?: TS.Program
   const analyzer = buildAnalyzer(ts, program, resolved);
   return (context) => (sf) => {
     if (sf.isDeclarationFile || !analyzer.mayConcernWeft(sf)) return sf;
-    const { collected, analysis } = analyzer.analyze(sf);
+    const { collected, analysis, summary } = analyzer.analyze(sf);
     const file = displayName(sf.fileName);
     resolved.onExplain?.(file, analysis.explain);
+    resolved.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
     const errors = analysis.diagnostics.filter((d) => d.severity === "error");
     if (resolved.onDiagnostic !== undefined) {
       for (const d of analysis.diagnostics) resolved.onDiagnostic(toTsDiagnostic(ts, d, sf), d);

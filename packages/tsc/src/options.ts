@@ -22,6 +22,8 @@ export interface WeftTransformerOptions {
   onDiagnostic?: (diagnostic: TS.Diagnostic, weft: Diagnostic) => void;
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
   onExplain?: (file: string, entries: ExplainEntry[]) => void;
+  /** Receives, per file, which exports may block: what a build ships as `weft-summary.json` (as the Babel plugin's `onSummary`). */
+  onSummary?: (file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => void;
 }
 
 export interface ResolvedOptions {
@@ -29,9 +31,10 @@ export interface ResolvedOptions {
   module: "auto" | "esm" | "cjs";
   onDiagnostic: WeftTransformerOptions["onDiagnostic"];
   onExplain: WeftTransformerOptions["onExplain"];
+  onSummary: WeftTransformerOptions["onSummary"];
 }
 
-const KNOWN = new Set(["blocking", "module", "onDiagnostic", "onExplain"]);
+const KNOWN = new Set(["blocking", "module", "onDiagnostic", "onExplain", "onSummary"]);
 
 function fail(message: string): never {
   const error = new Error(`@weft/tsc: WEFT2001: ${message}`);
@@ -53,7 +56,7 @@ export function validateOptions(raw: unknown): ResolvedOptions {
   if (module !== "auto" && module !== "esm" && module !== "cjs") {
     fail(`Expected \`module\` to be "auto", "esm" or "cjs", got \`${JSON.stringify(module)}\`.`);
   }
-  for (const k of ["onDiagnostic", "onExplain"]) {
+  for (const k of ["onDiagnostic", "onExplain", "onSummary"]) {
     if (o[k] !== undefined && typeof o[k] !== "function") fail(`Expected \`${k}\` to be a function, got \`${typeof o[k]}\`.`);
   }
   return {
@@ -61,5 +64,6 @@ export function validateOptions(raw: unknown): ResolvedOptions {
     module,
     onDiagnostic: o["onDiagnostic"] as ResolvedOptions["onDiagnostic"],
     onExplain: o["onExplain"] as ResolvedOptions["onExplain"],
+    onSummary: o["onSummary"] as ResolvedOptions["onSummary"],
   };
 }

@@ -94,6 +94,42 @@ tick("a2");
   });
 });
 
+describe("@weft/tsc summaries", () => {
+  it("reports which exports of each file may block (onSummary)", () => {
+    const { dir, files } = write("summary", {
+      "lib.ts": `import { sleep } from "@weft/runtime";
+export function pause(ms: number): void {
+  sleep(ms);
+}
+export function each<T>(items: T[], fn: (item: T) => void): void {
+  for (const item of items) fn(item);
+}
+export function plain(): number {
+  return 1;
+}
+export class Clock {
+  tick(): void {
+    sleep(1);
+  }
+}
+`,
+    });
+    for (const program of [true, false]) {
+      const summaries: Record<string, unknown> = {};
+      const onSummary = (file: string, summary: unknown) => (summaries[file.split("/").pop()!] = summary);
+      if (program) {
+        const p = ts.createProgram([join(dir, "lib.ts")], COMPILER_OPTIONS);
+        p.emit(undefined, () => {}, undefined, false, { before: [weftTransformer(ts, p, { onSummary })] });
+      } else {
+        const transformer = weftTransformer(ts, undefined, { onSummary });
+        ts.transpileModule(ts.sys.readFile(join(dir, "lib.ts"))!, { fileName: join(dir, files[0]!), compilerOptions: COMPILER_OPTIONS, transformers: { before: [transformer] } });
+      }
+      // `each` calls its parameter: a caller passing a coroutine gets its driven face.
+      expect(summaries).toEqual({ "lib.ts": { pause: true, each: { blocks: false, callsParams: [1] }, plain: false, "Clock#tick": true } });
+    }
+  });
+});
+
 describe("@weft/tsc output", () => {
   it("leaves a file without blocking calls exactly as tsc emits it", () => {
     const { dir, files } = write("identity", {
