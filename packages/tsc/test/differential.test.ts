@@ -142,6 +142,10 @@ describe("differential: the fixture corpus through @weft/tsc", () => {
       const babelCodes = [...c.snapshot.diagnostics.matchAll(/:(\d+):(\d+) - (?:error|warning) (WEFT\d+)/g)].map((m) => `${m[3]} at ${m[1]}:${m[2]}`);
       expect(codes).toEqual(babelCodes);
       expect(run.startsWith("not run") ? "not run" : run).toBe(c.snapshot.run.startsWith("not run") ? "not run" : c.snapshot.run);
+      // Types only ever add coroutines: every function Babel made one is one here.
+      const coroutines = (table: string) => [...table.matchAll(/^- `(.*)` \((.*)\)$/gm)].map((m) => `${m[1]} (${m[2]})`);
+      const ours = new Set(coroutines(blockingTable(compiled)));
+      expect(coroutines(c.snapshot.blocking).filter((x) => !ours.has(x))).toEqual([]);
     }, 60_000);
   });
 });
