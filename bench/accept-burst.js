@@ -6,15 +6,16 @@
  *
  *   node bench/accept-burst.js [--burst 2000] [--busy 500] [--reps 1]
  *                              [--servers net,net-backlog,weft,weft-w2,gevent] [--no-gevent] [--timeout 60]
- *                              (also async, weft-direct)
+ *                              (also async, weft-direct) [--profile DIR]  (Node servers under --cpu-prof)
  *
  * Each server is started afresh for each repetition. The table gives, per server, when the last
  * (and the median, 90th, 99th percentile) new connection was served, how many were served within
  * 1 s, how long the client's loop of 2000 `net.connect` calls itself took (the client's share:
  * nothing can be served before its connect ran), when 99 % of the connects had completed (the
  * kernel finished the handshake: a late one means its SYN was dropped by a full accept queue and
- * retried after 1 s, 3 s, ...), and the busy connections' round trips/s before and during the
- * burst.
+ * retried after 1 s, 3 s, ...), the kernel's count of listen-queue overflows and SYN
+ * retransmissions meanwhile (machine-wide counters), and the busy connections' round trips/s
+ * before and during the burst.
  */
 import os from "node:os";
 import { printHeader, printTable, report, verdict } from "./common.js";
@@ -24,7 +25,7 @@ const ALL = ["net", "net-backlog", "async", "weft", "weft-w2", "gevent", "weft-d
 const TARGET_MS = 1000;
 
 function parseArgs(argv) {
-  const opts = { burst: 2000, busy: 500, reps: 1, servers: ["net", "net-backlog", "weft", "weft-w2", "gevent"], timeout: 60 };
+  const opts = { burst: 2000, busy: 500, reps: 1, servers: ["net", "net-backlog", "weft", "weft-w2", "gevent"], timeout: 60, profile: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => argv[++i];
@@ -34,6 +35,7 @@ function parseArgs(argv) {
     else if (a === "--timeout") opts.timeout = Number(val());
     else if (a === "--servers") opts.servers = parseList(val(), ALL, "server");
     else if (a === "--no-gevent") opts.servers = opts.servers.filter((s) => s !== "gevent");
+    else if (a === "--profile") opts.profile = val();
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -51,7 +53,8 @@ const notes = [];
 for (let rep = 0; rep < opts.reps; rep++) {
   const order = opts.servers.map((_, i) => opts.servers[(i + rep) % opts.servers.length]);
   for (const name of order) {
-    const server = await startServer(name);
+    const nodeFlags = opts.profile && name !== "gevent" ? [`--cpu-prof`, `--cpu-prof-dir=${opts.profile}/${name}-${rep + 1}`] : [];
+    const server = await startServer(name, { nodeFlags });
     if (server.skip) {
       if (!skipped[name]) console.log(`${name}: SKIPPED, ${server.skip}`);
       skipped[name] = server.skip;
@@ -95,7 +98,7 @@ for (const [name, results] of Object.entries(samples)) {
 }
 
 console.log(`\nAll ${opts.burst} new connections served once, while ${opts.busy} others are busy`);
-const rows = [["server", "all served in", "p50", "p90", "p99", "within 1 s", "connect loop", "connected p99", "busy RT/s before", "during", "errors"]];
+const rows = [["server", "all served in", "p50", "p90", "p99", "within 1 s", "connect loop", "connected p99", "listen overflows", "SYN retrans", "busy RT/s before", "during", "errors"]];
 for (const name of opts.servers) {
   const s = summary[name];
   if (!s) {
@@ -117,6 +120,8 @@ for (const name of opts.servers) {
     r.servedWithin ? String(r.servedWithin["1s"]) : "—",
     ms(r.connectLoopMs),
     ms(r.connectedAtMs?.p99),
+    r.kernel ? String(r.kernel.listenOverflows) : "?",
+    r.kernel ? String(r.kernel.synRetrans) : "?",
     r.busyRateBefore?.toFixed(0) ?? "—",
     r.busyRateDuring?.toFixed(0) ?? "—",
     String(s.errors),

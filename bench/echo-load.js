@@ -263,6 +263,28 @@ function cpuNow() {
   return { client: (u.user + u.system) / 1e6, server };
 }
 
+/**
+ * The kernel's TCP counters that tell why a connection waited (machine-wide, from
+ * /proc/net/netstat): `ListenOverflows`, a connection the accept queue had no room for (its SYN,
+ * or the handshake's last ACK, dropped: the client tries again after 1 s, 3 s, …);
+ * `TCPSynRetrans`, SYNs and SYN-ACKs sent again; `TCPTimeouts`, retransmission timeouts.
+ */
+function tcpCounters() {
+  try {
+    const lines = readFileSync("/proc/net/netstat", "utf8").split("\n");
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      if (!lines[i].startsWith("TcpExt:")) continue;
+      const keys = lines[i].split(" ");
+      const vals = lines[i + 1].split(" ").map(Number);
+      const get = (k) => vals[keys.indexOf(k)] ?? NaN;
+      return { listenOverflows: get("ListenOverflows"), synRetrans: get("TCPSynRetrans"), timeouts: get("TCPTimeouts") };
+    }
+  } catch {
+    // not Linux
+  }
+  return null;
+}
+
 /** CPU-seconds per second between two `cpuNow()`s `ms` apart (1 = one core busy all along). */
 function cpuShare(a, b, ms) {
   return {
@@ -415,6 +437,7 @@ async function burst() {
 
   // The burst: `burst` connects in one loop; each connection records when it was served.
   const busyBefore = total;
+  const tcp0 = tcpCounters();
   const cpu0 = cpuNow();
   const b0 = now();
   burstStart = b0;
@@ -431,6 +454,7 @@ async function burst() {
   const outcome = await Promise.race([all.then(() => "done"), timeout]);
   const burstMs = now() - b0;
   const cpu1 = cpuNow();
+  const tcp1 = tcpCounters();
   const busyDuring = total - busyBefore - served;
   const times = conns.filter((c) => c.rounds > 0).map((c) => c.servedAt).sort((a, b) => a - b);
   const connected = conns.filter((c) => c.connectedAt > 0).map((c) => c.connectedAt).sort((a, b) => a - b);
@@ -458,6 +482,8 @@ async function burst() {
       "3s": times.filter((t) => t <= 3000).length,
     },
     ...cpuShare(cpu0, cpu1, burstMs),
+    // Machine-wide: other programs' connections count too (none, on a quiet machine).
+    kernel: tcp0 && tcp1 ? Object.fromEntries(Object.keys(tcp0).map((k) => [k, tcp1[k] - tcp0[k]])) : null,
   });
   if (outcome !== "done") result.failure = `${served} of ${opts.burst} burst connections served after ${opts.burstTimeout} s`;
   {
@@ -465,7 +491,8 @@ async function burst() {
     console.log(
       `burst of ${opts.burst} against ${opts.busy} busy: ${served} served in ${burstMs.toFixed(0)} ms ` +
         `(p50 ${s.p50.toFixed(0)}, p90 ${s.p90.toFixed(0)}, p99 ${s.p99.toFixed(0)} ms); busy round trips/s ` +
-        `${result.busyRateBefore.toFixed(0)} before, ${result.busyRateDuring.toFixed(0)} during; ${errors} errors`,
+        `${result.busyRateBefore.toFixed(0)} before, ${result.busyRateDuring.toFixed(0)} during; ${errors} errors` +
+        (result.kernel ? `; kernel: ${result.kernel.listenOverflows} listen overflows, ${result.kernel.synRetrans} SYN retransmits` : ""),
     );
   }
   finish(result, outcome === "done" ? 0 : 1);
