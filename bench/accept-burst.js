@@ -7,6 +7,8 @@
  *   node bench/accept-burst.js [--burst 2000] [--busy 500] [--reps 1]
  *                              [--servers net,net-backlog,weft,weft-w2,gevent] [--no-gevent] [--timeout 60]
  *                              (also async, weft-direct) [--profile DIR]  (Node servers under --cpu-prof)
+ *                              [--queue]  (samples the listening socket's accept queue with `ss`
+ *                                          every 20 ms: its peak and until when it held connections)
  *
  * Each server is started afresh for each repetition. The table gives, per server, when the last
  * (and the median, 90th, 99th percentile) new connection was served, how many were served within
@@ -19,13 +21,13 @@
  */
 import os from "node:os";
 import { printHeader, printTable, report, verdict } from "./common.js";
-import { parseList, runLoad, SERVERS, startServer } from "./echo-common.js";
+import { parseList, runLoad, sampleAcceptQueue, SERVERS, startServer } from "./echo-common.js";
 
 const ALL = ["net", "net-backlog", "async", "weft", "weft-w2", "gevent", "weft-direct"];
 const TARGET_MS = 1000;
 
 function parseArgs(argv) {
-  const opts = { burst: 2000, busy: 500, reps: 1, servers: ["net", "net-backlog", "weft", "weft-w2", "gevent"], timeout: 60, profile: null };
+  const opts = { burst: 2000, busy: 500, reps: 1, servers: ["net", "net-backlog", "weft", "weft-w2", "gevent"], timeout: 60, profile: null, queue: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => argv[++i];
@@ -36,6 +38,7 @@ function parseArgs(argv) {
     else if (a === "--servers") opts.servers = parseList(val(), ALL, "server");
     else if (a === "--no-gevent") opts.servers = opts.servers.filter((s) => s !== "gevent");
     else if (a === "--profile") opts.profile = val();
+    else if (a === "--queue") opts.queue = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -68,15 +71,33 @@ for (let rep = 0; rep < opts.reps; rep++) {
         console.log(note);
       }
     }
+    const sampler = opts.queue ? sampleAcceptQueue(server.port) : null;
     const result = await runLoad(server, [
       "--busy", opts.busy, "--burst", opts.burst, "--burst-timeout", opts.timeout, "--warmup-timeout", opts.timeout,
     ]);
+    if (sampler) result.acceptQueue = acceptQueueSummary(sampler.stop(), result);
     await server.stop();
     result.serverProcesses = server.pids.length;
     result.loadAverage = os.loadavg()[0];
     console.log(`${name.padEnd(8)} ${result.failure ? `FAILED: ${result.failure}` : result.line}`);
     (samples[name] ??= []).push(result);
   }
+}
+
+/**
+ * From the accept-queue samples taken during the burst: the longest queue, until when it held
+ * connections (ms after the burst began), and how long it was within 5 % of its peak (full).
+ */
+function acceptQueueSummary(samples, result) {
+  if (samples === null) return { skipped: "`ss` is not available" };
+  const start = result.burstStartEpochMs;
+  if (start === undefined) return null;
+  const during = samples.filter(([t]) => t >= start).map(([t, q]) => [t - start, q]);
+  const peak = Math.max(0, ...during.map(([, q]) => q));
+  const lastBusy = during.filter(([, q]) => q > 0).pop();
+  let fullMs = 0;
+  for (let i = 1; i < during.length; i++) if (peak > 0 && during[i - 1][1] >= 0.95 * peak) fullMs += during[i][0] - during[i - 1][0];
+  return { peak, nonEmptyUntilMs: lastBusy ? lastBusy[0] : 0, fullForMs: fullMs, samples: during };
 }
 
 // ------------------------------------------------------------------ table
@@ -98,7 +119,7 @@ for (const [name, results] of Object.entries(samples)) {
 }
 
 console.log(`\nAll ${opts.burst} new connections served once, while ${opts.busy} others are busy`);
-const rows = [["server", "all served in", "p50", "p90", "p99", "within 1 s", "connect loop", "connected p99", "listen overflows", "SYN retrans", "busy RT/s before", "during", "errors"]];
+const rows = [["server", "all served in", "p50", "p90", "p99", "within 1 s", "connect loop", "connected p99", "listen overflows", "SYN retrans", ...(opts.queue ? ["accept queue: peak, until"] : []), "busy RT/s before", "during", "errors"]];
 for (const name of opts.servers) {
   const s = summary[name];
   if (!s) {
@@ -122,6 +143,7 @@ for (const name of opts.servers) {
     ms(r.connectedAtMs?.p99),
     r.kernel ? String(r.kernel.listenOverflows) : "?",
     r.kernel ? String(r.kernel.synRetrans) : "?",
+    ...(opts.queue ? [r.acceptQueue?.peak !== undefined ? `${r.acceptQueue.peak}, ${ms(r.acceptQueue.nonEmptyUntilMs)}` : "?"] : []),
     r.busyRateBefore?.toFixed(0) ?? "—",
     r.busyRateDuring?.toFixed(0) ?? "—",
     String(s.errors),

@@ -5,7 +5,7 @@
  * Each server is its own process group (so that a cluster's workers are stopped with it), prints
  * `listening PORT` once bound, and is stopped with SIGTERM (SIGKILL after 3 s).
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { findGevent } from "./common.js";
@@ -254,6 +254,38 @@ export async function startControlledLoad(server, conns, warmupTimeoutS = 60) {
         child.stdin.end("quit\n");
         await new Promise((r) => (exited ? r() : child.on("exit", r)));
       }
+    },
+  };
+}
+
+/**
+ * Samples the accept queue of the socket listening on `port` every `everyMs` ms, with `ss`
+ * (for a listening socket, `Recv-Q` is the number of connections the kernel completed and the
+ * server has not accepted yet). `stop()` returns `[[epochMs, queued], …]`, or null without `ss`.
+ * Costs the machine a process every `everyMs`: only on request (`accept-burst.js --queue`).
+ */
+export function sampleAcceptQueue(port, everyMs = 20) {
+  const samples = [];
+  let busy = false;
+  let missing = false;
+  const timer = setInterval(() => {
+    if (busy || missing) return;
+    busy = true;
+    const t = Date.now();
+    execFile("ss", ["-ltnH", `sport = :${port}`], (error, stdout) => {
+      busy = false;
+      if (error) {
+        missing = true;
+        return;
+      }
+      const fields = stdout.trim().split(/\s+/);
+      if (fields.length >= 2) samples.push([t, Number(fields[1])]);
+    });
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return missing ? null : samples;
     },
   };
 }

@@ -441,6 +441,7 @@ async function burst() {
   const cpu0 = cpuNow();
   const b0 = now();
   burstStart = b0;
+  result.burstStartEpochMs = Date.now();
   let served = 0;
   let done;
   const all = new Promise((r) => (done = r));
