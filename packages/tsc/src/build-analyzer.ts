@@ -129,8 +129,14 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   const summariesFor = (sf: TS.SourceFile): Map<string, ModuleSummary> => {
     const out = new Map<string, ModuleSummary>();
     for (const stmt of sf.statements) {
-      if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier) || (stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause))) continue;
-      const spec = stmt.moduleSpecifier.text;
+      let spec: string;
+      if (ts.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly && ts.isExternalModuleReference(stmt.moduleReference) && ts.isStringLiteral(stmt.moduleReference.expression)) {
+        spec = stmt.moduleReference.expression.text;
+      } else if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier) && !(stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause))) {
+        spec = stmt.moduleSpecifier.text;
+      } else {
+        continue;
+      }
       if (out.has(spec)) continue;
       const summary = importedSummary(sf, spec);
       if (summary !== undefined) out.set(spec, summary);

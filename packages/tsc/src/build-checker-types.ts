@@ -38,6 +38,11 @@ export interface CheckerTypes {
   receiverSummaries(localBlocks: LocalBlocks): ModuleSummaries;
   /** Whether a receiver module depends on this file's own classes (the analysis must iterate). */
   dependsOnLocalClasses(): boolean;
+  /**
+   * The project function a call calls, by its resolved signature: one of this file, or one of
+   * another file as a receiver module holding it (entry `<name>#call`).
+   */
+  calleeOf(call: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { local: TS.Node } | { receiver: TypeRef; name: string } | undefined;
 }
 
 /** Whether a method of a class, or a function, of this file blocks (from its analysis so far). */
@@ -263,7 +268,37 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     return undefined;
   };
 
+  /** Functions of other files that calls resolve to, by receiver-module key. */
+  const functionModules = new Map<string, { source: string; name: string; decl: TS.Node }>();
+  const isFunctionWithBody = (d: TS.Node) =>
+    ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.body !== undefined) || ts.isFunctionExpression(d) || ts.isArrowFunction(d);
+  const functionName = (d: TS.Node): string => {
+    const named = d as { name?: TS.Node };
+    if (named.name !== undefined && (ts.isIdentifier(named.name) || ts.isStringLiteral(named.name))) return named.name.text;
+    const p = d.parent;
+    if (p !== undefined && (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p)) && ts.isIdentifier(p.name)) return p.name.text;
+    return "<anonymous>";
+  };
+
   return {
+    calleeOf(call) {
+      if (ts.isNewExpression(call)) return undefined;
+      let decl: TS.Node | undefined;
+      try {
+        decl = checker.getResolvedSignature(call)?.getDeclaration();
+      } catch {
+        return undefined;
+      }
+      if (decl === undefined || !isFunctionWithBody(decl)) return undefined;
+      const file = decl.getSourceFile();
+      if (file === sf) return { local: decl };
+      if (!host.isProjectFile(file)) return undefined;
+      const source = host.displayName(file.fileName);
+      const name = functionName(decl);
+      const key = `${source}\0${name}\0${decl.pos}`;
+      functionModules.set(key, { source, name, decl });
+      return { receiver: { kind: "import-class", source, name }, name: "call" };
+    },
     typeOfExpression(e) {
       // The checker has no useful type for a bare `super`.
       if (e.kind === ts.SyntaxKind.SuperKeyword) return undefined;
@@ -290,6 +325,11 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
         for (const method of names) {
           entries.set(`${m.name}#${method}`, { blocks: m.candidates.some((c) => methodBlocks(c, method, localBlocks)) });
         }
+      }
+      for (const m of functionModules.values()) {
+        let entries = out.get(m.source);
+        if (entries === undefined) out.set(m.source, (entries = new Map()));
+        if (entries.get(`${m.name}#call`)?.blocks !== true) entries.set(`${m.name}#call`, { blocks: host.functionBlocks(m.decl) });
       }
       return out;
     },

@@ -255,6 +255,11 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
   const importOf = (b: Binding): { source: string; imported: string } | undefined => {
     if (b.kind !== "import") return undefined;
     const d = b.declaration;
+    // `import io = require("./io")` is a namespace import.
+    if (ts.isImportEqualsDeclaration(d)) {
+      const ref = d.moduleReference;
+      return ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? { source: ref.expression.text, imported: "*" } : undefined;
+    }
     const decl = ts.isImportSpecifier(d) ? d.parent.parent.parent : ts.isImportClause(d) ? d.parent : ts.isNamespaceImport(d) ? d.parent.parent : undefined;
     if (decl === undefined || !ts.isStringLiteral(decl.moduleSpecifier)) return undefined;
     const imported = ts.isImportSpecifier(d) ? (d.propertyName ?? d.name).text : ts.isImportClause(d) ? "default" : "*";
@@ -445,7 +450,7 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
         const index = paramIndex(b.declaration.parent, b.declaration);
         if (fnId !== undefined && index >= 0 && fnId === enclosing(call)) return { kind: "param", fn: fnId, index };
       }
-      return { kind: "unknown" };
+      return checkedCallee(call) ?? { kind: "unknown" };
     }
     if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
       const name = memberName(callee);
@@ -466,9 +471,26 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
         }
       }
       if (object.kind === ts.SyntaxKind.SuperKeyword) return superReceiver(object, name);
-      return { kind: "method", receiver: typeOf(object), name };
+      const receiver = typeOf(object);
+      return (receiver.kind === "unknown" ? checkedCallee(call) : undefined) ?? { kind: "method", receiver, name };
     }
-    return { kind: "unknown" };
+    return checkedCallee(call) ?? { kind: "unknown" };
+  };
+
+  /**
+   * The function the checker says a call the rules above could not resolve calls (`const load =
+   * api.load; load()`, `makeHandler()()`): a function of this file, called as a property (a
+   * runtime check, the value may be another function), or one of another file, through a
+   * receiver module.
+   */
+  const checkedCallee = (call: CallNode): Callee | undefined => {
+    const c = types?.calleeOf(call, sf);
+    if (c === undefined) return undefined;
+    if ("local" in c) {
+      const fn = fnIdOf.get(c.local);
+      return fn === undefined ? undefined : { kind: "local", fn, property: true };
+    }
+    return { kind: "method", receiver: c.receiver, name: c.name };
   };
 
   // ---- pass 2: parameters, then calls and uses

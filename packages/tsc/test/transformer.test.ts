@@ -146,10 +146,11 @@ export function size(q: Queue<number>): number {
     }
   });
 
-  it("compiles to CommonJS: helpers from `require`, the main greenlet started at once, imports rewritten by TypeScript", async () => {
+  it("compiles to CommonJS: helpers from `require`, the main greenlet started at once, imports (and `import x = require()`) rewritten by TypeScript", async () => {
     const { dir, files } = write("commonjs", {
       "input.ts": `import { sleep, spawn } from "@weft/runtime";
 import { api } from "./api";
+import timing = require("./timing");
 export function pause(ms: number): string {
   sleep(ms);
   return \`paused \${ms}\`;
@@ -158,6 +159,17 @@ spawn(() => console.log("spawned"));
 console.log(pause(1));
 // \`api\` is \`api_1.api\` in CommonJS, as receiver and as \`this\`.
 console.log(api.load("x"));
+// A plain function calling through \`import x = require()\` becomes a coroutine too.
+function napBoth(): string {
+  return \`\${timing.nap(1)}, \${timing.nap(2)}\`;
+}
+console.log(napBoth());
+`,
+      "timing.ts": `import { sleep } from "@weft/runtime";
+export function nap(ms: number): string {
+  sleep(ms);
+  return \`napped \${ms}\`;
+}
 `,
       "api.ts": `import { sleep } from "@weft/runtime";
 export const api = {
@@ -176,7 +188,7 @@ export const api = {
       const outDir = join(outRoot, "commonjs", `out-${program}`);
       writeOutputs(outDir, compiled, "commonjs");
       const r = await runProgram(outDir, outName("input.ts"));
-      expect(r.log).toBe("spawned\npaused 1\nloaded x\n");
+      expect(r.log).toBe("spawned\npaused 1\nloaded x\nnapped 1, napped 2\n");
       expect(r.code).toBe(0);
     }
   });

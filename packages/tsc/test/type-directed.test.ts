@@ -236,6 +236,36 @@ console.log(inbox.collect());
   },
 };
 
+const functionValues: Program = {
+  name: "function-values",
+  files: {
+    "input.ts": `import { api } from "./api.js";
+import { makeLoader } from "./loader.js";
+
+// Functions reached through values, not names: the checker's resolved signatures say which.
+const load = api.load;
+const loader = makeLoader("made");
+console.log(load("a"), loader("b"), makeLoader("direct")("c"));
+`,
+    "api.ts": `import { sleep } from "@weft/runtime";
+export const api = {
+  load(key: string): string {
+    sleep(1);
+    return \`loaded \${key}\`;
+  },
+};
+`,
+    "loader.ts": `import { sleep } from "@weft/runtime";
+export function makeLoader(prefix: string): (key: string) => string {
+  return (key: string) => {
+    sleep(1);
+    return \`\${prefix} \${key}\`;
+  };
+}
+`,
+  },
+};
+
 describe("@weft/tsc with a Program: receivers resolved by the type checker", () => {
   beforeAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
@@ -282,6 +312,12 @@ describe("@weft/tsc with a Program: receivers resolved by the type checker", () 
     expect(r.code).toBe(0);
   });
 
+  it("resolves functions reached through values (an alias of a method, a returned arrow) by their signatures", async () => {
+    const r = await compileAndRun(functionValues, true);
+    expect(r.log).toBe("loaded a made b direct c\n");
+    expect(r.code).toBe(0);
+  });
+
   it("types a callback's parameter by the callback's type, so a common method name (`wait`) blocks", async () => {
     const r = await compileAndRun(callbackParameter, true);
     expect(r.log).toBe("setter runs\nwaited\nafter step\n");
@@ -298,6 +334,7 @@ describe("@weft/tsc without a Program (transpile-only) infers what the Babel plu
     ["a callback-typed parameter", callbackParameter],
     ["an object literal from another module", objectFromAnotherModule],
     ["a subclass of a runtime class", runtimeSubclass],
+    ["functions reached through values", functionValues],
   ])("misses %s, and the program fails loudly (ERR_WEFT_NOT_DRIVEN) instead of silently", async (_what, p) => {
     const r = await compileAndRun(p, false);
     expect(r.log).toMatch(/ERR_WEFT_NOT_DRIVEN/);
