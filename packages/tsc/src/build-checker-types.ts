@@ -102,6 +102,7 @@ export function isRuntimeFile(fileName: string): boolean {
 
 /** Every class declared in the project's files (for the implementations of an interface). */
 const classesOfProgram = new WeakMap<TS.Program, TS.ClassLikeDeclaration[]>();
+const candidatesOfProgram = new WeakMap<TS.Program, Map<TS.Type, Candidate[] | null>>();
 
 export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, host: CheckerHost): CheckerTypes {
   const checker = program.getTypeChecker();
@@ -215,11 +216,14 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     return null;
   };
 
-  const candidateCache = new Map<TS.Type, Candidate[] | null>();
+  // Which classes can be behind a type does not depend on the file asking: cached per Program.
+  let candidateCache = candidatesOfProgram.get(program);
+  if (candidateCache === undefined) candidatesOfProgram.set(program, (candidateCache = new Map()));
+  const cache = candidateCache;
   const typeRefOf = (type: TS.Type): TypeRef | undefined => {
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
-    let candidates = candidateCache.get(type);
-    if (candidates === undefined) candidateCache.set(type, (candidates = candidatesOf(type)));
+    let candidates = cache.get(type);
+    if (candidates === undefined) cache.set(type, (candidates = candidatesOf(type)));
     if (candidates === null || candidates.length === 0) return undefined;
     const first = candidates[0]!;
     const single = candidates.every((c) =>
