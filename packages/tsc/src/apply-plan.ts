@@ -228,7 +228,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     const out: TS.ParameterDeclaration[] = [];
     for (const p of params) {
       if (ts.isIdentifier(p.name) && p.name.text === "this") continue;
-      if (p.initializer !== undefined || p.dotDotDotToken !== undefined || p.questionToken !== undefined) break;
+      if (p.initializer !== undefined || p.dotDotDotToken !== undefined) break;
       out.push(f.createParameterDeclaration(undefined, undefined, `_${out.length}`));
     }
     return out;
@@ -563,16 +563,18 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     const done = f.createUniqueName("_done");
     const step = f.createUniqueName("_step");
     const items = f.createUniqueName("_items");
+    const sync = f.createUniqueName("_sync");
     const sym = (name: string) => f.createPropertyAccessExpression(f.createIdentifier("Symbol"), name);
     const method = (name: string) => f.createElementAccessExpression(items, sym(name));
     const getIterator = f.createConditionalExpression(
-      f.createBinaryExpression(method("asyncIterator"), ts.SyntaxKind.ExclamationEqualsToken, f.createNull()),
-      undefined,
-      f.createCallExpression(method("asyncIterator"), undefined, []),
+      sync,
       undefined,
       f.createCallExpression(method("iterator"), undefined, []),
+      undefined,
+      f.createCallExpression(method("asyncIterator"), undefined, []),
     );
-    const value = f.createPropertyAccessExpression(step, "value");
+    // A sync iterable's values are awaited, as `for await` does (an async iterator's are not).
+    const value = f.createConditionalExpression(sync, undefined, waitFor(f.createPropertyAccessExpression(step, "value")), undefined, f.createPropertyAccessExpression(step, "value"));
     const init = node.initializer;
     const bind = ts.isVariableDeclarationList(init)
       ? f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(init.declarations[0]!.name, undefined, undefined, value)], init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
@@ -594,6 +596,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     );
     return f.createBlock([
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(items, undefined, undefined, node.expression)], ts.NodeFlags.Const)),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(sync, undefined, undefined, f.createBinaryExpression(method("asyncIterator"), ts.SyntaxKind.EqualsEqualsToken, f.createNull()))], ts.NodeFlags.Const)),
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, getIterator)], ts.NodeFlags.Const)),
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(done, undefined, undefined, f.createFalse())], ts.NodeFlags.Let)),
       f.createTryStatement(f.createBlock([label !== undefined ? f.createLabeledStatement(label, loop) : loop], true), undefined, f.createBlock([close], true)),

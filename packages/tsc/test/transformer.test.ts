@@ -251,6 +251,28 @@ new Derived().run();
     }
   });
 
+  it("awaits the values of a sync iterable in a top-level `for await`, and keeps a plain face's `length`", async () => {
+    const { dir, files } = write("for-await-sync", {
+      "input.ts": `import { sleep } from "@weft/runtime";
+sleep(1);
+const later = (v: string, ms: number) => new Promise<string>((resolve) => setTimeout(() => resolve(v), ms));
+for await (const s of [later("first", 20), later("second", 1)]) console.log(s);
+function f(a: number, b?: number, c = 1): void {
+  sleep(a + (b ?? 0) + c);
+}
+console.log(f.length);
+`,
+    });
+    for (const program of [true, false]) {
+      const compiled = compileWithTsc(dir, files, { program });
+      const outDir = join(outRoot, "for-await-sync", `out-${program}`);
+      writeOutputs(outDir, compiled);
+      const r = await runProgram(outDir, "input.js");
+      expect(r.log).toBe("first\nsecond\n2\n");
+      expect(r.code).toBe(0);
+    }
+  });
+
   it("keeps the exports of a CommonJS module whose top level blocks (variables, a destructuring, a class, the default)", async () => {
     const { dir, files } = write("commonjs-exports", {
       "input.ts": `import { sleep } from "@weft/runtime";
