@@ -7,7 +7,8 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { resolve as resolvePath } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { findGevent } from "./common.js";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -65,6 +66,24 @@ export const SERVERS = {
     },
   },
 };
+
+/**
+ * Adds a server `weft@DIR`: weft-server.ts of another checkout DIR (built with `tsc -b`), compiled
+ * by that checkout's CLI and run on its runtime, to compare two builds in one interleaved run
+ * (`echo.js --weft-at DIR`), as compare-switch.js does for the switch rate.
+ */
+export function addWeftAt(dir) {
+  const abs = resolvePath(dir);
+  const name = `weft@${dir}`;
+  SERVERS[name] = {
+    label: `weft StreamServer at ${dir}`,
+    command: ({ nodeFlags = [] } = {}) => [
+      process.execPath,
+      [...nodeFlags, "--import", pathToFileURL(`${abs}/packages/cli/dist/register.js`).href, `${abs}/bench/echo-servers/weft-server.ts`, "0"],
+    ],
+  };
+  return name;
+}
 
 export function parseList(value, allowed, what) {
   const list = value.split(",").filter(Boolean);

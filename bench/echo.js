@@ -7,6 +7,8 @@
  *                      [--servers net,async,weft,weft-w2,gevent] [--no-gevent]
  *                      (also weft-direct: weft-server-direct.ts, `Socket` imported as a value)
  *                      [--profile DIR]     (Node servers run under --cpu-prof, profiles in DIR/SERVER-SIZE)
+ *                      [--weft-at DIR]     (also weft-server.ts of another checkout, built: two
+ *                                           runtimes compared in one interleaved run)
  *
  * For each size: every server is started (port 0) and gets its own load client, started one at a
  * time, which opens the connections and waits until every one was served once (the warm-up
@@ -19,12 +21,12 @@
  */
 import os from "node:os";
 import { fmtRatio, printHeader, printTable, report, verdict } from "./common.js";
-import { parseList, SERVERS, startControlledLoad, startServer } from "./echo-common.js";
+import { addWeftAt, parseList, SERVERS, startControlledLoad, startServer } from "./echo-common.js";
 
 const ALL = ["net", "async", "weft", "weft-w2", "gevent", "weft-direct"];
 
 function parseArgs(argv) {
-  const opts = { sizes: [50, 500, 2000], window: 1, rounds: 5, servers: ALL.slice(0, 5), profile: null };
+  const opts = { sizes: [50, 500, 2000], window: 1, rounds: 5, servers: ALL.slice(0, 5), profile: null, also: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => argv[++i];
@@ -34,8 +36,10 @@ function parseArgs(argv) {
     else if (a === "--servers") opts.servers = parseList(val(), ALL, "server");
     else if (a === "--no-gevent") opts.servers = opts.servers.filter((s) => s !== "gevent");
     else if (a === "--profile") opts.profile = val();
+    else if (a === "--weft-at") opts.also.push(addWeftAt(val()));
     else throw new Error(`unknown argument ${a}`);
   }
+  opts.servers.push(...opts.also);
   if (!opts.servers.includes("net")) opts.servers.unshift("net"); // the baseline
   return opts;
 }
@@ -62,7 +66,7 @@ for (const size of opts.sizes) {
   const failures = {};
   try {
     for (const name of opts.servers) {
-      const nodeFlags = opts.profile && name !== "gevent" ? [`--cpu-prof`, `--cpu-prof-dir=${opts.profile}/${name}-${size}`] : [];
+      const nodeFlags = opts.profile && name !== "gevent" ? [`--cpu-prof`, `--cpu-prof-dir=${opts.profile}/${name.replace(/[^\w.-]+/g, "_")}-${size}`] : [];
       const server = await startServer(name, { nodeFlags });
       if (server.skip) {
         if (!skipped[name]) console.log(`  ${name}: SKIPPED, ${server.skip}`);
