@@ -374,4 +374,56 @@ describe("StreamServer", () => {
     });
     expect(value).toMatchObject({ code: "EADDRINUSE" });
   });
+
+  it("checks `workers`, `stopTimeout` and `handleSignals`, naming the option", () => {
+    const h = (): void => {};
+    expect(() => new StreamServer(0, h, { workers: 0 })).toThrow(RangeError);
+    expect(() => new StreamServer(0, h, { workers: 1.5 })).toThrow(/`workers`/);
+    expect(() => new StreamServer(0, h, { workers: "2" as never })).toThrow(TypeError);
+    expect(() => new StreamServer(0, h, { stopTimeout: -1 })).toThrow(/`stopTimeout`/);
+    expect(() => new StreamServer(0, h, { handleSignals: "yes" as never })).toThrow(/`handleSignals`/);
+    expect(new StreamServer(0, h).stopTimeout).toBe(1000);
+    expect(new StreamServer(0, h, { stopTimeout: 50 }).stopTimeout).toBe(50);
+  });
+
+  it("SIGTERM stops a started server with its stopTimeout: a handler in flight is killed, serveForever returns, the listeners go", async () => {
+    const before = { SIGINT: process.listenerCount("SIGINT"), SIGTERM: process.listenerCount("SIGTERM") };
+    const { value } = await real(function* () {
+      const entered = new Event();
+      const server = new StreamServer(
+        0,
+        coroutine(function* (sock: Socket) {
+          entered.set();
+          yield* recv(sock, 1); // the client never sends
+        }),
+        { stopTimeout: 100 },
+      );
+      const quiet = new StreamServer(0, () => {}, { handleSignals: false });
+      yield* start(quiet);
+      const serving = spawn(coroutine(() => serveForever(server)));
+      while (!server.started) yield* nap(5);
+      const during = process.listenerCount("SIGTERM") - before.SIGTERM;
+      const client = yield* connectD(server.address.port);
+      yield* waitEvent(entered);
+      const t0 = now();
+      process.emit("SIGTERM", "SIGTERM");
+     
+      process.emit("SIGTERM", "SIGTERM"); // a repeat (e.g. relayed by `weft run`) changes nothing
+      yield* driven(serving.join).call(serving);
+      const eof = (yield* recv(client, 10)).length;
+      const took = now() - t0; // the handler was killed once stopTimeout passed
+      client.close();
+      const quietStillServing = quiet.started;
+      yield* stop(quiet);
+      return { during, took, eof, stopped: server.closed, quietStillServing, handlers: server.handlerCount };
+    });
+    expect(value.during).toBe(1); // one listener for every server that handles signals
+    expect(value.stopped).toBe(true);
+    expect(value.handlers).toBe(0);
+    expect(value.eof).toBe(0); // the killed handler's socket was closed
+    expect(value.took).toBeGreaterThanOrEqual(100 - 1);
+    expect(value.took).toBeLessThan(100 + TOLERANCE + 1000);
+    expect(value.quietStillServing).toBe(true); // handleSignals: false
+    expect({ SIGINT: process.listenerCount("SIGINT"), SIGTERM: process.listenerCount("SIGTERM") }).toEqual(before);
+  });
 });

@@ -31,15 +31,27 @@
  *   doesn't wait for handlers).
  * - A server starts once: `start()` after `start()`, `stop()` or `close()` throws
  *   `ERR_WEFT_SERVER_STARTED` / `ERR_WEFT_SERVER_CLOSED`.
- * Not yet: `workers` (cluster), SIGINT/SIGTERM handling, accept-burst tuning.
+ * - **Signals** (stop-signals.ts): from `start()` until it is stopped or closed, SIGINT and
+ *   SIGTERM run `stop(stopTimeout)` (default 1000 ms, gevent's `stop_timeout`); `serveForever()`
+ *   then returns and the program goes on. `handleSignals: false` leaves signals alone.
+ * - **Workers** (server-workers.ts): with `workers: n`, the primary process forks n workers that
+ *   run the program and serve the port; in the primary, `start`/`stop`/`close` act on the
+ *   workers, and `handlerCount` is 0 (handlers run in the workers). In a worker the server serves
+ *   as a one-process server, and obeys the primary's "stop" and "close"; once its server is
+ *   stopped or closed for any reason it disconnects from the primary, so the worker process ends
+ *   when its program does.
+ * - **Bursts of connections** are the listening socket's business (server-socket.ts).
  */
-import { checkCallable, checkMs, invalidArgument, WeftError } from "../errors.js";
+import cluster from "node:cluster";
+import { checkCallable, checkCount, checkMs, invalidArgument, WeftError } from "../errors.js";
 import { Event } from "../event.js";
-import { Greenlet } from "../greenlet.js";
+import { Greenlet, spawn } from "../greenlet.js";
 import { Group, Pool } from "../pool.js";
 import { callDynamic, coroutine, driveMethod, driven, undriven } from "../protocol.js";
 import { listen, type ServerSocket, type SocketAddress } from "./server-socket.js";
+import { isPrimaryMessage, ServerWorkers, type PrimaryMessage } from "./server-workers.js";
 import type { Socket } from "./socket.js";
+import { stopOnSignals, type StopsOnSignal } from "./stop-signals.js";
 
 /** Where a `StreamServer` listens: a port, `"host:port"` (`"[v6]:port"`, `":port"`) or `{ host?, port }`. */
 export type ServerAddress = number | string | { host?: string; port: number };
@@ -50,6 +62,15 @@ export type ConnectionHandler = (socket: Socket, address: SocketAddress) => unkn
 export interface StreamServerOptions {
   /** Bounds concurrent handlers: a size (`new Pool(n)`) or a `Pool`. Default: unbounded. */
   pool?: number | Pool;
+  /**
+   * Serve from this many worker processes sharing the port through Node's `cluster` (the
+   * program runs in each). Default: serve in this process.
+   */
+  workers?: number;
+  /** The `timeout` of a stop caused by SIGINT, SIGTERM or the primary (ms, default 1000). */
+  stopTimeout?: number;
+  /** Whether SIGINT and SIGTERM stop the server (default true). */
+  handleSignals?: boolean;
 }
 
 const DEFAULT_HOST = "127.0.0.1";
@@ -108,9 +129,11 @@ const serveConnection = coroutine(function* serveConnection(
  * }, { pool: 1000 });
  * server.serveForever();
  */
-export class StreamServer {
+export class StreamServer implements StopsOnSignal {
   /** The pool bounding concurrent handlers, or null when unbounded. */
   readonly pool: Pool | null;
+  /** The timeout of a stop caused by a signal or by the primary process (ms). */
+  readonly stopTimeout: number;
   private readonly handler: ConnectionHandler;
   private readonly wanted: SocketAddress;
   /** This server's running handlers (also members of `pool`, if any). */
@@ -119,6 +142,20 @@ export class StreamServer {
   private listener: ServerSocket | null = null;
   private loop: Greenlet<void> | null = null;
   private isClosed = false;
+  private stopping = false;
+  private readonly handleSignals: boolean;
+  private signalsOff: (() => void) | null = null;
+  /** In the primary process of a server with `workers`: its workers. */
+  private readonly workers: ServerWorkers | null;
+  /** In a worker process of a server with `workers`: true. */
+  private readonly inWorker: boolean;
+  /** `start()` was called. */
+  private startCalled = false;
+  /** The port is bound (by this process, or by the workers). */
+  private bound = false;
+  private readonly onPrimaryMessage = (message: unknown): void => {
+    if (isPrimaryMessage(message)) this.obey(message);
+  };
 
   /**
    * A server for `address` (a port, `"host:port"` or `{ host?, port }`; host default
@@ -134,17 +171,27 @@ export class StreamServer {
     else if (pool instanceof Pool) this.pool = pool;
     else if (typeof pool === "number") this.pool = new Pool(pool);
     else throw invalidArgument("pool", "a number or a Pool", pool);
+    const workers = options?.workers === undefined ? 0 : checkCount("workers", options.workers, 1);
+    this.stopTimeout = options?.stopTimeout === undefined ? 1000 : checkMs("stopTimeout", options.stopTimeout);
+    const handleSignals = options?.handleSignals ?? true;
+    if (typeof handleSignals !== "boolean") throw invalidArgument("handleSignals", "a boolean", handleSignals);
+    this.handleSignals = handleSignals;
+    this.inWorker = workers > 0 && cluster.isWorker;
+    this.workers = workers > 0 && !cluster.isWorker ? new ServerWorkers(workers) : null;
   }
 
   /** The address: the bound one (real port) once started, else the one asked for. */
   get address(): SocketAddress {
-    if (this.listener !== null && !this.isClosed) return this.listener.address();
+    if (this.started) {
+      if (this.listener !== null) return this.listener.address();
+      if (this.workers?.address) return { ...this.workers.address };
+    }
     return { ...this.wanted };
   }
 
   /** True once `start()` bound the port and until the server is closed or stopped. */
   get started(): boolean {
-    return this.listener !== null && !this.isClosed;
+    return this.bound && !this.isClosed;
   }
 
   /** True after `close()` or `stop()`. */
@@ -185,12 +232,47 @@ export class StreamServer {
    * blocks; calling it again does nothing.
    */
   close(): void {
+    this.stopAccepting();
+    this.workers?.close();
+    this.stopHandlingSignals();
+    this.leavePrimary();
+  }
+
+  /** @internal SIGINT or SIGTERM: `stop(stopTimeout)` in a greenlet of its own, once. */
+  onStopSignal(): void {
+    if (this.stopping || this.isClosed) return;
+    this.stopping = true;
+    spawn(coroutine(() => driven(this.stop).call(this, this.stopTimeout), "StreamServer stop on a signal"));
+  }
+
+  private stopAccepting(): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.listener?.close();
     // The loop may wait for a pool slot, where closing the listener doesn't reach it.
     if (this.loop !== null && !this.loop.dead) this.loop.kill({ block: false });
     this.stopped.set();
+  }
+
+  private stopHandlingSignals(): void {
+    this.signalsOff?.();
+    this.signalsOff = null;
+  }
+
+  /** In a worker: once the server is done, nothing more comes from the primary. */
+  private leavePrimary(): void {
+    if (!this.inWorker || !this.startCalled) return;
+    process.off("message", this.onPrimaryMessage);
+    if (process.connected) process.disconnect?.();
+  }
+
+  /** In a worker: the primary's "stop" or "close". */
+  private obey(message: PrimaryMessage): void {
+    if (message.weft === "close") this.close();
+    else if (!this.stopping) {
+      this.stopping = true;
+      spawn(coroutine(() => driven(this.stop).call(this, message.timeout), "StreamServer stop by the primary"));
+    }
   }
 
   private *acceptLoop(): Generator<unknown, void, unknown> {
@@ -225,14 +307,34 @@ export class StreamServer {
   static {
     driveMethod(StreamServer, "start", function* () {
       if (this.isClosed) throw new WeftError("ERR_WEFT_SERVER_CLOSED", "The server is closed: a StreamServer starts once.");
-      if (this.listener !== null) throw new WeftError("ERR_WEFT_SERVER_STARTED", "The server is already started.");
-      const listener = yield* driven(listen)(this.wanted.port, this.wanted.host);
+      if (this.startCalled) throw new WeftError("ERR_WEFT_SERVER_STARTED", "The server is already started.");
+      this.startCalled = true;
+      if (this.handleSignals) this.signalsOff = stopOnSignals(this);
+      if (this.inWorker) process.on("message", this.onPrimaryMessage);
+      if (this.workers !== null) {
+        try {
+          yield* this.workers.start();
+        } catch (error) {
+          this.close();
+          throw error;
+        }
+        this.bound = !this.isClosed;
+        return;
+      }
+      let listener: ServerSocket;
+      try {
+        listener = yield* driven(listen)(this.wanted.port, this.wanted.host);
+      } catch (error) {
+        this.close();
+        throw error;
+      }
       if (this.isClosed) {
         // Closed by another greenlet while binding.
         listener.close();
         return;
       }
       this.listener = listener;
+      this.bound = true;
       const loop = new Greenlet<void>(coroutine(() => this.acceptLoop(), "StreamServer accept loop"));
       loop.name = "StreamServer accept loop";
       this.loop = loop;
@@ -240,7 +342,7 @@ export class StreamServer {
     });
 
     driveMethod(StreamServer, "serveForever", function* () {
-      if (this.listener === null && !this.isClosed) yield* driven(this.start).call(this);
+      if (!this.startCalled && !this.isClosed) yield* driven(this.start).call(this);
       let done = false;
       try {
         yield* driven(this.stopped.wait).call(this.stopped);
@@ -251,13 +353,20 @@ export class StreamServer {
     });
 
     driveMethod(StreamServer, "stop", function* (timeout) {
-      const ms = timeout === undefined || timeout === null ? 1000 : checkMs("timeout", timeout);
-      this.close();
-      const loop = this.loop;
-      if (loop !== null) yield* driven(loop.join).call(loop);
-      const handlers = this.handlers;
-      if (!(yield* driven(handlers.join).call(handlers, ms))) {
-        yield* driven(handlers.kill).call(handlers, { timeout: KILL_CAP });
+      const ms = timeout === undefined || timeout === null ? this.stopTimeout : checkMs("timeout", timeout);
+      this.stopping = true;
+      try {
+        this.stopAccepting();
+        if (this.workers !== null) yield* this.workers.stop(ms, KILL_CAP);
+        const loop = this.loop;
+        if (loop !== null) yield* driven(loop.join).call(loop);
+        const handlers = this.handlers;
+        if (!(yield* driven(handlers.join).call(handlers, ms))) {
+          yield* driven(handlers.kill).call(handlers, { timeout: KILL_CAP });
+        }
+      } finally {
+        this.stopHandlingSignals();
+        this.leavePrimary();
       }
     });
   }

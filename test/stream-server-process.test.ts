@@ -1,0 +1,170 @@
+// StreamServer as a real program (test/programs/stream-server.ts, run by `weft run`): SIGINT and
+// SIGTERM stop it cleanly, `workers: n` serves one port from n processes (cluster), a crashed
+// worker is replaced, a worker failing at start fails `start()`. Real processes, loopback sockets.
+import { spawn, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
+import { join } from "node:path";
+
+const root = join(__dirname, "..");
+const weft = join(root, "packages/cli/bin/weft.js");
+const program = join(__dirname, "programs/stream-server.ts");
+
+/** Start-up includes compiling in each process: generous for a loaded 2-core machine. */
+const START_MS = 60_000;
+/** A stop waits for handlers (stop timeout), then at most a second more to kill them. */
+const STOP_MS = 30_000;
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  pid: number;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+});
+
+/** Starts the program and waits for its "listening PORT pid PID" line. */
+async function start(...args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [weft, "run", program, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once("exit", (code, signal) => done({ code, signal })),
+  );
+  const deadline = Date.now() + START_MS;
+  for (;;) {
+    const m = /listening (\d+) pid (\d+)\n/.exec(out);
+    if (m) return { child, port: Number(m[1]), pid: Number(m[2]), stdout: () => out, stderr: () => err, exited };
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`the program did not start (exit ${child.exitCode}):\n${out}\n${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Sends `lines` on one connection; resolves with every reply line once the server closes it or all came. */
+function talk(port: number, lines: string[], expectReplies = lines.length): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, "127.0.0.1");
+    let got = "";
+    const replies = () => got.split("\n").slice(0, -1);
+    sock.on("connect", () => sock.write(lines.map((l) => `${l}\n`).join("")));
+    sock.on("data", (b) => {
+      got += b.toString();
+      if (replies().length >= expectReplies) {
+        sock.end();
+        resolve(replies());
+      }
+    });
+    sock.on("close", () => resolve(replies()));
+    sock.on("error", reject);
+  });
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, "127.0.0.1");
+    sock.on("connect", () => {
+      sock.destroy();
+      resolve(false);
+    });
+    sock.on("error", (e: NodeJS.ErrnoException) => resolve(e.code === "ECONNREFUSED"));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function exitOf(r: Running) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`no exit after ${STOP_MS} ms:\n${r.stdout()}\n${r.stderr()}`)), STOP_MS);
+  });
+  try {
+    return await Promise.race([r.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe("StreamServer in a real process", () => {
+  it("SIGTERM stops it cleanly: a handler in flight is killed after stopTimeout, serveForever returns, exit 0", async () => {
+    const r = await start("--stop-timeout", "300");
+    expect(await talk(r.port, ["hello", "world"])).toEqual(["HELLO", "WORLD"]);
+    const inFlight = talk(r.port, ["before", "slow"], 2); // one reply, then a handler that sleeps a minute
+    await new Promise((res) => setTimeout(res, 300));
+    r.child.kill("SIGTERM");
+    expect(await inFlight).toEqual(["BEFORE"]); // the server closed it: killed after 300 ms, not after a minute
+    expect(await exitOf(r)).toEqual({ code: 0, signal: null });
+    expect(r.stdout()).toMatch(/\nstopped\n$/);
+    expect(r.stderr()).toBe("");
+    expect(await refused(r.port)).toBe(true);
+  }, START_MS + STOP_MS);
+
+  it("SIGINT stops it the same way", async () => {
+    const r = await start();
+    expect(await talk(r.port, ["ping"])).toEqual(["PING"]);
+    r.child.kill("SIGINT");
+    expect(await exitOf(r)).toEqual({ code: 0, signal: null });
+    expect(r.stdout()).toMatch(/\nstopped\n$/);
+    expect(r.stderr()).toBe("");
+  }, START_MS + STOP_MS);
+
+  it("workers: 2 serves one port from two worker processes; SIGTERM stops every process, exit 0", async () => {
+    const r = await start("--workers", "2");
+    const conversations = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => talk(r.port, [`client ${i} says hello`, "pid"], 2)),
+    );
+    conversations.forEach((replies, i) => expect(replies[0]).toBe(`CLIENT ${i} SAYS HELLO`));
+    const pids = new Set(conversations.map((replies) => Number(replies[1])));
+    expect(pids.size).toBe(2); // round-robin over both workers
+    expect(pids.has(r.pid)).toBe(false); // the primary accepts, the workers serve
+    r.child.kill("SIGTERM");
+    expect(await exitOf(r)).toEqual({ code: 0, signal: null });
+    expect(r.stdout()).toMatch(/\nstopped\n$/);
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+    expect(await refused(r.port)).toBe(true);
+  }, START_MS + STOP_MS);
+
+  it("a crashed worker is reported and replaced; every later connection is served", async () => {
+    const r = await start("--workers", "2");
+    const [crashed] = await talk(r.port, ["pid", "crash"], 1);
+    // Once the primary saw the exit (a connection handed to a worker at the instant it dies is
+    // Node's cluster's to lose), every conversation is served, by the survivor or the replacement.
+    const deadline = Date.now() + START_MS / 2;
+    while (!r.stderr().includes("starting another") && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    const later: string[][] = [];
+    for (let i = 0; i < 20; i++) later.push(await talk(r.port, [`after ${i}`, "pid"], 2));
+    later.forEach((replies, i) => expect(replies[0]).toBe(`AFTER ${i}`));
+    expect(later.map((replies) => replies[1])).not.toContain(crashed);
+    expect(r.stderr()).toContain("weft: a StreamServer worker process exited with code 3; starting another.");
+    r.child.kill("SIGTERM");
+    expect(await exitOf(r)).toEqual({ code: 0, signal: null });
+  }, START_MS + STOP_MS);
+
+  it("a worker failing before it listens fails start(): the error names it, the program exits 1", async () => {
+    const child = spawn(process.execPath, [weft, "run", program, "--workers", "2", "--fail-in-worker"], { stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
+    let err = "";
+    child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
+    const { code } = await new Promise<{ code: number | null }>((done) => child.once("exit", (c) => done({ code: c })));
+    expect(code).toBe(1);
+    expect(err).toContain("ERR_WEFT_WORKER_FAILED");
+    expect(err).toContain("A StreamServer worker process exited with code 4 before it was listening.");
+  }, START_MS);
+});
