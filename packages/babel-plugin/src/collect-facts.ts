@@ -263,16 +263,19 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
   };
   const classType = (name: string, scopePath: NodePath): TypeRef => {
     const b = scopePath.scope.getBinding(name);
-    if (b?.kind === "module") {
-      const decl = b.path.parentPath;
+    // Babel gives type-only imports (`import type { Socket }`, `import { type Socket }`) the
+    // binding kind "unknown"; as annotations they type values all the same.
+    const typeOnlyImport = b?.kind === "unknown" && (b.path.isImportSpecifier() || b.path.isImportDefaultSpecifier());
+    if (b?.kind === "module" || typeOnlyImport) {
+      const decl = b!.path.parentPath;
       if (decl?.isImportDeclaration() && RUNTIME_MODULES.has(decl.node.source.value)) {
-        const imported = b.path.isImportSpecifier() ? keyName(t, b.path.node.imported, false) : undefined;
+        const imported = b!.path.isImportSpecifier() ? keyName(t, b!.path.node.imported, false) : undefined;
         if (imported !== undefined && isRuntimeClass(imported)) return { kind: "runtime", name: imported };
         return { kind: "unknown" };
       }
       // A class of another project module: its methods are looked up in that module's summary.
-      if (decl?.isImportDeclaration() && decl.node.importKind !== "type") {
-        const imported = b.path.isImportSpecifier() ? keyName(t, b.path.node.imported, false) : b.path.isImportDefaultSpecifier() ? "default" : undefined;
+      if (decl?.isImportDeclaration() && decl.node.importKind !== "type" && !typeOnlyImport) {
+        const imported = b!.path.isImportSpecifier() ? keyName(t, b!.path.node.imported, false) : b!.path.isImportDefaultSpecifier() ? "default" : undefined;
         if (imported !== undefined) return { kind: "import-class", source: decl.node.source.value, name: imported };
       }
       return { kind: "unknown" };
