@@ -47,7 +47,7 @@ import { checkCallable, checkCount, checkMs, invalidArgument, WeftError } from "
 import { Event } from "../event.js";
 import { Greenlet, spawn } from "../greenlet.js";
 import { Group, Pool } from "../pool.js";
-import { callDynamic, coroutine, driveMethod, driven, undriven } from "../protocol.js";
+import { co, coroutine, driveMethod, driven, undriven, type CoroutineFunction } from "../protocol.js";
 import { listen, type ServerSocket, type SocketAddress } from "./server-socket.js";
 import { isPrimaryMessage, ServerWorkers, type PrimaryMessage } from "./server-workers.js";
 import type { Socket } from "./socket.js";
@@ -106,14 +106,20 @@ export function parseAddress(address: unknown): SocketAddress {
   throw badAddress(address);
 }
 
-/** Runs one connection's handler and closes the socket afterwards, whatever happened. */
+/**
+ * Runs one connection's handler and closes the socket afterwards, whatever happened. A
+ * coroutine handler's driven face is called here directly (not through `callDynamic`): every
+ * resume of the handler passes through each generator between it and the hub.
+ */
 const serveConnection = coroutine(function* serveConnection(
   handler: ConnectionHandler,
   sock: Socket,
   address: SocketAddress,
 ): Generator<unknown, unknown, unknown> {
   try {
-    return yield* callDynamic(handler, undefined, [sock, address]);
+    const face = (handler as Partial<CoroutineFunction>)[co];
+    if (typeof face === "function") return yield* face(sock, address);
+    return handler(sock, address);
   } finally {
     sock.close();
   }
