@@ -1,7 +1,7 @@
 // StreamServer as a real program (test/programs/stream-server.ts, run by `weft run`): SIGINT and
 // SIGTERM stop it cleanly, `workers: n` serves one port from n processes (cluster), a crashed
 // worker is replaced, a worker failing at start fails `start()`. Real processes, loopback sockets.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { join } from "node:path";
 
@@ -167,4 +167,44 @@ describe("StreamServer in a real process", () => {
     expect(err).toContain("ERR_WEFT_WORKER_FAILED");
     expect(err).toContain("A StreamServer worker process exited with code 4 before it was listening.");
   }, START_MS);
+});
+
+/** Descriptors each process needs for 10 000 connections, with room for Node's own. */
+const FDS_FOR_10K = 10_000 + 1_000;
+const hardFdLimit = Number(execSync("ulimit -Hn", { shell: "/bin/sh", encoding: "utf8" }).trim().replace("unlimited", "Infinity"));
+const with10k = hardFdLimit >= FDS_FOR_10K ? it : it.skip;
+if (hardFdLimit < FDS_FOR_10K) {
+  console.warn(`skipping the 10 000-connection test: the hard descriptor limit is ${hardFdLimit}, it needs ${FDS_FOR_10K} per process`);
+}
+
+/** `node ARGS` with the soft descriptor limit raised to the hard one. */
+function withFds(args: string[]) {
+  return spawn("/bin/sh", ["-c", 'ulimit -n "$(ulimit -Hn)" && exec "$@"', "sh", process.execPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+describe("10 000 concurrent connections", () => {
+  with10k("a StreamServer serves 10 000 connections at once, every reply checked", async () => {
+    const server = withFds([weft, "run", program]);
+    running.add(server);
+    let out = "";
+    server.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+    const deadline = Date.now() + START_MS;
+    while (!/listening (\d+)/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const port = /listening (\d+)/.exec(out)?.[1];
+    expect(port).toBeDefined();
+    const clients = withFds([weft, "run", join(__dirname, "programs/many-clients.ts"), port!, "10000"]);
+    running.add(clients);
+    let clientOut = "";
+    let clientErr = "";
+    clients.stdout!.on("data", (b: Buffer) => (clientOut += b.toString()));
+    clients.stderr!.on("data", (b: Buffer) => (clientErr += b.toString()));
+    const code = await new Promise<number | null>((done) => clients.once("exit", (c) => done(c)));
+    expect(clientErr).toBe("");
+    expect(clientOut).toBe("10000 served at once, 10000 replies correct\n");
+    expect(code).toBe(0);
+    server.kill("SIGTERM");
+    const serverCode = await new Promise<number | null>((done) => server.once("exit", (c) => done(c)));
+    expect(serverCode).toBe(0);
+    expect(out).toMatch(/\nstopped\n$/);
+  }, 2 * START_MS + STOP_MS);
 });
