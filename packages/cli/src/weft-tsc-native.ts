@@ -1,0 +1,133 @@
+/**
+ * `weft-tsc` with TypeScript 7 (native: no transformer API in its JavaScript API yet). It runs the
+ * project's own tsc (its diagnostics and exit status are tsc's), asks it for the files it wrote
+ * (`--listEmittedFiles`), then puts each emitted JavaScript file through weft's Babel pass. Babel
+ * reads the map tsc wrote beside the file (or inline), so the new map is chained: positions, stack
+ * traces and weft's own diagnostics point into the `.ts` sources.
+ *
+ * What is lost against TypeScript 5.9/6.x: the type checker. The pass sees JavaScript, so callees
+ * are resolved by the Babel plugin's inference (bindings, `new C()`, the catalogue's return types,
+ * summaries of imported files), not by receiver types; an interface or union receiver, or a
+ * `Socket` that came from another module untyped, is then a runtime check (`callDynamic`) or
+ * fails loudly (`ERR_WEFT_NOT_DRIVEN`) instead of a coroutine call.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, relative, resolve } from "node:path";
+import { codeFrameColumns } from "@babel/code-frame";
+import { TraceMap, originalPositionFor, sourceContentFor } from "@jridgewell/trace-mapping";
+import { compileFile, type SourceMap } from "./compile.js";
+import { hasErrors, type Diagnostic } from "./diagnostic.js";
+import { formatDiagnostic, formatSummary } from "./format-diagnostic.js";
+import type { Io } from "./io.js";
+import type { ProjectTypeScript } from "./weft-tsc.js";
+
+const inlineMap = /^\/\/[#@] sourceMappingURL=data:application\/json(?:;charset=[\w-]+)?;base64,(\S+)\s*$/m;
+const externalMap = /^\/\/[#@] sourceMappingURL=(\S+)\s*$/m;
+
+export function buildWithNativeTsc(ts: ProjectTypeScript, project: string, args: readonly string[], io: Io): number {
+  const tsc = resolve(ts.dir, "bin", "tsc");
+  const userListsFiles = args.includes("--listEmittedFiles");
+  const child = spawnSync(process.execPath, [tsc, "-p", project, ...args, ...(userListsFiles ? [] : ["--listEmittedFiles"])], {
+    cwd: io.cwd,
+    encoding: "utf8",
+    stdio: ["inherit", "pipe", "pipe"],
+    maxBuffer: 1 << 30,
+  });
+  if (child.error) {
+    io.stderr(`weft-tsc: cannot run \`${tsc}\`: ${child.error.message}\n`);
+    return 1;
+  }
+  const emitted: string[] = [];
+  const forwarded = child.stdout
+    .split(/(?<=\n)/)
+    .filter((line) => {
+      const m = /^TSFILE: (.*?)\r?\n?$/.exec(line);
+      if (m) emitted.push(m[1]!);
+      return m === null || userListsFiles;
+    })
+    .join("");
+  io.stdout(forwarded);
+  io.stderr(child.stderr);
+  const status = child.status ?? 1;
+
+  // Every file is compiled before any is written: the pass reads the files a module imports from
+  // disk, for their summaries, and must see them as tsc wrote them.
+  const all: Diagnostic[] = [];
+  const writes: Array<[string, string]> = [];
+  const commonjs: string[] = [];
+  for (const file of emitted) {
+    if (!/\.[cm]?js$/.test(file) || !existsSync(file)) continue;
+    if (isCommonJs(readFileSync(file, "utf8"))) {
+      commonjs.push(file);
+      continue;
+    }
+    all.push(...passOverEmitted(file, writes));
+  }
+  for (const [file, text] of writes) writeFileSync(file, text);
+  if (commonjs.length > 0) {
+    // The Babel pass reads `import`s; in TypeScript's CommonJS output (`(0, runtime_1.sleep)(…)`)
+    // it would see no blocking call, and the program would fail at run time.
+    io.stderr(
+      `weft-tsc: error: with TypeScript ${ts.version}, weft needs ES module output, and tsc emitted CommonJS: ${commonjs.map((f) => `\`${relative(io.cwd, f)}\``).join(", ")}.\n` +
+        `  help: set \`"module": "nodenext"\` with \`"type": "module"\` in package.json (or \`"module": "esnext"\`), or build with TypeScript 5.9/6.x, whose transformer handles CommonJS.\n`,
+    );
+    return 2;
+  }
+  for (const d of all) io.stderr(formatDiagnostic(d, io.cwd));
+  io.stderr(formatSummary(all));
+  // tsc's status stands, unless weft found errors in a build tsc found clean: output was written.
+  return status === 0 && hasErrors(all) ? 2 : status;
+}
+
+/** Weft's Babel pass over one file tsc emitted (what to write goes to `writes`); its diagnostics, mapped to the source. */
+function passOverEmitted(file: string, writes: Array<[string, string]>): Diagnostic[] {
+  const code = readFileSync(file, "utf8");
+  const inline = inlineMap.exec(code);
+  const external = inline ? null : externalMap.exec(code);
+  const mapFile = external ? resolve(dirname(file), external[1]!) : undefined;
+  let input: SourceMap | undefined;
+  try {
+    if (inline) input = JSON.parse(Buffer.from(inline[1]!, "base64").toString("utf8")) as SourceMap;
+    else if (mapFile !== undefined && existsSync(mapFile)) input = JSON.parse(readFileSync(mapFile, "utf8")) as SourceMap;
+  } catch {
+    input = undefined;
+  }
+  // Babel reads the same map from the comment (inline or beside the file) and chains it.
+  const result = compileFile(code, file, { sourceMaps: input !== undefined, module: /\.mjs$/.test(file) ? "esm" : /\.cjs$/.test(file) ? "cjs" : "auto" });
+  const diagnostics = result.diagnostics.map((d) => toSource(d, input, mapFile ?? file));
+  if (result.code === null) return diagnostics;
+  if (result.code === code.replace(inlineMap, "").replace(externalMap, "").trimEnd()) return diagnostics;
+  let out = result.code;
+  if (result.map && input) {
+    const map: SourceMap = { ...result.map, file: basename(file), sources: input.sources, ...(input.sourceRoot !== undefined ? { sourceRoot: input.sourceRoot } : {}) };
+    if (input.sourcesContent === undefined) delete map.sourcesContent;
+    if (inline) {
+      out += `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`;
+    } else {
+      writes.push([mapFile!, JSON.stringify(map)]);
+      out += `\n//# sourceMappingURL=${external![1]}\n`;
+    }
+  } else {
+    out += "\n";
+  }
+  writes.push([file, out]);
+  return diagnostics;
+}
+
+/** A diagnostic at a position of the emitted JavaScript, moved to the `.ts` source tsc mapped it from. */
+function toSource(d: Diagnostic, input: SourceMap | undefined, mapFile: string): Diagnostic {
+  if (input === undefined || d.line === undefined) return d;
+  const trace = new TraceMap(input as ConstructorParameters<typeof TraceMap>[0], mapFile);
+  const at = originalPositionFor(trace, { line: d.line, column: d.column ?? 0 });
+  if (at.source === null || at.line === null) return d;
+  const source = resolve(dirname(mapFile), input.sourceRoot ?? "", at.source.replace(/^file:\/\//, ""));
+  const text = sourceContentFor(trace, at.source) ?? (existsSync(source) ? readFileSync(source, "utf8") : undefined);
+  const frame = text === undefined ? undefined : codeFrameColumns(text, { start: { line: at.line, column: at.column + 1 } }, { highlightCode: false, linesAbove: 2, linesBelow: 0 });
+  return { ...d, filename: source, line: at.line, column: at.column, ...(frame !== undefined ? { frame } : {}) };
+}
+
+/** TypeScript's CommonJS output: it marks every module it converts (`exports.__esModule`), or requires. */
+function isCommonJs(code: string): boolean {
+  return /Object\.defineProperty\(exports, "__esModule"/.test(code) || (/\brequire\(["']/.test(code) && !/^\s*(?:import|export)\b/m.test(code));
+}

@@ -1,0 +1,73 @@
+/**
+ * `weft-tsc`: builds a tsconfig.json project like `tsc`, with weft. A drop-in for `tsc -p` in a
+ * build script: same options, same diagnostics, same exit status (0 clean, 1 errors and nothing
+ * emitted, 2 errors and output emitted — TypeScript's `ExitStatus`).
+ *
+ * It uses the TypeScript of the user's project, resolved from the tsconfig.json's folder (not
+ * weft's own): with 5.9 and 6.x it compiles in-process with the @weft/tsc transformer as a `before`
+ * transformer (type-directed); with 7 (native, no transformer API) it runs that tsc, then weft's
+ * Babel pass over the JavaScript it emitted, its source maps chained to the `.ts` sources.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { Io } from "./io.js";
+import { parseWeftTscArgs, weftTscUsage } from "./weft-tsc-args.js";
+
+/** The TypeScript a project uses: where its package is and which version it is. */
+export interface ProjectTypeScript {
+  /** The folder of its package.json. */
+  dir: string;
+  version: string;
+  major: number;
+  minor: number;
+}
+
+/** Resolves `typescript` as the project's own files would (from `projectDir`), or `undefined`. */
+export function resolveProjectTypeScript(projectDir: string): ProjectTypeScript | undefined {
+  let manifest: string;
+  try {
+    manifest = createRequire(join(projectDir, "weft-tsc.js")).resolve("typescript/package.json");
+  } catch {
+    return undefined;
+  }
+  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
+  const [major = 0, minor = 0] = version.split(".").map((n) => Number.parseInt(n, 10));
+  return { dir: dirname(manifest), version, major, minor };
+}
+
+export async function weftTsc(argv: readonly string[], io: Io): Promise<number> {
+  const command = parseWeftTscArgs(argv, io.cwd);
+  switch (command.kind) {
+    case "help":
+      io.stdout(weftTscUsage);
+      return 0;
+    case "version": {
+      const { cliVersion } = await import("./paths.js");
+      const ts = resolveProjectTypeScript(io.cwd);
+      io.stdout(`weft-tsc ${cliVersion()}, TypeScript ${ts?.version ?? "(not installed here)"}\n`);
+      return 0;
+    }
+    case "usage-error":
+      io.stderr(`weft-tsc: ${command.message}\n\n${weftTscUsage}`);
+      // tsc's status for a command line it cannot use.
+      return 1;
+    case "compile": {
+      const ts = resolveProjectTypeScript(dirname(command.project));
+      if (ts === undefined) {
+        io.stderr(`weft-tsc: cannot find \`typescript\` from \`${dirname(command.project)}\`; install it in the project: npm install -D typescript\n`);
+        return 1;
+      }
+      if (ts.major < 5 || (ts.major === 5 && ts.minor < 9)) {
+        io.stderr(`weft-tsc: TypeScript ${ts.version} is too old; weft needs TypeScript 5.9 or later\n`);
+        return 1;
+      }
+      if (ts.major >= 7) return (await import("./weft-tsc-native.js")).buildWithNativeTsc(ts, command.project, command.rest, io);
+      return (await import("./weft-tsc-in-process.js")).buildInProcess(ts, command.project, command.rest, io);
+    }
+    default: {
+      const unreachable: never = command;
+      throw new Error(`weft bug: unhandled weft-tsc command ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
