@@ -1,7 +1,7 @@
 // Sockets (`@weft/runtime/net`) on real loopback sockets: gevent-semantics.md §3.9 and §5.13,
 // behaviours 146–158, plus faults (reset mid-stream, a slow reader) and bad input.
-// Not ported from §5.13: #151 (`makefile`: no file objects over sockets) and #157 (the example
-// echo server with StreamServer: StreamServer is not written yet).
+// Not ported from §5.13: #151 (`makefile`: no file objects over sockets). #157 (the example echo
+// server with StreamServer) is in stream-server.test.ts.
 import * as nodeNet from "node:net";
 import { ConcurrentObjectUseError, joinAll, sleep, spawn, withTimeout, type Greenlet } from "@weft/runtime";
 import {
@@ -335,6 +335,21 @@ describe("recv, send, sendAll", () => {
     expect((shut as SocketError).code).toBe("EBADF");
     expect(pipe).toBeInstanceOf(BrokenPipeError);
     expect((pipe as SocketError).code).toBe("EPIPE");
+  });
+
+  it("throws EBADF from recv, send and sendAll on a socket this side closed, and close twice is harmless", async () => {
+    const errors = await real(function* () {
+      const [server, client, conn] = yield* pair();
+      client.close();
+      client.close();
+      const out = [yield* errorOf(recv(client, 10)), yield* errorOf(send(client, "x")), yield* errorOf(sendAll(client, "x"))];
+      for (const s of [conn, server]) s.close();
+      return out;
+    });
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(SocketError);
+      expect((e as SocketError).code).toBe("EBADF");
+    }
   });
 });
 
