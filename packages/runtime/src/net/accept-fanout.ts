@@ -25,8 +25,9 @@
  * - Each copy gets the same `'connection'` listener, `allowHalfOpen` and backlog as the
  *   original (listening again on a listening socket sets its backlog), so a connection is the
  *   same whichever descriptor accepted it.
- * - Not in a `cluster` worker: there the primary accepts (round-robin) or the kernel spreads
- *   connections over the workers.
+ * - Only over a real descriptor: a `cluster` worker under the default round-robin policy has
+ *   none (the primary accepts and hands connections over); under `NODE_CLUSTER_SCHED_POLICY=none`
+ *   each worker accepts from the shared socket and gets copies like any process.
  * - The helper and its channel are unref'd: they never keep the process alive, and a program
  *   may end while copies are on their way.
  * - Failure is harmless: if the helper cannot start or the handle cannot be sent (e.g. a
@@ -36,7 +37,6 @@
  *   `EAGAIN` from `accept` (a few microseconds each), so copies cost almost nothing when idle.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import cluster from "node:cluster";
 import { createServer, type Server, type Socket as NodeSocket } from "node:net";
 
 /** Extra accept handles a burst brings (so `1 + EXTRA_ACCEPTORS` connections per iteration). */
@@ -59,8 +59,8 @@ export class Fanout {
    * few milliseconds.
    */
   constructor(server: Server, count: number, backlog: number, onConnection: (node: NodeSocket) => void) {
-    const handle = (server as unknown as { _handle?: object | null })._handle;
-    if (cluster.isWorker || handle === null || handle === undefined) return;
+    const handle = (server as unknown as { _handle?: { fd?: unknown } | null })._handle;
+    if (typeof handle?.fd !== "number" || handle.fd < 0) return;
     let helper: ChildProcess;
     try {
       helper = spawn(process.execPath, ["-e", HELPER], { stdio: ["ignore", "ignore", "ignore", "ipc"], env: {} });

@@ -6,8 +6,11 @@
  * - The program runs in the primary process and again in each worker: `cluster` starts the same
  *   entry with the same arguments, Node options and environment. In a worker the server serves
  *   like a one-process server; the port is shared (cluster's default policy on Linux is
- *   round-robin: the primary accepts and hands each connection to a worker in turn). Port 0
- *   gives every worker the same free port.
+ *   round-robin: the primary accepts and hands each connection to a worker in turn, an IPC
+ *   message each, so it spreads connections evenly but takes a burst at about a thousand
+ *   connections a second; `NODE_CLUSTER_SCHED_POLICY=none` lets every worker accept from the
+ *   shared socket itself, with the burst fan-out of accept-fanout.ts, at the price of the
+ *   kernel's uneven spread). Port 0 gives every worker the same free port.
  * - `start()` in the primary forks the workers and blocks until each reports it is listening;
  *   the server's address is theirs. If a worker exits before that, `start` kills the others and
  *   throws `ERR_WEFT_WORKER_FAILED` with its exit code or signal.
