@@ -1,0 +1,209 @@
+// `weft-tsc -p tsconfig.json` under each TypeScript weft supports (issue 5's matrix): 5.9 (the
+// repository's `typescript`), 6.0 and 7.0 (the root devDependencies `typescript-6` and
+// `typescript-7`, npm aliases). Each case is a small project in a temporary folder whose
+// `node_modules/typescript` is one of them, so weft-tsc must find the project's TypeScript, not its
+// own. The project builds, and its synchronous-style program runs with Node.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { repoRoot } from "./project";
+
+const weftTscBin = join(repoRoot, "packages", "cli", "bin", "weft-tsc.js");
+
+const versions = [
+  { name: "5.9", pkg: "typescript", major: 5, inProcess: true },
+  { name: "6.0", pkg: "typescript-6", major: 6, inProcess: true },
+  { name: "7.0", pkg: "typescript-7", major: 7, inProcess: false },
+] as const;
+
+const tsconfig = JSON.stringify({
+    compilerOptions: { target: "es2022", module: "nodenext", outDir: "dist", rootDir: "src", sourceMap: true, strict: true, types: ["node"], skipLibCheck: true },
+    include: ["src"],
+  });
+
+/** A sync-style program over two modules: a worker loop that sleeps, a spawned greenlet, a join. */
+const workers = {
+  "src/work.ts": `import { sleep } from "@weft/runtime";
+export function work(name: string, n: number): void {
+  for (let i = 0; i < n; i++) {
+    sleep(1);
+    console.log(name, i);
+  }
+}
+`,
+  "src/main.ts": `import { spawn } from "@weft/runtime";
+import { work } from "./work.js";
+
+const g = spawn(() => work("b", 2));
+work("a", 2);
+g.join();
+console.log("done");
+`,
+};
+
+/** The error thrown after a yield point: its stack must name the .ts line (source maps chained). */
+const failing = {
+  "src/main.ts": `import { sleep } from "@weft/runtime";
+
+function fail(): never {
+  sleep(1);
+  throw new Error("boom");
+}
+fail();
+`,
+};
+
+interface Project {
+  dir: string;
+  remove(): void;
+}
+
+function makeProject(pkg: string, files: Record<string, string>): Project {
+  const dir = mkdtempSync(join(tmpdir(), "weft-tsc-test-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(join(repoRoot, "node_modules", pkg), join(dir, "node_modules", "typescript"), "dir");
+  for (const shared of ["@weft", "@types"]) symlinkSync(join(repoRoot, "node_modules", shared), join(dir, "node_modules", shared), "dir");
+  for (const [name, text] of Object.entries({ "package.json": `{ "type": "module" }\n`, "tsconfig.json": tsconfig, ...files })) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const run = (args: readonly string[], cwd: string) => {
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const weftTsc = (args: readonly string[], cwd: string) => run([weftTscBin, ...args], cwd);
+
+describe.each(versions)("weft-tsc with TypeScript $name", ({ pkg, major, inProcess }) => {
+  let project: Project | undefined;
+  afterEach(() => project?.remove());
+
+  it("uses the project's own TypeScript", () => {
+    project = makeProject(pkg, {});
+    const version = JSON.parse(readFileSync(join(repoRoot, "node_modules", pkg, "package.json"), "utf8")).version as string;
+    expect(version.startsWith(`${major}.`)).toBe(true);
+    expect(weftTsc(["--version"], project.dir).stdout).toContain(`TypeScript ${version}`);
+  });
+
+  it("builds a tsconfig.json project whose synchronous-style program runs", () => {
+    project = makeProject(pkg, workers);
+    const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+    expect(build.stdout + build.stderr).toBe("");
+    expect(build.code).toBe(0);
+    expect(existsSync(join(project.dir, "dist", "work.js.map"))).toBe(true);
+    const program = run([join(project.dir, "dist", "main.js")], project.dir);
+    expect(program.stderr).toBe("");
+    expect(program.stdout).toBe("a 0\nb 0\na 1\nb 1\ndone\n");
+  });
+
+  it("chains source maps, so a stack trace names the .ts line", () => {
+    project = makeProject(pkg, failing);
+    expect(weftTsc(["-p", "."], project.dir).code).toBe(0);
+    const program = run(["--enable-source-maps", join(project.dir, "dist", "main.js")], project.dir);
+    expect(program.code).not.toBe(0);
+    expect(program.stderr).toContain("boom");
+    expect(program.stderr).toMatch(/src\/main\.ts:5:\d+/);
+  });
+
+  it("reports a type error as tsc does, emits, and exits with 2", () => {
+    project = makeProject(pkg, { ...workers, "src/bad.ts": `export const n: number = "x";\n` });
+    const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+    expect(build.stdout).toContain("src/bad.ts(1,14): error TS2322");
+    expect(build.code).toBe(2);
+    expect(existsSync(join(project.dir, "dist", "main.js"))).toBe(true);
+  });
+
+  it("exits with 1 and writes nothing under noEmitOnError", () => {
+    project = makeProject(pkg, { ...workers, "src/bad.ts": `export const n: number = "x";\n` });
+    const build = weftTsc(["-p", "tsconfig.json", "--noEmitOnError"], project.dir);
+    expect(build.code).toBe(1);
+    expect(existsSync(join(project.dir, "dist"))).toBe(false);
+  });
+
+  it("reports weft's diagnostics with their code and the .ts position", () => {
+    project = makeProject(pkg, {
+      "src/main.ts": `import { sleep } from "@weft/runtime";
+export class K {
+  constructor() {
+    sleep(1);
+  }
+}
+`,
+    });
+    const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+    const output = build.stdout + build.stderr;
+    expect(output).toContain("WEFT1001");
+    // In-process it is a ts.Diagnostic (tsc's format); on 7 the Babel pass's, mapped to the source.
+    expect(output).toMatch(inProcess ? /src\/main\.ts\(4,5\): error TS1001: WEFT1001:/ : /src\/main\.ts:4:5 - error WEFT1001:/);
+    expect(build.code).toBe(2);
+  });
+
+  it("refuses --watch with a clear error", () => {
+    project = makeProject(pkg, workers);
+    const build = weftTsc(["-p", ".", "--watch"], project.dir);
+    expect(build.code).toBe(1);
+    expect(build.stderr).toContain("`--watch` is not supported");
+  });
+
+  if (inProcess) {
+    it("resolves receivers through the type checker (an interface implemented in another module)", () => {
+      project = makeProject(pkg, {
+        "src/source.ts": `export interface Source {\n  read(): string;\n}\n`,
+        "src/queue-source.ts": `import type { Queue } from "@weft/runtime";
+import type { Source } from "./source.js";
+export class QueueSource implements Source {
+  constructor(private q: Queue<string>) {}
+  read(): string {
+    return this.q.get();
+  }
+}
+`,
+        "src/drain.ts": `import type { Source } from "./source.js";
+export function drain(s: Source, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(s.read());
+  return out;
+}
+`,
+        "src/main.ts": `import { Queue, spawn } from "@weft/runtime";
+import { drain } from "./drain.js";
+import { QueueSource } from "./queue-source.js";
+
+const q = new Queue<string>();
+spawn(() => {
+  q.put("a");
+  q.put("b");
+});
+console.log(drain(new QueueSource(q), 2).join(","));
+`,
+      });
+      expect(weftTsc(["-p", "tsconfig.json"], project.dir).code).toBe(0);
+      const program = run([join(project.dir, "dist", "main.js")], project.dir);
+      expect(program.stderr).toBe("");
+      expect(program.stdout).toBe("a,b\n");
+    });
+
+    it("builds CommonJS output (`nodenext` in a package without `type`)", () => {
+      project = makeProject(pkg, { ...workers, "package.json": "{}\n" });
+      expect(weftTsc(["-p", "tsconfig.json"], project.dir).code).toBe(0);
+      expect(run([join(project.dir, "dist", "main.js")], project.dir).stdout).toBe("a 0\nb 0\na 1\nb 1\ndone\n");
+    });
+
+    it("still reports weft's diagnostics under --noEmit", () => {
+      project = makeProject(pkg, { "src/main.ts": `import { sleep } from "@weft/runtime";\nexport class K {\n  constructor() {\n    sleep(1);\n  }\n}\n` });
+      const build = weftTsc(["-p", "tsconfig.json", "--noEmit"], project.dir);
+      expect(build.stdout).toContain("WEFT1001");
+      expect(existsSync(join(project.dir, "dist"))).toBe(false);
+    });
+  } else {
+    it("refuses CommonJS output, which the Babel pass cannot see into, with a fix", () => {
+      project = makeProject(pkg, { ...workers, "package.json": "{}\n" });
+      const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+      expect(build.code).toBe(2);
+      expect(build.stderr).toContain("weft needs ES module output");
+    });
+  }
+});
