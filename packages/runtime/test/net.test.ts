@@ -337,6 +337,28 @@ describe("recv, send, sendAll", () => {
     expect((pipe as SocketError).code).toBe("EPIPE");
   });
 
+  it("send copies what Node keeps: changing the Buffer after send returned never changes what the peer gets", async () => {
+    const { sent, received } = await real(function* () {
+      const [server, client, conn] = yield* pair();
+      const parts: Buffer[] = [];
+      // Nobody reads yet: the kernel's buffers fill and Node queues the rest, keeping references.
+      while (conn._node.writableLength === 0 || parts.length < 64) {
+        const chunk = pattern(4096);
+        const n = yield* send(conn, chunk);
+        parts.push(Buffer.from(chunk.subarray(0, n)));
+        chunk.fill(0xff); // the caller reuses its buffer at once
+      }
+      const reader = spawn(coroutine(() => recvAll(client)));
+      yield* sendAll(conn, "");
+      conn.close();
+      yield* joinAllD([reader]);
+      for (const s of [client, server]) s.close();
+      return { sent: Buffer.concat(parts), received: reader.value as Buffer };
+    });
+    expect(received.length).toBe(sent.length);
+    expect(received.equals(sent)).toBe(true);
+  });
+
   it("throws EBADF from recv, send and sendAll on a socket this side closed, and close twice is harmless", async () => {
     const errors = await real(function* () {
       const [server, client, conn] = yield* pair();

@@ -40,7 +40,10 @@ const WOKEN: unique symbol = Symbol("weft.net.woken");
 
 type Role = "reader" | "writer";
 
-/** @internal Validates `data` for `send`/`sendAll`; `owned` when the Buffer was made here. */
+/**
+ * @internal Validates `data` for `send`/`sendAll`; `owned` when the Buffer was made here (else
+ * `send` copies what Node keeps, so the caller may reuse its Buffer at once).
+ */
 export function toBuffer(name: string, data: unknown): { buf: Buffer; owned: boolean } {
   if (Buffer.isBuffer(data)) return { buf: data, owned: false };
   if (typeof data === "string") return { buf: Buffer.from(data), owned: true };
@@ -300,12 +303,15 @@ export class Socket {
     });
 
     driveMethod(Socket, "sendAll", function* (data) {
-      const { buf, owned } = toBuffer("data", data);
+      // No copy of the caller's bytes: `sendAll` returns only once Node handed all of them to the
+      // kernel, so nothing refers to them afterwards (unless the call ends early, by a timeout,
+      // a kill or an error: then the bytes still queued go out as they are when Node writes them).
+      const { buf } = toBuffer("data", data);
       this.enter("writer");
       const deadline = this.deadline();
       let off = 0;
       while (off < buf.length) {
-        off += yield* this.sendSome(off === 0 ? buf : buf.subarray(off), owned, "Socket#sendAll", deadline);
+        off += yield* this.sendSome(off === 0 ? buf : buf.subarray(off), true, "Socket#sendAll", deadline);
       }
       while (this._node.writableLength > 0) {
         if (this.closed) throw closedInAnotherGreenlet();
