@@ -114,6 +114,8 @@ describe("public surfaces", () => {
     ["@weft/core", "../packages/core/src/index.ts"],
     ["@weft/babel-plugin", "../packages/babel-plugin/src/index.ts"],
     ["@weft/tsc", "../packages/tsc/src/index.ts"],
+    ["@weft/tsc/ts-patch", "../packages/tsc/src/ts-patch.ts"],
+    ["@weft/tsc/ts-jest", "../packages/tsc/src/ts-jest.ts"],
     ["@weft/cli", "../packages/cli/src/index.ts"],
   ];
   for (const [name, path] of entries) {

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { repoRoot } from "./project";
+import { repoRoot } from "./project.js";
 
 const weftTscBin = join(repoRoot, "packages", "cli", "bin", "weft-tsc.js");
 
