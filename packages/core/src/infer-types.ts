@@ -2,10 +2,12 @@
  * Types without a type checker: a parameter's type is what its callers pass, found by flowing
  * argument types into parameters to a fixed point, through direct calls and through the
  * runtime functions that call a callback with the arguments they were given (`spawn(fn, ...args)`
- * gives `fn` the types of `args`).
+ * gives `fn` the types of `args`). A callback the runtime calls with values of its own starts
+ * with the types the catalogue gives them (`callbackParams`: `new StreamServer(port, handler)`
+ * types `handler`'s first parameter as a `Socket`).
  */
 import type { CallFact, FunctionId, ModuleFacts, TypeRef } from "./facts.js";
-import { runtimeFunction, runtimeMethod } from "./runtime-facts.js";
+import { runtimeConstructor, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
 
 export interface TypeTable {
   /** The resolved type of `t`: a parameter becomes what flows into it, if one class does. */
@@ -76,6 +78,19 @@ export function inferTypes(facts: ModuleFacts): TypeTable {
     f.params.forEach((p, i) => {
       if (p.type.kind !== "unknown") params.set(key(f.id, i), p.type);
     });
+  }
+  for (const call of facts.calls) {
+    const c = call.callee;
+    const entry =
+      runtimeConstructor(call) ??
+      (c.kind === "runtime" ? runtimeFunction(c.name) : c.kind === "method" && c.receiver.kind === "runtime" ? runtimeMethod(c.receiver.name, c.name) : undefined);
+    for (const [index, types] of Object.entries(entry?.callbackParams ?? {})) {
+      const fn = call.args[Number(index)]?.fn;
+      if (fn === undefined) continue;
+      types.forEach((name, i) => {
+        if (!params.has(key(fn, i))) params.set(key(fn, i), { kind: "runtime", name });
+      });
+    }
   }
   const resolve = (t: TypeRef, seen = new Set<string>()): TypeRef => {
     if (t.kind !== "param") return t;

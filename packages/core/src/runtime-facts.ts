@@ -4,7 +4,7 @@
  * JavaScript built-ins.
  */
 import { catalogue, lookup, type Blocks, type CatalogueFunction } from "@weft/runtime/catalogue";
-import type { ArgFact } from "./facts.js";
+import type { ArgFact, CallFact } from "./facts.js";
 
 export { catalogue };
 
@@ -20,6 +20,13 @@ export function runtimeMethod(className: string, name: string): CatalogueFunctio
 
 export function isRuntimeClass(name: string): boolean {
   return catalogue.classes.some((c) => c.name === name);
+}
+
+/** The catalogue's entry for `new C(...)` when `C` is a class imported from the runtime. */
+export function runtimeConstructor(call: CallFact): CatalogueFunction | undefined {
+  const c = call.callee;
+  if (call.construct !== true || c.kind !== "import" || !RUNTIME_MODULES.has(c.source) || !isRuntimeClass(c.name)) return undefined;
+  return runtimeMethod(c.name, "constructor");
 }
 
 /** Whether a call to an entry blocks, given its arguments (`kill({ block: false })` does not). */

@@ -18,7 +18,7 @@
 import { at, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts } from "./facts.js";
 import type { Blocking, Reason } from "./infer-blocking.js";
-import { ARRAY_METHODS, callbackHelp, NON_DRIVING, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
+import { ARRAY_METHODS, callbackHelp, NON_DRIVING, runtimeConstructor, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
 import { receivers, type TypeTable } from "./infer-types.js";
 
 /** Whether a function of this kind can be turned into a coroutine. */
@@ -105,6 +105,8 @@ export function drivesArgument(call: CallFact, index: number, types: TypeTable, 
     // when the callback's parameter is coloured.
     return receivers(call).some((r) => index >= r.firstArg && blocking.colouredParams.has(`${r.fn}:${index - r.firstArg}`));
   }
+  const constructor = runtimeConstructor(call);
+  if (constructor !== undefined) return constructor.drives?.includes(index) === true;
   if (c.kind === "import") return blocking.importCallsParam(call, index) || "unknown";
   if (c.kind === "local") return blocking.colouredParams.has(`${c.fn}:${index}`) || "unknown";
   if (c.kind === "method") {

@@ -23,6 +23,12 @@ export interface CatalogueFunction {
   readonly returns: string;
   /** Indices of arguments that are callbacks the runtime runs itself. */
   readonly drives?: readonly number[];
+  /**
+   * What the runtime passes a callback it drives, by argument index: the types of the
+   * callback's parameters (`new StreamServer(port, handler)` calls `handler(socket, address)`,
+   * so `{ 1: ["Socket"] }`). Callbacks at other `drives` indices get the call's later arguments.
+   */
+  readonly callbackParams?: Readonly<Record<number, readonly string[]>>;
 }
 
 export interface CatalogueMethod extends CatalogueFunction {
@@ -216,7 +222,7 @@ export const catalogue: Catalogue = {
       ["close", false, "void"],
     ]),
     // The constructor runs its handler (argument 1) in a greenlet per connection: driven.
-    { module: NET, name: "constructor", class: "StreamServer", blocks: false, returns: "StreamServer", drives: [1] },
+    { module: NET, name: "constructor", class: "StreamServer", blocks: false, returns: "StreamServer", drives: [1], callbackParams: { 1: ["Socket"] } },
     ...netMethods("StreamServer", [
       ["start", true, "void"],
       ["serveForever", true, "void"],

@@ -83,7 +83,17 @@ describe("the blocking catalogue", () => {
     expect(lookup("StreamServer#serveForever")).toMatchObject({ module: "@weft/runtime/net", blocks: true });
     expect(lookup("StreamServer#stop")).toMatchObject({ blocks: true });
     expect(lookup("StreamServer#close")).toMatchObject({ blocks: false });
-    expect(lookup("StreamServer#constructor")).toMatchObject({ blocks: false, drives: [1] });
+    expect(lookup("StreamServer#constructor")).toMatchObject({ blocks: false, drives: [1], callbackParams: { 1: ["Socket"] } });
+  });
+
+  it("types callbacks only where the runtime drives them, with classes it has", () => {
+    const classes = catalogue.classes.map((c) => c.name);
+    for (const entry of [...catalogue.functions, ...catalogue.methods]) {
+      for (const [index, types] of Object.entries(entry.callbackParams ?? {})) {
+        expect(entry.drives).toContain(Number(index));
+        for (const type of types) expect(classes).toContain(type);
+      }
+    }
   });
 
   it("names the classes values come from, for inference without types", () => {
