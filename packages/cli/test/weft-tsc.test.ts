@@ -54,6 +54,38 @@ fail();
 `,
 };
 
+/** A program only the type checker makes work: `drain(s: Source)` blocks through an interface receiver. */
+const interfaceReceiver = {
+  "src/source.ts": `export interface Source {\n  read(): string;\n}\n`,
+  "src/queue-source.ts": `import type { Queue } from "@weft/runtime";
+import type { Source } from "./source.js";
+export class QueueSource implements Source {
+  constructor(private q: Queue<string>) {}
+  read(): string {
+    return this.q.get();
+  }
+}
+`,
+  "src/drain.ts": `import type { Source } from "./source.js";
+export function drain(s: Source, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(s.read());
+  return out;
+}
+`,
+  "src/main.ts": `import { Queue, spawn } from "@weft/runtime";
+import { drain } from "./drain.js";
+import { QueueSource } from "./queue-source.js";
+
+const q = new Queue<string>();
+spawn(() => {
+  q.put("a");
+  q.put("b");
+});
+console.log(drain(new QueueSource(q), 2).join(","));
+`,
+};
+
 interface Project {
   dir: string;
   remove(): void;
@@ -150,36 +182,7 @@ export class K {
 
   if (inProcess) {
     it("resolves receivers through the type checker (an interface implemented in another module)", () => {
-      project = makeProject(pkg, {
-        "src/source.ts": `export interface Source {\n  read(): string;\n}\n`,
-        "src/queue-source.ts": `import type { Queue } from "@weft/runtime";
-import type { Source } from "./source.js";
-export class QueueSource implements Source {
-  constructor(private q: Queue<string>) {}
-  read(): string {
-    return this.q.get();
-  }
-}
-`,
-        "src/drain.ts": `import type { Source } from "./source.js";
-export function drain(s: Source, n: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(s.read());
-  return out;
-}
-`,
-        "src/main.ts": `import { Queue, spawn } from "@weft/runtime";
-import { drain } from "./drain.js";
-import { QueueSource } from "./queue-source.js";
-
-const q = new Queue<string>();
-spawn(() => {
-  q.put("a");
-  q.put("b");
-});
-console.log(drain(new QueueSource(q), 2).join(","));
-`,
-      });
+      project = makeProject(pkg, interfaceReceiver);
       expect(weftTsc(["-p", "tsconfig.json"], project.dir).code).toBe(0);
       const program = run([join(project.dir, "dist", "main.js")], project.dir);
       expect(program.stderr).toBe("");
@@ -199,6 +202,14 @@ console.log(drain(new QueueSource(q), 2).join(","));
       expect(existsSync(join(project.dir, "dist"))).toBe(false);
     });
   } else {
+    it("loses type-directed resolution: a call through an interface receiver fails loudly at run time", () => {
+      project = makeProject(pkg, interfaceReceiver);
+      expect(weftTsc(["-p", "tsconfig.json"], project.dir).code).toBe(0);
+      const program = run([join(project.dir, "dist", "main.js")], project.dir);
+      expect(program.stderr).toContain("ERR_WEFT_NOT_DRIVEN");
+      expect(program.stdout).toBe("");
+    });
+
     it("refuses CommonJS output, which the Babel pass cannot see into, with a fix", () => {
       project = makeProject(pkg, { ...workers, "package.json": "{}\n" });
       const build = weftTsc(["-p", "tsconfig.json"], project.dir);
