@@ -35,6 +35,8 @@ export interface Compiled {
 
 export interface CompileOptions {
   program: boolean;
+  /** The TypeScript to compile with (default: the repository's, 5.9); `typescript-6` for the matrix. */
+  ts?: typeof ts;
   options?: Omit<WeftTransformerOptions, "onDiagnostic" | "onExplain">;
   compilerOptions?: ts.CompilerOptions;
 }
@@ -43,16 +45,20 @@ export interface CompileOptions {
  * A compiler host whose library and declaration files are parsed once per process: each fixture
  * is its own Program, but `lib.es2022.d.ts` and the runtime's declarations are the same.
  */
-const sharedFiles = new Map<string, ts.SourceFile>();
-function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
-  const host = ts.createCompilerHost(options, true);
+const sharedFilesByTs = new WeakMap<typeof ts, Map<string, ts.SourceFile>>();
+function cachingHost(options: ts.CompilerOptions, tsc: typeof ts = ts): ts.CompilerHost {
+  const host = tsc.createCompilerHost(options, true);
   const getSourceFile = host.getSourceFile.bind(host);
+  // A SourceFile belongs to the TypeScript that parsed it: one cache per version.
+  let sharedFiles = sharedFilesByTs.get(tsc);
+  if (sharedFiles === undefined) sharedFilesByTs.set(tsc, (sharedFiles = new Map()));
+  const cache = sharedFiles;
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     if (!fileName.endsWith(".d.ts")) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
-    let sf = sharedFiles.get(fileName);
+    let sf = cache.get(fileName);
     if (sf === undefined) {
       sf = getSourceFile(fileName, languageVersion, onError, shouldCreate);
-      if (sf !== undefined) sharedFiles.set(fileName, sf);
+      if (sf !== undefined) cache.set(fileName, sf);
     }
     return sf;
   };
@@ -65,6 +71,7 @@ export function outName(file: string): string {
 }
 
 export function compileWithTsc(dir: string, files: readonly string[], how: CompileOptions): Compiled {
+  const tsc = how.ts ?? ts;
   const result: Compiled = { outputs: new Map(), diagnostics: [], explain: [] };
   const compilerOptions = { ...COMPILER_OPTIONS, ...how.compilerOptions };
   const options: WeftTransformerOptions = {
@@ -74,10 +81,10 @@ export function compileWithTsc(dir: string, files: readonly string[], how: Compi
   };
   try {
     if (!how.program) {
-      const transformer = weftTransformer(ts, undefined, options);
+      const transformer = weftTransformer(tsc, undefined, options);
       for (const file of files) {
         const fileName = join(dir, file);
-        const out = ts.transpileModule(readFileSync(fileName, "utf8"), { fileName, compilerOptions, transformers: { before: [transformer] } });
+        const out = tsc.transpileModule(readFileSync(fileName, "utf8"), { fileName, compilerOptions, transformers: { before: [transformer] } });
         result.outputs.set(file, out.outputText);
       }
       return result;
@@ -86,8 +93,8 @@ export function compileWithTsc(dir: string, files: readonly string[], how: Compi
     // An outDir, so that JavaScript inputs are not "overwritten" (nothing is written: the emitted
     // text is captured below).
     const programOptions = { ...compilerOptions, noEmit: false, outDir: join(dir, ".tsc-emit"), rootDir: dir };
-    const program = ts.createProgram({ rootNames, options: programOptions, host: cachingHost(programOptions) });
-    const transformer = weftTransformer(ts, program, options);
+    const program = tsc.createProgram({ rootNames, options: programOptions, host: cachingHost(programOptions, tsc) });
+    const transformer = weftTransformer(tsc, program, options);
     for (const file of files) {
       const sf = program.getSourceFile(join(dir, file));
       if (sf === undefined) throw new Error(`${file} is not in the program`);

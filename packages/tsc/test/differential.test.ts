@@ -8,7 +8,8 @@
 // - transpile-only (`ts.transpileModule`, no Program): the same inference as the Babel plugin, so
 //   the blocking table (`## blocking`) and the diagnostics (`## diagnostics`) must be Babel's too;
 // - with a Program (`program.emit`): the checker may see more than Babel does (that is its
-//   point), so only the program's output and whether it compiled must agree.
+//   point), so only the program's output and whether it compiled must agree. This runs under
+//   TypeScript 5.9 and again under 6.0 (the `typescript-6` alias: issue 5's version matrix).
 //
 // The compiled code is not compared: it need not be Babel's to the character.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -93,11 +94,15 @@ function blockingTable(compiled: Compiled): string {
   return lines.length > 0 ? lines.join("\n") : "No coroutines.";
 }
 
-async function compileAndRun(c: Case, program: boolean): Promise<{ compiled: Compiled; run: string }> {
-  const compiled = compileWithTsc(c.dir, c.files, { program, options: c.options });
+/** TypeScript 6.0 (the root devDependency `typescript-6`, an npm alias), for the version matrix. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ts6 = require("typescript-6") as typeof import("typescript");
+
+async function compileAndRun(c: Case, program: boolean, tsc?: typeof ts6): Promise<{ compiled: Compiled; run: string }> {
+  const compiled = compileWithTsc(c.dir, c.files, { program, options: c.options, ...(tsc ? { ts: tsc } : {}) });
   if (compiled.error !== undefined) return { compiled, run: "not run: `input` did not compile." };
   if (compiled.diagnostics.some((d) => d.weft.severity === "error")) return { compiled, run: "not run: the compiler reported errors, so a build would fail." };
-  const outDir = join(outRoot, program ? "tsc-program" : "tsc-transpile", c.name);
+  const outDir = join(outRoot, tsc ? `tsc${tsc.versionMajorMinor}-program` : program ? "tsc-program" : "tsc-transpile", c.name);
   writeOutputs(outDir, compiled);
   const r = await runProgram(outDir, outName(c.files[0]!));
   const log = normalizeRun(r.log, outDir);
@@ -129,9 +134,12 @@ describe("differential: the fixture corpus through @weft/tsc", () => {
     });
   });
 
-  describe("with a Program: the same run", () => {
+  describe.each([
+    ["with a Program: the same run", undefined],
+    [`with a Program under TypeScript ${ts6.versionMajorMinor}: the same run`, ts6],
+  ] as const)("%s", (_title, tsc) => {
     test.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-      const { compiled, run } = await compileAndRun(c, true);
+      const { compiled, run } = await compileAndRun(c, true, tsc);
       if (c.snapshot.compileError) {
         expect(compiled.error).toMatchObject({ code: "WEFT2001" });
         return;
