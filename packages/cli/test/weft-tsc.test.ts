@@ -173,6 +173,15 @@ export class K {
     expect(build.code).toBe(2);
   });
 
+  it("passes tsc's options through: --outDir, and -p naming a folder", () => {
+    project = makeProject(pkg, workers);
+    const build = weftTsc(["--project", ".", "--outDir", "out"], project.dir);
+    expect(build.stdout + build.stderr).toBe("");
+    expect(build.code).toBe(0);
+    expect(existsSync(join(project.dir, "dist"))).toBe(false);
+    expect(run([join(project.dir, "out", "main.js")], project.dir).stdout).toBe("a 0\nb 0\na 1\nb 1\ndone\n");
+  });
+
   it("refuses --watch with a clear error", () => {
     project = makeProject(pkg, workers);
     const build = weftTsc(["-p", ".", "--watch"], project.dir);
