@@ -80,6 +80,7 @@ export class ServerWorkers {
     while (this.failure === null && !this.ending && this.listening < this.count) yield* this.waitForChange();
     if (this.failure !== null && !this.ending) {
       yield* this.end({ weft: "stop", timeout: 0 }, 0);
+      taken = false; // every worker is gone: another server may try
       throw this.failure;
     }
   }
