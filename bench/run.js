@@ -19,6 +19,7 @@ const BENCHES = [
   { name: "call-overhead", file: "call-overhead.js", flags: [] },
   { name: "echo", file: "echo.js", flags: [] },
   { name: "accept-burst", file: "accept-burst.js", flags: [] },
+  { name: "tsc", file: "tsc.js", flags: [] },
 ];
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
