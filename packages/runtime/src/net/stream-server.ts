@@ -224,9 +224,10 @@ export class StreamServer implements StopsOnSignal {
   }
 
   /**
-   * Stops accepting (new connects are refused), waits up to `timeout` ms (default 1000) for the
-   * running handlers, then kills the rest (`GreenletExit` in each, waiting at most 1 s more).
-   * **Blocks.**
+   * Stops accepting (new connects are refused), waits up to `timeout` ms (default
+   * `stopTimeout`, 1000) for the running handlers, then kills the rest (`GreenletExit` in each,
+   * waiting at most 1 s more). With `workers`, has every worker do this and waits for them to
+   * exit. **Blocks.**
    */
   stop(timeout?: number | null): void {
     return undriven("StreamServer#stop");
