@@ -18,9 +18,9 @@
  *   those waiting connections are closed unserved. (When a pool is shared with other code and
  *   another spawner takes the slot between the wait and the accept, the loop waits in
  *   `pool.spawn` holding that one connection.)
- * - `stop(timeout = stopTimeout)` (1000 ms unless the options say) closes the listener (new connects are refused), waits up to `timeout`
- *   ms for the handlers still running, then kills the rest (waiting at most 1000 ms more for them
- *   to die, as gevent's kill cap). Unlike gevent, it waits for handlers with or without a pool:
+ * - `stop(timeout = stopTimeout)` (1000 ms unless the options say) closes the listener (new
+ *   connects are refused), waits up to `timeout` ms for the handlers still running, then kills
+ *   the rest (waiting at most 1000 ms more for them to die, as gevent's kill cap). Unlike gevent, it waits for handlers with or without a pool:
  *   gevent's default spawn lets `stop()` return at once with handlers still running (behaviour
  *   166); here `stop` always means "handlers are done or killed". Only the server's own handlers
  *   are waited for and killed, never other members of a shared pool.
