@@ -4,16 +4,24 @@
  * `./io.js` blocks. Each imported file is parsed and analysed the same way (its own imports
  * included, cycles cut), and the result is cached by path and modification time.
  *
- * Specifiers resolve like TypeScript and tsx do: `./io.js` may name `./io.ts`; an extensionless
- * `./io` tries `.ts`, `.tsx`, `.mts`, `.js`, `.mjs`, then `index` files.
+ * Specifiers resolve like TypeScript and tsx do (the core's module-files.ts, shared with the tsc
+ * transformer, as are a package's `weft-summary.json` and export names read from text).
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative as relativePath, resolve as resolvePath } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { parse } from "@babel/parser";
 import * as traverseNs from "@babel/traverse";
 import type { NodePath, TraverseOptions } from "@babel/traverse";
 import * as t from "@babel/types";
-import { analyzeModule, summarizeModule, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import {
+  analyzeModule,
+  exportNamesFromText,
+  packageSummary,
+  resolveRelative,
+  summarizeModule,
+  type ExportFact,
+  type ModuleSummaries,
+  type ModuleSummary,
+} from "@weft/core";
 import { collectFacts, type Collected } from "./collect-facts.js";
 
 // @babel/traverse is CommonJS: its function arrives as `default` (or `default.default`, through
@@ -21,27 +29,6 @@ import { collectFacts, type Collected } from "./collect-facts.js";
 type Traverse = (ast: t.Node, visitors: TraverseOptions) => void;
 const traverseExport = (traverseNs as unknown as { default: Traverse | { default: Traverse } }).default;
 const traverse: Traverse = typeof traverseExport === "function" ? traverseExport : traverseExport.default;
-
-const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs"];
-
-/** The file a relative specifier names, or undefined. */
-export function resolveRelative(fromFile: string, spec: string): string | undefined {
-  if (!spec.startsWith(".")) return undefined;
-  const base = resolvePath(dirname(fromFile), spec);
-  const candidates: string[] = [];
-  const js = /\.(m|c)?js$/.exec(base);
-  if (js) {
-    // The TypeScript source first, as tsc resolves it: a `.js` beside it may be build output.
-    const stem = base.slice(0, -js[0].length);
-    const m = js[1] ?? "";
-    candidates.push(`${stem}.${m}ts`, ...(m === "" ? [`${stem}.tsx`] : []), base);
-  } else {
-    candidates.push(base);
-    for (const ext of EXTENSIONS) candidates.push(base + ext);
-    for (const ext of EXTENSIONS) candidates.push(`${base}/index${ext}`);
-  }
-  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
-}
 
 /** What a module exports, as the core needs it for its summary. */
 export function collectExports(program: NodePath<t.Program>, collected: Collected): ExportFact[] {
@@ -156,109 +143,6 @@ export function summaryOf(file: string, blocking: ReadonlySet<string>): ModuleSu
   } finally {
     inProgress.delete(file);
   }
-}
-
-/**
- * A package built by weft ships `weft-summary.json` (written by `weft build` at the root of its
- * output): `{ "version": 1, "modules": { "<path relative to the summary>": { "<export>": blocks } } }`.
- * For a bare specifier, find the file it names in `node_modules`, then the nearest summary above
- * it within the package.
- */
-const packageCache = new Map<string, ModuleSummary | undefined>();
-
-export function packageSummary(fromFile: string, spec: string): ModuleSummary | undefined {
-  const key = `${dirname(fromFile)}\0${spec}`;
-  if (packageCache.has(key)) return packageCache.get(key);
-  const summary = findPackageSummary(fromFile, spec);
-  packageCache.set(key, summary);
-  return summary;
-}
-
-function findPackageSummary(fromFile: string, spec: string): ModuleSummary | undefined {
-  const parts = spec.split("/");
-  const name = spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
-  const subpath = spec.slice(name.length);
-  let dir = dirname(fromFile);
-  let pkgDir: string | undefined;
-  for (;;) {
-    const candidate = join(dir, "node_modules", name);
-    if (existsSync(join(candidate, "package.json"))) {
-      pkgDir = candidate;
-      break;
-    }
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-  let entry: string | undefined;
-  try {
-    const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as {
-      exports?: unknown;
-      main?: string;
-    };
-    const target = exportTarget(manifest.exports, `.${subpath}`) ?? (subpath === "" ? (manifest.main ?? "index.js") : `.${subpath}`);
-    entry = resolvePath(pkgDir, target);
-  } catch {
-    return undefined;
-  }
-  for (let d = dirname(entry); d.startsWith(pkgDir); d = dirname(d)) {
-    const file = join(d, "weft-summary.json");
-    if (!existsSync(file)) continue;
-    try {
-      type Entry = boolean | { blocks?: boolean; callsParams?: number[] };
-      const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, Entry>> };
-      const key = relativePath(d, entry).split("\\").join("/");
-      const exports = json.modules?.[key];
-      return exports === undefined
-        ? undefined
-        : new Map(
-            Object.entries(exports).map(([k, v]) =>
-              typeof v === "object" && v !== null
-                ? [k, { blocks: v.blocks === true, ...(Array.isArray(v.callsParams) ? { callsParams: v.callsParams } : {}) }]
-                : [k, { blocks: v === true }],
-            ),
-          );
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-/** The file an `exports` map gives `subpath` (conditions `import`, `node`, `default`, `require`). */
-function exportTarget(exports: unknown, subpath: string): string | undefined {
-  if (exports === undefined || exports === null) return undefined;
-  if (typeof exports === "string") return subpath === "." ? exports : undefined;
-  const map = exports as Record<string, unknown>;
-  const keys = Object.keys(map);
-  const entry = keys.length > 0 && keys.every((k) => k.startsWith(".")) ? map[subpath] : subpath === "." ? map : undefined;
-  const pick = (v: unknown): string | undefined => {
-    if (typeof v === "string") return v;
-    if (v && typeof v === "object") {
-      const c = v as Record<string, unknown>;
-      for (const k of ["import", "node", "default", "require"]) if (k in c) return pick(c[k]);
-    }
-    return undefined;
-  };
-  return pick(entry);
-}
-
-/**
- * The names a module exports, read from its text (declarations and `export { … }` lists): for a
- * module known not to block, so calls to its exports stay plain. A name missed here only costs
- * a runtime check at the call.
- */
-function exportNamesFromText(code: string): string[] {
-  const names = new Set<string>();
-  for (const m of code.matchAll(/\bexport\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!);
-  for (const m of code.matchAll(/\bexport\s+default\b/g)) void m, names.add("default");
-  for (const m of code.matchAll(/\bexport\s*\{([^}]*)\}(?!\s*from)/g)) {
-    for (const part of m[1]!.split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim();
-      if (name && /^[A-Za-z_$][\w$]*$/.test(name)) names.add(name);
-    }
-  }
-  return [...names];
 }
 
 /** Whether any module `code` imports (by a static `from "…"`) has a blocking export. */
