@@ -6,7 +6,7 @@
  *
  *   node bench/accept-burst.js [--burst 2000] [--busy 500] [--reps 1]
  *                              [--servers net,net-backlog,weft,weft-w2,gevent] [--no-gevent] [--timeout 60]
- *                              (also async, weft-direct) [--profile DIR]  (Node servers under --cpu-prof)
+ *                              (also async) [--profile DIR]  (Node servers under --cpu-prof)
  *                              [--queue]  (samples the listening socket's accept queue with `ss`
  *                                          every 20 ms: its peak and until when it held connections)
  *
@@ -23,7 +23,7 @@ import os from "node:os";
 import { printHeader, printTable, report, verdict } from "./common.js";
 import { parseList, runLoad, sampleAcceptQueue, SERVERS, startServer } from "./echo-common.js";
 
-const ALL = ["net", "net-backlog", "async", "weft", "weft-w2", "gevent", "weft-direct"];
+const ALL = ["net", "net-backlog", "async", "weft", "weft-w2", "gevent"];
 const TARGET_MS = 1000;
 
 function parseArgs(argv) {

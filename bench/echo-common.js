@@ -38,13 +38,6 @@ export const SERVERS = {
       [...nodeFlags, "--import", "@weft/cli/register", here("./echo-servers/weft-server.ts"), "0"],
     ],
   },
-  "weft-direct": {
-    label: "weft StreamServer, 1 process, direct calls",
-    command: ({ nodeFlags = [] } = {}) => [
-      process.execPath,
-      [...nodeFlags, "--import", "@weft/cli/register", here("./echo-servers/weft-server-direct.ts"), "0"],
-    ],
-  },
   "weft-w2": {
     label: "weft StreamServer, workers: 2",
     workers: 2,

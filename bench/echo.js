@@ -5,7 +5,6 @@
  *
  *   node bench/echo.js [--sizes 50,500,2000] [--window 1] [--rounds 5]
  *                      [--servers net,async,weft,weft-w2,gevent] [--no-gevent]
- *                      (also weft-direct: weft-server-direct.ts, `Socket` imported as a value)
  *                      [--profile DIR]     (Node servers run under --cpu-prof, profiles in DIR/SERVER-SIZE)
  *                      [--weft-at DIR]     (also weft-server.ts of another checkout, built: two
  *                                           runtimes compared in one interleaved run)
@@ -23,7 +22,7 @@ import os from "node:os";
 import { fmtRatio, printHeader, printTable, report, verdict } from "./common.js";
 import { addWeftAt, parseList, SERVERS, startControlledLoad, startServer } from "./echo-common.js";
 
-const ALL = ["net", "async", "weft", "weft-w2", "gevent", "weft-direct"];
+const ALL = ["net", "async", "weft", "weft-w2", "gevent"];
 
 function parseArgs(argv) {
   const opts = { sizes: [50, 500, 2000], window: 1, rounds: 5, servers: ALL.slice(0, 5), profile: null, also: [] };
