@@ -3,11 +3,11 @@
 // none is taken by the helper process, and closing the server closes every handle.
 // How fast a burst is served is a benchmark (bench/accept-burst.js), not a test.
 import { joinAll, sleep, spawn, type Greenlet } from "@weft/runtime";
-import { connect, ConnectionRefusedError, listen, type ServerSocket, type Socket, type SocketError } from "@weft/runtime/net";
+import { connect, ConnectionRefusedError, listen, type ServerSocket, type Socket } from "@weft/runtime/net";
 import { coroutine, driven } from "@weft/runtime/protocol";
 import { BURST_CONNECTIONS, DEFAULT_BACKLOG } from "../src/net/server-socket.js";
 import { EXTRA_ACCEPTORS } from "../src/net/accept-fanout.js";
-import { accept, errorOf, onRealClock, recvN, sendAll } from "./net-helpers.js";
+import { errorOf, onRealClock, recvN, sendAll, spawnAcceptLoop } from "./net-helpers.js";
 
 const nap = driven(sleep);
 const connectD = driven(connect);
@@ -24,20 +24,7 @@ function serveUppercase(server: ServerSocket): Greenlet<unknown> {
     yield* sendAll(conn, b.toString().toUpperCase());
     conn.close();
   });
-  return spawn(
-    coroutine(function* () {
-      for (;;) {
-        let conn: Socket;
-        try {
-          conn = yield* accept(server);
-        } catch (e) {
-          if ((e as SocketError).code === "EBADF") return;
-          throw e;
-        }
-        spawn(handle, conn);
-      }
-    }),
-  );
+  return spawnAcceptLoop(server, handle);
 }
 
 /** `n` clients at once, each sending a 32-byte line naming it; returns every reply in order. */

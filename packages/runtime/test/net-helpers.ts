@@ -1,7 +1,8 @@
 // Helpers shared by the socket and StreamServer tests: driven calls, reads to EOF, and a
 // real-clock runner that checks no socket wait is still counted afterwards.
-import { driven } from "@weft/runtime/protocol";
-import type { ServerSocket, Socket } from "@weft/runtime/net";
+import { spawn, type Greenlet } from "@weft/runtime";
+import { coroutine, driven } from "@weft/runtime/protocol";
+import type { ServerSocket, Socket, SocketError } from "@weft/runtime/net";
 import { runTest, type TestResult } from "@weft/runtime/testing";
 import { hub } from "../src/hub.js";
 
@@ -9,6 +10,31 @@ export const recv = (s: Socket, n: number) => driven(s.recv).call(s, n);
 export const send = (s: Socket, data: Buffer | string) => driven(s.send).call(s, data);
 export const sendAll = (s: Socket, data: Buffer | string) => driven(s.sendAll).call(s, data);
 export const accept = (ss: ServerSocket) => driven(ss.accept).call(ss);
+
+/**
+ * Spawns the accept loop of `server`: a greenlet per connection running `handle(conn)`, pushed
+ * onto `handlers`; the loop ends when the server is closed.
+ */
+export function spawnAcceptLoop(
+  server: ServerSocket,
+  handle: (conn: Socket) => unknown,
+  handlers: Greenlet<unknown>[] = [],
+): Greenlet<unknown> {
+  return spawn(
+    coroutine(function* () {
+      for (;;) {
+        let conn: Socket;
+        try {
+          conn = yield* accept(server);
+        } catch (e) {
+          if ((e as SocketError).code === "EBADF") return;
+          throw e;
+        }
+        handlers.push(spawn(handle, conn));
+      }
+    }),
+  );
+}
 
 /** Reads until the end of the stream. */
 export function* recvAll(s: Socket): Generator<unknown, Buffer, unknown> {

@@ -19,7 +19,7 @@ import {
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { now, runTest } from "@weft/runtime/testing";
 import { hub } from "../src/hub.js";
-import { accept, errorOf, onRealClock, recv, recvAll, send, sendAll } from "./net-helpers.js";
+import { accept, errorOf, onRealClock, recv, recvAll, send, sendAll, spawnAcceptLoop } from "./net-helpers.js";
 
 /** Real time on a shared machine: how late a wake-up may be without failing a test. */
 const TOLERANCE = 250;
@@ -518,20 +518,7 @@ describe("the tutorial's server", () => {
         }
         conn.close();
       });
-      const acceptor = spawn(
-        coroutine(function* () {
-          for (;;) {
-            let conn: Socket;
-            try {
-              conn = yield* accept(server);
-            } catch (e) {
-              if ((e as SocketError).code === "EBADF") return;
-              throw e;
-            }
-            handlers.push(spawn(handle, conn));
-          }
-        }),
-      );
+      const acceptor = spawnAcceptLoop(server, handle, handlers);
       const client = coroutine(function* (i: number) {
         const sock = yield* connectD(port);
         const line = `hello from client ${i}\n`;
