@@ -24,6 +24,8 @@ export type { ModuleSummaries, Reason } from "./infer-blocking.js";
 export { summarizeModule } from "./summarize-module.js";
 export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module.js";
 export { exportNamesFromText, packageSummary, resolveRelative } from "./module-files.js";
+export { validateAdapterOptions } from "./adapter-options.js";
+export type { AdapterOptions } from "./adapter-options.js";
 export { CODES, codeFrame, formatDiagnostic } from "./diagnostics.js";
 export type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
 export {

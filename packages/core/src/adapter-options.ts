@@ -1,0 +1,51 @@
+/**
+ * The options both adapters (the Babel plugin and the tsc transformer) take, validated the same
+ * way: a wrong option is a configuration error (WEFT2001) naming the option, what was expected
+ * and what came. Each adapter types its callbacks (`onDiagnostic` receives a Babel-side or a
+ * `ts.Diagnostic`-side pair) and casts the result.
+ */
+
+/** What every adapter's options resolve to (each adapter narrows the callbacks' types). */
+export interface AdapterOptions {
+  blocking: ReadonlySet<string>;
+  module: "auto" | "esm" | "cjs";
+  onDiagnostic: ((...args: never[]) => unknown) | undefined;
+  onExplain: ((...args: never[]) => unknown) | undefined;
+  onSummary: ((...args: never[]) => unknown) | undefined;
+}
+
+const KNOWN = ["blocking", "module", "onDiagnostic", "onExplain", "onSummary"] as const;
+
+/** Validates `raw` as `adapter`'s options; throws an `Error` with `code: "WEFT2001"`. */
+export function validateAdapterOptions(adapter: string, raw: unknown): AdapterOptions {
+  const fail = (message: string): never => {
+    const error = new Error(`${adapter}: WEFT2001: ${message}`);
+    (error as Error & { code: string }).code = "WEFT2001";
+    throw error;
+  };
+  if (raw !== undefined && raw !== null && (typeof raw !== "object" || Array.isArray(raw))) {
+    fail(`Expected the options to be an object, got \`${String(raw)}\`.`);
+  }
+  const o = (raw ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!(KNOWN as readonly string[]).includes(k)) fail(`Unknown option \`${k}\`; the options are ${KNOWN.map((x) => `\`${x}\``).join(", ")}.`);
+  }
+  const blocking = o["blocking"] ?? [];
+  if (!Array.isArray(blocking) || !blocking.every((x) => typeof x === "string")) {
+    fail(`Expected \`blocking\` to be an array of function names, got \`${JSON.stringify(blocking)}\`.`);
+  }
+  const module = o["module"] ?? "auto";
+  if (module !== "auto" && module !== "esm" && module !== "cjs") {
+    fail(`Expected \`module\` to be "auto", "esm" or "cjs", got \`${JSON.stringify(module)}\`.`);
+  }
+  for (const k of ["onDiagnostic", "onExplain", "onSummary"]) {
+    if (o[k] !== undefined && typeof o[k] !== "function") fail(`Expected \`${k}\` to be a function, got \`${typeof o[k]}\`.`);
+  }
+  return {
+    blocking: new Set(blocking as string[]),
+    module: module as AdapterOptions["module"],
+    onDiagnostic: o["onDiagnostic"] as AdapterOptions["onDiagnostic"],
+    onExplain: o["onExplain"] as AdapterOptions["onExplain"],
+    onSummary: o["onSummary"] as AdapterOptions["onSummary"],
+  };
+}
