@@ -103,6 +103,13 @@ export function isRuntimeFile(fileName: string): boolean {
 /** Every class declared in the project's files (for the implementations of an interface). */
 const classesOfProgram = new WeakMap<TS.Program, TS.ClassLikeDeclaration[]>();
 const candidatesOfProgram = new WeakMap<TS.Program, Map<TS.Type, Candidate[] | null>>();
+interface ClassType {
+  decl: TS.ClassLikeDeclaration;
+  type: TS.Type;
+  names: Set<TS.__String>;
+}
+const classTypesOfProgram = new WeakMap<TS.Program, ClassType[]>();
+const runtimeTypesOfProgram = new WeakMap<TS.Program, Array<{ name: string; type: TS.Type; names: Set<TS.__String> }>>();
 
 export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, host: CheckerHost): CheckerTypes {
   const checker = program.getTypeChecker();
@@ -126,24 +133,42 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     return out;
   };
 
-  /** The runtime classes a value of an interface type may be: those assignable to it. */
-  const runtimeClassTypes = (() => {
-    let cache: Array<{ name: string; type: TS.Type }> | undefined;
-    return () => {
-      if (cache !== undefined) return cache;
-      cache = [];
-      for (const file of program.getSourceFiles()) {
-        if (!isRuntimeFile(file.fileName)) continue;
-        for (const s of file.statements) {
-          if (ts.isClassDeclaration(s) && s.name !== undefined && isRuntimeClass(s.name.text)) {
-            const sym = checker.getSymbolAtLocation(s.name);
-            if (sym !== undefined) cache.push({ name: s.name.text, type: checker.getDeclaredTypeOfSymbol(sym) });
+  const propertyNames = (type: TS.Type): Set<TS.__String> => new Set(checker.getPropertiesOfType(type).map((p) => p.escapedName));
+
+  /** The instance types of the project's classes, with their property names (once per Program). */
+  const projectClassTypes = (): ClassType[] => {
+    let out = classTypesOfProgram.get(program);
+    if (out !== undefined) return out;
+    out = [];
+    for (const decl of projectClasses()) {
+      const s = decl.name !== undefined ? checker.getSymbolAtLocation(decl.name) : checker.getSymbolAtLocation(decl);
+      const type = s !== undefined ? checker.getDeclaredTypeOfSymbol(s) : undefined;
+      if (type !== undefined) out.push({ decl, type, names: propertyNames(type) });
+    }
+    classTypesOfProgram.set(program, out);
+    return out;
+  };
+
+  /** The runtime classes a value of an interface type may be: those assignable to it (once per Program). */
+  const runtimeClassTypes = (): Array<{ name: string; type: TS.Type; names: Set<TS.__String> }> => {
+    let cache = runtimeTypesOfProgram.get(program);
+    if (cache !== undefined) return cache;
+    cache = [];
+    for (const file of program.getSourceFiles()) {
+      if (!isRuntimeFile(file.fileName)) continue;
+      for (const s of file.statements) {
+        if (ts.isClassDeclaration(s) && s.name !== undefined && isRuntimeClass(s.name.text)) {
+          const sym = checker.getSymbolAtLocation(s.name);
+          if (sym !== undefined) {
+            const type = checker.getDeclaredTypeOfSymbol(sym);
+            cache.push({ name: s.name.text, type, names: propertyNames(type) });
           }
         }
       }
-      return cache;
-    };
-  })();
+    }
+    runtimeTypesOfProgram.set(program, cache);
+    return cache;
+  };
 
   const classDeclOf = (type: TS.Type): { decl: TS.ClassLikeDeclaration; isStatic: boolean } | undefined => {
     const sym = type.getSymbol();
@@ -204,13 +229,15 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     // syntactic rules, which know the built-ins.
     const declaredInProject = sym?.declarations?.some((d) => host.isProjectFile(d.getSourceFile())) === true;
     if (sym !== undefined && (sym.flags & ts.SymbolFlags.Interface) !== 0 && declaredInProject) {
+      // A class lacking one of the interface's required properties is not assignable to it: that
+      // name test is cheap, and spares most of the checker's assignability tests.
+      const required = checker.getPropertiesOfType(type).filter((p) => (p.flags & ts.SymbolFlags.Optional) === 0).map((p) => p.escapedName);
+      const mayBe = (names: ReadonlySet<TS.__String>) => required.every((n) => names.has(n));
       const out: Candidate[] = [];
-      for (const decl of projectClasses()) {
-        const s = decl.name !== undefined ? checker.getSymbolAtLocation(decl.name) : checker.getSymbolAtLocation(decl);
-        const instance = s !== undefined ? checker.getDeclaredTypeOfSymbol(s) : undefined;
-        if (instance !== undefined && checker.isTypeAssignableTo(instance, type)) out.push({ kind: "class", decl, isStatic: false });
+      for (const c of projectClassTypes()) {
+        if (mayBe(c.names) && checker.isTypeAssignableTo(c.type, type)) out.push({ kind: "class", decl: c.decl, isStatic: false });
       }
-      for (const r of runtimeClassTypes()) if (checker.isTypeAssignableTo(r.type, type)) out.push({ kind: "runtime", name: r.name });
+      for (const r of runtimeClassTypes()) if (mayBe(r.names) && checker.isTypeAssignableTo(r.type, type)) out.push({ kind: "runtime", name: r.name });
       return out;
     }
     return null;
@@ -272,6 +299,41 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     return undefined;
   };
 
+  /** Expressions whose type the checker would give is never a class, an interface or a bound object literal. */
+  const SK = ts.SyntaxKind;
+  const hasNoClassType = (e: TS.Expression): boolean => {
+    switch (e.kind) {
+      case SK.StringLiteral:
+      case SK.NumericLiteral:
+      case SK.BigIntLiteral:
+      case SK.NoSubstitutionTemplateLiteral:
+      case SK.TemplateExpression:
+      case SK.TrueKeyword:
+      case SK.FalseKeyword:
+      case SK.NullKeyword:
+      case SK.ArrowFunction:
+      case SK.FunctionExpression:
+      case SK.ObjectLiteralExpression:
+      case SK.TypeOfExpression:
+      case SK.VoidExpression:
+      case SK.DeleteExpression:
+      case SK.PrefixUnaryExpression:
+      case SK.PostfixUnaryExpression:
+        return true;
+      case SK.BinaryExpression: {
+        // Arithmetic, comparisons, `in`, `instanceof`: numbers, strings, bigints, booleans. Not
+        // assignments, `,`, `&&`, `||`, `??`, which give an operand's value.
+        const op = (e as TS.BinaryExpression).operatorToken.kind;
+        return !(
+          (op >= SK.FirstAssignment && op <= SK.LastAssignment) ||
+          op === SK.CommaToken || op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken
+        );
+      }
+      default:
+        return false;
+    }
+  };
+
   /** Functions of other files that calls resolve to, by receiver-module key. */
   const functionModules = new Map<string, { source: string; name: string; decl: TS.Node }>();
   const isFunctionWithBody = (d: TS.Node) =>
@@ -304,8 +366,10 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
       return { receiver: { kind: "import-class", source, name }, name: "call" };
     },
     typeOfExpression(e) {
-      // The checker has no useful type for a bare `super`.
-      if (e.kind === ts.SyntaxKind.SuperKeyword) return undefined;
+      // The checker has no useful type for a bare `super`, and an expression whose type is a
+      // primitive or a function (a literal, an arrow, arithmetic) or an object literal not bound
+      // to a name is no receiver module: answered without asking it.
+      if (e.kind === ts.SyntaxKind.SuperKeyword || hasNoClassType(e)) return undefined;
       try {
         return typeRefOf(checker.getTypeAtLocation(e));
       } catch {

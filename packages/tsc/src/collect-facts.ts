@@ -493,6 +493,19 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
     return { kind: "method", receiver: c.receiver, name: c.name };
   };
 
+  const lazyType = (e: TS.Expression | undefined): ArgFact => {
+    if (e === undefined) return { type: UNKNOWN };
+    let memo: TypeRef | undefined;
+    const fact = {} as ArgFact;
+    Object.defineProperty(fact, "type", {
+      get: () => (memo ??= typeOf(e)),
+      set: (t: TypeRef) => void (memo = t),
+      enumerable: true,
+      configurable: true,
+    });
+    return fact;
+  };
+
   // ---- pass 2: parameters, then calls and uses
   for (const [id, n] of functions) {
     if (ts.isPropertyDeclaration(n) || ts.isClassStaticBlockDeclaration(n)) continue;
@@ -516,7 +529,9 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
     let spread = false;
     for (const a of call.arguments ?? []) {
       if (ts.isSpreadElement(a)) spread = true;
-      const fact: ArgFact = { type: ts.isSpreadElement(a) ? UNKNOWN : typeOf(a) };
+      // An argument's type is read by the core only for some calls (a local function's, a
+      // driving runtime function's): computed when first read, since it may ask the checker.
+      const fact = lazyType(ts.isSpreadElement(a) ? undefined : a);
       const fn = localFunction(a);
       if (fn !== undefined) fact.fn = fn;
       else if (ts.isIdentifier(a)) {
