@@ -8,15 +8,24 @@
  * because of another file).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, relative } from "node:path";
 import type * as TS from "typescript";
 import weftTransformer from "@weft/tsc";
 import type { Io } from "./io.js";
+import { loadTypeScript } from "./weft-tsc-load-typescript.js";
 import type { ProjectTypeScript } from "./weft-tsc.js";
 
 export function buildInProcess(projectTs: ProjectTypeScript, project: string, args: readonly string[], io: Io): number {
-  const ts = createRequire(join(projectTs.dir, "package.json"))(projectTs.dir) as typeof TS;
+  // The project's TypeScript, its compiled code cached (see weft-tsc-load-typescript.ts).
+  const loaded = loadTypeScript(projectTs.dir);
+  try {
+    return build(loaded.ts, project, args, io);
+  } finally {
+    loaded.saveCache();
+  }
+}
+
+function build(ts: typeof TS, project: string, args: readonly string[], io: Io): number {
   const commandLine = ts.parseCommandLine([...args]);
   const host: TS.FormatDiagnosticsHost = {
     getCurrentDirectory: () => io.cwd,
