@@ -12,7 +12,7 @@ import type * as TS from "typescript";
 import type { ArgFact, CallFact, Callee, FunctionFact, FunctionId, FunctionKind, ModuleFacts, Span, TypeRef } from "@weft/core";
 import { isRuntimeClass, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "@weft/core";
 import type { CheckerTypes } from "./build-checker-types.js";
-import { collectScopes, type Binding, type Scopes } from "./collect-scopes.js";
+import { collectScopes, hasModifierKind, type Binding, type Scopes } from "./collect-scopes.js";
 
 /** A node the core calls a function. */
 export type FunctionNode =
@@ -89,7 +89,7 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
     ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) || ts.isClassStaticBlockDeclaration(n) ||
     (ts.isMethodDeclaration(n) && n.body !== undefined) ||
     (ts.isPropertyDeclaration(n) && ts.isClassLike(n.parent) && !hasModifier(n, ts.SyntaxKind.DeclareKeyword) && !hasModifier(n, ts.SyntaxKind.AbstractKeyword));
-  const hasModifier = (n: TS.Node, kind: TS.SyntaxKind) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
+  const hasModifier = (n: TS.Node, kind: TS.SyntaxKind) => hasModifierKind(ts, n, kind);
   const isAmbient = (n: TS.Node) => hasModifier(n, ts.SyntaxKind.DeclareKeyword);
 
   /** Where Babel starts a function: after `export`/`default`, at the first other modifier. */

@@ -47,6 +47,16 @@ export interface Scopes {
   scopeAt(at: TS.Node): Scope;
 }
 
+const NONE: TS.Identifier[] = [];
+
+/** Whether a node has modifier `kind` (what `ts.getModifiers` would say, without making its array). */
+export function hasModifierKind(ts: typeof TS, n: TS.Node, kind: TS.SyntaxKind): boolean {
+  const modifiers = (n as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers;
+  if (modifiers === undefined || !ts.canHaveModifiers(n)) return false;
+  for (const m of modifiers) if (m.kind === kind) return true;
+  return false;
+}
+
 export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
   const scopeOfNode = new Map<TS.Node, Scope>();
   const bindingOfId = new Map<TS.Identifier, Binding>();
@@ -106,7 +116,7 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
     }
   };
 
-  const isAmbient = (n: TS.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
+  const isAmbient = (n: TS.Node) => hasModifierKind(ts, n, ts.SyntaxKind.DeclareKeyword);
 
   // ---- pass 1: declarations
   const declarations = (n: TS.Node, scope: Scope): void => {
@@ -146,8 +156,14 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
       }
       if (ts.isCatchClause(n) && n.variableDeclaration) declarePattern(inner, n.variableDeclaration.name, "catch", n);
     }
-    ts.forEachChild(n, (c) => declarations(c, inner));
+    // One visitor for every child (no closure per node): the scope is the current one.
+    const saved = current;
+    current = inner;
+    ts.forEachChild(n, declarationsInCurrent);
+    current = saved;
   };
+  let current: Scope = moduleScope;
+  const declarationsInCurrent = (c: TS.Node): void => declarations(c, current);
   declarations(sf, moduleScope);
 
   // ---- pass 2: references and assignments
@@ -210,16 +226,21 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
       }
       return;
     }
-    const assigned: TS.Identifier[] = [];
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) assignedIn(n.left, assigned);
-    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) assignedIn(n.operand, assigned);
-    if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer)) assignedIn(n.initializer, assigned);
+    let assigned: TS.Identifier[] = NONE;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) assignedIn(n.left, (assigned = []));
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) assignedIn(n.operand, (assigned = []));
+    else if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer)) assignedIn(n.initializer, (assigned = []));
     for (const id of assigned) {
       const b = lookupIn(scope, id.text);
       if (b !== undefined) b.constant = false;
     }
-    ts.forEachChild(n, (c) => references(c, inner));
+    const saved = current;
+    current = inner;
+    ts.forEachChild(n, referencesInCurrent);
+    current = saved;
   };
+  const referencesInCurrent = (c: TS.Node): void => references(c, current);
+  current = moduleScope;
   references(sf, moduleScope);
 
   const scopeAt = (at: TS.Node): Scope => {
