@@ -11,12 +11,12 @@
  * `Socket` that came from another module untyped, is then a runtime check (`callDynamic`) or
  * fails loudly (`ERR_WEFT_NOT_DRIVEN`) instead of a coroutine call.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { codeFrameColumns } from "@babel/code-frame";
 import { TraceMap, originalPositionFor, sourceContentFor } from "@jridgewell/trace-mapping";
-import { compileFile, type SourceMap } from "./compile.js";
+import type { compileFile as CompileFile, SourceMap } from "./compile.js";
 import { hasErrors, type Diagnostic } from "./diagnostic.js";
 import { formatDiagnostic, formatSummary } from "./format-diagnostic.js";
 import type { Io } from "./io.js";
@@ -25,19 +25,30 @@ import type { ProjectTypeScript } from "./weft-tsc.js";
 const inlineMap = /^\/\/[#@] sourceMappingURL=data:application\/json(?:;charset=[\w-]+)?;base64,(\S+)\s*$/m;
 const externalMap = /^\/\/[#@] sourceMappingURL=(\S+)\s*$/m;
 
-export function buildWithNativeTsc(ts: ProjectTypeScript, project: string, args: readonly string[], io: Io): number {
+export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string, args: readonly string[], io: Io): Promise<number> {
   const tsc = resolve(ts.dir, "bin", "tsc");
   const userListsFiles = args.includes("--listEmittedFiles");
-  const child = spawnSync(process.execPath, [tsc, "-p", project, ...args, ...(userListsFiles ? [] : ["--listEmittedFiles"])], {
+  const proc = spawn(process.execPath, [tsc, "-p", project, ...args, ...(userListsFiles ? [] : ["--listEmittedFiles"])], {
     cwd: io.cwd,
-    encoding: "utf8",
     stdio: ["inherit", "pipe", "pipe"],
-    maxBuffer: 1 << 30,
   });
-  if (child.error) {
-    io.stderr(`weft-tsc: cannot run \`${tsc}\`: ${child.error.message}\n`);
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  proc.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  proc.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const exited = new Promise<{ status: number | null; error?: Error }>((done) => {
+    proc.on("error", (error) => done({ status: null, error }));
+    proc.on("close", (status) => done({ status }));
+  });
+  // Babel and the weft plugin load (~300 ms) while tsc compiles, instead of after it.
+  const loading = import("./compile.js");
+  const exit = await exited;
+  if (exit.error) {
+    io.stderr(`weft-tsc: cannot run \`${tsc}\`: ${exit.error.message}\n`);
     return 1;
   }
+  const child = { stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), status: exit.status };
+  const { compileFile } = await loading;
   const emitted: string[] = [];
   const forwarded = child.stdout
     .split(/(?<=\n)/)
@@ -56,14 +67,39 @@ export function buildWithNativeTsc(ts: ProjectTypeScript, project: string, args:
   const all: Diagnostic[] = [];
   const writes: Array<[string, string]> = [];
   const commonjs: string[] = [];
+  const texts = new Map<string, string>();
   for (const file of emitted) {
     if (!/\.[cm]?js$/.test(file) || !existsSync(file)) continue;
-    if (isCommonJs(readFileSync(file, "utf8"))) {
-      commonjs.push(file);
-      continue;
-    }
-    all.push(...passOverEmitted(file, writes));
+    const code = readFileSync(file, "utf8");
+    if (isCommonJs(code)) commonjs.push(file);
+    else texts.set(resolve(io.cwd, file), code);
   }
+  // Files are compiled imports first, so that what each export of a file does is known (its
+  // summary) when a file importing it is reached: a file that cannot concern weft is not put
+  // through Babel at all.
+  const summaries = new Map<string, ReadonlyMap<string, boolean> | "in-progress">();
+  const visit = (file: string): ReadonlyMap<string, boolean> | undefined => {
+    const known = summaries.get(file);
+    if (known !== undefined) return known === "in-progress" ? undefined : known;
+    summaries.set(file, "in-progress");
+    const code = texts.get(file)!;
+    const imports = importsOf(code);
+    const importedSummaries = imports?.map((i) => {
+      const target = resolve(dirname(file), i.spec);
+      return i.spec.startsWith(".") && texts.has(target) ? visit(target) : undefined;
+    });
+    let summary: ReadonlyMap<string, boolean> | undefined;
+    if (imports !== undefined && importedSummaries !== undefined && !mayConcernWeft(code, imports, importedSummaries)) {
+      summary = new Map(); // nothing blocks
+    } else {
+      const got = new Map<string, boolean>();
+      all.push(...passOverEmitted(compileFile, file, writes, got));
+      summary = got;
+    }
+    summaries.set(file, summary);
+    return summary;
+  };
+  for (const file of texts.keys()) visit(file);
   for (const [file, text] of writes) writeFileSync(file, text);
   if (commonjs.length > 0) {
     // The Babel pass reads `import`s; in TypeScript's CommonJS output (`(0, runtime_1.sleep)(…)`)
@@ -81,7 +117,7 @@ export function buildWithNativeTsc(ts: ProjectTypeScript, project: string, args:
 }
 
 /** Weft's Babel pass over one file tsc emitted (what to write goes to `writes`); its diagnostics, mapped to the source. */
-function passOverEmitted(file: string, writes: Array<[string, string]>): Diagnostic[] {
+function passOverEmitted(compileFile: typeof CompileFile, file: string, writes: Array<[string, string]>, summary: Map<string, boolean>): Diagnostic[] {
   const code = readFileSync(file, "utf8");
   const inline = inlineMap.exec(code);
   const external = inline ? null : externalMap.exec(code);
@@ -94,7 +130,13 @@ function passOverEmitted(file: string, writes: Array<[string, string]>): Diagnos
     input = undefined;
   }
   // Babel reads the same map from the comment (inline or beside the file) and chains it.
-  const result = compileFile(code, file, { sourceMaps: input !== undefined, module: /\.mjs$/.test(file) ? "esm" : /\.cjs$/.test(file) ? "cjs" : "auto" });
+  const result = compileFile(code, file, {
+    sourceMaps: input !== undefined,
+    module: /\.mjs$/.test(file) ? "esm" : /\.cjs$/.test(file) ? "cjs" : "auto",
+    onSummary: (s) => {
+      for (const [name, e] of Object.entries(s)) summary.set(name, typeof e === "boolean" ? e : e.blocks);
+    },
+  });
   const diagnostics = result.diagnostics.map((d) => toSource(d, input, mapFile ?? file));
   if (result.code === null) return diagnostics;
   if (result.code === code.replace(inlineMap, "").replace(externalMap, "").trimEnd()) return diagnostics;
@@ -130,4 +172,52 @@ function toSource(d: Diagnostic, input: SourceMap | undefined, mapFile: string):
 /** TypeScript's CommonJS output: it marks every module it converts (`exports.__esModule`), or requires. */
 function isCommonJs(code: string): boolean {
   return /Object\.defineProperty\(exports, "__esModule"/.test(code) || (/\brequire\(["']/.test(code) && !/^\s*(?:import|export)\b/m.test(code));
+}
+
+interface Import {
+  spec: string;
+  /** The names imported: `default`, a named export, or null for a namespace (`* as x`). */
+  names: Array<string | null>;
+}
+
+/**
+ * The `import` declarations of a file tsc emitted (one per statement, `import … from "…";`), or
+ * undefined when the text has anything this reading is not sure of (re-exports, `require`,
+ * `import()`, `import.meta`): then the file goes through the pass.
+ */
+function importsOf(code: string): Import[] | undefined {
+  if (/\brequire\s*\(|\bexport\b[^;]*?\bfrom\b/.test(code)) return undefined;
+  const out: Import[] = [];
+  const known = /^import\s+(?:(?:([A-Za-z_$][\w$]*)\s*,?\s*)?(?:\{([^}]*)\}|\*\s+as\s+[A-Za-z_$][\w$]*)?\s*from\s*)?["']([^"']+)["'];?[ \t]*$/gm;
+  let count = 0;
+  for (const m of code.matchAll(known)) {
+    count++;
+    const names: Array<string | null> = [];
+    if (m[1] !== undefined) names.push("default");
+    if (m[2] !== undefined) {
+      for (const part of m[2].split(",")) {
+        const name = part.trim().split(/\s+as\s+/)[0]!.trim();
+        if (name !== "") names.push(name === "type" ? "type" : name);
+      }
+    } else if (/^import\s+(?:[A-Za-z_$][\w$]*\s*,\s*)?\*/.test(m[0])) names.push(null);
+    out.push({ spec: m[3]!, names });
+  }
+  // Every `import` in the text must be one of those declarations.
+  return (code.match(/\bimport\b/g)?.length ?? 0) === count ? out : undefined;
+}
+
+/**
+ * The Babel plugin's own tests (`mayConcernWeft`, then `importsBlockingName`), on the text: the
+ * runtime named, a `@blocking` tag, an import of a package (which may ship a summary), or of a
+ * name that the imported file's summary says may block (a namespace: any of its exports). A file
+ * that concerns weft by none of these is left as tsc wrote it.
+ */
+function mayConcernWeft(code: string, imports: Import[], summaries: Array<ReadonlyMap<string, boolean> | undefined>): boolean {
+  if (/@weft\/runtime|@blocking\b/.test(code)) return true;
+  return imports.some((imp, i) => {
+    if (imp.spec.startsWith("node:")) return false;
+    const summary = summaries[i];
+    if (summary === undefined) return true; // a package, a file not emitted here, or a cycle
+    return imp.names.some((name) => [...summary].some(([exported, blocks]) => blocks && (name === null || exported === name || exported.startsWith(`${name}#`) || exported.startsWith(`${name}.`))));
+  });
 }
