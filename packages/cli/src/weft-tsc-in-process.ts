@@ -72,10 +72,17 @@ function build(ts: typeof TS, project: string, args: readonly string[], io: Io):
 
   const weftDiagnostics: TS.Diagnostic[] = [];
   const transformer = weftTransformer(ts, program, { onDiagnostic: (d) => weftDiagnostics.push(d) });
-  // Outputs are held until every file is transformed: weft's errors are found during the emit,
-  // and with `noEmitOnError` they must stop it as a type error does.
+  // With `noEmitOnError`, outputs are held until every file is transformed: weft's errors are
+  // found during the emit, and must stop it as a type error does. Without it nothing can stop the
+  // emit: each output is written as it comes, as tsc does.
   const outputs: Array<[string, string, boolean]> = [];
-  const result = program.emit(undefined, (name, text, bom) => outputs.push([name, text, bom]), undefined, false, { before: [transformer] });
+  const write = (name: string, text: string, bom: boolean) => {
+    mkdirSync(dirname(name), { recursive: true });
+    writeFileSync(name, bom ? `\uFEFF${text}` : text);
+    if (options.listEmittedFiles) io.stdout(`TSFILE: ${name}\n`);
+  };
+  const holdOutputs = options.noEmitOnError === true;
+  const result = program.emit(undefined, (name, text, bom) => (holdOutputs ? outputs.push([name, text, bom]) : write(name, text, bom)), undefined, false, { before: [transformer] });
   diagnostics.push(...result.diagnostics);
   // tsc's own rule: `emitSkipped` as the emit says (under `noEmit`, a whole-program emit is not "skipped").
   let emitSkipped = result.emitSkipped;
@@ -86,11 +93,7 @@ function build(ts: typeof TS, project: string, args: readonly string[], io: Io):
   } else if (options.noEmitOnError && weftDiagnostics.some((d) => d.category === ts.DiagnosticCategory.Error)) {
     emitSkipped = true;
   } else {
-    for (const [name, text, bom] of outputs) {
-      mkdirSync(dirname(name), { recursive: true });
-      writeFileSync(name, bom ? `\uFEFF${text}` : text);
-      if (options.listEmittedFiles) io.stdout(`TSFILE: ${name}\n`);
-    }
+    for (const [name, text, bom] of outputs) write(name, text, bom);
   }
   const all = ts.sortAndDeduplicateDiagnostics([...diagnostics, ...weftDiagnostics]);
   report(all);
