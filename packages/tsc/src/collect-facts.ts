@@ -140,7 +140,9 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
   // ---- pass 1: number the calls, the classes and the functions, in source order (as Babel
   // traverses: a node before its children).
   const fnStack: FunctionId[] = [];
+  const lastToken = ts.SyntaxKind.LastToken;
   const visit = (n: TS.Node): void => {
+    if (n.kind <= lastToken) return; // a token: no call, class or function, no children
     if (ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n) || isAmbient(n) || (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n))) return;
     if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
       if (!(ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword)) {

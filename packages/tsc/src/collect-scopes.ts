@@ -119,7 +119,10 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
   const isAmbient = (n: TS.Node) => hasModifierKind(ts, n, ts.SyntaxKind.DeclareKeyword);
 
   // ---- pass 1: declarations
+  const lastToken = ts.SyntaxKind.LastToken;
   const declarations = (n: TS.Node, scope: Scope): void => {
+    // Tokens (identifiers, keywords, literals) declare nothing and have no children.
+    if (n.kind <= lastToken) return;
     if (ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n) || isAmbient(n)) return;
     if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return;
     if (ts.isVariableDeclarationList(n)) {
@@ -211,6 +214,8 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
   };
 
   const references = (n: TS.Node, scope: Scope): void => {
+    // Of the tokens (leaves), only identifiers refer to bindings.
+    if (n.kind <= lastToken && n.kind !== ts.SyntaxKind.Identifier) return;
     if (ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n) || isAmbient(n)) return;
     if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return;
     if (ts.isHeritageClause(n) && n.token === ts.SyntaxKind.ImplementsKeyword) return;
