@@ -15,7 +15,7 @@ import type {
   Span,
   TypeRef,
 } from "@weft/core";
-import { isRuntimeClass, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "@weft/core";
+import { IMPLICIT_METHODS, isRuntimeClass, KNOWN_GLOBALS, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "@weft/core";
 
 type T = typeof BabelTypes;
 type Node = BabelTypes.Node;
@@ -41,16 +41,6 @@ export interface Collected {
   calls: Map<number, CallPath>;
 }
 
-/** Globals whose calls never block (callbacks handed to some of them are checked). */
-const KNOWN_GLOBALS = new Set([
-  "console", "Math", "JSON", "Object", "Array", "Number", "String", "Boolean", "Symbol", "Date",
-  "Promise", "Reflect", "process", "Buffer", "setTimeout", "setInterval", "setImmediate",
-  "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask", "parseInt", "parseFloat",
-  "isNaN", "isFinite", "structuredClone", "require", "Error", "TypeError", "RangeError", "Map",
-  "Set", "WeakMap", "WeakSet", "BigInt", "encodeURIComponent", "decodeURIComponent", "fetch",
-]);
-
-const IMPLICIT = new Set(["toString", "valueOf", "toJSON"]);
 
 function span(node: Node): Span {
   const loc = node.loc;
@@ -209,7 +199,7 @@ export function collectFacts(t: T, program: NodePath<BabelTypes.Program>, file: 
         async: fn?.async ?? false,
         generator: fn?.generator ?? false,
         tagged,
-        implicit: memberName !== undefined && IMPLICIT.has(memberName) && (kind === "method" || kind === "object-method"),
+        implicit: memberName !== undefined && IMPLICIT_METHODS.has(memberName) && (kind === "method" || kind === "object-method"),
         parent: enclosing(p),
         params: [],
         uses: [],

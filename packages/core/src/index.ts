@@ -30,6 +30,8 @@ export { CODES, codeFrame, formatDiagnostic } from "./diagnostics.js";
 export type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
 export {
   ARRAY_METHODS,
+  IMPLICIT_METHODS,
+  KNOWN_GLOBALS,
   RUNTIME_MODULES,
   isRuntimeClass,
   runtimeFunction,

@@ -110,3 +110,15 @@ export function callbackHelp(callee: string): string {
   }
   return "do the blocking work before or after this call, or `spawn` it in a greenlet.";
 }
+
+/** Globals whose calls never block (callbacks handed to some of them are checked). */
+export const KNOWN_GLOBALS = new Set([
+  "console", "Math", "JSON", "Object", "Array", "Number", "String", "Boolean", "Symbol", "Date",
+  "Promise", "Reflect", "process", "Buffer", "setTimeout", "setInterval", "setImmediate",
+  "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask", "parseInt", "parseFloat",
+  "isNaN", "isFinite", "structuredClone", "require", "Error", "TypeError", "RangeError", "Map",
+  "Set", "WeakMap", "WeakSet", "BigInt", "encodeURIComponent", "decodeURIComponent", "fetch",
+]);
+
+/** Methods JavaScript calls implicitly (`String(x)`, `JSON.stringify`), where nothing can yield. */
+export const IMPLICIT_METHODS = new Set(["toString", "valueOf", "toJSON"]);

@@ -10,7 +10,7 @@
  */
 import type * as TS from "typescript";
 import type { ArgFact, CallFact, Callee, FunctionFact, FunctionId, FunctionKind, ModuleFacts, Span, TypeRef } from "@weft/core";
-import { isRuntimeClass, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "@weft/core";
+import { IMPLICIT_METHODS, isRuntimeClass, KNOWN_GLOBALS, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "@weft/core";
 import type { CheckerTypes } from "./build-checker-types.js";
 import { collectScopes, hasModifierKind, type Binding, type Scopes } from "./collect-scopes.js";
 
@@ -39,16 +39,6 @@ export interface Collected {
   where(fn: FunctionId): string;
 }
 
-/** Globals whose calls never block (callbacks handed to some of them are checked). */
-const KNOWN_GLOBALS = new Set([
-  "console", "Math", "JSON", "Object", "Array", "Number", "String", "Boolean", "Symbol", "Date",
-  "Promise", "Reflect", "process", "Buffer", "setTimeout", "setInterval", "setImmediate",
-  "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask", "parseInt", "parseFloat",
-  "isNaN", "isFinite", "structuredClone", "require", "Error", "TypeError", "RangeError", "Map",
-  "Set", "WeakMap", "WeakSet", "BigInt", "encodeURIComponent", "decodeURIComponent", "fetch",
-]);
-
-const IMPLICIT = new Set(["toString", "valueOf", "toJSON"]);
 const UNKNOWN: TypeRef = { kind: "unknown" };
 
 export interface CollectOptions {
@@ -208,7 +198,7 @@ export function collectFacts(ts: typeof TS, sf: TS.SourceFile, options: CollectO
       async: signature !== null && hasModifier(signature, ts.SyntaxKind.AsyncKeyword),
       generator: signature !== null && "asteriskToken" in signature && signature.asteriskToken !== undefined,
       tagged,
-      implicit: memberName !== undefined && IMPLICIT.has(memberName) && (kind === "method" || kind === "object-method"),
+      implicit: memberName !== undefined && IMPLICIT_METHODS.has(memberName) && (kind === "method" || kind === "object-method"),
       parent: fnStack[fnStack.length - 1] ?? 0,
       params: [],
       uses: [],
