@@ -6,17 +6,20 @@
  * asks Node to cache compiled code (`module.enableCompileCache()`, Node 22.1+); weft-tsc does the
  * same there, and on older Nodes keeps V8's code cache itself: the module is compiled with
  * `vm.Script` and `cachedData`, and after a build the cache (with every function the build
- * compiled) is written to `<tmpdir>/weft-tsc-cache/`, keyed by the file, its size and
- * modification time, and Node's version. `NODE_DISABLE_COMPILE_CACHE=1` turns it off, as for Node's.
- * A cache V8 rejects (another V8, a changed file) is rewritten; any error falls back to `require`.
+ * compiled) is written to the user's private cache folder (`private-cache.ts`: mode 0700, owner
+ * checked, entries verified by hash and never written through a symlink), keyed by the file and
+ * Node's version and checked against the hash of the source. Node's own cache goes to that
+ * folder too, never to the shared temporary folder. Where no private folder can be had there
+ * is no cache. `NODE_DISABLE_COMPILE_CACHE=1` turns it off, as for Node's. A cache V8 rejects
+ * (another V8, a changed file) is rewritten; any error falls back to `require`.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as nodeModule from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
+import { cacheKey, privateCacheDir, readCacheEntry, writeCacheEntry } from "./private-cache.js";
 
 export interface LoadedTypeScript {
   ts: typeof TS;
@@ -28,9 +31,11 @@ export function loadTypeScript(dir: string): LoadedTypeScript {
   const require = nodeModule.createRequire(join(dir, "package.json"));
   const plain = (): LoadedTypeScript => ({ ts: require(dir) as typeof TS, saveCache: () => {} });
   if (process.env["NODE_DISABLE_COMPILE_CACHE"]) return plain();
-  const enable = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
+  const cacheDir = privateCacheDir("compile");
+  if (cacheDir === undefined) return plain();
+  const enable = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
   if (typeof enable === "function") {
-    enable();
+    enable(join(cacheDir, "node"));
     return plain();
   }
   let file: string;
@@ -42,10 +47,9 @@ export function loadTypeScript(dir: string): LoadedTypeScript {
   if (require.cache[file] !== undefined) return plain();
   try {
     const source = readFileSync(file, "utf8");
-    const stat = statSync(file);
-    const key = createHash("sha1").update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 16);
-    const cacheFile = join(tmpdir(), "weft-tsc-cache", `typescript-${key}.bin`);
-    const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+    const key = `typescript-${cacheKey(file, process.version, process.arch)}`;
+    const check = createHash("sha256").update(source).digest("hex");
+    const cachedData = readCacheEntry(cacheDir, key, check);
     const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: file, ...(cachedData !== undefined ? { cachedData } : {}) });
     const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
     const mod = { exports: {} as unknown, id: file, filename: file, loaded: false };
@@ -57,14 +61,8 @@ export function loadTypeScript(dir: string): LoadedTypeScript {
       ts,
       saveCache() {
         if (!stale) return;
-        try {
-          mkdirSync(dirname(cacheFile), { recursive: true });
-          const tmp = `${cacheFile}.${process.pid}.tmp`;
-          writeFileSync(tmp, script.createCachedData());
-          renameSync(tmp, cacheFile);
-        } catch {
-          // A cache that cannot be written only costs the next start its compile time.
-        }
+        // A cache that cannot be written only costs the next start its compile time.
+        writeCacheEntry(cacheDir, key, check, script.createCachedData());
       },
     };
   } catch {
