@@ -4,8 +4,13 @@
  * `.cjs`; each gets a `.map` beside it. Relative specifiers naming `.ts` files are rewritten to
  * the `.js` names they get (TypeScript sources). Nothing else is copied. A file with errors is not
  * written; every file is still compiled, so one run reports every problem.
+ *
+ * Before anything is written, every output is checked, as tsc does (TS5055, TS5056): an output
+ * (or its map) that is one of the sources, or that two sources would both write
+ * (`a.ts` and `a.js`), stops the build with an error naming the files, and nothing is written.
+ * `--out-dir` naming something that is not a folder is an error too.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { compileFile } from "./compile.js";
 import { hasErrors, type Diagnostic } from "./diagnostic.js";
@@ -30,13 +35,18 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
     io.stderr(`weft build: cannot read \`${src}\`: ${(error as Error).message}\n`);
     return 1;
   }
+  const refusal = refuseOverwrites(sources.files, sources.base, outRoot, io.cwd) ?? refuseOutDir(outRoot, outDir);
+  if (refusal !== undefined) {
+    io.stderr(`weft build: ${refusal}\n`);
+    return 1;
+  }
   const all: Diagnostic[] = [];
   let written = 0;
   // Which exports of each output file may block: shipped as weft-summary.json, so a package
   // built by weft tells the projects that import it (the Babel plugin reads it).
   const modules: Record<string, Record<string, boolean | { blocks: boolean; callsParams: number[] }>> = {};
   for (const file of sources.files) {
-    const out = join(outRoot, outputName(relative(sources.base, file)));
+    const out = outputPath(file, sources.base, outRoot);
     const result = compileFile(readFileSync(file, "utf8"), file, {
       sourceMaps: true,
       module: moduleKindFor(moduleFormatOf(file)),
@@ -67,4 +77,38 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
   if (sources.files.length === 0) io.stderr(`weft build: no source files in \`${src}\`\n`);
   else io.stdout(`weft build: wrote ${written} of ${sources.files.length} file${sources.files.length === 1 ? "" : "s"} to ${relative(io.cwd, outRoot) || "."}\n`);
   return hasErrors(all) ? 1 : 0;
+}
+
+function outputPath(file: string, base: string, outRoot: string): string {
+  return join(outRoot, outputName(relative(base, file)));
+}
+
+/** Why the build would destroy a source or write one output twice; undefined when it would not. */
+function refuseOverwrites(files: readonly string[], base: string, outRoot: string, cwd: string): string | undefined {
+  const inputs = new Set(files);
+  const writers = new Map<string, string>();
+  const show = (path: string) => `\`${relative(cwd, path) || path}\``;
+  for (const file of files) {
+    const out = outputPath(file, base, outRoot);
+    for (const target of [out, `${out}.map`]) {
+      if (inputs.has(target)) {
+        return `cannot write ${show(target)}: it would overwrite a source file (compiled from ${show(file)}). Choose an \`--out-dir\` outside the sources.`;
+      }
+    }
+    const other = writers.get(out);
+    if (other !== undefined) {
+      return `cannot write ${show(out)}: both ${show(other)} and ${show(file)} would be compiled to it. Rename one of them.`;
+    }
+    writers.set(out, file);
+  }
+  return undefined;
+}
+
+function refuseOutDir(outRoot: string, given: string): string | undefined {
+  try {
+    if (!statSync(outRoot).isDirectory()) return `\`--out-dir ${given}\` is not a folder.`;
+  } catch {
+    // Missing: it is created.
+  }
+  return undefined;
 }

@@ -132,4 +132,32 @@ describe("weft build", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^weft build: cannot read `nowhere`/);
   });
+
+  it("refuses to write over a source file, as tsc does, and writes nothing", () => {
+    const a = `export const a = 1;\n`;
+    const b = `// hand-written\nexport const b = 2;\n`;
+    project = makeProject({ "package.json": `{ "type": "module" }\n`, "src/a.js": a, "src/b.js": b, "src/b.ts": `export const b: number = 3;\n` });
+    const r = weft(["build", "src", "--out-dir", "src"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("weft build: cannot write `src/a.js`: it would overwrite a source file (compiled from `src/a.js`). Choose an `--out-dir` outside the sources.\n");
+    expect(r.stdout).toBe("");
+    expect(readFileSync(project.path("src/a.js"), "utf8")).toBe(a);
+    expect(readFileSync(project.path("src/b.js"), "utf8")).toBe(b);
+    expect(listFiles(project.path("src"))).toEqual(["a.js", "b.js", "b.ts"]);
+  });
+
+  it("refuses two sources that would write the same output", () => {
+    project = makeProject({ "package.json": `{ "type": "module" }\n`, "src/b.js": `export const b = 2;\n`, "src/b.ts": `export const b: number = 3;\n` });
+    const r = weft(["build", "src", "--out-dir", "dist"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("weft build: cannot write `dist/b.js`: both `src/b.js` and `src/b.ts` would be compiled to it. Rename one of them.\n");
+    expect(existsSync(project.path("dist"))).toBe(false);
+  });
+
+  it("says in one line that `--out-dir` is not a folder", () => {
+    project = makeProject({ "package.json": `{}\n`, "one.ts": `console.log(1);\n`, "taken": `a file\n` });
+    const r = weft(["build", "one.ts", "--out-dir", "taken"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("weft build: `--out-dir taken` is not a folder.\n");
+  });
 });
