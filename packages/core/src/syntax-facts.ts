@@ -1,0 +1,250 @@
+/**
+ * The neutral syntax facts an adapter reports about one module: what the code *says*, never
+ * what it means. Plain data, no AST nodes, no decisions: an adapter (Babel, tsc, oxc) walks its
+ * AST once and fills these tables; `@weft/core` owns everything after that — name resolution,
+ * `@blocking` tags, types, callees, colouring (`resolve-module.ts` turns these facts into the
+ * resolved `ModuleFacts` the passes read).
+ *
+ * Two adapters given the same source must report identical facts (the facts differential test
+ * compares them on every fixture), so each field below says exactly what goes in it.
+ *
+ * Numbering, for every table: in source order, a node before its children (pre-order), as
+ * Babel's and TypeScript's traversals both visit. Function 0 is the module's top level.
+ *
+ * Transparent syntax: adapters look through parentheses, TypeScript's non-null `x!`,
+ * `x satisfies T` and (in expression position) nothing else; `x as T` and `<T>x` are `as`.
+ */
+import type { FunctionKind, Span } from "./facts.js";
+
+export type FunctionId = number;
+export type CallId = number;
+export type BindingId = number;
+export type ClassId = number;
+
+export interface SyntaxFacts {
+  file: string;
+  functions: SyntaxFunction[];
+  calls: SyntaxCall[];
+  bindings: SyntaxBinding[];
+  classes: SyntaxClass[];
+  exports: SyntaxExport[];
+}
+
+// ---- functions ----------------------------------------------------------------------------
+
+/**
+ * Everything the core calls a function: the module (id 0), function declarations and
+ * expressions, arrows, class and object methods, constructors, accessors, class field
+ * initialisers (a field with an initialiser, or without one: `x: T;` is still a field) and
+ * static blocks. Not overload signatures, `declare` or `abstract` members, or anything inside
+ * a type, an interface or an ambient declaration.
+ */
+export interface SyntaxFunction {
+  id: FunctionId;
+  kind: FunctionKind;
+  /**
+   * The function's own name (`function f`, a named function expression), else the name it gets
+   * from where it stands: `const f = () => …` / `f = function () {}` (an identifier target),
+   * `{ f: () => … }` (the property's key). Class and object members: none here, see `memberName`.
+   */
+  name?: string;
+  /** The class a member (method, constructor, accessor, field, static block) belongs to. */
+  class?: ClassId;
+  /** A class or object member's key: an identifier, a string literal or a `#private` name (with its `#`); none when computed. */
+  memberName?: string;
+  static?: true;
+  span: Span;
+  async: boolean;
+  generator: boolean;
+  /** The enclosing function (0 for the module's own functions); null for the module. */
+  parent: FunctionId | null;
+  /**
+   * The block comments (text between the delimiters, as written) that lead the function, or the
+   * statement that declares it: `export`/`export default`, a variable statement whose
+   * declarator's initialiser the function is, a class member. In source order.
+   */
+  comments: string[];
+  /** Decorator expressions on the member or on the class (for a class member), in source order. */
+  decorators?: Expr[];
+  /** Parameters, without TypeScript's `this: T` pseudo-parameter. */
+  params: SyntaxParam[];
+  /** The annotated return type. */
+  returnType?: TypeSyntax;
+  /** An object method (kind `object-method`) whose body uses `super` (arrows inside included). */
+  usesSuper?: true;
+  /** Where a function or arrow *expression* stands (declarations and members: absent). */
+  position?: Position;
+}
+
+export interface SyntaxParam {
+  /** The identifier, also under a default value (`x = 1`) or a rest (`...xs`); none for a pattern. */
+  name?: string;
+  binding?: BindingId;
+  annotation?: TypeSyntax;
+  default?: Expr;
+  rest?: true;
+  /** A TypeScript parameter property (`constructor(private q: Queue)`). */
+  property?: true;
+}
+
+// ---- positions: where a value stands --------------------------------------------------------
+
+/**
+ * Where a function expression or a reference stands, parentheses looked through:
+ * - `callee`: it is called (`f()`, `new F()`);
+ * - `argument`: the `index`th argument of a call;
+ * - `init`: the initialiser of a variable declarator;
+ * - `statement`: an expression statement of its own;
+ * - `other`: anywhere else (returned, stored, assigned, an operand, exported…).
+ */
+export type Position =
+  | { kind: "callee"; call: CallId }
+  | { kind: "argument"; call: CallId; index: number }
+  | { kind: "init" }
+  | { kind: "statement" }
+  | { kind: "other" };
+
+// ---- calls ----------------------------------------------------------------------------------
+
+/** A call, an optional call (`f?.()`), or a `new`. Not `import()`, not tagged templates (yet). */
+export interface SyntaxCall {
+  id: CallId;
+  /** The function whose body (or parameter list) contains the call; 0 at top level. */
+  in: FunctionId;
+  span: Span;
+  callee: Expr;
+  args: SyntaxArg[];
+  construct?: true;
+  /** In the parameter list of `in` (a default value). */
+  inParameters?: true;
+}
+
+export interface SyntaxArg {
+  value: Expr;
+  /** `...value`. */
+  spread?: true;
+}
+
+// ---- expressions ----------------------------------------------------------------------------
+
+/** An expression, as far as the core reads expressions. Anything else is `other`. */
+export type Expr =
+  /** An identifier a declaration of this module binds. */
+  | { kind: "ref"; binding: BindingId }
+  /** An identifier nothing in the module binds (`Array`, `console`, `require`). */
+  | { kind: "global"; name: string }
+  /** `a.b`, `a?.b`, `a["b"]` (a string literal or no-substitution template), `a.#b` (name `#b`); `name` absent when computed otherwise. */
+  | { kind: "member"; object: Expr; name?: string }
+  /** `this`: `fn` is the nearest enclosing function that is not an arrow (0 at top level). */
+  | { kind: "this"; fn: FunctionId }
+  /** `super` (as the object of a member): `fn` as for `this`. */
+  | { kind: "super"; fn: FunctionId }
+  | { kind: "function"; fn: FunctionId }
+  | { kind: "class"; cls: ClassId }
+  /** A call or `new` of the calls table. */
+  | { kind: "call"; call: CallId }
+  | { kind: "as"; expr: Expr; type: TypeSyntax }
+  /** An object literal: properties with a known key, methods as `function` values; spreads and computed keys omitted. */
+  | { kind: "object"; props: Array<{ name: string; value: Expr }> }
+  | { kind: "array"; elements: Expr[] }
+  /** A value that is one of several: `c ? a : b` (`[a, b]`), `a || b`, `a ?? b` (`[a, b]`), `a && b` (`[b]`). */
+  | { kind: "either"; options: Expr[] }
+  /** A string, number or boolean literal, `null`, or a template literal without substitutions (a string). */
+  | { kind: "literal"; value: string | number | boolean | null }
+  | { kind: "other" };
+
+// ---- bindings -------------------------------------------------------------------------------
+
+/**
+ * Every name the module declares, in any scope: imports, functions, classes, parameters,
+ * variables (also in patterns and `for…of`/`for…in` heads), catch parameters, enums,
+ * namespaces, interfaces and type aliases. Numbered in the order of their declarations.
+ */
+export interface SyntaxBinding {
+  id: BindingId;
+  name: string;
+  /** The function whose scope declares the name (block scopes are not distinguished). */
+  scope: FunctionId;
+  declaration: Declaration;
+  /** Never assigned after its declaration (no `x = …`, `x++`, `[x] = …`). */
+  constant: boolean;
+  /** Values assigned to it after its declaration by plain `=`, in source order. */
+  assignments: Expr[];
+  /** Each value reference (not type references, not the declaration itself), in source order. */
+  references: Position[];
+}
+
+export type Declaration =
+  | { kind: "import"; source: string; imported: string | "default" | "*"; typeOnly: boolean }
+  /** A function declaration, or a named function expression's own name. */
+  | { kind: "function"; fn: FunctionId }
+  /** A class declaration, or a named class expression's own name. */
+  | { kind: "class"; cls: ClassId }
+  /** The `index`th parameter of `fn` (the `this` pseudo-parameter excluded). */
+  | { kind: "param"; fn: FunctionId; index: number; path: PatternStep[] }
+  /**
+   * A variable: `init` is the declarator's initialiser, `path` where in it the name sits
+   * (`const { a: [x] } = v` → `[{prop "a"}, {index 0}]`); `forOf` when declared in a
+   * `for (… of init)` head (the path then applies to each element).
+   */
+  | { kind: "variable"; declKind: "const" | "let" | "var" | "using"; annotation?: TypeSyntax; init?: Expr; path: PatternStep[]; forOf?: true; exported?: true }
+  | { kind: "interface"; members: TypeMember[]; extends: TypeSyntax[] }
+  | { kind: "type-alias"; type: TypeSyntax }
+  /** `catch (e)`, enums, namespaces, `import x = N.y`. */
+  | { kind: "other" };
+
+/** One step into a destructuring pattern. `default` is the step's default value, if any. */
+export type PatternStep = { prop: string; default?: Expr } | { index: number; default?: Expr } | { rest: true };
+
+// ---- classes --------------------------------------------------------------------------------
+
+export interface SyntaxClass {
+  id: ClassId;
+  /** Its own name, else the variable it initialises (`const C = class {}`); none otherwise. */
+  name?: string;
+  superClass?: Expr;
+  implements: TypeSyntax[];
+  members: SyntaxMember[];
+  decorators?: Expr[];
+}
+
+export interface SyntaxMember {
+  /** As `SyntaxFunction.memberName`; none when computed. */
+  name?: string;
+  kind: "method" | "getter" | "setter" | "field" | "constructor" | "static-block";
+  static?: true;
+  /** The member's function (a field's initialiser counts as one even without a value). */
+  fn?: FunctionId;
+  /** A field's or parameter property's annotation. */
+  type?: TypeSyntax;
+}
+
+// ---- types ----------------------------------------------------------------------------------
+
+/** Type syntax as written (TypeScript annotations; JSDoc comments are parsed by the core). */
+export type TypeSyntax =
+  /** `Queue<number>`, `net.Socket` (`name` "net", `member` ["Socket"]); `binding` when a declaration of this module binds `name`. */
+  | { kind: "ref"; name: string; member?: string[]; binding?: BindingId; args: TypeSyntax[] }
+  | { kind: "array"; element: TypeSyntax }
+  | { kind: "tuple"; elements: TypeSyntax[] }
+  | { kind: "union"; types: TypeSyntax[] }
+  | { kind: "object"; members: TypeMember[] }
+  | { kind: "function"; params: TypeSyntax[]; returns: TypeSyntax }
+  | { kind: "other" };
+
+export interface TypeMember {
+  name: string;
+  type: TypeSyntax;
+  /** A method signature (`m(): T`): `type` is then its function type. */
+  method?: true;
+}
+
+// ---- exports --------------------------------------------------------------------------------
+
+export type SyntaxExport =
+  /** `export function f`, `export const f = …`, `export class C`, `export { a as b }`, `export default <expr>` (the name `default`). */
+  | { name: string; value: Expr }
+  /** `export { a as b } from "./m"`, `export * as ns from "./m"` (imported `*`). */
+  | { name: string; source: string; imported: string }
+  /** `export * from "./m"`. */
+  | { all: string };
