@@ -17,6 +17,26 @@ export type {
   Span,
   TypeRef,
 } from "./facts.js";
+export type {
+  BindingId,
+  ClassId,
+  Declaration,
+  Expr,
+  PatternStep,
+  Position,
+  SyntaxArg,
+  SyntaxBinding,
+  SyntaxCall,
+  SyntaxClass,
+  SyntaxExport,
+  SyntaxFacts,
+  SyntaxFunction,
+  SyntaxMember,
+  SyntaxParam,
+  TypeMember,
+  TypeOracle,
+  TypeSyntax,
+} from "./syntax-facts.js";
 export { analyzeModule } from "./analyze-module.js";
 export type { Analysis, AnalyzeOptions, ExplainEntry } from "./analyze-module.js";
 export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";

@@ -14,7 +14,7 @@
  * Transparent syntax: adapters look through parentheses, TypeScript's non-null `x!`,
  * `x satisfies T` and (in expression position) nothing else; `x as T` and `<T>x` are `as`.
  */
-import type { FunctionKind, Span } from "./facts.js";
+import type { FunctionKind, Span, TypeRef } from "./facts.js";
 
 export type FunctionId = number;
 export type CallId = number;
@@ -28,6 +28,8 @@ export interface SyntaxFacts {
   bindings: SyntaxBinding[];
   classes: SyntaxClass[];
   exports: SyntaxExport[];
+  /** The text of every block comment in the file that contains `@typedef` or `@callback`, in source order. */
+  typedefs: string[];
 }
 
 // ---- functions ----------------------------------------------------------------------------
@@ -153,6 +155,28 @@ export type Expr =
   | { kind: "literal"; value: string | number | boolean | null }
   | { kind: "other" };
 
+// ---- what a type checker adds ---------------------------------------------------------------
+
+/**
+ * What an adapter with a type checker (tsc with a Program) knows beyond the syntax, asked by the
+ * core when it needs it: an explicit input beside the facts, never folded into them. Each answer
+ * is optional; `undefined` or `{ kind: "unknown" }` means the checker has nothing useful to say
+ * (`any`, an untyped parameter), and the core falls back to the syntax.
+ */
+export interface TypeOracle {
+  /** The type of the object of a member call `o.m()` (call `call`'s callee is a `member`). */
+  receiver(call: CallId): TypeRef | undefined;
+  /** The type of the `index`th argument of `call`. */
+  argument(call: CallId, index: number): TypeRef | undefined;
+  /** The declared or contextual type of `fn`'s `index`th parameter. */
+  parameter(fn: FunctionId, index: number): TypeRef | undefined;
+  /**
+   * What a call the syntax cannot resolve reaches, as the checker sees it (`const load = api.load;
+   * load()`): a function of this module, or a method of a receiver type.
+   */
+  callee(call: CallId): { fn: FunctionId } | { receiver: TypeRef; name: string } | undefined;
+}
+
 // ---- bindings -------------------------------------------------------------------------------
 
 /**
@@ -187,7 +211,18 @@ export type Declaration =
    * (`const { a: [x] } = v` → `[{prop "a"}, {index 0}]`); `forOf` when declared in a
    * `for (… of init)` head (the path then applies to each element).
    */
-  | { kind: "variable"; declKind: "const" | "let" | "var" | "using"; annotation?: TypeSyntax; init?: Expr; path: PatternStep[]; forOf?: true; exported?: true }
+  | {
+      kind: "variable";
+      declKind: "const" | "let" | "var" | "using";
+      annotation?: TypeSyntax;
+      init?: Expr;
+      path: PatternStep[];
+      forOf?: true;
+      /** Declared by an `export const/let/var` statement. */
+      exported?: true;
+      /** The block comments leading the variable statement (`/** @type {Queue} *\/`), as for functions. */
+      comments: string[];
+    }
   | { kind: "interface"; members: TypeMember[]; extends: TypeSyntax[] }
   | { kind: "type-alias"; type: TypeSyntax }
   /** `catch (e)`, enums, namespaces, `import x = N.y`. */
