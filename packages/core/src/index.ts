@@ -38,6 +38,8 @@ export type {
   TypeSyntax,
 } from "./syntax-facts.js";
 export { analyzeModule } from "./analyze-module.js";
+export { resolveModule } from "./resolve-module.js";
+export type { ResolveOptions, ResolvedModule } from "./resolve-module.js";
 export type { Analysis, AnalyzeOptions, ExplainEntry } from "./analyze-module.js";
 export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";
 export type { ModuleSummaries, Reason } from "./infer-blocking.js";

@@ -72,6 +72,11 @@ export interface SyntaxFunction {
   params: SyntaxParam[];
   /** The annotated return type. */
   returnType?: TypeSyntax;
+  /**
+   * The values it returns: each `return <expr>` of its own body (not of nested functions), an
+   * arrow's expression body, a class field's initialiser. In source order.
+   */
+  returns: Expr[];
   /** An object method (kind `object-method`) whose body uses `super` (arrows inside included). */
   usesSuper?: true;
   /** Where a function or arrow *expression* stands (declarations and members: absent). */
@@ -116,6 +121,8 @@ export interface SyntaxCall {
   span: Span;
   callee: Expr;
   args: SyntaxArg[];
+  /** Explicit type arguments: `new Map<string, Event>()`, `f<Queue>()`. */
+  typeArgs?: TypeSyntax[];
   construct?: true;
   /** In the parameter list of `in` (a default value). */
   inParameters?: true;
@@ -151,6 +158,8 @@ export type Expr =
   | { kind: "array"; elements: Expr[] }
   /** A value that is one of several: `c ? a : b` (`[a, b]`), `a || b`, `a ?? b` (`[a, b]`), `a && b` (`[b]`). */
   | { kind: "either"; options: Expr[] }
+  /** An array literal's spread element `...expr` (only inside `array`). */
+  | { kind: "spread"; expr: Expr }
   /** A string, number or boolean literal, `null`, or a template literal without substitutions (a string). */
   | { kind: "literal"; value: string | number | boolean | null }
   | { kind: "other" };
@@ -240,6 +249,8 @@ export interface SyntaxClass {
   superClass?: Expr;
   implements: TypeSyntax[];
   members: SyntaxMember[];
+  /** `this.<name> = value` in the class's own constructor, methods, accessors (arrows inside included), in source order. */
+  thisAssignments: Array<{ name: string; value: Expr; static?: true }>;
   decorators?: Expr[];
 }
 
@@ -265,6 +276,8 @@ export type TypeSyntax =
   | { kind: "union"; types: TypeSyntax[] }
   | { kind: "object"; members: TypeMember[] }
   | { kind: "function"; params: TypeSyntax[]; returns: TypeSyntax }
+  /** `null`, `undefined`, `void`, `string`, `number`, `boolean`, `bigint`, `symbol`, `never`, and literal types. */
+  | { kind: "primitive" }
   | { kind: "other" };
 
 export interface TypeMember {

@@ -1,0 +1,119 @@
+/**
+ * JSDoc types, read from comment text into the same neutral type syntax TypeScript annotations
+ * give (`syntax-facts.ts`), for JavaScript users: `@param {Queue} q`, `@type {Socket[]}`,
+ * `@returns {Map<string, Event>}`, `@typedef {Object} Conn` with `@property {Socket} sock`.
+ *
+ * Names are left unbound (`binding` absent): the resolver looks them up where the comment is.
+ *
+ * Grammar (the closure-compiler subset people write):
+ *   union   := postfix ("|" postfix)*
+ *   postfix := prefix ("[]")*
+ *   prefix  := ("?" | "!" | "...")? primary ("=")?
+ *   primary := "(" union ")" | "{" (name ":" union ","?)* "}" | name ("." name)* (".<" | "<") union ("," union)* ">"
+ */
+import type { TypeMember, TypeSyntax } from "./syntax-facts.js";
+
+const OTHER: TypeSyntax = { kind: "other" };
+
+/** The type in braces after `@tag`, and the word after it (a parameter's name), for each occurrence of the tag. */
+export function jsdocTags(comment: string, tag: string): Array<{ type: string; name: string | undefined }> {
+  const out: Array<{ type: string; name: string | undefined }> = [];
+  const re = new RegExp(`@${tag}\\s*\\{`, "g");
+  for (let m = re.exec(comment); m !== null; m = re.exec(comment)) {
+    const start = m.index + m[0].length;
+    let depth = 1;
+    let i = start;
+    for (; i < comment.length && depth > 0; i++) {
+      if (comment[i] === "{") depth++;
+      else if (comment[i] === "}") depth--;
+    }
+    if (depth !== 0) break;
+    const type = comment.slice(start, i - 1);
+    const rest = /^\s*\[?\s*([A-Za-z_$][\w$]*)/.exec(comment.slice(i));
+    out.push({ type, name: rest?.[1] });
+    re.lastIndex = i;
+  }
+  return out;
+}
+
+export function parseJsdocType(text: string): TypeSyntax {
+  const tokens = text.match(/\.\.\.|\.<|[A-Za-z_$][\w$]*|\[\]|[<>(){}|,:?!=.*]|\S/g) ?? [];
+  let i = 0;
+  const peek = () => tokens[i];
+  const take = (t: string) => (tokens[i] === t ? (i++, true) : false);
+
+  const union = (): TypeSyntax => {
+    const types = [postfix()];
+    while (take("|")) types.push(postfix());
+    return types.length === 1 ? types[0]! : { kind: "union", types };
+  };
+  const postfix = (): TypeSyntax => {
+    let t = prefix();
+    while (take("[]")) t = { kind: "array", element: t };
+    return t;
+  };
+  const prefix = (): TypeSyntax => {
+    take("?") || take("!") || take("...");
+    const t = primary();
+    take("=");
+    return t;
+  };
+  const primary = (): TypeSyntax => {
+    const tok = peek();
+    if (tok === undefined) return OTHER;
+    if (take("(")) {
+      const t = union();
+      take(")");
+      return t;
+    }
+    if (take("{")) {
+      const members: TypeMember[] = [];
+      while (peek() !== undefined && peek() !== "}") {
+        const name = tokens[i++]!;
+        if (!take(":")) break;
+        members.push({ name, type: union() });
+        take(",");
+      }
+      take("}");
+      return { kind: "object", members };
+    }
+    if (!/^[A-Za-z_$]/.test(tok)) {
+      i++;
+      return OTHER;
+    }
+    i++;
+    const member: string[] = [];
+    while (peek() === "." && /^[A-Za-z_$]/.test(tokens[i + 1] ?? "")) {
+      i++;
+      member.push(tokens[i++]!);
+    }
+    const args: TypeSyntax[] = [];
+    if (take("<") || take(".<")) {
+      do args.push(union());
+      while (take(","));
+      take(">");
+    }
+    if (tok === "Array" && member.length === 0 && args.length === 1) return { kind: "array", element: args[0]! };
+    return member.length > 0 ? { kind: "ref", name: tok, member, args } : { kind: "ref", name: tok, args };
+  };
+  return union();
+}
+
+/** `@typedef` comments: each defined name and its type (`@typedef {Object} X` with `@property` lines is an object type). */
+export function parseTypedefs(comments: readonly string[]): Map<string, TypeSyntax> {
+  const out = new Map<string, TypeSyntax>();
+  for (const c of comments) {
+    for (const def of jsdocTags(c, "typedef")) {
+      if (def.name === undefined) continue;
+      const type = parseJsdocType(def.type);
+      const isObject = type.kind === "ref" && (type.name === "Object" || type.name === "object") && type.args.length === 0;
+      if (!isObject) {
+        out.set(def.name, type);
+        continue;
+      }
+      const members = [...jsdocTags(c, "property"), ...jsdocTags(c, "prop")].flatMap((p) => (p.name === undefined ? [] : [{ name: p.name, type: parseJsdocType(p.type) }]));
+      out.set(def.name, { kind: "object", members });
+    }
+  }
+  return out;
+}
