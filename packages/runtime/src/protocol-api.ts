@@ -13,6 +13,7 @@ export {
   setNotDrivenPolicy,
   isExit,
   rethrowExit,
+  rethrowNotDriven,
 } from "./protocol.js";
 export type { CoroutineFunction, DrivenFace } from "./protocol.js";
 export { runMain } from "./run-main.js";

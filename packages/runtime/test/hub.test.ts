@@ -5,8 +5,8 @@
 // has process.exit and signals instead), #85 (JavaScript has no per-thread exception context),
 // #86 (gevent's Waiter is internal here: every primitive parks through one suspension protocol),
 // #89 (signal handlers).
-import { spawn, spawnLater, sleep, getCurrent, Greenlet, GreenletExit, LoopExit, Timeout } from "@weft/runtime";
-import { co, coroutine, driven, invoke, isExit, rethrowExit, setNotDrivenPolicy } from "@weft/runtime/protocol";
+import { spawn, spawnLater, sleep, getCurrent, Greenlet, GreenletExit, LoopExit, Timeout, NotDrivenError } from "@weft/runtime";
+import { co, coroutine, driven, invoke, isExit, rethrowExit, rethrowNotDriven, setNotDrivenPolicy, undriven } from "@weft/runtime/protocol";
 import { now, runTest } from "@weft/runtime/testing";
 import { hub } from "../src/hub.js";
 import { park } from "../src/park.js";
@@ -358,6 +358,22 @@ describe("careless catch", () => {
     expect(isExit(null)).toBe(false);
     expect(() => rethrowExit(new Error("x"))).not.toThrow();
     expect(() => rethrowExit(new GreenletExit())).toThrow(GreenletExit);
+  });
+
+  it("never lets a catch turn ERR_WEFT_NOT_DRIVEN into a value", () => {
+    const undrivenCall = (): unknown => {
+      try {
+        return undriven("fetchUser", "src/users.ts:3:1");
+      } catch (e) {
+        return e;
+      }
+    };
+    const error = undrivenCall();
+    expect(error).toBeInstanceOf(NotDrivenError);
+    expect(() => rethrowExit(error)).toThrow(NotDrivenError);
+    expect(() => rethrowNotDriven(error)).toThrow(/fetchUser/);
+    expect(() => rethrowNotDriven(new GreenletExit())).not.toThrow();
+    expect(() => rethrowNotDriven(new Error("x"))).not.toThrow();
   });
 
   it("kills a greenlet through a compiled careless catch", async () => {
