@@ -75,7 +75,10 @@ export function coroutine<This, A extends unknown[], R>(
   const face = function (this: This): R {
     return undriven(name, where);
   };
+  // Faces keep the function's arity and name: code dispatches on them (Express-style
+  // middleware tells error handlers by `length === 4`).
   Object.defineProperty(face, "name", { value: name });
+  Object.defineProperty(face, "length", { value: gen.length });
   return Object.assign(face, { [co]: gen });
 }
 

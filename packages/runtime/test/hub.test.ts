@@ -360,6 +360,14 @@ describe("careless catch", () => {
     expect(() => rethrowExit(new GreenletExit())).toThrow(GreenletExit);
   });
 
+  it("gives a coroutine's plain face the function's arity and name", () => {
+    const errorHandler = coroutine(function* (_err: unknown, _req: unknown, _res: unknown, _next: unknown) {}, "errorHandler");
+    const withDefault = coroutine(function* (_a: unknown, _b = 1) {}, "withDefault");
+    expect(errorHandler.length).toBe(4);
+    expect(errorHandler.name).toBe("errorHandler");
+    expect(withDefault.length).toBe(1);
+  });
+
   it("never lets a catch turn ERR_WEFT_NOT_DRIVEN into a value", () => {
     const undrivenCall = (): unknown => {
       try {
