@@ -128,13 +128,23 @@ export function runNonBlocking<R>(gen: Generator<unknown, R, unknown>, fn: strin
   return undriven(fn);
 }
 
+const functionCall = Function.prototype.call;
+const functionApply = Function.prototype.apply;
+
 /**
  * An indirect call in a coroutine: drives `fn` if it is a coroutine, else calls it plainly and
- * returns its value untouched.
+ * returns its value untouched. `f.call(self, …)` and `f.apply(self, args)` of a coroutine `f`
+ * drive `f` too.
  */
 export function* callDynamic(fn: unknown, thisArg: unknown, args: readonly unknown[]): Generator<unknown, unknown, unknown> {
   const driven = (fn as Partial<CoroutineFunction> | null | undefined)?.[co];
   if (typeof driven === "function") return yield* driven.apply(thisArg, args as unknown[]);
+  if ((fn === functionCall || fn === functionApply) && isCoroutine(thisArg)) {
+    const target = thisArg[co];
+    const self = args[0];
+    const rest = fn === functionCall ? args.slice(1) : args[1] == null ? [] : Array.from(args[1] as ArrayLike<unknown>);
+    return yield* target.apply(self, rest);
+  }
   return (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
 }
 

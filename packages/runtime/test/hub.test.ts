@@ -6,7 +6,7 @@
 // #86 (gevent's Waiter is internal here: every primitive parks through one suspension protocol),
 // #89 (signal handlers).
 import { spawn, spawnLater, sleep, getCurrent, Greenlet, GreenletExit, LoopExit, Timeout, NotDrivenError } from "@weft/runtime";
-import { co, coroutine, driven, invoke, isExit, rethrowExit, rethrowNotDriven, setNotDrivenPolicy, undriven } from "@weft/runtime/protocol";
+import { callDynamic, co, coroutine, driven, invoke, isExit, rethrowExit, rethrowNotDriven, setNotDrivenPolicy, undriven } from "@weft/runtime/protocol";
 import { now, runTest } from "@weft/runtime/testing";
 import { hub } from "../src/hub.js";
 import { park } from "../src/park.js";
@@ -317,6 +317,22 @@ describe("the never-silent rule", () => {
     });
     expect(errors).toHaveLength(1);
     expect(errors[0]!.error).toMatchObject({ code: "ERR_WEFT_NOT_DRIVEN", function: "sleep" });
+  });
+
+  it("drives a coroutine reached through `f.call(self, …)` and `f.apply(self, args)`", async () => {
+    const log: string[] = [];
+    const greet = coroutine(function* (this: { name: string }, greeting: string, punct = "!") {
+      yield* nap(1);
+      log.push(`${greeting}, ${this.name}${punct}`);
+      return log.length;
+    }, "greet");
+    await runTest(function* () {
+      const self = { name: "egon" };
+      log.push(`call -> ${String(yield* callDynamic(Function.prototype.call, greet, [self, "hello"]))}`);
+      log.push(`apply -> ${String(yield* callDynamic(Function.prototype.apply, greet, [self, ["hi", "?"]]))}`);
+      log.push(`plain -> ${String(yield* callDynamic(Function.prototype.call, (x: number) => x * 2, [null, 21]))}`);
+    });
+    expect(log).toEqual(["hello, egon!", "call -> 1", "hi, egon?", "apply -> 3", "plain -> 42"]);
   });
 
   it("lets the non-blocking forms work from plain code", async () => {
