@@ -7,7 +7,7 @@ import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { addNamed } from "@babel/helper-module-imports";
 import type { RewritePlan } from "@weft/core";
-import { ARRAY_METHODS } from "@weft/core";
+import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards } from "@weft/core";
 import type { CallPath, Collected, FunctionPath } from "./collect-facts.js";
 
 type T = typeof BabelTypes;
@@ -92,10 +92,9 @@ export function applyPlan(ctx: ApplyContext): void {
   }
   const fnPath = (id: number) => fresh.get(id) ?? collected.functions.get(id)!;
 
-  // ---- careless catches, in every coroutine and in the main greenlet's statements
+  // ---- careless catches: every catch clause of the file (core's plan-catch-guards.ts)
   const coroutinePaths = [...plan.coroutines].map(fnPath);
-  for (const p of coroutinePaths) guardCatches(t, p, helper);
-  if (plan.main) guardCatches(t, program, helper);
+  guardCatches(t, program, new Set(coroutinePaths.map((p) => p.node)), plan.main, helper);
 
   // ---- functions, innermost first
   const fnIds = [...plan.coroutines].sort((a, b) => b - a);
@@ -223,23 +222,36 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
   return yieldStar(t.callExpression(helper("callDynamic"), [fnOf(objectExpr), t.cloneNode(receiver), t.arrayExpression(args)]));
 }
 
-/** `catch (e) {…}` that does not name GreenletExit or Timeout rethrows them first. */
-function guardCatches(t: T, root: NodePath, helper: (n: string) => Expression): void {
-  root.traverse({
-    Function(p) {
-      p.skip();
-    },
-    ClassBody(p) {
-      p.skip();
-    },
+/**
+ * Every `catch (e) {…}` of the file starts with the guards the core plans for it: `rethrowExit(e)`
+ * in a coroutine (or the main greenlet) that does not handle kills and timeouts,
+ * `rethrowNotDriven(e)` wherever it does not handle `ERR_WEFT_NOT_DRIVEN`.
+ */
+function guardCatches(t: T, program: NodePath<BabelTypes.Program>, coroutines: ReadonlySet<BabelTypes.Node>, main: boolean, helper: (n: string) => Expression): void {
+  program.traverse({
     CatchClause(p) {
-      let optedIn = false;
+      const param0 = p.node.param;
+      const paramName = t.isIdentifier(param0) ? param0.name : undefined;
+      let handlesExits = false;
+      let handlesNotDriven = false;
       p.get("body").traverse({
         Identifier(q) {
-          if (q.node.name === "GreenletExit" || q.node.name === "Timeout") optedIn = true;
+          if (EXIT_NAMES.has(q.node.name)) handlesExits = true;
+          if (NOT_DRIVEN_NAMES.has(q.node.name)) handlesNotDriven = true;
+        },
+        StringLiteral(q) {
+          if (NOT_DRIVEN_NAMES.has(q.node.value)) handlesNotDriven = true;
+        },
+        BinaryExpression(q) {
+          const { operator, left, right } = q.node;
+          const compares = operator === "===" || operator === "!==" || operator === "==" || operator === "!=";
+          if (compares && paramName !== undefined && (t.isIdentifier(left, { name: paramName }) || t.isIdentifier(right, { name: paramName }))) handlesExits = true;
         },
       });
-      if (optedIn) return;
+      const owner = p.getFunctionParent();
+      const inCoroutine = owner === null ? main : coroutines.has(owner.node);
+      const guards = planCatchGuards({ inCoroutine, handlesExits, handlesNotDriven });
+      if (guards.length === 0) return;
       let param = p.node.param;
       if (param === null || param === undefined || !t.isIdentifier(param)) {
         const id = p.scope.generateUidIdentifier("e");
@@ -249,7 +261,8 @@ function guardCatches(t: T, root: NodePath, helper: (n: string) => Expression): 
         p.node.param = id;
         param = id;
       }
-      p.node.body.body.unshift(t.expressionStatement(t.callExpression(helper("rethrowExit"), [t.cloneNode(param)])));
+      const id = param;
+      p.node.body.body.unshift(...guards.map((g) => t.expressionStatement(t.callExpression(helper(g), [t.cloneNode(id)]))));
     },
   });
 }

@@ -1,8 +1,9 @@
 /**
  * The core's pipeline for one module, a linear list of passes:
  *
- *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ validatePlacement ─▶ planRewrite
+ *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite ─▶ validatePlacement, validateUndriven
  *
+ * (`resolveModule` makes the facts from an adapter's syntax facts, once per module.)
  * Adapters collect the facts from their AST, call `analyzeModule`, report the diagnostics the way
  * their host does, and apply the plan.
  */
@@ -13,6 +14,7 @@ import { inferBlocking, type ModuleSummaries } from "./infer-blocking.js";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
 import { chainNotes, validatePlacement } from "./validate-placement.js";
+import { validateUndriven } from "./validate-undriven.js";
 
 export interface ExplainEntry {
   fn: FunctionId;
@@ -51,8 +53,8 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   if (blocking.mayBlock.size > 0 && (options.exported?.size ?? 0) > 0) {
     blocking = inferBlocking(facts, types, summaries, options.exported);
   }
-  const diagnostics = validatePlacement(facts, types, blocking);
   const plan = planRewrite(facts, types, blocking);
+  const diagnostics = [...validatePlacement(facts, types, blocking), ...validateUndriven(facts, blocking, plan, summaries)];
   const explain: ExplainEntry[] = [];
   for (const f of facts.functions) {
     if (!plan.coroutines.has(f.id) && !(f.id === 0 && plan.main)) continue;

@@ -2,7 +2,8 @@
  * Diagnostics: one catalogue of stable codes, and one text format shared by every adapter.
  *
  *   WEFT1xxx  user code that cannot work        WEFT3xxx  valid code weft does not support yet
- *   WEFT2xxx  configuration                     WEFT9xxx  a bug in weft
+ *   WEFT2xxx  configuration                     WEFT4xxx  warnings: code that compiles but will fail at run time
+ *   WEFT9xxx  a bug in weft
  *
  * Expected failures are values: the core returns every diagnostic of a module at once and the
  * adapter decides whether to throw.
@@ -21,6 +22,7 @@ export const CODES = {
   WEFT3001: "blocking private method",
   WEFT3002: "blocking call in a parameter's default value",
   WEFT3003: "blocking method that uses `super` in an object literal",
+  WEFT4001: "coroutine handed to code weft did not compile",
   WEFT9001: "internal error",
 } as const;
 

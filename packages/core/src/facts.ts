@@ -108,6 +108,8 @@ export interface CallFact {
   construct?: boolean;
   /** In a parameter list (a default value), where a generator cannot yield. */
   inParameters?: true;
+  /** The callee is a global name weft knows nothing of (`it`, `describe`): for diagnostics. */
+  globalName?: string;
 }
 
 export interface ModuleFacts {

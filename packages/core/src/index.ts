@@ -39,6 +39,8 @@ export type {
 } from "./syntax-facts.js";
 export { analyzeModule } from "./analyze-module.js";
 export { resolveModule } from "./resolve-module.js";
+export { EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards } from "./plan-catch-guards.js";
+export type { CatchClauseFacts, CatchGuard } from "./plan-catch-guards.js";
 export type { ResolveOptions, ResolvedModule } from "./resolve-module.js";
 export type { Analysis, AnalyzeOptions, ExplainEntry } from "./analyze-module.js";
 export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";

@@ -625,6 +625,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const fact: CallFact = { id: c.id, in: c.in, span: c.span, callee: calleeOf(c.id), args };
     if (c.construct) fact.construct = true;
     if (c.inParameters) fact.inParameters = true;
+    if (c.callee.kind === "global" && fact.callee.kind === "unknown") fact.globalName = c.callee.name;
     return fact;
   });
 

@@ -170,17 +170,17 @@ export function isExit(error: unknown): boolean {
 }
 
 /**
- * Re-throws `GreenletExit` and `Timeout`, and `NotDrivenError`. Compiled code calls it first in
- * every `catch` clause that does not handle kills and timeouts itself (PROTOCOL.md §5).
+ * Re-throws `GreenletExit` and `Timeout`. Compiled code calls it first in every `catch` clause
+ * of a coroutine that does not handle kills and timeouts itself (PROTOCOL.md §5).
  */
 export function rethrowExit(error: unknown): void {
-  if (isExit(error) || error instanceof NotDrivenError) throw error;
+  if (isExit(error)) throw error;
 }
 
 /**
  * Re-throws `NotDrivenError` (`ERR_WEFT_NOT_DRIVEN`): a coroutine called where nothing drives it
  * is a bug to fix, never an error a catch-all (`tryOr(fn, fallback)`, a router's "500") may turn
- * into a value. Compiled code calls it first in a `catch` that handles kills and timeouts itself.
+ * into a value. Compiled code calls it first in every `catch` clause (PROTOCOL.md §5).
  */
 export function rethrowNotDriven(error: unknown): void {
   if (error instanceof NotDrivenError) throw error;

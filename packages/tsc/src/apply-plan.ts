@@ -25,7 +25,7 @@
  */
 import type * as TS from "typescript";
 import type { RewritePlan } from "@weft/core";
-import { ARRAY_METHODS } from "@weft/core";
+import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards } from "@weft/core";
 import type { Collected, FunctionNode } from "./collect-facts.js";
 
 const PROTOCOL = "@weft/runtime/protocol";
@@ -188,17 +188,29 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     return yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [fnOf(objectExpr), receiver, arrayOf()]));
   };
 
-  // ---- careless catches
-  const guardCatch = (node: TS.CatchClause): TS.CatchClause => {
-    let optedIn = false;
+  // ---- careless catches: the guards the core plans for each clause (core's plan-catch-guards.ts)
+  const guardCatch = (node: TS.CatchClause, inCoroutine: boolean): TS.CatchClause => {
+    const decl = node.variableDeclaration;
+    const paramName = decl !== undefined && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    let handlesExits = false;
+    let handlesNotDriven = false;
     const look = (n: TS.Node): void => {
-      if (optedIn) return;
-      if (ts.isIdentifier(n) && (n.text === "GreenletExit" || n.text === "Timeout")) optedIn = true;
-      else ts.forEachChild(n, look);
+      if (ts.isIdentifier(n)) {
+        if (EXIT_NAMES.has(n.text)) handlesExits = true;
+        if (NOT_DRIVEN_NAMES.has(n.text)) handlesNotDriven = true;
+      } else if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) {
+        if (NOT_DRIVEN_NAMES.has(n.text)) handlesNotDriven = true;
+      } else if (ts.isBinaryExpression(n) && paramName !== undefined) {
+        const op = n.operatorToken.kind;
+        const compares = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+        const named = (e: TS.Expression) => ts.isIdentifier(e) && e.text === paramName;
+        if (compares && (named(n.left) || named(n.right))) handlesExits = true;
+      }
+      ts.forEachChild(n, look);
     };
     look(node.block);
-    if (optedIn) return node;
-    const decl = node.variableDeclaration;
+    const guards = planCatchGuards({ inCoroutine, handlesExits, handlesNotDriven });
+    if (guards.length === 0) return node;
     let param: TS.Identifier;
     const prologue: TS.Statement[] = [];
     if (decl !== undefined && ts.isIdentifier(decl.name)) {
@@ -207,11 +219,11 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       param = f.createUniqueName("_e");
       if (decl !== undefined) prologue.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(decl.name, undefined, undefined, param)], ts.NodeFlags.Let)));
     }
-    const rethrow = f.createExpressionStatement(f.createCallExpression(helper("rethrowExit"), undefined, [param]));
+    const rethrows = guards.map((g) => f.createExpressionStatement(f.createCallExpression(helper(g), undefined, [param])));
     return f.updateCatchClause(
       node,
       decl !== undefined && ts.isIdentifier(decl.name) ? decl : f.createVariableDeclaration(param),
-      f.updateBlock(node.block, [rethrow, ...prologue, ...node.block.statements]),
+      f.updateBlock(node.block, [...rethrows, ...prologue, ...node.block.statements]),
     );
   };
 
@@ -478,7 +490,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     if (ts.isCatchClause(node)) {
       const v = ts.visitEachChild(node, visit, context);
       const fr = current();
-      return (fr.coroutine || (fr.node === sf && plan.main)) ? guardCatch(v) : v;
+      return guardCatch(v, fr.coroutine || (fr.node === sf && plan.main));
     }
     if (ts.isCallExpression(node) && isSuperProperty(unwrapParens(node.expression))) {
       const fr = captureFrame();
