@@ -142,13 +142,15 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   };
 
   /** The function of this module an expression names, if it is bound to one for good. */
-  const localFunction = (e: Expr): FunctionId | undefined => {
+  const localFunction = (e: Expr, depth = 0): FunctionId | undefined => {
     if (e.kind === "function") return e.fn;
-    if (e.kind !== "ref") return undefined;
+    if (e.kind === "as") return localFunction(e.expr, depth);
+    if (e.kind !== "ref" || depth > 8) return undefined;
     const b = binding(e.binding);
     if (b.declaration.kind === "function") return b.declaration.fn;
+    // `const f = () => …`, and aliases of it: `const g = f`.
     const init = constInit(b);
-    return init?.kind === "function" ? init.fn : undefined;
+    return init === undefined ? undefined : localFunction(init, depth + 1);
   };
 
   /** `service.start()` with `const service = { start() {…} }`: that property's function. */
@@ -445,6 +447,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           return union(e.options.map(typeOf));
         case "class":
           return { kind: "local-class", name: classes[e.cls]?.name ?? "<class>", static: true };
+        case "function":
+          return { kind: "fn", fn: e.fn };
         default:
           return UNKNOWN;
       }
@@ -502,6 +506,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       }
       case "class":
         return { kind: "local-class", name: classes[d.cls]?.name ?? b.name, static: true };
+      case "function":
+        return { kind: "fn", fn: d.fn };
       case "variable": {
         let t = typeOfSyntax(d.annotation);
         if (!known(t)) t = jsdocType(d.comments, "type", undefined, b.scope);
@@ -542,13 +548,18 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return c;
   };
 
-  const resolveCallee = (id: CallId): Callee => {
-    const { callee, in: inFn } = call(id);
+  const resolveCallee = (id: CallId): Callee => calleeOfExpr(call(id).callee, id, 0);
+
+  /** What calling `callee` (the callee of call `id`, or what an alias of it stands for) reaches. */
+  const calleeOfExpr = (callee: Expr, id: CallId, depth: number): Callee => {
+    const inFn = call(id).in;
     const fn = localFunction(callee);
     if (fn !== undefined) return { kind: "local", fn };
     switch (callee.kind) {
       case "global":
         return KNOWN_GLOBALS.has(callee.name) ? { kind: "global", name: callee.name } : { kind: "unknown" };
+      case "as":
+        return calleeOfExpr(callee.expr, id, depth);
       case "ref": {
         const b = binding(callee.binding);
         const d = b.declaration;
@@ -562,11 +573,17 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const p = fns[d.fn]?.params[d.index];
           if (p !== undefined && p.default === undefined && !p.rest) return { kind: "param", fn: d.fn, index: d.index };
         }
+        // An alias: `const nap = sleep`, `const send = conn.send` is not one (its `this` is lost).
+        const init = constInit(b);
+        if (init !== undefined && depth < 8 && (init.kind === "ref" || init.kind === "as")) {
+          const aliased = calleeOfExpr(init, id, depth + 1);
+          if (aliased.kind !== "unknown" && aliased.kind !== "param") return aliased;
+        }
         return checked(id) ?? { kind: "unknown" };
       }
       case "member": {
         const name = callee.name;
-        if (name === undefined) return { kind: "unknown" };
+        if (name === undefined) return checked(id) ?? { kind: "unknown" };
         const object = callee.object;
         if (object.kind === "global" && KNOWN_GLOBALS.has(object.name)) {
           // `Array.from(items, mapFn)` is the one global whose callback weft can drive.
@@ -584,8 +601,15 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           }
         }
         if (object.kind === "super") return superCallee(object.fn, name);
+        const objectType = typeOf(object);
+        // `o.a.f()` with `o` a `const` object literal whose `a` holds `{ f() {…} }`: that function,
+        // called as a property (a runtime check: the property may have been replaced).
+        if (objectType.kind === "object") {
+          const prop = objectType.props.get(name);
+          if (prop?.kind === "fn") return { kind: "local", fn: prop.fn, property: true };
+        }
         const fromChecker = oracle?.receiver(id);
-        const receiver = known(fromChecker) ? fromChecker : toTypeRef(typeOf(object));
+        const receiver = known(fromChecker) ? fromChecker : toTypeRef(objectType);
         return (receiver.kind === "unknown" ? checked(id) : undefined) ?? { kind: "method", receiver, name };
       }
       default:
@@ -726,6 +750,20 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (value.kind !== "ref") return;
     const b = binding(value.binding);
     const d = b.declaration;
+    const fn = localFunction(value);
+    if (fn !== undefined) {
+      exports.push({ name, kind: "function", fn });
+      return;
+    }
+    // `export const nap = sleep`: an alias of a runtime function.
+    const init = constInit(b);
+    if (init?.kind === "ref") {
+      const aliased = binding(init.binding).declaration;
+      if (aliased.kind === "import" && RUNTIME_MODULES.has(aliased.source) && runtimeFunction(aliased.imported) !== undefined) {
+        exports.push({ name, kind: "runtime", runtimeName: aliased.imported });
+        return;
+      }
+    }
     if (d.kind === "function") exports.push({ name, kind: "function", fn: d.fn });
     else if (d.kind === "variable" && d.path.length === 0 && !d.forOf && d.init?.kind === "function") exports.push({ name, kind: "function", fn: d.init.fn });
     else if (d.kind === "class") exports.push({ name, kind: "class", className: classes[d.cls]?.name ?? b.name });

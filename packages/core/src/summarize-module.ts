@@ -7,6 +7,7 @@
  */
 import type { FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
+import { RUNTIME_MODULES, runtimeFunction } from "./runtime-facts.js";
 
 export interface SummaryEntry {
   /** Blocks whatever its callers pass. */
@@ -26,6 +27,8 @@ export type ExportFact =
   | { name: string; kind: "function"; fn: FunctionId }
   | { name: string; kind: "class"; className: string }
   | { name: string; kind: "reexport"; source: string; imported: string }
+  /** An alias of a runtime function: `export const nap = sleep`. */
+  | { name: string; kind: "runtime"; runtimeName: string }
   | { kind: "reexport-all"; source: string };
 
 export function summarizeModule(
@@ -53,8 +56,18 @@ export function summarizeModule(
         break;
       }
       case "reexport": {
+        if (RUNTIME_MODULES.has(e.source)) {
+          const blocks = runtimeFunction(e.imported)?.blocks;
+          if (blocks !== undefined) out.set(e.name, { blocks: blocks === true });
+          break;
+        }
         const s = imported(e.source)?.get(e.imported);
         if (s) out.set(e.name, s);
+        break;
+      }
+      case "runtime": {
+        const blocks = runtimeFunction(e.runtimeName)?.blocks;
+        if (blocks !== undefined) out.set(e.name, { blocks: blocks === true });
         break;
       }
       case "reexport-all":

@@ -22,6 +22,8 @@ export type ValueType =
   | { kind: "set"; element: ValueType }
   | { kind: "object"; props: ReadonlyMap<string, ValueType> }
   | { kind: "function"; returns: ValueType }
+  /** A function of this module, as a value (`{ run: work }`, `[first, second]`). */
+  | { kind: "fn"; fn: FunctionId }
   | { kind: "union"; types: readonly ValueType[] };
 
 const UNKNOWN: ValueType = { kind: "unknown" };
@@ -73,6 +75,7 @@ export function toTypeRef(t: ValueType): TypeRef {
     case "set":
     case "object":
     case "function":
+    case "fn":
       return { kind: "unknown" };
     default: {
       const never: never = t;

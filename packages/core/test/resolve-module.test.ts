@@ -204,4 +204,30 @@ describe("resolveModule: names, tags and uses", () => {
     expect(f.calleeOf(a)).toEqual({ kind: "runtime", name: "sleep" });
     expect(f.calleeOf(b)).toEqual({ kind: "runtime", name: "sleep" });
   });
+
+  it("follows aliases: `const s = f`, `const nap = sleep`, `o.a.f()` through nested object literals", () => {
+    const f = new Facts();
+    const sleep = f.runtimeImport("sleep");
+    const work = f.fn({ kind: "function", name: "work" });
+    const workBinding = f.bind("work", { kind: "function", fn: work });
+    const s = f.bind("s", { kind: "variable", declKind: "const", init: ref(workBinding), path: [], comments: [] });
+    const nap = f.bind("nap", { kind: "variable", declKind: "const", init: ref(sleep), path: [], comments: [] });
+    const inner = f.fn({ kind: "object-method", memberName: "f" });
+    const o = f.bind("o", {
+      kind: "variable",
+      declKind: "const",
+      init: { kind: "object", props: [{ name: "a", value: { kind: "object", props: [{ name: "f", value: { kind: "function", fn: inner } }] } }] },
+      path: [],
+      comments: [],
+    });
+    const viaAlias = f.call(0, ref(s));
+    const viaRuntimeAlias = f.call(0, ref(nap));
+    const viaNested = f.call(0, member(member(ref(o), "a"), "f"));
+    f.syntax.exports.push({ name: "nap", value: ref(nap) });
+    const resolved = resolveModule(f.syntax);
+    expect(resolved.facts.calls[viaAlias]!.callee).toEqual({ kind: "local", fn: work });
+    expect(resolved.facts.calls[viaRuntimeAlias]!.callee).toEqual({ kind: "runtime", name: "sleep" });
+    expect(resolved.facts.calls[viaNested]!.callee).toEqual({ kind: "local", fn: inner, property: true });
+    expect(resolved.exports).toEqual([{ name: "nap", kind: "runtime", runtimeName: "sleep" }]);
+  });
 });
