@@ -1,7 +1,7 @@
 /**
  * The core's pipeline for one module, a linear list of passes:
  *
- *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite ─▶ validatePlacement, validateUndriven
+ *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite ─▶ validatePlacement, validateModule, validateUndriven
  *
  * (`resolveModule` makes the facts from an adapter's syntax facts, once per module.)
  * Adapters collect the facts from their AST, call `analyzeModule`, report the diagnostics the way
@@ -14,6 +14,7 @@ import { inferBlocking, type ModuleSummaries } from "./infer-blocking.js";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
 import { chainNotes, validatePlacement } from "./validate-placement.js";
+import { validateModule, type ModuleShape } from "./validate-module.js";
 import { validateUndriven } from "./validate-undriven.js";
 
 export interface ExplainEntry {
@@ -41,6 +42,8 @@ export interface AnalyzeOptions {
    * importer, so they get a driven face beside their plain one (colour across files).
    */
   exported?: ReadonlySet<FunctionId>;
+  /** How the module's output runs and whether it exports values (`validateModule`). */
+  shape?: ModuleShape;
 }
 
 export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}): Analysis {
@@ -54,7 +57,11 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     blocking = inferBlocking(facts, types, summaries, options.exported);
   }
   const plan = planRewrite(facts, types, blocking);
-  const diagnostics = [...validatePlacement(facts, types, blocking), ...validateUndriven(facts, blocking, plan, summaries)];
+  const diagnostics = [
+    ...validatePlacement(facts, types, blocking),
+    ...validateModule(facts, blocking, plan, options.shape ?? {}),
+    ...validateUndriven(facts, blocking, plan, summaries),
+  ];
   const explain: ExplainEntry[] = [];
   for (const f of facts.functions) {
     if (!plan.coroutines.has(f.id) && !(f.id === 0 && plan.main)) continue;

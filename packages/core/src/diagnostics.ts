@@ -18,6 +18,7 @@ export const CODES = {
   WEFT1005: "blocking call in a generator function",
   WEFT1006: "blocking call in a class field initialiser or static block",
   WEFT1007: "blocking call in a method the language calls implicitly",
+  WEFT1008: "blocking top level in a CommonJS module that exports values",
   WEFT2001: "invalid option",
   WEFT3001: "blocking private method",
   WEFT3002: "blocking call in a parameter's default value",

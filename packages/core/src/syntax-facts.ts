@@ -30,6 +30,8 @@ export interface SyntaxFacts {
   exports: SyntaxExport[];
   /** The text of every block comment in the file that contains `@typedef` or `@callback`, in source order. */
   typedefs: string[];
+  /** The module assigns to `module.exports`, `module.exports.<name>` or `exports.<name>` (CommonJS exports). */
+  commonjsExports?: true;
 }
 
 // ---- functions ----------------------------------------------------------------------------
