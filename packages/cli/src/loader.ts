@@ -85,8 +85,20 @@ export const load: LoadHook = async (url, context, nextLoad) => {
   const result = await compile(await readFile(filename, "utf8"), filename, moduleKindFor(format));
   // An entry point without a package `type` that turned out to be a script: the CommonJS loader.
   if (result.format === "commonjs" && isEntry) return { format: "commonjs", shortCircuit: true };
+  if (result.format === "commonjs") return { format: "commonjs", source: commonjsBridge(filename, result.code), shortCircuit: true };
   return { format: result.format, source: result.code, shortCircuit: true };
 };
+
+/**
+ * What the ES loader evaluates for a CommonJS TypeScript file reached by `import`: the module
+ * itself is loaded by the CommonJS loader (require-hook.ts compiles it there, with the full
+ * `require`, which on Node 20 can also load ES modules such as the runtime; the ES loader's
+ * CommonJS `require` cannot). The compiled code follows, never run, for Node's lexer to find the
+ * named exports in.
+ */
+function commonjsBridge(filename: string, compiled: string): string {
+  return `module.exports = require("node:module").createRequire(${JSON.stringify(filename)})(${JSON.stringify(filename)});\nif (false) {\n${compiled}\n}\n`;
+}
 
 const text = (source: string | ArrayBuffer | NodeJS.TypedArray | undefined): string =>
   typeof source === "string"

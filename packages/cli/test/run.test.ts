@@ -80,6 +80,21 @@ describe("weft run", () => {
     expect(r.stdout).toBe("42 cts\n");
   });
 
+  it("runs a CommonJS TypeScript module that blocks, imported by an ES module", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "util.cts": `import { sleep } from "@weft/runtime";\nexport function nap(ms: number): string {\n  sleep(ms);\n  return "napped";\n}\n`,
+      "main.mts": `import { nap } from "./util.cjs";\nconsole.log(nap(1));\n`,
+      "main2.ts": `import { nap } from "./util.cts";\nconsole.log(nap(2), "again");\n`,
+    });
+    for (const [entry, out] of [["main.mts", "napped\n"], ["main2.ts", "napped again\n"]] as const) {
+      const r = weft(["run", entry], project.dir);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe(out);
+      expect(r.code).toBe(0);
+    }
+  });
+
   it("lets CommonJS require an ES module written in TypeScript", () => {
     project = makeProject({
       "package.json": `{ "type": "commonjs" }\n`,
