@@ -23,7 +23,7 @@ const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
 const isTs = (file: string) => /\.[cm]?ts$/.test(file);
 
 function babelFacts(file: string, code: string): SyntaxFacts {
-  const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript"] : ["jsx"] });
+  const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", "decorators-legacy"] : ["jsx"] });
   let facts: SyntaxFacts | undefined;
   traverse(ast, {
     Program(program: NodePath<t.Program>) {

@@ -282,7 +282,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       case "MemberExpression":
       case "OptionalMemberExpression": {
         const name = keyName(n.property, n.computed) ?? (n.computed && n.property.type === "TemplateLiteral" && n.property.expressions.length === 0 ? n.property.quasis[0]?.value.cooked ?? undefined : undefined);
-        const object: Expr = n.object.type === "Super" ? { kind: "super", fn: thisFunction(n) } : toExpr(n.object, scope);
+        const object: Expr = n.object.type === "Super" ? { kind: "super", fn: thisFunction(n.object) } : toExpr(n.object, scope);
         return name !== undefined ? { kind: "member", object, name } : { kind: "member", object };
       }
       case "ThisExpression":
@@ -870,7 +870,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   }
 
   // ---- typedef comments
-  const file_ = (program.parentPath as NodePath | null)?.node as BabelTypes.File | undefined;
+  const file_ = program.parent as BabelTypes.File | undefined;
   const typedefs = (file_?.comments ?? []).filter((c) => c.type === "CommentBlock" && /@typedef\b|@callback\b/.test(c.value)).map((c) => c.value);
 
   return {

@@ -358,13 +358,19 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   };
 
   // ---- comments: the text between `/*` and `*/`
+  /**
+   * Every block comment between the token before `pos` and the next one: Babel's leading
+   * comments, which TypeScript splits into that token's trailing comments (same line) and the
+   * next one's leading comments.
+   */
+  const commentsAt = (pos: number, found: Map<number, string>): void => {
+    for (const r of [...(ts.getTrailingCommentRanges(text, pos) ?? []), ...(ts.getLeadingCommentRanges(text, pos) ?? [])]) {
+      if (r.kind === SK.MultiLineCommentTrivia) found.set(r.pos, text.slice(r.pos + 2, r.end - 2));
+    }
+  };
   const blockComments = (nodes: TS.Node[]): string[] => {
     const found = new Map<number, string>();
-    for (const n of nodes) {
-      for (const r of ts.getLeadingCommentRanges(text, n.pos) ?? []) {
-        if (r.kind === SK.MultiLineCommentTrivia) found.set(r.pos, text.slice(r.pos + 2, r.end - 2));
-      }
-    }
+    for (const n of nodes) commentsAt(n.pos, found);
     return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   };
   /** The statement (or `for` head) a variable declaration list stands in. */
@@ -491,13 +497,18 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
         else if (ts.isPropertyAssignment(prop)) assignedIn(prop.initializer);
         else if (ts.isSpreadAssignment(prop)) assignedIn(prop.expression);
       }
-    } else if (ts.isBinaryExpression(target) && target.operatorToken.kind === SK.EqualsToken) assignedIn(target.left);
+    } else if (ts.isBinaryExpression(target) && target.operatorToken.kind === SK.EqualsToken) {
+      // `[x = d] = …`: a default in a destructuring target, no assignment of its own.
+      patternDefaults.add(target);
+      assignedIn(target.left);
+    }
   };
+  const patternDefaults = new Set<TS.Node>();
   const assignments = new Map<Binding, Array<{ at: number; value: Expr }>>();
   const findAssignments = (n: TS.Node): void => {
     if (n.kind <= lastToken || isAmbient(n) || ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n)) return;
     if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && !patternDefaults.has(n)) {
       assignedIn(n.left);
       const left = unwrapParens(n.left);
       if (n.operatorToken.kind === SK.EqualsToken && ts.isIdentifier(left)) {
@@ -748,9 +759,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     const found = new Map<number, string>();
     const visitTokens = (n: TS.Node): void => {
       if (n.kind >= SK.FirstJSDocNode && n.kind <= SK.LastJSDocNode) return;
-      for (const r of ts.getLeadingCommentRanges(text, n.pos) ?? []) {
-        if (r.kind === SK.MultiLineCommentTrivia) found.set(r.pos, text.slice(r.pos + 2, r.end - 2));
-      }
+      commentsAt(n.pos, found);
       if (n.kind > lastToken || n.kind === SK.SyntaxList) for (const c of n.getChildren(sf)) visitTokens(c);
     };
     visitTokens(sf);
