@@ -239,8 +239,15 @@ export type Declaration =
   /** `catch (e)`, enums, namespaces, `import x = N.y`. */
   | { kind: "other" };
 
-/** One step into a destructuring pattern. `default` is the step's default value, if any. */
-export type PatternStep = { prop: string; default?: Expr } | { index: number; default?: Expr } | { rest: true };
+/**
+ * One step into a destructuring pattern. `default` is the step's default value, if any. A
+ * property whose key is computed other than by a string literal (`{ [k]: x }`) is `computed`.
+ */
+export type PatternStep =
+  | { prop: string; default?: Expr }
+  | { index: number; default?: Expr }
+  | { rest: true }
+  | { computed: true; default?: Expr };
 
 // ---- classes --------------------------------------------------------------------------------
 

@@ -45,6 +45,8 @@ export interface Scopes {
   lookup(name: string, at: TS.Node): Binding | undefined;
   /** The scope a node is in. */
   scopeAt(at: TS.Node): Scope;
+  /** Every binding, in the order of their first declarations. */
+  all: readonly Binding[];
 }
 
 const NONE: TS.Identifier[] = [];
@@ -60,6 +62,7 @@ export function hasModifierKind(ts: typeof TS, n: TS.Node, kind: TS.SyntaxKind):
 export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
   const scopeOfNode = new Map<TS.Node, Scope>();
   const bindingOfId = new Map<TS.Identifier, Binding>();
+  const all: Binding[] = [];
   const moduleScope: Scope = { node: sf, parent: undefined, isFunction: true, bindings: new Map() };
   scopeOfNode.set(sf, moduleScope);
 
@@ -105,6 +108,7 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
     }
     const b: Binding = { name: id.text, kind, declaration, identifier: id, constant: true, references: [], scope };
     if (typeOnly) b.typeOnly = true;
+    all.push(b);
     scope.bindings.set(id.text, b);
     bindingOfId.set(id, b);
   };
@@ -260,6 +264,7 @@ export function collectScopes(ts: typeof TS, sf: TS.SourceFile): Scopes {
     bindingOf: (id) => bindingOfId.get(id),
     lookup: (name, at) => lookupIn(scopeAt(at), name),
     scopeAt,
+    all,
   };
 }
 

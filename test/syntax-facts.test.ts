@@ -1,0 +1,283 @@
+// The facts differential test: the Babel plugin's and the tsc transformer's collectors
+// (packages/babel-plugin/src/collect-syntax.ts, packages/tsc/src/collect-syntax.ts) read the same
+// source into the same neutral `SyntaxFacts` (@weft/core syntax-facts.ts). Run on every source file
+// of the fixture corpus (fixtures/<case>/), every program under test/programs and examples/, and
+// on small snippets that pin down one fact each.
+import { parse } from "@babel/parser";
+import * as traverseNs from "@babel/traverse";
+import type { NodePath, TraverseOptions } from "@babel/traverse";
+import * as t from "@babel/types";
+import type { Expr, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import ts from "typescript";
+import { collectSyntax as collectBabel } from "../packages/babel-plugin/src/collect-syntax.js";
+import { collectSyntax as collectTsc } from "../packages/tsc/src/collect-syntax.js";
+
+type Traverse = (ast: t.Node, visitors: TraverseOptions) => void;
+const traverseExport = (traverseNs as unknown as { default: Traverse | { default: Traverse } }).default;
+const traverse: Traverse = typeof traverseExport === "function" ? traverseExport : traverseExport.default;
+
+const root = join(__dirname, "..");
+const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
+const isTs = (file: string) => /\.[cm]?ts$/.test(file);
+
+function babelFacts(file: string, code: string): SyntaxFacts {
+  const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", "decorators-legacy"] : ["jsx"] });
+  let facts: SyntaxFacts | undefined;
+  traverse(ast, {
+    Program(program: NodePath<t.Program>) {
+      facts = collectBabel(t, program, file).syntax;
+      program.stop();
+    },
+  });
+  return facts!;
+}
+
+function tscFacts(file: string, code: string): SyntaxFacts {
+  const kind = isTs(file) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, kind);
+  return collectTsc(ts, sf, file).syntax;
+}
+
+/** Both collectors' facts for one source. */
+function both(code: string, file = "snippet.ts"): { babel: SyntaxFacts; tsc: SyntaxFacts } {
+  return { babel: babelFacts(file, code), tsc: tscFacts(file, code) };
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (name.startsWith(".") || name === "node_modules") return [];
+      if (statSync(path).isDirectory()) return sources(path);
+      return SOURCE.test(name) && !name.endsWith(".d.ts") ? [path] : [];
+    });
+}
+
+const inputs = [...sources(join(root, "fixtures")), ...sources(join(root, "test", "programs")), ...sources(join(root, "examples"))].map((path) =>
+  relative(root, path),
+);
+
+describe("the Babel and tsc collectors", () => {
+  it("have inputs to compare", () => {
+    expect(inputs.length).toBeGreaterThan(100);
+  });
+
+  it.each(inputs)("report the same syntax facts for %s", (file) => {
+    const code = readFileSync(join(root, file), "utf8");
+    const babel = babelFacts(file, code);
+    const tsc = tscFacts(file, code);
+    // Table by table, so that a failure names the table and shows a short diff.
+    for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
+      expect({ table, rows: tsc[table] }).toEqual({ table, rows: babel[table] });
+    }
+    expect(tsc).toEqual(babel);
+  });
+});
+
+/** The binding named `name` (the first, in declaration order). */
+function binding(facts: SyntaxFacts, name: string): SyntaxBinding {
+  const b = facts.bindings.find((x) => x.name === name);
+  if (b === undefined) throw new Error(`no binding ${name}`);
+  return b;
+}
+
+/** Runs `check` on the facts of each collector, and checks that they agree. */
+function onBoth(code: string, check: (facts: SyntaxFacts) => void, file = "snippet.ts"): void {
+  const { babel, tsc } = both(code, file);
+  check(babel);
+  check(tsc);
+  expect(tsc).toEqual(babel);
+}
+
+describe("syntax facts", () => {
+  it("give a destructured for…of binding its path and the loop's source", () => {
+    onBoth(
+      `import { Queue } from "@weft/runtime";
+const queues: Queue<number>[] = [];
+for (const { inbox: [first = 0] } of queues) first;`,
+      (facts) => {
+        const first = binding(facts, "first");
+        const queues = binding(facts, "queues");
+        expect(first.declaration).toEqual({
+          kind: "variable",
+          declKind: "const",
+          init: { kind: "ref", binding: queues.id },
+          path: [{ prop: "inbox" }, { index: 0, default: { kind: "literal", value: 0 } }],
+          forOf: true,
+          comments: [],
+        });
+        expect(first.references).toEqual([{ kind: "statement" }]);
+      },
+    );
+  });
+
+  it("leave the `this` pseudo-parameter out of a function's parameters", () => {
+    onBoth(`function handle(this: Server, sock: Socket, n = 1) { return sock; }`, (facts) => {
+      const fn = facts.functions[1]!;
+      expect(fn.params.map((p) => p.name)).toEqual(["sock", "n"]);
+      expect(binding(facts, "sock").declaration).toEqual({ kind: "param", fn: 1, index: 0, path: [] });
+      expect(fn.params[1]!.default).toEqual({ kind: "literal", value: 1 });
+    });
+  });
+
+  it("give an exported arrow the comments of its statement", () => {
+    onBoth(
+      `/** @blocking */ export const f = () => 1;
+/* plain */
+export function g() {}`,
+      (facts) => {
+        expect(facts.functions[1]).toMatchObject({ kind: "arrow", name: "f", comments: ["* @blocking "], position: { kind: "init" } });
+        expect(facts.functions[2]).toMatchObject({ kind: "function", name: "g", comments: [" plain "] });
+        expect(binding(facts, "f").declaration).toMatchObject({ kind: "variable", exported: true, comments: ["* @blocking "] });
+        expect(facts.exports).toEqual([
+          { name: "f", value: { kind: "ref", binding: binding(facts, "f").id } },
+          { name: "g", value: { kind: "ref", binding: binding(facts, "g").id } },
+        ]);
+      },
+    );
+  });
+
+  it("write generic and array annotations as type syntax resolved to their declarations", () => {
+    onBoth(
+      `import type { Event } from "@weft/runtime";
+import { Queue } from "@weft/runtime";
+interface Job { run(q: Queue<number>): void; name: string }
+type Jobs = Job[];
+let events: Map<string, Event>;
+let queues: Queue<number>[];
+let jobs: Jobs;`,
+      (facts) => {
+        const event = binding(facts, "Event");
+        const queue = binding(facts, "Queue");
+        expect(event.declaration).toEqual({ kind: "import", source: "@weft/runtime", imported: "Event", typeOnly: true });
+        const annotation = (name: string): TypeSyntax | undefined => {
+          const d = binding(facts, name).declaration;
+          return d.kind === "variable" ? d.annotation : undefined;
+        };
+        expect(annotation("events")).toEqual({
+          kind: "ref",
+          name: "Map",
+          args: [
+            { kind: "other" },
+            { kind: "ref", name: "Event", binding: event.id, args: [] },
+          ],
+        });
+        expect(annotation("queues")).toEqual({ kind: "array", element: { kind: "ref", name: "Queue", binding: queue.id, args: [{ kind: "other" }] } });
+        expect(annotation("jobs")).toEqual({ kind: "ref", name: "Jobs", binding: binding(facts, "Jobs").id, args: [] });
+        expect(binding(facts, "Job").declaration).toEqual({
+          kind: "interface",
+          extends: [],
+          members: [
+            {
+              name: "run",
+              method: true,
+              type: { kind: "function", params: [{ kind: "ref", name: "Queue", binding: queue.id, args: [{ kind: "other" }] }], returns: { kind: "other" } },
+            },
+            { name: "name", type: { kind: "other" } },
+          ],
+        });
+      },
+    );
+  });
+
+  it("report parameter properties as class members and as parameters", () => {
+    onBoth(
+      `import { Queue } from "@weft/runtime";
+class Worker {
+  size = 0;
+  constructor(private readonly q: Queue<string>, public name = "w") { q.get(); }
+}`,
+      (facts) => {
+        expect(facts.classes[0]!.members).toEqual([
+          { name: "size", kind: "field", fn: 1 },
+          { name: "constructor", kind: "constructor", fn: 2 },
+          { name: "q", kind: "field", type: { kind: "ref", name: "Queue", binding: binding(facts, "Queue").id, args: [{ kind: "other" }] } },
+          { name: "name", kind: "field" },
+        ]);
+        const q = binding(facts, "q");
+        expect(q.declaration).toEqual({ kind: "param", fn: 2, index: 0, path: [] });
+        expect(facts.functions[2]!.params[0]).toMatchObject({ name: "q", binding: q.id, property: true });
+        expect(facts.calls[0]!.callee).toEqual({ kind: "member", object: { kind: "ref", binding: q.id }, name: "get" });
+      },
+    );
+  });
+
+  it("report decorators of classes and members", () => {
+    onBoth(
+      `function logged(...args: unknown[]) {}
+@logged class Service {
+  @logged() handle() {}
+}`,
+      (facts) => {
+        const logged: Expr = { kind: "ref", binding: binding(facts, "logged").id };
+        expect(facts.classes[0]!.decorators).toEqual([logged]);
+        const handle = facts.functions.find((f) => f.memberName === "handle")!;
+        expect(handle.decorators).toEqual([{ kind: "call", call: 0 }]);
+        expect(facts.calls[0]!.callee).toEqual(logged);
+      },
+    );
+  });
+
+  it("say where each reference and function expression stands", () => {
+    onBoth(
+      `function work(n: number) { return n; }
+const run = (f: unknown) => f;
+work(1);
+run(work);
+const alias = work;
+work;
+(work)!(2);
+export { work };
+run(() => 3);`,
+      (facts) => {
+        expect(binding(facts, "work").references).toEqual([
+          { kind: "callee", call: 0 },
+          { kind: "argument", call: 1, index: 0 },
+          { kind: "init" },
+          { kind: "statement" },
+          { kind: "callee", call: 2 },
+          { kind: "other" },
+        ]);
+        expect(binding(facts, "alias").declaration).toMatchObject({ init: { kind: "ref", binding: binding(facts, "work").id } });
+        expect(facts.functions.at(-1)!.position).toEqual({ kind: "argument", call: 3, index: 0 });
+      },
+    );
+  });
+
+  it("read a CommonJS require of the runtime as a variable initialised by a call of global `require`", () => {
+    onBoth(
+      `const { sleep: nap, Queue } = require("@weft/runtime");
+nap(1);`,
+      (facts) => {
+        expect(binding(facts, "nap").declaration).toEqual({
+          kind: "variable",
+          declKind: "const",
+          init: { kind: "call", call: 0 },
+          path: [{ prop: "sleep" }],
+          comments: [],
+        });
+        expect(facts.calls[0]!.callee).toEqual({ kind: "global", name: "require" });
+        expect(facts.calls[0]!.args).toEqual([{ value: { kind: "literal", value: "@weft/runtime" } }]);
+      },
+      "snippet.cjs",
+    );
+  });
+
+  it("keep assignments and constancy", () => {
+    onBoth(`let handler = () => 1;\nhandler = function named() { return 2; };\nhandler();`, (facts) => {
+      const h = binding(facts, "handler");
+      expect(h.constant).toBe(false);
+      expect(h.assignments).toEqual([{ kind: "function", fn: 2 }]);
+      expect(facts.functions[2]).toMatchObject({ name: "named", position: { kind: "other" } });
+    });
+  });
+
+  it("collect typedef comments in source order", () => {
+    onBoth(`/** @typedef {import("@weft/runtime").Queue} Q */\nconst x = 1; /* @callback Cb */`, (facts) => {
+      expect(facts.typedefs).toEqual([`* @typedef {import("@weft/runtime").Queue} Q `, " @callback Cb "]);
+    }, "snippet.js");
+  });
+});
