@@ -305,7 +305,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (f === undefined) return UNKNOWN;
     t = typeOfSyntax(f.returnType);
     if (!known(t)) t = jsdocType(f.comments, "returns?", undefined, f.parent ?? 0);
-    if (!known(t) && f.returns.length > 0 && !f.async && !f.generator) t = union(f.returns.map((r) => typeOf(r)));
+    const returns = f.returns ?? [];
+    if (!known(t) && returns.length > 0 && !f.async && !f.generator) t = union(returns.map((r) => typeOf(r)));
     returnsMemo.set(fn, t);
     return t;
   };
@@ -329,7 +330,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         if (m.kind === "field") {
           const ann = typeOfSyntax(m.type);
           if (known(ann)) return ann;
-          const init = m.fn !== undefined ? fns[m.fn]?.returns[0] : undefined;
+          const init = m.fn !== undefined ? fns[m.fn]?.returns?.[0] : undefined;
           if (init !== undefined) return typeOf(init);
         }
         if (m.kind === "getter" && m.fn !== undefined) return returnTypeOf(m.fn);
@@ -339,7 +340,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         const index = ctor !== undefined ? fns[ctor.fn!]!.params.findIndex((p) => p.property === true && p.name === name) : -1;
         if (index >= 0) return paramType(ctor!.fn!, index);
       }
-      const assigned = c.thisAssignments.filter((a) => a.name === name && (a.static === true) === isStatic);
+      const assigned = (c.thisAssignments ?? []).filter((a) => a.name === name && (a.static === true) === isStatic);
       if (assigned.length > 0) return union(assigned.map((a) => typeOf(a.value)));
       const sup = c.superClass;
       if (sup?.kind === "ref") {
@@ -372,7 +373,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   const typeAtPath = (t0: ValueType, path: readonly PatternStep[]): ValueType => {
     let t = t0;
     for (const step of path) {
-      if ("rest" in step) return UNKNOWN;
+      if ("rest" in step || "computed" in step) return UNKNOWN;
       let next: ValueType = UNKNOWN;
       if ("prop" in step) {
         if (t.kind === "object") next = t.props.get(step.prop) ?? UNKNOWN;

@@ -78,7 +78,7 @@ export interface SyntaxFunction {
    * The values it returns: each `return <expr>` of its own body (not of nested functions), an
    * arrow's expression body, a class field's initialiser. In source order.
    */
-  returns: Expr[];
+  returns?: Expr[];
   /** An object method (kind `object-method`) whose body uses `super` (arrows inside included). */
   usesSuper?: true;
   /** Where a function or arrow *expression* stands (declarations and members: absent). */
@@ -259,7 +259,7 @@ export interface SyntaxClass {
   implements: TypeSyntax[];
   members: SyntaxMember[];
   /** `this.<name> = value` in the class's own constructor, methods, accessors (arrows inside included), in source order. */
-  thisAssignments: Array<{ name: string; value: Expr; static?: true }>;
+  thisAssignments?: Array<{ name: string; value: Expr; static?: true }>;
   decorators?: Expr[];
 }
 

@@ -114,7 +114,7 @@ describe("resolveModule: types as users write them", () => {
     const viaObject = f.call(0, member(member(ref(o), "q"), "get"));
 
     const field = f.fn({ kind: "field", class: 0, memberName: "q" });
-    f.syntax.functions[field]!.returns.push(f.newRuntime(field, queue));
+    (f.syntax.functions[field]!.returns ??= []).push(f.newRuntime(field, queue));
     const ctor = f.fn({ kind: "constructor", class: 0 });
     f.param(ctor, { name: "ch", annotation: typeRef(channel, "Channel"), property: true });
     const method = f.fn({ kind: "method", class: 0, memberName: "run" });
