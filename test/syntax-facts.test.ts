@@ -10,7 +10,7 @@ import * as t from "@babel/types";
 import type { Expr, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import ts from "typescript";
+import * as ts from "typescript";
 import { collectSyntax as collectBabel } from "../packages/babel-plugin/src/collect-syntax.js";
 import { collectSyntax as collectTsc } from "../packages/tsc/src/collect-syntax.js";
 
