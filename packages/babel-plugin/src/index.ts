@@ -13,7 +13,8 @@ import { relative } from "node:path";
 import { analyzeModule, formatDiagnostic, summarizeModule, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectFacts } from "./collect-facts.js";
-import { collectExports, rememberSummary, summariesFor } from "./summaries.js";
+import { externalDependencies } from "./external-dependencies.js";
+import { collectExports, rememberSummary, summariesWithDependencies } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -22,6 +23,8 @@ interface BabelApi {
   types: typeof BabelTypes;
   assertVersion(range: number | string): void;
   caller<T>(cb: (caller: Record<string, unknown> | undefined) => T): T;
+  cache: { never(): void };
+  addExternalDependency?(file: string): void;
 }
 
 /**
@@ -58,6 +61,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
   const t = api.types;
   const callerSupportsTla = api.caller((c) => (c === undefined ? undefined : c["supportsTopLevelAwait"] === true));
   const callerStaticEsm = api.caller((c) => (c === undefined ? undefined : c["supportsStaticESM"] === true));
+  const declareDependencies = externalDependencies(api);
   return {
     name: "weft",
     visitor: {
@@ -66,7 +70,10 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         if (!mayConcernWeft(program, source, options.blocking)) return;
         const filename = state.filename ?? "unknown.js";
         const file = relative(process.cwd(), filename) || filename;
-        const summaries: ModuleSummaries = state.filename ? summariesFor(program, state.filename, options.blocking) : new Map();
+        const { summaries, dependencies } = state.filename
+          ? summariesWithDependencies(program, state.filename, options.blocking)
+          : { summaries: new Map() as ModuleSummaries, dependencies: [] };
+        declareDependencies(dependencies);
         if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries)) return;
         const collected = collectFacts(t, program, file, options.blocking);
         const exportFacts = collectExports(program, collected);
@@ -75,7 +82,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         options.onExplain?.(file, analysis.explain);
         if (state.filename) {
           const summary = summarizeModule(collected.facts, analysis.plan, exportFacts, (spec) => summaries.get(spec), analysis.colouredParams);
-          rememberSummary(state.filename, summary);
+          rememberSummary(state.filename, summary, dependencies);
           options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
         }
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");

@@ -6,6 +6,11 @@
  *
  * Specifiers resolve like TypeScript and tsx do (the core's module-files.ts, shared with the tsc
  * transformer, as are a package's `weft-summary.json` and export names read from text).
+ *
+ * A summary also records the files it was computed from: the imported file, what that file
+ * imports (its summary depends on theirs), transitively, and the `weft-summary.json` of each
+ * package read. A cached summary is used only while none of them has changed, and a compiled
+ * file's list is what build tools must watch (external-dependencies.ts).
  */
 import { readFileSync, statSync } from "node:fs";
 import { parse } from "@babel/parser";
@@ -16,6 +21,7 @@ import {
   analyzeModule,
   exportNamesFromText,
   packageSummary,
+  packageSummaryFile,
   resolveRelative,
   summarizeModule,
   type ExportFact,
@@ -85,64 +91,129 @@ export function collectExports(program: NodePath<t.Program>, collected: Collecte
   return out;
 }
 
-const cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
+interface CachedSummary {
+  mtimeMs: number;
+  summary: ModuleSummary;
+  /** The other files the summary was computed from, with their modification times then. */
+  dependencies: Map<string, number>;
+}
+
+const cache = new Map<string, CachedSummary>();
 const inProgress = new Set<string>();
 
 /**
- * Records the summary of a file the plugin has just compiled, so that modules compiled after it
- * which import it do not parse it again.
+ * The dependency sets being filled, innermost last: every file read while computing a summary
+ * (directly or for a summary it needed) lands in all of them, because a summary that used
+ * another one depends on everything that one depends on.
  */
-export function rememberSummary(file: string, summary: ModuleSummary): void {
+const collecting: Array<Set<string>> = [];
+
+function recordDependency(file: string, dependencies?: Iterable<string>): void {
+  for (const set of collecting) {
+    set.add(file);
+    if (dependencies !== undefined) for (const d of dependencies) set.add(d);
+  }
+}
+
+function mtimeOf(file: string): number {
   try {
-    cache.set(file, { mtimeMs: statSync(file).mtimeMs, summary });
+    return statSync(file).mtimeMs;
+  } catch {
+    return -1; // gone: never equal to a recorded time
+  }
+}
+
+function dependencyTimes(file: string, files: Iterable<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of files) if (d !== file) out.set(d, mtimeOf(d));
+  return out;
+}
+
+function isFresh(entry: CachedSummary, mtimeMs: number): boolean {
+  if (entry.mtimeMs !== mtimeMs) return false;
+  for (const [d, time] of entry.dependencies) if (mtimeOf(d) !== time) return false;
+  return true;
+}
+
+/** `packageSummary`, recording the `weft-summary.json` it read as a dependency. */
+function trackedPackageSummary(fromFile: string, spec: string): ModuleSummary | undefined {
+  const file = packageSummaryFile(fromFile, spec);
+  if (file !== undefined) recordDependency(file);
+  return packageSummary(fromFile, spec);
+}
+
+/**
+ * Records the summary of a file the plugin has just compiled, so that modules compiled after it
+ * which import it do not parse it again. `dependencies`: the files its summary was computed
+ * from (see `summariesWithDependencies`).
+ */
+export function rememberSummary(file: string, summary: ModuleSummary, dependencies: Iterable<string> = []): void {
+  try {
+    cache.set(file, { mtimeMs: statSync(file).mtimeMs, summary, dependencies: dependencyTimes(file, dependencies) });
   } catch {
     // not a file on disk (a test's in-memory source): nothing to remember
   }
 }
 
-/** The summary of the module in `file`, computed once per modification. */
+/** The summary of the module in `file`, computed once per modification of it or of what it depends on. */
 export function summaryOf(file: string, blocking: ReadonlySet<string>): ModuleSummary {
   const mtimeMs = statSync(file).mtimeMs;
   const hit = cache.get(file);
-  if (hit && hit.mtimeMs === mtimeMs) return hit.summary;
-  if (inProgress.has(file)) return new Map(); // an import cycle: the part in progress counts as not blocking
+  if (hit && isFresh(hit, mtimeMs)) {
+    recordDependency(file, hit.dependencies.keys());
+    return hit.summary;
+  }
+  if (inProgress.has(file)) {
+    // An import cycle: the part in progress counts as not blocking, and what is computed from
+    // that assumption depends on it.
+    recordDependency(file);
+    return new Map();
+  }
   inProgress.add(file);
+  const dependencies = new Set<string>();
+  collecting.push(dependencies);
+  let summary: ModuleSummary = new Map();
   try {
-    const code = readFileSync(file, "utf8");
-    // Most imported files never touch the runtime: settle them from their text and their own
-    // imports, without parsing (a parse and an analysis per import doubled compile times).
-    if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !importsBlock(file, code, blocking)) {
-      const summary: ModuleSummary = new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
-      cache.set(file, { mtimeMs, summary });
-      return summary;
-    }
-    const ast = parse(code, {
-      sourceType: "module",
-      sourceFilename: file,
-      plugins: /\.[mc]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? (["jsx"] as const) : [])] : ["jsx"],
-    });
-    let summary: ModuleSummary = new Map();
-    traverse(ast, {
-      Program(program: NodePath<t.Program>) {
-        const collected = collectFacts(t, program, file, blocking);
-        const exportFacts = collectExports(program, collected);
-        const exported = new Set(exportFacts.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
-        const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking), exported });
-        const imported = (source: string) => {
-          const target = resolveRelative(file, source);
-          return target === undefined ? undefined : summaryOf(target, blocking);
-        };
-        summary = summarizeModule(collected.facts, analysis.plan, exportFacts, imported, analysis.colouredParams);
-        program.stop();
-      },
-    });
-    cache.set(file, { mtimeMs, summary });
-    return summary;
+    summary = computeSummary(file, blocking);
   } catch {
-    return new Map(); // a file that does not parse is reported when it is compiled itself
+    // a file that does not parse is reported when it is compiled itself
   } finally {
+    collecting.pop();
     inProgress.delete(file);
   }
+  cache.set(file, { mtimeMs, summary, dependencies: dependencyTimes(file, dependencies) });
+  recordDependency(file, dependencies);
+  return summary;
+}
+
+function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSummary {
+  const code = readFileSync(file, "utf8");
+  // Most imported files never touch the runtime: settle them from their text and their own
+  // imports, without parsing (a parse and an analysis per import doubled compile times).
+  if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !importsBlock(file, code, blocking)) {
+    return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
+  }
+  const ast = parse(code, {
+    sourceType: "module",
+    sourceFilename: file,
+    plugins: /\.[mc]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? (["jsx"] as const) : [])] : ["jsx"],
+  });
+  let summary: ModuleSummary = new Map();
+  traverse(ast, {
+    Program(program: NodePath<t.Program>) {
+      const collected = collectFacts(t, program, file, blocking);
+      const exportFacts = collectExports(program, collected);
+      const exported = new Set(exportFacts.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
+      const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking), exported });
+      const imported = (source: string) => {
+        const target = resolveRelative(file, source);
+        return target === undefined ? undefined : summaryOf(target, blocking);
+      };
+      summary = summarizeModule(collected.facts, analysis.plan, exportFacts, imported, analysis.colouredParams);
+      program.stop();
+    },
+  });
+  return summary;
 }
 
 /** Whether any module `code` imports (by a static `from "…"`) has a blocking export. */
@@ -156,7 +227,7 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
         })()
       : spec.startsWith("node:")
         ? undefined
-        : packageSummary(file, spec);
+        : trackedPackageSummary(file, spec);
     for (const entry of summary?.values() ?? []) if (entry.blocks) return true;
   }
   return false;
@@ -172,9 +243,30 @@ export function summariesFor(program: NodePath<t.Program>, file: string, blockin
       const target = resolveRelative(file, spec);
       if (target !== undefined) out.set(spec, summaryOf(target, blocking));
     } else if (!spec.startsWith("node:") && !spec.startsWith("@weft/runtime")) {
-      const summary = packageSummary(file, spec);
+      const summary = trackedPackageSummary(file, spec);
       if (summary !== undefined) out.set(spec, summary);
     }
   }
   return out;
+}
+
+/**
+ * `summariesFor`, and the files those summaries were computed from: each imported project file,
+ * what it imports, transitively, and the `weft-summary.json` of each package read. The output of
+ * `file` depends on all of them, whether or not it turns out to call anything that blocks.
+ */
+export function summariesWithDependencies(
+  program: NodePath<t.Program>,
+  file: string,
+  blocking: ReadonlySet<string>,
+): { summaries: ModuleSummaries; dependencies: string[] } {
+  const dependencies = new Set<string>();
+  collecting.push(dependencies);
+  try {
+    const summaries = summariesFor(program, file, blocking);
+    dependencies.delete(file);
+    return { summaries, dependencies: [...dependencies].sort() };
+  } finally {
+    collecting.pop();
+  }
 }

@@ -1,14 +1,18 @@
 /**
- * A fingerprint of the files a source file imports by relative path, transitively: their paths,
- * sizes and modification times. Cheap (no parse: a scan for specifiers), and conservative: a
- * specifier found in a comment only makes the key change more often.
+ * A fingerprint of the files a source file's compiled output depends on besides its own text:
+ * the files it imports by relative path, transitively, and the `weft-summary.json` of each
+ * package it imports (their summaries say which exports block); their paths, sizes and
+ * modification times. jest's transform cache key includes it (jest-transform.ts), so a helper that
+ * starts blocking, or a rebuilt package, recompiles its importers. Cheap (no parse: a scan for
+ * specifiers), and conservative: a specifier found in a comment only makes the key change more
+ * often.
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { readFileSync } from "node:fs";
+import { packageSummaryFile, resolveRelative } from "@weft/core";
 import { tsAlternatives } from "./ts-alternatives.js";
 
-const specifierPattern = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g;
+const specifierPattern = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g;
 const probeExtensions = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", "/index.ts", "/index.js"];
 const limit = 500;
 
@@ -16,18 +20,33 @@ export function dependencyFingerprint(sourceText: string, sourcePath: string): s
   const seen = new Set<string>([sourcePath]);
   const parts: string[] = [];
   const queue: Array<[string, string]> = [[sourceText, sourcePath]];
+  const stamp = (file: string): boolean => {
+    try {
+      const stat = statSync(file);
+      parts.push(`${file}:${stat.size}:${stat.mtimeMs}`);
+      return true;
+    } catch {
+      parts.push(`${file}:unreadable`);
+      return false;
+    }
+  };
   while (queue.length && seen.size < limit) {
     const [text, from] = queue.shift()!;
     for (const match of text.matchAll(specifierPattern)) {
-      const file = locate(resolve(dirname(from), match[1]!));
-      if (file === undefined || seen.has(file)) continue;
-      seen.add(file);
-      try {
-        const stat = statSync(file);
-        parts.push(`${file}:${stat.size}:${stat.mtimeMs}`);
-        queue.push([readFileSync(file, "utf8"), file]);
-      } catch {
-        parts.push(`${file}:unreadable`);
+      const spec = match[1]!;
+      if (spec.startsWith(".")) {
+        // Where the compiler reads the summary (the TypeScript source first) and, when it differs,
+        // where the module loader finds the module.
+        for (const file of new Set([resolveRelative(from, spec), locate(resolve(dirname(from), spec))])) {
+          if (file === undefined || seen.has(file)) continue;
+          seen.add(file);
+          if (stamp(file)) queue.push([readFileSync(file, "utf8"), file]);
+        }
+      } else if (!spec.startsWith("node:") && !spec.startsWith("@weft/runtime") && !spec.startsWith("/")) {
+        const file = packageSummaryFile(from, spec);
+        if (file === undefined || seen.has(file)) continue;
+        seen.add(file);
+        stamp(file);
       }
     }
   }

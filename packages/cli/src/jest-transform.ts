@@ -40,7 +40,8 @@ export function processFile(sourceText: string, sourcePath: string, options: Jes
 /**
  * jest caches a transformed file under this key. weft's output for a file depends on the files it
  * imports (their summaries say which of their exports block), so the key covers the relative
- * imports, transitively, and the compiler's own build.
+ * imports, transitively, the `weft-summary.json` of each package imported, and the compiler's own
+ * build.
  */
 export function getCacheKey(sourceText: string, sourcePath: string, options: JestTransformOptions = {}): string {
   return createHash("sha256")

@@ -1,5 +1,7 @@
 // The jest preset: a real jest run over a temporary project configured with `preset: "@weft/cli"`.
+import { utimesSync } from "node:fs";
 import { join } from "node:path";
+import { compileFile } from "../src/compile.js";
 import { makeProject, node, repoRoot, type Project } from "./project.js";
 
 // Each test starts real processes (node, Babel, sometimes jest): slow on a loaded 2-core machine.
@@ -78,5 +80,58 @@ describe("the jest preset", () => {
     const r = node([jestBin, "--ci", "--no-cache", "bad"], project.dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error WEFT1001:");
+  });
+
+  describe("with jest's transform cache", () => {
+    // Two runs sharing a cache folder, with a change in between that makes an import of the spec
+    // file block. A stale transform of the spec calls the import's coroutine as a plain function,
+    // which fails with ERR_WEFT_NOT_DRIVEN.
+    const run = (p: Project) => node([jestBin, "--ci", "--cacheDirectory", p.path(".jest-cache")], p.dir);
+    // A later modification time than the first run's, however coarse the file system's clock.
+    const touch = (p: Project, file: string) => {
+      const later = new Date(Date.now() + 10_000);
+      utimesSync(p.path(file), later, later);
+    };
+
+    it("compiles a spec file again when a helper it imports through another file starts blocking", () => {
+      project = makeProject({
+        "package.json": `{ "private": true }\n`,
+        "jest.config.cjs": `module.exports = { preset: "@weft/cli", testMatch: ["**/*.spec.ts"] };\n`,
+        "src/step.ts": `import { helper } from "./helper.js";\nexport function step(x: string): string {\n  return helper(x);\n}\n`,
+        "src/helper.ts": `export function helper(x: string): string {\n  return x;\n}\n`,
+        "test/step.spec.ts": `import { spawn } from "@weft/runtime";\nimport { step } from "../src/step.js";\nit("steps", () => spawn(() => expect(step("ran")).toBe("ran")).toPromise());\n`,
+      });
+      const first = run(project);
+      expect(first.stderr).toContain("Tests:       1 passed, 1 total");
+      project.write({ "src/helper.ts": `import { sleep } from "@weft/runtime";\nexport function helper(x: string): string {\n  sleep(1);\n  return x;\n}\n` });
+      touch(project, "src/helper.ts");
+      const second = run(project);
+      expect(second.stderr).not.toContain("ERR_WEFT_NOT_DRIVEN");
+      expect(second.stderr).toContain("Tests:       1 passed, 1 total");
+      expect(second.code).toBe(0);
+    });
+
+    it("compiles a spec file again when a package it imports is rebuilt with a blocking export", () => {
+      // A package built by weft: CommonJS, with the weft-summary.json that says which exports block.
+      const lib = (source: string, blocks: boolean) => ({
+        "src/node_modules/lib/package.json": `{ "name": "lib", "main": "index.js" }\n`,
+        "src/node_modules/lib/index.js": compileFile(source, project!.path("src/node_modules/lib/index.js"), { module: "cjs" }).code!,
+        "src/node_modules/lib/weft-summary.json": JSON.stringify({ version: 1, modules: { "index.js": { wait: blocks } } }),
+      });
+      project = makeProject({
+        "package.json": `{ "private": true }\n`,
+        "jest.config.cjs": `module.exports = { preset: "@weft/cli", testMatch: ["**/*.spec.ts"] };\n`,
+        "src/lib.spec.ts": `import { spawn } from "@weft/runtime";\nimport { wait } from "lib";\nit("waits", () => spawn(() => expect(wait("ran")).toBe("ran")).toPromise());\n`,
+      });
+      project.write(lib(`export function wait(x) {\n  return x;\n}\n`, false));
+      const first = run(project);
+      expect(first.stderr).toContain("Tests:       1 passed, 1 total");
+      project.write(lib(`import { sleep } from "@weft/runtime";\nexport function wait(x) {\n  sleep(1);\n  return x;\n}\n`, true));
+      touch(project, "src/node_modules/lib/weft-summary.json");
+      const second = run(project);
+      expect(second.stderr).not.toContain("ERR_WEFT_NOT_DRIVEN");
+      expect(second.stderr).toContain("Tests:       1 passed, 1 total");
+      expect(second.code).toBe(0);
+    });
   });
 });

@@ -47,7 +47,7 @@ export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";
 export type { ModuleSummaries, Reason } from "./infer-blocking.js";
 export { summarizeModule } from "./summarize-module.js";
 export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module.js";
-export { exportNamesFromText, packageSummary, resolveRelative } from "./module-files.js";
+export { exportNamesFromText, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
 export { validateAdapterOptions } from "./adapter-options.js";
 export type { AdapterOptions } from "./adapter-options.js";
 export { CODES, codeFrame, formatDiagnostic } from "./diagnostics.js";

@@ -7,7 +7,8 @@
  * - `resolveRelative`: specifiers resolve like TypeScript and tsx do: `./io.js` may name
  *   `./io.ts`; an extensionless `./io` tries `.ts`, `.tsx`, `.mts`, `.js`, `.mjs`, then `index`
  *   files.
- * - `packageSummary`: a package built by weft ships `weft-summary.json`.
+ * - `packageSummary`: a package built by weft ships `weft-summary.json`; `packageSummaryFile`
+ *   names that file, for the caches of build tools.
  * - `exportNamesFromText`: the exports of a module read without parsing it.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -41,17 +42,49 @@ export function resolveRelative(fromFile: string, spec: string): string | undefi
  * For a bare specifier, find the file it names in `node_modules`, then the nearest summary above
  * it within the package.
  */
-const packageCache = new Map<string, ModuleSummary | undefined>();
-
 export function packageSummary(fromFile: string, spec: string): ModuleSummary | undefined {
-  const key = `${dirname(fromFile)}\0${spec}`;
-  if (packageCache.has(key)) return packageCache.get(key);
-  const summary = findPackageSummary(fromFile, spec);
-  packageCache.set(key, summary);
-  return summary;
+  return packageSummaryEntry(fromFile, spec)?.summary;
 }
 
-function findPackageSummary(fromFile: string, spec: string): ModuleSummary | undefined {
+/**
+ * The `weft-summary.json` that `packageSummary` reads for `spec`, if any: what a build tool's cache
+ * must watch, since rebuilding the package can make one of its exports block.
+ */
+export function packageSummaryFile(fromFile: string, spec: string): string | undefined {
+  return packageSummaryEntry(fromFile, spec)?.file;
+}
+
+interface PackageSummaryEntry {
+  file: string;
+  mtimeMs: number;
+  summary: ModuleSummary | undefined;
+}
+
+// Keyed by importing folder and specifier. A hit is checked against the summary file's
+// modification time, so a long-lived process (a watcher, a jest worker) sees a rebuilt package.
+const packageCache = new Map<string, PackageSummaryEntry | undefined>();
+
+function packageSummaryEntry(fromFile: string, spec: string): PackageSummaryEntry | undefined {
+  const key = `${dirname(fromFile)}\0${spec}`;
+  const hit = packageCache.get(key);
+  if (hit !== undefined && mtimeOf(hit.file) === hit.mtimeMs) return hit;
+  if (hit === undefined && packageCache.has(key)) return undefined;
+  const file = findPackageSummaryFile(fromFile, spec);
+  const entry = file === undefined ? undefined : { ...file, mtimeMs: mtimeOf(file.file), summary: readPackageSummary(file.file, file.entry) };
+  packageCache.set(key, entry);
+  return entry;
+}
+
+function mtimeOf(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/** The summary file for `spec` and the module (`entry`) the specifier names. */
+function findPackageSummaryFile(fromFile: string, spec: string): { file: string; entry: string } | undefined {
   const parts = spec.split("/");
   const name = spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
   const subpath = spec.slice(name.length);
@@ -80,26 +113,29 @@ function findPackageSummary(fromFile: string, spec: string): ModuleSummary | und
   }
   for (let d = dirname(entry); d.startsWith(pkgDir); d = dirname(d)) {
     const file = join(d, "weft-summary.json");
-    if (!existsSync(file)) continue;
-    try {
-      type Entry = boolean | { blocks?: boolean; callsParams?: number[] };
-      const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, Entry>> };
-      const key = relativePath(d, entry).split("\\").join("/");
-      const exports = json.modules?.[key];
-      return exports === undefined
-        ? undefined
-        : new Map(
-            Object.entries(exports).map(([k, v]) =>
-              typeof v === "object" && v !== null
-                ? [k, { blocks: v.blocks === true, ...(Array.isArray(v.callsParams) ? { callsParams: v.callsParams } : {}) }]
-                : [k, { blocks: v === true }],
-            ),
-          );
-    } catch {
-      return undefined;
-    }
+    if (existsSync(file)) return { file, entry };
   }
   return undefined;
+}
+
+function readPackageSummary(file: string, entry: string): ModuleSummary | undefined {
+  try {
+    type Entry = boolean | { blocks?: boolean; callsParams?: number[] };
+    const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, Entry>> };
+    const key = relativePath(dirname(file), entry).split("\\").join("/");
+    const exports = json.modules?.[key];
+    return exports === undefined
+      ? undefined
+      : new Map(
+          Object.entries(exports).map(([k, v]) =>
+            typeof v === "object" && v !== null
+              ? [k, { blocks: v.blocks === true, ...(Array.isArray(v.callsParams) ? { callsParams: v.callsParams } : {}) }]
+              : [k, { blocks: v === true }],
+          ),
+        );
+  } catch {
+    return undefined;
+  }
 }
 
 /** The file an `exports` map gives `subpath` (conditions `import`, `node`, `default`, `require`). */

@@ -7,6 +7,11 @@
  * with the checker) and receiver types come from the checker (build-checker-types.ts). Without
  * one (transpile-only), imported project files are read from disk and analysed without types,
  * exactly as the Babel plugin does.
+ *
+ * Each analysis also records the files it was computed from (the files whose analyses or
+ * summaries it used, transitively, and packages' `weft-summary.json`): what a build tool's cache
+ * must watch for the file's output (emitted-dependencies.ts), and what decides whether a summary
+ * read from disk is still current.
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
@@ -16,13 +21,15 @@ import { collectExports } from "./collect-exports.js";
 import { collectFacts, localClassName, type Collected } from "./collect-facts.js";
 import { isTypeOnlyImport } from "./collect-scopes.js";
 import type { ResolvedOptions } from "./options.js";
-import { exportNamesFromText, packageSummary, resolveRelative } from "./summaries.js";
+import { exportNamesFromText, packageSummary, packageSummaryFile, resolveRelative } from "./summaries.js";
 
 export interface FileAnalysis {
   collected: Collected;
   analysis: Analysis;
   exports: ExportFact[];
   summary: ModuleSummary;
+  /** The other files the analysis was computed from. */
+  dependencies: ReadonlySet<string>;
 }
 
 export interface Analyzer {
@@ -34,6 +41,11 @@ export interface Analyzer {
    * type can come from any file).
    */
   mayConcernWeft(sf: TS.SourceFile): boolean;
+  /**
+   * The files the file's output depends on besides its own text: those its analysis was computed
+   * from, or, for a file left untouched, those its imports' summaries were.
+   */
+  dependenciesOf(sf: TS.SourceFile): string[];
 }
 
 /** The method's function in a class of `collected`, up its local superclass chain. */
@@ -78,12 +90,43 @@ const sameSummaries = (a: ModuleSummaries, b: ModuleSummaries) => {
 };
 
 /** Summaries of files read from disk (transpile-only), by path and modification time. */
-const diskCache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
+const diskCache = new Map<string, { mtimeMs: number; summary: ModuleSummary; dependencies: Map<string, number> }>();
+
+function mtimeOf(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return -1; // gone: never equal to a recorded time
+  }
+}
 
 export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, options: ResolvedOptions): Analyzer {
   const cache = new Map<TS.SourceFile, FileAnalysis>();
   const inProgress = new Set<TS.SourceFile>();
   const diskInProgress = new Set<string>();
+  // The dependency sets being filled, innermost last: a file used while computing an analysis
+  // lands in all of them, since whatever used that analysis depends on what it depends on.
+  const collecting: Array<Set<string>> = [];
+  const record = (file: string, dependencies?: Iterable<string>) => {
+    for (const set of collecting) {
+      set.add(file);
+      if (dependencies !== undefined) for (const d of dependencies) set.add(d);
+    }
+  };
+  const collect = <T>(compute: () => T): { value: T; dependencies: Set<string> } => {
+    const dependencies = new Set<string>();
+    collecting.push(dependencies);
+    try {
+      return { value: compute(), dependencies };
+    } finally {
+      collecting.pop();
+    }
+  };
+  const trackedPackageSummary = (fromFile: string, spec: string): ModuleSummary | undefined => {
+    const file = packageSummaryFile(fromFile, spec);
+    if (file !== undefined) record(file);
+    return packageSummary(fromFile, spec);
+  };
   const resolutionCache = program !== undefined ? ts.createModuleResolutionCache(program.getCurrentDirectory(), (f) => f, program.getCompilerOptions()) : undefined;
 
   const isProjectFile = (sf: TS.SourceFile) =>
@@ -94,11 +137,15 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     displayName,
     classBlocks(decl: TS.ClassLikeDeclaration, method: string, isStatic: boolean): boolean {
       const sf = decl.getSourceFile();
-      if (inProgress.has(sf)) return false; // a cycle: the part in progress counts as not blocking
+      if (inProgress.has(sf)) {
+        record(sf.fileName);
+        return false; // a cycle: the part in progress counts as not blocking
+      }
       return methodBlocks(analyze(sf), localClassName(ts, decl), method, isStatic);
     },
     functionBlocks(fn: TS.Node): boolean {
       const sf = fn.getSourceFile();
+      if (inProgress.has(sf)) record(sf.fileName);
       return !inProgress.has(sf) && functionBlocks(analyze(sf), fn);
     },
   };
@@ -116,14 +163,21 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     if (spec.startsWith("node:") || spec.startsWith("@weft/runtime")) return undefined;
     if (program !== undefined) {
       const target = resolveInProgram(sf.fileName, spec);
-      if (target !== undefined && isProjectFile(target)) return inProgress.has(target) ? new Map() : analyze(target).summary;
-      return spec.startsWith(".") ? undefined : packageSummary(sf.fileName, spec);
+      if (target !== undefined && isProjectFile(target)) {
+        if (!inProgress.has(target)) return analyze(target).summary;
+        record(target.fileName);
+        return new Map();
+      }
+      // A relative import the Program does not hold is read from disk, as without a Program:
+      // ts-loader's `transpileOnly` hands the transformer an empty Program.
+      if (!spec.startsWith(".")) return trackedPackageSummary(sf.fileName, spec);
+      if (target !== undefined) return undefined;
     }
     if (spec.startsWith(".")) {
       const target = resolveRelative(sf.fileName, spec);
       return target === undefined ? undefined : summaryOnDisk(target);
     }
-    return packageSummary(sf.fileName, spec);
+    return trackedPackageSummary(sf.fileName, spec);
   };
 
   const summariesFor = (sf: TS.SourceFile): Map<string, ModuleSummary> => {
@@ -144,30 +198,38 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     return out;
   };
 
-  /** A file read from disk (transpile-only): its summary, computed once per modification. */
+  /** A file read from disk (transpile-only): its summary, computed once per modification of it or of what it depends on. */
   const summaryOnDisk = (file: string): ModuleSummary => {
     const mtimeMs = statSync(file).mtimeMs;
     const hit = diskCache.get(file);
-    if (hit && hit.mtimeMs === mtimeMs) return hit.summary;
-    if (diskInProgress.has(file)) return new Map();
+    if (hit && hit.mtimeMs === mtimeMs && [...hit.dependencies].every(([d, time]) => mtimeOf(d) === time)) {
+      record(file, hit.dependencies.keys());
+      return hit.summary;
+    }
+    if (diskInProgress.has(file)) {
+      record(file);
+      return new Map();
+    }
     diskInProgress.add(file);
-    try {
-      const code = readFileSync(file, "utf8");
-      let summary: ModuleSummary;
-      if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !importsBlockOnDisk(file, code)) {
-        summary = new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
-      } else {
+    const { value: summary, dependencies } = collect((): ModuleSummary => {
+      try {
+        const code = readFileSync(file, "utf8");
+        if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !importsBlockOnDisk(file, code)) {
+          return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
+        }
         const kind = /\.[mc]?tsx?$/.test(file) ? (file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : ts.ScriptKind.JS;
         const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, kind);
-        summary = analyze(sf).summary;
+        return analyze(sf).summary;
+      } catch {
+        return new Map(); // a file that does not parse is reported when it is compiled itself
+      } finally {
+        diskInProgress.delete(file);
       }
-      diskCache.set(file, { mtimeMs, summary });
-      return summary;
-    } catch {
-      return new Map(); // a file that does not parse is reported when it is compiled itself
-    } finally {
-      diskInProgress.delete(file);
-    }
+    });
+    dependencies.delete(file);
+    diskCache.set(file, { mtimeMs, summary, dependencies: new Map([...dependencies].map((d) => [d, mtimeOf(d)])) });
+    record(file, dependencies);
+    return summary;
   };
 
   const importsBlockOnDisk = (file: string, code: string): boolean => {
@@ -180,7 +242,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
           })()
         : spec.startsWith("node:")
           ? undefined
-          : packageSummary(file, spec);
+          : trackedPackageSummary(file, spec);
       for (const entry of summary?.values() ?? []) if (entry.blocks) return true;
     }
     return false;
@@ -188,7 +250,19 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
 
   const analyze = (sf: TS.SourceFile): FileAnalysis => {
     const hit = cache.get(sf);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      record(sf.fileName, hit.dependencies);
+      return hit;
+    }
+    const { value, dependencies } = collect(() => analyzeOnce(sf));
+    dependencies.delete(sf.fileName);
+    const result = { ...value, dependencies };
+    cache.set(sf, result);
+    record(sf.fileName, dependencies);
+    return result;
+  };
+
+  const analyzeOnce = (sf: TS.SourceFile): Omit<FileAnalysis, "dependencies"> => {
     inProgress.add(sf);
     try {
       const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, host) : undefined;
@@ -211,9 +285,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
         if (sameSummaries(next, receivers)) break;
       }
       const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams);
-      const result = { collected, analysis, exports, summary };
-      cache.set(sf, result);
-      return result;
+      return { collected, analysis, exports, summary };
     } finally {
       inProgress.delete(sf);
     }
@@ -245,5 +317,12 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     return false;
   };
 
-  return { analyze, mayConcernWeft };
+  const dependenciesOf = (sf: TS.SourceFile): string[] => {
+    const analysed = cache.get(sf);
+    const files = analysed !== undefined ? new Set(analysed.dependencies) : collect(() => summariesFor(sf)).dependencies;
+    files.delete(sf.fileName);
+    return [...files].sort();
+  };
+
+  return { analyze, mayConcernWeft, dependenciesOf };
 }

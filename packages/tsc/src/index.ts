@@ -13,6 +13,7 @@ import { formatDiagnostic } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { buildAnalyzer } from "./build-analyzer.js";
 import { displayName } from "./build-checker-types.js";
+import { recordEmittedDependencies } from "./emitted-dependencies.js";
 import { validateOptions, type WeftTransformerOptions } from "./options.js";
 import { toTsDiagnostic } from "./to-ts-diagnostic.js";
 
@@ -42,8 +43,14 @@ export default function weftTransformer(api: TypeScriptApi, program?: TS.Program
   const resolved = validateOptions(options);
   const analyzer = buildAnalyzer(ts, program, resolved);
   return (context) => (sf) => {
-    if (sf.isDeclarationFile || !analyzer.mayConcernWeft(sf)) return sf;
+    if (sf.isDeclarationFile) return sf;
+    if (!analyzer.mayConcernWeft(sf)) {
+      // Untouched because no import blocks: a change to one of them must still reach the file.
+      recordEmittedDependencies(sf.fileName, analyzer.dependenciesOf(sf));
+      return sf;
+    }
     const { collected, analysis, summary } = analyzer.analyze(sf);
+    recordEmittedDependencies(sf.fileName, analyzer.dependenciesOf(sf));
     const file = displayName(sf.fileName);
     resolved.onExplain?.(file, analysis.explain);
     resolved.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
