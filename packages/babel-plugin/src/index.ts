@@ -90,9 +90,10 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
           for (const d of analysis.diagnostics) options.onDiagnostic(d, source);
         } else if (errors.length > 0) {
           const text = errors.map((d) => formatDiagnostic(d, source)).join("\n\n");
+          // The text for a host that prints only the message; the diagnostics themselves for one that
+          // reads them (the weft command renders them again, relative to its current directory).
           const error = new Error(`${errors.length === 1 ? "" : `${errors.length} errors:\n`}${text}`);
-          (error as Error & { code: string }).code = errors[0]!.code;
-          throw error;
+          throw Object.assign(error, { code: errors[0]!.code, diagnostics: errors });
         }
         const { plan } = analysis;
         if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return;

@@ -12,10 +12,10 @@ import { parseSync, transformFromAstSync, type PluginItem, type TransformCaller,
 import transformModulesCommonjs from "@babel/plugin-transform-modules-commonjs";
 import presetTypescript from "@babel/preset-typescript";
 import * as weftPluginModule from "@weft/babel-plugin";
-import { codeFrameColumns } from "@babel/code-frame";
+import type { ExplainEntry } from "@weft/core";
 import { resolve } from "node:path";
-import { diagnosticFromError, hasErrors, normalizeDiagnostic, type Diagnostic } from "./diagnostic.js";
-import { normalizeExplanation, type Explanation } from "./explanation.js";
+import { diagnosticsFromError, fromPlugin, hasErrors, internalError, type Diagnostic } from "./diagnostic.js";
+import { readExplanation, type Explanation } from "./explanation.js";
 
 /**
  * `esm`: an ES module, kept one. `cjs`: CommonJS output (ES module syntax becomes `require`).
@@ -74,14 +74,31 @@ const interopDefault = (value: unknown): PluginItem =>
 const presetTypescriptPlugin = interopDefault(presetTypescript);
 const modulesCommonjsPlugin = interopDefault(transformModulesCommonjs);
 
+/** The plugin: `@weft/babel-plugin`'s default export. */
+export function defaultWeftPlugin(): unknown {
+  return (weftPluginModule as { default?: unknown }).default;
+}
+
 /**
- * The plugin is whatever `@weft/babel-plugin` exports by default; while that package is still a
- * stub without a default export, weft compiles without it (the file comes out as plain Babel
- * output) instead of failing.
+ * The weft plugin as Babel takes it: a plugin function (or object), or `[plugin, options]`.
+ * Anything else (a broken install, a bundler's interop) is a WEFT9001 error for the file: weft
+ * never compiles a file without its plugin, which would run blocking code uncompiled.
  */
-export function defaultWeftPlugin(): PluginItem | undefined {
-  const candidate = (weftPluginModule as { default?: unknown }).default;
-  return typeof candidate === "function" || (typeof candidate === "object" && candidate !== null) ? (candidate as PluginItem) : undefined;
+function pluginShapeError(plugin: unknown, filename: string): Diagnostic | undefined {
+  // Babel's plugin objects have a `visitor`; `{ default: plugin }` is an interop gone wrong.
+  const isPlugin = (p: unknown) => typeof p === "function" || (typeof p === "object" && p !== null && typeof (p as { visitor?: unknown }).visitor === "object");
+  if (isPlugin(plugin) || (Array.isArray(plugin) && isPlugin(plugin[0]))) return undefined;
+  const what = Array.isArray(plugin)
+    ? "an array without a plugin first"
+    : typeof plugin === "object" && plugin !== null
+      ? `an object with ${Object.keys(plugin).map((k) => `\`${k}\``).join(", ") || "no properties"}`
+      : typeof plugin;
+  return internalError(
+    `The weft plugin is not a Babel plugin (got ${what}), so weft cannot compile this file (this is a bug in weft or a broken install).`,
+    filename,
+    [],
+    "reinstall `@weft/cli` and `@weft/babel-plugin` at the same version.",
+  );
 }
 
 /**
@@ -92,38 +109,33 @@ export function compileFile(code: string, filename: string, options: CompileOpti
   const moduleKind = options.module ?? "auto";
   const diagnostics: Diagnostic[] = [];
   const report = (raw: unknown) => {
-    const { label, end, ...diagnostic } = normalizeDiagnostic(raw, filename);
-    if (diagnostic.frame === undefined && diagnostic.line !== undefined && resolve(diagnostic.filename) === resolve(filename)) {
-      const start = { line: diagnostic.line, column: (diagnostic.column ?? 0) + 1 };
-      const location = end ? { start, end: { line: end.line, column: end.column + 1 } } : { start };
-      diagnostic.frame = codeFrameColumns(code, location, { highlightCode: false, linesAbove: 2, linesBelow: 0, ...(label !== undefined ? { message: label } : {}) });
-    }
+    const diagnostic = fromPlugin(raw, filename, code);
     diagnostics.push(diagnostic);
     options.onDiagnostic?.(diagnostic);
   };
+  // A `.cts` file is CommonJS whatever was asked, and preset-typescript converts it itself:
+  // adding the transform too would run it twice.
+  const isCts = /\.cts$/i.test(filename);
+  const cjsOut = moduleKind === "cjs" || isCts;
 
   const plugins: PluginItem[] = [];
   const weft = options.weft === false ? undefined : (options.plugin ?? defaultWeftPlugin());
   if (weft !== undefined) {
+    const shape = pluginShapeError(weft, filename);
+    if (shape !== undefined) {
+      options.onDiagnostic?.(shape);
+      return { code: null, map: null, diagnostics: [shape], format: cjsOut || moduleKind === "auto" ? "commonjs" : "module" };
+    }
     const pluginOptions = {
       onDiagnostic: report,
       ...(options.onSummary ? { onSummary: (_file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => options.onSummary!(summary) } : {}),
       // The plugin calls `onExplain(file, entries)`, `file` relative to the current directory.
       ...(options.onExplain
-        ? {
-            onExplain: (...args: unknown[]) => {
-              const [file, entries] = args.length >= 2 && typeof args[0] === "string" ? [resolve(args[0]), args[1]] : [filename, args[0]];
-              options.onExplain!(normalizeExplanation(entries, file));
-            },
-          }
+        ? { onExplain: (file: string, entries: ExplainEntry[]) => options.onExplain!(readExplanation(entries, resolve(file))) }
         : {}),
     };
-    plugins.push(Array.isArray(weft) ? weft : [weft, pluginOptions]);
+    plugins.push(Array.isArray(weft) ? (weft as PluginItem) : [weft as PluginItem, pluginOptions]);
   }
-  // A `.cts` file is CommonJS whatever was asked, and preset-typescript converts it itself:
-  // adding the transform too would run it twice.
-  const isCts = /\.cts$/i.test(filename);
-  const cjsOut = moduleKind === "cjs" || isCts;
   if (cjsOut && !isCts) plugins.push([modulesCommonjsPlugin, { allowTopLevelThis: true }]);
 
   // What a plugin learns through `api.caller()`: whether the output may keep `import`/`export`
@@ -169,7 +181,7 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     if (hasErrors(diagnostics)) return { code: null, map: null, diagnostics, format };
     return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null, diagnostics, format };
   } catch (error) {
-    diagnostics.push(diagnosticFromError(error, filename));
+    diagnostics.push(...diagnosticsFromError(error, filename, code));
     return { code: null, map: null, diagnostics, format: cjsOut || moduleKind === "auto" ? "commonjs" : "module" };
   }
 }

@@ -1,161 +1,119 @@
 /**
- * A compile-time problem as the `weft` command reports it (STYLE.md "Diagnostics"), whether it
- * came from the weft plugin's `onDiagnostic` option or from an error Babel threw (a syntax error,
- * or `path.buildCodeFrameError` in a plugin).
+ * A compile-time problem as the `weft` command reports it: `@weft/core`'s `Diagnostic`, which
+ * both adapters report, extended only with what Babel knows and the core cannot:
+ *
+ * | Extension                 | For                                                                 |
+ * |---------------------------|---------------------------------------------------------------------|
+ * | code `BABEL_PARSE_ERROR`  | Babel's parser rejected the file (a syntax error), at its position  |
+ * | code `BABEL_TRANSFORM_ERROR` | another Babel plugin (preset-typescript) rejected the code with a code frame |
+ * | `span` left out           | a crash (`WEFT9001`) or option error (`WEFT2001`) without a position |
+ * | `source`                  | the text the span points into, so the code frame can be rendered    |
+ *
+ * `file` is absolute; `formatDiagnostic` prints it relative to the current directory.
  */
 import { resolve } from "node:path";
+import { CODES, type Diagnostic as CoreDiagnostic, type DiagnosticCode, type ReportedDiagnostic, type Span } from "@weft/core";
 
-export type Severity = "error" | "warning";
-
-export interface Diagnostic {
-  /** `WEFT1002` for weft's own problems; `BABEL_PARSE_ERROR` etc. for Babel's; `WEFT9001` for a crash. */
-  code: string;
-  severity: Severity;
-  /** One sentence, without the code or the position. */
-  message: string;
-  /** The file the problem is in, as given to the compiler. */
-  filename: string;
-  /** 1-based line, when known. */
-  line?: number;
-  /** 0-based column (Babel's convention), when known; printed 1-based. */
-  column?: number;
-  /** The rendered code frame (Babel's format, `> 14 | …` and a `^^^` marker line). */
-  frame?: string;
-  /** `note:` lines: the chain of calls that made a function block, and other context. */
-  notes: string[];
-  /** The `help:` line: a concrete fix. */
-  help?: string;
+export interface Diagnostic extends ReportedDiagnostic {
+  code: DiagnosticCode | "BABEL_PARSE_ERROR" | "BABEL_TRANSFORM_ERROR";
+  /** The text `span` points into, for the code frame. */
+  source?: string;
 }
+
+export type Severity = Diagnostic["severity"];
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
   diagnostics.some((d) => d.severity === "error");
 
-/** A 1-based line and 0-based column, read from the shapes Babel and the plugin use. */
-export interface Position {
-  line: number;
-  column: number;
-  filename?: string;
+/**
+ * An internal error: weft itself failed on `filename` (a bug, or a broken install). Its message
+ * says so; `notes` carry what helps a report (the stack).
+ */
+export function internalError(message: string, filename: string, notes: string[] = [], help = ""): Diagnostic {
+  return { code: "WEFT9001", severity: "error", message, file: filename, label: "", notes, help };
 }
 
 type Bag = Record<string, unknown>;
 const isBag = (v: unknown): v is Bag => typeof v === "object" && v !== null;
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const isLoc = (v: unknown): boolean => isBag(v) && typeof v["line"] === "number" && typeof v["column"] === "number";
+const isSpan = (v: unknown): v is Span => isBag(v) && isLoc(v["start"]) && isLoc(v["end"]);
 
-/**
- * Reads a position from `{line, column}`, or from one nested under `loc`, `span` or `start`
- * (Babel's `SourceLocation`, the core's `Span`), with an optional `filename` or `file` beside it.
- * A relative file is taken relative to the current directory, where the plugin made it relative.
- */
-export function readPosition(value: unknown): Position | undefined {
-  if (!isBag(value)) return undefined;
-  const file = str(value["filename"]) ?? str(value["file"]);
-  const filename = file === undefined ? undefined : resolve(file);
-  const line = num(value["line"]);
-  if (line !== undefined) {
-    return { line, column: num(value["column"]) ?? 0, ...(filename !== undefined ? { filename } : {}) };
-  }
-  for (const key of ["loc", "span", "start"]) {
-    const inner = readPosition(value[key]);
-    if (inner) return filename !== undefined && inner.filename === undefined ? { ...inner, filename } : inner;
-  }
-  return undefined;
-}
-
-/** The end of a span, when the value carries one (`loc.end`, `span.end` or `end`). */
-export function readEnd(value: unknown): Position | undefined {
-  if (!isBag(value)) return undefined;
-  if (isBag(value["loc"])) return readEnd(value["loc"]);
-  if (isBag(value["span"])) return readEnd(value["span"]);
-  return isBag(value["end"]) ? readPosition(value["end"]) : undefined;
+/** Whether `v` has the shape of the core's `Diagnostic`, the one the plugin reports. */
+export function isCoreDiagnostic(v: unknown): v is CoreDiagnostic {
+  return (
+    isBag(v) && typeof v["code"] === "string" && v["code"] in CODES && (v["severity"] === "error" || v["severity"] === "warning") &&
+    typeof v["message"] === "string" && typeof v["file"] === "string" && isSpan(v["span"]) && typeof v["label"] === "string" &&
+    Array.isArray(v["notes"]) && v["notes"].every((n) => typeof n === "string") && typeof v["help"] === "string"
+  );
 }
 
 /**
- * Turns what the plugin hands to `onDiagnostic` into a {@link Diagnostic}. The plugin's shape is
- * `@weft/core`'s `Diagnostic`: `{ code, severity, message, file, span, label, notes, help }`;
- * `loc` or `line`/`column` are read too. Anything missing is left out rather than guessed, and a
- * value that is not an object becomes an internal error so that it is seen.
+ * A diagnostic the plugin reported, for the file compiled from `source` (`filename`): its file
+ * made absolute (the plugin gives it relative to the current directory), with the text its span
+ * points into when it is that file. A value of another shape is an internal error, so it is seen.
  */
-export function normalizeDiagnostic(raw: unknown, filename: string): Diagnostic & { label?: string; end?: Position } {
-  if (!isBag(raw)) {
-    return { code: "WEFT9001", severity: "error", message: `The weft plugin reported a diagnostic weft cannot read: \`${String(raw)}\`.`, filename, notes: [] };
+export function fromPlugin(raw: unknown, filename: string, source: string): Diagnostic {
+  if (!isCoreDiagnostic(raw)) {
+    return internalError(`The weft plugin reported a diagnostic weft cannot read: \`${describe(raw)}\` (this is a bug in weft; please report it with the file).`, filename);
   }
-  const position = readPosition(raw);
-  const end = readEnd(raw);
-  const notes = Array.isArray(raw["notes"]) ? raw["notes"].filter((n): n is string => typeof n === "string") : [];
-  const severity: Severity = raw["severity"] === "warning" ? "warning" : "error";
-  const label = str(raw["label"]);
-  const help = str(raw["help"]);
-  const frame = str(raw["frame"]) ?? str(raw["codeFrame"]);
-  return {
-    code: str(raw["code"]) ?? "WEFT9001",
-    severity,
-    message: str(raw["message"]) ?? "(no message)",
-    filename: position?.filename ?? filename,
-    ...(position ? { line: position.line, column: position.column } : {}),
-    ...(end ? { end } : {}),
-    ...(frame !== undefined ? { frame } : {}),
-    ...(label !== undefined ? { label } : {}),
-    notes,
-    ...(help !== undefined ? { help } : {}),
-  };
+  const file = resolve(raw.file);
+  return { ...raw, file, ...(file === resolve(filename) ? { source } : {}) };
 }
 
-// Babel prefixes the messages of the errors it throws with `${filename}: `, and appends the code
-// frame after the first line.
+const describe = (v: unknown): string => {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+};
+
+// Babel prefixes the messages of the errors it throws with `${filename}: ` (and `[BABEL] ` when a
+// plugin failed to load), appends the code frame after the first line, and ends a plugin's
+// loading error with `(While processing: …)`.
 const ansi = /\u001b\[[0-9;]*m/g;
 
 /**
- * Turns an error thrown by `transformSync` into a {@link Diagnostic}: Babel's syntax errors keep
- * Babel's own message; an error built with `path.buildCodeFrameError` keeps its `WEFTnnnn` code
- * when its message starts with one; anything else is a crash (`WEFT9001`) and keeps its stack.
+ * Turns an error thrown by Babel's `parseSync`/`transformFromAstSync` for `filename` (whose text is
+ * `source`) into diagnostics:
+ *
+ * - an error the weft plugin threw carries its core diagnostics (`error.diagnostics`): those;
+ * - Babel's syntax error (`BABEL_PARSE_ERROR`, with `loc`): Babel's message at its position;
+ * - another plugin's `buildCodeFrameError` (it carries a code frame): its message at the frame's line;
+ * - an error whose `code` is weft's (`WEFT2001`, an option the plugin rejected): that code;
+ * - anything else: weft crashed, `WEFT9001`, with the stack in the notes.
  */
-export function diagnosticFromError(error: unknown, filename: string): Diagnostic {
-  if (!(error instanceof Error)) {
-    return { code: "WEFT9001", severity: "error", message: `weft crashed with a non-error value: \`${String(error)}\`.`, filename, notes: [] };
-  }
-  const attached = (error as Error & { diagnostic?: unknown }).diagnostic;
-  if (isBag(attached)) return normalizeDiagnostic(attached, filename);
+export function diagnosticsFromError(error: unknown, filename: string, source: string): Diagnostic[] {
+  if (!(error instanceof Error)) return [internalError(`weft crashed with a non-error value: \`${String(error)}\` (this is a bug in weft; please report it with the file).`, filename)];
+  const attached = (error as Error & { diagnostics?: unknown }).diagnostics;
+  if (Array.isArray(attached) && attached.length > 0) return attached.map((d) => fromPlugin(d, filename, source));
 
-  const code = str((error as Error & { code?: unknown }).code);
-  let text = error.message.replace(ansi, "");
-  if (text.startsWith(`${filename}: `)) text = text.slice(filename.length + 2);
-  else if (text.startsWith("unknown file: ")) text = text.slice("unknown file: ".length);
+  const code = (error as Error & { code?: unknown }).code;
+  let text = error.message.replace(ansi, "").replace(/^\[BABEL\] /, "");
+  for (const prefix of [`${filename}: `, "unknown file: "]) if (text.startsWith(prefix)) text = text.slice(prefix.length);
   const newline = text.indexOf("\n");
-  let message = (newline === -1 ? text : text.slice(0, newline)).trim();
-  const rest = newline === -1 ? "" : text.slice(newline + 1);
-  const frame = rest.replace(/^\n+/, "").replace(/\s+$/, "");
+  let message = (newline === -1 ? text : text.slice(0, newline)).replace(/ \(While processing: .*\)$/, "").trim();
+  const frame = newline === -1 ? "" : text.slice(newline + 1);
+  const loc = (error as Error & { loc?: unknown }).loc;
+  const position = isLoc(loc) ? (loc as Span["start"]) : positionFromFrame(frame);
+  const span = position !== undefined ? { start: position, end: position } : undefined;
+  const at = span !== undefined ? { span, source } : {};
 
-  // `WEFT1002: …`, or `@weft/babel-plugin: WEFT2001: …` (an option error); or a code on the error.
-  const weftCode = /^(?:@weft\/[\w-]+: )?(WEFT\d{4}):?\s*/.exec(message) ?? (code?.startsWith("WEFT") ? ["", code] : null);
-  if (weftCode) message = message.slice(weftCode[0].length);
-  // Babel marks every error thrown in a plugin `BABEL_TRANSFORM_ERROR`; one built for the user
-  // (`buildCodeFrameError`) carries a code frame, a crash does not.
-  const isBabelError = code === "BABEL_PARSE_ERROR" || /^>\s*\d+\s*\|/m.test(frame);
-  const position = readPosition((error as Error & { loc?: unknown }).loc) ?? positionFromFrame(frame);
-
-  if (!weftCode && !isBabelError) {
-    return {
-      code: "WEFT9001",
-      severity: "error",
-      message: `weft crashed: ${message} (this is a bug in weft; please report it with the file).`,
-      filename,
-      notes: (error.stack ?? "").split("\n").slice(1).map((l) => l.trim()).filter(Boolean).slice(0, 8),
-    };
+  if (code === "BABEL_PARSE_ERROR" || (position !== undefined && frame !== "")) {
+    const babelCode = code === "BABEL_PARSE_ERROR" ? "BABEL_PARSE_ERROR" : "BABEL_TRANSFORM_ERROR";
+    return [{ code: babelCode, severity: "error", message, file: filename, ...at, label: "", notes: [], help: "" }];
   }
-  return {
-    code: weftCode ? weftCode[1]! : code === "BABEL_PARSE_ERROR" ? "BABEL_PARSE_ERROR" : "BABEL_TRANSFORM_ERROR",
-    severity: "error",
-    message,
-    filename,
-    ...(position ? { line: position.line, column: position.column } : {}),
-    ...(frame ? { frame } : {}),
-    notes: [],
-  };
+  if (typeof code === "string" && code in CODES && code !== "WEFT9001") {
+    const own = message.indexOf(`${code}: `);
+    if (own !== -1) message = message.slice(own + code.length + 2);
+    return [{ code: code as DiagnosticCode, severity: "error", message, file: filename, ...at, label: "", notes: [], help: "" }];
+  }
+  const stack = (error.stack ?? "").split("\n").slice(1).map((l) => l.trim()).filter(Boolean).slice(0, 8);
+  return [{ ...internalError(`weft crashed: ${message} (this is a bug in weft; please report it with the file).`, filename, stack), ...at }];
 }
 
-/** Reads the marked line (`> 14 |`) and the first `^` of the marker line from a Babel code frame. */
-export function positionFromFrame(frame: string): Position | undefined {
+/** The marked line (`> 14 |`) and the first `^` of the marker line of a code frame Babel rendered. */
+export function positionFromFrame(frame: string): Span["start"] | undefined {
   const lines = frame.split("\n");
   const index = lines.findIndex((l) => /^>\s*\d+\s*\|/.test(l));
   if (index === -1) return undefined;

@@ -1,90 +1,59 @@
 /**
  * What `weft explain` prints: every function that became a coroutine and the chain of calls that
- * made it one. The data comes from the plugin's `onExplain(entries)` option (computed by
- * `@weft/core`); this file reads it and renders it.
+ * made it one. The data is `@weft/core`'s `ExplainEntry`, handed over by the plugin's
+ * `onExplain(file, entries)` option: each entry's `steps` say, as data, which function blocks,
+ * why (a `Reason`) and where. The words for a reason are the core's (`describeReason`), with the
+ * names printed bare.
  */
-import { relative, resolve } from "node:path";
-import { readPosition, type Position } from "./diagnostic.js";
+import { relative } from "node:path";
+import { describeReason, type ChainStep, type ExplainEntry } from "@weft/core";
+
+/** A 1-based line and 0-based column in `filename`. */
+export interface Position {
+  filename: string;
+  line: number;
+  column: number;
+}
 
 /** One step of a chain: `eat` calls `sleep` at `a.ts:5:3`. */
 export interface ExplanationStep {
-  /** What is called: `sleep`, `Socket#recv`, `eat`. */
+  /** What is called: `sleep`, `Socket#recv`, `eat`; empty when the function is marked. */
   callee: string;
-  /** Where the call is (1-based line, 0-based column). */
+  /** Where the call is. */
   at?: Position;
   /** The function blocks because it is marked `@blocking` (no call). */
   marked?: boolean;
-  /** `callee` is a whole sentence weft could not read as a call. */
-  sentence?: boolean;
 }
 
 export interface Explanation {
-  /** The coroutine: `eat`, `Server#handle`, `<module>`. */
+  /** The coroutine: `eat`, `Server#handle`, `<module top level>`. */
   name: string;
   /** Where the function is defined. */
-  at?: Position;
+  at: Position;
   /** The call that made it block, then the call inside that callee that made *it* block, … */
   chain: ExplanationStep[];
 }
 
-type Bag = Record<string, unknown>;
-const isBag = (v: unknown): v is Bag => typeof v === "object" && v !== null;
-const nameOf = (v: Bag, ...keys: string[]): string | undefined => {
-  for (const key of keys) if (typeof v[key] === "string") return v[key] as string;
-  return undefined;
-};
+const bare = (code: string) => code;
 
-const withFile = (position: Position | undefined, filename: string): Position | undefined =>
-  position && position.filename === undefined ? { ...position, filename } : position;
-
-/** `src/a.ts:5:3` (1-based column, the file relative to the current directory) as a position. */
-function parseWhere(where: unknown): Position | undefined {
-  if (typeof where !== "string") return undefined;
-  const m = /^(.*):(\d+):(\d+)$/.exec(where);
-  return m ? { filename: resolve(m[1]!), line: Number(m[2]), column: Number(m[3]) - 1 } : undefined;
+function readStep(step: ChainStep, filename: string): ExplanationStep {
+  const r = step.reason;
+  if (r.kind === "tagged") return { callee: "", marked: true };
+  return { callee: describeReason(r, bare), at: { filename, ...r.call.span.start } };
 }
 
-const stripTicks = (text: string) => text.replace(/`/g, "");
-
-/**
- * One step of the core's chain is a sentence: "`eat` may block because it calls `sleep`
- * (src/a.ts:5:3)." or "`f` is marked `@blocking`.". Read back into a callee and a position; a
- * sentence of another shape is kept whole as the callee's text.
- */
-function readStep(step: unknown, filename: string): ExplanationStep | undefined {
-  if (typeof step === "string") {
-    const calls = /\bcalls (.+?) \(([^()]*:\d+:\d+)\)\.?$/.exec(step);
-    if (calls) {
-      const at = parseWhere(calls[2]);
-      return { callee: stripTicks(calls[1]!), ...(at ? { at } : {}) };
-    }
-    if (/is marked `?@blocking`?/.test(step)) return { callee: "", marked: true };
-    return { callee: stripTicks(step.replace(/\.$/, "")), sentence: true };
-  }
-  if (!isBag(step)) return undefined;
-  const at = withFile(readPosition(step) ?? parseWhere(step["where"]), filename);
-  return { callee: nameOf(step, "callee", "name", "calls") ?? "<unknown>", ...(at ? { at } : {}) };
-}
-
-/**
- * Reads the entries the plugin passes to `onExplain`: `@weft/core`'s `ExplainEntry`
- * (`{ name, where: "file:line:col", span, chain: string[] }`); steps given as objects
- * (`{ callee, loc | line/column }`) are read too. A position without a file is in `filename`.
- */
-export function normalizeExplanation(raw: unknown, filename: string): Explanation[] {
-  const list = Array.isArray(raw) ? raw : isBag(raw) && Array.isArray(raw["entries"]) ? raw["entries"] : [];
-  return list.filter(isBag).map((entry) => {
-    const chainRaw = entry["chain"] ?? entry["because"] ?? entry["reasons"];
-    const chain = (Array.isArray(chainRaw) ? chainRaw : []).map((s) => readStep(s, filename)).filter((s) => s !== undefined);
-    const at = withFile(parseWhere(entry["where"]) ?? readPosition(entry), filename);
-    return { name: nameOf(entry, "name", "function") ?? "<anonymous>", ...(at ? { at } : {}), chain };
-  });
+/** The entries the plugin reported for `filename` (absolute), every call of a chain being in it. */
+export function readExplanation(entries: readonly ExplainEntry[], filename: string): Explanation[] {
+  return entries.map((entry) => ({
+    name: entry.name,
+    at: { filename, ...entry.span.start },
+    chain: entry.steps.map((step) => readStep(step, filename)),
+  }));
 }
 
 /** `a.ts:5:3`: relative to `cwd`, 1-based line and column. */
 export function formatPosition(position: Position, cwd: string): string {
-  const file = position.filename ? relative(cwd, position.filename) || position.filename : "?";
-  return `${file}:${position.line}:${position.column + 1}`;
+  return `${relative(cwd, position.filename) || position.filename}:${position.line}:${position.column + 1}`;
 }
 
 /**
@@ -97,10 +66,10 @@ export function formatPosition(position: Position, cwd: string): string {
 export function formatExplanation(entries: readonly Explanation[], cwd: string): string {
   const lines: string[] = [];
   for (const entry of entries) {
-    lines.push(entry.at ? `${entry.name} (${formatPosition(entry.at, cwd)})` : entry.name);
+    lines.push(`${entry.name} (${formatPosition(entry.at, cwd)})`);
     entry.chain.forEach((step, depth) => {
       const where = step.at ? ` (${formatPosition(step.at, cwd)})` : "";
-      const because = step.marked ? "because it is marked @blocking" : step.sentence ? `because ${step.callee}` : `because it calls ${step.callee}`;
+      const because = step.marked === true ? "because it is marked @blocking" : `because it calls ${step.callee}`;
       lines.push(`${"  ".repeat(depth + 1)}${because}${where}`);
     });
   }

@@ -14,7 +14,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
-import { codeFrameColumns } from "@babel/code-frame";
 import { TraceMap, originalPositionFor, sourceContentFor } from "@jridgewell/trace-mapping";
 import type { compileFile as CompileFile, SourceMap } from "./compile.js";
 import { hasErrors, type Diagnostic } from "./diagnostic.js";
@@ -157,16 +156,24 @@ function passOverEmitted(compileFile: typeof CompileFile, file: string, writes: 
   return diagnostics;
 }
 
-/** A diagnostic at a position of the emitted JavaScript, moved to the `.ts` source tsc mapped it from. */
+/**
+ * A diagnostic at a span of the emitted JavaScript, moved to the `.ts` source tsc mapped it from.
+ * The span's end is mapped too when it lands in the same source after the start; else the span
+ * is the start alone.
+ */
 function toSource(d: Diagnostic, input: SourceMap | undefined, mapFile: string): Diagnostic {
-  if (input === undefined || d.line === undefined) return d;
+  if (input === undefined || d.span === undefined) return d;
   const trace = new TraceMap(input as ConstructorParameters<typeof TraceMap>[0], mapFile);
-  const at = originalPositionFor(trace, { line: d.line, column: d.column ?? 0 });
-  if (at.source === null || at.line === null) return d;
-  const source = resolve(dirname(mapFile), input.sourceRoot ?? "", at.source.replace(/^file:\/\//, ""));
-  const text = sourceContentFor(trace, at.source) ?? (existsSync(source) ? readFileSync(source, "utf8") : undefined);
-  const frame = text === undefined ? undefined : codeFrameColumns(text, { start: { line: at.line, column: at.column + 1 } }, { highlightCode: false, linesAbove: 2, linesBelow: 0 });
-  return { ...d, filename: source, line: at.line, column: at.column, ...(frame !== undefined ? { frame } : {}) };
+  const start = originalPositionFor(trace, d.span.start);
+  if (start.source === null || start.line === null) return d;
+  const end = originalPositionFor(trace, d.span.end);
+  const from = { line: start.line, column: start.column };
+  const after = end.source === start.source && end.line !== null && (end.line > start.line || (end.line === start.line && end.column > start.column));
+  const span = { start: from, end: after ? { line: end.line!, column: end.column! } : from };
+  const file = resolve(dirname(mapFile), input.sourceRoot ?? "", start.source.replace(/^file:\/\//, ""));
+  const text = sourceContentFor(trace, start.source) ?? (existsSync(file) ? readFileSync(file, "utf8") : undefined);
+  const { source: _emitted, ...rest } = d;
+  return { ...rest, file, span, ...(text !== undefined ? { source: text } : {}) };
 }
 
 /** TypeScript's CommonJS output: it marks every module it converts (`exports.__esModule`), or requires. */

@@ -64,7 +64,6 @@ describe("weft check", () => {
       "  1 | let x = 1;",
       "> 2 | x = (;",
       "    |      ^",
-      "  3 |",
       "Found 2 errors in 2 files.",
       "",
     ]);

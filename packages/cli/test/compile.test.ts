@@ -1,6 +1,7 @@
 // compileFile: how the CLI drives Babel and the weft plugin, with stand-in plugins that report
 // through the plugin's interface (`onDiagnostic`, `onExplain`, Babel errors, `api.caller`).
 import type { PluginObj, PluginPass } from "@babel/core";
+import type { ChainStep, ExplainEntry } from "@weft/core";
 import { compileFile } from "../src/compile.js";
 import { formatExplanation } from "../src/explanation.js";
 import { formatDiagnostic } from "../src/format-diagnostic.js";
@@ -66,23 +67,50 @@ describe("compileFile", () => {
     const result = compileFile("const a: number = (;\n", file);
     expect(result.code).toBeNull();
     expect(result.diagnostics).toHaveLength(1);
-    expect(result.diagnostics[0]).toMatchObject({ code: "BABEL_PARSE_ERROR", message: "Unexpected token (1:19)", line: 1, column: 19 });
-    expect(result.diagnostics[0]!.frame).toContain("> 1 | const a: number = (;");
+    expect(result.diagnostics[0]).toMatchObject({ code: "BABEL_PARSE_ERROR", message: "Unexpected token (1:19)", span: { start: { line: 1, column: 19 } } });
+    expect(formatDiagnostic(result.diagnostics[0]!, "/project")).toContain("> 1 | const a: number = (;\n    |                    ^\n");
   });
 
-  it("reads a `path.buildCodeFrameError` with a WEFT code as that diagnostic", () => {
+  it("reads the core diagnostics attached to an error the plugin throws", () => {
+    const plugin = (): PluginObj => ({
+      name: "thrower",
+      visitor: {
+        Program() {
+          throw Object.assign(new Error("rendered text a host would print"), { code: "WEFT1001", diagnostics: [coreDiagnostic] });
+        },
+      },
+    });
+    const result = compileFile(source, file, { plugin });
+    expect(result.diagnostics).toEqual([{ ...coreDiagnostic, source }]);
+  });
+
+  it("reports another plugin's `path.buildCodeFrameError` as Babel's, at the position of its frame", () => {
     const plugin = (): PluginObj => ({
       name: "thrower",
       visitor: {
         CallExpression(path) {
-          throw path.buildCodeFrameError("WEFT1002: `sleep` may block, but it is called from a callback that cannot yield.");
+          throw path.buildCodeFrameError("`sleep` is not supported here.");
         },
       },
     });
     const result = compileFile(source, file, { plugin });
     expect(result.diagnostics).toHaveLength(1);
-    expect(result.diagnostics[0]).toMatchObject({ code: "WEFT1002", line: 3, column: 4 });
-    expect(formatDiagnostic(result.diagnostics[0]!, "/project")).toMatch(/^src\/server\.ts:3:5 - error WEFT1002: `sleep` may block/);
+    expect(result.diagnostics[0]).toMatchObject({ code: "BABEL_TRANSFORM_ERROR", span: { start: { line: 3, column: 4 } } });
+    expect(formatDiagnostic(result.diagnostics[0]!, "/project")).toMatch(/^src\/server\.ts:3:5 - error: `sleep` is not supported here\./);
+  });
+
+  it.each([
+    ["a number", 42, "got number"],
+    ["a string", "@weft/babel-plugin", "got string"],
+    ["an array without a plugin first", ["not a plugin"], "got an array without a plugin first"],
+  ])("fails with WEFT9001, and compiles nothing, when the plugin is %s", (_, plugin, got) => {
+    const seen: unknown[] = [];
+    const result = compileFile("export const a = 1;\n", file, { plugin: plugin as never, onDiagnostic: (d) => seen.push(d) });
+    expect(result.code).toBeNull();
+    expect(result.diagnostics).toEqual(seen);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: "WEFT9001", severity: "error", file })]);
+    expect(result.diagnostics[0]!.message).toContain(got);
+    expect(formatDiagnostic(result.diagnostics[0]!, "/project")).toMatch(/^src\/server\.ts - error WEFT9001: The weft plugin is not a Babel plugin/);
   });
 
   it("reports a plugin crash as WEFT9001, a bug in weft, with the stack in notes", () => {
@@ -101,10 +129,16 @@ describe("compileFile", () => {
     expect(diagnostic!.notes.length).toBeGreaterThan(0);
   });
 
-  it("passes onExplain to the plugin and reads the core's chain sentences", () => {
-    const entries = [
-      { fn: 1, name: "dinner", where: "src/server.ts:5:1", span: {}, chain: ["`dinner` may block because it calls `eat` (src/server.ts:6:3).", "`eat` may block because it calls `sleep` (src/server.ts:3:3)."] },
-      { fn: 2, name: "tagged", where: "src/server.ts:9:1", span: {}, chain: ["`tagged` is marked `@blocking`."] },
+  it("passes onExplain to the plugin and reads the core's structured chain, not its sentences", () => {
+    const span = (line: number, column: number) => ({ start: { line, column }, end: { line, column: column + 5 } });
+    const call = (id: number, line: number, column: number) => ({ id, in: 0, span: span(line, column), callee: { kind: "unknown" as const }, args: [] });
+    const eat: ChainStep = { fn: 2, name: "eat", module: false, reason: { kind: "runtime", call: call(0, 3, 2), name: "sleep" }, span: span(3, 2) };
+    const dinner: ChainStep = { fn: 1, name: "dinner", module: false, reason: { kind: "local", call: call(1, 6, 2), fn: 2, name: "eat" }, span: span(6, 2) };
+    const tagged: ChainStep = { fn: 3, name: "tagged", module: false, reason: { kind: "tagged" }, span: span(9, 0) };
+    // The sentences are deliberately wrong: explain must not read them.
+    const entries: ExplainEntry[] = [
+      { fn: 1, name: "dinner", where: "src/server.ts:5:1", span: span(5, 0), chain: ["(not read)"], steps: [dinner, eat] },
+      { fn: 3, name: "tagged", where: "src/server.ts:9:1", span: span(9, 0), chain: ["(not read)"], steps: [tagged] },
     ];
     let explained: ReturnType<typeof formatExplanation> = "";
     const cwd = process.cwd();

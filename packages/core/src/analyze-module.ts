@@ -8,13 +8,13 @@
  * their host does, and apply the plan.
  */
 import type { Diagnostic } from "./diagnostics.js";
-import { at } from "./diagnostics.js";
+import { at, chainNotes } from "./diagnostics.js";
 import type { FunctionId, ModuleFacts, Span } from "./facts.js";
-import { inferBlocking, type ModuleSummaries } from "./infer-blocking.js";
+import { blockingChain, inferBlocking, type ChainStep, type ModuleSummaries } from "./infer-blocking.js";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
-import { chainNotes, validatePlacement } from "./validate-placement.js";
 import { validateModule, type ModuleShape } from "./validate-module.js";
+import { validatePlacement } from "./validate-placement.js";
 import { validateUndriven } from "./validate-undriven.js";
 
 export interface ExplainEntry {
@@ -23,8 +23,13 @@ export interface ExplainEntry {
   /** `file:line:col` of the function. */
   where: string;
   span: Span;
-  /** Why it may block: the chain, one sentence a step. */
+  /** Why it may block: the chain, one sentence a step (the `note:` lines of its diagnostics). */
   chain: string[];
+  /**
+   * The same chain as data, one step a sentence: the function, its reason, where. What
+   * `weft explain` reads; the calls are all in this module (a chain stops at an import).
+   */
+  steps: ChainStep[];
 }
 
 export interface Analysis {
@@ -65,12 +70,14 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   const explain: ExplainEntry[] = [];
   for (const f of facts.functions) {
     if (!plan.coroutines.has(f.id) && !(f.id === 0 && plan.main)) continue;
+    const steps = blockingChain(facts, blocking, f.id);
     explain.push({
       fn: f.id,
       name: f.id === 0 ? "<module top level>" : f.name,
       where: at(facts.file, f.span),
       span: f.span,
-      chain: chainNotes(facts, blocking, f.id),
+      chain: chainNotes(facts.file, steps),
+      steps,
     });
   }
   return { plan, colouredParams: blocking.colouredParams, diagnostics, explain };

@@ -9,6 +9,7 @@
  * adapter decides whether to throw.
  */
 import type { Span } from "./facts.js";
+import type { CallReason, ChainStep } from "./infer-blocking.js";
 
 export const CODES = {
   WEFT1001: "blocking call in a constructor",
@@ -44,37 +45,122 @@ export interface Diagnostic {
   help: string;
 }
 
-/** A code frame of `span` in `source`, with two lines of context before, like Babel's. */
+/**
+ * What `formatDiagnostic` renders: a core {@link Diagnostic}, or one a host adds for what the core
+ * cannot know (a parse error of the host's own parser, code `BABEL_PARSE_ERROR`; a crash or an
+ * option error whose position is unknown). A code that does not start with `WEFT` is not printed.
+ */
+export interface ReportedDiagnostic extends Omit<Diagnostic, "code" | "span"> {
+  code: string;
+  span?: Span;
+}
+
+/**
+ * A code frame of `span` in `source`: two lines of context before the marked line, none after
+ * (the format of Babel's `codeFrameColumns` with `linesAbove: 2, linesBelow: 0`). The carets run
+ * to the span's end, or to the end of its first line; tabs before the span stay tabs, so the
+ * carets line up under them.
+ */
 export function codeFrame(source: string, span: Span, label: string): string {
   const lines = source.split(/\r?\n/);
   const first = Math.max(1, span.start.line - 2);
-  const last = Math.min(lines.length, span.start.line + 1);
+  const last = Math.min(lines.length, span.start.line);
   const width = String(last).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
     const text = lines[n - 1] ?? "";
-    const marker = n === span.start.line ? ">" : " ";
-    out.push(`${marker} ${String(n).padStart(width)} | ${text}`.trimEnd());
-    if (n === span.start.line) {
+    const marked = n === span.start.line;
+    out.push(`${marked ? ">" : " "} ${String(n).padStart(width)} |${text.length > 0 ? ` ${text}` : ""}`);
+    if (marked) {
       const end = span.end.line === span.start.line ? span.end.column : text.length;
       const carets = "^".repeat(Math.max(1, end - span.start.column));
-      out.push(`  ${" ".repeat(width)} | ${" ".repeat(span.start.column)}${carets} ${label}`.trimEnd());
+      const indent = text.slice(0, span.start.column).replace(/[^\t]/g, " ");
+      out.push(`  ${" ".repeat(width)} | ${indent}${carets}${label !== "" ? ` ${label}` : ""}`);
     }
   }
   return out.join("\n");
 }
 
-/** The text of a diagnostic: location, code and message, code frame, notes, help. */
-export function formatDiagnostic(d: Diagnostic, source?: string): string {
-  const where = `${d.file}:${d.span.start.line}:${d.span.start.column + 1}`;
-  const parts = [`${where} - ${d.severity} ${d.code}: ${d.message}`];
-  if (source !== undefined) parts.push("", codeFrame(source, d.span, d.label).replace(/^/gm, "  "));
+/**
+ * The text of a diagnostic, the one format of every adapter and command: location, severity,
+ * code and message; the code frame when `source` (the text the span points into) is given;
+ * `note:` lines; `help:`. `file` is the name to print (the CLI prints it relative to the current
+ * directory).
+ *
+ * ```
+ * src/server.ts:14:18 - error WEFT1002: `readLine` may block, but it is called from a callback that cannot yield.
+ *
+ *   12 |   sockets.forEach((sock) => {
+ * > 14 |     const line = readLine(sock);
+ *      |                  ^^^^^^^^^^^^^^ this call may suspend the current greenlet
+ *   note: `readLine` may block because it calls `Socket#recv` (src/io.ts:3:10).
+ *   help: spawn a greenlet for each event: `emitter.on("data", (d) => spawn(handle, d))`.
+ * ```
+ */
+export function formatDiagnostic(d: ReportedDiagnostic, source?: string, file: string = d.file): string {
+  const where = d.span !== undefined ? `${file}:${d.span.start.line}:${d.span.start.column + 1}` : file;
+  const code = d.code.startsWith("WEFT") ? ` ${d.code}` : "";
+  const parts = [`${where} - ${d.severity}${code}: ${d.message}`];
+  if (source !== undefined && d.span !== undefined) parts.push("", codeFrame(source, d.span, d.label));
   for (const note of d.notes) parts.push(`  note: ${note}`);
-  parts.push(`  help: ${d.help}`);
+  if (d.help !== "") parts.push(`  help: ${d.help}`);
   return parts.join("\n");
 }
 
 /** `file:line:col` of a span, 1-based column, for notes. */
 export function at(file: string, span: Span): string {
   return `${file}:${span.start.line}:${span.start.column + 1}`;
+}
+
+const backticks = (code: string) => `\`${code}\``;
+
+/**
+ * What a blocking call calls, in English: "`sleep`", "`Queue#get`", "`forEach` with a callback
+ * that may block". The one place reasons become words: diagnostics' messages and notes, and
+ * `weft explain` (which passes a `quote` that prints names bare).
+ */
+export function describeReason(reason: CallReason, quote: (code: string) => string = backticks): string {
+  switch (reason.kind) {
+    case "runtime":
+    case "local":
+      return quote(reason.name);
+    case "runtime-method":
+      return quote(`${reason.class}#${reason.method}`);
+    case "local-method":
+      return quote(`${reason.class}${reason.static ? "." : "#"}${reason.method}`);
+    case "override":
+      return `${quote(`${reason.class}${reason.static ? "." : "#"}${reason.method}`)}, overridden by ${quote(reason.name)}`;
+    case "import-method":
+      return `${quote(`${reason.class}#${reason.method}`)} from ${quote(reason.source)}`;
+    case "by-name":
+      return `${quote(`.${reason.method}()`)} (a blocking method of ${quote(reason.class)})`;
+    case "local-by-name":
+      return `${quote(`.${reason.method}()`)} (${quote(`${reason.class}#${reason.method}`)} may block)`;
+    case "param":
+      return `its parameter ${quote(reason.param)}, which a caller passes a function that may block`;
+    case "import":
+      return `${quote(reason.name)} from ${quote(reason.source)}`;
+    case "import-driving":
+      return `${quote(reason.name)} from ${quote(reason.source)} with a function that may block`;
+    case "import-forwarding":
+      return `${quote(reason.name)} from ${quote(reason.source)} with its parameter ${quote(reason.param)}`;
+    case "driven-callback":
+      return `${quote(reason.callee)} with a callback that may block`;
+    default: {
+      const never: never = reason;
+      throw new Error(`weft internal error: unknown reason ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * The `note:` lines of a chain, one sentence a step: "`dinner` may block because it calls `eat`
+ * (src/a.ts:6:3)." / "`f` is marked `@blocking`.". `file` is where the calls are.
+ */
+export function chainNotes(file: string, steps: readonly ChainStep[]): string[] {
+  return steps.map((step) => {
+    const who = step.module ? "the module's top level" : backticks(step.name);
+    const r = step.reason;
+    return r.kind === "tagged" ? `${who} is marked \`@blocking\`.` : `${who} may block because it calls ${describeReason(r)} (${at(file, r.call.span)}).`;
+  });
 }

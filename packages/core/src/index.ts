@@ -44,14 +44,14 @@ export type { CatchClauseFacts, CatchGuard } from "./plan-catch-guards.js";
 export type { ResolveOptions, ResolvedModule } from "./resolve-module.js";
 export type { Analysis, AnalyzeOptions, ExplainEntry } from "./analyze-module.js";
 export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";
-export type { ModuleSummaries, Reason } from "./infer-blocking.js";
+export type { CallReason, ChainStep, ModuleSummaries, Reason } from "./infer-blocking.js";
 export { summarizeModule } from "./summarize-module.js";
 export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module.js";
 export { exportNamesFromText, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
 export { validateAdapterOptions } from "./adapter-options.js";
 export type { AdapterOptions } from "./adapter-options.js";
-export { CODES, codeFrame, formatDiagnostic } from "./diagnostics.js";
-export type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
+export { CODES, codeFrame, describeReason, formatDiagnostic } from "./diagnostics.js";
+export type { Diagnostic, DiagnosticCode, ReportedDiagnostic } from "./diagnostics.js";
 export {
   ARRAY_METHODS,
   IMPLICIT_METHODS,

@@ -2,22 +2,29 @@
  * Which functions may block, and why: propagation from the roots to a fixed point over the call
  * graph (cycles included).
  *
- * | A call blocks when its callee is…                          | the reason reads                  |
- * |------------------------------------------------------------|-----------------------------------|
- * | a blocking runtime function (`sleep`, `joinAll`)           | calls `sleep`                     |
- * | a blocking method of a runtime class (`Queue#get`)         | calls `Queue#get`                 |
- * | a function of this module that may block                   | calls `eat` (file:line:col)       |
- * | a method of a local class that may block (`this.m()`)      | calls `Server#handle` (…)         |
- * | a distinctive runtime method name on an unknown value      | calls `.recv()` (`Socket#recv`)   |
- * | a parameter that some caller passes a coroutine            | calls its parameter `cb`          |
- * | an array method whose callback may block                   | calls `forEach` with a callback … |
- * | an import whose module summary says it blocks              | calls `readLine` from `./io.js`   |
+ * | A call blocks when its callee is…                          | `Reason` kind       | rendered (diagnostics.ts)          |
+ * |------------------------------------------------------------|---------------------|------------------------------------|
+ * | a blocking runtime function (`sleep`, `joinAll`)           | `runtime`           | calls `sleep`                      |
+ * | a blocking method of a runtime class (`Queue#get`)         | `runtime-method`    | calls `Queue#get`                  |
+ * | a function of this module that may block                   | `local`             | calls `eat` (file:line:col)        |
+ * | a method of a local class that may block (`this.m()`)      | `local-method`      | calls `Server#handle` (…)          |
+ * | a method a local subclass overrides with a blocking one    | `override`          | calls `Base#m`, overridden by `m`  |
+ * | a method of an imported class its summary says blocks      | `import-method`     | calls `Store#load` from `./store`  |
+ * | a distinctive runtime method name on an unknown value      | `by-name`           | calls `.recv()` (… of `Socket`)    |
+ * | a local class's blocking method name on an unknown value   | `local-by-name`     | calls `.slow()` (`A#slow` may …)   |
+ * | a parameter that some caller passes a coroutine            | `param`             | calls its parameter `cb`, …        |
+ * | an array method or `Array.from` whose callback may block   | `driven-callback`   | calls `forEach` with a callback …  |
+ * | an import whose module summary says it blocks              | `import`            | calls `readLine` from `./io.js`    |
+ * | an import that calls its parameter, given a coroutine      | `import-driving`    | calls `twice` from `./t` with a …  |
+ * | an import that calls its parameter, given a coloured one   | `import-forwarding` | calls `twice` from `./t` with its… |
  *
- * A function may block when it is tagged (`/** @blocking *\/`, the `blocking` option) or makes a
- * blocking call. Each keeps the first reason found: following reasons from callee to callee gives
- * the chain `weft explain` prints and diagnostics show as `note:` lines.
+ * A function may block when it is tagged (`/** @blocking *\/`, the `blocking` option: `tagged`) or
+ * makes a blocking call. Each keeps the first reason found: following reasons from callee to
+ * callee (`blockingChain`) gives the chain `weft explain` prints and diagnostics show as `note:`
+ * lines. Reasons are facts, never prose: the planner reads their kind, and the English is
+ * rendered in one place, `describeReason` in diagnostics.ts.
  */
-import type { CallFact, FunctionFact, FunctionId, ModuleFacts } from "./facts.js";
+import type { CallFact, FunctionFact, FunctionId, ModuleFacts, Span } from "./facts.js";
 import type { TypeTable } from "./infer-types.js";
 import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
 import {
@@ -29,9 +36,78 @@ import {
   runtimeMethod,
 } from "./runtime-facts.js";
 
+/** Why a function may block: what happened, as facts. `call` is the call that blocks. */
 export type Reason =
+  /** Marked `/** @blocking *\/` or listed in the `blocking` option. */
   | { kind: "tagged" }
-  | { kind: "call"; call: CallFact; what: string; calleeFn?: FunctionId };
+  /** A blocking function of the runtime: `sleep(10)`. */
+  | { kind: "runtime"; call: CallFact; name: string }
+  /** A blocking method of a runtime class: `q.get()` on a `Queue`. */
+  | { kind: "runtime-method"; call: CallFact; class: string; method: string }
+  /** A function of this module that may block: `eat("egon")`. */
+  | { kind: "local"; call: CallFact; fn: FunctionId; name: string }
+  /** A method of a class of this module (found up its local class chain) that may block: `this.handle()`. */
+  | { kind: "local-method"; call: CallFact; class: string; method: string; static: boolean; fn: FunctionId }
+  /** A method of a class of this module that a subclass overrides with `fn`, which may block. */
+  | { kind: "override"; call: CallFact; class: string; method: string; static: boolean; fn: FunctionId; name: string }
+  /** A method of a class another module exports, whose summary says it blocks: `store.load()`. */
+  | { kind: "import-method"; call: CallFact; source: string; class: string; method: string }
+  /** A distinctive blocking method name of runtime class `class`, on a value of unknown type: `conn.recv(1024)`. */
+  | { kind: "by-name"; call: CallFact; method: string; class: string }
+  /** The name of method `fn` of local class `class`, which may block, on a value of unknown type. */
+  | { kind: "local-by-name"; call: CallFact; method: string; class: string; fn: FunctionId }
+  /** Parameter `index` (named `param`) of `fn`, the enclosing function, which some caller passes a coroutine. */
+  | { kind: "param"; call: CallFact; fn: FunctionId; index: number; param: string }
+  /** An export of another module whose summary says it blocks. */
+  | { kind: "import"; call: CallFact; source: string; name: string }
+  /** An export of another module that calls a parameter this call fills with a coroutine (`callbackFn` when it is this module's). */
+  | { kind: "import-driving"; call: CallFact; source: string; name: string; callbackFn?: FunctionId }
+  /** An export of another module that calls a parameter this call fills with `param`, a coloured parameter of the caller. */
+  | { kind: "import-forwarding"; call: CallFact; source: string; name: string; param: string }
+  /** An array method (`forEach`) or `Array.from` that the runtime can drive, given `callbackFn`, which may block. */
+  | { kind: "driven-callback"; call: CallFact; callee: string; callbackFn: FunctionId };
+
+/** A reason that is a call (every reason but `tagged`). */
+export type CallReason = Exclude<Reason, { kind: "tagged" }>;
+
+/** The function of this module the reason's call reaches, whose own reason continues the chain. */
+export function chainsTo(reason: Reason): FunctionId | undefined {
+  switch (reason.kind) {
+    case "local":
+    case "local-method":
+    case "override":
+    case "local-by-name":
+      return reason.fn;
+    case "driven-callback":
+    case "import-driving":
+      return reason.callbackFn;
+    case "tagged":
+    case "runtime":
+    case "runtime-method":
+    case "import-method":
+    case "by-name":
+    case "param":
+    case "import":
+    case "import-forwarding":
+      return undefined;
+    default: {
+      const never: never = reason;
+      throw new Error(`weft internal error: unknown reason ${String(never)}`);
+    }
+  }
+}
+
+/** One step of a chain: function `fn` may block because of `reason`, at `span`. */
+export interface ChainStep {
+  fn: FunctionId;
+  /** The function's display name (`eat`, `Server#handle`). */
+  name: string;
+  /** `fn` is the module's top level. */
+  module: boolean;
+  reason: Reason;
+  /** The blocking call, or the function itself when it is tagged. */
+  span: Span;
+}
 
 /** What the analysis knows about other modules: export name → may it block? */
 export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, { blocks: boolean; callsParams?: number[] }>>;
@@ -108,36 +184,35 @@ export function inferBlocking(
   const callBlocksHow = (call: CallFact): { reason: Reason; itself: boolean } | null => {
     if (call.construct === true) return null;
     const c = call.callee;
-    const reason = (what: string, calleeFn?: FunctionId): Reason =>
-      calleeFn === undefined ? { kind: "call", call, what } : { kind: "call", call, what, calleeFn };
-    const project = (fn: FunctionId, what: string) => {
+    /** A call of project function `fn`: it blocks as `callOf` says. */
+    const project = (fn: FunctionId, reason: Reason) => {
       const how = callOf(fn, call);
-      return how === null ? null : { reason: reason(what, fn), itself: how === "itself" };
+      return how === null ? null : { reason, itself: how === "itself" };
     };
     const always = (r: Reason | null) => (r === null ? null : { reason: r, itself: true });
+    const paramName = (fn: FunctionId, index: number) => byId.get(fn)?.params[index]?.name ?? String(index);
     switch (c.kind) {
       case "local":
-        return project(c.fn, `\`${name(c.fn)}\``);
+        return project(c.fn, { kind: "local", call, fn: c.fn, name: name(c.fn) });
       case "runtime": {
         const entry = runtimeFunction(c.name);
-        return always(entry !== undefined && entryBlocks(entry.blocks, call.args) ? reason(`\`${c.name}\``) : null);
+        return always(entry !== undefined && entryBlocks(entry.blocks, call.args) ? { kind: "runtime", call, name: c.name } : null);
       }
       case "method": {
         const receiver = types.resolve(c.receiver);
         if (receiver.kind === "runtime") {
           const entry = runtimeMethod(receiver.name, c.name);
-          return always(entry !== undefined && entryBlocks(entry.blocks, call.args) ? reason(`\`${receiver.name}#${c.name}\``) : null);
+          return always(entry !== undefined && entryBlocks(entry.blocks, call.args) ? { kind: "runtime-method", call, class: receiver.name, method: c.name } : null);
         }
         if (receiver.kind === "local-class") {
           // The method found up the class chain, or an override in a subclass that may block
           // (the call is dispatched at run time, so it is a runtime check either way).
           const isStatic = receiver.static === true;
-          const sep = isStatic ? "." : "#";
           const fn = lookupMethod(facts, receiver.name, c.name, isStatic);
-          const own = fn !== undefined ? project(fn, `\`${receiver.name}${sep}${c.name}\``) : null;
+          const own = fn !== undefined ? project(fn, { kind: "local-method", call, class: receiver.name, method: c.name, static: isStatic, fn }) : null;
           if (own !== null) return own;
           for (const o of overridesOf(facts, receiver.name, c.name, isStatic)) {
-            const r = project(o, `\`${receiver.name}${sep}${c.name}\`, overridden by \`${name(o)}\``);
+            const r = project(o, { kind: "override", call, class: receiver.name, method: c.name, static: isStatic, fn: o, name: name(o) });
             if (r !== null) return r;
           }
           return null;
@@ -145,32 +220,33 @@ export function inferBlocking(
         if (receiver.kind === "import-class") {
           // A method of a class another module exports: that module's summary says (`Store#load`).
           const s = summaries.get(receiver.source)?.get(`${receiver.name}#${c.name}`);
-          return s?.blocks === true ? always(reason(`\`${receiver.name}#${c.name}\` from \`${receiver.source}\``)) : null;
+          return s?.blocks === true ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name }) : null;
         }
         const arrayHelper = ARRAY_METHODS.get(c.name);
-        if (arrayHelper !== undefined && isCoroutine(call.args[0]?.fn)) {
-          return always(reason(`\`${c.name}\` with a callback that may block`, call.args[0]!.fn));
+        const callbackFn = call.args[0]?.fn;
+        if (arrayHelper !== undefined && callbackFn !== undefined && isCoroutine(callbackFn)) {
+          return always({ kind: "driven-callback", call, callee: c.name, callbackFn });
         }
         const distinctive = DISTINCTIVE_BLOCKING_METHODS.get(c.name);
-        if (distinctive !== undefined) return always(reason(`\`.${c.name}()\` (a blocking method of \`${distinctive.split("#")[0]}\`)`));
+        if (distinctive !== undefined) return always({ kind: "by-name", call, method: c.name, class: distinctive.split("#")[0]! });
         // The same rule for this module's classes: a method that may block, called on a value of
         // unknown type (`a.deposit(5).slowDeposit(7)`) by a name that neither the runtime's common
         // names nor the built-ins' methods use, is taken to be that method (a runtime check).
         if (!COMMON_METHOD_NAMES.has(c.name) && !isBuiltinMethodName(c.name)) {
           for (const cls of facts.classes) {
             const fn = cls.methods[c.name];
-            if (fn !== undefined && mayBlock.has(fn)) return project(fn, `\`.${c.name}()\` (\`${cls.name}#${c.name}\` may block)`);
+            if (fn !== undefined && mayBlock.has(fn)) return project(fn, { kind: "local-by-name", call, method: c.name, class: cls.name, fn });
           }
         }
         return null;
       }
       case "param":
         return coloured.has(`${c.fn}:${c.index}`)
-          ? { reason: reason(`its parameter \`${byId.get(c.fn)?.params[c.index]?.name ?? c.index}\`, which a caller passes a function that may block`), itself: false }
+          ? { reason: { kind: "param", call, fn: c.fn, index: c.index, param: paramName(c.fn, c.index) }, itself: false }
           : null;
       case "import": {
         const s = summaries.get(c.source)?.get(c.name);
-        if (s?.blocks === true) return always(reason(`\`${c.name}\` from \`${c.source}\``));
+        if (s?.blocks === true) return always({ kind: "import", call, source: c.source, name: c.name });
         // It calls a parameter this call fills with a coroutine (or a coloured parameter).
         let how: { reason: Reason; itself: boolean } | null = null;
         for (const i of s?.callsParams ?? []) {
@@ -178,18 +254,19 @@ export function inferBlocking(
           if (arg === undefined) continue;
           const importedCoroutine = arg.import !== undefined && summaries.get(arg.import.source)?.get(arg.import.name)?.blocks === true;
           if (isCoroutine(arg.fn) || importedCoroutine) {
-            return { reason: reason(`\`${c.name}\` from \`${c.source}\` with a function that may block`, arg.fn), itself: true };
+            const reason: Reason = { kind: "import-driving", call, source: c.source, name: c.name, ...(arg.fn !== undefined ? { callbackFn: arg.fn } : {}) };
+            return { reason, itself: true };
           }
           if (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) {
-            how = { reason: reason(`\`${c.name}\` from \`${c.source}\` with its parameter \`${byId.get(arg.type.fn)?.params[arg.type.index]?.name ?? arg.type.index}\``), itself: false };
+            how = { reason: { kind: "import-forwarding", call, source: c.source, name: c.name, param: paramName(arg.type.fn, arg.type.index) }, itself: false };
           }
         }
         return how;
       }
-      case "global":
-        return always(
-          c.name === "Array.from" && isCoroutine(call.args[1]?.fn) ? reason("`Array.from` with a callback that may block", call.args[1]!.fn) : null,
-        );
+      case "global": {
+        const callbackFn = call.args[1]?.fn;
+        return always(c.name === "Array.from" && callbackFn !== undefined && isCoroutine(callbackFn) ? { kind: "driven-callback", call, callee: c.name, callbackFn } : null);
+      }
       case "unknown":
         return null;
       default: {
@@ -237,4 +314,24 @@ export function inferBlocking(
   const callBlocks = (call: CallFact) => callBlocksHow(call)?.reason ?? null;
   const dual = new Set([...mayBlock.keys()].filter((fn) => !blocksItself.has(fn)));
   return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, importCallsParam, dual };
+}
+
+/**
+ * Why `fn` may block, step by step: its reason, then the reason of the function that reason's
+ * call reaches (`chainsTo`), and so on to a root (a runtime call, an import, a tag). A cycle
+ * (`a` calls `b` calls `a`) ends the chain where it would repeat.
+ */
+export function blockingChain(facts: ModuleFacts, blocking: Blocking, fn: FunctionId): ChainStep[] {
+  const steps: ChainStep[] = [];
+  const seen = new Set<FunctionId>();
+  for (let current: FunctionId | undefined = fn; current !== undefined && !seen.has(current); ) {
+    seen.add(current);
+    const id: FunctionId = current;
+    const f = facts.functions.find((x) => x.id === id);
+    const reason = blocking.mayBlock.get(id);
+    if (f === undefined || reason === undefined) break;
+    steps.push({ fn: id, name: f.name, module: f.kind === "module", reason, span: reason.kind === "tagged" ? f.span : reason.call.span });
+    current = chainsTo(reason);
+  }
+  return steps;
 }

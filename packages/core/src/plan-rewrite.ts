@@ -20,7 +20,7 @@
  * arguments, the arguments left to right, then the call.
  */
 import type { CallId, FunctionId, ModuleFacts } from "./facts.js";
-import type { Blocking } from "./infer-blocking.js";
+import type { Blocking, CallReason } from "./infer-blocking.js";
 import type { TypeTable } from "./infer-types.js";
 import { isConvertible } from "./validate-placement.js";
 
@@ -55,6 +55,34 @@ const PLAIN_METHODS = new Set([
   "copy", "subarray", "readUInt8", "readUInt16BE", "readUInt32BE", "equals",
 ]);
 
+/** How a call that blocks becomes a yield point, from why it blocks. */
+function rewriteOf(reason: CallReason): CallRewrite {
+  switch (reason.kind) {
+    case "runtime":
+    case "runtime-method":
+    case "import":
+    case "import-driving":
+    case "import-forwarding":
+      return "direct";
+    case "local":
+      // A method of a `const` object literal may have been replaced by a plain function: a runtime check.
+      return reason.call.callee.kind === "local" && reason.call.callee.property === true ? "dynamic" : "direct";
+    case "driven-callback":
+      return "array";
+    case "local-method": // dispatched at run time: a subclass may override it
+    case "override":
+    case "import-method":
+    case "by-name":
+    case "local-by-name":
+    case "param":
+      return "dynamic";
+    default: {
+      const never: never = reason;
+      throw new Error(`weft internal error: unknown reason ${String(never)}`);
+    }
+  }
+}
+
 export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Blocking): RewritePlan {
   const coroutines = new Set<FunctionId>();
   for (const f of facts.functions) {
@@ -67,11 +95,8 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     const reason = blocking.callBlocks(call);
     const c = call.callee;
     if (reason !== null) {
-      // A method of an object literal may have been replaced by a plain function: a runtime check.
-      if ((c.kind === "local" && c.property !== true) || c.kind === "runtime" || c.kind === "import") calls.set(call.id, "direct");
-      else if (c.kind === "method" && types.resolve(c.receiver).kind === "runtime") calls.set(call.id, "direct");
-      else if ((c.kind === "method" || c.kind === "global") && reason.kind === "call" && reason.what.includes("with a callback")) calls.set(call.id, "array");
-      else calls.set(call.id, "dynamic");
+      if (reason.kind === "tagged") throw new Error("weft internal error: a call's reason is never `tagged` (this is a bug in weft)");
+      calls.set(call.id, rewriteOf(reason));
       continue;
     }
     switch (c.kind) {

@@ -11,7 +11,8 @@ import type { Diagnostic } from "./diagnostics.js";
 import type { ModuleFacts } from "./facts.js";
 import type { Blocking } from "./infer-blocking.js";
 import type { RewritePlan } from "./plan-rewrite.js";
-import { chainNotes } from "./validate-placement.js";
+import { chainNotes } from "./diagnostics.js";
+import { blockingChain } from "./infer-blocking.js";
 
 export interface ModuleShape {
   /** How the module's output runs: decides whether importers can wait for its top level. */
@@ -32,7 +33,7 @@ export function validateModule(facts: ModuleFacts, blocking: Blocking, plan: Rew
       file: facts.file,
       span,
       label: "this call may suspend the module's top level",
-      notes: chainNotes(facts, blocking, 0),
+      notes: chainNotes(facts.file, blockingChain(facts, blocking, 0)),
       help: "move the blocking statements into an exported function the importer calls (`export function start() {…}`), or make the file an ES module (`.mjs`/`.mts`, or `\"type\": \"module\"`): its importers wait for its top level.",
     },
   ];

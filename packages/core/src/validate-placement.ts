@@ -15,9 +15,9 @@
  * | a parameter's default value                    | WEFT3002 | compute the default in the body        |
  * | an object-literal method that uses `super`     | WEFT3003 | a class, or no `super`                 |
  */
-import { at, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
-import type { CallFact, FunctionFact, FunctionId, ModuleFacts } from "./facts.js";
-import type { Blocking, Reason } from "./infer-blocking.js";
+import { chainNotes, describeReason, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
+import type { CallFact, FunctionFact, ModuleFacts } from "./facts.js";
+import { blockingChain, type Blocking, type Reason } from "./infer-blocking.js";
 import { ARRAY_METHODS, callbackHelp, NON_DRIVING, runtimeConstructor, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
 import { receivers, type TypeTable } from "./infer-types.js";
 
@@ -26,27 +26,6 @@ export function isConvertible(f: FunctionFact): boolean {
   if (f.async || f.generator || f.implicit) return false;
   if (f.memberName?.startsWith("#") === true || f.usesSuper === true) return false;
   return f.kind === "function" || f.kind === "arrow" || f.kind === "method" || f.kind === "object-method";
-}
-
-/** The `note:` lines explaining why `fn` may block, following the chain to its root. */
-export function chainNotes(facts: ModuleFacts, blocking: Blocking, fn: FunctionId): string[] {
-  const notes: string[] = [];
-  const seen = new Set<FunctionId>();
-  let current: FunctionId | undefined = fn;
-  while (current !== undefined && !seen.has(current)) {
-    seen.add(current);
-    const f = facts.functions.find((x) => x.id === current);
-    const r = blocking.mayBlock.get(current);
-    if (f === undefined || r === undefined) break;
-    const who = f.kind === "module" ? "the module's top level" : `\`${f.name}\``;
-    if (r.kind === "tagged") {
-      notes.push(`${who} is marked \`@blocking\`.`);
-      break;
-    }
-    notes.push(`${who} may block because it calls ${r.what} (${at(facts.file, r.call.span)}).`);
-    current = r.calleeFn;
-  }
-  return notes;
 }
 
 function placement(f: FunctionFact): { code: DiagnosticCode; where: string; help: string } | null {
@@ -89,11 +68,12 @@ function placement(f: FunctionFact): { code: DiagnosticCode; where: string; help
 
 /** The call that made `fn` block, or its own span for a tagged function. */
 function blameSpan(f: FunctionFact, r: Reason) {
-  return r.kind === "call" ? r.call.span : f.span;
+  return r.kind === "tagged" ? f.span : r.call.span;
 }
 
+/** What the message says may block: the callee of the blocking call, or the tagged function. */
 function whatBlocks(r: Reason, f: FunctionFact): string {
-  return r.kind === "call" ? r.what : `\`${f.name}\``;
+  return r.kind === "tagged" ? `\`${f.name}\`` : describeReason(r);
 }
 
 /** Does the callee of `call` drive its argument `index` (call it in a greenlet, or rewrite)? */
@@ -145,7 +125,7 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
         file: facts.file,
         span: blameSpan(f, r),
         label: "this call may suspend the current greenlet",
-        notes: chainNotes(facts, blocking, f.id),
+        notes: chainNotes(facts.file, blockingChain(facts, blocking, f.id)),
         help: p.help,
       });
       continue;
@@ -163,7 +143,7 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
         file: facts.file,
         span: call.span,
         label: "this call may suspend the current greenlet",
-        notes: chainNotes(facts, blocking, f.id),
+        notes: chainNotes(facts.file, blockingChain(facts, blocking, f.id)),
         help: "compute the default in the body: `function f(x) { if (x === undefined) x = compute(); … }`.",
       });
     }
@@ -180,7 +160,7 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
         file: facts.file,
         span: blameSpan(f, r),
         label: "this call may suspend the current greenlet",
-        notes: [...chainNotes(facts, blocking, f.id), NON_DRIVING.get(receiver) ?? `\`${receiver}\` calls its callback from code weft did not compile.`],
+        notes: [...chainNotes(facts.file, blockingChain(facts, blocking, f.id)), NON_DRIVING.get(receiver) ?? `\`${receiver}\` calls its callback from code weft did not compile.`],
         help: callbackHelp(receiver),
       });
     }

@@ -16,7 +16,8 @@ import type { CallFact, ModuleFacts } from "./facts.js";
 import type { Blocking, ModuleSummaries } from "./infer-blocking.js";
 import type { RewritePlan } from "./plan-rewrite.js";
 import { RUNTIME_MODULES } from "./runtime-facts.js";
-import { chainNotes } from "./validate-placement.js";
+import { chainNotes } from "./diagnostics.js";
+import { blockingChain } from "./infer-blocking.js";
 
 const TEST_HOOKS = new Set(["it", "test", "fit", "xit", "describe", "beforeEach", "afterEach", "beforeAll", "afterAll", "bench"]);
 
@@ -38,7 +39,7 @@ export function validateUndriven(facts: ModuleFacts, blocking: Blocking, plan: R
         file: facts.file,
         span: f.span,
         label: "this function becomes a coroutine",
-        notes: chainNotes(facts, blocking, f.id),
+        notes: chainNotes(facts.file, blockingChain(facts, blocking, f.id)),
         help: isTest
           ? `run the blocking part in a greenlet the test waits for: \`${target.global}("…", () => spawn(() => { … }).toPromise())\`.`
           : "hand it a plain function that starts a greenlet for each call: `(...args) => spawn(fn, ...args)`, or use the library's promise API with `wait(promise)`.",

@@ -59,9 +59,10 @@ export default function weftTransformer(api: TypeScriptApi, program?: TS.Program
       for (const d of analysis.diagnostics) resolved.onDiagnostic(toTsDiagnostic(ts, d, sf), d);
     } else if (errors.length > 0) {
       const text = errors.map((d) => formatDiagnostic(d, sf.text)).join("\n\n");
+      // The text for a host that prints only the message; the diagnostics themselves for one that
+      // reads them (the weft command renders them again, relative to its current directory).
       const error = new Error(`${errors.length === 1 ? "" : `${errors.length} errors:\n`}${text}`);
-      (error as Error & { code: string }).code = errors[0]!.code;
-      throw error;
+      throw Object.assign(error, { code: errors[0]!.code, diagnostics: errors });
     }
     const { plan } = analysis;
     if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return sf;
