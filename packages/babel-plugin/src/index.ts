@@ -12,9 +12,9 @@ import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
 import { analyzeModule, formatDiagnostic, summarizeModule, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
-import { collectFacts } from "./collect-facts.js";
+import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
-import { collectExports, rememberSummary, summariesWithDependencies } from "./summaries.js";
+import { rememberSummary, summariesWithDependencies } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -75,13 +75,16 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
           : { summaries: new Map() as ModuleSummaries, dependencies: [] };
         declareDependencies(dependencies);
         if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries)) return;
-        const collected = collectFacts(t, program, file, options.blocking);
-        const exportFacts = collectExports(program, collected);
-        const exported = new Set(exportFacts.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
-        const analysis = analyzeModule(collected.facts, { summaries, exported });
+        const collected = collectModule(t, program, file, options.blocking);
+        const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
+        const analysis = analyzeModule(collected.facts, {
+          summaries,
+          exported: collected.exported,
+          shape: { module, exportsValues: collected.exportsValues },
+        });
         options.onExplain?.(file, analysis.explain);
         if (state.filename) {
-          const summary = summarizeModule(collected.facts, analysis.plan, exportFacts, (spec) => summaries.get(spec), analysis.colouredParams);
+          const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams);
           rememberSummary(state.filename, summary, dependencies);
           options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
         }
@@ -97,7 +100,6 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         }
         const { plan } = analysis;
         if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return;
-        const module = resolveModule(options.module, filename, program, callerSupportsTla, callerStaticEsm);
         applyPlan({
           t,
           program,
@@ -111,7 +113,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
   };
 }
 
-function resolveModule(
+function resolveModuleKind(
   option: "auto" | "esm" | "cjs",
   filename: string,
   program: NodePath<BabelTypes.Program>,

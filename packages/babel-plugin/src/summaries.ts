@@ -28,68 +28,13 @@ import {
   type ModuleSummaries,
   type ModuleSummary,
 } from "@weft/core";
-import { collectFacts, type Collected } from "./collect-facts.js";
+import { collectModule } from "./collect-module.js";
 
 // @babel/traverse is CommonJS: its function arrives as `default` (or `default.default`, through
 // a transpiler's interop) rather than as the module itself.
 type Traverse = (ast: t.Node, visitors: TraverseOptions) => void;
 const traverseExport = (traverseNs as unknown as { default: Traverse | { default: Traverse } }).default;
 const traverse: Traverse = typeof traverseExport === "function" ? traverseExport : traverseExport.default;
-
-/** What a module exports, as the core needs it for its summary. */
-export function collectExports(program: NodePath<t.Program>, collected: Collected): ExportFact[] {
-  const fnOfNode = new Map<t.Node, number>();
-  for (const [id, p] of collected.functions) fnOfNode.set(p.node, id);
-  const localFunction = (name: string): number | undefined => {
-    const b = program.scope.getBinding(name);
-    if (!b) return undefined;
-    if (b.path.isFunctionDeclaration()) return fnOfNode.get(b.path.node);
-    if (b.path.isVariableDeclarator()) {
-      const init = b.path.node.init;
-      if (init && (t.isFunctionExpression(init) || t.isArrowFunctionExpression(init))) return fnOfNode.get(init);
-    }
-    return undefined;
-  };
-  const isClass = (name: string) => program.scope.getBinding(name)?.path.isClassDeclaration() === true;
-  const out: ExportFact[] = [];
-  const exportLocal = (exported: string, local: string) => {
-    const fn = localFunction(local);
-    if (fn !== undefined) out.push({ name: exported, kind: "function", fn });
-    else if (isClass(local)) out.push({ name: exported, kind: "class", className: local });
-  };
-  for (const stmt of program.node.body) {
-    if (t.isExportNamedDeclaration(stmt)) {
-      const d = stmt.declaration;
-      if (stmt.source) {
-        for (const s of stmt.specifiers) {
-          if (t.isExportSpecifier(s)) {
-            const exported = t.isIdentifier(s.exported) ? s.exported.name : s.exported.value;
-            out.push({ name: exported, kind: "reexport", source: stmt.source.value, imported: s.local.name });
-          }
-        }
-      } else if (d && (t.isFunctionDeclaration(d) || t.isClassDeclaration(d)) && d.id) {
-        exportLocal(d.id.name, d.id.name);
-      } else if (d && t.isVariableDeclaration(d)) {
-        for (const decl of d.declarations) if (t.isIdentifier(decl.id)) exportLocal(decl.id.name, decl.id.name);
-      } else {
-        for (const s of stmt.specifiers) {
-          if (t.isExportSpecifier(s)) exportLocal(t.isIdentifier(s.exported) ? s.exported.name : s.exported.value, s.local.name);
-        }
-      }
-    } else if (t.isExportDefaultDeclaration(stmt)) {
-      const d = stmt.declaration;
-      if (t.isFunctionDeclaration(d) || t.isArrowFunctionExpression(d) || t.isFunctionExpression(d)) {
-        const fn = fnOfNode.get(d);
-        if (fn !== undefined) out.push({ name: "default", kind: "function", fn });
-      } else if (t.isIdentifier(d)) {
-        exportLocal("default", d.name);
-      }
-    } else if (t.isExportAllDeclaration(stmt)) {
-      out.push({ kind: "reexport-all", source: stmt.source.value });
-    }
-  }
-  return out;
-}
 
 interface CachedSummary {
   mtimeMs: number;
@@ -201,15 +146,13 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
   let summary: ModuleSummary = new Map();
   traverse(ast, {
     Program(program: NodePath<t.Program>) {
-      const collected = collectFacts(t, program, file, blocking);
-      const exportFacts = collectExports(program, collected);
-      const exported = new Set(exportFacts.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
-      const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking), exported });
+      const collected = collectModule(t, program, file, blocking);
+      const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking), exported: collected.exported });
       const imported = (source: string) => {
         const target = resolveRelative(file, source);
         return target === undefined ? undefined : summaryOf(target, blocking);
       };
-      summary = summarizeModule(collected.facts, analysis.plan, exportFacts, imported, analysis.colouredParams);
+      summary = summarizeModule(collected.facts, analysis.plan, collected.exports, imported, analysis.colouredParams);
       program.stop();
     },
   });
