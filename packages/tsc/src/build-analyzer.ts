@@ -17,8 +17,8 @@ import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
 import { analyzeModule, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
-import { collectExports } from "./collect-exports.js";
-import { collectFacts, localClassName, type Collected } from "./collect-facts.js";
+import { localClassName } from "./collect-facts.js";
+import { collectModule, type Collected } from "./collect-module.js";
 import { isTypeOnlyImport } from "./collect-scopes.js";
 import type { ResolvedOptions } from "./options.js";
 import { exportNamesFromText, packageSummary, packageSummaryFile, resolveRelative } from "./summaries.js";
@@ -100,7 +100,11 @@ function mtimeOf(file: string): number {
   }
 }
 
-export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, options: ResolvedOptions): Analyzer {
+/**
+ * `moduleOf`: how a file's output runs (ES module or CommonJS), which decides what its blocking
+ * top level may do (the core's validate-module.ts).
+ */
+export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, options: ResolvedOptions, moduleOf: (sf: TS.SourceFile) => "esm" | "cjs"): Analyzer {
   const cache = new Map<TS.SourceFile, FileAnalysis>();
   const inProgress = new Set<TS.SourceFile>();
   const diskInProgress = new Set<string>();
@@ -266,9 +270,9 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     inProgress.add(sf);
     try {
       const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, host) : undefined;
-      const collected = collectFacts(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types });
-      const exports = collectExports(ts, sf, collected);
-      const exported = new Set(exports.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
+      const collected = collectModule(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types });
+      const { exports, exported } = collected;
+      const shape = { module: moduleOf(sf), exportsValues: collected.exportsValues };
       const imported = summariesFor(sf);
       // Receiver modules that depend on this file's classes are known after an analysis: iterate
       // until they agree with it (they only ever turn blocking, so this ends).
@@ -278,7 +282,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       for (let round = 0; ; round++) {
         const known = current;
         receivers = types?.receiverSummaries(localBlocks(ts, known)) ?? new Map();
-        analysis = analyzeModule(collected.facts, { summaries: new Map([...imported, ...receivers]), exported });
+        analysis = analyzeModule(collected.facts, { summaries: new Map([...imported, ...receivers]), exported, shape });
         current = { collected, analysis };
         if (types === undefined || !types.dependsOnLocalClasses() || round >= 4) break;
         const next = types.receiverSummaries(localBlocks(ts, current));

@@ -41,9 +41,13 @@ export type TypeScriptApi = Omit<typeof TS, "default">;
 export default function weftTransformer(api: TypeScriptApi, program?: TS.Program, options?: WeftTransformerOptions): TS.TransformerFactory<TS.SourceFile> {
   const ts = api as typeof TS;
   const resolved = validateOptions(options);
-  const analyzer = buildAnalyzer(ts, program, resolved);
+  // What decides a file's module kind: the Program's options, else (transpileModule) the
+  // options of the transformation under way.
+  let compilerOptions: TS.CompilerOptions = program?.getCompilerOptions() ?? {};
+  const analyzer = buildAnalyzer(ts, program, resolved, (sf) => resolveModule(ts, resolved.module, sf, compilerOptions));
   return (context) => (sf) => {
     if (sf.isDeclarationFile) return sf;
+    if (program === undefined) compilerOptions = context.getCompilerOptions();
     if (!analyzer.mayConcernWeft(sf)) {
       // Untouched because no import blocks: a change to one of them must still reach the file.
       recordEmittedDependencies(sf.fileName, analyzer.dependenciesOf(sf));
