@@ -76,7 +76,14 @@ const TYPE_CONTEXT = new Set([
   "TSIndexSignature",
 ]);
 
-const isFunctionLike = (p: NodePath): boolean => p.isFunction() || p.isClassProperty() || p.isClassPrivateProperty() || p.isStaticBlock();
+/**
+ * What the core calls a function. A `declare` or `abstract` field is a type, as in the tsc
+ * adapter (collect-facts.ts here still counts it; the two numberings differ only there).
+ */
+const isFunctionLike = (p: NodePath): boolean =>
+  p.isFunction() ||
+  ((p.isClassProperty() || p.isClassPrivateProperty()) && (p.node as { declare?: boolean }).declare !== true && (p.node as { abstract?: boolean }).abstract !== true) ||
+  p.isStaticBlock();
 
 /** Whether `super` appears in the function's own body (arrows inside included, other functions not). */
 function usesSuper(fn: NodePath): boolean {
@@ -215,7 +222,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       if (seen.has(b)) continue;
       seen.add(b);
       // Ambient declarations are types; parameters of signatures without a body are too.
-      if (b.kind === "param" && !isParamOfFunction(b)) continue;
+      if (b.kind === "param" && (!isParamOfFunction(b) || b.identifier.name === "this")) continue;
       if (isAmbient(b.path)) continue;
       pending.push({ at: b.identifier.start ?? 0, identifier: b.identifier, scope: b.scope, babel: b });
     }
