@@ -10,7 +10,7 @@ import * as t from "@babel/types";
 import type { Expr, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import ts from "typescript";
+import * as ts from "typescript";
 import { collectSyntax as collectBabel } from "../packages/babel-plugin/src/collect-syntax.js";
 import { collectSyntax as collectTsc } from "../packages/tsc/src/collect-syntax.js";
 
@@ -273,6 +273,78 @@ nap(1);`,
       expect(h.assignments).toEqual([{ kind: "function", fn: 2 }]);
       expect(facts.functions[2]).toMatchObject({ name: "named", position: { kind: "other" } });
     });
+  });
+
+  it("bind enums, namespaces and import-equals, which Babel's scope does not track", () => {
+    onBoth(
+      `import io = require("./io");
+enum Color { Red }
+namespace Shapes { export const unit = 1; }
+declare const ambient: number;
+io.read(Color.Red, Shapes.unit, ambient);`,
+      (facts) => {
+        expect(binding(facts, "io").declaration).toEqual({ kind: "import", source: "./io", imported: "*", typeOnly: false });
+        expect(binding(facts, "Color").declaration).toEqual({ kind: "other" });
+        expect(facts.calls[0]!.args.map((a) => a.value)).toEqual([
+          { kind: "member", object: { kind: "ref", binding: binding(facts, "Color").id }, name: "Red" },
+          { kind: "member", object: { kind: "ref", binding: binding(facts, "Shapes").id }, name: "unit" },
+          { kind: "global", name: "ambient" },
+        ]);
+      },
+    );
+  });
+
+  it("number an overloaded function where its implementation is, and skip declare and abstract members", () => {
+    onBoth(
+      `function pick(x: number): number;
+function pick(x: string): string;
+function pick(x: unknown) { return x; }
+abstract class Base {
+  declare tag: string;
+  abstract run(): void;
+  size = 0;
+}`,
+      (facts) => {
+        expect(facts.functions.map((f) => f.kind)).toEqual(["module", "function", "field"]);
+        expect(binding(facts, "pick").declaration).toEqual({ kind: "function", fn: 1 });
+        expect(facts.bindings.filter((b) => b.name === "x")).toHaveLength(1);
+        expect(facts.classes[0]!.members).toEqual([
+          { name: "tag", kind: "field", type: { kind: "other" } },
+          { name: "size", kind: "field", fn: 2 },
+        ]);
+      },
+    );
+  });
+
+  it("count a var or function that a loop declares again as not constant", () => {
+    onBoth(
+      `for (const item of [1]) { var last = item; function step() {} }
+for (var key in {}) key;
+var once = 1;`,
+      (facts) => {
+        expect(["last", "step", "key", "once", "item"].map((n) => binding(facts, n).constant)).toEqual([false, false, false, true, true]);
+      },
+    );
+  });
+
+  it("name the function `this` and `super` belong to, arrows looked through", () => {
+    onBoth(
+      `class A { m() { return 1; } }
+class B extends A {
+  field = this;
+  m() { const f = () => super.m(); return f(); }
+  static { this; }
+}`,
+      (facts) => {
+        const field = facts.functions.find((f) => f.kind === "field")!;
+        const m = facts.functions.find((f) => f.kind === "method" && f.class === 1)!;
+        expect(binding(facts, "f").declaration).toMatchObject({ init: { kind: "function" } });
+        const superCall = facts.calls.find((c) => c.callee.kind === "member" && c.callee.object.kind === "super")!;
+        expect(superCall.callee).toEqual({ kind: "member", object: { kind: "super", fn: m.id }, name: "m" });
+        expect(facts.classes[1]!.superClass).toEqual({ kind: "ref", binding: binding(facts, "A").id });
+        expect(field.id).toBeGreaterThan(0);
+      },
+    );
   });
 
   it("collect typedef comments in source order", () => {

@@ -146,6 +146,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const parameterProperties: Array<{ fn: NodePath<BabelTypes.ClassMethod>; param: BabelTypes.TSParameterProperty; identifier: BabelTypes.Identifier }> = [];
   /** Referenced identifiers Babel binds to nothing (an enum's or a namespace's, or a global). */
   const unbound: Array<NodePath<BabelTypes.Identifier>> = [];
+  const thisPaths = new Map<Node, NodePath>();
   fnIds.set(program.node, 0);
 
   const isTypePosition = (p: NodePath): boolean => {
@@ -162,6 +163,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   program.traverse({
     enter(p: NodePath) {
       scopes.add(p.scope);
+      // Expressions are converted from their nodes: `this` and `super` need their paths.
+      if (p.isThisExpression() || p.isSuper()) thisPaths.set(p.node, p);
       if (p.isTSInterfaceDeclaration() || p.isTSTypeAliasDeclaration()) {
         if (!isAmbient(p)) typeDecls.push(p);
       } else if (p.isTSEnumDeclaration() || (p.isTSModuleDeclaration() && p.node.id.type === "Identifier")) {
@@ -348,9 +351,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   };
 
   /** The nearest enclosing function that is not an arrow (0 at top level), for `this` and `super`. */
-  const nodeParents = new Map<Node, NodePath>();
   const thisFunction = (n: Node): FunctionId => {
-    const p = nodeParents.get(n);
+    const p = thisPaths.get(n);
     const owner = p?.findParent((q) => fnIds.has(q.node) && !q.isArrowFunctionExpression());
     return owner ? (fnIds.get(owner.node) ?? 0) : 0;
   };
@@ -521,15 +523,6 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     return params.filter((p) => !(p.type === "Identifier" && p.name === "this"));
   };
 
-  // Every node's path, for `this`/`super` (an expression is converted from its node).
-  program.traverse({
-    ThisExpression(p) {
-      nodeParents.set(p.node, p);
-    },
-    Super(p) {
-      nodeParents.set(p.node, p);
-    },
-  });
 
   // ---- declarations of the bindings
   const importDeclaration = (spec: NodePath): Declaration => {
