@@ -77,6 +77,135 @@ describe("the Babel and tsc collectors", () => {
   });
 });
 
+/** Most declaration, expression and type forms of TypeScript, in one module. */
+const EVERY_TS_FORM = `import type { Socket } from "@weft/runtime";
+import { Queue, type Event } from "@weft/runtime";
+import * as weft from "@weft/runtime";
+import io = require("./io");
+import def, { a as b } from "./m";
+export * from "./x";
+export * as ns from "./y";
+export { c as d, default as e } from "./z";
+export type { T1 } from "./t";
+enum Color { Red, Green = Red }
+namespace NS { export const v = 1; }
+declare const amb: number;
+declare function ambf(x: number): void;
+function over(x: number): number;
+function over(x: string): string;
+function over(x: any) { return x; }
+interface Base<T> { get(): T }
+interface Derived extends Base<number>, NS.Thing { m?(a: string, ...r: number[]): Queue<string>; readonly p: [a: number, b?: string]; "q": (x: Socket) => void }
+type Alias = Base<Event> | null | (() => void);
+abstract class Shape<T> implements Derived, Base<T> {
+  declare x: number;
+  abstract area(): number;
+  #secret = 1;
+  static count = 0;
+  static { Shape.count++; }
+  get size() { return this.#secret; }
+  set size(v) { this.#secret = v; }
+  ["computed"]() {}
+  [Symbol.iterator]() {}
+  constructor(public readonly q: Queue<number>, private s?: Socket) {}
+  handle = (m: Socket) => this.q.get();
+  static make(this: void) { return new (Shape as any)(); }
+}
+class Circle extends Shape<number> {
+  area() { return super.size; }
+  m() { const f = () => super.area(); return f; }
+}
+const Named = class Inner { go() { return Inner; } };
+const Anon = (class {});
+let counter = 0;
+counter++;
+counter += 2;
+let [x1 = 1, , ...rest] = [1, 2, 3];
+({ x1, y: rest } = { x1: 2, y: [] });
+var dup = 1;
+var dup = 2;
+for (var i in { a: 1 }) i;
+for (const [k, v] of new Map<string, number>()) { k; v; }
+try { over(1); } catch ({ message }) { message; }
+label: for (;;) { break label; }
+const obj = {
+  a: 1, "b": true, [\`c\`]: null, d: \`t\`, e: -1, f() { return super.toString(); }, get g() { return 1; }, h: function () {}, i: () => 0, ...counter as any, counter, 0: 1,
+};
+const either = obj.a ? obj.f : (obj.h || obj.i) ?? (obj.d && obj.e);
+const arr = [1, , ...rest, obj];
+const cast = <Queue<number>>(obj as unknown);
+const sat = (obj satisfies object)!;
+obj?.f?.();
+obj["f"]();
+new Circle;
+new weft.Queue<number>();
+Color.Red;
+NS.v;
+io.read?.(1);
+def(b);
+export default obj;
+export { Color, NS, counter as count };
+export const [p1, { p2 }] = [1, { p2: 2 }];
+export enum E2 { A }
+export class Exp {}
+export function expf(this: Window, { a, b: [c] = [] }: any, ...others: unknown[]) { return (async function* gen() {})(); }
+
+`;
+
+/** CommonJS, JSDoc and the statement forms of JavaScript. */
+const EVERY_JS_FORM = `// @ts-check
+/** @typedef {import("@weft/runtime").Queue<number>} NumQueue */
+/**
+ * @callback Handler
+ * @param {Socket} sock
+ */
+"use strict";
+const { spawn, sleep: nap } = require("@weft/runtime");
+const weft = require("@weft/runtime"), other = require(\`./other\`);
+/** @param {NumQueue} q */
+function consume(q) { return q.get(); }
+/** @blocking */
+const worker = function () { nap(1); };
+module.exports = { consume, worker };
+exports.extra = () => worker();
+let later;
+later = consume;
+later = (0, consume);
+function* gen() { yield 1; }
+async function af() { await 1; }
+const o = { method() { return this; }, async *ag() {} };
+class K { static #p() {} m() { K.#p(); } }
+if (true) { function inBlock() {} inBlock(); }
+spawn(worker, 1, ...[2]);
+new weft.Queue;
+(function iife() {})();
+(() => {})();
+label: { break label; }
+var hoisted = function self() { return self; };
+for (let j = 0; j < 2; j++) { var inLoop = j; function fnInLoop() {} }
+while (false) var wl = 1;
+switch (1) { case 1: let sw = 2; }
+`;
+
+describe("the Babel and tsc collectors on every form", () => {
+  it("report the same facts for a TypeScript module using most forms", () => {
+    const { babel, tsc } = both(EVERY_TS_FORM);
+    expect(babel.functions.length).toBeGreaterThan(20);
+    expect(babel.bindings.length).toBeGreaterThan(40);
+    for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
+      expect({ table, rows: tsc[table] }).toEqual({ table, rows: babel[table] });
+    }
+  });
+
+  it("report the same facts for a CommonJS module with JSDoc", () => {
+    const { babel, tsc } = both(EVERY_JS_FORM, "snippet.js");
+    expect(babel.typedefs).toHaveLength(2);
+    for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
+      expect({ table, rows: tsc[table] }).toEqual({ table, rows: babel[table] });
+    }
+  });
+});
+
 /** The binding named `name` (the first, in declaration order). */
 function binding(facts: SyntaxFacts, name: string): SyntaxBinding {
   const b = facts.bindings.find((x) => x.name === name);

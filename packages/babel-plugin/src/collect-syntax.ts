@@ -363,6 +363,11 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       const left = entityName(n.left);
       return left === undefined ? undefined : [...left, n.right.name];
     }
+    // Babel 8 writes a heritage clause's name (`extends ns.Base`) as an expression.
+    if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
+      const left = entityName(n.object);
+      return left === undefined ? undefined : [...left, n.property.name];
+    }
     return undefined;
   };
   const typeArgs = (n: Node): TypeSyntax[] => {
