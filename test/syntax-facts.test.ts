@@ -7,11 +7,13 @@ import { parse } from "@babel/parser";
 import * as traverseNs from "@babel/traverse";
 import type { NodePath, TraverseOptions } from "@babel/traverse";
 import * as t from "@babel/types";
-import type { Expr, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
+import type { Expr, ModuleFacts, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as ts from "typescript";
+import { collectFacts as collectBabelFacts } from "../packages/babel-plugin/src/collect-facts.js";
 import { collectSyntax as collectBabel } from "../packages/babel-plugin/src/collect-syntax.js";
+import { collectFacts as collectTscFacts } from "../packages/tsc/src/collect-facts.js";
 import { collectSyntax as collectTsc } from "../packages/tsc/src/collect-syntax.js";
 
 type Traverse = (ast: t.Node, visitors: TraverseOptions) => void;
@@ -22,23 +24,32 @@ const root = join(__dirname, "..");
 const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
 const isTs = (file: string) => /\.[cm]?ts$/.test(file);
 
-function babelFacts(file: string, code: string): SyntaxFacts {
+/** The Babel collector's facts; with `old`, collect-facts.ts's too (whose ids they must keep). */
+function babelFacts(file: string, code: string, old?: (facts: ModuleFacts) => void): SyntaxFacts {
   const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", "decorators-legacy"] : ["jsx"] });
   let facts: SyntaxFacts | undefined;
   traverse(ast, {
     Program(program: NodePath<t.Program>) {
       facts = collectBabel(t, program, file).syntax;
+      old?.(collectBabelFacts(t, program, file, new Set()).facts);
       program.stop();
     },
   });
   return facts!;
 }
 
-function tscFacts(file: string, code: string): SyntaxFacts {
+function tscFacts(file: string, code: string, old?: (facts: ModuleFacts) => void): SyntaxFacts {
   const kind = isTs(file) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, kind);
+  old?.(collectTscFacts(ts, sf, { file, blocking: new Set() }).facts);
   return collectTsc(ts, sf, file).syntax;
 }
+
+/** What identifies functions and calls: the ids the rewrite's side tables are keyed by. */
+const numbering = (facts: ModuleFacts | SyntaxFacts) => ({
+  functions: facts.functions.map((f) => `${f.id} ${f.kind} ${f.span.start.line}:${f.span.start.column}`),
+  calls: facts.calls.map((c) => `${c.id} in ${c.in} ${c.span.start.line}:${c.span.start.column}`),
+});
 
 /** Both collectors' facts for one source. */
 function both(code: string, file = "snippet.ts"): { babel: SyntaxFacts; tsc: SyntaxFacts } {
@@ -67,13 +78,147 @@ describe("the Babel and tsc collectors", () => {
 
   it.each(inputs)("report the same syntax facts for %s", (file) => {
     const code = readFileSync(join(root, file), "utf8");
-    const babel = babelFacts(file, code);
-    const tsc = tscFacts(file, code);
+    let babelOld: ModuleFacts | undefined;
+    let tscOld: ModuleFacts | undefined;
+    const babel = babelFacts(file, code, (old) => (babelOld = old));
+    const tsc = tscFacts(file, code, (old) => (tscOld = old));
+    // Functions and calls keep the ids collect-facts.ts gives them.
+    expect(numbering(babel)).toEqual(numbering(babelOld!));
+    expect(numbering(tsc)).toEqual(numbering(tscOld!));
     // Table by table, so that a failure names the table and shows a short diff.
     for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
       expect({ table, rows: tsc[table] }).toEqual({ table, rows: babel[table] });
     }
     expect(tsc).toEqual(babel);
+  });
+});
+
+/** Most declaration, expression and type forms of TypeScript, in one module. */
+const EVERY_TS_FORM = `import type { Socket } from "@weft/runtime";
+import { Queue, type Event } from "@weft/runtime";
+import * as weft from "@weft/runtime";
+import io = require("./io");
+import def, { a as b } from "./m";
+export * from "./x";
+export * as ns from "./y";
+export { c as d, default as e } from "./z";
+export type { T1 } from "./t";
+enum Color { Red, Green = Red }
+namespace NS { export const v = 1; }
+declare const amb: number;
+declare function ambf(x: number): void;
+function over(x: number): number;
+function over(x: string): string;
+function over(x: any) { return x; }
+interface Base<T> { get(): T }
+interface Derived extends Base<number>, NS.Thing { m?(a: string, ...r: number[]): Queue<string>; readonly p: [a: number, b?: string]; "q": (x: Socket) => void }
+type Alias = Base<Event> | null | (() => void);
+abstract class Shape<T> implements Derived, Base<T> {
+  declare x: number;
+  abstract area(): number;
+  #secret = 1;
+  static count = 0;
+  static { Shape.count++; }
+  get size() { return this.#secret; }
+  set size(v) { this.#secret = v; }
+  ["computed"]() {}
+  [Symbol.iterator]() {}
+  constructor(public readonly q: Queue<number>, private s?: Socket) {}
+  handle = (m: Socket) => this.q.get();
+  static make(this: void) { return new (Shape as any)(); }
+}
+class Circle extends Shape<number> {
+  area() { return super.size; }
+  m() { const f = () => super.area(); return f; }
+}
+const Named = class Inner { go() { return Inner; } };
+const Anon = (class {});
+let counter = 0;
+counter++;
+counter += 2;
+let [x1 = 1, , ...rest] = [1, 2, 3];
+({ x1, y: rest } = { x1: 2, y: [] });
+var dup = 1;
+var dup = 2;
+for (var i in { a: 1 }) i;
+for (const [k, v] of new Map<string, number>()) { k; v; }
+try { over(1); } catch ({ message }) { message; }
+label: for (;;) { break label; }
+const obj = {
+  a: 1, "b": true, [\`c\`]: null, d: \`t\`, e: -1, f() { return super.toString(); }, get g() { return 1; }, h: function () {}, i: () => 0, ...counter as any, counter, 0: 1,
+};
+const either = obj.a ? obj.f : (obj.h || obj.i) ?? (obj.d && obj.e);
+const arr = [1, , ...rest, obj];
+const cast = <Queue<number>>(obj as unknown);
+const sat = (obj satisfies object)!;
+obj?.f?.();
+obj["f"]();
+new Circle;
+new weft.Queue<number>();
+Color.Red;
+NS.v;
+io.read?.(1);
+def(b);
+export default obj;
+export { Color, NS, counter as count };
+export const [p1, { p2 }] = [1, { p2: 2 }];
+export enum E2 { A }
+export class Exp {}
+export function expf(this: Window, { a, b: [c] = [] }: any, ...others: unknown[]) { return (async function* gen() {})(); }
+
+`;
+
+/** CommonJS, JSDoc and the statement forms of JavaScript. */
+const EVERY_JS_FORM = `// @ts-check
+/** @typedef {import("@weft/runtime").Queue<number>} NumQueue */
+/**
+ * @callback Handler
+ * @param {Socket} sock
+ */
+"use strict";
+const { spawn, sleep: nap } = require("@weft/runtime");
+const weft = require("@weft/runtime"), other = require(\`./other\`);
+/** @param {NumQueue} q */
+function consume(q) { return q.get(); }
+/** @blocking */
+const worker = function () { nap(1); };
+module.exports = { consume, worker };
+exports.extra = () => worker();
+let later;
+later = consume;
+later = (0, consume);
+function* gen() { yield 1; }
+async function af() { await 1; }
+const o = { method() { return this; }, async *ag() {} };
+class K { static #p() {} m() { K.#p(); } }
+if (true) { function inBlock() {} inBlock(); }
+spawn(worker, 1, ...[2]);
+new weft.Queue;
+(function iife() {})();
+(() => {})();
+label: { break label; }
+var hoisted = function self() { return self; };
+for (let j = 0; j < 2; j++) { var inLoop = j; function fnInLoop() {} }
+while (false) var wl = 1;
+switch (1) { case 1: let sw = 2; }
+`;
+
+describe("the Babel and tsc collectors on every form", () => {
+  it("report the same facts for a TypeScript module using most forms", () => {
+    const { babel, tsc } = both(EVERY_TS_FORM);
+    expect(babel.functions.length).toBeGreaterThan(20);
+    expect(babel.bindings.length).toBeGreaterThan(40);
+    for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
+      expect({ table, rows: tsc[table] }).toEqual({ table, rows: babel[table] });
+    }
+  });
+
+  it("report the same facts for a CommonJS module with JSDoc", () => {
+    const { babel, tsc } = both(EVERY_JS_FORM, "snippet.js");
+    expect(babel.typedefs).toHaveLength(2);
+    for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
+      expect({ table, rows: tsc[table] }).toEqual({ table, rows: babel[table] });
+    }
   });
 });
 
@@ -273,6 +418,78 @@ nap(1);`,
       expect(h.assignments).toEqual([{ kind: "function", fn: 2 }]);
       expect(facts.functions[2]).toMatchObject({ name: "named", position: { kind: "other" } });
     });
+  });
+
+  it("bind enums, namespaces and import-equals, which Babel's scope does not track", () => {
+    onBoth(
+      `import io = require("./io");
+enum Color { Red }
+namespace Shapes { export const unit = 1; }
+declare const ambient: number;
+io.read(Color.Red, Shapes.unit, ambient);`,
+      (facts) => {
+        expect(binding(facts, "io").declaration).toEqual({ kind: "import", source: "./io", imported: "*", typeOnly: false });
+        expect(binding(facts, "Color").declaration).toEqual({ kind: "other" });
+        expect(facts.calls[0]!.args.map((a) => a.value)).toEqual([
+          { kind: "member", object: { kind: "ref", binding: binding(facts, "Color").id }, name: "Red" },
+          { kind: "member", object: { kind: "ref", binding: binding(facts, "Shapes").id }, name: "unit" },
+          { kind: "global", name: "ambient" },
+        ]);
+      },
+    );
+  });
+
+  it("number an overloaded function where its implementation is, and skip declare and abstract members", () => {
+    onBoth(
+      `function pick(x: number): number;
+function pick(x: string): string;
+function pick(x: unknown) { return x; }
+abstract class Base {
+  declare tag: string;
+  abstract run(): void;
+  size = 0;
+}`,
+      (facts) => {
+        expect(facts.functions.map((f) => f.kind)).toEqual(["module", "function", "field"]);
+        expect(binding(facts, "pick").declaration).toEqual({ kind: "function", fn: 1 });
+        expect(facts.bindings.filter((b) => b.name === "x")).toHaveLength(1);
+        expect(facts.classes[0]!.members).toEqual([
+          { name: "tag", kind: "field", type: { kind: "other" } },
+          { name: "size", kind: "field", fn: 2 },
+        ]);
+      },
+    );
+  });
+
+  it("count a var or function that a loop declares again as not constant", () => {
+    onBoth(
+      `for (const item of [1]) { var last = item; function step() {} }
+for (var key in {}) key;
+var once = 1;`,
+      (facts) => {
+        expect(["last", "step", "key", "once", "item"].map((n) => binding(facts, n).constant)).toEqual([false, false, false, true, true]);
+      },
+    );
+  });
+
+  it("name the function `this` and `super` belong to, arrows looked through", () => {
+    onBoth(
+      `class A { m() { return 1; } }
+class B extends A {
+  field = this;
+  m() { const f = () => super.m(); return f(); }
+  static { this; }
+}`,
+      (facts) => {
+        const field = facts.functions.find((f) => f.kind === "field")!;
+        const m = facts.functions.find((f) => f.kind === "method" && f.class === 1)!;
+        expect(binding(facts, "f").declaration).toMatchObject({ init: { kind: "function" } });
+        const superCall = facts.calls.find((c) => c.callee.kind === "member" && c.callee.object.kind === "super")!;
+        expect(superCall.callee).toEqual({ kind: "member", object: { kind: "super", fn: m.id }, name: "m" });
+        expect(facts.classes[1]!.superClass).toEqual({ kind: "ref", binding: binding(facts, "A").id });
+        expect(field.id).toBeGreaterThan(0);
+      },
+    );
   });
 
   it("collect typedef comments in source order", () => {

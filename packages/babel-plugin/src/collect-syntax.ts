@@ -76,7 +76,14 @@ const TYPE_CONTEXT = new Set([
   "TSIndexSignature",
 ]);
 
-const isFunctionLike = (p: NodePath): boolean => p.isFunction() || p.isClassProperty() || p.isClassPrivateProperty() || p.isStaticBlock();
+/**
+ * What the core calls a function. A `declare` or `abstract` field is a type, as in the tsc
+ * adapter (collect-facts.ts here still counts it; the two numberings differ only there).
+ */
+const isFunctionLike = (p: NodePath): boolean =>
+  p.isFunction() ||
+  ((p.isClassProperty() || p.isClassPrivateProperty()) && (p.node as { declare?: boolean }).declare !== true && (p.node as { abstract?: boolean }).abstract !== true) ||
+  p.isStaticBlock();
 
 /** Whether `super` appears in the function's own body (arrows inside included, other functions not). */
 function usesSuper(fn: NodePath): boolean {
@@ -139,6 +146,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const parameterProperties: Array<{ fn: NodePath<BabelTypes.ClassMethod>; param: BabelTypes.TSParameterProperty; identifier: BabelTypes.Identifier }> = [];
   /** Referenced identifiers Babel binds to nothing (an enum's or a namespace's, or a global). */
   const unbound: Array<NodePath<BabelTypes.Identifier>> = [];
+  const thisPaths = new Map<Node, NodePath>();
   fnIds.set(program.node, 0);
 
   const isTypePosition = (p: NodePath): boolean => {
@@ -155,6 +163,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   program.traverse({
     enter(p: NodePath) {
       scopes.add(p.scope);
+      // Expressions are converted from their nodes: `this` and `super` need their paths.
+      if (p.isThisExpression() || p.isSuper()) thisPaths.set(p.node, p);
       if (p.isTSInterfaceDeclaration() || p.isTSTypeAliasDeclaration()) {
         if (!isAmbient(p)) typeDecls.push(p);
       } else if (p.isTSEnumDeclaration() || (p.isTSModuleDeclaration() && p.node.id.type === "Identifier")) {
@@ -215,7 +225,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       if (seen.has(b)) continue;
       seen.add(b);
       // Ambient declarations are types; parameters of signatures without a body are too.
-      if (b.kind === "param" && !isParamOfFunction(b)) continue;
+      if (b.kind === "param" && (!isParamOfFunction(b) || b.identifier.name === "this")) continue;
       if (isAmbient(b.path)) continue;
       pending.push({ at: b.identifier.start ?? 0, identifier: b.identifier, scope: b.scope, babel: b });
     }
@@ -341,9 +351,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   };
 
   /** The nearest enclosing function that is not an arrow (0 at top level), for `this` and `super`. */
-  const nodeParents = new Map<Node, NodePath>();
   const thisFunction = (n: Node): FunctionId => {
-    const p = nodeParents.get(n);
+    const p = thisPaths.get(n);
     const owner = p?.findParent((q) => fnIds.has(q.node) && !q.isArrowFunctionExpression());
     return owner ? (fnIds.get(owner.node) ?? 0) : 0;
   };
@@ -353,6 +362,11 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     if (n.type === "TSQualifiedName") {
       const left = entityName(n.left);
       return left === undefined ? undefined : [...left, n.right.name];
+    }
+    // Babel 8 writes a heritage clause's name (`extends ns.Base`) as an expression.
+    if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
+      const left = entityName(n.object);
+      return left === undefined ? undefined : [...left, n.property.name];
     }
     return undefined;
   };
@@ -514,15 +528,6 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     return params.filter((p) => !(p.type === "Identifier" && p.name === "this"));
   };
 
-  // Every node's path, for `this`/`super` (an expression is converted from its node).
-  program.traverse({
-    ThisExpression(p) {
-      nodeParents.set(p.node, p);
-    },
-    Super(p) {
-      nodeParents.set(p.node, p);
-    },
-  });
 
   // ---- declarations of the bindings
   const importDeclaration = (spec: NodePath): Declaration => {

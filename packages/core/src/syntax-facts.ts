@@ -65,7 +65,9 @@ export interface SyntaxFunction {
   /**
    * The block comments (text between the delimiters, as written) that lead the function, or the
    * statement that declares it: `export`/`export default`, a variable statement whose
-   * declarator's initialiser the function is, a class member. In source order.
+   * declarator's initialiser the function is, a class member. In source order. A comment leads a
+   * node when it stands between the token before the node and the node (Babel's
+   * `leadingComments`), on the same line as that token or not.
    */
   comments: string[];
   /** Decorator expressions on the member or on the class (for a class member), in source order. */
@@ -155,8 +157,12 @@ export type Expr =
   /** A call or `new` of the calls table. */
   | { kind: "call"; call: CallId }
   | { kind: "as"; expr: Expr; type: TypeSyntax }
-  /** An object literal: properties with a known key, methods as `function` values; spreads and computed keys omitted. */
+  /**
+   * An object literal: properties with a known key (an identifier, a string literal, also in
+   * brackets), methods as `function` values; spreads, accessors and other keys omitted.
+   */
   | { kind: "object"; props: Array<{ name: string; value: Expr }> }
+  /** Holes and spread elements are `other`. */
   | { kind: "array"; elements: Expr[] }
   /** A value that is one of several: `c ? a : b` (`[a, b]`), `a || b`, `a ?? b` (`[a, b]`), `a && b` (`[b]`). */
   | { kind: "either"; options: Expr[] }
@@ -193,7 +199,9 @@ export interface TypeOracle {
 /**
  * Every name the module declares, in any scope: imports, functions, classes, parameters,
  * variables (also in patterns and `for…of`/`for…in` heads), catch parameters, enums,
- * namespaces, interfaces and type aliases. Numbered in the order of their declarations.
+ * namespaces, interfaces and type aliases; a parameter property is a parameter. Not TypeScript's
+ * `this` pseudo-parameter, nor anything ambient (`declare`). Numbered by the source position of
+ * the declaring identifier (an overloaded function's: its implementation's).
  */
 export interface SyntaxBinding {
   id: BindingId;
@@ -201,15 +209,24 @@ export interface SyntaxBinding {
   /** The function whose scope declares the name (block scopes are not distinguished). */
   scope: FunctionId;
   declaration: Declaration;
-  /** Never assigned after its declaration (no `x = …`, `x++`, `[x] = …`). */
+  /**
+   * Never assigned after its declaration (no `x = …`, `x++`, `[x] = …`). A `var` with an
+   * initialiser or a function declaration in a loop's body, and a `var` of a `for…in`/`for…of`
+   * head, take a new value on each pass: not constant either (as Babel's scope tracker counts).
+   */
   constant: boolean;
   /** Values assigned to it after its declaration by plain `=`, in source order. */
   assignments: Expr[];
-  /** Each value reference (not type references, not the declaration itself), in source order. */
+  /**
+   * Each value reference (not type references, not the declaration itself), in source order.
+   * `x++` and `export { x }` read `x`; the target of an assignment (`x = …`, `x += …`,
+   * `[x] = …`) is no reference, nor is `export function f` of `f`.
+   */
   references: Position[];
 }
 
 export type Declaration =
+  /** `import x = require("m")` is `imported` `*`. */
   | { kind: "import"; source: string; imported: string | "default" | "*"; typeOnly: boolean }
   /** A function declaration, or a named function expression's own name. */
   | { kind: "function"; fn: FunctionId }
@@ -225,6 +242,7 @@ export type Declaration =
   | {
       kind: "variable";
       declKind: "const" | "let" | "var" | "using";
+      /** The declarator's annotation (`const { a }: T = v`: the whole pattern's, `T`). */
       annotation?: TypeSyntax;
       init?: Expr;
       path: PatternStep[];
@@ -268,7 +286,7 @@ export interface SyntaxMember {
   name?: string;
   kind: "method" | "getter" | "setter" | "field" | "constructor" | "static-block";
   static?: true;
-  /** The member's function (a field's initialiser counts as one even without a value). */
+  /** The member's function (a field's initialiser counts as one even without a value); none for a `declare` or `abstract` field or a parameter property. */
   fn?: FunctionId;
   /** A field's or parameter property's annotation. */
   type?: TypeSyntax;

@@ -142,8 +142,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   }
   const pending: Pending[] = [];
   for (const b of scopes.all) {
-    // Parameters of signatures without a body are types.
-    if (b.kind === "param" && !fnIdOf.has(b.declaration.parent)) continue;
+    // Parameters of signatures without a body are types; `this: T` is no parameter.
+    if (b.kind === "param" && (!fnIdOf.has(b.declaration.parent) || b.name === "this")) continue;
     // An overloaded function is declared where its implementation is, as Babel sees it.
     const identifier = ts.isFunctionDeclaration(b.declaration) && b.declaration.name !== undefined ? b.declaration.name : b.identifier;
     pending.push({ at: identifier.getStart(sf), name: b.name, scope: b.scope, ts: b });
@@ -525,6 +525,31 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   const unwrapParens = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrapParens(e.expression) : e);
   ts.forEachChild(sf, findAssignments);
 
+  /**
+   * A `var` or function declaration that a loop runs again (its body, or a `for…in`/`for…of`
+   * head) takes a new value on each pass: not constant, as Babel's scope tracker counts it.
+   */
+  const initInLoop = (b: Binding): boolean => {
+    const d = b.declaration;
+    let node: TS.Node;
+    if (b.kind === "var" && ts.isVariableDeclaration(d)) {
+      const list = d.parent;
+      const head = list.parent;
+      if ((ts.isForInStatement(head) || ts.isForOfStatement(head)) && head.initializer === list) return true;
+      if (d.initializer === undefined) return false;
+      node = d;
+    } else if (b.kind === "function" && ts.isFunctionDeclaration(d)) {
+      node = d;
+    } else {
+      return false;
+    }
+    for (let child = node, p = node.parent; p !== undefined; child = p, p = p.parent) {
+      if (p !== node && (ts.isFunctionLike(p) || ts.isClassStaticBlockDeclaration(p))) return false;
+      if (ts.isIterationStatement(p, false) && p.statement === child) return true;
+    }
+    return false;
+  };
+
   const bindings: SyntaxBinding[] = pending.map((p, id) => {
     const declaration = declarationOf(p);
     declarations[id] = declaration;
@@ -535,7 +560,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       name: p.name,
       scope: scopeFunction(p.scope),
       declaration,
-      constant: b !== undefined ? b.constant : true,
+      constant: b !== undefined ? b.constant && !initInLoop(b) : true,
       assignments: (b !== undefined ? (assignments.get(b) ?? []) : []).sort((x, y) => x.at - y.at).map((a) => a.value),
       references: refs.sort((x, y) => x.at - y.at).map((r) => r.position),
     };
