@@ -19,6 +19,7 @@
  */
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts } from "./facts.js";
 import type { TypeTable } from "./infer-types.js";
+import { buildFactsIndex } from "./build-facts-index.js";
 import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
 import {
   ARRAY_METHODS,
@@ -69,7 +70,8 @@ export function inferBlocking(
   summaries: ModuleSummaries,
   exported: ReadonlySet<FunctionId> = new Set(),
 ): Blocking {
-  const byId = new Map<FunctionId, FunctionFact>(facts.functions.map((f) => [f.id, f]));
+  const index = buildFactsIndex(facts);
+  const byId = index.functionById;
   const mayBlock = new Map<FunctionId, Reason>();
   const coloured = new Set<string>();
   for (const f of facts.functions) if (f.tagged) mayBlock.set(f.id, { kind: "tagged" });
@@ -157,9 +159,8 @@ export function inferBlocking(
         // unknown type (`a.deposit(5).slowDeposit(7)`) by a name that neither the runtime's common
         // names nor the built-ins' methods use, is taken to be that method (a runtime check).
         if (!COMMON_METHOD_NAMES.has(c.name) && !isBuiltinMethodName(c.name)) {
-          for (const cls of facts.classes) {
-            const fn = cls.methods[c.name];
-            if (fn !== undefined && mayBlock.has(fn)) return project(fn, `\`.${c.name}()\` (\`${cls.name}#${c.name}\` may block)`);
+          for (const { cls, fn } of index.methodsByName.get(c.name) ?? []) {
+            if (mayBlock.has(fn)) return project(fn, `\`.${c.name}()\` (\`${cls.name}#${c.name}\` may block)`);
           }
         }
         return null;

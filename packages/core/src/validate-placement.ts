@@ -19,6 +19,7 @@ import { at, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts } from "./facts.js";
 import type { Blocking, Reason } from "./infer-blocking.js";
 import { ARRAY_METHODS, callbackHelp, NON_DRIVING, runtimeConstructor, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
+import { buildFactsIndex } from "./build-facts-index.js";
 import { receivers, type TypeTable } from "./infer-types.js";
 
 /** Whether a function of this kind can be turned into a coroutine. */
@@ -31,11 +32,12 @@ export function isConvertible(f: FunctionFact): boolean {
 /** The `note:` lines explaining why `fn` may block, following the chain to its root. */
 export function chainNotes(facts: ModuleFacts, blocking: Blocking, fn: FunctionId): string[] {
   const notes: string[] = [];
+  const byId = buildFactsIndex(facts).functionById;
   const seen = new Set<FunctionId>();
   let current: FunctionId | undefined = fn;
   while (current !== undefined && !seen.has(current)) {
     seen.add(current);
-    const f = facts.functions.find((x) => x.id === current);
+    const f = byId.get(current);
     const r = blocking.mayBlock.get(current);
     if (f === undefined || r === undefined) break;
     const who = f.kind === "module" ? "the module's top level" : `\`${f.name}\``;
@@ -133,6 +135,7 @@ function calleeName(call: CallFact): string {
 export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking: Blocking): Diagnostic[] {
   const out: Diagnostic[] = [];
   const calls = new Map(facts.calls.map((c) => [c.id, c]));
+  const { callsIn } = buildFactsIndex(facts);
   for (const f of facts.functions) {
     const r = blocking.mayBlock.get(f.id);
     if (r === undefined || f.kind === "module") continue;
@@ -152,8 +155,8 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
     }
     // A blocking call in a default value runs when the generator is created, where it cannot
     // yield (a `yield` in a parameter list is a syntax error).
-    for (const call of facts.calls) {
-      if (call.in !== f.id || call.inParameters !== true) continue;
+    for (const call of callsIn.get(f.id) ?? []) {
+      if (call.inParameters !== true) continue;
       const cr = blocking.callBlocks(call);
       if (cr === null) continue;
       out.push({
