@@ -54,15 +54,16 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   const diagnostics = validatePlacement(facts, types, blocking);
   const plan = planRewrite(facts, types, blocking);
   const explain: ExplainEntry[] = [];
+  const inferred = blocking;
   for (const f of facts.functions) {
     if (!plan.coroutines.has(f.id) && !(f.id === 0 && plan.main)) continue;
-    explain.push({
-      fn: f.id,
-      name: f.id === 0 ? "<module top level>" : f.name,
-      where: at(facts.file, f.span),
-      span: f.span,
-      chain: chainNotes(facts, blocking, f.id),
-    });
+    const entry = { fn: f.id, name: f.id === 0 ? "<module top level>" : f.name, where: at(facts.file, f.span), span: f.span } as ExplainEntry;
+    // Written when first read: the chains of a file's coroutines together grow with the square
+    // of its longest chain of calls, and only `weft explain` reads them.
+    let chain: string[] | undefined;
+    const fn = f.id;
+    Object.defineProperty(entry, "chain", { enumerable: true, get: () => (chain ??= chainNotes(facts, inferred, fn)) });
+    explain.push(entry);
   }
   return { plan, colouredParams: blocking.colouredParams, diagnostics, explain };
 }
