@@ -3,7 +3,7 @@
  * process (so that one's heap and JIT state never colour the next), prints their output, and
  * writes the collected numbers to bench/results/latest.json.
  *
- *   npx tsc -b && npm run bench          # or: node bench/run.js [switch parked depth compile call-overhead echo accept-burst]
+ *   npx tsc -b && npm run bench          # or: node bench/run.js [switch parked depth compile compile-wide call-overhead echo accept-burst]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ const BENCHES = [
   { name: "parked", file: "parked.js", flags: ["--expose-gc"] },
   { name: "depth", file: "depth.js", flags: [] },
   { name: "compile", file: "compile.js", flags: ["--expose-gc"] },
+  { name: "compile-wide", file: "compile-wide.js", flags: ["--expose-gc"] },
   { name: "call-overhead", file: "call-overhead.js", flags: [] },
   { name: "echo", file: "echo.js", flags: [] },
   { name: "accept-burst", file: "accept-burst.js", flags: [] },

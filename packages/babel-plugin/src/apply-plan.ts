@@ -99,7 +99,12 @@ export function applyPlan(ctx: ApplyContext): void {
 
   // ---- functions, innermost first
   const fnIds = [...plan.coroutines].sort((a, b) => b - a);
-  for (const id of fnIds) convertFunction(ctx, fnPath(id), helper, plainFaces.get(id));
+  const top = topLevelAttaches(program);
+  for (const id of fnIds) {
+    top.beforeConversion();
+    convertFunction(ctx, fnPath(id), helper, top, plainFaces.get(id));
+  }
+  top.flush();
 
   if (plan.main) runTopLevelInMain(ctx, helper);
 }
@@ -125,6 +130,48 @@ function helpersViaRequire(t: T, program: NodePath<BabelTypes.Program>, module: 
     },
   });
   return requires;
+}
+
+/**
+ * The driven faces of top-level function declarations, inserted into the program body in batches.
+ * Each one belongs before the first statement that is not an import (nor the helpers' `require`),
+ * after the faces of the functions converted before it, which come later in the file: inserted one
+ * at a time, each insertion would re-read and re-key the whole program body, quadratic in the
+ * number of functions. The pending faces are inserted at once, in the order one-at-a-time
+ * insertion gives, before the program body changes in any other way (an import or a `var` of
+ * temporaries added while converting), so the output is the same.
+ */
+interface TopLevelAttaches {
+  add(attach: BabelTypes.Statement): void;
+  /** Called before each conversion: inserts the pending faces if the body changed since. */
+  beforeConversion(): void;
+  flush(): void;
+}
+
+function topLevelAttaches(program: NodePath<BabelTypes.Program>): TopLevelAttaches {
+  // Newest first: each face goes before the ones added before it.
+  let pending: BabelTypes.Statement[] = [];
+  let length = program.node.body.length;
+  const flush = () => {
+    if (pending.length > 0) {
+      const statements = pending.reverse();
+      pending = [];
+      const body = program.node.body;
+      const index = body.findIndex((s) => s.type !== "ImportDeclaration" && !helperRequires.has(s));
+      if (index >= 0) program.get(`body.${index}`).insertBefore(statements);
+      else program.pushContainer("body", statements);
+    }
+    length = program.node.body.length;
+  };
+  return {
+    add(attach) {
+      pending.push(attach);
+    },
+    beforeConversion() {
+      if (program.node.body.length !== length) flush();
+    },
+    flush,
+  };
 }
 
 /** An expression that can be evaluated twice without side effects (`this`, an identifier). */
@@ -229,6 +276,8 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
  * `rethrowNotDriven(e)` wherever it does not handle `ERR_WEFT_NOT_DRIVEN`.
  */
 function guardCatches(t: T, program: NodePath<BabelTypes.Program>, coroutines: ReadonlySet<BabelTypes.Node>, main: boolean, helper: (n: string) => Expression): void {
+  // Most files have few `catch` clauses: a scan of the bare nodes is far cheaper than a traversal.
+  if (!containsNode(t, program.node, (n) => n.type === "CatchClause")) return;
   program.traverse({
     CatchClause(p) {
       const param0 = p.node.param;
@@ -278,7 +327,31 @@ function facadeParams(t: T, params: BabelTypes.Node[]): BabelTypes.Identifier[] 
   return out;
 }
 
-function referencesOwnName(path: NodePath, name: string): boolean {
+/** Whether any node under `root` satisfies `test`: a scan of the nodes, no paths made. */
+function containsNode(t: T, root: BabelTypes.Node, test: (n: BabelTypes.Node) => boolean): boolean {
+  // `traverseFast.stop` ends the scan at the first match (Babel 7.24+; without it the scan goes on).
+  const stop = (t.traverseFast as { stop?: symbol }).stop as never;
+  let found = false;
+  t.traverseFast(root, (n) => {
+    if (found || !test(n)) return undefined;
+    found = true;
+    return stop;
+  });
+  return found;
+}
+
+/**
+ * Whether an identifier `name` appears in the function's parameters or body (not its own `id`,
+ * which is no reference): when none does, no traversal (with its scope lookups) is needed.
+ */
+function mayMention(t: T, fn: BabelTypes.Node, name: string): boolean {
+  const f = fn as BabelTypes.Function;
+  const test = (n: BabelTypes.Node) => n.type === "Identifier" && n.name === name;
+  return f.params.some((p) => containsNode(t, p, test)) || containsNode(t, f.body, test);
+}
+
+function referencesOwnName(t: T, path: NodePath, name: string): boolean {
+  if (!mayMention(t, path.node, name)) return false;
   let found = false;
   path.traverse({
     Identifier(q) {
@@ -289,7 +362,8 @@ function referencesOwnName(path: NodePath, name: string): boolean {
 }
 
 /** Whether `fn`'s body refers to `name` bound outside `fn` (or not bound at all). */
-function mentionsFreeName(fn: NodePath, name: string): boolean {
+function mentionsFreeName(t: T, fn: NodePath, name: string): boolean {
+  if (!mayMention(t, fn.node, name)) return false;
   let found = false;
   fn.traverse({
     Identifier(q) {
@@ -306,7 +380,13 @@ function mentionsFreeName(fn: NodePath, name: string): boolean {
  * Turns a function into a coroutine. `plain`, for a dual function, is a copy of its original
  * node: it stays the plain face (instead of `undriven`), the rewritten code becomes `[co]`.
  */
-function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: string) => Expression, plain?: BabelTypes.Node): void {
+function convertFunction(
+  ctx: ApplyContext,
+  path: FunctionPath,
+  helper: (n: string) => Expression,
+  top: TopLevelAttaches,
+  plain?: BabelTypes.Node,
+): void {
   const { t } = ctx;
   const where = t.stringLiteral(ctx.where(path.node));
   if (path.isFunctionDeclaration()) {
@@ -314,7 +394,7 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
     // `export default function () {…}` has no name to attach the driven face to: give it one.
     node.id ??= path.scope.parent!.generateUidIdentifier("default");
     const name = node.id.name;
-    const ownRef = referencesOwnName(path, name);
+    const ownRef = referencesOwnName(t, path, name);
     const gen = t.functionExpression(ownRef ? null : t.identifier(name), node.params, node.body, true, false);
     const attach = t.expressionStatement(
       t.assignmentExpression("=", t.memberExpression(t.identifier(name), helper("co"), true), gen),
@@ -330,11 +410,8 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
     const scopeBlock = path.parentPath.isExportDeclaration() ? path.parentPath.parentPath! : path.parentPath;
     hoisted.add(attach);
     if (scopeBlock.isProgram()) {
-      const body = scopeBlock.get("body");
       // After the imports and the `require` of the helpers, which the driven face uses.
-      const firstNonImport = body.find((s) => !s.isImportDeclaration() && !helperRequires.has(s.node));
-      if (firstNonImport) firstNonImport.insertBefore(attach);
-      else scopeBlock.pushContainer("body", attach);
+      top.add(attach);
     } else if (scopeBlock.isBlockStatement()) {
       scopeBlock.unshiftContainer("body", attach);
     } else if (scopeBlock.isSwitchCase()) {
@@ -367,7 +444,7 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
       );
       return;
     }
-    if (name !== undefined && referencesOwnName(fn, name)) {
+    if (name !== undefined && referencesOwnName(t, fn, name)) {
       // `function inner(n) { … inner(n - 1) … }`: inside, `inner` must name the coroutine (whose
       // `[co]` drives it), not the bare generator. Rename the references to a binding of the
       // coroutine made fresh for each evaluation of the expression:
@@ -385,7 +462,7 @@ function convertFunction(ctx: ApplyContext, path: FunctionPath, helper: (n: stri
     }
     // An inferred name (`const tick = () => {…}`) names the generator for stack traces, unless
     // the body refers to that name: there it must keep meaning the outer binding (the coroutine).
-    const inferred = display !== "anonymous" && t.isValidIdentifier(display) && !mentionsFreeName(fn, display) ? t.identifier(display) : null;
+    const inferred = display !== "anonymous" && t.isValidIdentifier(display) && !mentionsFreeName(t, fn, display) ? t.identifier(display) : null;
     const gen = t.functionExpression(node.id ?? inferred, node.params, node.body, true, false);
     fn.replaceWith(t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]));
     return;

@@ -68,17 +68,18 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     ...validateUndriven(facts, blocking, plan, summaries),
   ];
   const explain: ExplainEntry[] = [];
+  const inferred = blocking;
   for (const f of facts.functions) {
     if (!plan.coroutines.has(f.id) && !(f.id === 0 && plan.main)) continue;
-    const steps = blockingChain(facts, blocking, f.id);
-    explain.push({
-      fn: f.id,
-      name: f.id === 0 ? "<module top level>" : f.name,
-      where: at(facts.file, f.span),
-      span: f.span,
-      chain: chainNotes(facts.file, steps),
-      steps,
-    });
+    const entry = { fn: f.id, name: f.id === 0 ? "<module top level>" : f.name, where: at(facts.file, f.span), span: f.span } as ExplainEntry;
+    // Written when first read: the chains of a file's coroutines together grow with the square
+    // of its longest chain of calls, and only `weft explain` (and onExplain) read them.
+    const fn = f.id;
+    let steps: ChainStep[] | undefined;
+    const stepsOf = () => (steps ??= blockingChain(facts, inferred, fn));
+    Object.defineProperty(entry, "steps", { enumerable: true, get: stepsOf });
+    Object.defineProperty(entry, "chain", { enumerable: true, get: () => chainNotes(facts.file, stepsOf()) });
+    explain.push(entry);
   }
   return { plan, colouredParams: blocking.colouredParams, diagnostics, explain };
 }

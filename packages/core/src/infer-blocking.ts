@@ -26,6 +26,7 @@
  */
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts, Span } from "./facts.js";
 import type { TypeTable } from "./infer-types.js";
+import { buildFactsIndex, type FactsIndex } from "./build-facts-index.js";
 import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
 import {
   ARRAY_METHODS,
@@ -145,7 +146,8 @@ export function inferBlocking(
   summaries: ModuleSummaries,
   exported: ReadonlySet<FunctionId> = new Set(),
 ): Blocking {
-  const byId = new Map<FunctionId, FunctionFact>(facts.functions.map((f) => [f.id, f]));
+  const index = buildFactsIndex(facts);
+  const byId = index.functionById;
   const mayBlock = new Map<FunctionId, Reason>();
   const coloured = new Set<string>();
   for (const f of facts.functions) if (f.tagged) mayBlock.set(f.id, { kind: "tagged" });
@@ -233,9 +235,8 @@ export function inferBlocking(
         // unknown type (`a.deposit(5).slowDeposit(7)`) by a name that neither the runtime's common
         // names nor the built-ins' methods use, is taken to be that method (a runtime check).
         if (!COMMON_METHOD_NAMES.has(c.name) && !isBuiltinMethodName(c.name)) {
-          for (const cls of facts.classes) {
-            const fn = cls.methods[c.name];
-            if (fn !== undefined && mayBlock.has(fn)) return project(fn, { kind: "local-by-name", call, method: c.name, class: cls.name, fn });
+          for (const { cls, fn } of index.methodsByName.get(c.name) ?? []) {
+            if (mayBlock.has(fn)) return project(fn, { kind: "local-by-name", call, method: c.name, class: cls.name, fn });
           }
         }
         return null;
@@ -276,9 +277,35 @@ export function inferBlocking(
     }
   };
 
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const call of facts.calls) {
+  // Propagation to a fixed point, pass after pass over the calls in order, as if every call were
+  // looked at again in every pass; but a call is looked at again only when something it reads
+  // (whether a function may block or blocks itself, whether a parameter is coloured) changed since
+  // it was last looked at: looking again would change nothing. The calls are looked at in the
+  // same order, with the same state, as in full passes, so the reasons kept are the same; a chain
+  // of callers written before their callees no longer costs a pass over every call per link.
+  const watchers = watchersOf(facts, types, index);
+  const calls = facts.calls;
+  /** Calls to look at in this pass (after the current one) and in the next pass. */
+  let now = new CallQueue(calls.length);
+  let next = new CallQueue(calls.length);
+  for (let j = 0; j < calls.length; j++) now.add(j);
+  let position = -1;
+  const touched = (list: readonly number[] | undefined) => {
+    for (const j of list ?? []) (j > position ? now : next).add(j);
+  };
+  const colour = (k: string) => {
+    coloured.add(k);
+    touched(watchers.byParam.get(k));
+  };
+  const setBlocks = (fn: FunctionId, reason: Reason, itself: boolean) => {
+    mayBlock.set(fn, reason);
+    if (itself) blocksItself.add(fn);
+    touched(watchers.byFunction.get(fn));
+  };
+  while (now.size > 0) {
+    while (now.size > 0) {
+      position = now.pop();
+      const call = calls[position]!;
       // Colour flows through arguments: a parameter that receives a coroutine is coloured. It
       // flows on through a coloured parameter passed along (`run(task)` -> `retry(task)`) and
       // through the arguments a runtime function forwards to its callback (`spawn(loop, cb)`
@@ -288,10 +315,7 @@ export function inferBlocking(
           const k = `${fn}:${i - firstArg}`;
           const arg = call.args[i]!;
           const passesCoroutine = isCoroutine(arg.fn) || (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`));
-          if (!coloured.has(k) && passesCoroutine) {
-            coloured.add(k);
-            changed = true;
-          }
+          if (!coloured.has(k) && passesCoroutine) colour(k);
         }
       }
       if (blocksItself.has(call.in)) continue;
@@ -301,11 +325,11 @@ export function inferBlocking(
       const itself = how.itself || !canBeDual(call.in);
       if (!mayBlock.has(call.in) || itself) {
         // The reason kept is the one that decides: a blocking call of its own over a parameter.
-        mayBlock.set(call.in, how.reason);
-        if (itself) blocksItself.add(call.in);
-        changed = true;
+        setBlocks(call.in, how.reason, itself);
       }
     }
+    [now, next] = [next, now];
+    position = -1;
   }
   const importCallsParam = (call: CallFact, index: number) =>
     call.callee.kind === "import" && (summaries.get(call.callee.source)?.get(call.callee.name)?.callsParams?.includes(index) ?? false);
@@ -327,11 +351,104 @@ export function blockingChain(facts: ModuleFacts, blocking: Blocking, fn: Functi
   for (let current: FunctionId | undefined = fn; current !== undefined && !seen.has(current); ) {
     seen.add(current);
     const id: FunctionId = current;
-    const f = facts.functions.find((x) => x.id === id);
+    const f = buildFactsIndex(facts).functionById.get(id);
     const reason = blocking.mayBlock.get(id);
     if (f === undefined || reason === undefined) break;
     steps.push({ fn: id, name: f.name, module: f.kind === "module", reason, span: reason.kind === "tagged" ? f.span : reason.call.span });
     current = chainsTo(reason);
   }
   return steps;
+}
+
+/**
+ * For each function and each parameter (`fn:index`), the calls (by index in `facts.calls`) whose
+ * propagation step reads whether it may block, blocks itself or is coloured: a superset of what
+ * `callBlocksHow` and the colour flow look at for the call.
+ */
+function watchersOf(
+  facts: ModuleFacts,
+  types: TypeTable,
+  index: FactsIndex,
+): { byFunction: Map<FunctionId, number[]>; byParam: Map<string, number[]> } {
+  const byFunction = new Map<FunctionId, number[]>();
+  const byParam = new Map<string, number[]>();
+  const watch = <K>(map: Map<K, number[]>, key: K, j: number) => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [j]);
+    else if (list[list.length - 1] !== j) list.push(j);
+  };
+  facts.calls.forEach((call, j) => {
+    // Arguments: a function passed, a parameter passed on.
+    for (const arg of call.args) {
+      if (arg.fn !== undefined) watch(byFunction, arg.fn, j);
+      if (arg.type.kind === "param") watch(byParam, `${arg.type.fn}:${arg.type.index}`, j);
+    }
+    // Project functions the call may reach, and their parameters this call fills.
+    const targets: FunctionId[] = [];
+    const c = call.callee;
+    if (c.kind === "local") targets.push(c.fn);
+    else if (c.kind === "param") watch(byParam, `${c.fn}:${c.index}`, j);
+    else if (c.kind === "method") {
+      const receiver = types.resolve(c.receiver);
+      if (receiver.kind === "local-class") {
+        const isStatic = receiver.static === true;
+        const fn = lookupMethod(facts, receiver.name, c.name, isStatic);
+        if (fn !== undefined) targets.push(fn);
+        targets.push(...overridesOf(facts, receiver.name, c.name, isStatic));
+      } else if (receiver.kind !== "runtime" && receiver.kind !== "import-class") {
+        for (const m of index.methodsByName.get(c.name) ?? []) targets.push(m.fn);
+      }
+    }
+    for (const g of targets) {
+      if (typeof g !== "number") continue; // a name that `methods[name]` finds on Object.prototype
+      watch(byFunction, g, j);
+      for (let i = 0; i < call.args.length; i++) watch(byParam, `${g}:${i}`, j);
+    }
+  });
+  return { byFunction, byParam };
+}
+
+/** A set of call indices taken smallest first (a binary heap), each index at most once. */
+class CallQueue {
+  private readonly heap: number[] = [];
+  private readonly queued: Uint8Array;
+  constructor(calls: number) {
+    this.queued = new Uint8Array(calls);
+  }
+  get size(): number {
+    return this.heap.length;
+  }
+  add(j: number): void {
+    if (this.queued[j] === 1) return;
+    this.queued[j] = 1;
+    const h = this.heap;
+    let i = h.push(j) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (h[parent]! <= j) break;
+      h[i] = h[parent]!;
+      i = parent;
+    }
+    h[i] = j;
+  }
+  pop(): number {
+    const h = this.heap;
+    const top = h[0]!;
+    this.queued[top] = 0;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const child = r < h.length && h[r]! < h[l]! ? r : l;
+        if (h[child]! >= last) break;
+        h[i] = h[child]!;
+        i = child;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
 }

@@ -7,6 +7,7 @@
  * types `handler`'s first parameter as a `Socket`).
  */
 import type { CallFact, FunctionId, ModuleFacts, TypeRef } from "./facts.js";
+import { buildFactsIndex } from "./build-facts-index.js";
 import { runtimeConstructor, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
 
 export interface TypeTable {
@@ -50,7 +51,7 @@ export function lookupMethod(facts: ModuleFacts, cls: string, method: string, is
   const seen = new Set<string>();
   for (let name: string | undefined = cls; name !== undefined && !seen.has(name); ) {
     seen.add(name);
-    const entry = facts.classes.find((k) => k.name === name);
+    const entry = buildFactsIndex(facts).classByName.get(name);
     const fn = isStatic ? entry?.statics[method] : entry?.methods[method];
     if (fn !== undefined) return fn;
     name = entry?.superClass;
@@ -60,16 +61,13 @@ export function lookupMethod(facts: ModuleFacts, cls: string, method: string, is
 
 /** Methods named `method` that local subclasses of `cls` (at any depth) declare: overrides. */
 export function overridesOf(facts: ModuleFacts, cls: string, method: string, isStatic: boolean): FunctionId[] {
-  const extendsCls = (name: string | undefined, seen = new Set<string>()): boolean => {
-    if (name === undefined || seen.has(name)) return false;
-    if (name === cls) return true;
-    seen.add(name);
-    return extendsCls(facts.classes.find((k) => k.name === name)?.superClass, seen);
-  };
-  return facts.classes.flatMap((k) => {
-    const fn = isStatic ? k.statics[method] : k.methods[method];
-    return k.name !== cls && fn !== undefined && extendsCls(k.superClass) ? [fn] : [];
-  });
+  return buildFactsIndex(facts)
+    .descendantsOf(cls)
+    .flatMap((i) => {
+      const k = facts.classes[i]!;
+      const fn = isStatic ? k.statics[method] : k.methods[method];
+      return k.name !== cls && fn !== undefined ? [fn] : [];
+    });
 }
 
 export function inferTypes(facts: ModuleFacts): TypeTable {

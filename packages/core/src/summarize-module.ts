@@ -5,6 +5,7 @@
  * Summary entries are keyed by export name (`readLine`, `default`), and by `Class#method` for
  * the methods of exported classes.
  */
+import { buildFactsIndex } from "./build-facts-index.js";
 import type { FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
 import { RUNTIME_MODULES, runtimeFunction } from "./runtime-facts.js";
@@ -50,7 +51,7 @@ export function summarizeModule(
         out.set(e.name, entry(e.fn));
         break;
       case "class": {
-        const cls = facts.classes.find((c) => c.name === e.className);
+        const cls = buildFactsIndex(facts).classByName.get(e.className);
         for (const [method, fn] of Object.entries(cls?.methods ?? {})) out.set(`${e.name}#${method}`, entry(fn));
         for (const [method, fn] of Object.entries(cls?.statics ?? {})) out.set(`${e.name}.${method}`, entry(fn));
         break;

@@ -19,6 +19,7 @@ import { chainNotes, describeReason, type Diagnostic, type DiagnosticCode } from
 import type { CallFact, FunctionFact, ModuleFacts } from "./facts.js";
 import { blockingChain, type Blocking, type Reason } from "./infer-blocking.js";
 import { ARRAY_METHODS, callbackHelp, NON_DRIVING, runtimeConstructor, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
+import { buildFactsIndex } from "./build-facts-index.js";
 import { receivers, type TypeTable } from "./infer-types.js";
 
 /** Whether a function of this kind can be turned into a coroutine. */
@@ -113,6 +114,7 @@ function calleeName(call: CallFact): string {
 export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking: Blocking): Diagnostic[] {
   const out: Diagnostic[] = [];
   const calls = new Map(facts.calls.map((c) => [c.id, c]));
+  const { callsIn } = buildFactsIndex(facts);
   for (const f of facts.functions) {
     const r = blocking.mayBlock.get(f.id);
     if (r === undefined || f.kind === "module") continue;
@@ -132,8 +134,8 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
     }
     // A blocking call in a default value runs when the generator is created, where it cannot
     // yield (a `yield` in a parameter list is a syntax error).
-    for (const call of facts.calls) {
-      if (call.in !== f.id || call.inParameters !== true) continue;
+    for (const call of callsIn.get(f.id) ?? []) {
+      if (call.inParameters !== true) continue;
       const cr = blocking.callBlocks(call);
       if (cr === null) continue;
       out.push({
