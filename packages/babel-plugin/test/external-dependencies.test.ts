@@ -35,7 +35,9 @@ const project = {
 };
 
 const compile = (file: string) =>
-  transformSync(readFileSync(join(dir, file), "utf8"), { filename: join(dir, file), babelrc: false, configFile: false, plugins: [weft] });
+  transformSync(readFileSync(join(dir, file), "utf8"), { filename: join(dir, file), babelrc: false, configFile: false, plugins: [weft] }) as
+    | (ReturnType<typeof transformSync> & { externalDependencies?: ReadonlySet<string> })
+    | null;
 
 describe("the Babel result's externalDependencies", () => {
   it("lists each imported file, what it imports, transitively, and the package's weft-summary.json", () => {
