@@ -1,7 +1,7 @@
 /**
- * A compile-time problem as the `weft` command reports it (STYLE.md "Diagnostics"), whether it
- * came from the weft plugin's `onDiagnostic` option or from an error Babel threw (a syntax error,
- * or `path.buildCodeFrameError` in a plugin).
+ * A compile-time problem as the `weft` command reports it (packages/core/README.md, "Diagnostics"),
+ * whether it came from the weft plugin's `onDiagnostic` option or from an error Babel threw (a
+ * syntax error, or `path.buildCodeFrameError` in a plugin).
  */
 import { resolve } from "node:path";
 

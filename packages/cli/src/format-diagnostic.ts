@@ -1,5 +1,5 @@
 /**
- * Renders a {@link Diagnostic} in the house format (STYLE.md "Diagnostics"):
+ * Renders a {@link Diagnostic} in the house format (packages/core/README.md, "Diagnostics"):
  *
  * ```
  * src/server.ts:14:18 - error WEFT1002: `readLine()` may block, but it is called from a callback that cannot yield.
