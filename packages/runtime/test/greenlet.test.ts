@@ -277,7 +277,7 @@ describe("Greenlet#kill and killAll", () => {
     ["killAll([g], { block: false })", (g) => killAllD([g], { block: false })],
   ];
   for (const [way, kill] of ways) {
-    it(`kills an unstarted greenlet with ${way}: it never runs, is dead and successful with a GreenletExit, and its link fires (test__greenlet.py TestKill._do_test)`, async () => {
+    it(`kills an unstarted greenlet with ${way}: it never runs, is dead and successful with a GreenletExit, and its link fires (test__greenlet.py TestKill: test_block, test_non_block and their killall variants)`, async () => {
       let ran = false;
       const linked: unknown[] = [];
       const { value } = await runTest(function* () {
