@@ -1,8 +1,8 @@
 /**
- * The accept burst (issue 4 item 3): with 500 connections busy doing 64-byte round trips, 2000
- * new connections are opened at once, each doing one round trip; measured is the time from the
- * first of those connects until all 2000 have been served once. Same servers and load client as
- * bench/echo.js (bench/echo-load.js --burst).
+ * The accept burst (bench/README.md, "Echo benchmarks"): with 500 connections busy doing 64-byte
+ * round trips, 2000 new connections are opened at once, each doing one round trip; measured is the
+ * time from the first of those connects until all 2000 have been served once. Same servers and load
+ * client as bench/echo.js (bench/echo-load.js --burst).
  *
  *   node bench/accept-burst.js [--burst 2000] [--busy 500] [--reps 1]
  *                              [--servers net,net-backlog,weft,weft-w2,gevent] [--no-gevent] [--timeout 60]
@@ -155,7 +155,7 @@ const weft = summary.weft;
 const met = weft && weft.incomplete === 0 && weft.median !== null && weft.median < TARGET_MS;
 if (weft) {
   const spread = opts.reps > 1 ? ` median; ${weft.incomplete === 0 ? `worst ${ms(weft.worst)}` : `${weft.incomplete} incomplete`}` : "";
-  console.log(`\nTarget (issue 4): weft serves all ${opts.burst} in < 1 s: ${verdict(met)} (${ms(weft.median)}${spread})`);
+  console.log(`\nTarget (bench/README.md): weft serves all ${opts.burst} in < 1 s: ${verdict(met)} (${ms(weft.median)}${spread})`);
 }
 for (const n of notes) console.log(`note: ${n}`);
 

@@ -3,7 +3,7 @@
  * the same files, in one process, interleaved file by file, best and median of several
  * repetitions, and the ratio.
  *
- * Targets (DESIGN.md): a 10 k-line project ≤ 1.3 × plain Babel with the same presets; a file
+ * Targets (bench/README.md): a 10 k-line project ≤ 1.3 × plain Babel with the same presets; a file
  * with no blocking call ≤ 1.1 ×.
  *
  *   node bench/compile.js [--reps 3] [--warmup 0] [--only generated,plain,real] [--no-check]
@@ -155,7 +155,7 @@ const say = (what, ratio, target) => {
   verdicts.push({ what, ratio, target, met: ratio <= target });
   console.log(`  ${what}: ${fmtRatio(ratio)} plain Babel (target ≤ ${target}×): ${verdict(ratio <= target)}`);
 };
-console.log(`\nTargets (DESIGN.md), ${WARM ? "warm summary cache" : "cold builds"}, median of the per-repetition ratios:`);
+console.log(`\nTargets (bench/README.md), ${WARM ? "warm summary cache" : "cold builds"}, median of the per-repetition ratios:`);
 say("10 k-line generated project", ratioOf("generated", "all"), TARGET_PROJECT);
 say("its files with no blocking code", ratioOf("generated", "files without"), TARGET_NO_BLOCKING);
 say("project with no blocking call", ratioOf("plain", "all"), TARGET_NO_BLOCKING);

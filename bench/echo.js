@@ -179,7 +179,7 @@ for (const size of opts.sizes) {
 }
 
 const targets = {};
-console.log("\nTargets (DESIGN.md): weft ≥ 0.8 × raw Node net at every size, ahead of async/await and gevent");
+console.log("\nTargets (bench/README.md): weft ≥ 0.8 × raw Node net at every size, ahead of async/await and gevent");
 for (const size of opts.sizes) {
   const s = summary[size];
   const weft = s.weft?.rate;

@@ -8,7 +8,7 @@
  *   8.5 GB and over a minute), when installed.
  * Every sleeper is killed (and every Node timer cleared) afterwards, so the process exits.
  *
- * Targets (DESIGN.md): ≤ 500 bytes per parked greenlet, ≥ 1 M spawned per second.
+ * Targets (bench/README.md): ≤ 500 bytes per parked greenlet, ≥ 1 M spawned per second.
  *
  *   node bench/parked.js [--n 1000000] [--rounds 1] [--gevent-n 50000]
  *

@@ -3,7 +3,7 @@
  * among 100 async functions and a bare generator trampoline, in the same process, interleaved,
  * best of several repetitions. Then gevent's `gevent.sleep(0)` round-robin, when installed.
  *
- * Target (DESIGN.md): weft ≥ 15 M switches/s and ≥ 0.6 × `await null`.
+ * Target (bench/README.md): weft ≥ 15 M switches/s and ≥ 0.6 × `await null`.
  *
  *   node bench/switch.js [--reps 7] [--rounds 30000] [--only weft|awaitNull|trampoline] [--no-gevent]
  *

@@ -1,5 +1,5 @@
 /**
- * `weft-tsc` against plain `tsc` on the same project (issue 5 item 6; target ≤ 1.2×), under each
+ * `weft-tsc` against plain `tsc` on the same project (target ≤ 1.2×: bench/README.md), under each
  * TypeScript the project has: 5.9 (`typescript`), 6.0 (`typescript-6`) and 7.0 (`typescript-7`,
  * native, where weft-tsc runs that tsc and then weft's Babel pass over the emitted JavaScript).
  *

@@ -1,5 +1,5 @@
-// The tutorial's programs in examples/ built with `weft-tsc` (issue 5: "the examples build with
-// weft-tsc too"), under each TypeScript weft supports, and run with Node: the explicit switches,
+// The tutorial's programs in examples/ built with `weft-tsc` (they must build with it
+// as they do with Babel), under each TypeScript weft supports, and run with Node: the explicit switches,
 // the overlapping sleepers, and the echo server answering the echo client. A temporary project
 // holds the tsconfig.json (the examples' own files, `outDir` in the temporary folder) and a
 // `node_modules` whose `typescript` is the version under test.

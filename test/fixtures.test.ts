@@ -1,4 +1,4 @@
-// The transform fixtures (DESIGN.md "Testing"): every case in fixtures/<case>/ is compiled with
+// The transform fixtures, the compiler's specification: every case in fixtures/<case>/ is compiled with
 // @weft/babel-plugin under Babel 7 (in this process, from the sources) and Babel 8 (in a child
 // process, see fixtures-babel8-worker.mjs), run with node, and compared with its reviewed
 // snapshot, fixtures/<case>/snapshot.md:

@@ -1,4 +1,4 @@
-// DESIGN.md, "How the compiler rewrites": code with no blocking call is left exactly as it was.
+// weft's first rewriting rule: code with no blocking call is left exactly as it was.
 // Real third-party code from node_modules (CommonJS and ES modules, with relative imports that
 // make the plugin read their summaries) goes through Babel with the plugin and without it: the
 // outputs must be identical, and the plugin must not throw.

@@ -1,4 +1,4 @@
-// `weft-tsc -p tsconfig.json` under each TypeScript weft supports (issue 5's matrix): 5.9 (the
+// `weft-tsc -p tsconfig.json` under each TypeScript weft supports (packages/tsc/README.md): 5.9 (the
 // repository's `typescript`), 6.0 and 7.0 (the root devDependencies `typescript-6` and
 // `typescript-7`, npm aliases). Each case is a small project in a temporary folder whose
 // `node_modules/typescript` is one of them, so weft-tsc must find the project's TypeScript, not its

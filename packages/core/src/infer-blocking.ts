@@ -128,7 +128,7 @@ export interface Blocking {
   /**
    * Functions that may block only through their coloured parameters (`twice(fn) { fn(); fn(); }`):
    * they keep their code as their plain face, for callers that pass plain functions, beside the
-   * driven face for callers that pass coroutines (DESIGN.md, "Indirect calls").
+   * driven face for callers that pass coroutines (packages/runtime/PROTOCOL.md, "Two faces").
    */
   dual: ReadonlySet<FunctionId>;
 }

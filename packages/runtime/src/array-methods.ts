@@ -1,9 +1,9 @@
 /**
- * Generator-aware versions of the array methods whose callback weft can drive (DESIGN.md, "How
- * the compiler decides", rule 5). When the callback of `arr.map(cb)` may block, the compiler
- * emits `yield* arrayMap(arr, cb)`; likewise `arrayForEach`, `arrayFilter`, `arrayReduce`,
- * `arraySome`, `arrayEvery`, `arrayFind`, `arrayFindIndex`, `arrayFlatMap`, `arraySort` and, for
- * `Array.from(items, mapFn, thisArg)`, `arrayFrom`.
+ * Generator-aware versions of the array methods whose callback weft can drive (the root README,
+ * "What cannot yield, and how to fix it"; PROTOCOL.md §2). When the callback of `arr.map(cb)` may
+ * block, the compiler emits `yield* arrayMap(arr, cb)`; likewise `arrayForEach`, `arrayFilter`,
+ * `arrayReduce`, `arraySome`, `arrayEvery`, `arrayFind`, `arrayFindIndex`, `arrayFlatMap`,
+ * `arraySort` and, for `Array.from(items, mapFn, thisArg)`, `arrayFrom`.
  *
  * Each helper is a driven face (a generator function, used with `yield*`) that follows the
  * ECMAScript algorithm of its method step by step: the same property reads, `in` tests and

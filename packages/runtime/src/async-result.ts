@@ -1,10 +1,10 @@
 /**
- * `AsyncResult`: a one-shot value or error that greenlets can wait for (gevent.event.AsyncResult,
- * gevent-semantics.md §3.4, §5.8).
+ * `AsyncResult`: a one-shot value or error that greenlets can wait for (gevent.event.AsyncResult;
+ * gevent's src/gevent/tests/test__event.py, TestAsyncResult*).
  *
  * Rules:
- * - `set()` / `setException()` never switch (O6): they schedule every waiter, FIFO, and the
- *   waiters run when the setter next blocks. Setting again replaces the outcome, as in gevent.
+ * - `set()` / `setException()` never switch (as in gevent): they schedule every waiter, FIFO, and
+ *   the waiters run when the setter next blocks. Setting again replaces the outcome, as in gevent.
  * - `get()` returns the value or throws the error; when it is not ready in time it throws a
  *   `Timeout` (a `Timeout` object given as `timeout` is started and thrown as is).
  * - `wait()` never throws the stored error: it returns the value, or undefined on timeout or
@@ -120,7 +120,8 @@ export class AsyncResult<T = unknown> implements Waitable {
       if (this.state !== UNSET) return this.outcome();
       if (!block) throw new Timeout();
       if (timeout instanceof Timeout) {
-        // The caller's own Timeout: when it expires it is thrown as is (behaviour 97).
+        // The caller's own Timeout: when it expires it is thrown as is (gevent's
+        // TestAsyncResultGet).
         yield* underTimeout(timeout, this.notifier.wait("AsyncResult#get", undefined));
       } else {
         const ms = checkTimeout("timeout", timeout);

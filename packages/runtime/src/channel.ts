@@ -1,11 +1,11 @@
 /**
- * `Channel`: a rendezvous between greenlets with no buffer (gevent.queue.Channel,
- * gevent-semantics.md §3.5, behaviours 114–117).
+ * `Channel`: a rendezvous between greenlets with no buffer (gevent.queue.Channel;
+ * gevent's src/gevent/tests/test__queue.py, TestChannel).
  *
  * Rules:
  * - `put` returns only once a getter took the item. When a getter is already waiting, the item
  *   goes to it and the putter still yields once, behind it, so the getter runs first (gevent
- *   resumes the getter, then the putter: behaviours 115, 116).
+ *   resumes the getter, then the putter: TestChannel.test_send, test_wait).
  * - A `get` that finds a blocked putter takes its item without switching; the putter is
  *   scheduled and runs when the getter next blocks.
  * - Waiting getters and putters are each served FIFO; a waiter already woken by its timeout or a

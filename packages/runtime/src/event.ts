@@ -1,13 +1,15 @@
 /**
- * `Event`: a flag greenlets can wait for (gevent.event.Event, gevent-semantics.md §3.4, §5.8).
+ * `Event`: a flag greenlets can wait for (gevent.event.Event; gevent's test__event.py).
  *
  * Rules:
- * - `set()` never switches (O6). It schedules every waiter, in the order they started waiting,
- *   and they run when the setter next blocks.
+ * - `set()` never switches, as in gevent. It schedules every waiter, in the order they started
+ *   waiting, and they run when the setter next blocks.
  * - A waiter woken by `set()` returns true even if the flag was cleared again before it ran
- *   (behaviour 94): `wait` reports that the flag was set during the wait, not its current value.
- * - Waiting on a set event returns at once without switching, except while waiters woken by
- *   `set()` have not run yet: then the caller goes behind them (gevent issue 1520, behaviour 95).
+ *   (gevent's TestEvent_SetThenClear): `wait` reports that the flag was set during the wait, not
+ *   its current value.
+ * - Waiting on a set event returns at once without switching, except while waiters woken by `set()`
+ *   have not run yet: then the caller goes behind them (gevent/gevent#1520;
+ *   TestEventBasics.test_wait_while_notifying).
  */
 import { checkTimeout } from "./errors.js";
 import { Notifier } from "./notifier.js";

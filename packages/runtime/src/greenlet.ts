@@ -1,7 +1,7 @@
 /**
  * `Greenlet`: gevent's greenlet, scheduled by the hub. See greenlet-base.ts for the state machine.
  *
- * Lifecycle rules (gevent-semantics.md §3.2, §5.2–5.5):
+ * Lifecycle rules (gevent's documentation of gevent.Greenlet; tests in test__greenlet.py):
  * - `start()` schedules once; the greenlet runs after its spawner next blocks, in start order.
  * - An error escaping the function is stored (`exception`), reported to stderr (stack, then
  *   `<ISO time> <greenlet> failed with <ErrorName>`) and never propagates: `join()` returns,

@@ -1,13 +1,13 @@
 /**
  * The hub: one run queue of greenlets drained on Node's event loop.
  *
- * Scheduling rules (gevent-semantics.md §4):
+ * Scheduling rules (gevent's, as its src/gevent/tests/test__order.py and test__sleep0.py pin them):
  * - The run queue is FIFO. `spawn` and every wake-up append; a woken greenlet runs after the
- *   ones already ready (O1, O6). Only `RawGreenlet#switch` jumps the queue (`runNext`).
+ *   ones already ready. Only `RawGreenlet#switch` jumps the queue (`runNext`).
  * - A drain runs greenlets until the queue is empty, firing due timers whenever it empties. It
  *   is bounded in time: every 64 switches it checks the clock and, after `switchInterval` ms,
  *   fires due timers and continues from `setImmediate`, so Node polls I/O and runs its own
- *   timers. A `sleep(0)` loop therefore never starves timers or I/O (O3), and no microtask loop
+ *   timers. A `sleep(0)` loop therefore never starves timers or I/O, and no microtask loop
  *   is ever involved.
  * - Wake-ups from outside the hub (I/O callbacks, promise reactions, plain code calling
  *   `Event#set`) never run greenlets synchronously: they schedule a drain with `setImmediate`.

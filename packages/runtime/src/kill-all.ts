@@ -2,7 +2,7 @@
  * `killAll`: gevent's `killall`.
  *
  * Greenlets that never ran are killed synchronously, in one pass, before anything can switch:
- * none of them gets a chance to start (gevent issue 1473: killall used to let unstarted greenlets
+ * none of them gets a chance to start (gevent/gevent#1473: killall used to let unstarted greenlets
  * run). The others receive the exception at their current blocking point (or their next one, if
  * they are ready to run), exactly as `Greenlet#kill({ block: false })` delivers it.
  */

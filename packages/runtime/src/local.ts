@@ -1,10 +1,11 @@
 /**
  * `Local`: greenlet-local storage (gevent's `local`, reduced to one value per instance).
  *
- * Values live beside the greenlet (a WeakMap from greenlet to a Map keyed by the `Local`), not
- * on the `Local`, so that a greenlet's values go when the greenlet goes. Because a dead greenlet may
- * still be referenced (by a group, a result list), its map is also dropped the moment it dies
- * (behaviour 144). Outside any greenlet the values belong to the root greenlet of `getCurrent()`.
+ * Values live beside the greenlet (a WeakMap from greenlet to a Map keyed by the `Local`), not on
+ * the `Local`, so that a greenlet's values go when the greenlet goes. Because a dead greenlet may
+ * still be referenced (by a group, a result list), its map is also dropped the moment it dies (as
+ * gevent's test__local.py checks). Outside any greenlet the values belong to the root greenlet of
+ * `getCurrent()`.
  */
 import { checkCallable } from "./errors.js";
 import type { GreenletBase } from "./greenlet-base.js";

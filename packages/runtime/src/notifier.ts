@@ -63,7 +63,7 @@ export class Notifier {
   }
 
   /**
-   * gevent issue 1520: a greenlet that waits on an object that is already ready while waiters
+   * gevent/gevent#1520: a greenlet that waits on an object that is already ready while waiters
    * it woke have not run yet goes behind them (one trip through the run queue, no timer or I/O
    * poll in between), so `set(); wait()` in the setter does not overtake the existing waiters.
    * Does nothing (and does not switch) when no notification is in progress.

@@ -1,5 +1,6 @@
 /**
- * `Group` and `Pool`: gevent's greenlet sets (gevent-semantics.md §3.7, §5.11).
+ * `Group` and `Pool`: gevent's greenlet sets (gevent.pool; gevent's test__pool.py,
+ * test__greenletset.py).
  *
  * Invariants:
  * - A member removes itself when it dies, through a rawlink added by `add`; `discard` removes that
@@ -56,7 +57,7 @@ export class Group implements Iterable<Greenlet<unknown>> {
   /** @internal */ readonly _members = new Set<Greenlet<unknown>>();
   /** @internal The rawlink of each member, removed by `discard`. */
   readonly _handles = new Map<Greenlet<unknown>, object>();
-  /** @internal Members already sent a kill, so that repeated kills fire once (behaviour 55). */
+  /** @internal Members already sent a kill, so that repeated kills fire once, as in gevent. */
   readonly _dying = new Set<Greenlet<unknown>>();
   /** @internal */ readonly _emptyWaiters = new WaitQueue();
   /** @internal Greenlets waiting for a slot in `Pool#spawn`. */
@@ -159,7 +160,8 @@ export class Group implements Iterable<Greenlet<unknown>> {
   /**
    * Calls `fn(...args)` in a member greenlet and returns its value (or rethrows its error). If the
    * caller is already a member, calls `fn` synchronously in the caller instead, so a task that
-   * applies into its own full pool cannot deadlock (behaviour 129). **Blocks.**
+   * applies into its own full pool cannot deadlock (gevent's TestCoroutinePool.test_reentrant).
+   * **Blocks.**
    */
   apply<A extends unknown[], R>(fn: (...args: A) => R, args?: A): R {
     return undriven("Group#apply");

@@ -1,19 +1,19 @@
 /**
- * `Queue` (joinable, FIFO), `LifoQueue` and `PriorityQueue` (gevent.queue, gevent-semantics.md
- * §3.5, §5.9).
+ * `Queue` (joinable, FIFO), `LifoQueue` and `PriorityQueue` (gevent.queue; gevent's
+ * src/gevent/tests/test__queue.py).
  *
  * Rules:
- * - `put` and `get` never switch unless they must wait (O6). Blocked getters and blocked
+ * - `put` and `get` never switch unless they must wait. Blocked getters and blocked
  *   putters are each served FIFO.
  * - Hand-offs are direct, so nothing can barge in and nothing is lost: an item put while getters
- *   wait goes to the first of them at once (it is never visible in `qsize()`); a `get` that
- *   frees a slot moves the first blocked putter's item into the queue at once. Both use
- *   `WaitQueue#wakeOne`, which skips waiters already woken by something else (their timeout or
- *   a kill), so an item is only ever handed to a greenlet that will receive it (behaviour 109).
- *   Invariants: live getters wait only while the queue is empty, live putters only while it
- *   is full.
+ *   wait goes to the first of them at once (it is never visible in `qsize()`); a `get` that frees a
+ *   slot moves the first blocked putter's item into the queue at once. Both use
+ *   `WaitQueue#wakeOne`, which skips waiters already woken by something else (their timeout or a
+ *   kill), so an item is only ever handed to a greenlet that will receive it (gevent's
+ *   test_waiters_that_cancel). Invariants: live getters wait only while the queue is empty, live
+ *   putters only while it is full.
  * - A timed-out `get`/`put` throws `QueueEmpty`/`QueueFull`, not `Timeout`; a `Timeout` object
- *   passed as `timeout` is started for the wait and thrown as is (behaviour 111).
+ *   passed as `timeout` is started for the wait and thrown as is (gevent's TestGetInterrupt*).
  * - Every `put` counts an unfinished task until `taskDone()`; `join()` waits for none left.
  */
 import { checkCount, checkTimeout, WeftError } from "./errors.js";

@@ -1,6 +1,6 @@
 /**
- * greenlet's explicit switching (gevent-semantics.md §2, §7.2): `greenlet(fn, parent?)` makes a
- * `RawGreenlet`, which runs only when something switches to it.
+ * greenlet's explicit switching (greenlet's documentation, "Switching"): `greenlet(fn, parent?)`
+ * makes a `RawGreenlet`, which runs only when something switches to it.
  *
  * Transfer rules:
  * - `switch(...args)` transfers control: the caller parks and the target runs next, before
@@ -34,13 +34,13 @@
  *   compiler runs a module's top level in a main greenlet so that greenlets created there have
  *   it as their parent, as in Python. An explicit switch there throws `InvalidSwitchError`.
  *
- * Abandoned greenlets (§7.3): a greenlet suspended in a `switch()` has no timer and no waiter
- * registration; only the program's references to it can resume it. So while it waits it is not
- * in `hub.live` (`hub.untrack`; `hub.runNext` and `hub.wakeThrow` put it back when it is
- * resumed), and one that nobody switches to again is simply never resumed. There is no
- * garbage-collection `GreenletExit` (greenlet's behaviour 8): its `finally` blocks never run. It
- * keeps no process alive, is not reported by `findLeaks`/`runTest` nor in `LoopExit`'s list, and
- * is collected with its last reference. A main greenlet still gets `LoopExit` when it waits in a
+ * Abandoned greenlets: a greenlet suspended in a `switch()` has no timer and no waiter
+ * registration; only the program's references to it can resume it. So while it waits it is not in
+ * `hub.live` (`hub.untrack`; `hub.runNext` and `hub.wakeThrow` put it back when it is resumed), and
+ * one that nobody switches to again is simply never resumed. There is no garbage-collection
+ * `GreenletExit` (greenlet's TestGreenlet.test_dealloc): its `finally` blocks never run. It keeps
+ * no process alive, is not reported by `findLeaks`/`runTest` nor in `LoopExit`'s list, and is
+ * collected with its last reference. A main greenlet still gets `LoopExit` when it waits in a
  * switch that nothing left can complete (it stays in `hub.mains`).
  */
 import { checkCallable, invalidArgument, WeftError } from "./errors.js";

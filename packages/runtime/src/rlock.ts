@@ -1,6 +1,6 @@
 /**
- * `RLock`: a re-entrant lock owned by a greenlet (gevent.lock.RLock, gevent-semantics.md §3.6,
- * behaviour 124). Built on a `Semaphore(1)`, so waiting greenlets are served FIFO with a direct
+ * `RLock`: a re-entrant lock owned by a greenlet (gevent.lock.RLock; gevent's lock_tests.py,
+ * RLockTests). Built on a `Semaphore(1)`, so waiting greenlets are served FIFO with a direct
  * hand-off, and ownership is the greenlet given by `getCurrent()` (the root greenlet "main" for
  * plain code outside any greenlet).
  */

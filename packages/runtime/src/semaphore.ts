@@ -1,14 +1,14 @@
 /**
- * `Semaphore`, `BoundedSemaphore` and `Lock` (gevent.lock, gevent-semantics.md §3.6, §5.10).
+ * `Semaphore`, `BoundedSemaphore` and `Lock` (gevent.lock; gevent's test__semaphore.py).
  *
  * Rules:
- * - FIFO fair, with no barging (gevent issue 1487, behaviours 120, 126): a `release()` while
+ * - FIFO fair, with no barging (gevent/gevent#1487; TestSemaphoreFair): a `release()` while
  *   greenlets wait in `acquire()` hands the permit straight to the first of them; the counter
  *   stays 0, so neither the releaser nor anyone else can take the permit back before the
  *   woken greenlet runs. Without this, a greenlet that releases and re-acquires in a loop
  *   starves every waiter. `wakeOne` skips waiters already woken by their timeout or a kill, so
  *   a permit is never handed to a greenlet that will not receive it.
- * - `release()` never switches (O6); the waiter runs when the releaser next blocks.
+ * - `release()` never switches; the waiter runs when the releaser next blocks.
  * - Invariant: greenlets wait in `acquire()` only while the counter is 0.
  * - `wait()` and `waitAny` wait for the counter to become positive, which happens only when a
  *   `release()` finds no greenlet waiting in `acquire()`.

@@ -2,7 +2,7 @@
  * All of weft's timers live in one binary min-heap ordered by (deadline, insertion order), driven
  * by at most one Node timer for the earliest deadline. One heap instead of a Node `Timeout` per
  * sleeper keeps a parked greenlet small, makes cancellation O(log n), and lets tests swap the
- * clock for a virtual one. Equal deadlines fire in the order they were armed (gevent O4).
+ * clock for a virtual one. Equal deadlines fire in the order they were armed (as in gevent).
  *
  * Deadlines and sequence numbers live in the heap's own typed arrays, not on the entries: an
  * entry carries one small-integer field (`heapIndex`), so a greenlet can be its own timer entry

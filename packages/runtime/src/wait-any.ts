@@ -7,7 +7,7 @@
  * order the callbacks ran (readiness order), and parks again until it has `count` of them or its
  * deadline passed. Every rawlink is removed in `finally`, so a caller that is killed, timed out or
  * satisfied early leaves no callback behind on objects that never became ready (gevent's
- * `iwait` leaked none either: behaviour 46).
+ * `iwait` leaked none either: gevent's test__iwait.py).
  */
 import { checkCount, checkTimeout, invalidArgument } from "./errors.js";
 import { hub } from "./hub.js";

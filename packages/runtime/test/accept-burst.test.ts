@@ -1,7 +1,7 @@
-// The accept burst (issue 4 item 3; accept-fanout.ts, server-socket.ts): a burst of connections
-// brings extra accept handles on the same kernel socket; every connection is still served once,
-// none is taken by the helper process, and closing the server closes every handle.
-// How fast a burst is served is a benchmark (bench/accept-burst.js), not a test.
+// The accept burst (bench/README.md, "Echo benchmarks"; accept-fanout.ts, server-socket.ts): a
+// burst of connections brings extra accept handles on the same kernel socket; every connection is
+// still served once, none is taken by the helper process, and closing the server closes every
+// handle. How fast a burst is served is a benchmark (bench/accept-burst.js), not a test.
 import { joinAll, sleep, spawn, type Greenlet } from "@weft/runtime";
 import { connect, ConnectionRefusedError, listen, type ServerSocket, type Socket } from "@weft/runtime/net";
 import { coroutine, driven } from "@weft/runtime/protocol";

@@ -1,7 +1,8 @@
 // The generator-aware array helpers the compiler emits when an array method's callback may block
-// (DESIGN.md, "How the compiler decides", rule 5): differential tests against the real methods
-// (plain callbacks, and blocking coroutine callbacks that must give the same outcome), then
-// scheduling with blocking callbacks, early exit, sort, Array.from, errors and fallbacks.
+// (the root README, "What cannot yield, and how to fix it"; PROTOCOL.md §2): differential tests
+// against the real methods (plain callbacks, and blocking coroutine callbacks that must give the
+// same outcome), then scheduling with blocking callbacks, early exit, sort, Array.from, errors and
+// fallbacks.
 import { Greenlet, GreenletExit, NotDrivenError, sleep, spawn } from "@weft/runtime";
 import {
   arrayEvery,

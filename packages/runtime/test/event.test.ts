@@ -1,8 +1,12 @@
-// Event and AsyncResult: gevent-semantics.md §3.4, rule O6, behaviours 92–100.
-// Not ported: #101 (setting from another native thread: weft shares no primitive across
-// worker threads); the `gevent.wait([...])` halves of #92, #93 and #96 belong to waitAny's tests
-// (here the same contract is checked through the `[rawlink]` interface waitAny builds on); the
-// `exc_info`, `get_nowait` and weak-reference details of #96–#100 have no TypeScript counterpart.
+// Event and AsyncResult, ported from gevent's src/gevent/tests/test__event.py; a test name ends
+// with the gevent test it ports.
+// Not ported: test__event.py TestAsyncResultCrossThread (setting from another native thread: weft
+// shares no primitive across worker threads); the `gevent.wait([...])` halves of
+// TestGeventWaitOnEvent, TestWaitAsyncResult and
+// TestEventBasics.test_gevent_wait_twice_when_already_set belong to waitAny's tests (here the same
+// contract is checked through the `[rawlink]` interface waitAny builds on); the `exc_info`,
+// `get_nowait` and weak-reference details of TestEventBasics and TestAsyncResult have no TypeScript
+// counterpart.
 import { AsyncResult, Event, Timeout, sleep, spawn, spawnLater, withTimeout, type Greenlet } from "@weft/runtime";
 import { hub } from "../src/hub.js";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
@@ -17,7 +21,7 @@ function* joinEach(gs: Greenlet<unknown>[]): Generator<unknown, void, unknown> {
 }
 
 describe("Event", () => {
-  it("returns false from wait(200) on an event nobody sets, exactly 200 ms later (#92)", async () => {
+  it("returns false from wait(200) on an event nobody sets, exactly 200 ms later (test__event.py TestEventWait)", async () => {
     const { value } = await runTest(function* () {
       const event = new Event();
       const result = yield* driven(event.wait).call(event, 200);
@@ -26,7 +30,7 @@ describe("Event", () => {
     expect(value).toEqual([false, 200, 0]);
   });
 
-  it("returns true from wait() once another greenlet sets the event, which then stays set until clear() (#93)", async () => {
+  it("returns true from wait() once another greenlet sets the event, which then stays set until clear() (test__event.py TestGeventWaitOnEvent.test_set_during_wait)", async () => {
     const log: string[] = [];
     const { value } = await runTest(function* () {
       const event = new Event();
@@ -42,7 +46,7 @@ describe("Event", () => {
       const before = [event.isSet(), event.ready()];
       event.clear();
       yield* invoke(setter, "join");
-      // After clear(), a wait with a timeout runs out again (issue 771).
+      // After clear(), a wait with a timeout runs out again (gevent/gevent#771).
       const again = yield* driven(event.wait).call(event, 10);
       return [before, event.isSet(), again, now()];
     });
@@ -50,7 +54,7 @@ describe("Event", () => {
     expect(value).toEqual([[true, true], false, false, 15]);
   });
 
-  it("never switches in set(): waiters wake in the order they started waiting, when the setter next blocks (O6)", async () => {
+  it("never switches in set(): waiters wake in the order they started waiting, when the setter next blocks (test__event.py TestEventBasics.test_wait_while_notifying)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const event = new Event();
@@ -69,7 +73,7 @@ describe("Event", () => {
   });
 
   it.each([1, 100, 1000])(
-    "wakes all %i waiters with true when set() is followed by clear() without yielding (#94)",
+    "wakes all %i waiters with true when set() is followed by clear() without yielding (test__event.py TestEvent_SetThenClear)",
     async (n) => {
       const results: boolean[] = [];
       const { value } = await runTest(function* () {
@@ -89,7 +93,7 @@ describe("Event", () => {
     },
   );
 
-  it("lets the setter's own wait() run after the waiters it woke, with no timer firing in between (#95)", async () => {
+  it("lets the setter's own wait() run after the waiters it woke, with no timer firing in between (test__event.py TestEventBasics.test_wait_while_notifying)", async () => {
     const results: number[] = [];
     await runTest(function* () {
       const event = new Event();
@@ -109,7 +113,7 @@ describe("Event", () => {
     expect(results).toEqual([1, 2, 3, 4]);
   });
 
-  it("returns true from wait() on a set event without switching when no notification is in progress (#96)", async () => {
+  it("returns true from wait() on a set event without switching when no notification is in progress (test__event.py TestEventBasics.test_gevent_wait_twice_when_already_set)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const event = new Event();
@@ -122,7 +126,7 @@ describe("Event", () => {
     expect(log).toEqual(["first true", "second true", "other ran"]);
   });
 
-  it("runs rawlink callbacks in order on set(), at once when already set, and not after unrawlink (#93, #96)", async () => {
+  it("runs rawlink callbacks in order on set(), at once when already set, and not after unrawlink (test__event.py TestGeventWaitOnEvent.test_set_during_wait; test__event.py TestEventBasics.test_gevent_wait_twice_when_already_set)", async () => {
     const event = new Event();
     const log: string[] = [];
     links(event)[rawlink](() => log.push("a"));
@@ -142,7 +146,7 @@ describe("Event", () => {
     expect(log).toEqual(["a", "c", "d", "e", "f"]);
   });
 
-  it("rejects a negative or NaN timeout naming `timeout`, and still works afterwards (#92)", async () => {
+  it("rejects a negative or NaN timeout naming `timeout`, and still works afterwards (test__event.py TestEventWait)", async () => {
     const { value } = await runTest(function* () {
       const event = new Event();
       const errors: unknown[] = [];
@@ -167,7 +171,7 @@ describe("Event", () => {
     expect(value.waiters).toBe(0);
   });
 
-  it("removes the registration of a waiter that is killed, so the set() that follows wakes only the live one (#94)", async () => {
+  it("removes the registration of a waiter that is killed, so the set() that follows wakes only the live one (test__event.py TestEvent_SetThenClear)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const event = new Event();
@@ -199,7 +203,7 @@ describe("Event", () => {
 });
 
 describe("AsyncResult", () => {
-  it("returns undefined from wait(200) when nothing is set, exactly 200 ms later (#92)", async () => {
+  it("returns undefined from wait(200) when nothing is set, exactly 200 ms later (test__event.py TestEventWait)", async () => {
     const { value } = await runTest(function* () {
       const result = new AsyncResult<number>();
       const got = yield* driven(result.wait).call(result, 200);
@@ -208,7 +212,7 @@ describe("AsyncResult", () => {
     expect(value).toEqual([undefined, 200, false]);
   });
 
-  it("throws a Timeout from get({ timeout: 10 }) exactly 10 ms later (#97)", async () => {
+  it("throws a Timeout from get({ timeout: 10 }) exactly 10 ms later (test__event.py TestAsyncResultGet)", async () => {
     const { value } = await runTest(function* () {
       const result = new AsyncResult<number>();
       try {
@@ -221,7 +225,7 @@ describe("AsyncResult", () => {
     expect(value).toEqual([true, 10, 10]);
   });
 
-  it("throws the very Timeout object passed as `timeout`, and a Timeout's custom error (#97)", async () => {
+  it("throws the very Timeout object passed as `timeout`, and a Timeout's custom error (test__event.py TestAsyncResultGet)", async () => {
     class MyError extends Error {}
     const { value } = await runTest(function* () {
       const result = new AsyncResult<number>();
@@ -244,7 +248,7 @@ describe("AsyncResult", () => {
     expect(value).toEqual([true, false, true, 15]);
   });
 
-  it("starts with no exception and makes a waiting get() throw exactly the object given to setException (#98)", async () => {
+  it("starts with no exception and makes a waiting get() throw exactly the object given to setException (test__event.py TestAsyncResult.test_set_exc)", async () => {
     const log: unknown[] = [];
     const { value } = await runTest(function* () {
       const result = new AsyncResult<number>();
@@ -269,7 +273,7 @@ describe("AsyncResult", () => {
     expect(value).toEqual([true, false, true, undefined]);
   });
 
-  it("lets a Timeout(0) with a custom error interrupt get() before a later set (#99)", async () => {
+  it("lets a Timeout(0) with a custom error interrupt get() before a later set (test__event.py TestAsyncResult.test_set)", async () => {
     class Interrupted extends Error {}
     const { value } = await runTest(function* () {
       const result = new AsyncResult<string>();
@@ -289,7 +293,7 @@ describe("AsyncResult", () => {
     expect(value).toEqual([true, 120, "late"]);
   });
 
-  it("returns withTimeout's default when get() outlives it (#100)", async () => {
+  it("returns withTimeout's default when get() outlives it (test__event.py TestAsyncResult.test_set_with_timeout)", async () => {
     const { value } = await runTest(function* () {
       const result = new AsyncResult<string>();
       const get = coroutine(function* () {
@@ -301,7 +305,7 @@ describe("AsyncResult", () => {
     expect(value).toEqual(["X", 12]);
   });
 
-  it("throws a Timeout from get({ block: false }) when not ready and returns the value once set, from plain code too (#100)", async () => {
+  it("throws a Timeout from get({ block: false }) when not ready and returns the value once set, from plain code too (test__event.py TestAsyncResult.test_set_with_timeout)", async () => {
     const result = new AsyncResult<number>();
     expect(() => result.get({ block: false })).toThrow(Timeout);
     result.set(7);
@@ -310,7 +314,7 @@ describe("AsyncResult", () => {
     expect(() => result.wait()).toThrow(expect.objectContaining({ code: "ERR_WEFT_NOT_DRIVEN" }));
   });
 
-  it("never throws the stored error from wait(): it returns the value, or undefined after setException (#98)", async () => {
+  it("never throws the stored error from wait(): it returns the value, or undefined after setException (test__event.py TestAsyncResult.test_set_exc)", async () => {
     const { value } = await runTest(function* () {
       const ok = new AsyncResult<string>();
       const bad = new AsyncResult<string>();
@@ -326,7 +330,7 @@ describe("AsyncResult", () => {
     expect(value).toEqual(["v", undefined, undefined, 0]);
   });
 
-  it("never switches in set(): waiters wake FIFO with the value when the setter next blocks (O6)", async () => {
+  it("never switches in set(): waiters wake FIFO with the value when the setter next blocks (test__event.py TestEventBasics.test_wait_while_notifying)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const result = new AsyncResult<string>();
@@ -342,7 +346,7 @@ describe("AsyncResult", () => {
     expect(log).toEqual(["set returned", "a got v", "b got v"]);
   });
 
-  it("receives a greenlet's value or error when used as its link target (§3.4)", async () => {
+  it("receives a greenlet's value or error when used as its link target", async () => {
     const { value } = await runTest(function* () {
       const fine = new AsyncResult<number>();
       const failed = new AsyncResult<number>();
@@ -365,7 +369,7 @@ describe("AsyncResult", () => {
     expect(value).toEqual([42, true, true]);
   });
 
-  it("fires a rawlink callback on set() and at once when already set (#100)", () => {
+  it("fires a rawlink callback on set() and at once when already set (test__event.py TestAsyncResult.test_set_with_timeout)", () => {
     const result = new AsyncResult<number>();
     const log: string[] = [];
     const handle = links(result)[rawlink](() => log.push("removed"));

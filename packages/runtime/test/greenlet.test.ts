@@ -1,16 +1,26 @@
-// The Greenlet class and killAll (gevent-semantics.md §5.2 lifecycle, §5.4 kill, §5.5 links).
+// The Greenlet class and killAll: lifecycle, kill and links, ported from gevent's src/gevent/tests/
+// (mostly test__greenlet.py); a test name ends with the gevent test it ports.
 // Not ported:
-// - #26 spawn_raw with keyword arguments: JavaScript has no keyword arguments and weft no spawn_raw.
-// - #27 exc_info: JavaScript keeps the stack on the error itself (`exception.stack`).
-// - #29 spawn_tree_locals / spawning_greenlet and #30 spawn callbacks: not part of weft's API.
-// - #32 minimal_ident: weft names greenlets `Greenlet-<n>` instead (tested with #31).
-// - #33 the context manager (`with spawn(f) as g`): no `with` in JavaScript.
-// - #36 observed from a switch trace hook: weft has no trace hooks; tested from inside instead.
-// - #51's wrapping of a non-exception in BaseException: JavaScript can throw any value, so it is
-//   thrown as is (tested).
-// - #58 killall of raw greenlets: `killAll` takes `Greenlet`s (a RawGreenlet is not killable).
-// - #60's `Channel`/`Queue` targets and #59/#62/#63/#67's `AsyncResult`: tested with a plain
-//   callback and with a `{ set, setException }` double, the shape `link` accepts.
+// - test__greenlet.py TestBasic.test_spawn_raw_kwargs, spawn_raw with keyword arguments: JavaScript
+//   has no keyword arguments and weft no spawn_raw.
+// - test__greenlet.py TestBasic.test_exc_info_no_error, exc_info: JavaScript keeps the stack on the
+//   error itself (`exception.stack`).
+// - test__greenlet.py TestBasic.test_tree_locals (spawn_tree_locals, spawning_greenlet) and
+//   TestBasic.test_add_spawn_callback (spawn callbacks): not part of weft's API.
+// - test__greenlet.py TestStuff.test_minimal_id, minimal_ident: weft names greenlets `Greenlet-<n>`
+//   instead (tested with TestStr.test_function).
+// - test__greenlet.py TestContextManager, the context manager (`with spawn(f) as g`): no `with` in
+//   JavaScript.
+// - test__greenlet.py TestDeadPropertyDuringSwitch, observed from a switch trace hook: weft has no
+//   trace hooks; tested from inside instead.
+// - test__greenlet.py TestKill.test_non_exc_exception's wrapping of a non-exception in
+//   BaseException: JavaScript can throw any value, so it is thrown as is (tested).
+// - test__greenlet.py TestKillallRawGreenlet.test_killall_raw, killall of raw greenlets: `killAll`
+//   takes `Greenlet`s (a RawGreenlet is not killable).
+// - the `Channel`/`Queue` targets of test__greenlet.py TestLink.test_link_to_queue and the
+//   `AsyncResult` of TestLink.test_link_to_asyncresult, TestReturn_link, TestRaise_link and
+//   test__event.py TestAsyncResultAsLinkTarget: tested with a plain callback and with a `{ set,
+//   setException }` double, the shape `link` accepts.
 import { Greenlet, GreenletExit, getCurrent, killAll, sleep, spawn, spawnLater } from "@weft/runtime";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { now, runTest } from "@weft/runtime/testing";
@@ -49,8 +59,8 @@ function state(g: Greenlet<unknown>) {
   };
 }
 
-describe("Greenlet lifecycle (§5.2)", () => {
-  it("goes from new to started to dead with its value, and calls its link once (#23)", async () => {
+describe("Greenlet lifecycle", () => {
+  it("goes from new to started to dead with its value, and calls its link once (test__greenlet.py TestBasic.test_simple_exit)", async () => {
     const snapshots: unknown[] = [];
     const linked: unknown[] = [];
     let g!: Greenlet<unknown>;
@@ -77,7 +87,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
     expect(linked[0]).toBe(g);
   });
 
-  it("stores the error of a failing greenlet with its own fields, and reports it once (#24)", async () => {
+  it("stores the error of a failing greenlet with its own fields, and reports it once (test__greenlet.py TestBasic.test_error_exit)", async () => {
     class MyError extends Error {
       readonly custom = "kept";
     }
@@ -98,7 +108,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
     expect(errors).toEqual([{ greenlet: expect.stringMatching(/^Greenlet-\d+$/), error: boom }]);
   });
 
-  it("throws TypeError at once for a non-callable fn, and the hub still works (#25)", async () => {
+  it("throws TypeError at once for a non-callable fn, and the hub still works (test__greenlet.py TestBasic.test_spawn_non_callable)", async () => {
     const { value } = await runTest(function* () {
       const attempts = [
         () => spawn(1 as never),
@@ -122,7 +132,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
     expect(value).toEqual([Array(5).fill("TypeError ERR_WEFT_INVALID_ARGUMENT"), "fine", 0]);
   });
 
-  it("rejects negative and NaN times naming the argument, and the hub still works (#25)", async () => {
+  it("rejects negative and NaN times naming the argument, and the hub still works (test__greenlet.py TestBasic.test_spawn_non_callable)", async () => {
     const { value } = await runTest(function* () {
       const g = new Greenlet(() => 1);
       const messages: string[] = [];
@@ -161,7 +171,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
     ]);
   });
 
-  it("fails with the RangeError of a runaway recursion, reported exactly once (#28)", async () => {
+  it("fails with the RangeError of a runaway recursion, reported exactly once (test__greenlet.py TestBasic.test_recursion_error)", async () => {
     const recurse = (n: number): number => recurse(n + 1) + 1;
     const { value, errors } = await runTest(function* () {
       const g = spawn(recurse, 0);
@@ -178,7 +188,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
     expect(errors).toHaveLength(1);
   });
 
-  it("describes itself by name and function; the default name is Greenlet-<n>, an assigned one is kept (#31)", async () => {
+  it("describes itself by name and function; the default name is Greenlet-<n>, an assigned one is kept (test__greenlet.py TestStr.test_function)", async () => {
     await runTest(function* () {
       const g = new Greenlet(function dummyTestFunc(n: number) {
         return n;
@@ -193,7 +203,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
     });
   });
 
-  it("ignores start() on a started greenlet and never restarts a finished one (#34)", async () => {
+  it("ignores start() on a started greenlet and never restarts a finished one (test__greenlet.py TestStart.test_start)", async () => {
     let runs = 0;
     await runTest(function* () {
       const g = spawn(() => ++runs);
@@ -208,7 +218,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
     expect(runs).toBe(1);
   });
 
-  it("fires spawnLater at its time, and runs a greenlet spawned by one that exited at once (#35)", async () => {
+  it("fires spawnLater at its time, and runs a greenlet spawned by one that exited at once (test__api.py TestTimers.test_timer_fired)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       let child: Greenlet<unknown> | null = null;
@@ -226,7 +236,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
     expect(log).toEqual(["child at 5", "later at 15"]);
   });
 
-  it("is never dead while it runs, and is started from start() until it finished (#36)", async () => {
+  it("is never dead while it runs, and is started from start() until it finished (test__greenlet.py TestDeadPropertyDuringSwitch)", async () => {
     const seen: unknown[] = [];
     await runTest(function* () {
       const g = spawn(
@@ -259,7 +269,7 @@ describe("Greenlet lifecycle (§5.2)", () => {
   });
 });
 
-describe("Greenlet#kill and killAll (§5.4)", () => {
+describe("Greenlet#kill and killAll", () => {
   const ways: Array<[string, (g: Greenlet<unknown>) => Generator<unknown, unknown, unknown>]> = [
     ["kill()", (g) => invoke(g, "kill")],
     ["kill({ block: false })", (g) => invoke(g, "kill", { block: false })],
@@ -267,7 +277,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     ["killAll([g], { block: false })", (g) => killAllD([g], { block: false })],
   ];
   for (const [way, kill] of ways) {
-    it(`kills an unstarted greenlet with ${way}: it never runs, is dead and successful with a GreenletExit, and its link fires (#49)`, async () => {
+    it(`kills an unstarted greenlet with ${way}: it never runs, is dead and successful with a GreenletExit, and its link fires (test__greenlet.py TestKill: test_block, test_non_block and their killall variants)`, async () => {
       let ran = false;
       const linked: unknown[] = [];
       const { value } = await runTest(function* () {
@@ -288,7 +298,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     });
   }
 
-  it("kills an unstarted greenlet with an Error instance: dead, not successful, exception set (#50)", async () => {
+  it("kills an unstarted greenlet with an Error instance: dead, not successful, exception set (test__greenlet.py TestKill.test_non_type_exception)", async () => {
     const stop = new Error("stop");
     const { value, errors } = await runTest(function* () {
       const g = new Greenlet(() => "never");
@@ -299,7 +309,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     expect(errors.map((e) => e.error)).toEqual([stop]);
   });
 
-  it("kills with a non-error value, which is thrown as is: not successful (#51)", async () => {
+  it("kills with a non-error value, which is thrown as is: not successful (test__greenlet.py TestKill.test_non_exc_exception)", async () => {
     const { value } = await runTest(function* () {
       const g = spawn(after(100));
       yield* nap(0);
@@ -309,7 +319,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     expect(value).toEqual([true, false, 42]);
   });
 
-  it("kills a greenlet that was start()ed or startLater()ed but has not run, with the same outcome (#52)", async () => {
+  it("kills a greenlet that was start()ed or startLater()ed but has not run, with the same outcome (test__greenlet.py TestKillAfterStart)", async () => {
     let runs = 0;
     const { value } = await runTest(function* () {
       const a = new Greenlet(() => runs++);
@@ -328,7 +338,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     expect(runs).toBe(0);
   });
 
-  it("kills a sleeping greenlet: the code after its sleep never runs (#53)", async () => {
+  it("kills a sleeping greenlet: the code after its sleep never runs (test__greenlet.py TestKillWhileRunning)", async () => {
     const log: string[] = [];
     const { value } = await runTest(function* () {
       const g = spawn(
@@ -346,7 +356,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     expect(log).toEqual(["before"]);
   });
 
-  it("returns from a blocking kill only after the victim's except and finally ran (#54, O7)", async () => {
+  it("returns from a blocking kill only after the victim's except and finally ran (test__api.py Test.test_killing_dormant)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const g = spawn(
@@ -369,7 +379,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     expect(log).toEqual(["start", "except", "finished", "kill returned at 50"]);
   });
 
-  it("killAll with block: false kills a Set of greenlets without switching, from plain code too (#57)", async () => {
+  it("killAll with block: false kills a Set of greenlets without switching, from plain code too (test__greenletset.py Test.test_killall_iterable_argument_non_block)", async () => {
     const log: string[] = [];
     const { value } = await runTest(function* () {
       const gs = new Set([spawn(after(100)), spawn(after(100))]);
@@ -384,7 +394,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     expect(log).toEqual(["killAll returned"]);
   });
 
-  it("killAll with a timeout leaves never-run greenlets dead at once, even ones that would swallow the kill (#57)", async () => {
+  it("killAll with a timeout leaves never-run greenlets dead at once, even ones that would swallow the kill (test__greenletset.py Test.test_killall_iterable_argument_non_block)", async () => {
     let ran = 0;
     const stubborn = coroutine(function* () {
       ran++;
@@ -405,7 +415,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     expect(ran).toBe(0);
   });
 
-  it("killAll with a timeout throws a Timeout when started greenlets swallow the kill; they stay alive (#57)", async () => {
+  it("killAll with a timeout throws a Timeout when started greenlets swallow the kill; they stay alive (test__greenletset.py Test.test_killall_iterable_argument_non_block)", async () => {
     const caught: string[] = [];
     const stubborn = coroutine(function* () {
       for (;;) {
@@ -434,7 +444,7 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
     expect(caught).toEqual(["GreenletExit", "GreenletExit", "GreenletExit", "GreenletExit"]);
   });
 
-  it("killAll sends one exception per greenlet, even one listed twice, and waits for all (#57)", async () => {
+  it("killAll sends one exception per greenlet, even one listed twice, and waits for all (test__greenletset.py Test.test_killall_iterable_argument_non_block)", async () => {
     const seen: string[] = [];
     const victim = coroutine(function* (name: string) {
       try {
@@ -472,8 +482,8 @@ describe("Greenlet#kill and killAll (§5.4)", () => {
   });
 });
 
-describe("Greenlet links (§5.5)", () => {
-  it("delivers the value to an AsyncResult-like target, also when linked after the greenlet finished (#59)", async () => {
+describe("Greenlet links", () => {
+  it("delivers the value to an AsyncResult-like target, also when linked after the greenlet finished (test__greenlet.py TestLink.test_link_to_asyncresult)", async () => {
     const target = new ResultDouble();
     await runTest(function* () {
       const g = spawn(() => 100);
@@ -485,7 +495,7 @@ describe("Greenlet links (§5.5)", () => {
     expect(target.got).toEqual(Array(4).fill(["value", 100]));
   });
 
-  it("delivers the identical error to an AsyncResult-like target (#59)", async () => {
+  it("delivers the identical error to an AsyncResult-like target (test__greenlet.py TestLink.test_link_to_asyncresult)", async () => {
     const boom = new Error("boom");
     const target = new ResultDouble();
     await runTest(function* () {
@@ -502,7 +512,7 @@ describe("Greenlet links (§5.5)", () => {
     expect(target.got[0]![1]).toBe(boom);
   });
 
-  it("passes the greenlet itself to a callback, so it can be put in a collection (#60)", async () => {
+  it("passes the greenlet itself to a callback, so it can be put in a collection (test__greenlet.py TestLink.test_link_to_queue)", async () => {
     const done: Array<Greenlet<unknown>> = [];
     const { value } = await runTest(function* () {
       const gs = [101, 102, 103].map((v) => spawn(after(104 - v, v)));
@@ -514,7 +524,7 @@ describe("Greenlet links (§5.5)", () => {
     expect(new Set(done)).toEqual(new Set(value));
   });
 
-  it("forgets a link, a value link and an exception link on unlink: none of them fires (#61)", async () => {
+  it("forgets a link, a value link and an exception link on unlink: none of them fires (test__greenlet.py TestUnlink.test_func_link)", async () => {
     const fired: string[] = [];
     const { value } = await runTest(function* () {
       const counts: number[] = [];
@@ -534,7 +544,7 @@ describe("Greenlet links (§5.5)", () => {
     expect(fired).toEqual([]);
   });
 
-  it("fires link and linkValue but not linkException on success; a kill's value is a GreenletExit (#62)", async () => {
+  it("fires link and linkValue but not linkException on success; a kill's value is a GreenletExit (test__greenlet.py TestReturn_link)", async () => {
     const all = new ResultDouble();
     const onValue = new ResultDouble();
     const onError = new ResultDouble();
@@ -554,7 +564,7 @@ describe("Greenlet links (§5.5)", () => {
     expect(killed.got).toEqual([["value", expect.any(GreenletExit)]]);
   });
 
-  it("fires link and linkException but not linkValue on failure (#63)", async () => {
+  it("fires link and linkException but not linkValue on failure (test__greenlet.py TestRaise_link)", async () => {
     const boom = new Error("boom");
     const all = new ResultDouble();
     const onValue = new ResultDouble();
@@ -570,7 +580,7 @@ describe("Greenlet links (§5.5)", () => {
     expect([all.got, onValue.got, onError.got]).toEqual([[["exception", boom]], [], [["exception", boom]]]);
   });
 
-  it("reports errors thrown by listeners without stopping the other listeners (#64)", async () => {
+  it("reports errors thrown by listeners without stopping the other listeners (test__greenlet.py TestStuff.test_multiple_listeners_error)", async () => {
     const results: number[] = [];
     const { errors } = await runTest(function* () {
       const g = spawn(() => 1);
@@ -592,7 +602,7 @@ describe("Greenlet links (§5.5)", () => {
     expect(errors.map((e) => (e.error as Error).message)).toEqual(["first", "second", "third"]);
   });
 
-  it("does not call a listener that an earlier listener unlinked during notification (#65)", async () => {
+  it("does not call a listener that an earlier listener unlinked during notification (test__greenlet.py TestStuff.test_multiple_listeners_error_unlink_*)", async () => {
     const results: number[] = [];
     await runTest(function* () {
       const g = spawn(() => 1);
@@ -608,7 +618,7 @@ describe("Greenlet links (§5.5)", () => {
     expect(results).toEqual([5]);
   });
 
-  it("fires 100 links in the order they were added, each in a greenlet of its own (#66, O5)", async () => {
+  it("fires 100 links in the order they were added, each in a greenlet of its own (test__order.py Test.test_greenlet_link)", async () => {
     const order: Array<number | string> = [];
     await runTest(function* () {
       const g = spawn(after(1));
@@ -622,7 +632,7 @@ describe("Greenlet links (§5.5)", () => {
     expect(order).toEqual([...Array.from({ length: 100 }, (_, i) => i), "joined"]);
   });
 
-  it("resolves only the matching AsyncResult-like targets of link, linkValue and linkException (#67)", async () => {
+  it("resolves only the matching AsyncResult-like targets of link, linkValue and linkException (test__event.py TestAsyncResultAsLinkTarget.test_set)", async () => {
     const boom = new Error("boom");
     const triple = (): [ResultDouble, ResultDouble, ResultDouble] => [new ResultDouble(), new ResultDouble(), new ResultDouble()];
     const targets = { ok: triple(), bad: triple() };

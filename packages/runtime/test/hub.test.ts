@@ -1,10 +1,14 @@
-// The hub: scheduling rules O1–O9 of gevent-semantics.md §4, sleep and error handling (§5.7,
-// behaviours 79–89), LoopExit, the never-silent rule and the careless-catch rule.
-// Not ported from §5.7: #80 and #88 (no user loop callbacks in the hub), #81 (no way to switch
-// into a parked greenlet except through its wake-up), #82 (SystemExit/KeyboardInterrupt: Node
-// has process.exit and signals instead), #85 (JavaScript has no per-thread exception context),
-// #86 (gevent's Waiter is internal here: every primitive parks through one suspension protocol),
-// #89 (signal handlers).
+// The hub: gevent's scheduling order (its src/gevent/tests/test__order.py, test__sleep0.py and
+// others), sleep and error handling (test__hub.py, test__systemerror.py), LoopExit, the
+// never-silent rule (PROTOCOL.md §1) and the careless-catch rule (PROTOCOL.md §5). A test name ends
+// with the gevent test it ports.
+// Not ported: test__hub.py TestExceptionInMainloop.test_sleep and test__loop_callback.py Test.test
+// (no user loop callbacks in the hub), test__api.py Test.test_sleep_invalid_switch (no way to
+// switch into a parked greenlet except through its wake-up), test__systemerror.py
+// (SystemExit/KeyboardInterrupt: Node has process.exit and signals instead), test__exc_info.py
+// Test.test1 (JavaScript has no per-thread exception context), test__hub.py TestWaiter.test
+// (gevent's Waiter is internal here: every primitive parks through one suspension protocol),
+// test__signal.py TestSignal.test_handler (signal handlers).
 import { spawn, spawnLater, sleep, getCurrent, Greenlet, GreenletExit, LoopExit, Timeout, NotDrivenError } from "@weft/runtime";
 import { callDynamic, co, coroutine, driven, invoke, isExit, rethrowExit, rethrowNotDriven, setNotDrivenPolicy, undriven } from "@weft/runtime/protocol";
 import { now, runTest } from "@weft/runtime/testing";
@@ -22,7 +26,7 @@ const worker = (log: string[], name: string, steps = 1) =>
   });
 
 describe("scheduling", () => {
-  it("starts spawned greenlets in spawn order, only after the spawner blocks (O1)", async () => {
+  it("starts spawned greenlets in spawn order, only after the spawner blocks (test__order.py)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const gs = ["A", "B", "C"].map((n) => spawn(() => log.push(n)));
@@ -34,7 +38,7 @@ describe("scheduling", () => {
     expect(log).toEqual(["spawned", "A", "B", "C", "main again"]);
   });
 
-  it("interleaves two sleep(0) loops (O2)", async () => {
+  it("interleaves two sleep(0) loops (test__order.py TestSleep0.test)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const a = spawn(worker(log, "1", 2));
@@ -45,7 +49,7 @@ describe("scheduling", () => {
     expect(log).toEqual(["10", "20", "11", "21", "1 done", "2 done"]);
   });
 
-  it("runs spawnLater greenlets in deadline order, after a later plain spawn (O4)", async () => {
+  it("runs spawnLater greenlets in deadline order, after a later plain spawn", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const late = spawnLater(20, () => log.push("late"));
@@ -56,7 +60,7 @@ describe("scheduling", () => {
     expect(log).toEqual(["now", "early", "late"]);
   });
 
-  it("takes the longest, not the sum, for concurrent sleeps (O9)", async () => {
+  it("takes the longest, not the sum, for concurrent sleeps (test__greenletset.py Test.test_waitall)", async () => {
     const { value } = await runTest(function* () {
       const a = spawn(coroutine(function* () { yield* nap(300); }));
       const b = spawn(coroutine(function* () { yield* nap(400); }));
@@ -67,7 +71,7 @@ describe("scheduling", () => {
     expect(value).toBe(400);
   });
 
-  it("sleeps for the given virtual time, and sleep(0) returns (#79)", async () => {
+  it("sleeps for the given virtual time, and sleep(0) returns (test__hub.py TestSleep)", async () => {
     const { value } = await runTest(function* () {
       yield* nap(200);
       const t = now();
@@ -87,7 +91,7 @@ describe("scheduling", () => {
     expect(log).toEqual([3, 1, 2]);
   });
 
-  it("delivers a non-blocking kill at the victim's next blocking call (O8)", async () => {
+  it("delivers a non-blocking kill at the victim's next blocking call (gevent's Greenlet.kill documentation)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const victim = spawn(
@@ -114,7 +118,7 @@ describe("scheduling", () => {
     expect(log).toEqual(["victim runs", "kill returned", "victim resumed", "victim finally", "value is GreenletExit: true"]);
   });
 
-  it("does not starve timers with a sleep(0) loop (O3)", async () => {
+  it("does not starve timers with a sleep(0) loop (test__sleep0.py)", async () => {
     // Real clock: the virtual clock only moves when nothing is ready, which is never here.
     const { value } = await runTest(
       function* () {
@@ -169,7 +173,7 @@ describe("scheduling", () => {
 import { idle as idleFn } from "@weft/runtime";
 
 describe("errors escaping greenlets", () => {
-  it("stores the error, reports it once, and lets the program go on (#83)", async () => {
+  it("stores the error, reports it once, and lets the program go on (test__systemerror.py Test.test_exception)", async () => {
     const boom = new TypeError("boom");
     const { value, errors } = await runTest(function* () {
       const g = spawn(() => {
@@ -221,7 +225,7 @@ describe("errors escaping greenlets", () => {
     expect(errors).toEqual([]);
   });
 
-  it("survives an error handler that throws, keeping the original error for get() (#84)", async () => {
+  it("survives an error handler that throws, keeping the original error for get() (test__hub.py TestHandleError)", async () => {
     const original = new Error("original");
     const written: string[] = [];
     const write = process.stderr.write;
@@ -255,7 +259,7 @@ describe("errors escaping greenlets", () => {
 });
 
 describe("LoopExit", () => {
-  it("is thrown into a main greenlet that nothing can wake (#87)", async () => {
+  it("is thrown into a main greenlet that nothing can wake (test__queue.py TestSimpleQueue.test_peek_empty)", async () => {
     const { value } = await runTest(function* () {
       try {
         yield* park("Queue#get");
@@ -424,7 +428,7 @@ describe("careless catch", () => {
 });
 
 describe("bad input", () => {
-  it("rejects a non-callable spawn at once with a TypeError naming the argument (#25)", async () => {
+  it("rejects a non-callable spawn at once with a TypeError naming the argument (test__greenlet.py TestBasic.test_spawn_non_callable)", async () => {
     await runTest(function* () {
       expect(() => spawn(1 as never)).toThrow("Expected `fn` to be a function, got `1`.");
       expect(() => spawnLater(1 as never, undefined as never)).toThrow(TypeError);

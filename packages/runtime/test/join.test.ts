@@ -1,8 +1,10 @@
-// Waiting on many (gevent-semantics.md §5.3, behaviours 37–48; O9): `Greenlet#join`/`get` with a
-// timeout, `joinAll`, `waitAny` (gevent's `wait(objects)`), and `wait` (a promise, weft's bridge).
-// Not ported from §5.3: #45 (Group#join, in pool.test.ts); #47's and #48's object-less
-// `gevent.wait()` / `hub.join()` ("run until the loop is empty"): weft has no such call, a main
-// greenlet joins what it spawned instead.
+// Waiting on many (gevent's src/gevent/tests/test__greenlet.py, test__joinall.py, test__iwait.py; a
+// test name ends with the gevent test it ports): `Greenlet#join`/`get` with a timeout, `joinAll`,
+// `waitAny` (gevent's `wait(objects)`), and `wait` (a promise, weft's bridge).
+// Not ported: test__greenletset.py Test.test_waitall (Group#join, in pool.test.ts);
+// test__hub_join_timeout.py's and test__hub_join.py's object-less `gevent.wait()` / `hub.join()`
+// ("run until the loop is empty"): weft has no such call, a main greenlet joins what it spawned
+// instead.
 import { AsyncResult, Event, Greenlet, Timeout, getCurrent, joinAll, sleep, spawn, wait, waitAny } from "@weft/runtime";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { now, runTest } from "@weft/runtime/testing";
@@ -49,7 +51,7 @@ class Flag implements Waitable {
 const names = (gs: readonly Greenlet<unknown>[]) => gs.map((g) => g.name);
 
 describe("Greenlet#join and #get with a timeout", () => {
-  it("returns nothing from join(timeout) after exactly the timeout, without throwing (#37)", async () => {
+  it("returns nothing from join(timeout) after exactly the timeout, without throwing (test__greenlet.py TestJoin)", async () => {
     const { value } = await runTest(function* () {
       const g = spawn(after(10_000));
       const r = yield* invoke(g, "join", 200);
@@ -60,7 +62,7 @@ describe("Greenlet#join and #get with a timeout", () => {
     expect(value).toEqual([undefined, 200, true]);
   });
 
-  it("throws a Timeout from get(timeout) after exactly the timeout; a given Timeout object is thrown itself (#38)", async () => {
+  it("throws a Timeout from get(timeout) after exactly the timeout; a given Timeout object is thrown itself (test__greenlet.py TestGet)", async () => {
     const { value } = await runTest(function* () {
       const g = spawn(after(10_000));
       let first: unknown;
@@ -83,7 +85,7 @@ describe("Greenlet#join and #get with a timeout", () => {
     expect(value).toEqual({ firstIsTimeout: true, t1: 10, secondIsMine: true, t2: 15 });
   });
 
-  it("lets an outer Timeout out of join, joinAll, waitAny and wait: the identical object (#39)", async () => {
+  it("lets an outer Timeout out of join, joinAll, waitAny and wait: the identical object (timing.py _DelayWaitMixin.test_outer_timeout_is_not_lost)", async () => {
     const { value } = await runTest(function* () {
       const g = spawn(after(10_000));
       const caught: boolean[] = [];
@@ -113,7 +115,7 @@ describe("Greenlet#join and #get with a timeout", () => {
 });
 
 describe("joinAll", () => {
-  it("takes the longest, not the sum, for greenlets sleeping 300 and 400 ms (O9)", async () => {
+  it("takes the longest, not the sum, for greenlets sleeping 300 and 400 ms (test__greenletset.py Test.test_waitall)", async () => {
     const { value } = await runTest(function* () {
       const gs = [spawn(after(400, "b")), spawn(after(300, "a"))];
       const done = yield* joinAllD(gs);
@@ -122,7 +124,7 @@ describe("joinAll", () => {
     expect(value).toEqual([["a", "b"], 400]);
   });
 
-  it("returns finished greenlets in completion order, those already dead first in input order (#42)", async () => {
+  it("returns finished greenlets in completion order, those already dead first in input order (test__greenlet.py TestStuff.test_wait_noerrors)", async () => {
     const { value } = await runTest(function* () {
       const slow = spawn(after(30));
       const fast = spawn(after(10));
@@ -138,7 +140,7 @@ describe("joinAll", () => {
     expect(value).toEqual(["deadA", "deadB", "fast", "slow"]);
   });
 
-  it("returns what finished after the timeout, without throwing, also for a never-started greenlet (#40)", async () => {
+  it("returns what finished after the timeout, without throwing, also for a never-started greenlet (test__greenlet.py TestJoinAll)", async () => {
     const { value } = await runTest(function* () {
       const unstarted = new Greenlet(() => "never");
       const sleeper = spawn(after(10_000));
@@ -151,7 +153,7 @@ describe("joinAll", () => {
     expect(value).toEqual([1, true, 200, false]);
   });
 
-  it("completes with a duplicate greenlet and lists it once per occurrence (#41)", async () => {
+  it("completes with a duplicate greenlet and lists it once per occurrence (test__joinall.py Test.test)", async () => {
     const { value } = await runTest(function* () {
       const a = spawn(after(10, "a"));
       const b = spawn(after(20, "b"));
@@ -161,7 +163,7 @@ describe("joinAll", () => {
     expect(value).toEqual([["a", "a", "b"], 20]);
   });
 
-  it("returns with raiseError when every greenlet succeeds, values in order (#42)", async () => {
+  it("returns with raiseError when every greenlet succeeds, values in order (test__greenlet.py TestStuff.test_wait_noerrors)", async () => {
     const { value } = await runTest(function* () {
       const gs = [1, 2, 3].map((n) => spawn(after(n * 10, n)));
       yield* joinAllD(gs, { raiseError: true });
@@ -170,7 +172,7 @@ describe("joinAll", () => {
     expect(value).toEqual([1, 2, 3]);
   });
 
-  it("rethrows with raiseError the error of the first greenlet to fail in time, as soon as it is seen (#43)", async () => {
+  it("rethrows with raiseError the error of the first greenlet to fail in time, as soon as it is seen (test__greenlet.py TestStuff.test_wait_error)", async () => {
     const late = new Error("late");
     const early = new Error("early");
     const { value, errors } = await runTest(function* () {
@@ -190,7 +192,7 @@ describe("joinAll", () => {
     expect(errors.map((e) => e.error)).toEqual([early, late]);
   });
 
-  it("returns with count 1 once the raiser finished, the sleeper still running (#44)", async () => {
+  it("returns with count 1 once the raiser finished, the sleeper still running (test__greenlet.py TestStuff.test_joinall_count_raise_error)", async () => {
     const boom = new Error("boom");
     const { value, errors } = await runTest(function* () {
       const sleeper = spawn(after(10_000));
@@ -204,7 +206,7 @@ describe("joinAll", () => {
     expect(errors).toEqual([{ greenlet: expect.any(String), error: boom }]);
   });
 
-  it("returns min(count, finished within the timeout) greenlets (#48)", async () => {
+  it("returns min(count, finished within the timeout) greenlets (test__hub_join.py TestJoin.test_join_many_times)", async () => {
     const { value } = await runTest(function* () {
       const gs = [10, 20, 30].map((ms) => spawn(after(ms)));
       const never = spawn(after(10_000));
@@ -228,7 +230,7 @@ describe("joinAll", () => {
     ]);
   });
 
-  it("leaves no link and no waiter behind, whether it returns, times out or is interrupted (#46)", async () => {
+  it("leaves no link and no waiter behind, whether it returns, times out or is interrupted (test__iwait.py Testiwait.test_noiter)", async () => {
     const { value } = await runTest(function* () {
       const g = spawn(after(1_000));
       const h = spawn(after(10));
@@ -299,7 +301,7 @@ describe("joinAll", () => {
 });
 
 describe("waitAny", () => {
-  it("returns ready objects in readiness order (#46)", async () => {
+  it("returns ready objects in readiness order (test__iwait.py Testiwait.test_noiter)", async () => {
     const { value } = await runTest(function* () {
       const a = new Flag("a");
       const b = new Flag("b");
@@ -318,7 +320,7 @@ describe("waitAny", () => {
     expect(value).toEqual([["b", "a"], 20]);
   });
 
-  it("returns the first ready object of greenlets and other waitables with count 1 (#46)", async () => {
+  it("returns the first ready object of greenlets and other waitables with count 1 (test__iwait.py Testiwait.test_noiter)", async () => {
     const { value } = await runTest(function* () {
       const flag = new Flag("flag");
       const g = spawn(after(30));
@@ -332,7 +334,7 @@ describe("waitAny", () => {
     expect(value).toEqual([true, 10, 0]);
   });
 
-  it("returns an empty list after the timeout when nothing became ready (#47)", async () => {
+  it("returns an empty list after the timeout when nothing became ready (test__hub_join_timeout.py Test.test_callback)", async () => {
     const { value } = await runTest(function* () {
       const flag = new Flag("f");
       const ready = yield* waitAnyD([flag], { timeout: 50 });
@@ -341,7 +343,7 @@ describe("waitAny", () => {
     expect(value).toEqual([[], 50, 0, 0]);
   });
 
-  it("returns an object set during the wait, at the time it was set (#47)", async () => {
+  it("returns an object set during the wait, at the time it was set (test__hub_join_timeout.py Test.test_callback)", async () => {
     const { value } = await runTest(function* () {
       const flag = new Flag("f");
       spawnLater(flag, 50);
@@ -352,7 +354,7 @@ describe("waitAny", () => {
     expect(value).toEqual([1, true, 50]);
   });
 
-  it("returns without switching when enough objects are already ready (#96)", async () => {
+  it("returns without switching when enough objects are already ready (test__event.py TestEventBasics.test_gevent_wait_twice_when_already_set)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const a = new Flag("a");
@@ -372,7 +374,7 @@ describe("waitAny", () => {
     expect(value).toEqual([[], 0]);
   });
 
-  it("removes its links from objects that never became ready, when killed (#46)", async () => {
+  it("removes its links from objects that never became ready, when killed (test__iwait.py Testiwait.test_noiter)", async () => {
     const { value } = await runTest(function* () {
       const flag = new Flag("f");
       const waiter = spawn(
@@ -402,7 +404,7 @@ describe("waitAny", () => {
 });
 
 describe("waitAny on Events and AsyncResults", () => {
-  it("returns an empty list from waitAny([new Event()], 200) after exactly 200 ms, without throwing (#92)", async () => {
+  it("returns an empty list from waitAny([new Event()], 200) after exactly 200 ms, without throwing (test__event.py TestEventWait)", async () => {
     const { value } = await runTest(function* () {
       const ev = new Event();
       return [yield* waitAnyD([ev], { timeout: 200 }), now()];
@@ -410,7 +412,7 @@ describe("waitAny on Events and AsyncResults", () => {
     expect(value).toEqual([[], 200]);
   });
 
-  it("returns a set Event, but not one cleared again before the call (#93)", async () => {
+  it("returns a set Event, but not one cleared again before the call (test__event.py TestGeventWaitOnEvent.test_set_during_wait)", async () => {
     const { value } = await runTest(function* () {
       const ev = new Event();
       const setter = spawn(
@@ -429,7 +431,7 @@ describe("waitAny on Events and AsyncResults", () => {
     expect(value).toEqual([1, 5, false, 0, 15]);
   });
 
-  it("returns [event] for an Event already set, twice in a row (#96)", async () => {
+  it("returns [event] for an Event already set, twice in a row (test__event.py TestEventBasics.test_gevent_wait_twice_when_already_set)", async () => {
     const { value } = await runTest(function* () {
       const ev = new Event();
       ev.set();
@@ -440,7 +442,7 @@ describe("waitAny on Events and AsyncResults", () => {
     expect(value).toEqual([true, true, 2, 0]);
   });
 
-  it("returns min(count, ready within the timeout) of Events and AsyncResults, in readiness order (#48)", async () => {
+  it("returns min(count, ready within the timeout) of Events and AsyncResults, in readiness order (test__hub_join.py TestJoin.test_join_many_times)", async () => {
     const { value } = await runTest(function* () {
       const e1 = new Event();
       const e2 = new Event();
@@ -538,7 +540,7 @@ describe("wait (a promise)", () => {
     expect(value).toEqual([0, 1, 0, 1_000]);
   });
 
-  it("throws a Timeout when the timeout passes first (#38)", async () => {
+  it("throws a Timeout when the timeout passes first (test__greenlet.py TestGet)", async () => {
     const { value } = await runTest(function* () {
       try {
         yield* waitD(new Promise(() => {}), { timeout: 0 });

@@ -1,13 +1,17 @@
-// Greenlet-local storage (gevent-semantics.md §3.8, §5.12 behaviours 141–145).
+// Greenlet-local storage, ported from gevent's src/gevent/tests/test__local.py and the doctest of
+// gevent's local.py; a test name ends with the gevent test it ports.
 // weft's `Local<T>` holds one value per greenlet (`get`/`set`/`delete`) rather than an attribute
 // namespace, so these do not apply:
-// - #141's and #143's `__slots__` (shared across greenlets) and class attributes as defaults:
-//   the constructor's `init` plays the part of the defaults and of a subclass `__init__`.
-// - #142 constructor arguments rejected ("Initialization arguments are not supported") and
-//   setting or deleting `__dict__`; deleting an unset value is harmless here (tested).
-// - #144's second half (values released when the Local itself is dropped inside a running
-//   greenlet): the greenlet's map holds the Local until the greenlet dies.
-// - #145 `copy()`.
+// - the `__slots__` of local.py's doctest and of test__local.py
+//   TestGeventLocal.test_slot_and_type_attributes (shared across greenlets) and class attributes as
+//   defaults: the constructor's `init` plays the part of the defaults and of a subclass `__init__`.
+// - test__local.py TestGeventLocal.test_create_local_subclass_init_args: constructor arguments
+//   rejected ("Initialization arguments are not supported") and setting or deleting `__dict__`;
+//   deleting an unset value is harmless here (tested).
+// - test__local.py TestGeventLocal.test_locals_collected_*'s second half (values released when the
+//   Local itself is dropped inside a running greenlet): the greenlet's map holds the Local until
+//   the greenlet dies.
+// - test__local.py TestGeventLocal.test_copy: `copy()`.
 import { Greenlet, Local, getCurrent, sleep, spawn } from "@weft/runtime";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { runTest } from "@weft/runtime/testing";
@@ -16,7 +20,7 @@ import { localValues } from "../src/local.js";
 const nap = driven(sleep);
 
 describe("Local", () => {
-  it("keeps each greenlet's value apart: main keeps 42 while a spawned greenlet sees nothing and sets 11 (#141)", async () => {
+  it("keeps each greenlet's value apart: main keeps 42 while a spawned greenlet sees nothing and sets 11 (test__doctests.py, local.py's doctest)", async () => {
     const { value } = await runTest(function* () {
       const number = new Local<number | undefined>();
       number.set(42);
@@ -32,7 +36,7 @@ describe("Local", () => {
     expect(value).toEqual([[undefined, 11], 42]);
   });
 
-  it("gives each greenlet init()'s value, computed once per greenlet, not main's modification (#141)", async () => {
+  it("gives each greenlet init()'s value, computed once per greenlet, not main's modification (test__doctests.py, local.py's doctest)", async () => {
     let inits = 0;
     const { value } = await runTest(function* () {
       const colors = new Local(() => {
@@ -60,7 +64,7 @@ describe("Local", () => {
     expect(inits).toBe(3);
   });
 
-  it("keeps a value set in another greenlet invisible here, across blocking calls (#143)", async () => {
+  it("keeps a value set in another greenlet invisible here, across blocking calls (test__local.py TestGeventLocal.test_slot_and_type_attributes)", async () => {
     const { value } = await runTest(function* () {
       const name = new Local<string | undefined>();
       const seen: unknown[] = [];
@@ -87,7 +91,7 @@ describe("Local", () => {
     expect(value).toEqual([["b sees undefined", "a sees a", "b sees b"], undefined]);
   });
 
-  it("reverts to init() after delete, and deleting an unset value is harmless (#143)", async () => {
+  it("reverts to init() after delete, and deleting an unset value is harmless (test__local.py TestGeventLocal.test_slot_and_type_attributes)", async () => {
     const { value } = await runTest(function* () {
       const count = new Local(() => 0);
       count.delete();
@@ -99,7 +103,7 @@ describe("Local", () => {
     expect(value).toEqual([5, 0]);
   });
 
-  it("drops a greenlet's values when it dies, even while the greenlet is still referenced (#144)", async () => {
+  it("drops a greenlet's values when it dies, even while the greenlet is still referenced (test__local.py TestGeventLocal.test_locals_collected_*)", async () => {
     const { value } = await runTest(function* () {
       const local = new Local<object | undefined>();
       const big = { payload: "x".repeat(1000) };
@@ -116,7 +120,7 @@ describe("Local", () => {
     expect(value).toEqual([true, undefined, 0]);
   });
 
-  it("keeps two Local instances independent (#145)", async () => {
+  it("keeps two Local instances independent (test__local.py TestGeventLocal.test_copy)", async () => {
     const { value } = await runTest(function* () {
       const a = new Local<string | undefined>();
       const b = new Local(() => "b default");

@@ -1,7 +1,9 @@
-// Sockets (`@weft/runtime/net`) on real loopback sockets: gevent-semantics.md §3.9 and §5.13,
-// behaviours 146–158, plus faults (reset mid-stream, a slow reader) and bad input.
-// Not ported from §5.13: #151 (`makefile`: no file objects over sockets). #157 (the example echo
-// server with StreamServer) is in stream-server.test.ts.
+// Sockets (`@weft/runtime/net`) on real loopback sockets, ported from gevent's
+// src/gevent/tests/test__socket*.py (a test name ends with the gevent test it ports), plus faults
+// (reset mid-stream, a slow reader) and bad input.
+// Not ported: test__socket.py TestTCP.test_makefile (`makefile`: no file objects over sockets).
+// test__example_echoserver.py Test (the example echo server with StreamServer) is in
+// stream-server.test.ts.
 import * as nodeNet from "node:net";
 import { ConcurrentObjectUseError, joinAll, sleep, spawn, withTimeout, type Greenlet } from "@weft/runtime";
 import {
@@ -52,7 +54,7 @@ function* pair(): Generator<unknown, [ServerSocket, Socket, Socket], unknown> {
 }
 
 describe("connect, listen, accept", () => {
-  it("echoes a 110 KB payload byte-exact and sees EOF after the peer's shutdown (#146, #158)", async () => {
+  it("echoes a 110 KB payload byte-exact and sees EOF after the peer's shutdown (test__socket.py TestTCP.test_sendall_str)", async () => {
     const payload = pattern(110_000);
     const got = await real(function* () {
       const server = yield* listenD(0);
@@ -84,7 +86,7 @@ describe("connect, listen, accept", () => {
     expect(got.equals(payload)).toBe(true);
   });
 
-  it("returns an empty Buffer from recv once the peer shut down its write side, and can still send (#158)", async () => {
+  it("returns an empty Buffer from recv once the peer shut down its write side, and can still send", async () => {
     const log = await real(function* () {
       const [server, client, conn] = yield* pair();
       const log: string[] = [];
@@ -125,7 +127,7 @@ describe("connect, listen, accept", () => {
     expect(order).toEqual(["c0", "c1", "c2"]);
   });
 
-  it("refuses a connect to a port nobody listens on with ConnectionRefusedError (#152)", async () => {
+  it("refuses a connect to a port nobody listens on with ConnectionRefusedError (test__socket.py TestCreateConnection.test_refuses)", async () => {
     const e = await real(function* () {
       const server = yield* listenD(0);
       const { port } = server.address();
@@ -178,7 +180,7 @@ describe("connect, listen, accept", () => {
 });
 
 describe("recv, send, sendAll", () => {
-  it("sends and receives empty data (#147)", async () => {
+  it("sends and receives empty data (test__socket.py TestTCP.test_sendall_empty)", async () => {
     const got = await real(function* () {
       const [server, client, conn] = yield* pair();
       yield* sendAll(client, "");
@@ -192,7 +194,7 @@ describe("recv, send, sendAll", () => {
     expect(got).toEqual([0, 0, "x"]);
   });
 
-  it("reads and writes one socket from two greenlets at once: full duplex (#148)", async () => {
+  it("reads and writes one socket from two greenlets at once: full duplex (test__socket.py TestTCP.test_fullduplex)", async () => {
     const payload = pattern(100_000);
     const got = await real(function* () {
       const [server, client, conn] = yield* pair();
@@ -215,7 +217,7 @@ describe("recv, send, sendAll", () => {
     expect(got.equals(payload)).toBe(true);
   });
 
-  it("times out a recv with SocketTimeout 'timed out', and the socket still works after (#149, #153)", async () => {
+  it("times out a recv with SocketTimeout 'timed out', and the socket still works after (test__socket.py TestTCP.test_recv_timeout; test__socket_timeout.py Test.test_timeout)", async () => {
     const TIMEOUT = 100;
     const [e, elapsed, after] = await real(function* () {
       const [server, client, conn] = yield* pair();
@@ -237,7 +239,7 @@ describe("recv, send, sendAll", () => {
     expect(after).toBe("late");
   });
 
-  it("refuses a second reader with ConcurrentObjectUseError (#155)", async () => {
+  it("refuses a second reader with ConcurrentObjectUseError (test__socket_close.py Test.test_recv_twice)", async () => {
     const [e, first] = await real(function* () {
       const [server, client, conn] = yield* pair();
       const reader = spawn(coroutine(function* () { return (yield* recv(conn, 10)).toString(); }));
@@ -253,7 +255,7 @@ describe("recv, send, sendAll", () => {
     expect(first).toBe("one");
   });
 
-  it("wakes a blocked reader with EBADF when another greenlet closes the socket (#154)", async () => {
+  it("wakes a blocked reader with EBADF when another greenlet closes the socket (test__socket_close.py Test.test_recv_closed)", async () => {
     const [e, counted, late] = await real(function* () {
       const [server, client, conn] = yield* pair();
       const reader = spawn(
@@ -280,7 +282,7 @@ describe("recv, send, sendAll", () => {
     expect(late).toBeLessThan(100); // "within 0.1 s"
   });
 
-  it("refuses a second writer while one is blocked, and wakes the blocked writer with EBADF on close (#154, #155)", async () => {
+  it("refuses a second writer while one is blocked, and wakes the blocked writer with EBADF on close (test__socket_close.py Test.test_recv_closed; test__socket_close.py Test.test_recv_twice)", async () => {
     const [second, first, counted] = await real(function* () {
       const [server, client, conn] = yield* pair();
       const writer = spawn(coroutine(function* () { return yield* errorOf(sendAll(client, pattern(20 * 1024 * 1024))); }));
@@ -317,7 +319,7 @@ describe("recv, send, sendAll", () => {
     expect(log).toEqual(["waiting: 1", "killed: 0", "Timeout: 0", "after"]);
   });
 
-  it("throws EBADF from shutdown on a closed socket, and BrokenPipeError from a send after shutdown (#156)", async () => {
+  it("throws EBADF from shutdown on a closed socket, and BrokenPipeError from a send after shutdown (test__socket.py TestSocket.test_shutdown_when_closed)", async () => {
     const [shut, pipe] = await real(function* () {
       const [server, client, conn] = yield* pair();
       client.shutdown();
@@ -486,7 +488,7 @@ describe("faults", () => {
     expect(r.intact).toBe(true);
   }, 60_000);
 
-  it("times out a sendAll to a peer that never reads: the deadline covers the whole call (#150)", async () => {
+  it("times out a sendAll to a peer that never reads: the deadline covers the whole call (test__socket.py TestTCP.test_sendall_timeout)", async () => {
     const TIMEOUT = 100;
     const [e, elapsed] = await real(function* () {
       const [server, client, conn] = yield* pair();
@@ -504,7 +506,7 @@ describe("faults", () => {
 });
 
 describe("the tutorial's server", () => {
-  it("serves 200 concurrent client greenlets from one accept loop, uppercase echo, every reply checked (#158)", async () => {
+  it("serves 200 concurrent client greenlets from one accept loop, uppercase echo, every reply checked", async () => {
     const CLIENTS = 200;
     const replies = await real(function* () {
       const server = yield* listenD(0);

@@ -1,15 +1,21 @@
-// Group and Pool (gevent-semantics.md §3.7, §5.11 behaviours 127–140; #45, #55–#58 of §5.4).
+// Group and Pool, ported from gevent's src/gevent/tests/test__pool.py and test__greenletset.py; a
+// test name ends with the gevent test it ports.
 // Not ported:
-// - #127/#131/#134 `apply_async`, `map_async`, `apply_cb` and callbacks: `spawn` is weft's
+// - test__pool.py TestCoroutinePool.test_apply_async, PoolBasicTests.test_execute_async and
+//   TestPool.test_async: `apply_async`, `map_async`, `apply_cb` and callbacks: `spawn` is weft's
 //   apply_async (it returns the Greenlet, whose `get()` and links replace AsyncResult/callback);
 //   the tests below use `spawn` where gevent's use apply_async.
-// - #130 "even if printing the error fails": the hub's reporting is tested in hub.test.ts; the
-//   part about the pool (a crashed member frees its slot) is tested here.
-// - #132 `add(blocking=True)` / `add(timeout=)` / `start(timeout=)`: weft's `Pool#add` never
-//   blocks (it is gevent's `add(blocking=False)`, raising `PoolFull`); `spawn` is the call that
-//   waits for a slot.
-// - #133 keyword arguments, #136 `maxsize` of imap and a gevent Queue as input (its StopIteration
-//   sentinel), `imap` (ordered): not part of weft's API; a blocking iterator as input is tested.
+// - test__pool.py TestCoroutinePool.test_stderr_raising, "even if printing the error fails": the
+//   hub's reporting is tested in hub.test.ts; the part about the pool (a crashed member frees its
+//   slot) is tested here.
+// - test__pool.py PoolBasicTests (test_add_method*, test_start_method_timeout):
+//   `add(blocking=True)` / `add(timeout=)` / `start(timeout=)`: weft's `Pool#add` never blocks (it
+//   is gevent's `add(blocking=False)`, raising `PoolFull`); `spawn` is the call that waits for a
+//   slot.
+// - keyword arguments in test__pool.py TestPool.test_apply; TestPool.test_imap_no_stop and
+//   test_imap_unordered_bounded_queue, `maxsize` of imap and a gevent Queue as input (its
+//   StopIteration sentinel), `imap` (ordered): not part of weft's API; a blocking iterator as input
+//   is tested.
 import { Greenlet, GreenletExit, Group, Pool, PoolFull, Timeout, sleep, spawn, waitAny, withTimeout } from "@weft/runtime";
 import type { IMapUnordered } from "@weft/runtime";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
@@ -75,7 +81,7 @@ class Flag implements Waitable {
 }
 
 describe("Pool#apply and #spawn", () => {
-  it("returns the function's value from apply, rethrows its error, and spawn runs it (#127)", async () => {
+  it("returns the function's value from apply, rethrows its error, and spawn runs it (test__pool.py TestCoroutinePool.test_apply_async)", async () => {
     const boom = new Error("boom");
     const { value, errors } = await runTest(function* () {
       const pool = new Pool(2);
@@ -97,7 +103,7 @@ describe("Pool#apply and #spawn", () => {
     expect(errors.map((e) => e.error)).toEqual([boom]);
   });
 
-  it("runs a consumer and a producer side by side in a Pool(2): cons1, prod, cons2 (#128)", async () => {
+  it("runs a consumer and a producer side by side in a Pool(2): cons1, prod, cons2 (test__pool.py TestCoroutinePool.test_multiple_coros)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const pool = new Pool(2);
@@ -119,7 +125,7 @@ describe("Pool#apply and #spawn", () => {
     expect(log).toEqual(["cons1", "prod", "cons2"]);
   });
 
-  it("runs a nested apply synchronously in the member: Pool(1) apply(apply(inc, 5)) is 6, no deadlock (#129)", async () => {
+  it("runs a nested apply synchronously in the member: Pool(1) apply(apply(inc, 5)) is 6, no deadlock (test__pool.py TestCoroutinePool.test_reentrant)", async () => {
     const { value } = await runTest(function* () {
       const pool = new Pool(1);
       const inc = (x: number) => x + 1;
@@ -131,7 +137,7 @@ describe("Pool#apply and #spawn", () => {
     expect(value).toEqual([6, 0, 0]);
   });
 
-  it("frees the slot of a member that failed, whose get() rethrows (#130)", async () => {
+  it("frees the slot of a member that failed, whose get() rethrows (test__pool.py TestCoroutinePool.test_stderr_raising)", async () => {
     const boom = new RangeError("crash");
     const { value } = await runTest(function* () {
       const pool = new Pool(1);
@@ -149,7 +155,7 @@ describe("Pool#apply and #spawn", () => {
     expect(value).toEqual([0, 1, true]);
   });
 
-  it("counts free slots 2, 1, 0 as members join and 2 once they finished; none runs before the caller blocks (#131)", async () => {
+  it("counts free slots 2, 1, 0 as members join and 2 once they finished; none runs before the caller blocks (test__pool.py PoolBasicTests.test_execute_async)", async () => {
     const log: string[] = [];
     const { value } = await runTest(function* () {
       const pool = new Pool(2);
@@ -167,7 +173,7 @@ describe("Pool#apply and #spawn", () => {
     expect(log).toEqual(["spawned", "a", "b"]);
   });
 
-  it("blocks a second spawn in a Pool(1) until the first member finished (#138)", async () => {
+  it("blocks a second spawn in a Pool(1) until the first member finished (test__pool.py TestJoinSleep)", async () => {
     const { value } = await runTest(function* () {
       const pool = new Pool(1);
       yield* spawnIn(pool, after(100));
@@ -202,7 +208,7 @@ describe("Pool#apply and #spawn", () => {
     expect(log).toEqual(["A at 0", "B at 10", "C at 20", "main at 30"]);
   });
 
-  it("throws TypeError at once for a non-callable fn, before waiting, even in a Pool(0) (#25)", async () => {
+  it("throws TypeError at once for a non-callable fn, before waiting, even in a Pool(0) (test__greenlet.py TestBasic.test_spawn_non_callable)", async () => {
     const { value } = await runTest(function* () {
       const pool = new Pool(0);
       try {
@@ -237,7 +243,7 @@ describe("Pool#apply and #spawn", () => {
 });
 
 describe("Pool bookkeeping", () => {
-  it("frees the slot and drops the member's link on discard; add into a full Pool(1) throws PoolFull at once (#132)", async () => {
+  it("frees the slot and drops the member's link on discard; add into a full Pool(1) throws PoolFull at once (test__pool.py PoolBasicTests.test_discard)", async () => {
     const { value } = await runTest(function* () {
       const pool = new Pool(1);
       const g = yield* spawnIn(pool, after(100));
@@ -269,7 +275,7 @@ describe("Pool bookkeeping", () => {
     ]);
   });
 
-  it("rejects a negative, fractional or non-number size naming `size`; Pool() is unbounded (#132)", () => {
+  it("rejects a negative, fractional or non-number size naming `size`; Pool() is unbounded (test__pool.py PoolBasicTests.test_discard)", () => {
     const messages = [-1, 1.5, NaN, "2"].map((size) => {
       try {
         new Pool(size as number);
@@ -287,7 +293,7 @@ describe("Pool bookkeeping", () => {
     expect([new Pool().size, new Pool(null).size, new Group().size, new Pool(3).size]).toEqual([Infinity, Infinity, Infinity, 3]);
   });
 
-  it("never admits anyone into a Pool(0): freeCount 0, full, waitAvailable(10) is 0 after 10 ms (#137)", async () => {
+  it("never admits anyone into a Pool(0): freeCount 0, full, waitAvailable(10) is 0 after 10 ms (test__pool.py TestPool.test_terminate)", async () => {
     const { value } = await runTest(function* () {
       const pool = new Pool(0);
       const free = yield* invoke(pool, "waitAvailable", 10);
@@ -316,7 +322,7 @@ describe("Pool bookkeeping", () => {
     expect(value).toEqual([2, 1, 30]);
   });
 
-  it("lets members leave when they finish: length 1, 2, then 1 after 500 ms, then empty (#140)", async () => {
+  it("lets members leave when they finish: length 1, 2, then 1 after 500 ms, then empty (test__greenletset.py Test.test_basic)", async () => {
     const { value } = await runTest(function* () {
       const group = new Group();
       const lengths = [];
@@ -354,7 +360,7 @@ describe("Pool bookkeeping", () => {
 });
 
 describe("Group#join and #kill", () => {
-  it("joins members sleeping 200 and 400 ms in 400 ms and leaves the group empty (#45, O9)", async () => {
+  it("joins members sleeping 200 and 400 ms in 400 ms and leaves the group empty (test__greenletset.py Test.test_waitall)", async () => {
     const { value } = await runTest(function* () {
       const group = new Group();
       group.spawn(after(200));
@@ -365,7 +371,7 @@ describe("Group#join and #kill", () => {
     expect(value).toEqual([true, 400, 0]);
   });
 
-  it("rethrows with raiseError the error of a member present at the call (#45)", async () => {
+  it("rethrows with raiseError the error of a member present at the call (test__greenletset.py Test.test_waitall)", async () => {
     const boom = new Error("boom");
     const { value } = await runTest(function* () {
       const group = new Group();
@@ -381,7 +387,7 @@ describe("Group#join and #kill", () => {
     expect(value).toEqual([true, 20, 0]);
   });
 
-  it("returns false from join(200) on a busy pool after exactly 200 ms, true at once on an empty one (#138)", async () => {
+  it("returns false from join(200) on a busy pool after exactly 200 ms, true at once on an empty one (test__pool.py TestJoinSleep)", async () => {
     const log: string[] = [];
     const { value } = await runTest(function* () {
       const pool = new Pool(2);
@@ -399,7 +405,7 @@ describe("Group#join and #kill", () => {
     expect(log).toEqual(["empty join returned", "other ran"]);
   });
 
-  it("empties the group at once with kill(), and with kill({ block: false }) after the caller next blocks (#56)", async () => {
+  it("empties the group at once with kill(), and with kill({ block: false }) after the caller next blocks (test__greenletset.py Test.test_kill_block)", async () => {
     const { value } = await runTest(function* () {
       const group = new Group();
       group.spawn(after(1_000));
@@ -418,7 +424,7 @@ describe("Group#join and #kill", () => {
     expect(value).toEqual([[0, 0], 2, 0, 0]);
   });
 
-  it("kills each member once however often kill is called; a catch-all member survives a kill with timeout (#55)", async () => {
+  it("kills each member once however often kill is called; a catch-all member survives a kill with timeout (test__greenletset.py Test.test_kill_fires_once)", async () => {
     let stop = false;
     const caught: number[] = [0, 0];
     const catchAll = coroutine(function* (i: number) {
@@ -451,7 +457,7 @@ describe("Group#join and #kill", () => {
     expect(value).toEqual([[1, 1], "timed out", 200, 2, [1, 1]]);
   });
 
-  it("returns quietly from kill({ timeout }) with stubborn members still in the group (#55)", async () => {
+  it("returns quietly from kill({ timeout }) with stubborn members still in the group (test__greenletset.py Test.test_kill_fires_once)", async () => {
     let stop = false;
     const stubborn = coroutine(function* () {
       while (!stop) {
@@ -475,7 +481,7 @@ describe("Group#join and #kill", () => {
     expect(value).toEqual([120, 1, 0]);
   });
 
-  it("kills members of a Greenlet subclass and ignores one that already failed (#58)", async () => {
+  it("kills members of a Greenlet subclass and ignores one that already failed (test__greenlet.py TestKillallRawGreenlet.test_killall_raw)", async () => {
     class MyGreenlet<R> extends Greenlet<R> {}
     const { value, errors } = await runTest(function* () {
       const failed = new MyGreenlet(() => {
@@ -493,7 +499,7 @@ describe("Group#join and #kill", () => {
     expect(errors).toHaveLength(1);
   });
 
-  it("returns from kill() during a map of sleepers at once, and the map ends (#137)", async () => {
+  it("returns from kill() during a map of sleepers at once, and the map ends (test__pool.py TestPool.test_terminate)", async () => {
     const { value } = await runTest(function* () {
       const pool = new Pool(2);
       const mapper = spawn(
@@ -514,7 +520,7 @@ describe("Group#join and #kill", () => {
 
 describe("Group#map and #imapUnordered", () => {
   for (const size of [1, 2, 3, 10, null]) {
-    it(`keeps input order in map for a Pool(${size}) whatever the completion order (#133)`, async () => {
+    it(`keeps input order in map for a Pool(${size}) whatever the completion order (test__pool.py TestPool.test_apply)`, async () => {
       const { value } = await runTest(function* () {
         const pool = new Pool(size);
         const squares = yield* invoke(pool, "map", sqrAfter((x) => (5 - x) * 10), [0, 1, 2, 3, 4]);
@@ -527,7 +533,7 @@ describe("Group#map and #imapUnordered", () => {
     });
   }
 
-  it("returns [] from map and ends imapUnordered at once for empty input (#133)", async () => {
+  it("returns [] from map and ends imapUnordered at once for empty input (test__pool.py TestPool.test_apply)", async () => {
     const { value } = await runTest(function* () {
       const pool = new Pool(2);
       const mapped = yield* invoke(pool, "map", (x: number) => x, []);
@@ -537,7 +543,7 @@ describe("Group#map and #imapUnordered", () => {
     expect(value).toEqual([[], [], 0]);
   });
 
-  it("yields every result of imapUnordered in completion order (#133)", async () => {
+  it("yields every result of imapUnordered in completion order (test__pool.py TestPool.test_apply)", async () => {
     const { value } = await runTest(function* () {
       const pool = new Pool(3);
       const it = pool.imapUnordered(sqrAfter((x) => (5 - x) * 10), [0, 1, 2, 3, 4]);
@@ -553,7 +559,7 @@ describe("Group#map and #imapUnordered", () => {
     ]);
   });
 
-  it("yields sleeps of 1000, 100, 200 ms in input order from a Pool(1), by completion from larger pools (#135)", async () => {
+  it("yields sleeps of 1000, 100, 200 ms in input order from a Pool(1), by completion from larger pools (test__pool.py TestPool.test_imap_unordered_sleep)", async () => {
     const { value } = await runTest(function* () {
       const out: unknown[] = [];
       const job = coroutine(function* (ms: number) {
@@ -569,7 +575,7 @@ describe("Group#map and #imapUnordered", () => {
     expect(value).toEqual(["10,1,2", "1,2,10", "1,2,10", "1,2,10"]);
   });
 
-  it("takes items from a blocking iterator: one that sleeps before it ends still gives [0, 1, 4] (#136)", async () => {
+  it("takes items from a blocking iterator: one that sleeps before it ends still gives [0, 1, 4] (test__pool.py TestPool.test_imap_no_stop)", async () => {
     const sleepyItems = (n: number): Iterable<number> & Iterator<number> => {
       let i = 0;
       const it = {
@@ -593,7 +599,7 @@ describe("Group#map and #imapUnordered", () => {
     expect(value).toEqual([[0, 1, 4], 10, [0, 1, 4], [11, 21]]);
   });
 
-  it("propagates an error from the input iterable out of map and out of imapUnordered's next (#139)", async () => {
+  it("propagates an error from the input iterable out of map and out of imapUnordered's next (test__pool.py TestErrorInIterator)", async () => {
     const bad = new Error("bad input");
     function* items(): Generator<number> {
       yield 1;
@@ -620,7 +626,7 @@ describe("Group#map and #imapUnordered", () => {
     ]);
   });
 
-  it("rethrows the first failing item from map; imapUnordered throws it at its turn and goes on: 1, error, 0.5 (#139)", async () => {
+  it("rethrows the first failing item from map; imapUnordered throws it at its turn and goes on: 1, error, 0.5 (test__pool.py TestErrorInIterator)", async () => {
     const divideBy = (x: number): number => {
       if (x === 0) throw new RangeError("division by zero");
       return 1 / x;

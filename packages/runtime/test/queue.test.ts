@@ -1,9 +1,12 @@
-// Queue, LifoQueue, PriorityQueue and Channel: gevent-semantics.md §3.5, rule O6, behaviours
-// 102–117.
-// Not ported: #112 (`shutdown()`/`ShutDown`, not part of weft's API yet); the iteration halves of
-// #117 (`for x in q` until the `StopIteration` sentinel: a JavaScript `for...of` cannot block);
-// the "from inside the hub" framing of #110 and #117 (weft's equivalent is code that cannot
-// block: the `*Nowait` calls below run from plain functions or without yielding).
+// Queue, LifoQueue, PriorityQueue and Channel, ported from gevent's src/gevent/tests/test__queue.py
+// and test__monkey_queue.py; a test name ends with the gevent test it ports.
+// Not ported: test__queue.py TestQueue._shutdown_all_methods_in_one_thread
+// (`shutdown()`/`ShutDown`, not part of weft's API yet); the iteration halves of test__queue.py
+// TestChannel.test_get_nowait_unlock_channel (`for x in q` until the `StopIteration` sentinel: a
+// JavaScript `for...of` cannot block); the "from inside the hub" framing of test__queue.py
+// UsesOnlyOneItemMixin.test_put_nowait_simple and test__queue.py
+// TestChannel.test_get_nowait_unlock_channel (weft's equivalent is code that cannot block: the
+// `*Nowait` calls below run from plain functions or without yielding).
 import {
   Channel,
   GreenletExit,
@@ -48,7 +51,7 @@ describe("Queue ordering", () => {
     ["Queue", 111, [333, 222, 444], () => new Queue<number>()],
     ["LifoQueue", 444, [222, 333, 111], () => new LifoQueue<number>()],
     ["PriorityQueue", 111, [222, 333, 444], () => new PriorityQueue<number>()],
-  ] as const)("%s: after putting 111, 333, 222, 444, peek() and get() give %i, then the rest in order (#102)", async (_, first, rest, make) => {
+  ] as const)("%s: after putting 111, 333, 222, 444, peek() and get() give %i, then the rest in order (test__monkey_queue.py BaseQueueTest.test_simple_queue)", async (_, first, rest, make) => {
     const { value } = await runTest(function* () {
       const q = make();
       for (const x of [111, 333, 222, 444]) yield* driven(q.put).call(q, x);
@@ -61,7 +64,7 @@ describe("Queue ordering", () => {
     expect(value).toEqual([first, first, rest, true]);
   });
 
-  it("orders PriorityQueue constructor items as a heap, arrays element-wise like tuples (#113)", () => {
+  it("orders PriorityQueue constructor items as a heap, arrays element-wise like tuples (test__monkey_queue.py PriorityQueueTest.test__init)", () => {
     const q = new PriorityQueue<[number, string]>(null, [
       [2, "b"],
       [1, "z"],
@@ -79,13 +82,13 @@ describe("Queue ordering", () => {
     ]);
   });
 
-  it("orders a PriorityQueue by a custom comparator (#113)", () => {
+  it("orders a PriorityQueue by a custom comparator (test__monkey_queue.py PriorityQueueTest.test__init)", () => {
     const q = new PriorityQueue<{ name: string; size: number }>(undefined, undefined, (a, b) => b.size - a.size);
     for (const [name, size] of [["s", 1], ["l", 9], ["m", 5]] as const) q.putNowait({ name, size });
     expect([q.getNowait().name, q.getNowait().name, q.getNowait().name]).toEqual(["l", "m", "s"]);
   });
 
-  it("rejects an item the default order cannot compare and leaves the PriorityQueue intact (#113)", () => {
+  it("rejects an item the default order cannot compare and leaves the PriorityQueue intact (test__monkey_queue.py PriorityQueueTest.test__init)", () => {
     const q = new PriorityQueue<unknown>();
     q.putNowait(3);
     q.putNowait(1);
@@ -96,7 +99,7 @@ describe("Queue ordering", () => {
     expect([q.getNowait(), q.getNowait(), q.getNowait()]).toEqual([1, 2, 3]);
   });
 
-  it("honours a subclass that overrides the storage methods (#113)", () => {
+  it("honours a subclass that overrides the storage methods (test__monkey_queue.py PriorityQueueTest.test__init)", () => {
     class Shouting extends Queue<string> {
       protected override _put(item: string): void {
         super._put(item.toUpperCase());
@@ -109,7 +112,7 @@ describe("Queue ordering", () => {
 });
 
 describe("Queue capacity", () => {
-  it("fills Queue(5), then refuses put({ block: false }) and times out put({ timeout: 10 }) with QueueFull (#103)", async () => {
+  it("fills Queue(5), then refuses put({ block: false }) and times out put({ timeout: 10 }) with QueueFull (test__monkey_queue.py BaseQueueTest.test_simple_queue)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<number>(5);
       for (let i = 0; i < 5; i++) yield* driven(q.put).call(q, i);
@@ -128,7 +131,7 @@ describe("Queue capacity", () => {
     expect(value.waiters).toBe(0);
   });
 
-  it("resumes a blocked put when another greenlet gets, moving its item to the back (#103)", async () => {
+  it("resumes a blocked put when another greenlet gets, moving its item to the back (test__monkey_queue.py BaseQueueTest.test_simple_queue)", async () => {
     const log: string[] = [];
     const { value } = await runTest(function* () {
       const q = new Queue<number>(2, [1, 2]);
@@ -147,7 +150,7 @@ describe("Queue capacity", () => {
     expect(value).toEqual([2, 3, 0]);
   });
 
-  it("refuses get({ block: false }) and times out get({ timeout: 10 }) with QueueEmpty, and a blocking get resumes on put (#103)", async () => {
+  it("refuses get({ block: false }) and times out get({ timeout: 10 }) with QueueEmpty, and a blocking get resumes on put (test__monkey_queue.py BaseQueueTest.test_simple_queue)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<string>();
       const nonBlocking = yield* thrownBy(driven(q.get).call(q, { block: false }));
@@ -171,7 +174,7 @@ describe("Queue capacity", () => {
     expect(value.t2).toBe(15);
   });
 
-  it("blocks a Queue(2) producer on its third item until main gets one (#107)", async () => {
+  it("blocks a Queue(2) producer on its third item until main gets one (test__queue.py TestSimpleQueue.test_max_size)", async () => {
     const results: string[] = [];
     const { value } = await runTest(function* () {
       const q = new Queue<string>(2);
@@ -199,7 +202,7 @@ describe("Queue capacity", () => {
     expect(value.rest).toEqual(["b", "c"]);
   });
 
-  it("serves blocked putters FIFO: their items enter the queue in the order they blocked (#103)", async () => {
+  it("serves blocked putters FIFO: their items enter the queue in the order they blocked (test__monkey_queue.py BaseQueueTest.test_simple_queue)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<string>(1, ["first"]);
       const putter = coroutine(function* (x: string) {
@@ -217,7 +220,7 @@ describe("Queue capacity", () => {
 });
 
 describe("Queue#taskDone and Queue#join", () => {
-  it("returns from join() only after two workers marked all 100 items done, and join works twice (#104)", async () => {
+  it("returns from join() only after two workers marked all 100 items done, and join works twice (test__monkey_queue.py BaseQueueTest.test_queue_join)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<number | null>();
       let sum = 0;
@@ -253,7 +256,7 @@ describe("Queue#taskDone and Queue#join", () => {
     expect(value.unfinished).toBe(0);
   });
 
-  it("throws a coded error when taskDone() is called too often, and the queue still works (#104)", () => {
+  it("throws a coded error when taskDone() is called too often, and the queue still works (test__monkey_queue.py BaseQueueTest.test_queue_join)", () => {
     const q = new Queue<number>();
     q.putNowait(1);
     q.getNowait();
@@ -272,7 +275,7 @@ describe("Queue#taskDone and Queue#join", () => {
     expect(q.getNowait()).toBe(2);
   });
 
-  it("counts constructor items as unfinished: join(1) is false until each is done (#104)", async () => {
+  it("counts constructor items as unfinished: join(1) is false until each is done (test__monkey_queue.py BaseQueueTest.test_queue_join)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<string>(null, ["a", "b"]);
       const joins: boolean[] = [];
@@ -287,7 +290,7 @@ describe("Queue#taskDone and Queue#join", () => {
     expect(value).toEqual([[false, false, true], 2]);
   });
 
-  it("drops unfinishedTasks from 1 to 0 on taskDone(), and join() on a fresh queue returns without switching (#105)", async () => {
+  it("drops unfinishedTasks from 1 to 0 on taskDone(), and join() on a fresh queue returns without switching (test__queue.py TestQueue.test_task_done)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const q = new Queue<number>();
@@ -305,7 +308,7 @@ describe("Queue#taskDone and Queue#join", () => {
 });
 
 describe("Queue#peek", () => {
-  it("returns the item just put from peek() and get() without switching (#106)", async () => {
+  it("returns the item just put from peek() and get() without switching (test__queue.py TestSimpleQueue.test_send_first)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const q = new Queue<string>();
@@ -318,7 +321,7 @@ describe("Queue#peek", () => {
     expect(log).toEqual(["peek x", "get x", "other ran"]);
   });
 
-  it("wakes a greenlet blocked in peek() on put, and leaves the item in the queue (#106)", async () => {
+  it("wakes a greenlet blocked in peek() on put, and leaves the item in the queue (test__queue.py TestSimpleQueue.test_send_first)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<number>();
       const peeker = spawn(
@@ -334,7 +337,7 @@ describe("Queue#peek", () => {
     expect(value).toEqual([1, 1, 1]);
   });
 
-  it("times out peek({ timeout: 10 }) with QueueEmpty and rejects peek({ block: false }) at once (#111)", async () => {
+  it("times out peek({ timeout: 10 }) with QueueEmpty and rejects peek({ block: false }) at once (test__queue.py TestGetInterrupt)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<number>();
       const a = yield* thrownBy(driven(q.peek).call(q, { block: false }));
@@ -347,7 +350,7 @@ describe("Queue#peek", () => {
 });
 
 describe("Queue waiters", () => {
-  it("wakes exactly one waiting getter per put, in the order they started waiting (#108)", async () => {
+  it("wakes exactly one waiting getter per put, in the order they started waiting (test__queue.py TestSimpleQueue.test_multiple_waiters)", async () => {
     const results: string[] = [];
     const { value } = await runTest(function* () {
       const q = new Queue<number>();
@@ -374,7 +377,7 @@ describe("Queue waiters", () => {
     expect(results).toEqual(["g1:1", "g2:2", "g3:3", "g4:4"]);
   });
 
-  it("does not give a later item to a getter whose Timeout fired (#109)", async () => {
+  it("does not give a later item to a getter whose Timeout fired (test__queue.py TestSimpleQueue.test_waiters_that_cancel)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<string>();
       const cancelled = spawn(
@@ -395,7 +398,7 @@ describe("Queue waiters", () => {
     expect(value).toEqual([true, 1, "hi"]);
   });
 
-  it("gives the item to the live getter when the first getter is killed after the put (#109)", async () => {
+  it("gives the item to the live getter when the first getter is killed after the put (test__queue.py TestSimpleQueue.test_waiters_that_cancel)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<string>();
       const getter = coroutine(function* () {
@@ -413,7 +416,7 @@ describe("Queue waiters", () => {
     expect(value).toEqual([true, "hi", 0, 0]);
   });
 
-  it("keeps the item in the queue for main when both waiting getters died first (#109)", async () => {
+  it("keeps the item in the queue for main when both waiting getters died first (test__queue.py TestSimpleQueue.test_waiters_that_cancel)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<string>();
       const getter = coroutine(function* () {
@@ -429,7 +432,7 @@ describe("Queue waiters", () => {
     expect(value).toEqual(["hi", 0]);
   });
 
-  it("delivers the item to a getter that was handed it even if a kill arrives before it runs (#109)", async () => {
+  it("delivers the item to a getter that was handed it even if a kill arrives before it runs (test__queue.py TestSimpleQueue.test_waiters_that_cancel)", async () => {
     const { value } = await runTest(function* () {
       const q = new Queue<string>();
       const seen: string[] = [];
@@ -451,7 +454,7 @@ describe("Queue waiters", () => {
 });
 
 describe("Queue *Nowait from code that cannot block", () => {
-  it("accepts one putNowait into Queue(1), then throws QueueFull; Channel throws QueueFull with no getter (#110)", () => {
+  it("accepts one putNowait into Queue(1), then throws QueueFull; Channel throws QueueFull with no getter (test__queue.py UsesOnlyOneItemMixin.test_put_nowait_simple)", () => {
     const q = new Queue<number>(1);
     q.putNowait(1);
     expect(() => q.putNowait(2)).toThrow(QueueFull);
@@ -461,7 +464,7 @@ describe("Queue *Nowait from code that cannot block", () => {
     expect(() => ch.putNowait(2)).toThrow(QueueFull);
   });
 
-  it("hands a putNowait from a plain function to a blocked getter, which then completes (#110)", async () => {
+  it("hands a putNowait from a plain function to a blocked getter, which then completes (test__queue.py UsesOnlyOneItemMixin.test_put_nowait_simple)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const q = new Queue<number>();
@@ -478,14 +481,14 @@ describe("Queue *Nowait from code that cannot block", () => {
     expect(log).toEqual(["got 10 @1", "size 0"]);
   });
 
-  it("returns 4 from getNowait, then throws QueueEmpty (#110)", () => {
+  it("returns 4 from getNowait, then throws QueueEmpty (test__queue.py UsesOnlyOneItemMixin.test_put_nowait_simple)", () => {
     const q = new Queue<number>();
     q.putNowait(4);
     expect(q.getNowait()).toBe(4);
     expect(() => q.getNowait()).toThrow(expect.objectContaining({ code: "ERR_WEFT_QUEUE_EMPTY" }));
   });
 
-  it("takes the item of a blocked putter with getNowait, and the putter finishes (#110)", async () => {
+  it("takes the item of a blocked putter with getNowait, and the putter finishes (test__queue.py UsesOnlyOneItemMixin.test_put_nowait_simple)", async () => {
     const log: string[] = [];
     const { value } = await runTest(function* () {
       const q = new Queue<number>(1, [1]);
@@ -506,7 +509,7 @@ describe("Queue *Nowait from code that cannot block", () => {
 });
 
 describe("Queue timeouts", () => {
-  it.each(kinds)("%s: get({ timeout: 10 }) throws QueueEmpty, not Timeout, after exactly 10 ms (#111)", async (_, make) => {
+  it.each(kinds)("%s: get({ timeout: 10 }) throws QueueEmpty, not Timeout, after exactly 10 ms (test__queue.py TestGetInterrupt)", async (_, make) => {
     const { value } = await runTest(function* () {
       const q = make();
       const error = yield* thrownBy(driven(q.get).call(q, { timeout: 10 }));
@@ -515,7 +518,7 @@ describe("Queue timeouts", () => {
     expect(value).toEqual([true, false, 10, 0]);
   });
 
-  it.each(kinds)("%s: put({ timeout: 10 }) when full throws QueueFull, not Timeout, after exactly 10 ms (#111)", async (_, make) => {
+  it.each(kinds)("%s: put({ timeout: 10 }) when full throws QueueFull, not Timeout, after exactly 10 ms (test__queue.py TestGetInterrupt)", async (_, make) => {
     const { value } = await runTest(function* () {
       const q = make(1);
       if (!(q instanceof Channel)) q.putNowait(1);
@@ -525,7 +528,7 @@ describe("Queue timeouts", () => {
     expect(value).toEqual([true, 10, 0]);
   });
 
-  it.each(kinds)("%s: a Timeout object passed as `timeout` is thrown as is, and one with a custom error throws that (#111)", async (_, make) => {
+  it.each(kinds)("%s: a Timeout object passed as `timeout` is thrown as is, and one with a custom error throws that (test__queue.py TestGetInterrupt)", async (_, make) => {
     class Custom extends Error {}
     const { value } = await runTest(function* () {
       const q = make(1);
@@ -538,7 +541,7 @@ describe("Queue timeouts", () => {
     expect(value).toEqual([true, true, 15]);
   });
 
-  it("rejects a negative maxsize, and negative or NaN timeouts naming the argument; the queue still works (#111)", async () => {
+  it("rejects a negative maxsize, and negative or NaN timeouts naming the argument; the queue still works (test__queue.py TestGetInterrupt)", async () => {
     expect(() => new Queue(-1)).toThrow(expect.objectContaining({ name: "RangeError", code: "ERR_WEFT_INVALID_ARGUMENT" }));
     expect(() => new Queue(-1)).toThrow("`maxsize`");
     expect(() => new Queue(1.5)).toThrow("`maxsize`");
@@ -579,7 +582,7 @@ describe("Queue timeouts", () => {
 });
 
 describe("Channel", () => {
-  it("keeps a sender's put blocked until a receiver arrives, then both complete without further waiting (#114)", async () => {
+  it("keeps a sender's put blocked until a receiver arrives, then both complete without further waiting (test__queue.py TestChannel.test_zero_max_size)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const ch = new Channel<string>();
@@ -601,7 +604,7 @@ describe("Channel", () => {
     expect(log).toEqual(["sender still blocked: true", "received hi @20", "sent @20"]);
   });
 
-  it("lets the getter run before the sender continues: sending, hello, sent hello, world, sent world (#115)", async () => {
+  it("lets the getter run before the sender continues: sending, hello, sent hello, world, sent world (test__queue.py TestChannel.test_send)", async () => {
     const events: string[] = [];
     await runTest(function* () {
       const ch = new Channel<string>();
@@ -621,7 +624,7 @@ describe("Channel", () => {
     expect(events).toEqual(["sending", "hello", "sent hello", "world", "sent world"]);
   });
 
-  it("resumes a putting greenlet only when the getter next blocks: 'sent world' comes after main's sleep(0) (#116)", async () => {
+  it("resumes a putting greenlet only when the getter next blocks: 'sent world' comes after main's sleep(0) (test__queue.py TestChannel.test_wait)", async () => {
     const events: string[] = [];
     await runTest(function* () {
       const ch = new Channel<string>();
@@ -645,7 +648,7 @@ describe("Channel", () => {
     expect(events).toHaveLength(6);
   });
 
-  it("is always empty and full with qsize 0, and getNowait takes the item of a blocked putter (#117)", async () => {
+  it("is always empty and full with qsize 0, and getNowait takes the item of a blocked putter (test__queue.py TestChannel.test_get_nowait_unlock_channel)", async () => {
     const log: string[] = [];
     const { value } = await runTest(function* () {
       const ch = new Channel<number>();
@@ -667,7 +670,7 @@ describe("Channel", () => {
     expect(log).toEqual(["took 5", "putter finished"]);
   });
 
-  it("serves blocked putters FIFO and skips one whose put timed out (#111, #117)", async () => {
+  it("serves blocked putters FIFO and skips one whose put timed out (test__queue.py TestGetInterrupt; test__queue.py TestChannel.test_get_nowait_unlock_channel)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const ch = new Channel<string>();

@@ -1,18 +1,24 @@
-// greenlet's explicit switching: behaviours 1–22 of gevent-semantics.md §5.1, the tutorial's
-// eat/play demo (seed/day27-notes.md), the classic `12 56 34` example of §2, and weft's rules for
-// where a transfer may land (raw-greenlet.ts).
+// greenlet's explicit switching, ported from greenlet's src/greenlet/tests/ (test_greenlet.py,
+// test_throw.py, test_generator.py; a test name ends with the greenlet test it ports), the
+// tutorial's eat/play demo, the classic `12 56 34` example of greenlet's documentation
+// ("Switching"), and weft's rules for where a transfer may land (raw-greenlet.ts).
 //
-// Not ported from §5.1:
-// - #8: dropping the last reference to a suspended greenlet does not raise `GreenletExit` in it.
-//   JavaScript cannot resume a collected generator; an abandoned greenlet is simply never resumed
-//   (§7.3; tested below: it is not a leak).
-// - #10, #11: keyword arguments. JavaScript has none; an object is one positional argument.
-// - #12: per-greenlet `sys.exc_info()`. JavaScript has no current-exception state to isolate.
-// - #14's `..._raises_error` variant: JavaScript does not check a function's arity, so a run
-//   function that takes no argument simply ignores the one it is given.
-// - #21: bad `throw()` arguments. JavaScript throws any value and has no traceback objects; a class
-//   is instantiated, anything else is thrown as it is.
-// - #22's tracing half (`settrace`): weft has no greenlet tracer. Its generator half is ported.
+// Not ported:
+// - test_greenlet.py TestGreenlet.test_dealloc: dropping the last reference to a suspended greenlet
+//   does not raise `GreenletExit` in it. JavaScript cannot resume a collected generator; an
+//   abandoned greenlet is simply never resumed (tested below: it is not a leak).
+// - test_greenlet.py TestGreenlet.test_switch_kwargs, test_switch_kwargs_to_parent: keyword
+//   arguments. JavaScript has none; an object is one positional argument.
+// - test_greenlet.py TestGreenlet.test_exc_state: per-greenlet `sys.exc_info()`. JavaScript has no
+//   current-exception state to isolate.
+// - test_greenlet.py TestGreenlet.test_falling_off_end_switches_to_unstarted_parent_works's
+//   `..._raises_error` variant: JavaScript does not check a function's arity, so a run function
+//   that takes no argument simply ignores the one it is given.
+// - test_throw.py ThrowTests.test_non_traceback_param: bad `throw()` arguments. JavaScript throws
+//   any value and has no traceback objects; a class is instantiated, anything else is thrown as it
+//   is.
+// - test_tracing.py TestGreenletTracing.test_a_greenlet_tracing's tracing half (`settrace`): weft
+//   has no greenlet tracer. Its generator half is ported.
 import {
   getCurrent,
   greenlet,
@@ -73,7 +79,7 @@ describe("greenlet: the tutorial", () => {
     expect(value).toEqual({ returned: undefined, logged: 4, g1: [false, true], g2: [true, false] });
   });
 
-  it("prints 12 56 34 and never 78 in the classic example (§2)", async () => {
+  it("prints 12 56 34 and never 78 in the classic example (greenlet's documentation, Switching)", async () => {
     const log: number[] = [];
     let gr1!: RawGreenlet;
     let gr2!: RawGreenlet;
@@ -99,7 +105,7 @@ describe("greenlet: the tutorial", () => {
 });
 
 describe("RawGreenlet#switch", () => {
-  it("runs a child until it switches to its parent, then resumes it where it left off (#1)", async () => {
+  it("runs a child until it switches to its parent, then resumes it where it left off (test_greenlet.py TestGreenlet.test_simple)", async () => {
     const lst: number[] = [];
     await runTest(function* () {
       const g = greenlet(
@@ -119,7 +125,7 @@ describe("RawGreenlet#switch", () => {
     expect(lst).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it("resumes each of two children on one function at its own point, and marks them dead at their end (#2)", async () => {
+  it("resumes each of two children on one function at its own point, and marks them dead at their end (test_greenlet.py TestGreenlet.test_two_children)", async () => {
     const lst: string[] = [];
     const f = coroutine(function* f(name: string) {
       lst.push(`${name} 1`);
@@ -140,7 +146,7 @@ describe("RawGreenlet#switch", () => {
     expect(value).toEqual([false, false, true, true]);
   });
 
-  it("gives a greenlet created inside another one its creator as parent (#3)", async () => {
+  it("gives a greenlet created inside another one its creator as parent (test_greenlet.py TestGreenlet.test_two_recursive_children)", async () => {
     const lst: string[] = [];
     let inner!: RawGreenlet;
     let outer!: RawGreenlet;
@@ -164,7 +170,7 @@ describe("RawGreenlet#switch", () => {
     expect(inner.parent).toBe(outer);
   });
 
-  it("throws a TypeError naming `run` when switching to or throwing into a greenlet without one (#4)", async () => {
+  it("throws a TypeError naming `run` when switching to or throwing into a greenlet without one (test_greenlet.py TestGreenlet.test_switch_no_run_raises_AttributeError)", async () => {
     const { value } = await runTest(function* () {
       const g = greenlet();
       const onSwitch = yield* attempt(() => sw(g));
@@ -180,7 +186,7 @@ describe("RawGreenlet#switch", () => {
     expect(dead).toBe(false);
   });
 
-  it("makes the current greenlet the parent when none is given, and leaves `run` undefined without a function (#5)", async () => {
+  it("makes the current greenlet the parent when none is given, and leaves `run` undefined without a function (test_greenlet.py TestGreenlet.test_parent_equals_None)", async () => {
     await runTest(function* () {
       const main = getCurrent();
       expect(greenlet(() => 1).parent).toBe(main);
@@ -194,7 +200,7 @@ describe("RawGreenlet#switch", () => {
     });
   });
 
-  it("throws a child's error into its parent at its suspension point, and on into main; a dead greenlet's switch lands in main (#6)", async () => {
+  it("throws a child's error into its parent at its suspension point, and on into main; a dead greenlet's switch lands in main (test_greenlet.py TestGreenlet.test_exception)", async () => {
     const seen: unknown[] = [];
     const fmain = coroutine(function* fmain(seenList: unknown[]) {
       try {
@@ -227,7 +233,7 @@ describe("RawGreenlet#switch", () => {
     expect(value.dead).toEqual([true, true]);
   });
 
-  it("raises an error in a suspended greenlet through a helper greenlet parented to it (#7)", async () => {
+  it("raises an error in a suspended greenlet through a helper greenlet parented to it (test_greenlet.py TestGreenlet.test_send_exception)", async () => {
     const seen: unknown[] = [];
     const { value } = await runTest(function* () {
       const g = greenlet(
@@ -253,7 +259,7 @@ describe("RawGreenlet#switch", () => {
     expect([gDead, crasherDead]).toEqual([true, true]);
   });
 
-  it("is started while suspended, and its return value is what the last switch returns (#9)", async () => {
+  it("is started while suspended, and its return value is what the last switch returns (test_greenlet.py TestGreenlet.test_frame)", async () => {
     const { value } = await runTest(function* () {
       const g = greenlet(
         coroutine(function* () {
@@ -270,7 +276,7 @@ describe("RawGreenlet#switch", () => {
     expect(value).toEqual({ before: false, suspended: [true, false], result: "meaning of life", after: [false, true] });
   });
 
-  it("forgets `run` once started, and refuses to set it then (#13)", async () => {
+  it("forgets `run` once started, and refuses to set it then (test_greenlet.py TestGreenlet.test_running_greenlet_has_no_run)", async () => {
     const f = coroutine(function* f() {
       yield* sw(parent());
     });
@@ -291,7 +297,7 @@ describe("RawGreenlet#switch", () => {
     expect(value.setting).toMatchObject({ code: "ERR_WEFT_ALREADY_STARTED" });
   });
 
-  it("starts a never-started parent with the value its child falls off the end with (#14)", async () => {
+  it("starts a never-started parent with the value its child falls off the end with (test_greenlet.py TestGreenlet.test_falling_off_end_switches_to_unstarted_parent_works)", async () => {
     const { value } = await runTest(function* () {
       const neverStarted = greenlet((x: number) => [x, 24]);
       const child = greenlet(() => 42, neverStarted);
@@ -300,7 +306,7 @@ describe("RawGreenlet#switch", () => {
     expect(value).toEqual([42, 24]);
   });
 
-  it("starts the new, never-started parent of a dead greenlet switched to (#15)", async () => {
+  it("starts the new, never-started parent of a dead greenlet switched to (test_greenlet.py TestGreenlet.test_switch_to_dead_greenlet_reparent)", async () => {
     const seen: unknown[] = [];
     const { value } = await runTest(function* () {
       const child = greenlet(() => 42);
@@ -314,7 +320,7 @@ describe("RawGreenlet#switch", () => {
     expect(value).toBeUndefined();
   });
 
-  it("packs what a pending switch returns: none → undefined, one → it, several → an array (§2, Appendix A)", async () => {
+  it("packs what a pending switch returns: none → undefined, one → it, several → an array (greenlet's documentation, Switching)", async () => {
     const received: unknown[] = [];
     const { value } = await runTest(function* () {
       const g = greenlet(
@@ -393,7 +399,7 @@ describe("RawGreenlet#switch", () => {
 });
 
 describe("RawGreenlet#parent", () => {
-  it("must be a greenlet, allows no cycle, cannot be deleted, and a main Greenlet has none (#16)", async () => {
+  it("must be a greenlet, allows no cycle, cannot be deleted, and a main Greenlet has none (test_greenlet.py TestGreenletSetParentErrors)", async () => {
     await runTest(function* () {
       const main = getCurrent();
       const g1 = greenlet(() => 1);
@@ -422,7 +428,7 @@ describe("RawGreenlet#parent", () => {
 });
 
 describe("RawGreenlet#toString", () => {
-  it("ends like greenlet's repr: pending, current active started, suspended active started, dead (#17)", async () => {
+  it("ends like greenlet's repr: pending, current active started, suspended active started, dead (test_greenlet.py TestRepr)", async () => {
     const seen: string[] = [];
     await runTest(function* () {
       const g = greenlet(
@@ -461,7 +467,7 @@ describe("RawGreenlet#throw", () => {
       yield* sw(parent(), "fail");
     });
 
-  it("raises a class (instantiated) or an instance at the suspension point; the handler's switch back is what throw returns (#18)", async () => {
+  it("raises a class (instantiated) or an instance at the suspension point; the handler's switch back is what throw returns (test_throw.py ThrowTests.test_class)", async () => {
     const caught: unknown[] = [];
     const instance = new RangeError("instance");
     const { value } = await runTest(function* () {
@@ -481,7 +487,7 @@ describe("RawGreenlet#throw", () => {
     expect(caught[1]).toBe(instance);
   });
 
-  it("kills with GreenletExit by default and returns it; throwing at the dead greenlet returns one too (#19)", async () => {
+  it("kills with GreenletExit by default and returns it; throwing at the dead greenlet returns one too (test_throw.py ThrowTests.test_kill)", async () => {
     const { value } = await runTest(function* () {
       const g = greenlet(
         coroutine(function* () {
@@ -502,7 +508,7 @@ describe("RawGreenlet#throw", () => {
     expect(value.again).not.toBe(value.killed);
   });
 
-  it("returns a GreenletExit that escapes a greenlet to its parent as a value, not as an error (§2)", async () => {
+  it("returns a GreenletExit that escapes a greenlet to its parent as a value, not as an error (greenlet's documentation, Switching)", async () => {
     const exit = new GreenletExit("quietly");
     const { value } = await runTest(function* () {
       const g = greenlet(() => {
@@ -513,7 +519,7 @@ describe("RawGreenlet#throw", () => {
     expect(value).toBe(exit);
   });
 
-  it("kills a never-started greenlet without running it and sends the error to its original parent (#20)", async () => {
+  it("kills a never-started greenlet without running it and sends the error to its original parent (test_throw.py ThrowTests.test_throw_goes_to_original_parent)", async () => {
     const ran: string[] = [];
     const { value } = await runTest(function* () {
       const main = getCurrent();
@@ -562,7 +568,7 @@ describe("RawGreenlet#throw", () => {
 });
 
 describe("greenlets as generators", () => {
-  it("produces 0,0,1,1,…,4,4 on each of three passes, the producer switching each item to the consumer (#22)", async () => {
+  it("produces 0,0,1,1,…,4,4 on each of three passes, the producer switching each item to the consumer (test_tracing.py TestGreenletTracing.test_a_greenlet_tracing)", async () => {
     const seen: number[] = [];
     /** Switches `value` to whoever asked for the next item. */
     const emit = coroutine(function* emit(value: number) {
@@ -652,7 +658,7 @@ describe("where a transfer may land", () => {
     expect(errors[0]!.error).toBeInstanceOf(SomeError);
   });
 
-  it("never resumes a greenlet abandoned in a switch, runs none of its finally blocks, and counts it as no leak (§7.3, #8)", async () => {
+  it("never resumes a greenlet abandoned in a switch, runs none of its finally blocks, and counts it as no leak (test_greenlet.py TestGreenlet.test_dealloc)", async () => {
     const cleanedUp: string[] = [];
     const { value } = await runTest(function* () {
       const raw = greenlet(

@@ -1,11 +1,12 @@
-// Semaphore, BoundedSemaphore, Lock and RLock: gevent-semantics.md §3.6, rule O6, behaviours
-// 118–126.
-// Not ported: the `with` statement part of #121 (JavaScript has no context manager; `try`/
-// `finally` around acquire/release is plain language semantics); the LoopExit ending of #120
-// (its fairness half is ported below, with the keep-going greenlets told to stop); the
-// `gevent.wait([...])` half of #119 belongs to waitAny's tests (here checked through the
-// `[rawlink]` interface waitAny builds on); the thread-based harness of #121–#125 runs as
-// greenlets.
+// Semaphore, BoundedSemaphore, Lock and RLock, ported from gevent's src/gevent/tests/
+// test__semaphore.py and lock_tests.py; a test name ends with the gevent test it ports.
+// Not ported: the `with` statement part of lock_tests.py BaseSemaphoreTests (JavaScript has no
+// context manager; `try`/`finally` around acquire/release is plain language semantics); the
+// LoopExit ending of test__semaphore.py TestSemaphoreFair.test_fair_or_hangs (its fairness half is
+// ported below, with the keep-going greenlets told to stop); the `gevent.wait([...])` half of
+// test__semaphore.py TestSemaphore.test_release_twice belongs to waitAny's tests (here checked
+// through the `[rawlink]` interface waitAny builds on); the thread-based harness of lock_tests.py
+// runs as greenlets.
 import { BoundedSemaphore, GreenletExit, Lock, RLock, Semaphore, sleep, spawn, type Greenlet } from "@weft/runtime";
 import { hub } from "../src/hub.js";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
@@ -33,7 +34,7 @@ function* thrownBy(gen: Generator<unknown, unknown, unknown>): Generator<unknown
 }
 
 describe("Semaphore", () => {
-  it("returns exactly false from acquire({ timeout: 10 }) on Semaphore(0), 10 ms later (#118)", async () => {
+  it("returns exactly false from acquire({ timeout: 10 }) on Semaphore(0), 10 ms later (test__semaphore.py TestSemaphore.test_acquire_returns_false_after_timeout)", async () => {
     const { value } = await runTest(function* () {
       const sem = new Semaphore(0);
       const result = yield* acquire(sem, { timeout: 10 });
@@ -42,7 +43,7 @@ describe("Semaphore", () => {
     expect(value).toEqual([false, 10, 0, 0]);
   });
 
-  it("fires rawlinks added before each of two releases, and at once on a free semaphore (#119)", () => {
+  it("fires rawlinks added before each of two releases, and at once on a free semaphore (test__semaphore.py TestSemaphore.test_release_twice)", () => {
     const log: string[] = [];
     const fresh = new Semaphore();
     links(fresh)[rawlink](() => log.push("fresh"));
@@ -58,7 +59,7 @@ describe("Semaphore", () => {
     expect(log).toEqual(["fresh", "first", "second"]);
   });
 
-  it("is fair: a greenlet that releases and re-acquires in a loop cannot starve a waiter (#120)", async () => {
+  it("is fair: a greenlet that releases and re-acquires in a loop cannot starve a waiter (test__semaphore.py TestSemaphoreFair.test_fair_or_hangs)", async () => {
     const acquisitions: string[] = [];
     await runTest(function* () {
       const sem = new Semaphore();
@@ -82,7 +83,7 @@ describe("Semaphore", () => {
     expect(acquisitions).toEqual(["a", "b", "exiting", "a", "b"]);
   });
 
-  it("hands a released permit to the first waiter, so the releaser cannot take it back (#120)", async () => {
+  it("hands a released permit to the first waiter, so the releaser cannot take it back (test__semaphore.py TestSemaphoreFair.test_fair_or_hangs)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const sem = new Semaphore(0);
@@ -102,7 +103,7 @@ describe("Semaphore", () => {
     expect(log).toEqual(["counter 0, locked true", "barge false", "waiter true", "counter 1"]);
   });
 
-  it("rejects a negative value naming `value`, and a bad timeout naming `timeout`, and still works (#121)", async () => {
+  it("rejects a negative value naming `value`, and a bad timeout naming `timeout`, and still works (lock_tests.py BaseSemaphoreTests)", async () => {
     expect(() => new Semaphore(-1)).toThrow(expect.objectContaining({ name: "RangeError", code: "ERR_WEFT_INVALID_ARGUMENT" }));
     expect(() => new Semaphore(-1)).toThrow("`value`");
     expect(() => new BoundedSemaphore(0.5)).toThrow("`value`");
@@ -115,13 +116,13 @@ describe("Semaphore", () => {
     expect(value).toEqual([true, true, true, 1, true, 0]);
   });
 
-  it("gives true, true, false from three non-blocking acquires on Semaphore(2), from plain code (#121)", () => {
+  it("gives true, true, false from three non-blocking acquires on Semaphore(2), from plain code (lock_tests.py BaseSemaphoreTests)", () => {
     const sem = new Semaphore(2);
     expect([sem.acquire({ blocking: false }), sem.acquire({ blocking: false }), sem.acquire({ blocking: false })]).toEqual([true, true, false]);
     expect(sem.counter).toBe(0);
   });
 
-  it("defaults to one permit: a second acquirer waits until the first releases (#121)", async () => {
+  it("defaults to one permit: a second acquirer waits until the first releases (lock_tests.py BaseSemaphoreTests)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const sem = new Semaphore();
@@ -141,7 +142,7 @@ describe("Semaphore", () => {
     expect(log).toEqual(["releasing", "second acquired @10"]);
   });
 
-  it("lets exactly 6, then 7, then 6 acquisitions through Semaphore(7) contended by 10 greenlets acquiring twice (#122)", async () => {
+  it("lets exactly 6, then 7, then 6 acquisitions through Semaphore(7) contended by 10 greenlets acquiring twice (lock_tests.py BaseSemaphoreTests.test_acquire_contended)", async () => {
     const { value } = await runTest(function* () {
       const sem = new Semaphore(7);
       yield* acquire(sem);
@@ -174,7 +175,7 @@ describe("Semaphore", () => {
     expect(value.tryAgain).toBe(false);
   });
 
-  it("gives 3 successes and 7 failures to 5 greenlets trying twice on Semaphore(4) minus one (#122)", async () => {
+  it("gives 3 successes and 7 failures to 5 greenlets trying twice on Semaphore(4) minus one (lock_tests.py BaseSemaphoreTests.test_acquire_contended)", async () => {
     const { value } = await runTest(function* () {
       const sem = new Semaphore(4);
       yield* acquire(sem);
@@ -189,7 +190,7 @@ describe("Semaphore", () => {
     expect(value).toBe(3);
   });
 
-  it("lets a plain Semaphore be released more often than acquired, raising its counter (#123)", () => {
+  it("lets a plain Semaphore be released more often than acquired, raising its counter (lock_tests.py SemaphoreTests.test_release_unacquired)", () => {
     const sem = new Semaphore(1);
     expect(sem.release()).toBe(2);
     expect(sem.release()).toBe(3);
@@ -197,7 +198,7 @@ describe("Semaphore", () => {
     expect(sem.locked()).toBe(false);
   });
 
-  it("wakes waiters in the order they blocked: [0, 1, 2] (#126)", async () => {
+  it("wakes waiters in the order they blocked: [0, 1, 2] (gevent's Semaphore documentation, since 1.5a3)", async () => {
     const order: number[] = [];
     await runTest(function* () {
       const sem = new Semaphore(0);
@@ -215,7 +216,7 @@ describe("Semaphore", () => {
     expect(order).toEqual([0, 1, 2]);
   });
 
-  it("runs Semaphore(2) with 4 workers as in0 in1 out0 out1 in2 in3 out2 out3 (#126)", async () => {
+  it("runs Semaphore(2) with 4 workers as in0 in1 out0 out1 in2 in3 out2 out3 (gevent's Semaphore documentation)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const sem = new Semaphore(2);
@@ -232,7 +233,7 @@ describe("Semaphore", () => {
     expect(log).toEqual(["in0", "in1", "out0", "out1", "in2", "in3", "out2", "out3"]);
   });
 
-  it("never switches in release(): the woken waiter runs when the releaser next blocks (O6)", async () => {
+  it("never switches in release(): the woken waiter runs when the releaser next blocks (test__event.py TestEventBasics.test_wait_while_notifying)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const sem = new Semaphore(0);
@@ -250,7 +251,7 @@ describe("Semaphore", () => {
     expect(log).toEqual(["release returned", "waiter acquired"]);
   });
 
-  it("does not hand a permit to a waiter killed or timed out before the release (#109, #126)", async () => {
+  it("does not hand a permit to a waiter killed or timed out before the release (test__queue.py TestSimpleQueue.test_waiters_that_cancel)", async () => {
     const { value } = await runTest(function* () {
       const sem = new Semaphore(0);
       const timed = spawn(
@@ -277,7 +278,7 @@ describe("Semaphore", () => {
     expect(value).toEqual([false, true, true, 0, 0]);
   });
 
-  it("returns the counter from wait() once a release frees a permit, without taking it (§3.6)", async () => {
+  it("returns the counter from wait() once a release frees a permit, without taking it", async () => {
     const { value } = await runTest(function* () {
       const sem = new Semaphore(0);
       const releaser = spawn(
@@ -306,7 +307,7 @@ describe("Semaphore", () => {
 });
 
 describe("BoundedSemaphore and Lock", () => {
-  it("throws 'Semaphore released too many times' with a code on over-release, and still works (#123)", async () => {
+  it("throws 'Semaphore released too many times' with a code on over-release, and still works (lock_tests.py SemaphoreTests.test_release_unacquired)", async () => {
     const { value } = await runTest(function* () {
       const sem = new BoundedSemaphore(2);
       yield* acquire(sem);
@@ -328,7 +329,7 @@ describe("BoundedSemaphore and Lock", () => {
     expect(() => new Lock().release()).toThrow("Semaphore released too many times");
   });
 
-  it("blocks a Lock's own owner on a second acquire until another greenlet releases it (#125)", async () => {
+  it("blocks a Lock's own owner on a second acquire until another greenlet releases it (lock_tests.py LockTests.test_reacquire)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const lock = new Lock();
@@ -347,7 +348,7 @@ describe("BoundedSemaphore and Lock", () => {
     expect(log).toEqual(["other releases", "reacquired true @10"]);
   });
 
-  it("lets 5 contenders all finish after a single release (#125)", async () => {
+  it("lets 5 contenders all finish after a single release (lock_tests.py LockTests.test_reacquire)", async () => {
     const finished: number[] = [];
     await runTest(function* () {
       const lock = new Lock();
@@ -369,7 +370,7 @@ describe("BoundedSemaphore and Lock", () => {
 });
 
 describe("RLock", () => {
-  it("lets its owner acquire again and frees it only after as many releases (#124)", async () => {
+  it("lets its owner acquire again and frees it only after as many releases (lock_tests.py RLockTests.test_reacquire)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const lock = new RLock();
@@ -403,7 +404,7 @@ describe("RLock", () => {
     ]);
   });
 
-  it("throws ERR_WEFT_NOT_OWNER when released while unlocked or by a greenlet that does not own it (#124)", async () => {
+  it("throws ERR_WEFT_NOT_OWNER when released while unlocked or by a greenlet that does not own it (lock_tests.py RLockTests.test_reacquire)", async () => {
     const { value } = await runTest(function* () {
       const lock = new RLock();
       const errors: unknown[] = [];
@@ -433,7 +434,7 @@ describe("RLock", () => {
     expect(value.locked).toBe(false);
   });
 
-  it("gives up after a timeout and serves waiting greenlets FIFO (#124, #126)", async () => {
+  it("gives up after a timeout and serves waiting greenlets FIFO (lock_tests.py RLockTests.test_reacquire)", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const lock = new RLock();
@@ -454,7 +455,7 @@ describe("RLock", () => {
     expect(log).toEqual(["impatient false @2", "a true @5", "b true @6"]);
   });
 
-  it("can be acquired without blocking from plain code, owned by the root greenlet (#124)", () => {
+  it("can be acquired without blocking from plain code, owned by the root greenlet (lock_tests.py RLockTests.test_reacquire)", () => {
     const lock = new RLock();
     expect(lock.acquire({ blocking: false })).toBe(true);
     expect(lock.acquire({ blocking: false })).toBe(true);

@@ -1,8 +1,11 @@
-// StreamServer (`@weft/runtime/net`) on real loopback sockets: gevent-semantics.md §3.10 and
-// §5.14, behaviours 159, 161–163, 165, 166 (+ the tutorial's uppercase echo server, #157).
-// Not ported: #160 and #167 (a listening socket or an SSL socket as `listener`: StreamServer
-// takes addresses only), start_accepting/stop_accepting (#159's middle part: not in the API),
-// #164 with spawn_raw (no raw spawn option).
+// StreamServer (`@weft/runtime/net`) on real loopback sockets, ported from gevent's
+// src/gevent/tests/test__server.py (+ the tutorial's uppercase echo server, as gevent's
+// test__example_echoserver.py); a test name ends with the gevent test it ports.
+// Not ported: test__server.py TestDefaultSpawn.test_backlog_is_not_accepted_for_socket and
+// TestSSLSocketNotAllowed (a listening socket or an SSL socket as `listener`: StreamServer takes
+// addresses only), start_accepting/stop_accepting (the middle part of
+// TestDefaultSpawn.test_subclass_with_address: not in the API), TestRawSpawn, with spawn_raw (no
+// raw spawn option).
 import { Event, joinAll, Pool, sleep, spawn, type Greenlet } from "@weft/runtime";
 import { connect, ConnectionRefusedError, Socket, SocketTimeout, StreamServer } from "@weft/runtime/net";
 import { coroutine, driven } from "@weft/runtime/protocol";
@@ -32,7 +35,7 @@ const upperEcho = coroutine(function* upperEcho(sock: Socket) {
 const real = onRealClock;
 
 describe("StreamServer", () => {
-  it("serves the tutorial's uppercase echo to 50 concurrent clients, each reply checked (#157, #159)", async () => {
+  it("serves the tutorial's uppercase echo to 50 concurrent clients, each reply checked (test__example_echoserver.py Test; test__server.py TestDefaultSpawn.test_subclass_with_address)", async () => {
     const { value, errors } = await real(function* () {
       const server = new StreamServer(0, upperEcho);
       yield* start(server);
@@ -58,7 +61,7 @@ describe("StreamServer", () => {
     value.forEach((replies, i) => expect(replies).toEqual([0, 1, 2].map((r) => `HELLO ${i} ROUND ${r}\n`)));
   });
 
-  it("closes the client socket when the handler returns: the client reads EOF (#162)", async () => {
+  it("closes the client socket when the handler returns: the client reads EOF (test__server.py TestDefaultSpawn.test_server_closes_client_sockets)", async () => {
     const { value } = await real(function* () {
       const server = new StreamServer("127.0.0.1:0", () => {});
       yield* start(server);
@@ -71,7 +74,7 @@ describe("StreamServer", () => {
     expect(value).toBe(0);
   });
 
-  it("reports a throwing handler's error and keeps serving other clients (#163)", async () => {
+  it("reports a throwing handler's error and keeps serving other clients (test__server.py TestDefaultSpawn.test_error_in_spawn)", async () => {
     const { value, errors } = await real(function* () {
       const handler = coroutine(function* (sock: Socket) {
         const data = yield* recv(sock, 1024);
@@ -100,7 +103,7 @@ describe("StreamServer", () => {
     expect(errors.map((e) => (e.error as Error).message)).toEqual(["handler failed"]);
   });
 
-  it("with pool: 2 runs at most 2 handlers at once and serves all 6 clients (#164, #165)", async () => {
+  it("with pool: 2 runs at most 2 handlers at once and serves all 6 clients (test__server.py TestRawSpawn; test__server.py TestPoolSpawn.test_pool_full)", async () => {
     const { value, errors } = await real(function* () {
       let active = 0;
       let most = 0;
@@ -136,7 +139,7 @@ describe("StreamServer", () => {
     expect(value.replies).toEqual(Array.from({ length: 6 }, (_, i) => `CLIENT ${i}`));
   });
 
-  it("while the pool is full a new client connects but is not served, then is served when a slot frees (#165)", async () => {
+  it("while the pool is full a new client connects but is not served, then is served when a slot frees (test__server.py TestPoolSpawn.test_pool_full)", async () => {
     const { value } = await real(function* () {
       const release = new Event();
       const handler = coroutine(function* (sock: Socket) {
@@ -179,7 +182,7 @@ describe("StreamServer", () => {
     expect(value.late).toBe("SHORT");
   });
 
-  it("stop(timeout) waits for a handler that finishes in time (#166)", async () => {
+  it("stop(timeout) waits for a handler that finishes in time (gevent's BaseServer.stop documentation)", async () => {
     const { value, errors } = await real(function* () {
       const started = new Event();
       const handler = coroutine(function* (sock: Socket) {
@@ -208,7 +211,7 @@ describe("StreamServer", () => {
     expect(value).toMatchObject({ started: false, closed: true });
   });
 
-  it("stop(timeout) kills a handler that never finishes once the timeout passed; its finally runs (#166)", async () => {
+  it("stop(timeout) kills a handler that never finishes once the timeout passed; its finally runs (gevent's BaseServer.stop documentation)", async () => {
     const { value, errors } = await real(function* () {
       const started = new Event();
       const never = new Event();
@@ -238,7 +241,7 @@ describe("StreamServer", () => {
     expect(value).toMatchObject({ finallyRan: true, eof: 0, running: 0 });
   });
 
-  it("serveForever in a greenlet serves until stop() from main, then ends cleanly (#161)", async () => {
+  it("serveForever in a greenlet serves until stop() from main, then ends cleanly (test__server.py TestDefaultSpawn.test_serve_forever)", async () => {
     const { value, errors } = await real(function* () {
       const server = new StreamServer(0, upperEcho);
       const serving = spawn(coroutine(() => serveForever(server)));

@@ -1,7 +1,9 @@
-// Timeout and withTimeout: gevent-semantics.md §3.3 and §5.6 (behaviours 68–78).
-// Not ported: #70 (no leaked reference to check in a GC'd language without weakref assertions),
-// #71 (the loop clock refresh is internal to libev), #75 (JavaScript can throw any value, so a
-// non-error `exception` is thrown as given instead of raising TypeError).
+// Timeout and withTimeout, ported from gevent's src/gevent/tests/test__timeout.py and
+// test__api_timeout.py; a test name ends with the gevent test it ports.
+// Not ported: test__api_timeout.py Test.test_ref (no leaked reference to check in a GC'd language
+// without weakref assertions), test__api_timeout.py Test.test_timeout_calls_update_now (the loop
+// clock refresh is internal to libev), test__timeout.py Test.test_expires_non_exception (JavaScript
+// can throw any value, so a non-error `exception` is thrown as given instead of raising TypeError).
 import { sleep, spawn, Timeout, withTimeout } from "@weft/runtime";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { now, runTest } from "@weft/runtime/testing";
@@ -9,7 +11,7 @@ import { now, runTest } from "@weft/runtime/testing";
 const nap = driven(sleep);
 
 describe("Timeout", () => {
-  it("is pending while started and not after cancel (#68)", async () => {
+  it("is pending while started and not after cancel (test__api_timeout.py Test.test_api)", async () => {
     const { value } = await runTest(function* () {
       const t = Timeout.startNew(20);
       const during = t.pending;
@@ -20,7 +22,7 @@ describe("Timeout", () => {
     expect(value).toEqual([true, false, 10]);
   });
 
-  it("throws itself into the greenlet blocked when it expires (#68)", async () => {
+  it("throws itself into the greenlet blocked when it expires (test__api_timeout.py Test.test_api)", async () => {
     const { value } = await runTest(function* () {
       const t = Timeout.startNew(10);
       try {
@@ -35,7 +37,7 @@ describe("Timeout", () => {
     expect(value).toEqual([true, 10, false]);
   });
 
-  it("throws a custom exception instance or class instead of itself (#68)", async () => {
+  it("throws a custom exception instance or class instead of itself (test__api_timeout.py Test.test_api)", async () => {
     class Custom extends Error {}
     const instance = new Error("custom");
     const { value } = await runTest(function* () {
@@ -55,7 +57,7 @@ describe("Timeout", () => {
     expect(value).toEqual(["instance", "class"]);
   });
 
-  it("does not fire once cancelled, even during a sleep twice as long (#68, #76)", async () => {
+  it("does not fire once cancelled, even during a sleep twice as long (test__api_timeout.py Test.test_api; test__timeout.py Test.test_context_manager)", async () => {
     const { value } = await runTest(function* () {
       const t = Timeout.startNew(10);
       t.cancel();
@@ -65,7 +67,7 @@ describe("Timeout", () => {
     expect(value).toBe(20);
   });
 
-  it("never fires with no time (#68)", async () => {
+  it("never fires with no time (test__api_timeout.py Test.test_api)", async () => {
     const { value } = await runTest(function* () {
       const t = new Timeout(null).start();
       yield* nap(50);
@@ -74,7 +76,7 @@ describe("Timeout", () => {
     expect(value).toBe(false);
   });
 
-  it("ends the block at the outer, shorter timeout when nested (#69)", async () => {
+  it("ends the block at the outer, shorter timeout when nested (test__api_timeout.py Test.test_nested_timeout)", async () => {
     const { value } = await runTest(function* () {
       const t1 = Timeout.startNew(10);
       let innerPending: boolean | undefined;
@@ -96,7 +98,7 @@ describe("Timeout", () => {
     expect(value).toEqual([true, false, true, 10]);
   });
 
-  it("ends the block at the inner, shorter timeout and leaves the outer pending (#69)", async () => {
+  it("ends the block at the inner, shorter timeout and leaves the outer pending (test__api_timeout.py Test.test_nested_timeout)", async () => {
     const { value } = await runTest(function* () {
       const t1 = Timeout.startNew(200);
       try {
@@ -116,7 +118,7 @@ describe("Timeout", () => {
     expect(value).toEqual([true, true, 10]);
   });
 
-  it("can be thrown like any error and is then not pending (#72)", async () => {
+  it("can be thrown like any error and is then not pending (test__timeout.py TestDirectRaise)", async () => {
     const t = new Timeout(5);
     expect(() => {
       throw t;
@@ -124,7 +126,7 @@ describe("Timeout", () => {
     expect(t.pending).toBe(false);
   });
 
-  it("can be started again after firing and fires again (#73)", async () => {
+  it("can be started again after firing and fires again (test__timeout.py Test.test_expires)", async () => {
     const { value } = await runTest(function* () {
       const t = new Timeout(10);
       const times: number[] = [];
@@ -150,7 +152,7 @@ describe("Timeout", () => {
     });
   });
 
-  it("appends a string exception to its message and throws itself (#74)", async () => {
+  it("appends a string exception to its message and throws itself (test__timeout.py Test.test_expires_str)", async () => {
     const { value } = await runTest(function* () {
       const t = Timeout.startNew(5, "while reading");
       try {
@@ -164,7 +166,7 @@ describe("Timeout", () => {
     expect(value).toEqual([true, "Timeout: 5 ms: while reading"]);
   });
 
-  it("fires before a sleep due at the same time when it was started first (O4)", async () => {
+  it("fires before a sleep due at the same time when it was started first", async () => {
     const log: string[] = [];
     await runTest(function* () {
       const t = Timeout.startNew(10);
@@ -208,7 +210,7 @@ describe("withTimeout", () => {
       return "done";
     });
 
-  it("throws its Timeout when the function takes too long (#77)", async () => {
+  it("throws its Timeout when the function takes too long (test__timeout.py Test.test_with_timeout)", async () => {
     const { value } = await runTest(function* () {
       try {
         yield* driven(withTimeout)(10, slow(20));
@@ -219,21 +221,21 @@ describe("withTimeout", () => {
     expect(value).toEqual([true, 10]);
   });
 
-  it("returns the default instead when one is given (#77)", async () => {
+  it("returns the default instead when one is given (test__timeout.py Test.test_with_timeout)", async () => {
     const { value } = await runTest(function* () {
       return yield* driven(withTimeout)(10, slow(20), { default: "X" });
     });
     expect(value).toBe("X");
   });
 
-  it("returns the function's result when it finishes in time (#77)", async () => {
+  it("returns the function's result when it finishes in time (test__timeout.py Test.test_with_timeout)", async () => {
     const { value } = await runTest(function* () {
       return yield* driven(withTimeout)(20, slow(10), { default: "X" });
     });
     expect(value).toBe("done");
   });
 
-  it("lets an outer timeout through an inner default (#78)", async () => {
+  it("lets an outer timeout through an inner default (test__api.py Test.test_nested_with_timeout)", async () => {
     const { value } = await runTest(function* () {
       const inner = coroutine(function* () {
         return yield* driven(withTimeout)(200, slow(2000), { default: 1 });

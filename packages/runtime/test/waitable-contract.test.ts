@@ -1,7 +1,8 @@
-// One contract every blocking wait in the runtime passes (DESIGN.md "Testing"):
+// One contract every blocking wait in the runtime passes:
 //   1. it wakes when released, with the released value;
 //   2. it times out after exactly its timeout, the way its API says (return or throw);
-//   3. an outer Timeout started before the wait propagates out of it, the same object (#39);
+//   3. an outer Timeout started before the wait propagates out of it, the same object (gevent's
+//      _DelayWaitMixin.test_outer_timeout_is_not_lost, in gevent/testing/timing.py);
 //   4. killed while waiting, the waiter dies and leaves nothing behind; a later release is not
 //      lost to the dead waiter.
 // runTest fails if a greenlet, timer or waiter-list registration outlives a test.
@@ -348,7 +349,7 @@ describe.each(cases)("$name", (c) => {
     expect(t).toBe(10);
   });
 
-  it("lets an outer Timeout through, the same object (#39)", async () => {
+  it("lets an outer Timeout through, the same object (timing.py _DelayWaitMixin.test_outer_timeout_is_not_lost)", async () => {
     const { value } = await runTest(function* () {
       const w = c.make();
       const outer = Timeout.startNew(3);

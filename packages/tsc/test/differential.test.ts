@@ -1,4 +1,4 @@
-// Differential testing (issue 5, item 4): every case of the fixture corpus (fixtures/<case>/) is
+// Differential testing: every case of the fixture corpus (fixtures/<case>/) is
 // compiled by @weft/tsc and run with Node, and its output must be the Babel plugin's. The Babel
 // side is the case's reviewed snapshot: test/fixtures.test.ts compiles each case with Babel 7 and
 // 8, runs it and checks that `## run` is what Babel's program printed, so comparing with the
@@ -9,7 +9,7 @@
 //   the blocking table (`## blocking`) and the diagnostics (`## diagnostics`) must be Babel's too;
 // - with a Program (`program.emit`): the checker may see more than Babel does (that is its
 //   point), so only the program's output and whether it compiled must agree. This runs under
-//   TypeScript 5.9 and again under 6.0 (the `typescript-6` alias: issue 5's version matrix).
+//   TypeScript 5.9 and again under 6.0 (the `typescript-6` alias; the versions weft supports).
 //
 // The compiled code is not compared: it need not be Babel's to the character.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";

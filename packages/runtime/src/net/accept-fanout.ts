@@ -1,6 +1,6 @@
 /**
  * Extra accept handles for a listening socket: how a weft server takes a burst of connections
- * while it is busy (issue 4, "the accept burst").
+ * while it is busy (bench/README.md, "Echo benchmarks": the accept burst).
  *
  * The problem. Since libuv 1.45 (Node 20), a listening handle accepts **one** connection per
  * event-loop iteration (libuv PR #3696: it relies on level-triggered polling instead of

@@ -37,8 +37,9 @@ const FAILED: unique symbol = Symbol("weft.net.failed");
 
 /**
  * Connects to `host:port` and returns the connected `Socket`. Throws `ConnectionRefusedError`
- * (`code: "ECONNREFUSED"`) when nothing listens there (behaviour 152), `SocketTimeout` ("timed
- * out") after `timeout` ms, or Node's error (e.g. `ENOTFOUND`) as a `SocketError`. **Blocks.**
+ * (`code: "ECONNREFUSED"`) when nothing listens there (as in gevent's test__socket_errors.py),
+ * `SocketTimeout` ("timed out") after `timeout` ms, or Node's error (e.g. `ENOTFOUND`) as a
+ * `SocketError`. **Blocks.**
  *
  * @example
  * const sock = connect(8080, "127.0.0.1", { timeout: 5000 });

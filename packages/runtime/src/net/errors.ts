@@ -51,7 +51,10 @@ export class SocketTimeout extends SocketError {
   }
 }
 
-/** @internal The error a waiter on a socket closed by another greenlet gets (behaviour 154). */
+/**
+ * @internal The error a waiter on a socket closed by another greenlet gets (gevent's
+ * test__socket_close.py).
+ */
 export function closedInAnotherGreenlet(): SocketError {
   return new SocketError("EBADF", "File descriptor was closed in another greenlet");
 }

@@ -1,6 +1,7 @@
 /**
- * `@weft/runtime/net`: TCP sockets with gevent's blocking API (gevent-semantics.md §3.9).
- * Blocking calls are marked **Blocks**: in compiled code they suspend only the calling greenlet.
+ * `@weft/runtime/net`: TCP sockets with gevent's blocking API (gevent's documentation of
+ * gevent.socket). Blocking calls are marked **Blocks**: in compiled code they suspend only the
+ * calling greenlet.
  */
 export { connect, type ConnectOptions } from "./connect.js";
 export { listen, ServerSocket, type ListenOptions, type SocketAddress } from "./server-socket.js";

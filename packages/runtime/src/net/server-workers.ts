@@ -1,6 +1,6 @@
 /**
- * `workers: n` for `StreamServer`: n processes serving one port through Node's `cluster`
- * (issue 4 item 2). This file is the primary's side; the worker's side is in stream-server.ts.
+ * `workers: n` for `StreamServer`: n processes serving one port through Node's `cluster` (the root
+ * README, "Networking"). This file is the primary's side; the worker's side is in stream-server.ts.
  *
  * Protocol:
  * - The program runs in the primary process and again in each worker: `cluster` starts the same

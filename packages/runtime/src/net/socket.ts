@@ -1,6 +1,6 @@
 /**
- * `Socket`: a connected TCP socket with gevent's blocking API (gevent-semantics.md §3.9, §5.13),
- * over a Node `net.Socket`.
+ * `Socket`: a connected TCP socket with gevent's blocking API (gevent.socket; gevent's
+ * test__socket.py), over a Node `net.Socket`.
  *
  * Rules:
  * - Reads are buffered from Node's `'data'` events. When more than `READ_HIGH_WATER` bytes wait
@@ -14,9 +14,11 @@
  * - A call that has what it needs returns without switching; otherwise it parks the greenlet,
  *   counted in `hub.externals` (the outside world may wake it), and always undoes that.
  * - One reader and one writer may wait at a time: a second one gets `ConcurrentObjectUseError`
- *   (behaviour 155). `close()` wakes both with `EBADF` (behaviour 154).
+ *   (gevent's test__socket_close.py, test_recv_twice). `close()` wakes both with `EBADF`
+ *   (test_recv_closed).
  * - With `setTimeout(ms)`, a blocked call throws `SocketTimeout` ("timed out") once `ms` passed
- *   since the call began (for `sendAll`, the deadline covers the whole call: behaviour 150).
+ *   since the call began (for `sendAll`, the deadline covers the whole call: gevent's
+ *   TestTCP.test_sendall_timeout).
  */
 import type { Socket as NodeSocket } from "node:net";
 import { checkCount, checkTimeout, ConcurrentObjectUseError, invalidArgument } from "../errors.js";
@@ -160,7 +162,7 @@ export class Socket {
 
   /**
    * Ends the write side (a FIN: the peer's `recv` then returns an empty Buffer); reading goes on.
-   * Throws `EBADF` on a closed socket (behaviour 156).
+   * Throws `EBADF` on a closed socket (gevent's TestSocket.test_shutdown_when_closed).
    */
   shutdown(): void {
     if (this.closed) throw badDescriptor();

@@ -1,5 +1,5 @@
 /**
- * SIGINT and SIGTERM stop the running servers cleanly (issue 4 item 2).
+ * SIGINT and SIGTERM stop the running servers cleanly (the root README, "Networking").
  *
  * Rules:
  * - While at least one server that asked for it is running, the process listens for SIGINT and

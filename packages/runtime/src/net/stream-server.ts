@@ -1,23 +1,23 @@
 /**
  * `StreamServer`: a TCP server running a handler in a greenlet of its own per connection
- * (gevent.server.StreamServer, gevent-semantics.md §3.10, behaviours 159–166).
+ * (gevent.server.StreamServer; gevent's src/gevent/tests/test__server.py).
  *
  * Decisions:
  * - `start()` binds with `listen` (so it **blocks** until the port is bound, and a bind error
  *   such as `EADDRINUSE` is thrown by `start` itself), then spawns the accept loop.
- * - Each connection runs `handler(socket, address)` in a new greenlet (`spawn`, or
- *   `pool.spawn`); the handler may be a plain function or a coroutine. The socket is closed in a
- *   `finally` when the handler returns or throws (behaviour 162). A handler's error is reported
- *   like any greenlet's and the server keeps serving.
- * - **A full pool** (gevent-semantics.md §7 item 8): the accept loop waits for a free slot
- *   (`Pool#waitAvailable`) *before* it accepts the next connection, as gevent stops accepting
- *   (behaviour 165). Meanwhile new clients still connect (the kernel completes the handshake,
- *   as it does for gevent's backlog, and Node takes them into the listening socket's queue), but
- *   nothing reads their data or answers them until a slot frees; they are neither refused nor
- *   reset. They are then served in the order they connected. If the server is closed meanwhile,
- *   those waiting connections are closed unserved. (When a pool is shared with other code and
- *   another spawner takes the slot between the wait and the accept, the loop waits in
- *   `pool.spawn` holding that one connection.)
+ * - Each connection runs `handler(socket, address)` in a new greenlet (`spawn`, or `pool.spawn`);
+ *   the handler may be a plain function or a coroutine. The socket is closed in a `finally` when
+ *   the handler returns or throws (test_server_closes_client_sockets). A handler's error is
+ *   reported like any greenlet's and the server keeps serving.
+ * - **A full pool** (Node's `net.Server` cannot stop accepting, and `maxConnections` refuses): the
+ *   accept loop waits for a free slot (`Pool#waitAvailable`) *before* it accepts the next
+ *   connection, as gevent stops accepting (gevent's TestPoolSpawn.test_pool_full). Meanwhile new
+ *   clients still connect (the kernel completes the handshake, as it does for gevent's backlog, and
+ *   Node takes them into the listening socket's queue), but nothing reads their data or answers
+ *   them until a slot frees; they are neither refused nor reset. They are then served in the order
+ *   they connected. If the server is closed meanwhile, those waiting connections are closed
+ *   unserved. (When a pool is shared with other code and another spawner takes the slot between the
+ *   wait and the accept, the loop waits in `pool.spawn` holding that one connection.)
  * - `stop(timeout = stopTimeout)` (1000 ms unless the options say) closes the listener (new
  *   connects are refused), waits up to `timeout` ms for the handlers still running, then kills
  *   the rest (waiting at most 1000 ms more for them to die, as gevent's kill cap). Unlike gevent, it waits for handlers with or without a pool:
