@@ -119,8 +119,8 @@ export function compileFile(code: string, filename: string, options: CompileOpti
   const cjsOut = moduleKind === "cjs" || isCts;
 
   const plugins: PluginItem[] = [];
-  const weft = options.weft === false ? undefined : (options.plugin ?? defaultWeftPlugin());
-  if (weft !== undefined) {
+  if (options.weft !== false) {
+    const weft = options.plugin ?? defaultWeftPlugin();
     const shape = pluginShapeError(weft, filename);
     if (shape !== undefined) {
       options.onDiagnostic?.(shape);

@@ -4,7 +4,14 @@
 import { compileFile } from "../src/compile.js";
 import { formatDiagnostic } from "../src/format-diagnostic.js";
 
-jest.mock("@weft/babel-plugin", () => ({ __esModule: true, default: { default: () => ({ visitor: {} }) } }));
+// The module as an interop gone wrong leaves it: its default export wrapped once more (`mock…`: jest lets the hoisted factory read it).
+let mockExported: unknown = { default: () => ({ visitor: {} }) };
+jest.mock("@weft/babel-plugin", () => ({
+  __esModule: true,
+  get default() {
+    return mockExported;
+  },
+}));
 
 describe("compileFile with a broken weft plugin", () => {
   it("reports WEFT9001 for the file and returns no code", () => {
@@ -19,6 +26,13 @@ describe("compileFile with a broken weft plugin", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("reports WEFT9001 when the module has no default export at all", () => {
+    mockExported = undefined;
+    const result = compileFile("export const a = 1;\n", "/project/src/a.ts");
+    expect(result.code).toBeNull();
+    expect(result.diagnostics[0]).toMatchObject({ code: "WEFT9001", message: expect.stringContaining("(got undefined)") });
   });
 
   it("still compiles without weft when asked to (`weft: false`, for weft's own compiled runtime)", () => {

@@ -118,7 +118,7 @@ export interface Blocking {
   /** Parameters called by their function and passed a coroutine by some caller. */
   colouredParams: ReadonlySet<string>;
   /** Why `call` blocks, or null. */
-  callBlocks(call: CallFact): Reason | null;
+  callBlocks(call: CallFact): CallReason | null;
   /** Whether `fn` (an argument) is a coroutine. */
   isCoroutine(fn: FunctionId | undefined): boolean;
   /** Whether the call's imported callee calls its parameter `index` (its summary says so). */
@@ -183,15 +183,15 @@ export function inferBlocking(
   };
 
   /** Why `call` blocks and whether it does whatever its function's callers pass (`itself`). */
-  const callBlocksHow = (call: CallFact): { reason: Reason; itself: boolean } | null => {
+  const callBlocksHow = (call: CallFact): { reason: CallReason; itself: boolean } | null => {
     if (call.construct === true) return null;
     const c = call.callee;
     /** A call of project function `fn`: it blocks as `callOf` says. */
-    const project = (fn: FunctionId, reason: Reason) => {
+    const project = (fn: FunctionId, reason: CallReason) => {
       const how = callOf(fn, call);
       return how === null ? null : { reason, itself: how === "itself" };
     };
-    const always = (r: Reason | null) => (r === null ? null : { reason: r, itself: true });
+    const always = (r: CallReason | null) => (r === null ? null : { reason: r, itself: true });
     const paramName = (fn: FunctionId, index: number) => byId.get(fn)?.params[index]?.name ?? String(index);
     switch (c.kind) {
       case "local":
@@ -249,13 +249,13 @@ export function inferBlocking(
         const s = summaries.get(c.source)?.get(c.name);
         if (s?.blocks === true) return always({ kind: "import", call, source: c.source, name: c.name });
         // It calls a parameter this call fills with a coroutine (or a coloured parameter).
-        let how: { reason: Reason; itself: boolean } | null = null;
+        let how: { reason: CallReason; itself: boolean } | null = null;
         for (const i of s?.callsParams ?? []) {
           const arg = call.args[i];
           if (arg === undefined) continue;
           const importedCoroutine = arg.import !== undefined && summaries.get(arg.import.source)?.get(arg.import.name)?.blocks === true;
           if (isCoroutine(arg.fn) || importedCoroutine) {
-            const reason: Reason = { kind: "import-driving", call, source: c.source, name: c.name, ...(arg.fn !== undefined ? { callbackFn: arg.fn } : {}) };
+            const reason: CallReason = { kind: "import-driving", call, source: c.source, name: c.name, ...(arg.fn !== undefined ? { callbackFn: arg.fn } : {}) };
             return { reason, itself: true };
           }
           if (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) {

@@ -95,7 +95,6 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     const reason = blocking.callBlocks(call);
     const c = call.callee;
     if (reason !== null) {
-      if (reason.kind === "tagged") throw new Error("weft internal error: a call's reason is never `tagged` (this is a bug in weft)");
       calls.set(call.id, rewriteOf(reason));
       continue;
     }
