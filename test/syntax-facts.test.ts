@@ -306,11 +306,11 @@ let jobs: Jobs;`,
           kind: "ref",
           name: "Map",
           args: [
-            { kind: "other" },
+            { kind: "primitive" },
             { kind: "ref", name: "Event", binding: event.id, args: [] },
           ],
         });
-        expect(annotation("queues")).toEqual({ kind: "array", element: { kind: "ref", name: "Queue", binding: queue.id, args: [{ kind: "other" }] } });
+        expect(annotation("queues")).toEqual({ kind: "array", element: { kind: "ref", name: "Queue", binding: queue.id, args: [{ kind: "primitive" }] } });
         expect(annotation("jobs")).toEqual({ kind: "ref", name: "Jobs", binding: binding(facts, "Jobs").id, args: [] });
         expect(binding(facts, "Job").declaration).toEqual({
           kind: "interface",
@@ -319,9 +319,9 @@ let jobs: Jobs;`,
             {
               name: "run",
               method: true,
-              type: { kind: "function", params: [{ kind: "ref", name: "Queue", binding: queue.id, args: [{ kind: "other" }] }], returns: { kind: "other" } },
+              type: { kind: "function", params: [{ kind: "ref", name: "Queue", binding: queue.id, args: [{ kind: "primitive" }] }], returns: { kind: "primitive" } },
             },
-            { name: "name", type: { kind: "other" } },
+            { name: "name", type: { kind: "primitive" } },
           ],
         });
       },
@@ -339,7 +339,7 @@ class Worker {
         expect(facts.classes[0]!.members).toEqual([
           { name: "size", kind: "field", fn: 1 },
           { name: "constructor", kind: "constructor", fn: 2 },
-          { name: "q", kind: "field", type: { kind: "ref", name: "Queue", binding: binding(facts, "Queue").id, args: [{ kind: "other" }] } },
+          { name: "q", kind: "field", type: { kind: "ref", name: "Queue", binding: binding(facts, "Queue").id, args: [{ kind: "primitive" }] } },
           { name: "name", kind: "field" },
         ]);
         const q = binding(facts, "q");
@@ -454,7 +454,7 @@ abstract class Base {
         expect(binding(facts, "pick").declaration).toEqual({ kind: "function", fn: 1 });
         expect(facts.bindings.filter((b) => b.name === "x")).toHaveLength(1);
         expect(facts.classes[0]!.members).toEqual([
-          { name: "tag", kind: "field", type: { kind: "other" } },
+          { name: "tag", kind: "field", type: { kind: "primitive" } },
           { name: "size", kind: "field", fn: 2 },
         ]);
       },

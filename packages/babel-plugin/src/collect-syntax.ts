@@ -147,6 +147,10 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   /** Referenced identifiers Babel binds to nothing (an enum's or a namespace's, or a global). */
   const unbound: Array<NodePath<BabelTypes.Identifier>> = [];
   const thisPaths = new Map<Node, NodePath>();
+  /** `return <expr>` in each function's own body, in source order. */
+  const returnNodes: Array<{ fn: FunctionId; node: Node; scope: Scope }> = [];
+  /** `this.<name> = value`, in source order. */
+  const thisAssignmentNodes: Array<{ thisNode: Node; name: string; value: Node; scope: Scope }> = [];
   fnIds.set(program.node, 0);
 
   const isTypePosition = (p: NodePath): boolean => {
@@ -163,6 +167,12 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   program.traverse({
     enter(p: NodePath) {
       scopes.add(p.scope);
+      if (p.isReturnStatement()) {
+        if (p.node.argument) returnNodes.push({ fn: fnStack[fnStack.length - 1] ?? 0, node: p.node.argument, scope: p.scope });
+      } else if (p.isAssignmentExpression() && p.node.operator === "=" && p.node.left.type === "MemberExpression" && p.node.left.object.type === "ThisExpression") {
+        const name = keyName(p.node.left.property, p.node.left.computed);
+        if (name !== undefined) thisAssignmentNodes.push({ thisNode: p.node.left.object, name, value: p.node.right, scope: p.scope });
+      }
       // Expressions are converted from their nodes: `this` and `super` need their paths.
       if (p.isThisExpression() || p.isSuper()) thisPaths.set(p.node, p);
       if (p.isTSInterfaceDeclaration() || p.isTSTypeAliasDeclaration()) {
@@ -332,7 +342,10 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         return { kind: "object", props };
       }
       case "ArrayExpression":
-        return { kind: "array", elements: n.elements.map((e) => (e === null || e.type === "SpreadElement" ? { kind: "other" as const } : toExpr(e, scope))) };
+        return {
+          kind: "array",
+          elements: n.elements.map((e): Expr => (e === null ? { kind: "other" } : e.type === "SpreadElement" ? { kind: "spread", expr: toExpr(e.argument, scope) } : toExpr(e, scope))),
+        };
       case "ConditionalExpression":
         return { kind: "either", options: [toExpr(n.consequent, scope), toExpr(n.alternate, scope)] };
       case "LogicalExpression":
@@ -411,6 +424,17 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         return { kind: "object", members: typeMembers(n.members, scope) };
       case "TSFunctionType":
         return functionType(n, scope);
+      case "TSNullKeyword":
+      case "TSUndefinedKeyword":
+      case "TSVoidKeyword":
+      case "TSNeverKeyword":
+      case "TSStringKeyword":
+      case "TSNumberKeyword":
+      case "TSBooleanKeyword":
+      case "TSBigIntKeyword":
+      case "TSSymbolKeyword":
+      case "TSLiteralType":
+        return { kind: "primitive" };
       default:
         return { kind: "other" };
     }
@@ -659,7 +683,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
 
   // ---- functions
   const syntaxFunctions: SyntaxFunction[] = [
-    { id: 0, kind: "module", span: span(program.node), async: false, generator: false, parent: null, comments: [], params: [] },
+    { id: 0, kind: "module", span: span(program.node), async: false, generator: false, parent: null, comments: [], params: [], returns: [] },
   ];
   for (const [id, p] of functions) {
     const node = p.node as Node;
@@ -707,7 +731,10 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       parent: parents[id] ?? 0,
       comments: blockComments(holders),
       params: [],
+      returns: [],
     };
+    if (p.isArrowFunctionExpression() && p.node.body.type !== "BlockStatement") fact.returns!.push(toExpr(p.node.body, p.scope));
+    if ((p.isClassProperty() || p.isClassPrivateProperty()) && p.node.value) fact.returns!.push(toExpr(p.node.value, p.scope));
     if (inClass) {
       const cls = classIds.get(p.parentPath!.parentPath!.node);
       if (cls !== undefined) fact.class = cls;
@@ -760,6 +787,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     return out;
   }
 
+  for (const r of returnNodes) syntaxFunctions[r.fn]?.returns?.push(toExpr(r.node, r.scope));
+
   // ---- calls
   const syntaxCalls: SyntaxCall[] = [];
   for (const [id, call] of calls) {
@@ -772,9 +801,21 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       args: (node.arguments as Node[]).map((a) => (a.type === "SpreadElement" ? { value: toExpr(a.argument, call.scope), spread: true as const } : { value: toExpr(a, call.scope) })),
     };
     if (call.isNewExpression()) fact.construct = true;
+    const explicitTypes = typeArgs(node);
+    if (explicitTypes.length > 0) fact.typeArgs = explicitTypes;
     const owner = functions.get(fact.in);
     if (owner !== undefined && fact.in !== 0 && call.findParent((q) => q.listKey === "params" && q.parentPath === owner) !== null) fact.inParameters = true;
     syntaxCalls.push(fact);
+  }
+
+  // ---- `this.x = value` in a class's own members (arrows inside included)
+  const thisAssignmentsOf = new Map<ClassId, Array<{ name: string; value: Expr; static?: true }>>();
+  for (const a of thisAssignmentNodes) {
+    const owner = syntaxFunctions[thisFunction(a.thisNode)];
+    if (owner?.class === undefined || owner.kind === "field" || owner.kind === "static-block") continue;
+    let list = thisAssignmentsOf.get(owner.class);
+    if (list === undefined) thisAssignmentsOf.set(owner.class, (list = []));
+    list.push({ name: a.name, value: toExpr(a.value, a.scope), ...(owner.static ? { static: true as const } : {}) });
   }
 
   // ---- classes
@@ -820,7 +861,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       }
     }
     const implementsList = ((node as { implements?: Node[] | null }).implements ?? []).map((i) => typeSyntax(i, p.scope));
-    const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList, members };
+    const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList, members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
     if (node.superClass) cls.superClass = toExpr(node.superClass, p.scope);
     if (node.decorators && node.decorators.length > 0) cls.decorators = node.decorators.map((d) => toExpr(d.expression, p.scope));
     return cls;

@@ -46,6 +46,10 @@ export interface CollectedSyntax {
 }
 
 export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): CollectedSyntax {
+  const PRIMITIVE_TYPES: ReadonlySet<TS.SyntaxKind> = new Set([
+    ts.SyntaxKind.NullKeyword, ts.SyntaxKind.UndefinedKeyword, ts.SyntaxKind.VoidKeyword, ts.SyntaxKind.NeverKeyword, ts.SyntaxKind.StringKeyword,
+    ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.SymbolKeyword,
+  ]);
   const scopes = collectScopes(ts, sf);
   const text = sf.text;
   const SK = ts.SyntaxKind;
@@ -96,6 +100,10 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   // ---- pass 1: number the calls, the classes and the functions, in source order (as Babel
   // traverses: a node before its children), exactly as collect-facts.ts does.
   const fnStack: FunctionId[] = [];
+  /** `return <expr>` in each function's own body, in source order. */
+  const returnNodes: Array<{ fn: FunctionId; node: TS.Expression }> = [];
+  /** `this.<name> = value`, in source order. */
+  const thisAssignmentNodes: Array<{ thisNode: TS.Node; name: string; value: TS.Expression }> = [];
   const lastToken = SK.LastToken;
   let nextFn = 1;
   const visit = (n: TS.Node): void => {
@@ -106,6 +114,16 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       return;
     }
     if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return;
+    if (ts.isReturnStatement(n)) {
+      if (n.expression !== undefined) returnNodes.push({ fn: fnStack[fnStack.length - 1] ?? 0, node: n.expression });
+    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken) {
+      let left: TS.Expression = n.left;
+      while (ts.isParenthesizedExpression(left)) left = left.expression;
+      if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && left.expression.kind === SK.ThisKeyword) {
+        const name = ts.isPropertyAccessExpression(left) ? left.name.text : ts.isStringLiteral(left.argumentExpression) || ts.isNoSubstitutionTemplateLiteral(left.argumentExpression) ? left.argumentExpression.text : undefined;
+        if (name !== undefined) thisAssignmentNodes.push({ thisNode: left.expression, name, value: n.right });
+      }
+    }
     if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
       if (!(ts.isCallExpression(n) && n.expression.kind === SK.ImportKeyword)) {
         const id = calls.size;
@@ -266,7 +284,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       return { kind: "object", props };
     }
     if (ts.isArrayLiteralExpression(e)) {
-      return { kind: "array", elements: e.elements.map((x) => (ts.isSpreadElement(x) || ts.isOmittedExpression(x) ? { kind: "other" as const } : toExpr(x))) };
+      return { kind: "array", elements: e.elements.map((x): Expr => (ts.isOmittedExpression(x) ? { kind: "other" } : ts.isSpreadElement(x) ? { kind: "spread", expr: toExpr(x.expression) } : toExpr(x))) };
     }
     if (ts.isConditionalExpression(e)) return { kind: "either", options: [toExpr(e.whenTrue), toExpr(e.whenFalse)] };
     if (ts.isBinaryExpression(e)) {
@@ -314,8 +332,10 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     if (ts.isUnionTypeNode(n)) return { kind: "union", types: n.types.map((x) => typeSyntax(x, at)) };
     if (ts.isTypeLiteralNode(n)) return { kind: "object", members: typeMembers(n.members, at) };
     if (ts.isFunctionTypeNode(n)) return functionType(n, at);
+    if (ts.isLiteralTypeNode(n) || PRIMITIVE_TYPES.has(n.kind)) return { kind: "primitive" };
     return { kind: "other" };
   };
+
   const isThisParam = (p: TS.ParameterDeclaration) => ts.isIdentifier(p.name) && p.name.text === "this";
   const functionType = (n: TS.SignatureDeclarationBase, at: TS.Node): TypeSyntax => ({
     kind: "function",
@@ -510,7 +530,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return;
     if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && !patternDefaults.has(n)) {
       assignedIn(n.left);
-      const left = unwrapParens(n.left);
+      let left: TS.Expression = n.left;
+      while (ts.isParenthesizedExpression(left)) left = left.expression;
       if (n.operatorToken.kind === SK.EqualsToken && ts.isIdentifier(left)) {
         const b = scopes.bindingOf(left);
         if (b !== undefined) {
@@ -597,7 +618,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   };
 
   const syntaxFunctions: SyntaxFunction[] = [
-    { id: 0, kind: "module", span: { start: { line: 1, column: 0 }, end: loc(sf.end) }, async: false, generator: false, parent: null, comments: [], params: [] },
+    { id: 0, kind: "module", span: { start: { line: 1, column: 0 }, end: loc(sf.end) }, async: false, generator: false, parent: null, comments: [], params: [], returns: [] },
   ];
   for (const [id, n] of functions) {
     let kind: FunctionKind = "function";
@@ -644,7 +665,10 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       parent: parents[id] ?? 0,
       comments: blockComments(holders),
       params: [],
+      returns: [],
     };
+    if (ts.isArrowFunction(n) && !ts.isBlock(n.body)) fact.returns!.push(toExpr(n.body));
+    if (ts.isPropertyDeclaration(n) && n.initializer !== undefined) fact.returns!.push(toExpr(n.initializer));
     if (inClass) {
       const cls = classIdOf.get(n.parent);
       if (cls !== undefined) fact.class = cls;
@@ -662,6 +686,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     syntaxFunctions.push(fact);
   }
 
+  for (const r of returnNodes) syntaxFunctions[r.fn]?.returns?.push(toExpr(r.node));
+
   // ---- calls
   const syntaxCalls: SyntaxCall[] = [];
   for (const [id, call] of calls) {
@@ -673,6 +699,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       args: (call.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? { value: toExpr(a.expression), spread: true as const } : { value: toExpr(a) })),
     };
     if (ts.isNewExpression(call)) fact.construct = true;
+    if (call.typeArguments !== undefined && call.typeArguments.length > 0) fact.typeArgs = call.typeArguments.map((a) => typeSyntax(a, call));
     const owner = functions.get(fact.in);
     if (owner !== undefined) {
       for (let p: TS.Node | undefined = call.parent; p !== undefined && p !== owner; p = p.parent) {
@@ -686,6 +713,16 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   }
 
   // ---- classes
+  // ---- `this.x = value` in a class's own members (arrows inside included)
+  const thisAssignmentsOf = new Map<ClassId, Array<{ name: string; value: Expr; static?: true }>>();
+  for (const a of thisAssignmentNodes) {
+    const owner = syntaxFunctions[thisFunction(a.thisNode)];
+    if (owner?.class === undefined || owner.kind === "field" || owner.kind === "static-block") continue;
+    let list = thisAssignmentsOf.get(owner.class);
+    if (list === undefined) thisAssignmentsOf.set(owner.class, (list = []));
+    list.push({ name: a.name, value: toExpr(a.value), ...(owner.static ? { static: true as const } : {}) });
+  }
+
   const syntaxClasses: SyntaxClass[] = classNodes.map((c, id) => {
     let name = c.name?.text;
     if (name === undefined) {
@@ -725,7 +762,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       }
     }
     const implementsList = c.heritageClauses?.find((h) => h.token === SK.ImplementsKeyword)?.types ?? [];
-    const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList.map((x) => typeSyntax(x, c)), members };
+    const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList.map((x) => typeSyntax(x, c)), members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
     const sup = c.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]?.expression;
     if (sup !== undefined) cls.superClass = toExpr(sup);
     const decorators = decoratorsOf(c);
