@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, formatDiagnostic, summarizeModule, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, formatDiagnostic, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
@@ -33,7 +33,7 @@ interface BabelApi {
  * third-party code) is left alone without collecting facts.
  */
 function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>): boolean {
-  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source)) return true;
+  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || mayDefineCallbackCaller(source)) return true;
   return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:"));
 }
 
@@ -74,7 +74,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
           ? summariesWithDependencies(program, state.filename, options.blocking)
           : { summaries: new Map() as ModuleSummaries, dependencies: [] };
         declareDependencies(dependencies);
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries)) return;
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries) && !mayDefineCallbackCaller(source)) return;
         const collected = collectModule(t, program, file, options.blocking);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
         const analysis = analyzeModule(collected.facts, {

@@ -20,6 +20,7 @@ import * as t from "@babel/types";
 import {
   analyzeModule,
   exportNamesFromText,
+  mayDefineCallbackCaller,
   packageSummary,
   packageSummaryFile,
   resolveRelative,
@@ -135,7 +136,7 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
   const code = readFileSync(file, "utf8");
   // Most imported files never touch the runtime: settle them from their text and their own
   // imports, without parsing (a parse and an analysis per import doubled compile times).
-  if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !importsBlock(file, code, blocking)) {
+  if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
     return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
   }
   const ast = parse(code, {

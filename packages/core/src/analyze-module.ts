@@ -55,10 +55,10 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   const types = inferTypes(facts);
   const summaries = options.summaries ?? new Map();
   let blocking = inferBlocking(facts, types, summaries);
-  // Colour across files: in a module that has blocking code (so its output is not Babel's
-  // anyway), an exported function that calls a parameter gets a driven face beside its plain
-  // one, for importers that pass it a coroutine. A module without blocking code stays as it is.
-  if (blocking.mayBlock.size > 0 && (options.exported?.size ?? 0) > 0) {
+  // Colour across files: an exported function that calls a parameter (`retry(fn)`, `memoize(fn)`)
+  // gets a driven face beside its plain one, for importers that pass it a coroutine, even in a
+  // module where nothing blocks; its plain face stays its own code.
+  if ((options.exported?.size ?? 0) > 0) {
     blocking = inferBlocking(facts, types, summaries, options.exported);
   }
   const plan = planRewrite(facts, types, blocking);

@@ -174,3 +174,24 @@ export function exportNamesFromText(code: string): string[] {
   return [...names];
 }
 
+
+/**
+ * Whether a module's text may define a function that calls one of its parameters (`retry(fn)`,
+ * `memoize(fn)`): such a module gets a driven face for it, so that importers may pass it a
+ * coroutine, though nothing in it blocks. A cheap over-approximation that decides whether to
+ * parse and analyse a file weft would otherwise leave alone; the analysis decides.
+ */
+export function mayDefineCallbackCaller(code: string): boolean {
+  if (!/\bexport\b/.test(code)) return false;
+  const headers = /\bfunction\s*\*?\s*[\w$]*\s*(?:<[^>]*>)?\s*\(([^)]*)\)|(?:^|[=:,(]\s*)(?:async\s+)?(?:<[^>]*>\s*)?\(([^)]*)\)\s*(?::[^=]*)?=>/gm;
+  for (const m of code.matchAll(headers)) {
+    const list = m[1] ?? m[2] ?? "";
+    for (const part of list.split(",")) {
+      const name = /^\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)/.exec(part)?.[1];
+      if (name === undefined) continue;
+      const escaped = name.replace(/\$/g, "\\$");
+      if (new RegExp(`(?<![\\w$.])${escaped}\\s*(?:\\?\\.\\s*)?\\(|(?<![\\w$.])${escaped}\\.(?:call|apply)\\(`).test(code.slice(m.index! + m[0].length))) return true;
+    }
+  }
+  return false;
+}

@@ -433,8 +433,15 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         case "ref":
           return bindingType(binding(e.binding));
         case "member": {
-          if (e.name === undefined) return UNKNOWN;
           const object = typeOf(e.object);
+          if (e.name === undefined) {
+            // `list[i]`, `byName[key]`: an element of an array or tuple, a value of a record.
+            if (object.kind === "array" || object.kind === "tuple") return elementOf(object);
+            return object.kind === "map" ? object.value : UNKNOWN;
+          }
+          if (/^\d+$/.test(e.name) && (object.kind === "array" || object.kind === "tuple")) {
+            return object.kind === "tuple" ? (object.elements[Number(e.name)] ?? UNKNOWN) : object.element;
+          }
           if (object.kind === "object") return object.props.get(e.name) ?? UNKNOWN;
           if (object.kind === "local-class") return memberTypeOf(object.name, e.name, object.static === true);
           if (object.kind === "array" && e.name === "length") return UNKNOWN;
