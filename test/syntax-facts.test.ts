@@ -7,13 +7,11 @@ import { parse } from "@babel/parser";
 import * as traverseNs from "@babel/traverse";
 import type { NodePath, TraverseOptions } from "@babel/traverse";
 import * as t from "@babel/types";
-import type { Expr, ModuleFacts, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
+import type { Expr, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as ts from "typescript";
-import { collectFacts as collectBabelFacts } from "../packages/babel-plugin/src/collect-facts.js";
 import { collectSyntax as collectBabel } from "../packages/babel-plugin/src/collect-syntax.js";
-import { collectFacts as collectTscFacts } from "../packages/tsc/src/collect-facts.js";
 import { collectSyntax as collectTsc } from "../packages/tsc/src/collect-syntax.js";
 
 type Traverse = (ast: t.Node, visitors: TraverseOptions) => void;
@@ -24,32 +22,24 @@ const root = join(__dirname, "..");
 const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
 const isTs = (file: string) => /\.[cm]?ts$/.test(file);
 
-/** The Babel collector's facts; with `old`, collect-facts.ts's too (whose ids they must keep). */
-function babelFacts(file: string, code: string, old?: (facts: ModuleFacts) => void): SyntaxFacts {
+/** The Babel collector's facts. */
+function babelFacts(file: string, code: string): SyntaxFacts {
   const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", "decorators-legacy"] : ["jsx"] });
   let facts: SyntaxFacts | undefined;
   traverse(ast, {
     Program(program: NodePath<t.Program>) {
       facts = collectBabel(t, program, file).syntax;
-      old?.(collectBabelFacts(t, program, file, new Set()).facts);
       program.stop();
     },
   });
   return facts!;
 }
 
-function tscFacts(file: string, code: string, old?: (facts: ModuleFacts) => void): SyntaxFacts {
+function tscFacts(file: string, code: string): SyntaxFacts {
   const kind = isTs(file) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, kind);
-  old?.(collectTscFacts(ts, sf, { file, blocking: new Set() }).facts);
   return collectTsc(ts, sf, file).syntax;
 }
-
-/** What identifies functions and calls: the ids the rewrite's side tables are keyed by. */
-const numbering = (facts: ModuleFacts | SyntaxFacts) => ({
-  functions: facts.functions.map((f) => `${f.id} ${f.kind} ${f.span.start.line}:${f.span.start.column}`),
-  calls: facts.calls.map((c) => `${c.id} in ${c.in} ${c.span.start.line}:${c.span.start.column}`),
-});
 
 /** Both collectors' facts for one source. */
 function both(code: string, file = "snippet.ts"): { babel: SyntaxFacts; tsc: SyntaxFacts } {
@@ -78,13 +68,8 @@ describe("the Babel and tsc collectors", () => {
 
   it.each(inputs)("report the same syntax facts for %s", (file) => {
     const code = readFileSync(join(root, file), "utf8");
-    let babelOld: ModuleFacts | undefined;
-    let tscOld: ModuleFacts | undefined;
-    const babel = babelFacts(file, code, (old) => (babelOld = old));
-    const tsc = tscFacts(file, code, (old) => (tscOld = old));
-    // Functions and calls keep the ids collect-facts.ts gives them.
-    expect(numbering(babel)).toEqual(numbering(babelOld!));
-    expect(numbering(tsc)).toEqual(numbering(tscOld!));
+    const babel = babelFacts(file, code);
+    const tsc = tscFacts(file, code);
     // Table by table, so that a failure names the table and shows a short diff.
     for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
       expect({ table, rows: tsc[table] }).toEqual({ table, rows: babel[table] });

@@ -8,7 +8,7 @@ import type * as BabelTypes from "@babel/types";
 import { addNamed } from "@babel/helper-module-imports";
 import type { RewritePlan } from "@weft/core";
 import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards } from "@weft/core";
-import type { CallPath, FunctionPath } from "./collect-facts.js";
+import type { CallPath, FunctionPath } from "./collect-syntax.js";
 import type { Collected } from "./collect-module.js";
 
 type T = typeof BabelTypes;

@@ -7,7 +7,7 @@
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { resolveModule, type ExportFact, type FunctionId, type ModuleFacts } from "@weft/core";
-import type { CallPath, FunctionPath } from "./collect-facts.js";
+import type { CallPath, FunctionPath } from "./collect-syntax.js";
 import { collectSyntax } from "./collect-syntax.js";
 
 export interface Collected {

@@ -1,8 +1,8 @@
 /**
  * Reads a module's Babel AST into the core's neutral `SyntaxFacts` (@weft/core syntax-facts.ts):
  * what the code says, no resolution beyond which declaration an identifier names. Keeps the side
- * tables from ids to paths that `applyPlan` reads. Functions and calls are numbered exactly as
- * collect-facts.ts numbers them (one pre-order traversal), so the ids of both agree.
+ * tables from ids to paths that `applyPlan` reads. Functions and calls are numbered in one
+ * pre-order traversal, as the tsc adapter numbers them.
  *
  * Babel's scope tracker knows values only: interfaces, type aliases, enums and namespaces are kept
  * in tables of their own here, per Babel scope, so that type names and enum references resolve as
@@ -32,10 +32,24 @@ import type {
   TypeMember,
   TypeSyntax,
 } from "@weft/core";
-import type { CallPath, FunctionPath } from "./collect-facts.js";
 
 type T = typeof BabelTypes;
 type Node = BabelTypes.Node;
+
+/** A function-like path: what the core calls a function. */
+export type FunctionPath = NodePath<
+  | BabelTypes.FunctionDeclaration
+  | BabelTypes.FunctionExpression
+  | BabelTypes.ArrowFunctionExpression
+  | BabelTypes.ObjectMethod
+  | BabelTypes.ClassMethod
+  | BabelTypes.ClassPrivateMethod
+  | BabelTypes.ClassProperty
+  | BabelTypes.ClassPrivateProperty
+  | BabelTypes.StaticBlock
+>;
+
+export type CallPath = NodePath<BabelTypes.CallExpression | BabelTypes.OptionalCallExpression | BabelTypes.NewExpression>;
 
 export interface CollectedSyntax {
   syntax: SyntaxFacts;
@@ -78,7 +92,7 @@ const TYPE_CONTEXT = new Set([
 
 /**
  * What the core calls a function. A `declare` or `abstract` field is a type, as in the tsc
- * adapter (collect-facts.ts here still counts it; the two numberings differ only there).
+ * adapter.
  */
 const isFunctionLike = (p: NodePath): boolean =>
   p.isFunction() ||
@@ -163,7 +177,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const isAmbient = (p: NodePath): boolean => p.find((q) => (q.node as { declare?: boolean }).declare === true) !== null;
 
   // ---- pass 1, one traversal in pre-order: calls, classes and functions numbered as
-  // collect-facts.ts numbers them; the scopes and the declarations Babel does not track.
+  // the tsc adapter numbers them; the scopes and the declarations Babel does not track.
   program.traverse({
     enter(p: NodePath) {
       scopes.add(p.scope);

@@ -26,7 +26,7 @@
 import type * as TS from "typescript";
 import type { RewritePlan } from "@weft/core";
 import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards } from "@weft/core";
-import type { FunctionNode } from "./collect-facts.js";
+import type { FunctionNode } from "./collect-syntax.js";
 import type { Collected } from "./collect-module.js";
 
 const PROTOCOL = "@weft/runtime/protocol";

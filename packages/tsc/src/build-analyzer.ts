@@ -17,7 +17,7 @@ import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
 import { analyzeModule, mayDefineCallbackCaller, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
-import { localClassName } from "./collect-facts.js";
+import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
 import { isTypeOnlyImport } from "./collect-scopes.js";
 import type { ResolvedOptions } from "./options.js";

@@ -25,7 +25,7 @@ import { dirname, join, relative } from "node:path";
 import type * as TS from "typescript";
 import type { ModuleSummaries, SummaryEntry, TypeRef } from "@weft/core";
 import { isRuntimeClass, runtimeMethod } from "@weft/core";
-import { localClassName } from "./collect-facts.js";
+import { localClassName } from "./collect-syntax.js";
 
 export interface CheckerTypes {
   /** The checker's type of an expression, or undefined where it has no opinion. */

@@ -8,7 +8,7 @@ import type * as TS from "typescript";
 import { resolveModule, type ExportFact, type FunctionId, type ModuleFacts } from "@weft/core";
 import type { CheckerTypes } from "./build-checker-types.js";
 import { buildTypeOracle } from "./build-type-oracle.js";
-import type { CallNode, FunctionNode } from "./collect-facts.js";
+import type { CallNode, FunctionNode } from "./collect-syntax.js";
 import type { Scopes } from "./collect-scopes.js";
 import { collectSyntax } from "./collect-syntax.js";
 

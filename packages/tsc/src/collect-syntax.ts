@@ -2,7 +2,7 @@
  * Reads a TypeScript source file into the core's neutral `SyntaxFacts` (@weft/core
  * syntax-facts.ts), with the side tables from ids to nodes that `applyPlan` reads. The facts are
  * the Babel plugin's (`@weft/babel-plugin` collect-syntax.ts) for the same source: functions and
- * calls numbered as collect-facts.ts numbers them, bindings by the position of their declaring
+ * calls numbered in pre-order as Babel traverses, bindings by the position of their declaring
  * identifier. No type checker here: what it knows is a separate input (build-type-oracle.ts).
  *
  * Nothing is written to the AST.
@@ -30,9 +30,21 @@ import type {
   TypeMember,
   TypeSyntax,
 } from "@weft/core";
-import type { CallNode, FunctionNode } from "./collect-facts.js";
-import { skipTrivia } from "./collect-facts.js";
 import { collectScopes, hasModifierKind, isTypeOnlyImport, type Binding, type Scope, type Scopes } from "./collect-scopes.js";
+
+/** A node the core calls a function. */
+export type FunctionNode =
+  | TS.FunctionDeclaration
+  | TS.FunctionExpression
+  | TS.ArrowFunction
+  | TS.MethodDeclaration
+  | TS.ConstructorDeclaration
+  | TS.GetAccessorDeclaration
+  | TS.SetAccessorDeclaration
+  | TS.PropertyDeclaration
+  | TS.ClassStaticBlockDeclaration;
+
+export type CallNode = TS.CallExpression | TS.NewExpression;
 
 export interface CollectedSyntax {
   syntax: SyntaxFacts;
@@ -98,7 +110,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   };
 
   // ---- pass 1: number the calls, the classes and the functions, in source order (as Babel
-  // traverses: a node before its children), exactly as collect-facts.ts does.
+  // traverses: a node before its children).
   const fnStack: FunctionId[] = [];
   /** `return <expr>` in each function's own body, in source order. */
   const returnNodes: Array<{ fn: FunctionId; node: TS.Expression }> = [];
@@ -857,4 +869,24 @@ function usesSuper(ts: typeof TS, fn: TS.Node): boolean {
   };
   visit(fn);
   return found;
+}
+
+/** The name a class goes by in the facts: its own, its variable's, or `<class>`. */
+export function localClassName(ts: typeof TS, cls: TS.ClassLikeDeclaration): string {
+  if (cls.name) return cls.name.text;
+  const p = cls.parent;
+  if (p !== undefined && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  return "<class>";
+}
+
+/** The position of the first token at or after `pos` (whitespace and comments skipped). */
+export function skipTrivia(text: string, pos: number): number {
+  for (let i = pos; i < text.length; ) {
+    const c = text[i]!;
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") i++;
+    else if (text.startsWith("//", i)) i = text.indexOf("\n", i) < 0 ? text.length : text.indexOf("\n", i);
+    else if (text.startsWith("/*", i)) i = text.indexOf("*/", i + 2) < 0 ? text.length : text.indexOf("*/", i + 2) + 2;
+    else return i;
+  }
+  return text.length;
 }
