@@ -759,6 +759,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     if (decorators && decorators.length > 0) fact.decorators = decorators.map((d) => toExpr(d.expression, p.scope));
     if (fnNode) {
       fact.params = paramsOf(fnNode).map((param) => syntaxParam(param, p.scope));
+      const first = fnNode.params[0];
+      if (first?.type === "Identifier" && first.name === "this" && first.typeAnnotation) fact.thisType = typeSyntax(first.typeAnnotation, p.scope);
       if (fnNode.returnType) fact.returnType = typeSyntax(fnNode.returnType, p.scope);
     }
     if (kind === "object-method" && usesSuper(p)) fact.usesSuper = true;

@@ -76,11 +76,14 @@ export interface FunctionFact {
   usesSuper?: true;
 }
 
+/** `f.call(self, …)`, `f.apply(self, args)`: the function is reached through Function.prototype. */
+export type Via = "call" | "apply";
+
 export type Callee =
-  | { kind: "local"; fn: FunctionId; property?: true } // a function of this module, called by name (`property`: as a method of a `const` object literal, which may be reassigned)
-  | { kind: "runtime"; name: string } // a function exported by @weft/runtime
+  | { kind: "local"; fn: FunctionId; property?: true; via?: Via } // a function of this module, called by name (`property`: as a method of a `const` object literal, which may be reassigned)
+  | { kind: "runtime"; name: string; via?: Via } // a function exported by @weft/runtime
   | { kind: "method"; receiver: TypeRef; name: string } // `receiver.name(...)`
-  | { kind: "import"; source: string; name: string } // an export of another module
+  | { kind: "import"; source: string; name: string; via?: Via } // an export of another module
   | { kind: "param"; fn: FunctionId; index: number } // a parameter of the enclosing function
   | { kind: "global"; name: string } // a global the compiler knows never blocks
   | { kind: "unknown" }; // anything else

@@ -188,7 +188,8 @@ export function inferBlocking(
     const c = call.callee;
     /** A call of project function `fn`: it blocks as `callOf` says. */
     const project = (fn: FunctionId, reason: CallReason) => {
-      const how = callOf(fn, call);
+      // Through `f.call`/`f.apply` the arguments move by one: only what blocks by itself counts.
+      const how = "via" in c && c.via !== undefined ? (blocksItself.has(fn) ? "itself" : null) : callOf(fn, call);
       return how === null ? null : { reason, itself: how === "itself" };
     };
     const always = (r: CallReason | null) => (r === null ? null : { reason: r, itself: true });

@@ -59,14 +59,17 @@ const PLAIN_METHODS = new Set([
 function rewriteOf(reason: CallReason): CallRewrite {
   switch (reason.kind) {
     case "runtime":
-    case "runtime-method":
     case "import":
+      // `f.call(self, …)` / `f.apply(self, args)`: the runtime check drives `f` (callDynamic).
+      return "via" in reason.call.callee && reason.call.callee.via !== undefined ? "dynamic" : "direct";
+    case "runtime-method":
     case "import-driving":
     case "import-forwarding":
       return "direct";
     case "local":
-      // A method of a `const` object literal may have been replaced by a plain function: a runtime check.
-      return reason.call.callee.kind === "local" && reason.call.callee.property === true ? "dynamic" : "direct";
+      // A method of a `const` object literal may have been replaced by a plain function, or the
+      // function is reached through `f.call`: a runtime check.
+      return reason.call.callee.kind === "local" && (reason.call.callee.property === true || reason.call.callee.via !== undefined) ? "dynamic" : "direct";
     case "driven-callback":
       return "array";
     case "local-method": // dispatched at run time: a subclass may override it

@@ -423,6 +423,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           return callType(e.call);
         case "this": {
           const f = functions[e.fn];
+          const thisType = fns[e.fn]?.thisType;
+          if (thisType !== undefined) return typeOfSyntax(thisType); // `function f(this: Worker)`
           const cls = className(e.fn);
           if (f === undefined || cls === undefined) return UNKNOWN;
           if (f.kind === "method" || f.kind === "constructor" || f.kind === "getter" || f.kind === "setter" || f.kind === "field" || f.kind === "static-block") {
@@ -609,6 +611,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           }
         }
         if (object.kind === "super") return superCallee(object.fn, name);
+        if ((name === "call" || name === "apply") && depth < 8) {
+          // `f.call(self, …)`, `f.apply(self, args)`: `f` itself, reached through Function.prototype.
+          const target = calleeOfExpr(object, id, depth + 1);
+          if (target.kind === "local" || target.kind === "runtime" || target.kind === "import") return { ...target, via: name };
+        }
         const objectType = typeOf(object);
         // `o.a.f()` with `o` a `const` object literal whose `a` holds `{ f() {…} }`: that function,
         // called as a property (a runtime check: the property may have been replaced).

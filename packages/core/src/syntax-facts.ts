@@ -74,6 +74,8 @@ export interface SyntaxFunction {
   decorators?: Expr[];
   /** Parameters, without TypeScript's `this: T` pseudo-parameter. */
   params: SyntaxParam[];
+  /** The annotation of TypeScript's `this: T` pseudo-parameter. */
+  thisType?: TypeSyntax;
   /** The annotated return type. */
   returnType?: TypeSyntax;
   /**

@@ -691,6 +691,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     if (decorators !== undefined) fact.decorators = decorators;
     if (signature !== null) {
       fact.params = paramsOf(signature).map((p) => syntaxParam(p, signature));
+      const first = signature.parameters[0];
+      if (first !== undefined && isThisParam(first) && first.type !== undefined) fact.thisType = typeSyntax(first.type, signature);
       if (signature.type !== undefined) fact.returnType = typeSyntax(signature.type, signature);
     }
     if (kind === "object-method" && usesSuper(ts, n)) fact.usesSuper = true;
