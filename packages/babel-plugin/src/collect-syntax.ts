@@ -438,6 +438,15 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         return { kind: "object", members: typeMembers(n.members, scope) };
       case "TSFunctionType":
         return functionType(n, scope);
+      case "TSTypeQuery": {
+        const names = entityName(n.exprName);
+        if (names === undefined) return { kind: "other" };
+        const [first, ...rest] = names as [string, ...string[]];
+        const id = valueBinding(first, scope);
+        let expr: Expr = id !== undefined ? { kind: "ref", binding: id } : { kind: "global", name: first };
+        for (const name of rest) expr = { kind: "member", object: expr, name };
+        return { kind: "typeof", expr };
+      }
       case "TSNullKeyword":
       case "TSUndefinedKeyword":
       case "TSVoidKeyword":

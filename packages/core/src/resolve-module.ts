@@ -222,6 +222,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return UNKNOWN;
       case "primitive":
         return { kind: "none" };
+      case "typeof":
+        return typeOf(t.expr);
       case "ref":
         return typeOfRef(t, scope);
       default: {
@@ -317,6 +319,23 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (returns.endsWith("[]")) return { kind: "array", element: catalogueType(returns.slice(0, -2), receiverArgs) };
     if (returns === "T") return receiverArgs[0] ?? UNKNOWN;
     return isRuntimeClass(returns) ? { kind: "runtime", name: returns } : UNKNOWN;
+  };
+
+  /** A class's method by name, up its chain of local superclasses. */
+  const lookupLocalMethod = (cls: string, name: string, isStatic: boolean, seen = new Set<string>()): FunctionId | undefined => {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    for (const c of classes) {
+      if ((c.name ?? "<class>") !== cls) continue;
+      const m = c.members.find((x) => x.kind === "method" && x.name === name && (x.static === true) === isStatic);
+      if (m?.fn !== undefined) return m.fn;
+      const sup = c.superClass;
+      if (sup?.kind === "ref") {
+        const b = binding(sup.binding);
+        if (b.declaration.kind === "class") return lookupLocalMethod(classes[b.declaration.cls]?.name ?? b.name, name, isStatic, seen);
+      }
+    }
+    return undefined;
   };
 
   /** The type of a class instance's property: a field's annotation or initialiser, a parameter property, `this.x = …`. */
@@ -445,6 +464,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
             return object.kind === "tuple" ? (object.elements[Number(e.name)] ?? UNKNOWN) : object.element;
           }
           if (object.kind === "object") return object.props.get(e.name) ?? UNKNOWN;
+          if (object.kind === "local-class" && object.static === true && e.name === "prototype") return { kind: "local-class", name: object.name };
           if (object.kind === "local-class") return memberTypeOf(object.name, e.name, object.static === true);
           if (object.kind === "array" && e.name === "length") return UNKNOWN;
           return UNKNOWN;
@@ -484,6 +504,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const callee = calleeOf(id);
     if (callee.kind === "runtime") return catalogueType(runtimeFunction(callee.name)?.returns);
     if (callee.kind === "local") return returnTypeOf(callee.fn);
+    if (callee.kind === "method" && callee.receiver.kind === "local-class") {
+      // `this.pending()`, `scheduler.pending()`: the method's annotated or returned type.
+      const method = lookupLocalMethod(callee.receiver.name, callee.name, callee.receiver.static === true);
+      if (method !== undefined) return returnTypeOf(method);
+    }
     if (callee.kind === "method" && callee.receiver.kind === "runtime") {
       const receiver: ValueType = c.callee.kind === "member" ? typeOf(c.callee.object) : UNKNOWN;
       return catalogueType(runtimeMethod(callee.receiver.name, callee.name)?.returns, receiver.kind === "runtime" ? (receiver.args ?? []) : []);
@@ -493,6 +518,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       return { kind: "array", element: arg !== undefined ? elementOf(typeOf(arg)) : UNKNOWN };
     }
     if (c.callee.kind === "member" && c.callee.name !== undefined) {
+      if (c.callee.object.kind === "global" && c.callee.object.name === "Object" && c.callee.name === "entries") {
+        const o = c.args[0] !== undefined ? typeOf(c.args[0].value) : UNKNOWN;
+        const value = o.kind === "object" ? union([...o.props.values()]) : o.kind === "map" ? o.value : UNKNOWN;
+        return { kind: "array", element: { kind: "tuple", elements: [{ kind: "none" }, value] } };
+      }
       if (c.callee.object.kind === "global" && c.callee.object.name === "Object" && c.callee.name === "values") {
         const o = c.args[0] !== undefined ? typeOf(c.args[0].value) : UNKNOWN;
         return o.kind === "object" ? { kind: "array", element: union([...o.props.values()]) } : o.kind === "map" ? { kind: "array", element: o.value } : UNKNOWN;
@@ -540,6 +570,19 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return "fn" in c ? { kind: "local", fn: c.fn, property: true } : { kind: "method", receiver: c.receiver, name: c.name };
   };
 
+  /**
+   * A receiver that is one of several runtime classes (`q: Queue<T> | Channel<T>`) whose method
+   * `name` behaves the same on each (all block, or none): any of them stands for the rest, since
+   * each has the method's driven face.
+   */
+  const runtimeUnionReceiver = (types: readonly ValueType[], name: string): TypeRef | undefined => {
+    if (!types.every((t) => t.kind === "runtime")) return undefined;
+    const entries = types.map((t) => runtimeMethod((t as { name: string }).name, name));
+    if (entries.some((e) => e === undefined)) return undefined;
+    const first = JSON.stringify(entries[0]!.blocks);
+    return entries.every((e) => JSON.stringify(e!.blocks) === first) ? toTypeRef(types[0]!) : undefined;
+  };
+
   /** `super.m()` in a member of a class whose superclass is a class declared in this module. */
   const superCallee = (fn: FunctionId, name: string): Callee => {
     const f = fns[fn];
@@ -547,7 +590,12 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const sup = classes[f.class]?.superClass;
     if (sup?.kind !== "ref") return { kind: "unknown" };
     const b = binding(sup.binding);
-    if (b.declaration.kind !== "class") return { kind: "unknown" };
+    const d = b.declaration;
+    // `class Sub extends Base` with `Base` imported: that module's summary says (`Base#m`).
+    if (d.kind === "import" && !RUNTIME_MODULES.has(d.source) && !d.typeOnly && d.imported !== "*" && !f.static) {
+      return { kind: "method", receiver: { kind: "import-class", source: d.source, name: d.imported }, name };
+    }
+    if (d.kind !== "class") return { kind: "unknown" };
     return { kind: "method", receiver: { kind: "local-class", name: b.name, ...(f.static ? { static: true as const } : {}) }, name };
   };
 
@@ -624,7 +672,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           if (prop?.kind === "fn") return { kind: "local", fn: prop.fn, property: true };
         }
         const fromChecker = oracle?.receiver(id);
-        const receiver = known(fromChecker) ? fromChecker : toTypeRef(objectType);
+        let receiver = known(fromChecker) ? fromChecker : toTypeRef(objectType);
+        if (receiver.kind === "unknown" && objectType.kind === "union") receiver = runtimeUnionReceiver(objectType.types, name) ?? receiver;
         return (receiver.kind === "unknown" ? checked(id) : undefined) ?? { kind: "method", receiver, name };
       }
       default:

@@ -305,6 +305,8 @@ export type TypeSyntax =
   | { kind: "union"; types: TypeSyntax[] }
   | { kind: "object"; members: TypeMember[] }
   | { kind: "function"; params: TypeSyntax[]; returns: TypeSyntax }
+  /** `typeof app`, `typeof app.io`: the type of a value. */
+  | { kind: "typeof"; expr: Expr }
   /** `null`, `undefined`, `void`, `string`, `number`, `boolean`, `bigint`, `symbol`, `never`, and literal types. */
   | { kind: "primitive" }
   | { kind: "other" };

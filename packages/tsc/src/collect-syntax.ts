@@ -344,6 +344,16 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     if (ts.isUnionTypeNode(n)) return { kind: "union", types: n.types.map((x) => typeSyntax(x, at)) };
     if (ts.isTypeLiteralNode(n)) return { kind: "object", members: typeMembers(n.members, at) };
     if (ts.isFunctionTypeNode(n)) return functionType(n, at);
+    if (ts.isTypeQueryNode(n)) {
+      const names = entityName(n.exprName);
+      if (names === undefined) return { kind: "other" };
+      const [first, ...rest] = names as [string, ...string[]];
+      const b = scopes.lookup(first, at);
+      const id = b !== undefined ? bindingIdOf.get(b) : undefined;
+      let expr: Expr = id !== undefined ? { kind: "ref", binding: id } : { kind: "global", name: first };
+      for (const name of rest) expr = { kind: "member", object: expr, name };
+      return { kind: "typeof", expr };
+    }
     if (ts.isLiteralTypeNode(n) || PRIMITIVE_TYPES.has(n.kind)) return { kind: "primitive" };
     return { kind: "other" };
   };
