@@ -32,8 +32,8 @@ interface BabelApi {
  * `@blocking` tag, or imports a project module with a blocking export. Everything else (most
  * third-party code) is left alone without collecting facts.
  */
-function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>): boolean {
-  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || mayDefineCallbackCaller(source)) return true;
+function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
+  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && mayDefineCallbackCaller(source))) return true;
   return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:"));
 }
 
@@ -67,20 +67,23 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
     visitor: {
       Program(program, state) {
         const source = state.file.code;
-        if (!mayConcernWeft(program, source, options.blocking)) return;
         const filename = state.filename ?? "unknown.js";
+        // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
+        const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
+        if (!mayConcernWeft(program, source, options.blocking, thirdParty)) return;
         const file = relative(process.cwd(), filename) || filename;
         const { summaries, dependencies } = state.filename
           ? summariesWithDependencies(program, state.filename, options.blocking)
           : { summaries: new Map() as ModuleSummaries, dependencies: [] };
         declareDependencies(dependencies);
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries) && !mayDefineCallbackCaller(source)) return;
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries) && (thirdParty || !mayDefineCallbackCaller(source))) return;
         const collected = collectModule(t, program, file, options.blocking);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
         const analysis = analyzeModule(collected.facts, {
           summaries,
           exported: collected.exported,
           shape: { module, exportsValues: collected.exportsValues },
+          callbackFaces: !thirdParty,
         });
         options.onExplain?.(file, analysis.explain);
         if (state.filename) {

@@ -49,6 +49,12 @@ export interface AnalyzeOptions {
   exported?: ReadonlySet<FunctionId>;
   /** How the module's output runs and whether it exports values (`validateModule`). */
   shape?: ModuleShape;
+  /**
+   * Whether exported functions that call a parameter get a driven face even where nothing in the
+   * module blocks (default). Adapters turn it off for third-party code (`node_modules`), which
+   * weft leaves exactly as it is unless it blocks.
+   */
+  callbackFaces?: boolean;
 }
 
 export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}): Analysis {
@@ -58,7 +64,7 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   // Colour across files: an exported function that calls a parameter (`retry(fn)`, `memoize(fn)`)
   // gets a driven face beside its plain one, for importers that pass it a coroutine, even in a
   // module where nothing blocks; its plain face stays its own code.
-  if ((options.exported?.size ?? 0) > 0) {
+  if ((options.exported?.size ?? 0) > 0 && (options.callbackFaces !== false || blocking.mayBlock.size > 0)) {
     blocking = inferBlocking(facts, types, summaries, options.exported);
   }
   const plan = planRewrite(facts, types, blocking);

@@ -111,8 +111,17 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
    * TypeScript's later transforms (the CommonJS transform rewrites a reference to an import
    * through `original`), without the original's comments, which would print twice.
    */
+  // A generated name (`_this` captured for an arrow) is the same node again: a new identifier of
+  // its text would print as the bare `_this`, not the unique name the printer gives it.
   const again = (e: TS.Expression): TS.Expression =>
-    ts.isIdentifier(e) ? ts.setOriginalNode(f.createIdentifier(e.text), e) : e.kind === ts.SyntaxKind.SuperKeyword || e.kind === ts.SyntaxKind.ThisKeyword ? f.createThis() : e;
+    ts.isIdentifier(e)
+      ? isGenerated(e)
+        ? e
+        : ts.setOriginalNode(f.createIdentifier(e.text), e)
+      : e.kind === ts.SyntaxKind.SuperKeyword || e.kind === ts.SyntaxKind.ThisKeyword
+        ? f.createThis()
+        : e;
+  const isGenerated = (e: TS.Identifier): boolean => (e as { emitNode?: { autoGenerate?: unknown } }).emitNode?.autoGenerate !== undefined;
   const isPure = (e: TS.Expression) => e.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e) || e.kind === ts.SyntaxKind.SuperKeyword;
   const unwrapParens = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrapParens(e.expression) : e);
   const voidZero = () => f.createVoidZero();
