@@ -163,6 +163,16 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const thisPaths = new Map<Node, NodePath>();
   /** `return <expr>` in each function's own body, in source order. */
   const returnNodes: Array<{ fn: FunctionId; node: Node; scope: Scope }> = [];
+  /** An assignment to `module.exports`, `module.exports.x` or `exports.x` (with neither name declared). */
+  let commonjsExports = false;
+  const isCommonjsExportsTarget = (m: BabelTypes.MemberExpression, scope: Scope): boolean => {
+    const o = m.object;
+    if (o.type === "Identifier") {
+      if (o.name === "exports") return scope.getBinding("exports") === undefined;
+      return o.name === "module" && !m.computed && m.property.type === "Identifier" && m.property.name === "exports" && scope.getBinding("module") === undefined;
+    }
+    return o.type === "MemberExpression" && isCommonjsExportsTarget(o, scope);
+  };
   /** `this.<name> = value`, in source order. */
   const thisAssignmentNodes: Array<{ thisNode: Node; name: string; value: Node; scope: Scope }> = [];
   fnIds.set(program.node, 0);
@@ -187,6 +197,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         const name = keyName(p.node.left.property, p.node.left.computed);
         if (name !== undefined) thisAssignmentNodes.push({ thisNode: p.node.left.object, name, value: p.node.right, scope: p.scope });
       }
+      if (p.isAssignmentExpression() && p.node.left.type === "MemberExpression" && isCommonjsExportsTarget(p.node.left, p.scope)) commonjsExports = true;
       // Expressions are converted from their nodes: `this` and `super` need their paths.
       if (p.isThisExpression() || p.isSuper()) thisPaths.set(p.node, p);
       if (p.isTSInterfaceDeclaration() || p.isTSTypeAliasDeclaration()) {
@@ -945,7 +956,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const typedefs = (file_?.comments ?? []).filter((c) => c.type === "CommentBlock" && /@typedef\b|@callback\b/.test(c.value)).map((c) => c.value);
 
   return {
-    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs },
+    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs, ...(commonjsExports ? { commonjsExports: true as const } : {}) },
     functions,
     calls,
   };

@@ -34,7 +34,7 @@ export function validateModule(facts: ModuleFacts, blocking: Blocking, plan: Rew
       span,
       label: "this call may suspend the module's top level",
       notes: chainNotes(facts.file, blockingChain(facts, blocking, 0)),
-      help: "move the blocking statements into an exported function the importer calls (`export function start() {…}`), or make the file an ES module (`.mjs`/`.mts`, or `\"type\": \"module\"`): its importers wait for its top level.",
+      help: "move the blocking statements into a function the module exports and the importer calls (`start()`), or make the file an ES module (`.mjs`/`.mts`, or `\"type\": \"module\"`): its importers wait for its top level.",
     },
   ];
 }

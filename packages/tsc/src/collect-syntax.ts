@@ -114,6 +114,17 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   const fnStack: FunctionId[] = [];
   /** `return <expr>` in each function's own body, in source order. */
   const returnNodes: Array<{ fn: FunctionId; node: TS.Expression }> = [];
+  /** An assignment to `module.exports`, `module.exports.x` or `exports.x` (with neither name declared). */
+  let commonjsExports = false;
+  const isCommonjsExportsTarget = (e: TS.Expression): boolean => {
+    if (!ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return false;
+    const o = e.expression;
+    if (ts.isIdentifier(o)) {
+      if (o.text === "exports") return scopes.lookup("exports", o) === undefined;
+      return o.text === "module" && ts.isPropertyAccessExpression(e) && e.name.text === "exports" && scopes.lookup("module", o) === undefined;
+    }
+    return isCommonjsExportsTarget(o);
+  };
   /** `this.<name> = value`, in source order. */
   const thisAssignmentNodes: Array<{ thisNode: TS.Node; name: string; value: TS.Expression }> = [];
   const lastToken = SK.LastToken;
@@ -136,6 +147,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
         if (name !== undefined) thisAssignmentNodes.push({ thisNode: left.expression, name, value: n.right });
       }
     }
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && isCommonjsExportsTarget(n.left)) commonjsExports = true;
     if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
       if (!(ts.isCallExpression(n) && n.expression.kind === SK.ImportKeyword)) {
         const id = calls.size;
@@ -857,7 +869,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     return `${file}:${s.line}:${s.column + 1}`;
   };
   return {
-    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs },
+    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs, ...(commonjsExports ? { commonjsExports: true as const } : {}) },
     functions,
     fnIdOf,
     calls,
