@@ -8,19 +8,10 @@ import type * as TS from "typescript";
 import { resolveModule, type ExportFact, type FunctionId, type ModuleFacts } from "@weft/core";
 import type { CheckerTypes } from "./build-checker-types.js";
 import { buildTypeOracle } from "./build-type-oracle.js";
-import type { CallNode, FunctionNode } from "./collect-syntax.js";
-import type { Scopes } from "./collect-scopes.js";
-import { collectSyntax } from "./collect-syntax.js";
+import { collectSyntax, type CollectedSyntax } from "./collect-syntax.js";
 
-export interface Collected {
+export interface Collected extends Omit<CollectedSyntax, "syntax"> {
   facts: ModuleFacts;
-  functions: Map<FunctionId, FunctionNode>;
-  fnIdOf: Map<TS.Node, FunctionId>;
-  calls: Map<number, CallNode>;
-  callIdOf: Map<TS.Node, number>;
-  scopes: Scopes;
-  /** `where` strings (`file:line:col`) of functions, as NOT_DRIVEN errors show them. */
-  where(fn: FunctionId): string;
   exports: ExportFact[];
   /** The functions other modules can call. */
   exported: ReadonlySet<FunctionId>;
@@ -40,16 +31,12 @@ export function collectModule(ts: typeof TS, sf: TS.SourceFile, options: Collect
   const collected = collectSyntax(ts, sf, options.file);
   const oracle = options.types !== undefined ? buildTypeOracle(ts, sf, options.types, collected) : undefined;
   const resolved = resolveModule(collected.syntax, oracle !== undefined ? { blocking: options.blocking, oracle } : { blocking: options.blocking });
+  const { syntax, ...tables } = collected;
   return {
+    ...tables,
     facts: resolved.facts,
-    functions: collected.functions,
-    fnIdOf: collected.fnIdOf,
-    calls: collected.calls,
-    callIdOf: collected.callIdOf,
-    scopes: collected.scopes,
-    where: collected.where,
     exports: resolved.exports,
     exported: resolved.exported,
-    exportsValues: collected.syntax.exports.length > 0 || collected.syntax.commonjsExports === true,
+    exportsValues: syntax.exports.length > 0 || syntax.commonjsExports === true,
   };
 }
