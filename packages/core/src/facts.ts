@@ -76,11 +76,15 @@ export interface FunctionFact {
   usesSuper?: true;
 }
 
-/** `f.call(self, …)`, `f.apply(self, args)`: the function is reached through Function.prototype. */
+/**
+ * `f.call(self, …)`, `f.apply(self, args)`: the function is reached through Function.prototype.
+ * A `local` callee with `alternatives` is one of several functions of this module (`handlers[i]()`,
+ * `(c ? f : g)()`): a runtime check, which blocks when any of them does.
+ */
 export type Via = "call" | "apply";
 
 export type Callee =
-  | { kind: "local"; fn: FunctionId; property?: true; via?: Via } // a function of this module, called by name (`property`: as a method of a `const` object literal, which may be reassigned)
+  | { kind: "local"; fn: FunctionId; property?: true; via?: Via; alternatives?: FunctionId[] } // a function of this module, called by name (`property`: as a method of a `const` object literal, which may be reassigned)
   | { kind: "runtime"; name: string; via?: Via } // a function exported by @weft/runtime
   | { kind: "method"; receiver: TypeRef; name: string } // `receiver.name(...)`
   | { kind: "import"; source: string; name: string; via?: Via } // an export of another module

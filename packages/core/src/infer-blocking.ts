@@ -196,7 +196,12 @@ export function inferBlocking(
     const paramName = (fn: FunctionId, index: number) => byId.get(fn)?.params[index]?.name ?? String(index);
     switch (c.kind) {
       case "local":
-        return project(c.fn, { kind: "local", call, fn: c.fn, name: name(c.fn) });
+        // One of several functions (`handlers[i]()`): it blocks when any of them does.
+        for (const fn of [c.fn, ...(c.alternatives ?? [])]) {
+          const r = project(fn, { kind: "local", call, fn, name: name(fn) });
+          if (r !== null) return r;
+        }
+        return null;
       case "runtime": {
         const entry = runtimeFunction(c.name);
         return always(entry !== undefined && entryBlocks(entry.blocks, call.args) ? { kind: "runtime", call, name: c.name } : null);
@@ -387,7 +392,7 @@ function watchersOf(
     // Project functions the call may reach, and their parameters this call fills.
     const targets: FunctionId[] = [];
     const c = call.callee;
-    if (c.kind === "local") targets.push(c.fn);
+    if (c.kind === "local") targets.push(c.fn, ...(c.alternatives ?? []));
     else if (c.kind === "param") watch(byParam, `${c.fn}:${c.index}`, j);
     else if (c.kind === "method") {
       const receiver = types.resolve(c.receiver);

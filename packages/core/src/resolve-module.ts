@@ -321,6 +321,13 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return isRuntimeClass(returns) ? { kind: "runtime", name: returns } : UNKNOWN;
   };
 
+  /** Whether a value type is, or holds, functions of this module. */
+  const holdsFunctions = (v: ValueType): boolean =>
+    v.kind === "fn" ||
+    (v.kind === "union" && v.types.some(holdsFunctions)) ||
+    (v.kind === "array" && holdsFunctions(v.element)) ||
+    (v.kind === "tuple" && v.elements.some(holdsFunctions));
+
   /** A class's method by name, up its chain of local superclasses. */
   const lookupLocalMethod = (cls: string, name: string, isStatic: boolean, seen = new Set<string>()): FunctionId | undefined => {
     if (seen.has(cls)) return undefined;
@@ -550,6 +557,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return { kind: "fn", fn: d.fn };
       case "variable": {
         let t = typeOfSyntax(d.annotation);
+        // `const stack: Middleware[] = [auth, load]`: the functions themselves say more than their type.
+        if (b.constant && d.init !== undefined && d.path.length === 0 && !d.forOf) {
+          const init = typeOf(d.init);
+          if (holdsFunctions(init)) return init;
+        }
         if (!known(t)) t = jsdocType(d.comments, "type", undefined, b.scope);
         if (known(t)) return d.forOf && d.annotation === undefined ? typeAtPath(elementOf(t), d.path) : t;
         if (d.init === undefined) return b.constant ? UNKNOWN : union(b.assignments.map(typeOf));
@@ -599,6 +611,15 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return { kind: "method", receiver: { kind: "local-class", name: b.name, ...(f.static ? { static: true as const } : {}) }, name };
   };
 
+  /** A callee that is a function value of this module, or one of several (`handlers[i]()`). */
+  const functionValueCallee = (e: Expr): Callee | undefined => {
+    const v = typeOf(e);
+    const fns = v.kind === "fn" ? [v.fn] : v.kind === "union" && v.types.every((t) => t.kind === "fn") ? v.types.map((t) => (t as { fn: FunctionId }).fn) : [];
+    if (fns.length === 0) return undefined;
+    const [fn, ...alternatives] = fns as [FunctionId, ...FunctionId[]];
+    return alternatives.length > 0 ? { kind: "local", fn, property: true, alternatives } : { kind: "local", fn, property: true };
+  };
+
   const calleeMemo = new Map<CallId, Callee>();
   const calleeOf = (id: CallId): Callee => {
     let c = calleeMemo.get(id);
@@ -637,11 +658,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const aliased = calleeOfExpr(init, id, depth + 1);
           if (aliased.kind !== "unknown" && aliased.kind !== "param") return aliased;
         }
-        return checked(id) ?? { kind: "unknown" };
+        return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
       }
       case "member": {
         const name = callee.name;
-        if (name === undefined) return checked(id) ?? { kind: "unknown" };
+        if (name === undefined) return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
         const object = callee.object;
         if (object.kind === "global" && KNOWN_GLOBALS.has(object.name)) {
           // `Array.from(items, mapFn)` is the one global whose callback weft can drive.
@@ -667,9 +688,9 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         const objectType = typeOf(object);
         // `o.a.f()` with `o` a `const` object literal whose `a` holds `{ f() {…} }`: that function,
         // called as a property (a runtime check: the property may have been replaced).
-        if (objectType.kind === "object") {
-          const prop = objectType.props.get(name);
-          if (prop?.kind === "fn") return { kind: "local", fn: prop.fn, property: true };
+        if (objectType.kind === "object" || objectType.kind === "array" || objectType.kind === "tuple") {
+          const asValue = functionValueCallee(callee);
+          if (asValue !== undefined) return asValue;
         }
         const fromChecker = oracle?.receiver(id);
         let receiver = known(fromChecker) ? fromChecker : toTypeRef(objectType);
@@ -677,7 +698,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return (receiver.kind === "unknown" ? checked(id) : undefined) ?? { kind: "method", receiver, name };
       }
       default:
-        return checked(id) ?? { kind: "unknown" };
+        return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
     }
   };
 
