@@ -11,13 +11,24 @@
 //   point), so only the program's output and whether it compiled must agree. This runs under
 //   TypeScript 5.9 and again under 6.0 (the `typescript-6` alias; the versions weft supports).
 //
-// The compiled code is not compared: it need not be Babel's to the character.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+// The compiled code need not be Babel's to the character, so it is not compared with Babel's; it
+// is kept beside Babel's snapshot, in fixtures/<case>/snapshot.tsc.md:
+//
+//   ## output (transpile-only)                      every file of the case, as the transformer emits it
+//   ## output (with a Program)                      the same, or "Same as transpile-only."
+//   ## output (with a Program, TypeScript 6.0)      the same, or "Same as TypeScript 5.9."
+//
+// and each of the three tests compares its section. `UPDATE_FIXTURES=1` rewrites these files (after
+// all tests ran); with `CI=true` a missing one fails instead of being written.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic } from "@weft/core";
 import { compileWithTsc, outName, repoRoot, runProgram, writeOutputs, type Compiled } from "./compile-with-tsc.js";
 
 const fixturesDir = join(repoRoot, "fixtures");
+const UPDATE = process.env["UPDATE_FIXTURES"] === "1";
+const CI = process.env["CI"] === "true";
+const TSC_SNAPSHOT = "snapshot.tsc.md";
 const outRoot = join(fixturesDir, ".out");
 const ENTRY = /^input\.(ts|js|mjs|cjs|mts|cts)$/;
 const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
@@ -28,6 +39,8 @@ interface Case {
   files: string[];
   options: Record<string, unknown>;
   snapshot: { blocking: string; run: string; diagnostics: string; compileError: boolean };
+  /** fixtures/<case>/snapshot.tsc.md, when there is one. */
+  tscSnapshot: string | undefined;
 }
 
 /** A section of a snapshot: its fenced text, or its one line ("None.", "not run: …"). */
@@ -49,6 +62,7 @@ function listCases(): Case[] {
       const entry = names.find((n) => ENTRY.test(n))!;
       const optionsFile = join(dir, "options.json");
       const snapshot = readFileSync(join(dir, "snapshot.md"), "utf8");
+      const tscFile = join(dir, TSC_SNAPSHOT);
       const diagnostics = section(snapshot, "diagnostics");
       // A thrown compile error (an invalid option) is listed last, after the reported ones.
       const thrownAt = diagnostics.search(/(^|\n\n)\S+ did not compile:\n/);
@@ -63,6 +77,7 @@ function listCases(): Case[] {
           diagnostics: thrownAt < 0 ? diagnostics : diagnostics.slice(0, thrownAt) || "None.",
           compileError: thrownAt >= 0,
         },
+        tscSnapshot: existsSync(tscFile) ? readFileSync(tscFile, "utf8") : undefined,
       };
     });
 }
@@ -80,6 +95,68 @@ function normalizeRun(text: string, outDir: string): string {
     .join("\n")
     .replace(/\n+$/, "");
 }
+
+// ---- the output snapshot (snapshot.tsc.md)
+
+type Mode = "transpile-only" | "with a Program" | "with a Program, TypeScript 6.0";
+const MODES: readonly Mode[] = ["transpile-only", "with a Program", "with a Program, TypeScript 6.0"];
+/** What a section says when its output is the previous section's. */
+const SAME: Record<Mode, string> = {
+  "transpile-only": "",
+  "with a Program": "Same as transpile-only.",
+  "with a Program, TypeScript 6.0": "Same as TypeScript 5.9.",
+};
+
+function fence(text: string, lang: string): string {
+  const ticks = text.includes("```") ? "````" : "```";
+  return `${ticks}${lang}\n${text}\n${ticks}`;
+}
+
+/** Every file's emitted code, or the compile error, as the section's text. */
+function outputText(compiled: Compiled, files: readonly string[]): string {
+  if (compiled.error !== undefined) return `Compile error:\n\n${fence(compiled.error.message, "text")}`;
+  return files.map((f) => `### ${f}\n\n${fence((compiled.outputs.get(f) ?? "").trimEnd(), "js")}`).join("\n\n");
+}
+
+/** The text under `## output (<mode>)` of a snapshot.tsc.md, with "Same as …" resolved. */
+function expectedOutput(c: Case, mode: Mode): string | undefined {
+  if (c.tscSnapshot === undefined) return undefined;
+  const i = MODES.indexOf(mode);
+  const start = c.tscSnapshot.indexOf(`\n## output (${mode})\n\n`);
+  if (start < 0) return undefined;
+  const body = c.tscSnapshot.slice(start + `\n## output (${mode})\n\n`.length);
+  const end = body.search(/\n## output \(/);
+  const text = (end < 0 ? body : body.slice(0, end)).replace(/\n+$/, "");
+  return text === SAME[mode] && i > 0 ? expectedOutput(c, MODES[i - 1]!) : text;
+}
+
+/** Outputs seen in this run, per case and mode, written to snapshot.tsc.md after all tests. */
+const seenOutputs = new Map<string, Map<Mode, string>>();
+
+function checkOutput(c: Case, mode: Mode, compiled: Compiled): void {
+  const text = outputText(compiled, c.files);
+  if (!seenOutputs.has(c.name)) seenOutputs.set(c.name, new Map());
+  seenOutputs.get(c.name)!.set(mode, text);
+  const expected = expectedOutput(c, mode);
+  if (UPDATE || (expected === undefined && !CI)) return;
+  if (expected === undefined) throw new Error(`fixtures/${c.name}/${TSC_SNAPSHOT} has no output (${mode}); write it with UPDATE_FIXTURES=1`);
+  expect(text).toBe(expected);
+}
+
+afterAll(() => {
+  for (const c of cases) {
+    const seen = seenOutputs.get(c.name);
+    if (seen === undefined || MODES.some((m) => !seen.has(m))) continue;
+    if (!UPDATE && c.tscSnapshot !== undefined) continue;
+    const parts = [`# ${c.name} through @weft/tsc`, "The emitted JavaScript; Babel's is in snapshot.md."];
+    MODES.forEach((mode, i) => {
+      const text = seen.get(mode)!;
+      parts.push(`## output (${mode})`, i > 0 && text === seen.get(MODES[i - 1]!) ? SAME[mode] : text);
+    });
+    const next = parts.join("\n\n") + "\n";
+    if (next !== c.tscSnapshot) writeFileSync(join(c.dir, TSC_SNAPSHOT), next);
+  }
+});
 
 function blockingTable(compiled: Compiled): string {
   const lines: string[] = [];
@@ -120,6 +197,7 @@ describe("differential: the fixture corpus through @weft/tsc", () => {
   describe("transpile-only: the Babel plugin's analysis and run", () => {
     test.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
       const { compiled, run } = await compileAndRun(c, false);
+      checkOutput(c, "transpile-only", compiled);
       if (c.snapshot.compileError) {
         expect(compiled.error).toMatchObject({ code: "WEFT2001" });
         return;
@@ -140,6 +218,7 @@ describe("differential: the fixture corpus through @weft/tsc", () => {
   ] as const)("%s", (_title, tsc) => {
     test.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
       const { compiled, run } = await compileAndRun(c, true, tsc);
+      checkOutput(c, tsc ? "with a Program, TypeScript 6.0" : "with a Program", compiled);
       if (c.snapshot.compileError) {
         expect(compiled.error).toMatchObject({ code: "WEFT2001" });
         return;
