@@ -2,6 +2,33 @@
  * Applies the core's `RewritePlan` to the Babel AST (the shapes are tabled in
  * @weft/core's plan-rewrite.ts). Order: calls (innermost first), careless catches, functions
  * (innermost first), then the module's top level. Helpers come from `@weft/runtime/protocol`.
+ *
+ * An arrow that becomes a coroutine becomes a `function*`, which has its own `this`, `arguments`,
+ * `new.target` and no `super`. Both adapters (the tsc one in packages/tsc/src/apply-plan.ts) keep
+ * the arrow's lexical context by one rule, the same in every position an arrow can be written
+ * (class field initialisers, static or `#private`, methods, constructors after `super()`,
+ * object-literal methods, nested arrows, the top level): the arrow is evaluated where it was, as
+ * an arrow called at once that receives what the arrow used, so no statement is ever added:
+ *
+ * | In the arrow (and the arrows nested in it) | Becomes                         | Argument passed where the arrow was |
+ * |--------------------------------------------|---------------------------------|-------------------------------------|
+ * | `this`                                     | `_this`                         | `this`                              |
+ * | `arguments` (not a local binding)          | `_arguments`                    | `arguments`                         |
+ * | `new.target`                               | `_newTarget`                    | `new.target`                        |
+ * | `super.m` / `super[k]` read                | `_super("m")` / `_super(k)`     | `(k) => super[k]`                   |
+ * | `super.m(a)`                               | `_super("m").call(_this, a)`    | (both of the above)                 |
+ * | `super.m = v`                              | `_superSet("m", v)`             | `(k, v) => (super[k] = v)`          |
+ *
+ *   `((_this, _super) => coroutine(function* name(x) { … _this … _super("m") … }, "name", where))(this, (k) => super[k])`
+ *
+ * Only what the arrow uses is captured; an arrow that uses none of them is `coroutine(…)` alone.
+ * The small arrows passed for `super` are created where the arrow was, so they keep the method's
+ * `super`. A converted arrow nested in another is converted first: the arguments of its call are
+ * then in the outer arrow's body, and rewritten by the outer arrow's capture. Non-arrow functions
+ * and class members nested in the arrow have their own context and are left alone. A compound
+ * assignment or update of a `super` property (`super.n += 1`, `super.n++`) in such an arrow is not
+ * supported: it stops the build with an error (WEFT9001) whose help says to write it as
+ * `super.n = super.n + 1`.
  */
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
@@ -425,18 +452,23 @@ function convertFunction(
     return;
   }
   if (path.isArrowFunctionExpression() || path.isFunctionExpression()) {
-    let fn: NodePath = path;
+    const fn: NodePath = path;
     const name = path.isFunctionExpression() && path.node.id ? path.node.id.name : undefined;
+    const display = name ?? inferName(t, fn) ?? "anonymous";
+    // An arrow: its lexical context, captured (the rule table at the top of this file).
+    const capture = path.isArrowFunctionExpression() ? captureLexical(t, path) : null;
     if (path.isArrowFunctionExpression()) {
-      path.arrowFunctionToExpression({ allowInsertArrow: false });
-      fn = path;
+      const arrow = path.node;
+      const body = t.isBlockStatement(arrow.body) ? arrow.body : t.blockStatement([t.returnStatement(arrow.body)]);
+      path.replaceWith(t.functionExpression(null, arrow.params, body, false, false));
     }
     const node = fn.node as BabelTypes.FunctionExpression;
-    const display = name ?? inferName(t, fn) ?? "anonymous";
+    // Evaluated where the arrow was: `((_this) => <face>)(this)`.
+    const replaceWith = (face: Expression) => fn.replaceWith(capture === null ? face : capture(face));
     if (plain !== undefined && (t.isArrowFunctionExpression(plain) || t.isFunctionExpression(plain))) {
       // `Object.assign(<the function as written>, { [co]: function* … })`.
       const gen = t.functionExpression(null, node.params, node.body, true, false);
-      fn.replaceWith(
+      replaceWith(
         t.callExpression(t.memberExpression(t.identifier("Object"), t.identifier("assign")), [
           plain,
           t.objectExpression([t.objectProperty(helper("co"), gen, true)]),
@@ -457,14 +489,14 @@ function convertFunction(
         [],
         t.blockStatement([t.variableDeclaration("const", [t.variableDeclarator(self, face)]), t.returnStatement(t.cloneNode(self))]),
       );
-      fn.replaceWith(t.callExpression(bind, []));
+      replaceWith(t.callExpression(bind, []));
       return;
     }
     // An inferred name (`const tick = () => {…}`) names the generator for stack traces, unless
     // the body refers to that name: there it must keep meaning the outer binding (the coroutine).
     const inferred = display !== "anonymous" && t.isValidIdentifier(display) && !mentionsFreeName(t, fn, display) ? t.identifier(display) : null;
     const gen = t.functionExpression(node.id ?? inferred, node.params, node.body, true, false);
-    fn.replaceWith(t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]));
+    replaceWith(t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]));
     return;
   }
   if (path.isClassMethod()) {
@@ -530,11 +562,111 @@ function convertFunction(
   }
 }
 
+/** A shape weft cannot rewrite, found while applying the plan: the plugin reports it as WEFT9001 at `node`. */
+export class ApplyError extends Error {
+  constructor(
+    message: string,
+    readonly node: BabelTypes.Node,
+    readonly help: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Rewrites what an arrow about to become a `function*` uses of its lexical context (`this`,
+ * `arguments`, `new.target`, `super`) into parameters of an arrow called at once where the arrow
+ * was (the rule table at the top of this file). Returns how to wrap the coroutine made of it, or
+ * null when the arrow uses none of them.
+ */
+function captureLexical(t: T, arrow: NodePath<BabelTypes.ArrowFunctionExpression>): ((face: Expression) => Expression) | null {
+  const scope = arrow.scope;
+  let thisId: BabelTypes.Identifier | undefined;
+  let argumentsId: BabelTypes.Identifier | undefined;
+  let newTargetId: BabelTypes.Identifier | undefined;
+  let superId: BabelTypes.Identifier | undefined;
+  let superSetId: BabelTypes.Identifier | undefined;
+  const thisRef = () => t.cloneNode((thisId ??= scope.generateUidIdentifier("this")));
+  const superGet = (key: Expression) => t.callExpression(t.cloneNode((superId ??= scope.generateUidIdentifier("super"))), [key]);
+  const keyOf = (m: BabelTypes.MemberExpression | BabelTypes.OptionalMemberExpression): Expression =>
+    m.computed ? (m.property as Expression) : t.stringLiteral((m.property as BabelTypes.Identifier).name);
+  const unsupported = (node: BabelTypes.Node) =>
+    new ApplyError(
+      "weft cannot rewrite a compound assignment or update of a `super` property in an arrow that may block",
+      node,
+      "write it as a plain assignment: `super.n = super.n + 1`.",
+    );
+  const skip = (p: NodePath) => p.skip();
+  arrow.traverse({
+    Function(p) {
+      if (!p.isArrowFunctionExpression()) p.skip();
+    },
+    ClassProperty: skip,
+    ClassPrivateProperty: skip,
+    ClassAccessorProperty: skip,
+    StaticBlock: skip,
+    ThisExpression(p) {
+      p.replaceWith(thisRef());
+    },
+    Identifier(p) {
+      if (p.node.name !== "arguments" || !p.isReferencedIdentifier() || p.scope.getBinding("arguments") !== undefined) return;
+      p.replaceWith(t.cloneNode((argumentsId ??= scope.generateUidIdentifier("arguments"))));
+    },
+    MetaProperty(p) {
+      if (p.node.meta.name === "new" && p.node.property.name === "target") {
+        p.replaceWith(t.cloneNode((newTargetId ??= scope.generateUidIdentifier("newTarget"))));
+      }
+    },
+    MemberExpression: superMember,
+    OptionalMemberExpression: superMember,
+  });
+  function superMember(p: NodePath<BabelTypes.MemberExpression | BabelTypes.OptionalMemberExpression>): void {
+      const m = p.node;
+      if (!t.isSuper(m.object)) return;
+      const parent = p.parentPath;
+      const key = keyOf(m);
+      if ((parent.isCallExpression() || parent.isOptionalCallExpression()) && parent.node.callee === m) {
+        // `super.m(a)` -> `_super("m").call(_this, a)`
+        const call = parent.node;
+        const callee = t.isOptionalCallExpression(call)
+          ? t.optionalMemberExpression(superGet(key), t.identifier("call"), false, call.optional)
+          : t.memberExpression(superGet(key), t.identifier("call"));
+        const args = [thisRef(), ...call.arguments];
+        parent.replaceWith(t.isOptionalCallExpression(call) ? t.optionalCallExpression(callee, args, false) : t.callExpression(callee, args));
+        return;
+      }
+      if (parent.isAssignmentExpression() && parent.node.left === m) {
+        if (parent.node.operator !== "=") throw unsupported(parent.node);
+        superSetId ??= scope.generateUidIdentifier("superSet");
+        parent.replaceWith(t.callExpression(t.cloneNode(superSetId), [key, parent.node.right]));
+        return;
+      }
+      if (parent.isUpdateExpression() || parent.isUnaryExpression({ operator: "delete" }) || !p.isReferenced()) throw unsupported(parent.node);
+      p.replaceWith(superGet(key));
+  }
+  if (thisId === undefined && argumentsId === undefined && newTargetId === undefined && superId === undefined && superSetId === undefined) return null;
+  const params: BabelTypes.Identifier[] = [];
+  const args: Expression[] = [];
+  const k = () => t.identifier("k");
+  if (thisId !== undefined) (params.push(thisId), args.push(t.thisExpression()));
+  if (argumentsId !== undefined) (params.push(argumentsId), args.push(t.identifier("arguments")));
+  if (newTargetId !== undefined) (params.push(newTargetId), args.push(t.metaProperty(t.identifier("new"), t.identifier("target"))));
+  if (superId !== undefined) (params.push(superId), args.push(t.arrowFunctionExpression([k()], t.memberExpression(t.super(), k(), true))));
+  if (superSetId !== undefined) {
+    params.push(superSetId);
+    args.push(t.arrowFunctionExpression([k(), t.identifier("v")], t.assignmentExpression("=", t.memberExpression(t.super(), k(), true), t.identifier("v"))));
+  }
+  return (face) => t.callExpression(t.arrowFunctionExpression(params, face), args);
+}
+
 function inferName(t: T, p: NodePath): string | undefined {
   const parent = p.parentPath;
   if (parent?.isVariableDeclarator() && t.isIdentifier(parent.node.id)) return parent.node.id.name;
   if (parent?.isAssignmentExpression() && t.isIdentifier(parent.node.left)) return parent.node.left.name;
   if (parent?.isObjectProperty() && t.isIdentifier(parent.node.key)) return parent.node.key.name;
+  // A class field's arrow is named by the field, as JavaScript names it: `handle`, `#handle`.
+  if (parent?.isClassProperty() && !parent.node.computed && t.isIdentifier(parent.node.key)) return parent.node.key.name;
+  if (parent?.isClassPrivateProperty()) return `#${parent.node.key.id.name}`;
   return undefined;
 }
 

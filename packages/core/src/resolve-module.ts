@@ -13,7 +13,8 @@
  * | type of `this` | in a class member (method, constructor, accessor, field, static block): that class (the class itself when static) |
  * | type of a call's result | the catalogue's return type (runtime functions and methods), a local function's annotation |
  * | type of a name | a parameter's type (or "whatever callers pass"); a `const`'s annotation or initialiser; a `let`'s annotation; a class: the class itself |
- * | callee | a local function (declaration, `const f = () =>`, named expression), a runtime function (import, namespace, `require`), an import, a method of an object literal `const`, a parameter of the enclosing function, `super.m()` in a subclass of a local class, a method of the receiver's type, a known global; else what the checker says; else unknown |
+ * | callee | a local function (declaration, `const f = () =>`, named expression), a runtime function (import, namespace, `require`), an import, a method of an object literal `const`, a parameter of the enclosing function, `super.m()` in a subclass of a local class, a field of a local class holding a function (`handle = (x) => {…}`, called as `o.handle(x)`: a runtime check, the field may be reassigned), a method of the receiver's type, a known global; else what the checker says; else unknown |
+ * | function of an argument | a function expression, a name of a local function, a field of a local class holding a function (`spawn(sink.handle)`) |
  * | uses of a function value | each reference: called (no use), an argument (`argument`), a declarator's initialiser or a statement (no use), anything else (`escapes`); `export const f = …` escapes |
  */
 import type {
@@ -611,6 +612,15 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return { kind: "method", receiver: { kind: "local-class", name: b.name, ...(f.static ? { static: true as const } : {}) }, name };
   };
 
+  /** `sink.handle` with `handle = (x) => {…}` a field of `sink`'s local class (not a method): that function. */
+  const classFieldFunction = (objectType: ValueType, name: string): FunctionId | undefined => {
+    if (objectType.kind !== "local-class") return undefined;
+    const isStatic = objectType.static === true;
+    if (lookupLocalMethod(objectType.name, name, isStatic) !== undefined) return undefined;
+    const v = memberTypeOf(objectType.name, name, isStatic);
+    return v.kind === "fn" ? v.fn : undefined;
+  };
+
   /** A callee that is a function value of this module, or one of several (`handlers[i]()`). */
   const functionValueCallee = (e: Expr): Callee | undefined => {
     const v = typeOf(e);
@@ -686,6 +696,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           if (target.kind === "local" || target.kind === "runtime" || target.kind === "import") return { ...target, via: name };
         }
         const objectType = typeOf(object);
+        const field = classFieldFunction(objectType, name);
+        if (field !== undefined) return { kind: "local", fn: field, property: true };
         // `o.a.f()` with `o` a `const` object literal whose `a` holds `{ f() {…} }`: that function,
         // called as a property (a runtime check: the property may have been replaced).
         if (objectType.kind === "object" || objectType.kind === "array" || objectType.kind === "tuple") {
@@ -716,7 +728,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const args = c.args.map((a, index): ArgFact => {
       if (a.spread) spread = true;
       const fact = argType(c.id, index, a.spread ? undefined : a.value);
-      const fn = localFunction(a.value);
+      const fn = localFunction(a.value) ?? (a.value.kind === "member" && a.value.name !== undefined ? classFieldFunction(typeOf(a.value.object), a.value.name) : undefined);
       if (fn !== undefined) fact.fn = fn;
       else if (a.value.kind === "ref") {
         const d = binding(a.value.binding).declaration;

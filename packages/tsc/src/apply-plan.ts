@@ -12,10 +12,23 @@
  * | call `array`                          | `yield* arrayMap(arr, cb)`, `yield* arrayFrom(items, cb)`        |
  * | `catch (e)` in a coroutine            | `catch (e) { rethrowExit(e); … }` unless it names `GreenletExit`/`Timeout` |
  * | `function f() {…}`                    | plain face `undriven(…)` (dual: its own code) + `f[co] = function* f() {…}` hoisted to the top of its block |
- * | arrow / function expression           | `coroutine(function* name(…) {…}, "name", "file:line:col")`; dual: `Object.assign(<as written>, { [co]: function* … })`; an arrow's `this`/`arguments`/`super` captured in `_this`/`_arguments`/`_super = (k) => super[k]` |
+ * | arrow / function expression           | `coroutine(function* name(…) {…}, "name", "file:line:col")`; dual: `Object.assign(<as written>, { [co]: function* … })`; an arrow's lexical context captured where it stands (below) |
  * | class method `m`                      | plain face + `*[Symbol.for("weft.driven:m")]() {…}` + `static { this.prototype.m[co] = … }` |
  * | object-literal method `m() {…}`       | `m: coroutine(function* () {…}, "m", …)`                         |
  * | blocking top level                    | declarations stay, everything else runs in `await runMain(coroutine(function* () {…}, "main"))` (CommonJS: `runMain(…, { exitOnError: true })`) |
+ *
+ * An arrow that becomes a coroutine keeps its lexical `this`, `arguments`, `new.target` and
+ * `super` by the rule the Babel plugin follows (its apply-plan.ts, whose header has the table):
+ * it is evaluated where it was, as an arrow called at once that receives what it uses, in every
+ * position an arrow can be written (class fields, static or `#private`, constructors after
+ * `super()`, methods, object-literal methods, nested arrows, the top level):
+ *
+ *   `((_this, _super) => coroutine(function* name(x) { … _this … _super("m").call(_this) … }, "name", where))(this, (k) => super[k])`
+ *
+ * `super.m = v` becomes `_superSet("m", v)` with `(k, v) => (super[k] = v)` passed; a compound
+ * assignment or update of a `super` property there is not supported (an error, WEFT9001, with
+ * its rewrite as help). An arrow nested in a converted one takes its arguments from the outer
+ * arrow's parameters.
  *
  * Original nodes are reused wherever they survive, so that TypeScript's own transforms after
  * this one (type erasure, the CommonJS module transform, which rewrites references to imports)
@@ -44,13 +57,28 @@ interface Frame {
   node: TS.Node;
   /** `var` declarations to add at the top of the body: temporaries, captured `this`/`arguments`. */
   temps: Array<{ name: TS.Identifier; init?: TS.Expression }>;
+  /** What a converted arrow captures (the parameters of the arrow called at once around it). */
   thisId?: TS.Identifier;
   argumentsId?: TS.Identifier;
-  /** `(key) => super[key]`, for `super.m` in an arrow that becomes a generator function. */
+  newTargetId?: TS.Identifier;
+  /** `(k) => super[k]`, for `super.m` in an arrow that becomes a generator function. */
   superId?: TS.Identifier;
+  /** `(k, v) => (super[k] = v)`, for `super.m = v` there. */
+  superSetId?: TS.Identifier;
   /** An arrow that becomes a generator function: `this`/`arguments` inside must be captured. */
   convertedArrow: boolean;
   coroutine: boolean;
+}
+
+/** A shape weft cannot rewrite, found while applying the plan: the transformer reports it as WEFT9001 at `node`. */
+export class ApplyError extends Error {
+  constructor(
+    message: string,
+    readonly node: TS.Node,
+    readonly help: string,
+  ) {
+    super(message);
+  }
 }
 
 export function applyPlan(ctx: ApplyContext): TS.SourceFile {
@@ -92,18 +120,67 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     return id;
   };
 
-  /** The frame whose `this` an arrow being converted must capture, if there is one. */
+  /**
+   * The innermost arrow being converted whose lexical context the current code uses: `this` here
+   * is its `_this`. Only arrows lie between (their `this` is the same); none when a non-arrow
+   * function (or a class field initialiser) comes first.
+   */
   const captureFrame = (): Frame | undefined => {
-    let converted = false;
     for (let i = frames.length - 1; i >= 0; i--) {
       const fr = frames[i]!;
-      if (ts.isArrowFunction(fr.node)) {
-        converted ||= fr.convertedArrow;
-        continue;
-      }
-      return converted ? fr : undefined;
+      if (!ts.isArrowFunction(fr.node)) return undefined;
+      if (fr.convertedArrow) return fr;
     }
     return undefined;
+  };
+  /** `this`, `arguments`, `new.target` where the current code stands: captured ones inside a converted arrow. */
+  const thisRef = (): TS.Expression => {
+    const fr = captureFrame();
+    return fr === undefined ? f.createThis() : (fr.thisId ??= f.createUniqueName("_this"));
+  };
+  const argumentsRef = (): TS.Expression => {
+    const fr = captureFrame();
+    return fr === undefined ? f.createIdentifier("arguments") : (fr.argumentsId ??= f.createUniqueName("_arguments"));
+  };
+  const newTargetRef = (): TS.Expression => {
+    const fr = captureFrame();
+    return fr === undefined ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier("target")) : (fr.newTargetId ??= f.createUniqueName("_newTarget"));
+  };
+  /** `(k) => super[k]` where the current code stands (a converted arrow's `_super` inside one). */
+  const superGetterRef = (): TS.Expression => {
+    const fr = captureFrame();
+    if (fr !== undefined) return (fr.superId ??= f.createUniqueName("_super"));
+    const k = f.createUniqueName("_k");
+    return f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), k));
+  };
+  const superSetterRef = (): TS.Expression => {
+    const fr = captureFrame();
+    if (fr !== undefined) return (fr.superSetId ??= f.createUniqueName("_superSet"));
+    const k = f.createUniqueName("_k");
+    const v = f.createUniqueName("_v");
+    return f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k), f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined,
+      f.createParenthesizedExpression(f.createAssignment(f.createElementAccessExpression(f.createSuper(), k), v)));
+  };
+  /**
+   * A converted arrow's coroutine, evaluated where the arrow was with what it captured:
+   * `((_this, _super) => <face>)(this, (k) => super[k])`. Called after the arrow's frame is popped,
+   * so the arguments are what the enclosing code sees.
+   */
+  const withCaptures = (frame: Frame, face: TS.Expression): TS.Expression => {
+    const params: TS.ParameterDeclaration[] = [];
+    const args: TS.Expression[] = [];
+    const add = (id: TS.Identifier | undefined, arg: () => TS.Expression) => {
+      if (id === undefined) return;
+      params.push(f.createParameterDeclaration(undefined, undefined, id));
+      args.push(arg());
+    };
+    add(frame.thisId, thisRef);
+    add(frame.argumentsId, argumentsRef);
+    add(frame.newTargetId, newTargetRef);
+    add(frame.superId, superGetterRef);
+    add(frame.superSetId, superSetterRef);
+    if (params.length === 0) return face;
+    return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, params, undefined, undefined, face)), undefined, args);
   };
 
   /**
@@ -290,6 +367,8 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
     if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(p.left)) return p.left.text;
     if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
+    // A class field's arrow is named by the field, as JavaScript names it: `handle`, `#handle`.
+    if (ts.isPropertyDeclaration(p) && (ts.isIdentifier(p.name) || ts.isPrivateIdentifier(p.name))) return p.name.text;
     return undefined;
   };
 
@@ -418,12 +497,6 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     } finally {
       frames.pop();
     }
-    if (frame.thisId !== undefined) frame.temps.push({ name: frame.thisId, init: f.createThis() });
-    if (frame.argumentsId !== undefined) frame.temps.push({ name: frame.argumentsId, init: f.createIdentifier("arguments") });
-    if (frame.superId !== undefined) {
-      const key = f.createUniqueName("_key");
-      frame.temps.push({ name: frame.superId, init: f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, key)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), key)) });
-    }
     const where = collected.where(id);
     if (!coroutine) {
       // A plain function that only holds the captured `this` of an arrow inside it.
@@ -447,7 +520,8 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     }
     if (ts.isFunctionDeclaration(v) && ts.isFunctionDeclaration(node)) return convertFunctionDeclaration(node, v, withTemps(v.body!, frame), where);
     if ((ts.isFunctionExpression(v) || ts.isArrowFunction(v)) && (ts.isFunctionExpression(node) || ts.isArrowFunction(node))) {
-      return convertFunctionExpression(node, v.parameters, withTemps(asBlock(v.body), frame), where, self);
+      const face = convertFunctionExpression(node, v.parameters, withTemps(asBlock(v.body), frame), where, self);
+      return ts.isArrowFunction(node) ? withCaptures(frame, face) : face;
     }
     if (ts.isMethodDeclaration(v) && ts.isMethodDeclaration(node) && v.body !== undefined) {
       const body = withTemps(v.body, frame);
@@ -510,16 +584,42 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
         const id = collected.callIdOf.get(node);
         const kind = id !== undefined ? plan.calls.get(id) : undefined;
         const callee = superGet(fr, unwrapParens(node.expression) as TS.PropertyAccessExpression | TS.ElementAccessExpression);
-        fr.thisId ??= f.createUniqueName("_this");
+        const self = (fr.thisId ??= f.createUniqueName("_this"));
         const args = ts.visitNodes(node.arguments, visit, ts.isExpression);
+        if (node.questionDotToken !== undefined) {
+          // `super.m?.(a)`: `_super("m")?.call(_this, a)`.
+          const call = f.createCallChain(f.createPropertyAccessChain(callee, f.createToken(ts.SyntaxKind.QuestionDotToken), "call"), undefined, undefined, [self, ...args]);
+          return kind === undefined ? call : yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, self, f.createArrayLiteralExpression(args)]));
+        }
         return kind === undefined
-          ? f.createCallExpression(f.createPropertyAccessExpression(callee, "call"), undefined, [fr.thisId, ...args])
-          : yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, fr.thisId, f.createArrayLiteralExpression(args)]));
+          ? f.createCallExpression(f.createPropertyAccessExpression(callee, "call"), undefined, [self, ...args])
+          : yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, self, f.createArrayLiteralExpression(args)]));
       }
     }
+    if (ts.isBinaryExpression(node) && isSuperProperty(unwrapParens(node.left)) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const fr = captureFrame();
+      if (fr !== undefined) {
+        // `super.m = v` in a converted arrow: `_superSet("m", v)`.
+        if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) throw superUpdate(node);
+        const access = unwrapParens(node.left) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
+        fr.superSetId ??= f.createUniqueName("_superSet");
+        const key = ts.isPropertyAccessExpression(access) ? str(access.name.text) : (ts.visitNode(access.argumentExpression, visit, ts.isExpression) as TS.Expression);
+        return f.createCallExpression(fr.superSetId, undefined, [key, ts.visitNode(node.right, visit, ts.isExpression) as TS.Expression]);
+      }
+    }
+    const updated =
+      ts.isPostfixUnaryExpression(node) || (ts.isPrefixUnaryExpression(node) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken))
+        ? node.operand
+        : ts.isDeleteExpression(node)
+          ? node.expression
+          : undefined;
+    if (updated !== undefined && isSuperProperty(unwrapParens(updated)) && captureFrame() !== undefined) throw superUpdate(node);
     if (isSuperProperty(node)) {
       const fr = captureFrame();
       if (fr !== undefined) return superGet(fr, node);
+    }
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) {
+      return captureFrame() === undefined ? node : newTargetRef();
     }
     if (ts.isCallExpression(node)) {
       const id = collected.callIdOf.get(node);
@@ -527,22 +627,12 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       const v = ts.visitEachChild(node, visit, context);
       return kind === undefined ? v : rewriteCall(v, kind);
     }
-    if (node.kind === ts.SyntaxKind.ThisKeyword) {
-      const fr = captureFrame();
-      if (fr === undefined) return node;
-      fr.thisId ??= f.createUniqueName("_this");
-      return fr.thisId;
-    }
+    if (node.kind === ts.SyntaxKind.ThisKeyword) return captureFrame() === undefined ? node : thisRef();
     if (ts.isIdentifier(node)) {
       const b = scopes.bindingOf(node);
       const renamed = b !== undefined ? renames.get(b) : undefined;
       if (renamed !== undefined && b!.identifier !== node) return renamed;
-      if (node.text === "arguments" && b === undefined && isReferenceLike(node)) {
-        const fr = captureFrame();
-        if (fr === undefined) return node;
-        fr.argumentsId ??= f.createUniqueName("_arguments");
-        return fr.argumentsId;
-      }
+      if (node.text === "arguments" && b === undefined && isReferenceLike(node)) return captureFrame() === undefined ? node : argumentsRef();
       return node;
     }
     if (inMain() && ts.isAwaitExpression(node)) {
@@ -562,6 +652,12 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     return ts.visitEachChild(node, visit, context);
   };
 
+  const superUpdate = (node: TS.Node) =>
+    new ApplyError(
+      "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block",
+      node,
+      "write it as a plain assignment: `super.n = super.n + 1`.",
+    );
   const isSuperProperty = (n: TS.Node): n is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
     (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
   const superGet = (fr: Frame, access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression => {
