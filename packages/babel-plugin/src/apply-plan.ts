@@ -92,10 +92,14 @@ export function applyPlan(ctx: ApplyContext): void {
   const plainFaces = new Map<number, BabelTypes.Node>();
   for (const id of plan.dual) plainFaces.set(id, t.cloneNode(collected.functions.get(id)!.node, true));
 
+  // ---- optional chains holding a call to rewrite, made explicit first (`explicitOptionalChains`)
+  const callNodes = new Map([...plan.calls.keys()].map((id) => [id, collected.calls.get(id)!.node]));
+  const chainFresh = explicitOptionalChains(t, program, [...plan.calls.keys()].map((id) => collected.calls.get(id)!));
+
   // ---- calls, innermost (last numbered) first
   const callIds = [...plan.calls.keys()].sort((a, b) => b - a);
   for (const id of callIds) {
-    const path = collected.calls.get(id)!;
+    const path = (chainFresh?.get(callNodes.get(id)!) as CallPath | undefined) ?? collected.calls.get(id)!;
     const replacement = rewriteCall(ctx, path, plan.calls.get(id)!, helper);
     if (replacement !== null) path.replaceWith(replacement);
   }
@@ -107,7 +111,8 @@ export function applyPlan(ctx: ApplyContext): void {
   const fresh = new Map<number, FunctionPath>();
   // Only a coroutine written inline as an argument of a rewritten call has a stale path (its
   // parent call node was replaced, and Babel resyncs the child against the replacement).
-  const stale = [...plan.coroutines].some((id) =>
+  // A chain made explicit moved every function written in it.
+  const stale = chainFresh !== null || [...plan.coroutines].some((id) =>
     collected.facts.functions[id]?.uses.some((u) => u.kind === "argument" && plan.calls.has(u.call)),
   );
   if (stale) {
@@ -213,6 +218,128 @@ function temp(path: NodePath, hint: string): BabelTypes.Identifier {
   return id;
 }
 
+/** A call made explicit from `o.m?.(a)`: its callee is the function read once (`_f`), called with this receiver. */
+const boundReceiver = new WeakMap<BabelTypes.Node, { receiver: Expression; method?: string }>();
+
+const isChainLink = (n: BabelTypes.Node): n is BabelTypes.OptionalMemberExpression | BabelTypes.OptionalCallExpression =>
+  n.type === "OptionalMemberExpression" || n.type === "OptionalCallExpression";
+
+/**
+ * An optional chain holding a call the plan rewrites (`conn?.inbox.get()`, `a?.m()`, `a.m?.()`,
+ * `a?.[k]()`, `f?.()`, `a?.b?.m().c`) becomes explicit before any call is rewritten, as
+ * JavaScript evaluates it: each `?.` tests the value before it once, and the whole chain (up to
+ * its end, past the call) is `undefined` when one is nullish. Every link keeps its node, so the
+ * calls are still the plan's:
+ *
+ *   `a?.b.m(x).c`  ->  `(_a = a) == null ? void 0 : _a.b.m(x).c`
+ *   `o.m?.(x)`     ->  `(_f = (_o = o).m) == null ? void 0 : <_f called with _o>(x)`
+ *
+ * A call that is `?.(…)` itself calls the function it tested, read once, with the receiver it
+ * was read from (`boundReceiver`; a call that is not rewritten becomes `_f.call(_o, x)`).
+ * Returns the calls' fresh paths by node, or null when no chain held a planned call.
+ */
+function explicitOptionalChains(t: T, program: NodePath<BabelTypes.Program>, planned: CallPath[]): Map<BabelTypes.Node, NodePath> | null {
+  const plannedNodes = new Set<BabelTypes.Node>(planned.map((p) => p.node));
+  const tops = new Set<BabelTypes.Node>();
+  for (const path of planned) {
+    if (!isChainLink(path.node)) continue;
+    let p: NodePath = path;
+    for (;;) {
+      const parent = p.parentPath;
+      if (parent === null || !isChainLink(parent.node)) break;
+      const inner = parent.node.type === "OptionalMemberExpression" ? parent.node.object : parent.node.callee;
+      if (inner !== p.node) break;
+      p = parent;
+    }
+    tops.add(p.node);
+  }
+  if (tops.size === 0) return null;
+  const explicit = (top: BabelTypes.OptionalMemberExpression | BabelTypes.OptionalCallExpression, at: NodePath): Expression => {
+    const links: Array<BabelTypes.OptionalMemberExpression | BabelTypes.OptionalCallExpression> = [];
+    let n: BabelTypes.Node = top;
+    while (isChainLink(n)) {
+      links.unshift(n);
+      n = n.type === "OptionalMemberExpression" ? n.object : n.callee;
+    }
+    let cur = n as Expression;
+    const tests: Expression[] = [];
+    const nullish = (e: Expression) => t.binaryExpression("==", e, t.nullLiteral());
+    // The value so far, tested once: a pure expression as it is, else through a temporary.
+    const tested = (e: Expression): Expression => {
+      if (t.isIdentifier(e) || t.isThisExpression(e)) {
+        tests.push(nullish(t.cloneNode(e)));
+        return e;
+      }
+      const tmp = temp(at, "c");
+      tests.push(nullish(t.assignmentExpression("=", tmp, e)));
+      return t.cloneNode(tmp);
+    };
+    for (const link of links) {
+      const mutable = link as unknown as Record<string, unknown>;
+      if (link.type === "OptionalMemberExpression") {
+        const object = link.optional ? tested(cur) : cur;
+        mutable["type"] = "MemberExpression";
+        delete mutable["optional"];
+        (link as unknown as BabelTypes.MemberExpression).object = object;
+        cur = link as unknown as Expression;
+        continue;
+      }
+      const callee = cur;
+      if (link.optional) {
+        // `X.m?.(a)`: the function read once from the receiver evaluated once, tested, called with it.
+        let receiver: Expression | undefined;
+        if (t.isMemberExpression(callee)) {
+          const object = callee.object;
+          if (t.isSuper(object)) receiver = t.thisExpression();
+          else if (t.isIdentifier(object) || t.isThisExpression(object)) receiver = t.cloneNode(object);
+          else {
+            const o = temp(at, "o");
+            callee.object = t.assignmentExpression("=", o, object as Expression);
+            receiver = t.cloneNode(o);
+          }
+        }
+        const fn = t.isIdentifier(callee) ? callee : temp(at, "f");
+        tests.push(nullish(fn === callee ? t.cloneNode(fn) : t.assignmentExpression("=", fn, callee)));
+        mutable["type"] = "CallExpression";
+        delete mutable["optional"];
+        const call = link as unknown as BabelTypes.CallExpression;
+        if (receiver === undefined) call.callee = t.cloneNode(fn);
+        else if (plannedNodes.has(link)) {
+          call.callee = t.cloneNode(fn);
+          const method = t.isMemberExpression(callee) && !callee.computed && t.isIdentifier(callee.property) ? callee.property.name : undefined;
+          boundReceiver.set(link, { receiver, ...(method !== undefined ? { method } : {}) });
+        } else {
+          call.callee = t.memberExpression(t.cloneNode(fn), t.identifier("call"));
+          call.arguments.unshift(receiver);
+        }
+        cur = call;
+        continue;
+      }
+      mutable["type"] = "CallExpression";
+      delete mutable["optional"];
+      (link as unknown as BabelTypes.CallExpression).callee = callee;
+      cur = link as unknown as Expression;
+    }
+    const test = tests.reduce((a, b) => t.logicalExpression("||", a, b));
+    return t.conditionalExpression(test, t.unaryExpression("void", t.numericLiteral(0)), cur);
+  };
+  program.traverse({
+    exit(p) {
+      if (tops.has(p.node) && isChainLink(p.node)) {
+        p.replaceWith(explicit(p.node, p));
+        p.skip();
+      }
+    },
+  });
+  const fresh = new Map<BabelTypes.Node, NodePath>();
+  program.traverse({
+    enter(p) {
+      if (plannedNodes.has(p.node)) fresh.set(p.node, p);
+    },
+  });
+  return fresh;
+}
+
 function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynamic" | "array", helper: (n: string) => Expression): Expression | null {
   const { t } = ctx;
   const node = path.node as BabelTypes.CallExpression | BabelTypes.OptionalCallExpression;
@@ -220,6 +347,17 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
   const callee = node.callee;
   const yieldStar = (e: Expression) => t.yieldExpression(e, true);
   const co = () => helper("co");
+
+  // `o.m?.(a)` made explicit: the function read once, called with its receiver.
+  const bound = boundReceiver.get(node);
+  if (bound !== undefined) {
+    const f = callee as Expression;
+    // `arr.forEach?.(cb)`: the array helper, which reads the method from the receiver itself.
+    const arrayHelper = kind === "array" ? ARRAY_METHODS.get(bound.method ?? "") : undefined;
+    if (arrayHelper !== undefined) return yieldStar(t.callExpression(helper(arrayHelper), [bound.receiver, ...args]));
+    if (kind === "direct") return yieldStar(t.callExpression(t.memberExpression(t.memberExpression(f, co(), true), t.identifier("call")), [bound.receiver, ...args]));
+    return yieldStar(t.callExpression(helper("callDynamic"), [f, bound.receiver, t.arrayExpression(args)]));
+  }
 
   // Receiver and function, the receiver evaluated once.
   const member = t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee) ? callee : null;

@@ -205,9 +205,20 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
   const isNullish = (e: TS.Expression) => f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsToken, f.createNull());
 
   // ---- calls
-  const rewriteCall = (node: TS.CallExpression, kind: "direct" | "dynamic" | "array"): TS.Expression => {
+  /**
+   * `bound`: a call made explicit from `o.m?.(a)` (see `explicitChain`), whose callee is the
+   * function read once (`_f`), called with this receiver (`method`: the name it was read by).
+   */
+  const rewriteCall = (node: TS.CallExpression, kind: "direct" | "dynamic" | "array", bound?: { receiver: TS.Expression; method?: string }): TS.Expression => {
     const args = [...node.arguments];
     const callee = unwrapParens(node.expression);
+    if (bound !== undefined) {
+      // `arr.forEach?.(cb)`: the array helper, which reads the method from the receiver itself.
+      const arrayHelper = kind === "array" ? ARRAY_METHODS.get(bound.method ?? "") : undefined;
+      if (arrayHelper !== undefined) return yieldStar(f.createCallExpression(helper(arrayHelper), undefined, [bound.receiver, ...args]));
+      if (kind === "direct") return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(f.createElementAccessExpression(callee, co()), "call"), undefined, [bound.receiver, ...args]));
+      return yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, bound.receiver, f.createArrayLiteralExpression(args)]));
+    }
     const member = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee : null;
     const arrayOf = () => f.createArrayLiteralExpression(args);
 
@@ -274,6 +285,95 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     }
     return yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [fnOf(objectExpr), receiver, arrayOf()]));
   };
+
+  // ---- optional chains holding a call to rewrite
+  /** The link a chain continues from: `a?.b` for `a?.b.c`, `a?.m` for `a?.m()`. */
+  const chainInner = (n: TS.Node): TS.Expression | undefined =>
+    ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isCallExpression(n) || ts.isNonNullExpression(n) ? n.expression : undefined;
+  const isChainTop = (n: TS.Node): boolean =>
+    ts.isOptionalChain(n) && !(n.parent !== undefined && ts.isOptionalChain(n.parent) && chainInner(n.parent) === n);
+  const plannedKind = (n: TS.Node): "direct" | "dynamic" | "array" | undefined => {
+    if (!ts.isCallExpression(n)) return undefined;
+    const id = collected.callIdOf.get(n);
+    return id !== undefined ? plan.calls.get(id) : undefined;
+  };
+  const chainLinks = (top: TS.Node): TS.Expression[] => {
+    const links: TS.Expression[] = [];
+    let n: TS.Node = top;
+    while (ts.isOptionalChain(n) || (ts.isNonNullExpression(n) && (n.flags & ts.NodeFlags.OptionalChain) !== 0)) {
+      links.unshift(n as TS.Expression);
+      n = chainInner(n)!;
+    }
+    links.unshift(n as TS.Expression); // the base
+    return links;
+  };
+  /**
+   * An optional chain holding a call the plan rewrites (`conn?.inbox.get()`, `a?.m()`, `a.m?.()`,
+   * `a?.[k]()`, `f?.()`, `a?.b?.m().c`), made explicit as JavaScript evaluates it: each `?.` tests
+   * the value before it once, the whole chain (past the call, to its end) is `undefined` when one
+   * is nullish (the Babel plugin's `explicitOptionalChains` emits the same):
+   *
+   *   `a?.b.m(x).c`  ->  `(_c = a) == null ? void 0 : _c.b.m(x).c` (the call then rewritten)
+   *   `o.m?.(x)`     ->  `(_f = (_o = o).m) == null ? void 0 : <_f called with _o>(x)`
+   */
+  const explicitChain = (top: TS.Expression): TS.Expression => {
+    const [base, ...links] = chainLinks(top);
+    let cur = ts.visitNode(base!, visit, ts.isExpression) as TS.Expression;
+    const tests: TS.Expression[] = [];
+    const tested = (e: TS.Expression): TS.Expression => {
+      if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) {
+        tests.push(isNullish(e));
+        return again(e);
+      }
+      const tmp = temp("c");
+      tests.push(isNullish(f.createAssignment(tmp, e)));
+      return tmp;
+    };
+    for (const link of links) {
+      const optional = (link as { questionDotToken?: TS.QuestionDotToken }).questionDotToken !== undefined;
+      if (ts.isNonNullExpression(link)) continue;
+      if (ts.isPropertyAccessExpression(link)) {
+        cur = f.createPropertyAccessExpression(optional ? tested(cur) : cur, link.name);
+        continue;
+      }
+      if (ts.isElementAccessExpression(link)) {
+        const object = optional ? tested(cur) : cur;
+        cur = f.createElementAccessExpression(object, ts.visitNode(link.argumentExpression, visit, ts.isExpression) as TS.Expression);
+        continue;
+      }
+      const call = link as TS.CallExpression;
+      const args = ts.visitNodes(call.arguments, visit, ts.isExpression);
+      const kind = plannedKind(call);
+      if (!optional) {
+        const made = f.createCallExpression(cur, undefined, args);
+        cur = kind === undefined ? made : rewriteCall(made, kind);
+        continue;
+      }
+      // `X.m?.(a)`: the function read once from the receiver evaluated once, tested, called with it.
+      let receiver: TS.Expression | undefined;
+      let method: string | undefined;
+      let callee = unwrapParens(cur);
+      if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+        const object = callee.expression;
+        method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+        if (isPure(object)) receiver = again(object);
+        else {
+          const o = temp("o");
+          callee = ts.isPropertyAccessExpression(callee) ? f.createPropertyAccessExpression(f.createAssignment(o, object), callee.name) : f.createElementAccessExpression(f.createAssignment(o, object), callee.argumentExpression);
+          receiver = o;
+        }
+      }
+      const fn = ts.isIdentifier(callee) ? callee : temp("f");
+      tests.push(isNullish(fn === callee ? callee : f.createAssignment(fn, callee)));
+      const fnRef = fn === callee ? again(fn) : fn;
+      if (kind !== undefined) cur = rewriteCall(f.createCallExpression(fnRef, undefined, args), kind, receiver !== undefined ? { receiver, ...(method !== undefined ? { method } : {}) } : undefined);
+      else cur = receiver === undefined ? f.createCallExpression(fnRef, undefined, args) : f.createCallExpression(f.createPropertyAccessExpression(fnRef, "call"), undefined, [receiver, ...args]);
+    }
+    if (tests.length === 0) return cur;
+    const test = tests.reduce((a, b) => f.createLogicalOr(a, b));
+    return f.createConditionalExpression(test, undefined, voidZero(), undefined, cur);
+  };
+  const chainHasPlannedCall = (top: TS.Node): boolean => chainLinks(top).some((l) => plannedKind(l) !== undefined);
 
   // ---- careless catches: the guards the core plans for each clause (core's plan-catch-guards.ts)
   const guardCatch = (node: TS.CatchClause, inCoroutine: boolean): TS.CatchClause => {
@@ -621,6 +721,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) {
       return captureFrame() === undefined ? node : newTargetRef();
     }
+    if (isChainTop(node) && chainHasPlannedCall(node)) return explicitChain(node as TS.Expression);
     if (ts.isCallExpression(node)) {
       const id = collected.callIdOf.get(node);
       const kind = id !== undefined ? plan.calls.get(id) : undefined;
