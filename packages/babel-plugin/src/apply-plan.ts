@@ -29,6 +29,19 @@
  * assignment or update of a `super` property (`super.n += 1`, `super.n++`) in such an arrow is not
  * supported: it stops the build with an error (WEFT9001) whose help says to write it as
  * `super.n = super.n + 1`.
+ *
+ * A generator cannot `yield` in its parameter list, so the parameters of a coroutine from the
+ * first one whose default value blocks (a `yield*` the rewrite put in it, also a destructuring
+ * default) move into the body, in order, with the same semantics (both adapters):
+ *
+ *   `function* f(a, b = yield* g(), { c = yield* h() } = {}) { body }`
+ *   -> `function* f(a, ..._rest) { let [b = yield* g(), { c = yield* h() } = {}] = _rest; { body } }`
+ *
+ * The defaults run left to right when the argument is `undefined`, each sees the parameters
+ * before it and not the body's declarations (the body is a block of its own), a later one is in
+ * its TDZ, `arguments` is untouched, and `.length` stays (a moved pattern parameter without a
+ * default, which counts, stays as a placeholder `_0`). A `var` (or function) of the body that
+ * redeclares a moved parameter would clash with its `let`: that one shape is WEFT3002.
  */
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
@@ -51,6 +64,8 @@ export interface ApplyContext {
   /** `file:line:col` for a function's source position, as shown in NOT_DRIVEN errors. */
   where: (node: BabelTypes.Node) => string;
   module: "esm" | "cjs";
+  /** The node being rewritten, set as the plan is applied: where an error thrown meanwhile is reported (WEFT9001). */
+  at?: BabelTypes.Node;
 }
 
 /** Statements that attach a driven face at module level: they stay there, before the main greenlet. */
@@ -94,12 +109,14 @@ export function applyPlan(ctx: ApplyContext): void {
 
   // ---- optional chains holding a call to rewrite, made explicit first (`explicitOptionalChains`)
   const callNodes = new Map([...plan.calls.keys()].map((id) => [id, collected.calls.get(id)!.node]));
+  ctx.at = program.node;
   const chainFresh = explicitOptionalChains(t, program, [...plan.calls.keys()].map((id) => collected.calls.get(id)!));
 
   // ---- calls, innermost (last numbered) first
   const callIds = [...plan.calls.keys()].sort((a, b) => b - a);
   for (const id of callIds) {
     const path = (chainFresh?.get(callNodes.get(id)!) as CallPath | undefined) ?? collected.calls.get(id)!;
+    ctx.at = callNodes.get(id);
     const replacement = rewriteCall(ctx, path, plan.calls.get(id)!, helper);
     if (replacement !== null) path.replaceWith(replacement);
   }
@@ -134,10 +151,12 @@ export function applyPlan(ctx: ApplyContext): void {
   const top = topLevelAttaches(program);
   for (const id of fnIds) {
     top.beforeConversion();
+    ctx.at = fnPath(id).node;
     convertFunction(ctx, fnPath(id), helper, top, plainFaces.get(id));
   }
   top.flush();
 
+  ctx.at = program.node;
   if (plan.main) runTopLevelInMain(ctx, helper);
 }
 
@@ -560,7 +579,9 @@ function convertFunction(
     node.id ??= path.scope.parent!.generateUidIdentifier("default");
     const name = node.id.name;
     const ownRef = referencesOwnName(t, path, name);
-    const gen = t.functionExpression(ownRef ? null : t.identifier(name), node.params, node.body, true, false);
+    const facade = facadeParams(t, node.params);
+    const moved = moveBlockingDefaults(t, path.scope, node.params, node.body, name);
+    const gen = t.functionExpression(ownRef ? null : t.identifier(name), moved.params, moved.body, true, false);
     const attach = t.expressionStatement(
       t.assignmentExpression("=", t.memberExpression(t.identifier(name), helper("co"), true), gen),
     );
@@ -568,7 +589,7 @@ function convertFunction(
       node.params = plain.params;
       node.body = plain.body;
     } else {
-      node.params = facadeParams(t, gen.params);
+      node.params = facade;
       node.body = t.blockStatement([t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(name), where]))]);
     }
     // Hoist the driven face to the top of the declaration's scope, like the declaration itself.
@@ -601,6 +622,7 @@ function convertFunction(
       path.replaceWith(t.functionExpression(null, arrow.params, body, false, false));
     }
     const node = fn.node as BabelTypes.FunctionExpression;
+    ({ params: node.params, body: node.body } = moveBlockingDefaults(t, fn.scope, node.params, node.body, display));
     // Evaluated where the arrow was: `((_this) => <face>)(this)`.
     const replaceWith = (face: Expression) => fn.replaceWith(capture === null ? face : capture(face));
     if (plain !== undefined && (t.isArrowFunctionExpression(plain) || t.isFunctionExpression(plain))) {
@@ -666,12 +688,13 @@ function convertFunction(
           ]);
     const member = (obj: Expression) =>
       literalKey !== null && t.isValidIdentifier(literalKey) ? t.memberExpression(obj, t.identifier(literalKey)) : t.memberExpression(obj, t.cloneNode(keyExpr), true);
-    const driven = t.classMethod("method", symbol, node.params, node.body, true, node.static, true, false);
+    const moved = moveBlockingDefaults(t, path.scope, node.params, node.body, `${className}${node.static ? "." : "#"}${key}`);
+    const driven = t.classMethod("method", symbol, moved.params, moved.body, true, node.static, true, false);
     if (plain !== undefined && t.isClassMethod(plain)) {
       node.params = plain.params;
       node.body = plain.body;
     } else {
-      node.params = facadeParams(t, driven.params);
+      node.params = facadeParams(t, node.params);
       node.body = t.blockStatement([
         t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(`${className}${node.static ? "." : "#"}${key}`), where])),
       ]);
@@ -693,22 +716,112 @@ function convertFunction(
   if (path.isObjectMethod()) {
     const node = path.node;
     const key = node.computed ? null : t.isIdentifier(node.key) ? node.key.name : t.isStringLiteral(node.key) ? node.key.value : null;
-    const gen = t.functionExpression(null, node.params, node.body, true, false);
+    const moved = moveBlockingDefaults(t, path.scope, node.params, node.body, key ?? "anonymous");
+    const gen = t.functionExpression(null, moved.params, moved.body, true, false);
     path.replaceWith(
       t.objectProperty(node.key, t.callExpression(helper("coroutine"), [gen, t.stringLiteral(key ?? "anonymous"), where]), node.computed),
     );
   }
 }
 
-/** A shape weft cannot rewrite, found while applying the plan: the plugin reports it as WEFT9001 at `node`. */
+/** A shape weft cannot rewrite, found while applying the plan: the plugin reports it with `code` (WEFT9001 unless said) at `node`. */
 export class ApplyError extends Error {
   constructor(
     message: string,
     readonly node: BabelTypes.Node,
     readonly help: string,
+    readonly code: "WEFT9001" | "WEFT3002" = "WEFT9001",
+    readonly label = "",
+    readonly notes: string[] = [],
   ) {
     super(message);
   }
+}
+
+/** Whether `node` holds a `yield` of its own function (not one of a function nested in it). */
+function holdsYield(t: T, node: BabelTypes.Node): boolean {
+  if (t.isYieldExpression(node)) return true;
+  if (t.isFunction(node)) return false;
+  for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+    const child = (node as unknown as Record<string, unknown>)[key];
+    for (const c of Array.isArray(child) ? child : [child]) {
+      if (c !== null && typeof c === "object" && typeof (c as BabelTypes.Node).type === "string" && holdsYield(t, c as BabelTypes.Node)) return true;
+    }
+  }
+  return false;
+}
+
+/** The names a function body declares with `var` or `function` at its own level (not in nested functions). */
+function varNames(t: T, body: BabelTypes.Node): Set<string> {
+  const names = new Set<string>();
+  const walk = (n: BabelTypes.Node): void => {
+    if (t.isFunction(n)) return;
+    if (t.isVariableDeclaration(n) && n.kind === "var") for (const d of n.declarations) for (const name of Object.keys(t.getBindingIdentifiers(d.id))) names.add(name);
+    for (const key of t.VISITOR_KEYS[n.type] ?? []) {
+      const child = (n as unknown as Record<string, unknown>)[key];
+      for (const c of Array.isArray(child) ? child : [child]) {
+        if (c !== null && typeof c === "object" && typeof (c as BabelTypes.Node).type === "string") walk(c as BabelTypes.Node);
+      }
+    }
+  };
+  for (const stmt of (body as BabelTypes.BlockStatement).body) {
+    if (t.isFunctionDeclaration(stmt)) {
+      if (stmt.id) names.add(stmt.id.name);
+    } else walk(stmt);
+  }
+  return names;
+}
+
+/**
+ * A coroutine's parameters and body with the parameters from the first blocking default on moved
+ * into the body (the rule at the top of this file); as they are when no default blocks.
+ */
+function moveBlockingDefaults<P extends BabelTypes.Node>(
+  t: T,
+  scope: NodePath["scope"],
+  params: P[],
+  body: BabelTypes.BlockStatement,
+  name: string,
+): { params: P[]; body: BabelTypes.BlockStatement } {
+  const first = params.findIndex((p) => !t.isTSParameterProperty(p) && holdsYield(t, p));
+  if (first === -1) return { params, body };
+  const kept = params.slice(0, first);
+  const moved = params.slice(first) as Array<BabelTypes.Identifier | BabelTypes.Pattern | BabelTypes.RestElement>;
+  const clash = varNames(t, body);
+  for (const p of moved) {
+    for (const [n, id] of Object.entries(t.getBindingIdentifiers(p))) {
+      if (clash.has(n)) {
+        throw new ApplyError(
+          `\`${name}\` has a parameter \`${n}\` whose default value may block, and its body declares \`${n}\` again with \`var\`: weft moves such parameters into the body, where the two would clash.`,
+          id,
+          `rename the \`var\` in the body, or compute the default in the body: \`if (${n} === undefined) ${n} = compute();\`.`,
+          "WEFT3002",
+          "this parameter's default value may block",
+          [`a generator cannot \`yield\` in its parameters, so weft moves \`${n}\` and the parameters after it into the body of \`${name}\`, declared with \`let\`.`],
+        );
+      }
+    }
+  }
+  // Placeholders for the moved parameters that count in `.length` (before the first default or rest).
+  const placeholders: BabelTypes.Identifier[] = [];
+  for (const p of moved) {
+    if (t.isAssignmentPattern(p) || t.isRestElement(p)) break;
+    placeholders.push(scope.generateUidIdentifier(String(kept.length + placeholders.length)));
+  }
+  const rest = scope.generateUidIdentifier("rest");
+  const source = placeholders.length === 0 ? t.cloneNode(rest) : t.arrayExpression([...placeholders.map((p) => t.cloneNode(p)), t.spreadElement(t.cloneNode(rest))]);
+  const pattern = t.arrayPattern(
+    moved.map((p) => {
+      const copy = stripAnnotations(t, p);
+      // `c?: string` is a parameter's mark alone; in a pattern it would not parse.
+      t.traverseFast(copy, (n) => {
+        if (n.type === "Identifier") n.optional = null;
+      });
+      return copy as BabelTypes.PatternLike;
+    }),
+  );
+  const decl = t.variableDeclaration("let", [t.variableDeclarator(pattern, source)]);
+  return { params: [...kept, ...placeholders, t.restElement(rest)] as unknown as P[], body: t.blockStatement([decl, t.blockStatement(body.body)], body.directives) };
 }
 
 /**
@@ -730,9 +843,11 @@ function captureLexical(t: T, arrow: NodePath<BabelTypes.ArrowFunctionExpression
     m.computed ? (m.property as Expression) : t.stringLiteral((m.property as BabelTypes.Identifier).name);
   const unsupported = (node: BabelTypes.Node) =>
     new ApplyError(
-      "weft cannot rewrite a compound assignment or update of a `super` property in an arrow that may block",
+      "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block.",
       node,
       "write it as a plain assignment: `super.n = super.n + 1`.",
+      "WEFT9001",
+      "weft cannot rewrite this",
     );
   const skip = (p: NodePath) => p.skip();
   arrow.traverse({

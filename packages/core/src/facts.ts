@@ -135,5 +135,8 @@ export interface ModuleFacts {
     statics: Record<string, FunctionId>;
     /** The class it extends, when that class is declared in this module too. */
     superClass?: string;
+    /** Fields initialised with a function (`handle = (x) => {…}`): field name → that function; `static` ones apart. */
+    fieldFunctions?: Record<string, FunctionId>;
+    staticFieldFunctions?: Record<string, FunctionId>;
   }>;
 }

@@ -848,6 +848,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     }
     for (const m of cls.members) {
       if (m.kind === "method" && m.fn !== undefined && m.name !== undefined) (m.static ? entry.statics : entry.methods)[m.name] = m.fn;
+      const init = m.kind === "field" && m.fn !== undefined && m.name !== undefined ? fns[m.fn]?.returns?.[0] : undefined;
+      if (init?.kind === "function") {
+        const table = m.static ? (entry.staticFieldFunctions ??= {}) : (entry.fieldFunctions ??= {});
+        table[m.name!] = init.fn;
+      }
     }
   }
 

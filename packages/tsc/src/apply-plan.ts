@@ -51,6 +51,8 @@ export interface ApplyContext {
   collected: Collected;
   plan: RewritePlan;
   module: "esm" | "cjs";
+  /** The original node being rewritten, set as the plan is applied: where an error thrown meanwhile is reported (WEFT9001). */
+  at?: TS.Node;
 }
 
 interface Frame {
@@ -76,6 +78,9 @@ export class ApplyError extends Error {
     message: string,
     readonly node: TS.Node,
     readonly help: string,
+    readonly code: "WEFT9001" | "WEFT3002" = "WEFT9001",
+    readonly label = "",
+    readonly notes: string[] = [],
   ) {
     super(message);
   }
@@ -472,6 +477,87 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     return undefined;
   };
 
+  /** A function expression with the parentheses around it, which name inference looks through. */
+  const outerOf = (n: TS.Node): TS.Node => {
+    let outer = n;
+    while (outer.parent !== undefined && ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+    return outer;
+  };
+
+  /** Whether `n` holds a `yield` of its own function (not one of a function nested in it). */
+  const holdsYield = (n: TS.Node): boolean => {
+    if (ts.isYieldExpression(n)) return true;
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+    return ts.forEachChild(n, (c) => (holdsYield(c) ? true : undefined)) === true;
+  };
+  /** The names a body declares with `var` (not in nested functions) or `function` at its own level. */
+  const varNames = (body: TS.Block): Set<string> => {
+    const names = new Set<string>();
+    const bindingNames = (name: TS.BindingName): void => {
+      if (ts.isIdentifier(name)) names.add(name.text);
+      else for (const e of name.elements) if (!ts.isOmittedExpression(e)) bindingNames(e.name);
+    };
+    const walk = (n: TS.Node): void => {
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+      if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.BlockScoped) === 0) for (const d of n.declarations) bindingNames(d.name);
+      ts.forEachChild(n, walk);
+    };
+    for (const stmt of body.statements) {
+      if (ts.isFunctionDeclaration(stmt)) {
+        if (stmt.name !== undefined) names.add(stmt.name.text);
+      } else walk(stmt);
+    }
+    return names;
+  };
+  /**
+   * A coroutine's parameters and body with the parameters from the first blocking default on
+   * moved into the body (the Babel plugin's apply-plan.ts has the rule):
+   * `function* f(a, ..._rest) { let [b = yield* g()] = _rest; { body } }`.
+   */
+  const moveBlockingDefaults = (params: readonly TS.ParameterDeclaration[], body: TS.Block, name: string): { params: readonly TS.ParameterDeclaration[]; body: TS.Block } => {
+    const first = params.findIndex((p) => holdsYield(p));
+    if (first === -1) return { params, body };
+    const kept = params.slice(0, first);
+    const moved = params.slice(first);
+    const clash = varNames(body);
+    for (const p of moved) {
+      const names: TS.Identifier[] = [];
+      const collect = (n: TS.BindingName): void => {
+        if (ts.isIdentifier(n)) names.push(n);
+        else for (const e of n.elements) if (!ts.isOmittedExpression(e)) collect(e.name);
+      };
+      collect(p.name);
+      for (const id of names) {
+        if (!clash.has(id.text)) continue;
+        const n = id.text;
+        throw new ApplyError(
+          `\`${name}\` has a parameter \`${n}\` whose default value may block, and its body declares \`${n}\` again with \`var\`: weft moves such parameters into the body, where the two would clash.`,
+          ts.getOriginalNode(id),
+          `rename the \`var\` in the body, or compute the default in the body: \`if (${n} === undefined) ${n} = compute();\`.`,
+          "WEFT3002",
+          "this parameter's default value may block",
+          [`a generator cannot \`yield\` in its parameters, so weft moves \`${n}\` and the parameters after it into the body of \`${name}\`, declared with \`let\`.`],
+        );
+      }
+    }
+    const placeholders: TS.ParameterDeclaration[] = [];
+    for (const p of moved) {
+      if (p.initializer !== undefined || p.dotDotDotToken !== undefined) break;
+      placeholders.push(f.createParameterDeclaration(undefined, undefined, f.createUniqueName(`_${kept.length + placeholders.length}`)));
+    }
+    const rest = f.createUniqueName("_rest");
+    const source =
+      placeholders.length === 0
+        ? rest
+        : f.createArrayLiteralExpression([...placeholders.map((p) => p.name as TS.Identifier), f.createSpreadElement(rest)]);
+    const pattern = f.createArrayBindingPattern(moved.map((p) => f.createBindingElement(p.dotDotDotToken, undefined, p.name, p.initializer)));
+    const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(pattern, undefined, undefined, source)], ts.NodeFlags.Let));
+    return {
+      params: [...kept, ...placeholders, f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), rest)],
+      body: f.createBlock([decl, f.createBlock(body.statements, true)], true),
+    };
+  };
+
   const generator = (name: string | TS.Identifier | undefined, params: readonly TS.ParameterDeclaration[], body: TS.Block) =>
     f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), name, undefined, params, undefined, body);
 
@@ -479,7 +565,8 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     const name = v.name ?? f.createUniqueName("_default");
     const ownRef = original.name !== undefined && referencesOwnName(original, original.name);
     const display = original.name?.text ?? "default";
-    const gen = generator(ownRef ? undefined : original.name?.text ?? undefined, v.parameters, body);
+    const moved = moveBlockingDefaults(v.parameters, body, display);
+    const gen = generator(ownRef ? undefined : original.name?.text ?? undefined, moved.params, moved.body);
     const attach = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(v.name !== undefined ? f.createIdentifier(v.name.text) : name, co()), gen));
     hoisted.add(attach);
     attachFrames[attachFrames.length - 1]?.push(attach);
@@ -499,9 +586,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
 
   const convertFunctionExpression = (original: TS.FunctionExpression | TS.ArrowFunction, params: readonly TS.ParameterDeclaration[], body: TS.Block, where: string, self: TS.Identifier | undefined): TS.Expression => {
     const ownName = ts.isFunctionExpression(original) ? original.name?.text : undefined;
-    let outer: TS.Node = original;
-    while (outer.parent !== undefined && ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
-    const display = ownName ?? inferName(outer) ?? "anonymous";
+    const display = ownName ?? inferName(outerOf(original)) ?? "anonymous";
     if (plan.dual.has(idOf(original)!)) {
       // `Object.assign(<the function as written>, { [co]: function* … })`.
       return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("Object"), "assign"), undefined, [
@@ -556,7 +641,8 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     const memberOf = (obj: TS.Expression) =>
       literalKey !== null && isValidIdentifier(literalKey) ? f.createPropertyAccessExpression(obj, literalKey) : f.createElementAccessExpression(obj, keyExpr);
     const staticMod = isStatic ? [f.createModifier(ts.SyntaxKind.StaticKeyword)] : undefined;
-    const driven = f.createMethodDeclaration(staticMod, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(symbol()), undefined, undefined, v.parameters, undefined, body);
+    const moved = moveBlockingDefaults(v.parameters, body, `${className}${isStatic ? "." : "#"}${key}`);
+    const driven = f.createMethodDeclaration(staticMod, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(symbol()), undefined, undefined, moved.params, undefined, moved.body);
     const dual = plan.dual.has(idOf(original)!);
     const modifiers = v.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
     const plain = f.updateMethodDeclaration(
@@ -580,6 +666,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
 
   // ---- the visitor
   const visitFunction = (node: FunctionNode): TS.VisitResult<TS.Node> => {
+    ctx.at = node;
     const id = idOf(node)!;
     const coroutine = plan.coroutines.has(id);
     const frame: Frame = { node, temps: [], convertedArrow: coroutine && ts.isArrowFunction(node), coroutine };
@@ -620,7 +707,9 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     }
     if (ts.isFunctionDeclaration(v) && ts.isFunctionDeclaration(node)) return convertFunctionDeclaration(node, v, withTemps(v.body!, frame), where);
     if ((ts.isFunctionExpression(v) || ts.isArrowFunction(v)) && (ts.isFunctionExpression(node) || ts.isArrowFunction(node))) {
-      const face = convertFunctionExpression(node, v.parameters, withTemps(asBlock(v.body), frame), where, self);
+      const display = (ts.isFunctionExpression(node) ? node.name?.text : undefined) ?? inferName(outerOf(node)) ?? "anonymous";
+      const moved = moveBlockingDefaults(v.parameters, withTemps(asBlock(v.body), frame), display);
+      const face = convertFunctionExpression(node, moved.params, moved.body, where, self);
       return ts.isArrowFunction(node) ? withCaptures(frame, face) : face;
     }
     if (ts.isMethodDeclaration(v) && ts.isMethodDeclaration(node) && v.body !== undefined) {
@@ -628,7 +717,8 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       if (ts.isClassLike(node.parent)) return convertClassMethod(node, v, body, where);
       // An object-literal method: `m: coroutine(function* () {…}, "m", where)`.
       const key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) ? node.name.text : null;
-      return f.createPropertyAssignment(v.name, f.createCallExpression(helper("coroutine"), undefined, [generator(undefined, v.parameters, body), str(key ?? "anonymous"), str(where)]));
+      const moved = moveBlockingDefaults(v.parameters, body, key ?? "anonymous");
+      return f.createPropertyAssignment(v.name, f.createCallExpression(helper("coroutine"), undefined, [generator(undefined, moved.params, moved.body), str(key ?? "anonymous"), str(where)]));
     }
     return v;
   };
@@ -726,6 +816,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       const id = collected.callIdOf.get(node);
       const kind = id !== undefined ? plan.calls.get(id) : undefined;
       const v = ts.visitEachChild(node, visit, context);
+      if (kind !== undefined) ctx.at = node;
       return kind === undefined ? v : rewriteCall(v, kind);
     }
     if (node.kind === ts.SyntaxKind.ThisKeyword) return captureFrame() === undefined ? node : thisRef();
@@ -755,9 +846,11 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
 
   const superUpdate = (node: TS.Node) =>
     new ApplyError(
-      "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block",
+      "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block.",
       node,
       "write it as a plain assignment: `super.n = super.n + 1`.",
+      "WEFT9001",
+      "weft cannot rewrite this",
     );
   const isSuperProperty = (n: TS.Node): n is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
     (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
