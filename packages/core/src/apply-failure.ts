@@ -29,7 +29,7 @@ export function applyFailure(file: string, span: Span | undefined, error: unknow
     return { code: own.code, severity: "error", message: own.message, file, span: at, label: own.label, notes: own.notes ?? [], help: own.help };
   }
   const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-  const stack = error instanceof Error ? (error.stack ?? "").split("\n").slice(1).map((l) => l.trim()).filter(Boolean).slice(0, 8) : [];
+  const stack = error instanceof Error ? (error.stack ?? "").split("\n").map((l) => l.trim()).filter((l) => l.startsWith("at ")).slice(0, 8) : [];
   return {
     code: "WEFT9001",
     severity: "error",
