@@ -874,28 +874,28 @@ function captureLexical(t: T, arrow: NodePath<BabelTypes.ArrowFunctionExpression
     OptionalMemberExpression: superMember,
   });
   function superMember(p: NodePath<BabelTypes.MemberExpression | BabelTypes.OptionalMemberExpression>): void {
-      const m = p.node;
-      if (!t.isSuper(m.object)) return;
-      const parent = p.parentPath;
-      const key = keyOf(m);
-      if ((parent.isCallExpression() || parent.isOptionalCallExpression()) && parent.node.callee === m) {
-        // `super.m(a)` -> `_super("m").call(_this, a)`
-        const call = parent.node;
-        const callee = t.isOptionalCallExpression(call)
-          ? t.optionalMemberExpression(superGet(key), t.identifier("call"), false, call.optional)
-          : t.memberExpression(superGet(key), t.identifier("call"));
-        const args = [thisRef(), ...call.arguments];
-        parent.replaceWith(t.isOptionalCallExpression(call) ? t.optionalCallExpression(callee, args, false) : t.callExpression(callee, args));
-        return;
-      }
-      if (parent.isAssignmentExpression() && parent.node.left === m) {
-        if (parent.node.operator !== "=") throw unsupported(parent.node);
-        superSetId ??= scope.generateUidIdentifier("superSet");
-        parent.replaceWith(t.callExpression(t.cloneNode(superSetId), [key, parent.node.right]));
-        return;
-      }
-      if (parent.isUpdateExpression() || parent.isUnaryExpression({ operator: "delete" }) || !p.isReferenced()) throw unsupported(parent.node);
-      p.replaceWith(superGet(key));
+    const m = p.node;
+    if (!t.isSuper(m.object)) return;
+    const parent = p.parentPath;
+    const key = keyOf(m);
+    if ((parent.isCallExpression() || parent.isOptionalCallExpression()) && parent.node.callee === m) {
+      // `super.m(a)` -> `_super("m").call(_this, a)`
+      const call = parent.node;
+      const callee = t.isOptionalCallExpression(call)
+        ? t.optionalMemberExpression(superGet(key), t.identifier("call"), false, call.optional)
+        : t.memberExpression(superGet(key), t.identifier("call"));
+      const args = [thisRef(), ...call.arguments];
+      parent.replaceWith(t.isOptionalCallExpression(call) ? t.optionalCallExpression(callee, args, false) : t.callExpression(callee, args));
+      return;
+    }
+    if (parent.isAssignmentExpression() && parent.node.left === m) {
+      if (parent.node.operator !== "=") throw unsupported(parent.node);
+      superSetId ??= scope.generateUidIdentifier("superSet");
+      parent.replaceWith(t.callExpression(t.cloneNode(superSetId), [key, parent.node.right]));
+      return;
+    }
+    if (parent.isUpdateExpression() || parent.isUnaryExpression({ operator: "delete" }) || !p.isReferenced()) throw unsupported(parent.node);
+    p.replaceWith(superGet(key));
   }
   if (thisId === undefined && argumentsId === undefined && newTargetId === undefined && superId === undefined && superSetId === undefined) return null;
   const params: BabelTypes.Identifier[] = [];
