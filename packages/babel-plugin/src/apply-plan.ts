@@ -276,7 +276,12 @@ function explicitOptionalChains(t: T, program: NodePath<BabelTypes.Program>, pla
   const explicit = (top: BabelTypes.OptionalMemberExpression | BabelTypes.OptionalCallExpression, at: NodePath): Expression => {
     const links: Array<BabelTypes.OptionalMemberExpression | BabelTypes.OptionalCallExpression> = [];
     let n: BabelTypes.Node = top;
-    while (isChainLink(n)) {
+    // `a?.b!.m()`: TypeScript's `!` is no link (the preset erases it), the chain goes on through it.
+    while (isChainLink(n) || (n.type === "TSNonNullExpression" && isChainLink(n.expression))) {
+      if (n.type === "TSNonNullExpression") {
+        n = n.expression;
+        continue;
+      }
       links.unshift(n);
       n = n.type === "OptionalMemberExpression" ? n.object : n.callee;
     }
