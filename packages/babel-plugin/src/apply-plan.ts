@@ -2,6 +2,46 @@
  * Applies the core's `RewritePlan` to the Babel AST (the shapes are tabled in
  * @weft/core's plan-rewrite.ts). Order: calls (innermost first), careless catches, functions
  * (innermost first), then the module's top level. Helpers come from `@weft/runtime/protocol`.
+ *
+ * An arrow that becomes a coroutine becomes a `function*`, which has its own `this`, `arguments`,
+ * `new.target` and no `super`. Both adapters (the tsc one in packages/tsc/src/apply-plan.ts) keep
+ * the arrow's lexical context by one rule, the same in every position an arrow can be written
+ * (class field initialisers, static or `#private`, methods, constructors after `super()`,
+ * object-literal methods, nested arrows, the top level): the arrow is evaluated where it was, as
+ * an arrow called at once that receives what the arrow used, so no statement is ever added:
+ *
+ * | In the arrow (and the arrows nested in it) | Becomes                         | Argument passed where the arrow was |
+ * |--------------------------------------------|---------------------------------|-------------------------------------|
+ * | `this`                                     | `_this`                         | `this`                              |
+ * | `arguments` (not a local binding)          | `_arguments`                    | `arguments`                         |
+ * | `new.target`                               | `_newTarget`                    | `new.target`                        |
+ * | `super.m` / `super[k]` read                | `_super("m")` / `_super(k)`     | `(k) => super[k]`                   |
+ * | `super.m(a)`                               | `_super("m").call(_this, a)`    | (both of the above)                 |
+ * | `super.m = v`                              | `_superSet("m", v)`             | `(k, v) => (super[k] = v)`          |
+ *
+ *   `((_this, _super) => coroutine(function* name(x) { … _this … _super("m") … }, "name", where))(this, (k) => super[k])`
+ *
+ * Only what the arrow uses is captured; an arrow that uses none of them is `coroutine(…)` alone.
+ * The small arrows passed for `super` are created where the arrow was, so they keep the method's
+ * `super`. A converted arrow nested in another is converted first: the arguments of its call are
+ * then in the outer arrow's body, and rewritten by the outer arrow's capture. Non-arrow functions
+ * and class members nested in the arrow have their own context and are left alone. A compound
+ * assignment or update of a `super` property (`super.n += 1`, `super.n++`) in such an arrow is not
+ * supported: it stops the build with an error (WEFT9001) whose help says to write it as
+ * `super.n = super.n + 1`.
+ *
+ * A generator cannot `yield` in its parameter list, so the parameters of a coroutine from the
+ * first one whose default value blocks (a `yield*` the rewrite put in it, also a destructuring
+ * default) move into the body, in order, with the same semantics (both adapters):
+ *
+ *   `function* f(a, b = yield* g(), { c = yield* h() } = {}) { body }`
+ *   -> `function* f(a, ..._rest) { let [b = yield* g(), { c = yield* h() } = {}] = _rest; { body } }`
+ *
+ * The defaults run left to right when the argument is `undefined`, each sees the parameters
+ * before it and not the body's declarations (the body is a block of its own), a later one is in
+ * its TDZ, `arguments` is untouched, and `.length` stays (a moved pattern parameter without a
+ * default, which counts, stays as a placeholder `_0`). A `var` (or function) of the body that
+ * redeclares a moved parameter would clash with its `let`: that one shape is WEFT3002.
  */
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
@@ -24,6 +64,8 @@ export interface ApplyContext {
   /** `file:line:col` for a function's source position, as shown in NOT_DRIVEN errors. */
   where: (node: BabelTypes.Node) => string;
   module: "esm" | "cjs";
+  /** The node being rewritten, set as the plan is applied: where an error thrown meanwhile is reported (WEFT9001). */
+  at?: BabelTypes.Node;
 }
 
 /** Statements that attach a driven face at module level: they stay there, before the main greenlet. */
@@ -65,10 +107,16 @@ export function applyPlan(ctx: ApplyContext): void {
   const plainFaces = new Map<number, BabelTypes.Node>();
   for (const id of plan.dual) plainFaces.set(id, t.cloneNode(collected.functions.get(id)!.node, true));
 
+  // ---- optional chains holding a call to rewrite, made explicit first (`explicitOptionalChains`)
+  const callNodes = new Map([...plan.calls.keys()].map((id) => [id, collected.calls.get(id)!.node]));
+  ctx.at = program.node;
+  const chainFresh = explicitOptionalChains(t, program, [...plan.calls.keys()].map((id) => collected.calls.get(id)!));
+
   // ---- calls, innermost (last numbered) first
   const callIds = [...plan.calls.keys()].sort((a, b) => b - a);
   for (const id of callIds) {
-    const path = collected.calls.get(id)!;
+    const path = (chainFresh?.get(callNodes.get(id)!) as CallPath | undefined) ?? collected.calls.get(id)!;
+    ctx.at = callNodes.get(id);
     const replacement = rewriteCall(ctx, path, plan.calls.get(id)!, helper);
     if (replacement !== null) path.replaceWith(replacement);
   }
@@ -80,7 +128,8 @@ export function applyPlan(ctx: ApplyContext): void {
   const fresh = new Map<number, FunctionPath>();
   // Only a coroutine written inline as an argument of a rewritten call has a stale path (its
   // parent call node was replaced, and Babel resyncs the child against the replacement).
-  const stale = [...plan.coroutines].some((id) =>
+  // A chain made explicit moved every function written in it.
+  const stale = chainFresh !== null || [...plan.coroutines].some((id) =>
     collected.facts.functions[id]?.uses.some((u) => u.kind === "argument" && plan.calls.has(u.call)),
   );
   if (stale) {
@@ -102,10 +151,12 @@ export function applyPlan(ctx: ApplyContext): void {
   const top = topLevelAttaches(program);
   for (const id of fnIds) {
     top.beforeConversion();
+    ctx.at = fnPath(id).node;
     convertFunction(ctx, fnPath(id), helper, top, plainFaces.get(id));
   }
   top.flush();
 
+  ctx.at = program.node;
   if (plan.main) runTopLevelInMain(ctx, helper);
 }
 
@@ -186,6 +237,133 @@ function temp(path: NodePath, hint: string): BabelTypes.Identifier {
   return id;
 }
 
+/** A call made explicit from `o.m?.(a)`: its callee is the function read once (`_f`), called with this receiver. */
+const boundReceiver = new WeakMap<BabelTypes.Node, { receiver: Expression; method?: string }>();
+
+const isChainLink = (n: BabelTypes.Node): n is BabelTypes.OptionalMemberExpression | BabelTypes.OptionalCallExpression =>
+  n.type === "OptionalMemberExpression" || n.type === "OptionalCallExpression";
+
+/**
+ * An optional chain holding a call the plan rewrites (`conn?.inbox.get()`, `a?.m()`, `a.m?.()`,
+ * `a?.[k]()`, `f?.()`, `a?.b?.m().c`) becomes explicit before any call is rewritten, as
+ * JavaScript evaluates it: each `?.` tests the value before it once, and the whole chain (up to
+ * its end, past the call) is `undefined` when one is nullish. Every link keeps its node, so the
+ * calls are still the plan's:
+ *
+ *   `a?.b.m(x).c`  ->  `(_a = a) == null ? void 0 : _a.b.m(x).c`
+ *   `o.m?.(x)`     ->  `(_f = (_o = o).m) == null ? void 0 : <_f called with _o>(x)`
+ *
+ * A call that is `?.(…)` itself calls the function it tested, read once, with the receiver it
+ * was read from (`boundReceiver`; a call that is not rewritten becomes `_f.call(_o, x)`).
+ * Returns the calls' fresh paths by node, or null when no chain held a planned call.
+ */
+function explicitOptionalChains(t: T, program: NodePath<BabelTypes.Program>, planned: CallPath[]): Map<BabelTypes.Node, NodePath> | null {
+  const plannedNodes = new Set<BabelTypes.Node>(planned.map((p) => p.node));
+  const tops = new Set<BabelTypes.Node>();
+  for (const path of planned) {
+    if (!isChainLink(path.node)) continue;
+    let p: NodePath = path;
+    for (;;) {
+      const parent = p.parentPath;
+      if (parent === null || !isChainLink(parent.node)) break;
+      const inner = parent.node.type === "OptionalMemberExpression" ? parent.node.object : parent.node.callee;
+      if (inner !== p.node) break;
+      p = parent;
+    }
+    tops.add(p.node);
+  }
+  if (tops.size === 0) return null;
+  const explicit = (top: BabelTypes.OptionalMemberExpression | BabelTypes.OptionalCallExpression, at: NodePath): Expression => {
+    const links: Array<BabelTypes.OptionalMemberExpression | BabelTypes.OptionalCallExpression> = [];
+    let n: BabelTypes.Node = top;
+    // `a?.b!.m()`: TypeScript's `!` is no link (the preset erases it), the chain goes on through it.
+    while (isChainLink(n) || (n.type === "TSNonNullExpression" && isChainLink(n.expression))) {
+      if (n.type === "TSNonNullExpression") {
+        n = n.expression;
+        continue;
+      }
+      links.unshift(n);
+      n = n.type === "OptionalMemberExpression" ? n.object : n.callee;
+    }
+    let cur = n as Expression;
+    const tests: Expression[] = [];
+    const nullish = (e: Expression) => t.binaryExpression("==", e, t.nullLiteral());
+    // The value so far, tested once: a pure expression as it is, else through a temporary.
+    const tested = (e: Expression): Expression => {
+      if (t.isIdentifier(e) || t.isThisExpression(e)) {
+        tests.push(nullish(t.cloneNode(e)));
+        return e;
+      }
+      const tmp = temp(at, "c");
+      tests.push(nullish(t.assignmentExpression("=", tmp, e)));
+      return t.cloneNode(tmp);
+    };
+    for (const link of links) {
+      const mutable = link as unknown as Record<string, unknown>;
+      if (link.type === "OptionalMemberExpression") {
+        const object = link.optional ? tested(cur) : cur;
+        mutable["type"] = "MemberExpression";
+        delete mutable["optional"];
+        (link as unknown as BabelTypes.MemberExpression).object = object;
+        cur = link as unknown as Expression;
+        continue;
+      }
+      const callee = cur;
+      if (link.optional) {
+        // `X.m?.(a)`: the function read once from the receiver evaluated once, tested, called with it.
+        let receiver: Expression | undefined;
+        if (t.isMemberExpression(callee)) {
+          const object = callee.object;
+          if (t.isSuper(object)) receiver = t.thisExpression();
+          else if (t.isIdentifier(object) || t.isThisExpression(object)) receiver = t.cloneNode(object);
+          else {
+            const o = temp(at, "o");
+            callee.object = t.assignmentExpression("=", o, object as Expression);
+            receiver = t.cloneNode(o);
+          }
+        }
+        const fn = t.isIdentifier(callee) ? callee : temp(at, "f");
+        tests.push(nullish(fn === callee ? t.cloneNode(fn) : t.assignmentExpression("=", fn, callee)));
+        mutable["type"] = "CallExpression";
+        delete mutable["optional"];
+        const call = link as unknown as BabelTypes.CallExpression;
+        if (receiver === undefined) call.callee = t.cloneNode(fn);
+        else if (plannedNodes.has(link)) {
+          call.callee = t.cloneNode(fn);
+          const method = t.isMemberExpression(callee) && !callee.computed && t.isIdentifier(callee.property) ? callee.property.name : undefined;
+          boundReceiver.set(link, { receiver, ...(method !== undefined ? { method } : {}) });
+        } else {
+          call.callee = t.memberExpression(t.cloneNode(fn), t.identifier("call"));
+          call.arguments.unshift(receiver);
+        }
+        cur = call;
+        continue;
+      }
+      mutable["type"] = "CallExpression";
+      delete mutable["optional"];
+      (link as unknown as BabelTypes.CallExpression).callee = callee;
+      cur = link as unknown as Expression;
+    }
+    const test = tests.reduce((a, b) => t.logicalExpression("||", a, b));
+    return t.conditionalExpression(test, t.unaryExpression("void", t.numericLiteral(0)), cur);
+  };
+  program.traverse({
+    exit(p) {
+      if (tops.has(p.node) && isChainLink(p.node)) {
+        p.replaceWith(explicit(p.node, p));
+        p.skip();
+      }
+    },
+  });
+  const fresh = new Map<BabelTypes.Node, NodePath>();
+  program.traverse({
+    enter(p) {
+      if (plannedNodes.has(p.node)) fresh.set(p.node, p);
+    },
+  });
+  return fresh;
+}
+
 function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynamic" | "array", helper: (n: string) => Expression): Expression | null {
   const { t } = ctx;
   const node = path.node as BabelTypes.CallExpression | BabelTypes.OptionalCallExpression;
@@ -193,6 +371,17 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
   const callee = node.callee;
   const yieldStar = (e: Expression) => t.yieldExpression(e, true);
   const co = () => helper("co");
+
+  // `o.m?.(a)` made explicit: the function read once, called with its receiver.
+  const bound = boundReceiver.get(node);
+  if (bound !== undefined) {
+    const f = callee as Expression;
+    // `arr.forEach?.(cb)`: the array helper, which reads the method from the receiver itself.
+    const arrayHelper = kind === "array" ? ARRAY_METHODS.get(bound.method ?? "") : undefined;
+    if (arrayHelper !== undefined) return yieldStar(t.callExpression(helper(arrayHelper), [bound.receiver, ...args]));
+    if (kind === "direct") return yieldStar(t.callExpression(t.memberExpression(t.memberExpression(f, co(), true), t.identifier("call")), [bound.receiver, ...args]));
+    return yieldStar(t.callExpression(helper("callDynamic"), [f, bound.receiver, t.arrayExpression(args)]));
+  }
 
   // Receiver and function, the receiver evaluated once.
   const member = t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee) ? callee : null;
@@ -395,7 +584,9 @@ function convertFunction(
     node.id ??= path.scope.parent!.generateUidIdentifier("default");
     const name = node.id.name;
     const ownRef = referencesOwnName(t, path, name);
-    const gen = t.functionExpression(ownRef ? null : t.identifier(name), node.params, node.body, true, false);
+    const facade = facadeParams(t, node.params);
+    const moved = moveBlockingDefaults(t, path.scope, node.params, node.body, name);
+    const gen = t.functionExpression(ownRef ? null : t.identifier(name), moved.params, moved.body, true, false);
     const attach = t.expressionStatement(
       t.assignmentExpression("=", t.memberExpression(t.identifier(name), helper("co"), true), gen),
     );
@@ -403,7 +594,7 @@ function convertFunction(
       node.params = plain.params;
       node.body = plain.body;
     } else {
-      node.params = facadeParams(t, gen.params);
+      node.params = facade;
       node.body = t.blockStatement([t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(name), where]))]);
     }
     // Hoist the driven face to the top of the declaration's scope, like the declaration itself.
@@ -425,18 +616,24 @@ function convertFunction(
     return;
   }
   if (path.isArrowFunctionExpression() || path.isFunctionExpression()) {
-    let fn: NodePath = path;
+    const fn: NodePath = path;
     const name = path.isFunctionExpression() && path.node.id ? path.node.id.name : undefined;
+    const display = name ?? inferName(t, fn) ?? "anonymous";
+    // An arrow: its lexical context, captured (the rule table at the top of this file).
+    const capture = path.isArrowFunctionExpression() ? captureLexical(t, path) : null;
     if (path.isArrowFunctionExpression()) {
-      path.arrowFunctionToExpression({ allowInsertArrow: false });
-      fn = path;
+      const arrow = path.node;
+      const body = t.isBlockStatement(arrow.body) ? arrow.body : t.blockStatement([t.returnStatement(arrow.body)]);
+      path.replaceWith(t.functionExpression(null, arrow.params, body, false, false));
     }
     const node = fn.node as BabelTypes.FunctionExpression;
-    const display = name ?? inferName(t, fn) ?? "anonymous";
+    ({ params: node.params, body: node.body } = moveBlockingDefaults(t, fn.scope, node.params, node.body, display));
+    // Evaluated where the arrow was: `((_this) => <face>)(this)`.
+    const replaceWith = (face: Expression) => fn.replaceWith(capture === null ? face : capture(face));
     if (plain !== undefined && (t.isArrowFunctionExpression(plain) || t.isFunctionExpression(plain))) {
       // `Object.assign(<the function as written>, { [co]: function* … })`.
       const gen = t.functionExpression(null, node.params, node.body, true, false);
-      fn.replaceWith(
+      replaceWith(
         t.callExpression(t.memberExpression(t.identifier("Object"), t.identifier("assign")), [
           plain,
           t.objectExpression([t.objectProperty(helper("co"), gen, true)]),
@@ -457,14 +654,14 @@ function convertFunction(
         [],
         t.blockStatement([t.variableDeclaration("const", [t.variableDeclarator(self, face)]), t.returnStatement(t.cloneNode(self))]),
       );
-      fn.replaceWith(t.callExpression(bind, []));
+      replaceWith(t.callExpression(bind, []));
       return;
     }
     // An inferred name (`const tick = () => {…}`) names the generator for stack traces, unless
     // the body refers to that name: there it must keep meaning the outer binding (the coroutine).
     const inferred = display !== "anonymous" && t.isValidIdentifier(display) && !mentionsFreeName(t, fn, display) ? t.identifier(display) : null;
     const gen = t.functionExpression(node.id ?? inferred, node.params, node.body, true, false);
-    fn.replaceWith(t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]));
+    replaceWith(t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]));
     return;
   }
   if (path.isClassMethod()) {
@@ -496,12 +693,13 @@ function convertFunction(
           ]);
     const member = (obj: Expression) =>
       literalKey !== null && t.isValidIdentifier(literalKey) ? t.memberExpression(obj, t.identifier(literalKey)) : t.memberExpression(obj, t.cloneNode(keyExpr), true);
-    const driven = t.classMethod("method", symbol, node.params, node.body, true, node.static, true, false);
+    const moved = moveBlockingDefaults(t, path.scope, node.params, node.body, `${className}${node.static ? "." : "#"}${key}`);
+    const driven = t.classMethod("method", symbol, moved.params, moved.body, true, node.static, true, false);
     if (plain !== undefined && t.isClassMethod(plain)) {
       node.params = plain.params;
       node.body = plain.body;
     } else {
-      node.params = facadeParams(t, driven.params);
+      node.params = facadeParams(t, node.params);
       node.body = t.blockStatement([
         t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(`${className}${node.static ? "." : "#"}${key}`), where])),
       ]);
@@ -523,11 +721,200 @@ function convertFunction(
   if (path.isObjectMethod()) {
     const node = path.node;
     const key = node.computed ? null : t.isIdentifier(node.key) ? node.key.name : t.isStringLiteral(node.key) ? node.key.value : null;
-    const gen = t.functionExpression(null, node.params, node.body, true, false);
+    const moved = moveBlockingDefaults(t, path.scope, node.params, node.body, key ?? "anonymous");
+    const gen = t.functionExpression(null, moved.params, moved.body, true, false);
     path.replaceWith(
       t.objectProperty(node.key, t.callExpression(helper("coroutine"), [gen, t.stringLiteral(key ?? "anonymous"), where]), node.computed),
     );
   }
+}
+
+/** A shape weft cannot rewrite, found while applying the plan: the plugin reports it with `code` (WEFT9001 unless said) at `node`. */
+export class ApplyError extends Error {
+  constructor(
+    message: string,
+    readonly node: BabelTypes.Node,
+    readonly help: string,
+    readonly code: "WEFT9001" | "WEFT3002" = "WEFT9001",
+    readonly label = "",
+    readonly notes: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Whether `node` holds a `yield` of its own function (not one of a function nested in it). */
+function holdsYield(t: T, node: BabelTypes.Node): boolean {
+  if (t.isYieldExpression(node)) return true;
+  if (t.isFunction(node)) return false;
+  for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+    const child = (node as unknown as Record<string, unknown>)[key];
+    for (const c of Array.isArray(child) ? child : [child]) {
+      if (c !== null && typeof c === "object" && typeof (c as BabelTypes.Node).type === "string" && holdsYield(t, c as BabelTypes.Node)) return true;
+    }
+  }
+  return false;
+}
+
+/** The names a function body declares with `var` or `function` at its own level (not in nested functions). */
+function varNames(t: T, body: BabelTypes.Node): Set<string> {
+  const names = new Set<string>();
+  const walk = (n: BabelTypes.Node): void => {
+    if (t.isFunction(n)) return;
+    if (t.isVariableDeclaration(n) && n.kind === "var") for (const d of n.declarations) for (const name of Object.keys(t.getBindingIdentifiers(d.id))) names.add(name);
+    for (const key of t.VISITOR_KEYS[n.type] ?? []) {
+      const child = (n as unknown as Record<string, unknown>)[key];
+      for (const c of Array.isArray(child) ? child : [child]) {
+        if (c !== null && typeof c === "object" && typeof (c as BabelTypes.Node).type === "string") walk(c as BabelTypes.Node);
+      }
+    }
+  };
+  for (const stmt of (body as BabelTypes.BlockStatement).body) {
+    if (t.isFunctionDeclaration(stmt)) {
+      if (stmt.id) names.add(stmt.id.name);
+    } else walk(stmt);
+  }
+  return names;
+}
+
+/**
+ * A coroutine's parameters and body with the parameters from the first blocking default on moved
+ * into the body (the rule at the top of this file); as they are when no default blocks.
+ */
+function moveBlockingDefaults<P extends BabelTypes.Node>(
+  t: T,
+  scope: NodePath["scope"],
+  params: P[],
+  body: BabelTypes.BlockStatement,
+  name: string,
+): { params: P[]; body: BabelTypes.BlockStatement } {
+  const first = params.findIndex((p) => !t.isTSParameterProperty(p) && holdsYield(t, p));
+  if (first === -1) return { params, body };
+  const kept = params.slice(0, first);
+  const moved = params.slice(first) as Array<BabelTypes.Identifier | BabelTypes.Pattern | BabelTypes.RestElement>;
+  const clash = varNames(t, body);
+  for (const p of moved) {
+    for (const [n, id] of Object.entries(t.getBindingIdentifiers(p))) {
+      if (clash.has(n)) {
+        throw new ApplyError(
+          `\`${name}\` has a parameter \`${n}\` whose default value may block, and its body declares \`${n}\` again with \`var\`: weft moves such parameters into the body, where the two would clash.`,
+          id,
+          `rename the \`var\` in the body, or compute the default in the body: \`if (${n} === undefined) ${n} = compute();\`.`,
+          "WEFT3002",
+          "this parameter's default value may block",
+          [`a generator cannot \`yield\` in its parameters, so weft moves \`${n}\` and the parameters after it into the body of \`${name}\`, declared with \`let\`.`],
+        );
+      }
+    }
+  }
+  // Placeholders for the moved parameters that count in `.length` (before the first default or rest).
+  const placeholders: BabelTypes.Identifier[] = [];
+  for (const p of moved) {
+    if (t.isAssignmentPattern(p) || t.isRestElement(p)) break;
+    placeholders.push(scope.generateUidIdentifier(String(kept.length + placeholders.length)));
+  }
+  const rest = scope.generateUidIdentifier("rest");
+  const source = placeholders.length === 0 ? t.cloneNode(rest) : t.arrayExpression([...placeholders.map((p) => t.cloneNode(p)), t.spreadElement(t.cloneNode(rest))]);
+  const pattern = t.arrayPattern(
+    moved.map((p) => {
+      const copy = stripAnnotations(t, p);
+      // `c?: string` is a parameter's mark alone; in a pattern it would not parse.
+      t.traverseFast(copy, (n) => {
+        if (n.type === "Identifier") n.optional = null;
+      });
+      return copy as BabelTypes.PatternLike;
+    }),
+  );
+  const decl = t.variableDeclaration("let", [t.variableDeclarator(pattern, source)]);
+  return { params: [...kept, ...placeholders, t.restElement(rest)] as unknown as P[], body: t.blockStatement([decl, t.blockStatement(body.body)], body.directives) };
+}
+
+/**
+ * Rewrites what an arrow about to become a `function*` uses of its lexical context (`this`,
+ * `arguments`, `new.target`, `super`) into parameters of an arrow called at once where the arrow
+ * was (the rule table at the top of this file). Returns how to wrap the coroutine made of it, or
+ * null when the arrow uses none of them.
+ */
+function captureLexical(t: T, arrow: NodePath<BabelTypes.ArrowFunctionExpression>): ((face: Expression) => Expression) | null {
+  const scope = arrow.scope;
+  let thisId: BabelTypes.Identifier | undefined;
+  let argumentsId: BabelTypes.Identifier | undefined;
+  let newTargetId: BabelTypes.Identifier | undefined;
+  let superId: BabelTypes.Identifier | undefined;
+  let superSetId: BabelTypes.Identifier | undefined;
+  const thisRef = () => t.cloneNode((thisId ??= scope.generateUidIdentifier("this")));
+  const superGet = (key: Expression) => t.callExpression(t.cloneNode((superId ??= scope.generateUidIdentifier("super"))), [key]);
+  const keyOf = (m: BabelTypes.MemberExpression | BabelTypes.OptionalMemberExpression): Expression =>
+    m.computed ? (m.property as Expression) : t.stringLiteral((m.property as BabelTypes.Identifier).name);
+  const unsupported = (node: BabelTypes.Node) =>
+    new ApplyError(
+      "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block.",
+      node,
+      "write it as a plain assignment: `super.n = super.n + 1`.",
+      "WEFT9001",
+      "weft cannot rewrite this",
+    );
+  const skip = (p: NodePath) => p.skip();
+  arrow.traverse({
+    Function(p) {
+      if (!p.isArrowFunctionExpression()) p.skip();
+    },
+    ClassProperty: skip,
+    ClassPrivateProperty: skip,
+    ClassAccessorProperty: skip,
+    StaticBlock: skip,
+    ThisExpression(p) {
+      p.replaceWith(thisRef());
+    },
+    Identifier(p) {
+      if (p.node.name !== "arguments" || !p.isReferencedIdentifier() || p.scope.getBinding("arguments") !== undefined) return;
+      p.replaceWith(t.cloneNode((argumentsId ??= scope.generateUidIdentifier("arguments"))));
+    },
+    MetaProperty(p) {
+      if (p.node.meta.name === "new" && p.node.property.name === "target") {
+        p.replaceWith(t.cloneNode((newTargetId ??= scope.generateUidIdentifier("newTarget"))));
+      }
+    },
+    MemberExpression: superMember,
+    OptionalMemberExpression: superMember,
+  });
+  function superMember(p: NodePath<BabelTypes.MemberExpression | BabelTypes.OptionalMemberExpression>): void {
+    const m = p.node;
+    if (!t.isSuper(m.object)) return;
+    const parent = p.parentPath;
+    const key = keyOf(m);
+    if ((parent.isCallExpression() || parent.isOptionalCallExpression()) && parent.node.callee === m) {
+      // `super.m(a)` -> `_super("m").call(_this, a)`
+      const call = parent.node;
+      const callee = t.isOptionalCallExpression(call)
+        ? t.optionalMemberExpression(superGet(key), t.identifier("call"), false, call.optional)
+        : t.memberExpression(superGet(key), t.identifier("call"));
+      const args = [thisRef(), ...call.arguments];
+      parent.replaceWith(t.isOptionalCallExpression(call) ? t.optionalCallExpression(callee, args, false) : t.callExpression(callee, args));
+      return;
+    }
+    if (parent.isAssignmentExpression() && parent.node.left === m) {
+      if (parent.node.operator !== "=") throw unsupported(parent.node);
+      superSetId ??= scope.generateUidIdentifier("superSet");
+      parent.replaceWith(t.callExpression(t.cloneNode(superSetId), [key, parent.node.right]));
+      return;
+    }
+    if (parent.isUpdateExpression() || parent.isUnaryExpression({ operator: "delete" }) || !p.isReferenced()) throw unsupported(parent.node);
+    p.replaceWith(superGet(key));
+  }
+  if (thisId === undefined && argumentsId === undefined && newTargetId === undefined && superId === undefined && superSetId === undefined) return null;
+  const params: BabelTypes.Identifier[] = [];
+  const args: Expression[] = [];
+  const k = () => t.identifier("k");
+  if (thisId !== undefined) (params.push(thisId), args.push(t.thisExpression()));
+  if (argumentsId !== undefined) (params.push(argumentsId), args.push(t.identifier("arguments")));
+  if (newTargetId !== undefined) (params.push(newTargetId), args.push(t.metaProperty(t.identifier("new"), t.identifier("target"))));
+  if (superId !== undefined) (params.push(superId), args.push(t.arrowFunctionExpression([k()], t.memberExpression(t.super(), k(), true))));
+  if (superSetId !== undefined) {
+    params.push(superSetId);
+    args.push(t.arrowFunctionExpression([k(), t.identifier("v")], t.assignmentExpression("=", t.memberExpression(t.super(), k(), true), t.identifier("v"))));
+  }
+  return (face) => t.callExpression(t.arrowFunctionExpression(params, face), args);
 }
 
 function inferName(t: T, p: NodePath): string | undefined {
@@ -535,6 +922,9 @@ function inferName(t: T, p: NodePath): string | undefined {
   if (parent?.isVariableDeclarator() && t.isIdentifier(parent.node.id)) return parent.node.id.name;
   if (parent?.isAssignmentExpression() && t.isIdentifier(parent.node.left)) return parent.node.left.name;
   if (parent?.isObjectProperty() && t.isIdentifier(parent.node.key)) return parent.node.key.name;
+  // A class field's arrow is named by the field, as JavaScript names it: `handle`, `#handle`.
+  if (parent?.isClassProperty() && !parent.node.computed && t.isIdentifier(parent.node.key)) return parent.node.key.name;
+  if (parent?.isClassPrivateProperty()) return `#${parent.node.key.id.name}`;
   return undefined;
 }
 

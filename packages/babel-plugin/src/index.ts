@@ -10,8 +10,8 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, formatDiagnostic, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
-import { applyPlan } from "./apply-plan.js";
+import { analyzeModule, applyFailure, formatDiagnostic, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
+import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
 import { rememberSummary, summariesWithDependencies } from "./summaries.js";
@@ -103,14 +103,29 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         }
         const { plan } = analysis;
         if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return;
-        applyPlan({
+        const ctx: ApplyContext = {
           t,
           program,
           collected,
           plan,
           module,
           where: (node) => `${file}:${node.loc?.start.line ?? 0}:${(node.loc?.start.column ?? 0) + 1}`,
-        });
+        };
+        try {
+          applyPlan(ctx);
+        } catch (error) {
+          // Whatever applying the plan throws reaches the user as weft's diagnostic (core's
+          // apply-failure.ts), never as Babel's own error text.
+          const own = error instanceof ApplyError ? error : undefined;
+          const loc = (own?.node ?? ctx.at)?.loc;
+          const span = loc ? { start: { line: loc.start.line, column: loc.start.column }, end: { line: loc.end.line, column: loc.end.column } } : undefined;
+          const d = applyFailure(file, span, error, own && { code: own.code, message: own.message, label: own.label, help: own.help, notes: own.notes });
+          if (options.onDiagnostic) {
+            options.onDiagnostic(d, source);
+            return;
+          }
+          throw Object.assign(new Error(formatDiagnostic(d, source)), { code: d.code, diagnostics: [d] });
+        }
       },
     },
   };

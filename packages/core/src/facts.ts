@@ -95,6 +95,11 @@ export type Callee =
 export interface ArgFact {
   /** The argument is a function expression, or names a function of this module. */
   fn?: FunctionId;
+  /**
+   * The argument holds functions of this module (`[auth, render]`, a `const` holding them): a
+   * coroutine among them colours the parameter it fills, as `fn` does (`for (const m of stack) m()`).
+   */
+  fns?: FunctionId[];
   type: TypeRef;
   /** The argument names a function imported from another project module. */
   import?: { source: string; name: string };
@@ -130,5 +135,8 @@ export interface ModuleFacts {
     statics: Record<string, FunctionId>;
     /** The class it extends, when that class is declared in this module too. */
     superClass?: string;
+    /** Fields initialised with a function (`handle = (x) => {…}`): field name → that function; `static` ones apart. */
+    fieldFunctions?: Record<string, FunctionId>;
+    staticFieldFunctions?: Record<string, FunctionId>;
   }>;
 }

@@ -51,6 +51,8 @@ export { exportNamesFromText, mayDefineCallbackCaller, packageSummary, packageSu
 export { validateAdapterOptions } from "./adapter-options.js";
 export type { AdapterOptions } from "./adapter-options.js";
 export { CODES, codeFrame, describeReason, formatDiagnostic } from "./diagnostics.js";
+export { applyFailure } from "./apply-failure.js";
+export type { ApplyRefusal } from "./apply-failure.js";
 export type { Diagnostic, DiagnosticCode, ReportedDiagnostic } from "./diagnostics.js";
 export {
   ARRAY_METHODS,

@@ -176,7 +176,7 @@ export function inferBlocking(
     let how: "itself" | "params" | null = null;
     call.args.forEach((arg, i) => {
       if (!coloured.has(`${g}:${i}`)) return;
-      if (isCoroutine(arg.fn)) how = "itself";
+      if (isCoroutine(arg.fn) || (arg.fns?.some(isCoroutine) ?? false)) how = "itself";
       else if (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) how ??= "params";
     });
     return how;
@@ -320,7 +320,7 @@ export function inferBlocking(
         for (let i = firstArg; i < call.args.length; i++) {
           const k = `${fn}:${i - firstArg}`;
           const arg = call.args[i]!;
-          const passesCoroutine = isCoroutine(arg.fn) || (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`));
+          const passesCoroutine = isCoroutine(arg.fn) || (arg.fns?.some(isCoroutine) ?? false) || (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`));
           if (!coloured.has(k) && passesCoroutine) colour(k);
         }
       }
@@ -387,6 +387,7 @@ function watchersOf(
     // Arguments: a function passed, a parameter passed on.
     for (const arg of call.args) {
       if (arg.fn !== undefined) watch(byFunction, arg.fn, j);
+      for (const fn of arg.fns ?? []) watch(byFunction, fn, j);
       if (arg.type.kind === "param") watch(byParam, `${arg.type.fn}:${arg.type.index}`, j);
     }
     // Project functions the call may reach, and their parameters this call fills.

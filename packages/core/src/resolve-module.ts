@@ -13,7 +13,9 @@
  * | type of `this` | in a class member (method, constructor, accessor, field, static block): that class (the class itself when static) |
  * | type of a call's result | the catalogue's return type (runtime functions and methods), a local function's annotation |
  * | type of a name | a parameter's type (or "whatever callers pass"); a `const`'s annotation or initialiser; a `let`'s annotation; a class: the class itself |
- * | callee | a local function (declaration, `const f = () =>`, named expression), a runtime function (import, namespace, `require`), an import, a method of an object literal `const`, a parameter of the enclosing function, `super.m()` in a subclass of a local class, a method of the receiver's type, a known global; else what the checker says; else unknown |
+ * | callee | a local function (declaration, `const f = () =>`, named expression), a runtime function (import, namespace, `require`), an import, a method of an object literal `const`, a parameter of the enclosing function, `super.m()` in a subclass of a local class, a field of a local class holding a function (`handle = (x) => {…}`, called as `o.handle(x)`: a runtime check, the field may be reassigned), a method of the receiver's type, a known global; else what the checker says; else unknown |
+ * | function of an argument | a function expression, a name of a local function, a field of a local class holding a function (`spawn(sink.handle)`); the functions an array argument holds (`run([auth, render])`), which count for the parameter it fills |
+ * | callee `m` in `for (const m of p)`, `p` a parameter | the parameter: a call of what its caller passes in it |
  * | uses of a function value | each reference: called (no use), an argument (`argument`), a declarator's initialiser or a statement (no use), anything else (`escapes`); `export const f = …` escapes |
  */
 import type {
@@ -611,6 +613,23 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return { kind: "method", receiver: { kind: "local-class", name: b.name, ...(f.static ? { static: true as const } : {}) }, name };
   };
 
+  /** The functions of this module an array (or tuple) value holds. */
+  const heldFunctions = (v: ValueType): FunctionId[] => {
+    const element = v.kind === "array" ? v.element : v.kind === "tuple" ? union(v.elements) : undefined;
+    if (element === undefined) return [];
+    if (element.kind === "fn") return [element.fn];
+    return element.kind === "union" ? element.types.flatMap((t) => (t.kind === "fn" ? [t.fn] : [])) : [];
+  };
+
+  /** `sink.handle` with `handle = (x) => {…}` a field of `sink`'s local class (not a method): that function. */
+  const classFieldFunction = (objectType: ValueType, name: string): FunctionId | undefined => {
+    if (objectType.kind !== "local-class") return undefined;
+    const isStatic = objectType.static === true;
+    if (lookupLocalMethod(objectType.name, name, isStatic) !== undefined) return undefined;
+    const v = memberTypeOf(objectType.name, name, isStatic);
+    return v.kind === "fn" ? v.fn : undefined;
+  };
+
   /** A callee that is a function value of this module, or one of several (`handlers[i]()`). */
   const functionValueCallee = (e: Expr): Callee | undefined => {
     const v = typeOf(e);
@@ -652,6 +671,12 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const p = fns[d.fn]?.params[d.index];
           if (p !== undefined && p.default === undefined && !p.rest) return { kind: "param", fn: d.fn, index: d.index };
         }
+        // `for (const m of stack) m()` with `stack` a parameter: an element of what the caller passes.
+        if (d.kind === "variable" && d.forOf && d.path.length === 0 && d.init?.kind === "ref") {
+          const pd = binding(d.init.binding).declaration;
+          const p = pd.kind === "param" && pd.path.length === 0 && pd.fn === inFn ? fns[pd.fn]?.params[pd.index] : undefined;
+          if (pd.kind === "param" && p !== undefined && p.default === undefined && !p.rest) return { kind: "param", fn: pd.fn, index: pd.index };
+        }
         // An alias: `const nap = sleep`, `const send = conn.send` is not one (its `this` is lost).
         const init = constInit(b);
         if (init !== undefined && depth < 8 && (init.kind === "ref" || init.kind === "as")) {
@@ -686,6 +711,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           if (target.kind === "local" || target.kind === "runtime" || target.kind === "import") return { ...target, via: name };
         }
         const objectType = typeOf(object);
+        const field = classFieldFunction(objectType, name);
+        if (field !== undefined) return { kind: "local", fn: field, property: true };
         // `o.a.f()` with `o` a `const` object literal whose `a` holds `{ f() {…} }`: that function,
         // called as a property (a runtime check: the property may have been replaced).
         if (objectType.kind === "object" || objectType.kind === "array" || objectType.kind === "tuple") {
@@ -716,7 +743,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const args = c.args.map((a, index): ArgFact => {
       if (a.spread) spread = true;
       const fact = argType(c.id, index, a.spread ? undefined : a.value);
-      const fn = localFunction(a.value);
+      const fn = localFunction(a.value) ?? (a.value.kind === "member" && a.value.name !== undefined ? classFieldFunction(typeOf(a.value.object), a.value.name) : undefined);
+      if (fn === undefined && (a.value.kind === "ref" || a.value.kind === "array") && !a.spread) {
+        const held = heldFunctions(typeOf(a.value));
+        if (held.length > 0) fact.fns = held;
+      }
       if (fn !== undefined) fact.fn = fn;
       else if (a.value.kind === "ref") {
         const d = binding(a.value.binding).declaration;
@@ -817,6 +848,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     }
     for (const m of cls.members) {
       if (m.kind === "method" && m.fn !== undefined && m.name !== undefined) (m.static ? entry.statics : entry.methods)[m.name] = m.fn;
+      const init = m.kind === "field" && m.fn !== undefined && m.name !== undefined ? fns[m.fn]?.returns?.[0] : undefined;
+      if (init?.kind === "function") {
+        const table = m.static ? (entry.staticFieldFunctions ??= {}) : (entry.fieldFunctions ??= {});
+        table[m.name!] = init.fn;
+      }
     }
   }
 

@@ -3,7 +3,9 @@
  * about the project files it imports, and what a package built by weft ships to its users.
  *
  * Summary entries are keyed by export name (`readLine`, `default`), and by `Class#method` for
- * the methods of exported classes.
+ * the methods of exported classes and their fields initialised with a function (`Class#handle`
+ * for `handle = (x) => {…}`, `Class.name` when static): an importer's `w.handle(x)` is then a
+ * runtime check of a method that blocks.
  */
 import { buildFactsIndex } from "./build-facts-index.js";
 import type { FunctionId, ModuleFacts } from "./facts.js";
@@ -54,6 +56,8 @@ export function summarizeModule(
         const cls = buildFactsIndex(facts).classByName.get(e.className);
         for (const [method, fn] of Object.entries(cls?.methods ?? {})) out.set(`${e.name}#${method}`, entry(fn));
         for (const [method, fn] of Object.entries(cls?.statics ?? {})) out.set(`${e.name}.${method}`, entry(fn));
+        for (const [field, fn] of Object.entries(cls?.fieldFunctions ?? {})) if (!out.has(`${e.name}#${field}`)) out.set(`${e.name}#${field}`, entry(fn));
+        for (const [field, fn] of Object.entries(cls?.staticFieldFunctions ?? {})) if (!out.has(`${e.name}.${field}`)) out.set(`${e.name}.${field}`, entry(fn));
         break;
       }
       case "reexport": {

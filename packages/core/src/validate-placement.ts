@@ -12,7 +12,7 @@
  * | a class field initialiser or static block      | WEFT1006 | initialise in a method                 |
  * | `toString`/`valueOf`/`Symbol.toPrimitive`      | WEFT1007 | an explicit method                     |
  * | a private `#method`                            | WEFT3001 | a public or symbol-keyed method        |
- * | a parameter's default value                    | WEFT3002 | compute the default in the body        |
+ * | a parameter's default value, redeclared by a `var` of the body (the adapters find it: they move parameters whose default blocks into the body) | WEFT3002 | rename the `var` |
  * | an object-literal method that uses `super`     | WEFT3003 | a class, or no `super`                 |
  */
 import { chainNotes, describeReason, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
@@ -131,23 +131,6 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
         help: p.help,
       });
       continue;
-    }
-    // A blocking call in a default value runs when the generator is created, where it cannot
-    // yield (a `yield` in a parameter list is a syntax error).
-    for (const call of callsIn.get(f.id) ?? []) {
-      if (call.inParameters !== true) continue;
-      const cr = blocking.callBlocks(call);
-      if (cr === null) continue;
-      out.push({
-        code: "WEFT3002",
-        severity: "error",
-        message: `${whatBlocks(cr, f)} may block, but it is called in a parameter's default value, which cannot yield.`,
-        file: facts.file,
-        span: call.span,
-        label: "this call may suspend the current greenlet",
-        notes: chainNotes(facts.file, blockingChain(facts, blocking, f.id)),
-        help: "compute the default in the body: `function f(x) { if (x === undefined) x = compute(); … }`.",
-      });
     }
     for (const use of f.uses) {
       if (use.kind !== "argument") continue;

@@ -12,10 +12,23 @@
  * | call `array`                          | `yield* arrayMap(arr, cb)`, `yield* arrayFrom(items, cb)`        |
  * | `catch (e)` in a coroutine            | `catch (e) { rethrowExit(e); … }` unless it names `GreenletExit`/`Timeout` |
  * | `function f() {…}`                    | plain face `undriven(…)` (dual: its own code) + `f[co] = function* f() {…}` hoisted to the top of its block |
- * | arrow / function expression           | `coroutine(function* name(…) {…}, "name", "file:line:col")`; dual: `Object.assign(<as written>, { [co]: function* … })`; an arrow's `this`/`arguments`/`super` captured in `_this`/`_arguments`/`_super = (k) => super[k]` |
+ * | arrow / function expression           | `coroutine(function* name(…) {…}, "name", "file:line:col")`; dual: `Object.assign(<as written>, { [co]: function* … })`; an arrow's lexical context captured where it stands (below) |
  * | class method `m`                      | plain face + `*[Symbol.for("weft.driven:m")]() {…}` + `static { this.prototype.m[co] = … }` |
  * | object-literal method `m() {…}`       | `m: coroutine(function* () {…}, "m", …)`                         |
  * | blocking top level                    | declarations stay, everything else runs in `await runMain(coroutine(function* () {…}, "main"))` (CommonJS: `runMain(…, { exitOnError: true })`) |
+ *
+ * An arrow that becomes a coroutine keeps its lexical `this`, `arguments`, `new.target` and
+ * `super` by the rule the Babel plugin follows (its apply-plan.ts, whose header has the table):
+ * it is evaluated where it was, as an arrow called at once that receives what it uses, in every
+ * position an arrow can be written (class fields, static or `#private`, constructors after
+ * `super()`, methods, object-literal methods, nested arrows, the top level):
+ *
+ *   `((_this, _super) => coroutine(function* name(x) { … _this … _super("m").call(_this) … }, "name", where))(this, (k) => super[k])`
+ *
+ * `super.m = v` becomes `_superSet("m", v)` with `(k, v) => (super[k] = v)` passed; a compound
+ * assignment or update of a `super` property there is not supported (an error, WEFT9001, with
+ * its rewrite as help). An arrow nested in a converted one takes its arguments from the outer
+ * arrow's parameters.
  *
  * Original nodes are reused wherever they survive, so that TypeScript's own transforms after
  * this one (type erasure, the CommonJS module transform, which rewrites references to imports)
@@ -38,19 +51,39 @@ export interface ApplyContext {
   collected: Collected;
   plan: RewritePlan;
   module: "esm" | "cjs";
+  /** The original node being rewritten, set as the plan is applied: where an error thrown meanwhile is reported (WEFT9001). */
+  at?: TS.Node;
 }
 
 interface Frame {
   node: TS.Node;
   /** `var` declarations to add at the top of the body: temporaries, captured `this`/`arguments`. */
   temps: Array<{ name: TS.Identifier; init?: TS.Expression }>;
+  /** What a converted arrow captures (the parameters of the arrow called at once around it). */
   thisId?: TS.Identifier;
   argumentsId?: TS.Identifier;
-  /** `(key) => super[key]`, for `super.m` in an arrow that becomes a generator function. */
+  newTargetId?: TS.Identifier;
+  /** `(k) => super[k]`, for `super.m` in an arrow that becomes a generator function. */
   superId?: TS.Identifier;
+  /** `(k, v) => (super[k] = v)`, for `super.m = v` there. */
+  superSetId?: TS.Identifier;
   /** An arrow that becomes a generator function: `this`/`arguments` inside must be captured. */
   convertedArrow: boolean;
   coroutine: boolean;
+}
+
+/** A shape weft cannot rewrite, found while applying the plan: the transformer reports it as WEFT9001 at `node`. */
+export class ApplyError extends Error {
+  constructor(
+    message: string,
+    readonly node: TS.Node,
+    readonly help: string,
+    readonly code: "WEFT9001" | "WEFT3002" = "WEFT9001",
+    readonly label = "",
+    readonly notes: string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 export function applyPlan(ctx: ApplyContext): TS.SourceFile {
@@ -92,18 +125,67 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     return id;
   };
 
-  /** The frame whose `this` an arrow being converted must capture, if there is one. */
+  /**
+   * The innermost arrow being converted whose lexical context the current code uses: `this` here
+   * is its `_this`. Only arrows lie between (their `this` is the same); none when a non-arrow
+   * function (or a class field initialiser) comes first.
+   */
   const captureFrame = (): Frame | undefined => {
-    let converted = false;
     for (let i = frames.length - 1; i >= 0; i--) {
       const fr = frames[i]!;
-      if (ts.isArrowFunction(fr.node)) {
-        converted ||= fr.convertedArrow;
-        continue;
-      }
-      return converted ? fr : undefined;
+      if (!ts.isArrowFunction(fr.node)) return undefined;
+      if (fr.convertedArrow) return fr;
     }
     return undefined;
+  };
+  /** `this`, `arguments`, `new.target` where the current code stands: captured ones inside a converted arrow. */
+  const thisRef = (): TS.Expression => {
+    const fr = captureFrame();
+    return fr === undefined ? f.createThis() : (fr.thisId ??= f.createUniqueName("_this"));
+  };
+  const argumentsRef = (): TS.Expression => {
+    const fr = captureFrame();
+    return fr === undefined ? f.createIdentifier("arguments") : (fr.argumentsId ??= f.createUniqueName("_arguments"));
+  };
+  const newTargetRef = (): TS.Expression => {
+    const fr = captureFrame();
+    return fr === undefined ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier("target")) : (fr.newTargetId ??= f.createUniqueName("_newTarget"));
+  };
+  /** `(k) => super[k]` where the current code stands (a converted arrow's `_super` inside one). */
+  const superGetterRef = (): TS.Expression => {
+    const fr = captureFrame();
+    if (fr !== undefined) return (fr.superId ??= f.createUniqueName("_super"));
+    const k = f.createUniqueName("_k");
+    return f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), k));
+  };
+  const superSetterRef = (): TS.Expression => {
+    const fr = captureFrame();
+    if (fr !== undefined) return (fr.superSetId ??= f.createUniqueName("_superSet"));
+    const k = f.createUniqueName("_k");
+    const v = f.createUniqueName("_v");
+    return f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k), f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined,
+      f.createParenthesizedExpression(f.createAssignment(f.createElementAccessExpression(f.createSuper(), k), v)));
+  };
+  /**
+   * A converted arrow's coroutine, evaluated where the arrow was with what it captured:
+   * `((_this, _super) => <face>)(this, (k) => super[k])`. Called after the arrow's frame is popped,
+   * so the arguments are what the enclosing code sees.
+   */
+  const withCaptures = (frame: Frame, face: TS.Expression): TS.Expression => {
+    const params: TS.ParameterDeclaration[] = [];
+    const args: TS.Expression[] = [];
+    const add = (id: TS.Identifier | undefined, arg: () => TS.Expression) => {
+      if (id === undefined) return;
+      params.push(f.createParameterDeclaration(undefined, undefined, id));
+      args.push(arg());
+    };
+    add(frame.thisId, thisRef);
+    add(frame.argumentsId, argumentsRef);
+    add(frame.newTargetId, newTargetRef);
+    add(frame.superId, superGetterRef);
+    add(frame.superSetId, superSetterRef);
+    if (params.length === 0) return face;
+    return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, params, undefined, undefined, face)), undefined, args);
   };
 
   /**
@@ -128,9 +210,20 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
   const isNullish = (e: TS.Expression) => f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsToken, f.createNull());
 
   // ---- calls
-  const rewriteCall = (node: TS.CallExpression, kind: "direct" | "dynamic" | "array"): TS.Expression => {
+  /**
+   * `bound`: a call made explicit from `o.m?.(a)` (see `explicitChain`), whose callee is the
+   * function read once (`_f`), called with this receiver (`method`: the name it was read by).
+   */
+  const rewriteCall = (node: TS.CallExpression, kind: "direct" | "dynamic" | "array", bound?: { receiver: TS.Expression; method?: string }): TS.Expression => {
     const args = [...node.arguments];
     const callee = unwrapParens(node.expression);
+    if (bound !== undefined) {
+      // `arr.forEach?.(cb)`: the array helper, which reads the method from the receiver itself.
+      const arrayHelper = kind === "array" ? ARRAY_METHODS.get(bound.method ?? "") : undefined;
+      if (arrayHelper !== undefined) return yieldStar(f.createCallExpression(helper(arrayHelper), undefined, [bound.receiver, ...args]));
+      if (kind === "direct") return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(f.createElementAccessExpression(callee, co()), "call"), undefined, [bound.receiver, ...args]));
+      return yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, bound.receiver, f.createArrayLiteralExpression(args)]));
+    }
     const member = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee : null;
     const arrayOf = () => f.createArrayLiteralExpression(args);
 
@@ -197,6 +290,95 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     }
     return yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [fnOf(objectExpr), receiver, arrayOf()]));
   };
+
+  // ---- optional chains holding a call to rewrite
+  /** The link a chain continues from: `a?.b` for `a?.b.c`, `a?.m` for `a?.m()`. */
+  const chainInner = (n: TS.Node): TS.Expression | undefined =>
+    ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isCallExpression(n) || ts.isNonNullExpression(n) ? n.expression : undefined;
+  const isChainTop = (n: TS.Node): boolean =>
+    ts.isOptionalChain(n) && !(n.parent !== undefined && ts.isOptionalChain(n.parent) && chainInner(n.parent) === n);
+  const plannedKind = (n: TS.Node): "direct" | "dynamic" | "array" | undefined => {
+    if (!ts.isCallExpression(n)) return undefined;
+    const id = collected.callIdOf.get(n);
+    return id !== undefined ? plan.calls.get(id) : undefined;
+  };
+  const chainLinks = (top: TS.Node): TS.Expression[] => {
+    const links: TS.Expression[] = [];
+    let n: TS.Node = top;
+    while (ts.isOptionalChain(n) || (ts.isNonNullExpression(n) && (n.flags & ts.NodeFlags.OptionalChain) !== 0)) {
+      links.unshift(n as TS.Expression);
+      n = chainInner(n)!;
+    }
+    links.unshift(n as TS.Expression); // the base
+    return links;
+  };
+  /**
+   * An optional chain holding a call the plan rewrites (`conn?.inbox.get()`, `a?.m()`, `a.m?.()`,
+   * `a?.[k]()`, `f?.()`, `a?.b?.m().c`), made explicit as JavaScript evaluates it: each `?.` tests
+   * the value before it once, the whole chain (past the call, to its end) is `undefined` when one
+   * is nullish (the Babel plugin's `explicitOptionalChains` emits the same):
+   *
+   *   `a?.b.m(x).c`  ->  `(_c = a) == null ? void 0 : _c.b.m(x).c` (the call then rewritten)
+   *   `o.m?.(x)`     ->  `(_f = (_o = o).m) == null ? void 0 : <_f called with _o>(x)`
+   */
+  const explicitChain = (top: TS.Expression): TS.Expression => {
+    const [base, ...links] = chainLinks(top);
+    let cur = ts.visitNode(base!, visit, ts.isExpression) as TS.Expression;
+    const tests: TS.Expression[] = [];
+    const tested = (e: TS.Expression): TS.Expression => {
+      if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) {
+        tests.push(isNullish(e));
+        return again(e);
+      }
+      const tmp = temp("c");
+      tests.push(isNullish(f.createAssignment(tmp, e)));
+      return tmp;
+    };
+    for (const link of links) {
+      const optional = (link as { questionDotToken?: TS.QuestionDotToken }).questionDotToken !== undefined;
+      if (ts.isNonNullExpression(link)) continue;
+      if (ts.isPropertyAccessExpression(link)) {
+        cur = f.createPropertyAccessExpression(optional ? tested(cur) : cur, link.name);
+        continue;
+      }
+      if (ts.isElementAccessExpression(link)) {
+        const object = optional ? tested(cur) : cur;
+        cur = f.createElementAccessExpression(object, ts.visitNode(link.argumentExpression, visit, ts.isExpression) as TS.Expression);
+        continue;
+      }
+      const call = link as TS.CallExpression;
+      const args = ts.visitNodes(call.arguments, visit, ts.isExpression);
+      const kind = plannedKind(call);
+      if (!optional) {
+        const made = f.createCallExpression(cur, undefined, args);
+        cur = kind === undefined ? made : rewriteCall(made, kind);
+        continue;
+      }
+      // `X.m?.(a)`: the function read once from the receiver evaluated once, tested, called with it.
+      let receiver: TS.Expression | undefined;
+      let method: string | undefined;
+      let callee = unwrapParens(cur);
+      if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+        const object = callee.expression;
+        method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+        if (isPure(object)) receiver = again(object);
+        else {
+          const o = temp("o");
+          callee = ts.isPropertyAccessExpression(callee) ? f.createPropertyAccessExpression(f.createAssignment(o, object), callee.name) : f.createElementAccessExpression(f.createAssignment(o, object), callee.argumentExpression);
+          receiver = o;
+        }
+      }
+      const fn = ts.isIdentifier(callee) ? callee : temp("f");
+      tests.push(isNullish(fn === callee ? callee : f.createAssignment(fn, callee)));
+      const fnRef = fn === callee ? again(fn) : fn;
+      if (kind !== undefined) cur = rewriteCall(f.createCallExpression(fnRef, undefined, args), kind, receiver !== undefined ? { receiver, ...(method !== undefined ? { method } : {}) } : undefined);
+      else cur = receiver === undefined ? f.createCallExpression(fnRef, undefined, args) : f.createCallExpression(f.createPropertyAccessExpression(fnRef, "call"), undefined, [receiver, ...args]);
+    }
+    if (tests.length === 0) return cur;
+    const test = tests.reduce((a, b) => f.createLogicalOr(a, b));
+    return f.createConditionalExpression(test, undefined, voidZero(), undefined, cur);
+  };
+  const chainHasPlannedCall = (top: TS.Node): boolean => chainLinks(top).some((l) => plannedKind(l) !== undefined);
 
   // ---- careless catches: the guards the core plans for each clause (core's plan-catch-guards.ts)
   const guardCatch = (node: TS.CatchClause, inCoroutine: boolean): TS.CatchClause => {
@@ -290,7 +472,90 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
     if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(p.left)) return p.left.text;
     if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
+    // A class field's arrow is named by the field, as JavaScript names it: `handle`, `#handle`.
+    if (ts.isPropertyDeclaration(p) && (ts.isIdentifier(p.name) || ts.isPrivateIdentifier(p.name))) return p.name.text;
     return undefined;
+  };
+
+  /** A function expression with the parentheses around it, which name inference looks through. */
+  const outerOf = (n: TS.Node): TS.Node => {
+    let outer = n;
+    while (outer.parent !== undefined && ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+    return outer;
+  };
+
+  /** Whether `n` holds a `yield` of its own function (not one of a function nested in it). */
+  const holdsYield = (n: TS.Node): boolean => {
+    if (ts.isYieldExpression(n)) return true;
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+    return ts.forEachChild(n, (c) => (holdsYield(c) ? true : undefined)) === true;
+  };
+  /** The names a body declares with `var` (not in nested functions) or `function` at its own level. */
+  const varNames = (body: TS.Block): Set<string> => {
+    const names = new Set<string>();
+    const bindingNames = (name: TS.BindingName): void => {
+      if (ts.isIdentifier(name)) names.add(name.text);
+      else for (const e of name.elements) if (!ts.isOmittedExpression(e)) bindingNames(e.name);
+    };
+    const walk = (n: TS.Node): void => {
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+      if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.BlockScoped) === 0) for (const d of n.declarations) bindingNames(d.name);
+      ts.forEachChild(n, walk);
+    };
+    for (const stmt of body.statements) {
+      if (ts.isFunctionDeclaration(stmt)) {
+        if (stmt.name !== undefined) names.add(stmt.name.text);
+      } else walk(stmt);
+    }
+    return names;
+  };
+  /**
+   * A coroutine's parameters and body with the parameters from the first blocking default on
+   * moved into the body (the Babel plugin's apply-plan.ts has the rule):
+   * `function* f(a, ..._rest) { let [b = yield* g()] = _rest; { body } }`.
+   */
+  const moveBlockingDefaults = (params: readonly TS.ParameterDeclaration[], body: TS.Block, name: string): { params: readonly TS.ParameterDeclaration[]; body: TS.Block } => {
+    const first = params.findIndex((p) => holdsYield(p));
+    if (first === -1) return { params, body };
+    const kept = params.slice(0, first);
+    const moved = params.slice(first);
+    const clash = varNames(body);
+    for (const p of moved) {
+      const names: TS.Identifier[] = [];
+      const collect = (n: TS.BindingName): void => {
+        if (ts.isIdentifier(n)) names.push(n);
+        else for (const e of n.elements) if (!ts.isOmittedExpression(e)) collect(e.name);
+      };
+      collect(p.name);
+      for (const id of names) {
+        if (!clash.has(id.text)) continue;
+        const n = id.text;
+        throw new ApplyError(
+          `\`${name}\` has a parameter \`${n}\` whose default value may block, and its body declares \`${n}\` again with \`var\`: weft moves such parameters into the body, where the two would clash.`,
+          ts.getOriginalNode(id),
+          `rename the \`var\` in the body, or compute the default in the body: \`if (${n} === undefined) ${n} = compute();\`.`,
+          "WEFT3002",
+          "this parameter's default value may block",
+          [`a generator cannot \`yield\` in its parameters, so weft moves \`${n}\` and the parameters after it into the body of \`${name}\`, declared with \`let\`.`],
+        );
+      }
+    }
+    const placeholders: TS.ParameterDeclaration[] = [];
+    for (const p of moved) {
+      if (p.initializer !== undefined || p.dotDotDotToken !== undefined) break;
+      placeholders.push(f.createParameterDeclaration(undefined, undefined, f.createUniqueName(`_${kept.length + placeholders.length}`)));
+    }
+    const rest = f.createUniqueName("_rest");
+    const source =
+      placeholders.length === 0
+        ? rest
+        : f.createArrayLiteralExpression([...placeholders.map((p) => p.name as TS.Identifier), f.createSpreadElement(rest)]);
+    const pattern = f.createArrayBindingPattern(moved.map((p) => f.createBindingElement(p.dotDotDotToken, undefined, p.name, p.initializer)));
+    const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(pattern, undefined, undefined, source)], ts.NodeFlags.Let));
+    return {
+      params: [...kept, ...placeholders, f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), rest)],
+      body: f.createBlock([decl, f.createBlock(body.statements, true)], true),
+    };
   };
 
   const generator = (name: string | TS.Identifier | undefined, params: readonly TS.ParameterDeclaration[], body: TS.Block) =>
@@ -300,7 +565,8 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     const name = v.name ?? f.createUniqueName("_default");
     const ownRef = original.name !== undefined && referencesOwnName(original, original.name);
     const display = original.name?.text ?? "default";
-    const gen = generator(ownRef ? undefined : original.name?.text ?? undefined, v.parameters, body);
+    const moved = moveBlockingDefaults(v.parameters, body, display);
+    const gen = generator(ownRef ? undefined : original.name?.text ?? undefined, moved.params, moved.body);
     const attach = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(v.name !== undefined ? f.createIdentifier(v.name.text) : name, co()), gen));
     hoisted.add(attach);
     attachFrames[attachFrames.length - 1]?.push(attach);
@@ -320,9 +586,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
 
   const convertFunctionExpression = (original: TS.FunctionExpression | TS.ArrowFunction, params: readonly TS.ParameterDeclaration[], body: TS.Block, where: string, self: TS.Identifier | undefined): TS.Expression => {
     const ownName = ts.isFunctionExpression(original) ? original.name?.text : undefined;
-    let outer: TS.Node = original;
-    while (outer.parent !== undefined && ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
-    const display = ownName ?? inferName(outer) ?? "anonymous";
+    const display = ownName ?? inferName(outerOf(original)) ?? "anonymous";
     if (plan.dual.has(idOf(original)!)) {
       // `Object.assign(<the function as written>, { [co]: function* … })`.
       return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("Object"), "assign"), undefined, [
@@ -377,7 +641,8 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     const memberOf = (obj: TS.Expression) =>
       literalKey !== null && isValidIdentifier(literalKey) ? f.createPropertyAccessExpression(obj, literalKey) : f.createElementAccessExpression(obj, keyExpr);
     const staticMod = isStatic ? [f.createModifier(ts.SyntaxKind.StaticKeyword)] : undefined;
-    const driven = f.createMethodDeclaration(staticMod, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(symbol()), undefined, undefined, v.parameters, undefined, body);
+    const moved = moveBlockingDefaults(v.parameters, body, `${className}${isStatic ? "." : "#"}${key}`);
+    const driven = f.createMethodDeclaration(staticMod, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(symbol()), undefined, undefined, moved.params, undefined, moved.body);
     const dual = plan.dual.has(idOf(original)!);
     const modifiers = v.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
     const plain = f.updateMethodDeclaration(
@@ -401,6 +666,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
 
   // ---- the visitor
   const visitFunction = (node: FunctionNode): TS.VisitResult<TS.Node> => {
+    ctx.at = node;
     const id = idOf(node)!;
     const coroutine = plan.coroutines.has(id);
     const frame: Frame = { node, temps: [], convertedArrow: coroutine && ts.isArrowFunction(node), coroutine };
@@ -417,12 +683,6 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       v = ts.visitEachChild(node, visit, context);
     } finally {
       frames.pop();
-    }
-    if (frame.thisId !== undefined) frame.temps.push({ name: frame.thisId, init: f.createThis() });
-    if (frame.argumentsId !== undefined) frame.temps.push({ name: frame.argumentsId, init: f.createIdentifier("arguments") });
-    if (frame.superId !== undefined) {
-      const key = f.createUniqueName("_key");
-      frame.temps.push({ name: frame.superId, init: f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, key)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), key)) });
     }
     const where = collected.where(id);
     if (!coroutine) {
@@ -447,14 +707,18 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     }
     if (ts.isFunctionDeclaration(v) && ts.isFunctionDeclaration(node)) return convertFunctionDeclaration(node, v, withTemps(v.body!, frame), where);
     if ((ts.isFunctionExpression(v) || ts.isArrowFunction(v)) && (ts.isFunctionExpression(node) || ts.isArrowFunction(node))) {
-      return convertFunctionExpression(node, v.parameters, withTemps(asBlock(v.body), frame), where, self);
+      const display = (ts.isFunctionExpression(node) ? node.name?.text : undefined) ?? inferName(outerOf(node)) ?? "anonymous";
+      const moved = moveBlockingDefaults(v.parameters, withTemps(asBlock(v.body), frame), display);
+      const face = convertFunctionExpression(node, moved.params, moved.body, where, self);
+      return ts.isArrowFunction(node) ? withCaptures(frame, face) : face;
     }
     if (ts.isMethodDeclaration(v) && ts.isMethodDeclaration(node) && v.body !== undefined) {
       const body = withTemps(v.body, frame);
       if (ts.isClassLike(node.parent)) return convertClassMethod(node, v, body, where);
       // An object-literal method: `m: coroutine(function* () {…}, "m", where)`.
       const key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) ? node.name.text : null;
-      return f.createPropertyAssignment(v.name, f.createCallExpression(helper("coroutine"), undefined, [generator(undefined, v.parameters, body), str(key ?? "anonymous"), str(where)]));
+      const moved = moveBlockingDefaults(v.parameters, body, key ?? "anonymous");
+      return f.createPropertyAssignment(v.name, f.createCallExpression(helper("coroutine"), undefined, [generator(undefined, moved.params, moved.body), str(key ?? "anonymous"), str(where)]));
     }
     return v;
   };
@@ -510,39 +774,57 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
         const id = collected.callIdOf.get(node);
         const kind = id !== undefined ? plan.calls.get(id) : undefined;
         const callee = superGet(fr, unwrapParens(node.expression) as TS.PropertyAccessExpression | TS.ElementAccessExpression);
-        fr.thisId ??= f.createUniqueName("_this");
+        const self = (fr.thisId ??= f.createUniqueName("_this"));
         const args = ts.visitNodes(node.arguments, visit, ts.isExpression);
+        if (node.questionDotToken !== undefined) {
+          // `super.m?.(a)`: `_super("m")?.call(_this, a)`.
+          const call = f.createCallChain(f.createPropertyAccessChain(callee, f.createToken(ts.SyntaxKind.QuestionDotToken), "call"), undefined, undefined, [self, ...args]);
+          return kind === undefined ? call : yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, self, f.createArrayLiteralExpression(args)]));
+        }
         return kind === undefined
-          ? f.createCallExpression(f.createPropertyAccessExpression(callee, "call"), undefined, [fr.thisId, ...args])
-          : yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, fr.thisId, f.createArrayLiteralExpression(args)]));
+          ? f.createCallExpression(f.createPropertyAccessExpression(callee, "call"), undefined, [self, ...args])
+          : yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [callee, self, f.createArrayLiteralExpression(args)]));
       }
     }
+    if (ts.isBinaryExpression(node) && isSuperProperty(unwrapParens(node.left)) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const fr = captureFrame();
+      if (fr !== undefined) {
+        // `super.m = v` in a converted arrow: `_superSet("m", v)`.
+        if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) throw superUpdate(node);
+        const access = unwrapParens(node.left) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
+        fr.superSetId ??= f.createUniqueName("_superSet");
+        const key = ts.isPropertyAccessExpression(access) ? str(access.name.text) : (ts.visitNode(access.argumentExpression, visit, ts.isExpression) as TS.Expression);
+        return f.createCallExpression(fr.superSetId, undefined, [key, ts.visitNode(node.right, visit, ts.isExpression) as TS.Expression]);
+      }
+    }
+    const updated =
+      ts.isPostfixUnaryExpression(node) || (ts.isPrefixUnaryExpression(node) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken))
+        ? node.operand
+        : ts.isDeleteExpression(node)
+          ? node.expression
+          : undefined;
+    if (updated !== undefined && isSuperProperty(unwrapParens(updated)) && captureFrame() !== undefined) throw superUpdate(node);
     if (isSuperProperty(node)) {
       const fr = captureFrame();
       if (fr !== undefined) return superGet(fr, node);
     }
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) {
+      return captureFrame() === undefined ? node : newTargetRef();
+    }
+    if (isChainTop(node) && chainHasPlannedCall(node)) return explicitChain(node as TS.Expression);
     if (ts.isCallExpression(node)) {
       const id = collected.callIdOf.get(node);
       const kind = id !== undefined ? plan.calls.get(id) : undefined;
       const v = ts.visitEachChild(node, visit, context);
+      if (kind !== undefined) ctx.at = node;
       return kind === undefined ? v : rewriteCall(v, kind);
     }
-    if (node.kind === ts.SyntaxKind.ThisKeyword) {
-      const fr = captureFrame();
-      if (fr === undefined) return node;
-      fr.thisId ??= f.createUniqueName("_this");
-      return fr.thisId;
-    }
+    if (node.kind === ts.SyntaxKind.ThisKeyword) return captureFrame() === undefined ? node : thisRef();
     if (ts.isIdentifier(node)) {
       const b = scopes.bindingOf(node);
       const renamed = b !== undefined ? renames.get(b) : undefined;
       if (renamed !== undefined && b!.identifier !== node) return renamed;
-      if (node.text === "arguments" && b === undefined && isReferenceLike(node)) {
-        const fr = captureFrame();
-        if (fr === undefined) return node;
-        fr.argumentsId ??= f.createUniqueName("_arguments");
-        return fr.argumentsId;
-      }
+      if (node.text === "arguments" && b === undefined && isReferenceLike(node)) return captureFrame() === undefined ? node : argumentsRef();
       return node;
     }
     if (inMain() && ts.isAwaitExpression(node)) {
@@ -562,6 +844,14 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     return ts.visitEachChild(node, visit, context);
   };
 
+  const superUpdate = (node: TS.Node) =>
+    new ApplyError(
+      "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block.",
+      node,
+      "write it as a plain assignment: `super.n = super.n + 1`.",
+      "WEFT9001",
+      "weft cannot rewrite this",
+    );
   const isSuperProperty = (n: TS.Node): n is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
     (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
   const superGet = (fr: Frame, access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression => {

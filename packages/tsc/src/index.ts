@@ -9,8 +9,8 @@
  * inside whichever TypeScript (5.9, 6.x) the project uses.
  */
 import type * as TS from "typescript";
-import { formatDiagnostic } from "@weft/core";
-import { applyPlan } from "./apply-plan.js";
+import { applyFailure, formatDiagnostic } from "@weft/core";
+import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { buildAnalyzer } from "./build-analyzer.js";
 import { displayName } from "./build-checker-types.js";
 import { recordEmittedDependencies } from "./emitted-dependencies.js";
@@ -71,8 +71,32 @@ export default function weftTransformer(api: TypeScriptApi, program?: TS.Program
     const { plan } = analysis;
     if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return sf;
     const module = resolveModule(ts, resolved.module, sf, context.getCompilerOptions());
-    return applyPlan({ ts, context, sf, collected, plan, module });
+    const ctx: ApplyContext = { ts, context, sf, collected, plan, module };
+    try {
+      return applyPlan(ctx);
+    } catch (error) {
+      // Whatever applying the plan throws reaches the user as weft's diagnostic (core's
+      // apply-failure.ts), never as TypeScript's own error text.
+      const own = error instanceof ApplyError ? error : undefined;
+      const node = own?.node ?? ctx.at;
+      const span = node !== undefined && node.pos >= 0 ? spanOf(sf, node) : undefined;
+      const d = applyFailure(file, span, error, own && { code: own.code, message: own.message, label: own.label, help: own.help, notes: own.notes });
+      if (resolved.onDiagnostic !== undefined) {
+        resolved.onDiagnostic(toTsDiagnostic(ts, d, sf), d);
+        return sf;
+      }
+      throw Object.assign(new Error(formatDiagnostic(d, sf.text)), { code: d.code, diagnostics: [d] });
+    }
   };
+}
+
+/** A node's span, lines 1-based and columns 0-based as the core's spans are. */
+function spanOf(sf: TS.SourceFile, node: TS.Node): { start: { line: number; column: number }; end: { line: number; column: number } } {
+  const loc = (pos: number) => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(pos);
+    return { line: line + 1, column: character };
+  };
+  return { start: loc(node.getStart(sf)), end: loc(node.getEnd()) };
 }
 
 /** How the module's blocking top level runs: from the option, the file's extension, then `module`. */
