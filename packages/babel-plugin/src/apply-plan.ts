@@ -66,10 +66,11 @@ export function applyPlan(ctx: ApplyContext): void {
   for (const id of plan.dual) plainFaces.set(id, t.cloneNode(collected.functions.get(id)!.node, true));
 
   // ---- calls, innermost (last numbered) first
-  const callIds = [...plan.calls.keys()].sort((a, b) => b - a);
+  const callIds = [...plan.calls.keys(), ...plan.binds].sort((a, b) => b - a);
   for (const id of callIds) {
     const path = collected.calls.get(id)!;
-    const replacement = rewriteCall(ctx, path, plan.calls.get(id)!, helper);
+    const kind = plan.calls.get(id);
+    const replacement = kind !== undefined ? rewriteCall(ctx, path, kind, helper) : rewriteBind(ctx, path, helper);
     if (replacement !== null) path.replaceWith(replacement);
   }
 
@@ -268,6 +269,15 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
     return yieldStar(t.callExpression(t.memberExpression(driven, t.identifier("call")), [t.cloneNode(receiver), ...args]));
   }
   return yieldStar(t.callExpression(helper("callDynamic"), [fnOf(objectExpr), t.cloneNode(receiver), t.arrayExpression(args)]));
+}
+
+/** `f.bind(o, a)` of a function that may block: `bindFace(f, o, a)` (core's plan-rewrite.ts). */
+function rewriteBind(ctx: ApplyContext, path: CallPath, helper: (n: string) => Expression): Expression | null {
+  const { t } = ctx;
+  const node = path.node;
+  const callee = node.callee;
+  if (!t.isMemberExpression(callee) || node.type !== "CallExpression") return null;
+  return t.callExpression(helper("bindFace"), [callee.object as Expression, ...(node.arguments as Array<Expression | BabelTypes.SpreadElement>)]);
 }
 
 /**

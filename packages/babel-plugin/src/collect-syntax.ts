@@ -375,6 +375,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         return { kind: "either", options: [toExpr(n.consequent, scope), toExpr(n.alternate, scope)] };
       case "LogicalExpression":
         return n.operator === "&&" ? { kind: "either", options: [toExpr(n.right, scope)] } : { kind: "either", options: [toExpr(n.left, scope), toExpr(n.right, scope)] };
+      case "SequenceExpression":
+        return { kind: "comma", expr: toExpr(n.expressions[n.expressions.length - 1]!, scope) };
       case "StringLiteral":
       case "NumericLiteral":
       case "BooleanLiteral":

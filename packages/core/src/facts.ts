@@ -77,16 +77,17 @@ export interface FunctionFact {
 }
 
 /**
- * `f.call(self, …)`, `f.apply(self, args)`: the function is reached through Function.prototype.
+ * `f.call(self, …)`, `f.apply(self, args)`: the function is reached through Function.prototype;
+ * `bind`: a call of what `f.bind(self, …)` returned (`const g = f.bind(o); g()`).
  * A `local` callee with `alternatives` is one of several functions of this module (`handlers[i]()`,
  * `(c ? f : g)()`): a runtime check, which blocks when any of them does.
  */
-export type Via = "call" | "apply";
+export type Via = "call" | "apply" | "bind";
 
 export type Callee =
   | { kind: "local"; fn: FunctionId; property?: true; via?: Via; alternatives?: FunctionId[] } // a function of this module, called by name (`property`: as a method of a `const` object literal, which may be reassigned)
   | { kind: "runtime"; name: string; via?: Via } // a function exported by @weft/runtime
-  | { kind: "method"; receiver: TypeRef; name: string } // `receiver.name(...)`
+  | { kind: "method"; receiver: TypeRef; name: string; via?: Via } // `receiver.name(...)`; with `via`, `receiver.name.call(self, …)` (a method borrowed: `C.prototype.m.apply(o, args)`)
   | { kind: "import"; source: string; name: string; via?: Via } // an export of another module
   | { kind: "param"; fn: FunctionId; index: number } // a parameter of the enclosing function
   | { kind: "global"; name: string } // a global the compiler knows never blocks
@@ -115,6 +116,8 @@ export interface CallFact {
   construct?: boolean;
   /** In a parameter list (a default value), where a generator cannot yield. */
   inParameters?: true;
+  /** The call is `f.bind(o, …)` of a function weft knows: what `f` is. */
+  binds?: Callee;
   /** The callee is a global name weft knows nothing of (`it`, `describe`): for diagnostics. */
   globalName?: string;
 }

@@ -144,7 +144,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   /** The function of this module an expression names, if it is bound to one for good. */
   const localFunction = (e: Expr, depth = 0): FunctionId | undefined => {
     if (e.kind === "function") return e.fn;
-    if (e.kind === "as") return localFunction(e.expr, depth);
+    if (e.kind === "as" || e.kind === "comma") return localFunction(e.expr, depth);
     if (e.kind !== "ref" || depth > 8) return undefined;
     const b = binding(e.binding);
     if (b.declaration.kind === "function") return b.declaration.fn;
@@ -451,6 +451,10 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const f = functions[e.fn];
           const thisType = fns[e.fn]?.thisType;
           if (thisType !== undefined) return typeOfSyntax(thisType); // `function f(this: Worker)`
+          if (f !== undefined && (f.kind === "function" || f.kind === "object-method")) {
+            const fromJsdoc = jsdocType(fns[e.fn]!.comments, "this", undefined, fns[e.fn]!.parent ?? 0); // `/** @this {Worker} */`
+            if (known(fromJsdoc)) return fromJsdoc;
+          }
           const cls = className(e.fn);
           if (f === undefined || cls === undefined) return UNKNOWN;
           if (f.kind === "method" || f.kind === "constructor" || f.kind === "getter" || f.kind === "setter" || f.kind === "field" || f.kind === "static-block") {
@@ -482,6 +486,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           return { kind: "array", element: union(e.elements.map((x) => (x.kind === "spread" ? elementOf(typeOf(x.expr)) : typeOf(x)))) };
         case "either":
           return union(e.options.map(typeOf));
+        case "comma":
+          return typeOf(e.expr);
         case "class":
           return { kind: "local-class", name: classes[e.cls]?.name ?? "<class>", static: true };
         case "function":
@@ -639,6 +645,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return KNOWN_GLOBALS.has(callee.name) ? { kind: "global", name: callee.name } : { kind: "unknown" };
       case "as":
         return calleeOfExpr(callee.expr, id, depth);
+      case "comma": {
+        // `(0, f)()`, `(0, o.m)()`: the value of the last expression, called without a receiver
+        // (the adapters' rewrite passes `undefined` as `this`, as the original call does).
+        return calleeOfExpr(callee.expr, id, depth);
+      }
       case "ref": {
         const b = binding(callee.binding);
         const d = b.declaration;
@@ -654,10 +665,13 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         }
         // An alias: `const nap = sleep`, `const send = conn.send` is not one (its `this` is lost).
         const init = constInit(b);
-        if (init !== undefined && depth < 8 && (init.kind === "ref" || init.kind === "as")) {
+        if (init !== undefined && depth < 8 && (init.kind === "ref" || init.kind === "as" || init.kind === "comma")) {
           const aliased = calleeOfExpr(init, id, depth + 1);
           if (aliased.kind !== "unknown" && aliased.kind !== "param") return aliased;
         }
+        // `const g = f.bind(o, …)`: a call of `g` calls `f` (with `via: "bind"`).
+        const bound = init?.kind === "call" && depth < 8 ? boundTarget(init.call, depth + 1) : undefined;
+        if (bound !== undefined) return { ...bound, via: "bind" } as Callee;
         return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
       }
       case "member": {
@@ -681,9 +695,12 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         }
         if (object.kind === "super") return superCallee(object.fn, name);
         if ((name === "call" || name === "apply") && depth < 8) {
-          // `f.call(self, …)`, `f.apply(self, args)`: `f` itself, reached through Function.prototype.
+          // `f.call(self, …)`, `f.apply(self, args)`: `f` itself, reached through Function.prototype;
+          // also a method borrowed from a prototype (`Counter.prototype.add.apply(o, args)`).
           const target = calleeOfExpr(object, id, depth + 1);
-          if (target.kind === "local" || target.kind === "runtime" || target.kind === "import") return { ...target, via: name };
+          if (target.kind === "local" || target.kind === "runtime" || target.kind === "import" || (target.kind === "method" && target.via === undefined && target.receiver.kind !== "unknown")) {
+            return { ...target, via: name };
+          }
         }
         const objectType = typeOf(object);
         // `o.a.f()` with `o` a `const` object literal whose `a` holds `{ f() {…} }`: that function,
@@ -701,6 +718,19 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
     }
   };
+
+  /**
+   * `f.bind(self, …)` (call `id`): what `f` is, when it is a function weft knows (of this module,
+   * of the runtime, an import, a method of a known receiver type).
+   */
+  function boundTarget(id: CallId, depth: number): Extract<Callee, { via?: unknown }> | undefined {
+    const c = call(id);
+    if (c.construct || c.callee.kind !== "member" || c.callee.name !== "bind") return undefined;
+    const target = calleeOfExpr(c.callee.object, id, depth);
+    if (target.kind === "local" || target.kind === "runtime" || target.kind === "import") return target.via === undefined ? target : undefined;
+    if (target.kind === "method" && target.via === undefined && target.receiver.kind !== "unknown" && target.name !== "bind") return target;
+    return undefined;
+  }
 
   // ---- parameters
   for (const f of fns) {
@@ -735,6 +765,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (c.construct) fact.construct = true;
     if (c.inParameters) fact.inParameters = true;
     if (c.callee.kind === "global" && fact.callee.kind === "unknown") fact.globalName = c.callee.name;
+    const bound = boundTarget(c.id, 1);
+    if (bound !== undefined) fact.binds = bound;
     return fact;
   });
 

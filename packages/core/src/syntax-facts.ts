@@ -168,6 +168,8 @@ export type Expr =
   | { kind: "array"; elements: Expr[] }
   /** A value that is one of several: `c ? a : b` (`[a, b]`), `a || b`, `a ?? b` (`[a, b]`), `a && b` (`[b]`). */
   | { kind: "either"; options: Expr[] }
+  /** A comma expression `(a, b)`: `expr` is its last operand, whose value it has (`(0, f)()`, `(0, o.m)()`). */
+  | { kind: "comma"; expr: Expr }
   /** An array literal's spread element `...expr` (only inside `array`). */
   | { kind: "spread"; expr: Expr }
   /** A string, number or boolean literal, `null`, or a template literal without substitutions (a string). */

@@ -8,6 +8,8 @@ export {
   driven,
   isCoroutine,
   callDynamic,
+  bindFace,
+  templateArgs,
   invoke,
   undriven,
   setNotDrivenPolicy,

@@ -148,6 +148,32 @@ export function* callDynamic(fn: unknown, thisArg: unknown, args: readonly unkno
   return (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
 }
 
+/**
+ * `fn.bind(thisArg, ...args)` where `fn` may be a coroutine: the bound function JavaScript's own
+ * `bind` makes (its `name` is `bound <name>`, its `length` the unbound parameters), with the
+ * driven face `fn[co].bind(thisArg, ...args)` beside it when `fn` has one, so compiled callers
+ * and `spawn(bound)` drive it. The compiler emits it for `f.bind(o, …)` of a function it knows
+ * may block.
+ */
+export function bindFace(fn: unknown, thisArg: unknown, ...args: unknown[]): unknown {
+  const bound = (fn as { bind(this: unknown, ...a: unknown[]): unknown }).bind(thisArg, ...args);
+  const driven = (fn as Partial<CoroutineFunction> | null | undefined)?.[co];
+  if (typeof driven === "function" && typeof bound === "function") {
+    Object.defineProperty(bound, co, { value: driven.bind(thisArg, ...args), writable: true, configurable: true });
+  }
+  return bound;
+}
+
+/**
+ * The arguments a tagged template passes its tag, as an array: compiled code calls a tag that
+ * may block as `callDynamic(tag, thisArg, templateArgs\`a${x}b\`)`. The strings array is the one
+ * the engine keeps for that template site, so it is the same object on every evaluation, as the
+ * original ``tag`a${x}b` `` would have passed.
+ */
+export function templateArgs(strings: TemplateStringsArray, ...values: unknown[]): unknown[] {
+  return [strings, ...values];
+}
+
 /** A method call `obj[key](...args)` in a coroutine, driven if the method is a coroutine. */
 export function* invoke(obj: unknown, key: PropertyKey, ...args: unknown[]): Generator<unknown, unknown, unknown> {
   const fn = (obj as Record<PropertyKey, unknown>)[key];

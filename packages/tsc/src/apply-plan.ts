@@ -128,6 +128,13 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
   const isNullish = (e: TS.Expression) => f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsToken, f.createNull());
 
   // ---- calls
+  /** `f.bind(o, a)` of a function that may block: `bindFace(f, o, a)`. */
+  const rewriteBind = (node: TS.CallExpression): TS.Expression => {
+    const callee = unwrapParens(node.expression);
+    if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return node;
+    return f.createCallExpression(helper("bindFace"), undefined, [callee.expression, ...node.arguments]);
+  };
+
   const rewriteCall = (node: TS.CallExpression, kind: "direct" | "dynamic" | "array"): TS.Expression => {
     const args = [...node.arguments];
     const callee = unwrapParens(node.expression);
@@ -525,6 +532,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       const id = collected.callIdOf.get(node);
       const kind = id !== undefined ? plan.calls.get(id) : undefined;
       const v = ts.visitEachChild(node, visit, context);
+      if (id !== undefined && plan.binds.has(id)) return rewriteBind(v);
       return kind === undefined ? v : rewriteCall(v, kind);
     }
     if (node.kind === ts.SyntaxKind.ThisKeyword) {

@@ -315,6 +315,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       const op = e.operatorToken.kind;
       if (op === SK.AmpersandAmpersandToken) return { kind: "either", options: [toExpr(e.right)] };
       if (op === SK.BarBarToken || op === SK.QuestionQuestionToken) return { kind: "either", options: [toExpr(e.left), toExpr(e.right)] };
+      if (op === SK.CommaToken) return { kind: "comma", expr: toExpr(e.right) };
     }
     return { kind: "other" };
   };
