@@ -477,6 +477,34 @@ class B extends A {
     );
   });
 
+  it("report a tagged template as a call of its tag with the strings array and each substitution, numbered in pre-order", () => {
+    onBoth(
+      `function sql(s: TemplateStringsArray, ...v: unknown[]) { return s; }
+const db = { q: sql };
+const id = 1;
+sql\`select \${id} and \${db.q\`inner\`}\`;
+db.q\`x\`;`,
+      (facts) => {
+        const [outer, inner, member] = facts.calls;
+        expect(outer).toMatchObject({ id: 0, tagged: true, callee: { kind: "ref", binding: binding(facts, "sql").id } });
+        expect(outer!.args).toEqual([{ value: { kind: "other" } }, { value: { kind: "ref", binding: binding(facts, "id").id } }, { value: { kind: "call", call: 1 } }]);
+        expect(inner).toMatchObject({ id: 1, tagged: true, args: [{ value: { kind: "other" } }] });
+        expect(member).toMatchObject({ id: 2, tagged: true, callee: { kind: "member", name: "q" } });
+        expect(binding(facts, "sql").references[1]).toEqual({ kind: "callee", call: 0 });
+      },
+    );
+  });
+
+  it("report a comma expression by its last operand", () => {
+    onBoth(`function f() {}
+const o = { f };
+(0, f)();
+(0, o.f)();`, (facts) => {
+      expect(facts.calls[0]!.callee).toEqual({ kind: "comma", expr: { kind: "ref", binding: binding(facts, "f").id } });
+      expect(facts.calls[1]!.callee).toEqual({ kind: "comma", expr: { kind: "member", object: { kind: "ref", binding: binding(facts, "o").id }, name: "f" } });
+    });
+  });
+
   it("collect typedef comments in source order", () => {
     onBoth(`/** @typedef {import("@weft/runtime").Queue} Q */\nconst x = 1; /* @callback Cb */`, (facts) => {
       expect(facts.typedefs).toEqual([`* @typedef {import("@weft/runtime").Queue} Q `, " @callback Cb "]);

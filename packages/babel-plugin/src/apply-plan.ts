@@ -70,7 +70,12 @@ export function applyPlan(ctx: ApplyContext): void {
   for (const id of callIds) {
     const path = collected.calls.get(id)!;
     const kind = plan.calls.get(id);
-    const replacement = kind !== undefined ? rewriteCall(ctx, path, kind, helper) : rewriteBind(ctx, path, helper);
+    const replacement =
+      path.node.type === "TaggedTemplateExpression"
+        ? rewriteTagged(ctx, path as NodePath<BabelTypes.TaggedTemplateExpression>, helper)
+        : kind !== undefined
+          ? rewriteCall(ctx, path, kind, helper)
+          : rewriteBind(ctx, path, helper);
     if (replacement !== null) path.replaceWith(replacement);
   }
 
@@ -271,12 +276,32 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
   return yieldStar(t.callExpression(helper("callDynamic"), [fnOf(objectExpr), t.cloneNode(receiver), t.arrayExpression(args)]));
 }
 
+/**
+ * ``tag`a${x}b` `` whose tag may block: `yield* callDynamic(tag, undefined, templateArgs`a${x}b`)`
+ * (``o.tag`…` ``: `callDynamic((_o = o).tag, _o, …)`). The template stays a tagged template, of
+ * the runtime's `templateArgs`, so its strings array is still the one object the engine keeps
+ * for the site.
+ */
+function rewriteTagged(ctx: ApplyContext, path: NodePath<BabelTypes.TaggedTemplateExpression>, helper: (n: string) => Expression): Expression {
+  const { t } = ctx;
+  const { tag, quasi } = path.node;
+  const args = t.taggedTemplateExpression(helper("templateArgs"), quasi);
+  const call = (fn: Expression, self: Expression) => t.yieldExpression(t.callExpression(helper("callDynamic"), [fn, self, args]), true);
+  if (!t.isMemberExpression(tag)) return call(tag, t.identifier("undefined"));
+  const object = tag.object as Expression;
+  const pure = isPure(t, object);
+  const receiver = pure ? (t.isSuper(object) ? t.thisExpression() : object) : temp(path, "o");
+  const objectExpr = pure ? object : t.assignmentExpression("=", receiver as BabelTypes.Identifier, object);
+  return call(t.memberExpression(objectExpr, tag.property as Expression, tag.computed), t.cloneNode(receiver));
+}
+
 /** `f.bind(o, a)` of a function that may block: `bindFace(f, o, a)` (core's plan-rewrite.ts). */
 function rewriteBind(ctx: ApplyContext, path: CallPath, helper: (n: string) => Expression): Expression | null {
   const { t } = ctx;
   const node = path.node;
+  if (node.type !== "CallExpression") return null;
   const callee = node.callee;
-  if (!t.isMemberExpression(callee) || node.type !== "CallExpression") return null;
+  if (!t.isMemberExpression(callee)) return null;
   return t.callExpression(helper("bindFace"), [callee.object as Expression, ...(node.arguments as Array<Expression | BabelTypes.SpreadElement>)]);
 }
 

@@ -49,7 +49,8 @@ export type FunctionPath = NodePath<
   | BabelTypes.StaticBlock
 >;
 
-export type CallPath = NodePath<BabelTypes.CallExpression | BabelTypes.OptionalCallExpression | BabelTypes.NewExpression>;
+/** A call, an optional call, a `new`, or a tagged template (``tag`a${x}b` ``). */
+export type CallPath = NodePath<BabelTypes.CallExpression | BabelTypes.OptionalCallExpression | BabelTypes.NewExpression | BabelTypes.TaggedTemplateExpression>;
 
 export interface CollectedSyntax {
   syntax: SyntaxFacts;
@@ -207,7 +208,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       } else if (p.isIdentifier() && p.isReferencedIdentifier() && p.scope.getBinding(p.node.name) === undefined) {
         unbound.push(p);
       }
-      if (p.isCallExpression() || p.isOptionalCallExpression() || p.isNewExpression()) {
+      if (p.isCallExpression() || p.isOptionalCallExpression() || p.isNewExpression() || p.isTaggedTemplateExpression()) {
         // `import("./x.js")` (Babel 7 parses it as a call of `Import`) is syntax, not a call.
         if (p.isCallExpression() && t.isImport(p.node.callee)) return;
         const id = calls.size;
@@ -345,7 +346,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       }
       case "CallExpression":
       case "OptionalCallExpression":
-      case "NewExpression": {
+      case "NewExpression":
+      case "TaggedTemplateExpression": {
         const call = callIds.get(n);
         return call !== undefined ? { kind: "call", call } : { kind: "other" };
       }
@@ -508,6 +510,11 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     }
     if (parent === null) return { kind: "other" };
     const pn = parent.node;
+    if (pn.type === "TaggedTemplateExpression") {
+      const call = callIds.get(pn);
+      if (call !== undefined && pn.tag === child.node) return { kind: "callee", call };
+      return { kind: "other" };
+    }
     if (pn.type === "CallExpression" || pn.type === "OptionalCallExpression" || pn.type === "NewExpression") {
       const call = callIds.get(pn);
       if (call !== undefined && pn.callee === child.node) return { kind: "callee", call };
@@ -831,13 +838,23 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const syntaxCalls: SyntaxCall[] = [];
   for (const [id, call] of calls) {
     const node = call.node;
-    const fact: SyntaxCall = {
-      id,
-      in: callIn[id] ?? 0,
-      span: span(node),
-      callee: toExpr(node.callee, call.scope),
-      args: (node.arguments as Node[]).map((a) => (a.type === "SpreadElement" ? { value: toExpr(a.argument, call.scope), spread: true as const } : { value: toExpr(a, call.scope) })),
-    };
+    const fact: SyntaxCall =
+      node.type === "TaggedTemplateExpression"
+        ? {
+            id,
+            in: callIn[id] ?? 0,
+            span: span(node),
+            callee: toExpr(node.tag, call.scope),
+            args: [{ value: { kind: "other" } }, ...node.quasi.expressions.map((e) => ({ value: toExpr(e as Node, call.scope) }))],
+            tagged: true,
+          }
+        : {
+            id,
+            in: callIn[id] ?? 0,
+            span: span(node),
+            callee: toExpr(node.callee, call.scope),
+            args: (node.arguments as Node[]).map((a) => (a.type === "SpreadElement" ? { value: toExpr(a.argument, call.scope), spread: true as const } : { value: toExpr(a, call.scope) })),
+          };
     if (call.isNewExpression()) fact.construct = true;
     const explicitTypes = typeArgs(node);
     if (explicitTypes.length > 0) fact.typeArgs = explicitTypes;

@@ -119,7 +119,10 @@ export type Position =
 
 // ---- calls ----------------------------------------------------------------------------------
 
-/** A call, an optional call (`f?.()`), or a `new`. Not `import()`, not tagged templates (yet). */
+/**
+ * A call, an optional call (`f?.()`), a `new`, or a tagged template (``tag`a${x}b` ``, which
+ * calls `tag(strings, x)`). Not `import()`.
+ */
 export interface SyntaxCall {
   id: CallId;
   /** The function whose body (or parameter list) contains the call; 0 at top level. */
@@ -130,6 +133,8 @@ export interface SyntaxCall {
   /** Explicit type arguments: `new Map<string, Event>()`, `f<Queue>()`. */
   typeArgs?: TypeSyntax[];
   construct?: true;
+  /** A tagged template: `callee` is the tag, `args` the strings array (`other`) then each substitution. */
+  tagged?: true;
   /** In the parameter list of `in` (a default value). */
   inParameters?: true;
 }
@@ -156,7 +161,7 @@ export type Expr =
   | { kind: "super"; fn: FunctionId }
   | { kind: "function"; fn: FunctionId }
   | { kind: "class"; cls: ClassId }
-  /** A call or `new` of the calls table. */
+  /** A call, `new` or tagged template of the calls table. */
   | { kind: "call"; call: CallId }
   | { kind: "as"; expr: Expr; type: TypeSyntax }
   /**

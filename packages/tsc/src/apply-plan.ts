@@ -128,6 +128,23 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
   const isNullish = (e: TS.Expression) => f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsToken, f.createNull());
 
   // ---- calls
+  /**
+   * ``tag`a${x}b` `` whose tag may block: `yield* callDynamic(tag, undefined, templateArgs`a${x}b`)`,
+   * the template kept as a tagged template (of `templateArgs`) so its strings array is the site's.
+   */
+  const rewriteTagged = (node: TS.TaggedTemplateExpression): TS.Expression => {
+    const tag = unwrapParens(node.tag);
+    const args = f.createTaggedTemplateExpression(helper("templateArgs"), undefined, node.template);
+    const call = (fn: TS.Expression, self: TS.Expression) => yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [fn, self, args]));
+    if (!ts.isPropertyAccessExpression(tag) && !ts.isElementAccessExpression(tag)) return call(tag, f.createIdentifier("undefined"));
+    const object = tag.expression;
+    const pure = isPure(object);
+    const receiver: TS.Expression = pure ? (object.kind === ts.SyntaxKind.SuperKeyword ? f.createThis() : again(object)) : temp("o");
+    const objectExpr: TS.Expression = pure ? object : f.createAssignment(receiver, object);
+    const fn = ts.isPropertyAccessExpression(tag) ? f.createPropertyAccessExpression(objectExpr, tag.name) : f.createElementAccessExpression(objectExpr, tag.argumentExpression);
+    return call(fn, receiver);
+  };
+
   /** `f.bind(o, a)` of a function that may block: `bindFace(f, o, a)`. */
   const rewriteBind = (node: TS.CallExpression): TS.Expression => {
     const callee = unwrapParens(node.expression);
@@ -527,6 +544,11 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     if (isSuperProperty(node)) {
       const fr = captureFrame();
       if (fr !== undefined) return superGet(fr, node);
+    }
+    if (ts.isTaggedTemplateExpression(node)) {
+      const id = collected.callIdOf.get(node);
+      const v = ts.visitEachChild(node, visit, context);
+      return id !== undefined && plan.calls.has(id) ? rewriteTagged(v) : v;
     }
     if (ts.isCallExpression(node)) {
       const id = collected.callIdOf.get(node);

@@ -44,7 +44,8 @@ export type FunctionNode =
   | TS.PropertyDeclaration
   | TS.ClassStaticBlockDeclaration;
 
-export type CallNode = TS.CallExpression | TS.NewExpression;
+/** A call, a `new`, or a tagged template (``tag`a${x}b` ``). */
+export type CallNode = TS.CallExpression | TS.NewExpression | TS.TaggedTemplateExpression;
 
 export interface CollectedSyntax {
   syntax: SyntaxFacts;
@@ -148,7 +149,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       }
     }
     if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && isCommonjsExportsTarget(n.left)) commonjsExports = true;
-    if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
       if (!(ts.isCallExpression(n) && n.expression.kind === SK.ImportKeyword)) {
         const id = calls.size;
         calls.set(id, n);
@@ -286,7 +287,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       const cls = classIdOf.get(e);
       return cls !== undefined ? { kind: "class", cls } : { kind: "other" };
     }
-    if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
+    if (ts.isCallExpression(e) || ts.isNewExpression(e) || ts.isTaggedTemplateExpression(e)) {
       const call = callIdOf.get(e);
       return call !== undefined ? { kind: "call", call } : { kind: "other" };
     }
@@ -400,6 +401,11 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       parent = parent.parent;
     }
     if (parent === undefined) return { kind: "other" };
+    if (ts.isTaggedTemplateExpression(parent)) {
+      const call = callIdOf.get(parent);
+      if (call !== undefined && parent.tag === child) return { kind: "callee", call };
+      return { kind: "other" };
+    }
     if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
       const call = callIdOf.get(parent);
       if (call !== undefined && parent.expression === child) return { kind: "callee", call };
@@ -728,13 +734,22 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   // ---- calls
   const syntaxCalls: SyntaxCall[] = [];
   for (const [id, call] of calls) {
-    const fact: SyntaxCall = {
-      id,
-      in: callIn[id] ?? 0,
-      span: spanOf(call),
-      callee: toExpr(call.expression),
-      args: (call.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? { value: toExpr(a.expression), spread: true as const } : { value: toExpr(a) })),
-    };
+    const fact: SyntaxCall = ts.isTaggedTemplateExpression(call)
+      ? {
+          id,
+          in: callIn[id] ?? 0,
+          span: spanOf(call),
+          callee: toExpr(call.tag),
+          args: [{ value: { kind: "other" } }, ...(ts.isTemplateExpression(call.template) ? call.template.templateSpans.map((t) => ({ value: toExpr(t.expression) })) : [])],
+          tagged: true,
+        }
+      : {
+          id,
+          in: callIn[id] ?? 0,
+          span: spanOf(call),
+          callee: toExpr(call.expression),
+          args: (call.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? { value: toExpr(a.expression), spread: true as const } : { value: toExpr(a) })),
+        };
     if (ts.isNewExpression(call)) fact.construct = true;
     if (call.typeArguments !== undefined && call.typeArguments.length > 0) fact.typeArgs = call.typeArguments.map((a) => typeSyntax(a, call));
     const owner = functions.get(fact.in);
