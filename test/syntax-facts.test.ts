@@ -495,6 +495,14 @@ db.q\`x\`;`,
     );
   });
 
+  it("report the type arguments of a class's superclass", () => {
+    onBoth(`import { Greenlet } from "@weft/runtime";\nclass Crew extends Array<Greenlet<string>> {}\nclass Plain extends Crew {}`, (facts) => {
+      expect(facts.classes[0]!.superClass).toEqual({ kind: "global", name: "Array" });
+      expect(facts.classes[0]!.superTypeArgs).toEqual([{ kind: "ref", name: "Greenlet", binding: binding(facts, "Greenlet").id, args: [{ kind: "primitive" }] }]);
+      expect(facts.classes[1]!.superTypeArgs).toBeUndefined();
+    });
+  });
+
   it("report a comma expression by its last operand", () => {
     onBoth(`function f() {}
 const o = { f };

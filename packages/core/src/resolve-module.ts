@@ -377,9 +377,28 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return UNKNOWN;
   };
 
+  /**
+   * A class of this module that extends `Array` (`class Crew extends Array<Greenlet<string>>`),
+   * directly or through local classes: the type of its elements (unknown without type arguments).
+   */
+  const arrayClassElement = (cls: string, seen = new Set<string>()): ValueType | undefined => {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    const c = classes.find((x) => (x.name ?? "<class>") === cls);
+    const sup = c?.superClass;
+    if (sup?.kind === "global" && sup.name === "Array") return typeOfSyntax(c!.superTypeArgs?.[0]);
+    if (sup?.kind === "ref") {
+      const b = binding(sup.binding);
+      if (b.declaration.kind === "class") return arrayClassElement(classes[b.declaration.cls]?.name ?? b.name, seen);
+    }
+    return undefined;
+  };
+
   /** The type of what `for…of` yields from a value of type `t`. */
   const elementOf = (t: ValueType): ValueType => {
     switch (t.kind) {
+      case "local-class":
+        return t.static === true ? UNKNOWN : (arrayClassElement(t.name) ?? UNKNOWN);
       case "array":
         return t.element;
       case "tuple":
@@ -413,7 +432,10 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   };
 
   /** A method call's result on a built-in collection: `map.get(k)`, `map.values()`, `xs.map(f)`, `xs.filter(f)`. */
-  const collectionCallType = (receiver: ValueType, name: string, c: SyntaxCall): ValueType => {
+  const collectionCallType = (receiver0: ValueType, name: string, c: SyntaxCall): ValueType => {
+    // A method an Array subclass inherits from Array: as on an array of its elements.
+    const element = receiver0.kind === "local-class" && receiver0.static !== true && lookupLocalMethod(receiver0.name, name, false) === undefined ? arrayClassElement(receiver0.name) : undefined;
+    const receiver: ValueType = element !== undefined ? { kind: "array", element } : receiver0;
     if (receiver.kind === "map") {
       if (name === "get") return receiver.value;
       if (name === "values") return { kind: "array", element: receiver.value };
@@ -468,7 +490,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const object = typeOf(e.object);
           if (e.name === undefined) {
             // `list[i]`, `byName[key]`: an element of an array or tuple, a value of a record.
-            if (object.kind === "array" || object.kind === "tuple") return elementOf(object);
+            if (object.kind === "array" || object.kind === "tuple" || object.kind === "local-class") return elementOf(object);
             return object.kind === "map" ? object.value : UNKNOWN;
           }
           if (/^\d+$/.test(e.name) && (object.kind === "array" || object.kind === "tuple")) {
@@ -712,6 +734,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         const fromChecker = oracle?.receiver(id);
         let receiver = known(fromChecker) ? fromChecker : toTypeRef(objectType);
         if (receiver.kind === "unknown" && objectType.kind === "union") receiver = runtimeUnionReceiver(objectType.types, name) ?? receiver;
+        // `this.map(cb)` in `class Crew extends Array<T>`: a method it inherits from Array, which
+        // weft knows as on any array (a callback that may block is driven: `arrayMap`).
+        if (receiver.kind === "local-class" && receiver.static !== true && arrayClassElement(receiver.name) !== undefined && lookupLocalMethod(receiver.name, name, false) === undefined) {
+          return { kind: "method", receiver: UNKNOWN, name };
+        }
         return (receiver.kind === "unknown" ? checked(id) : undefined) ?? { kind: "method", receiver, name };
       }
       default:

@@ -283,6 +283,8 @@ export interface SyntaxClass {
   /** Its own name, else the variable it initialises (`const C = class {}`); none otherwise. */
   name?: string;
   superClass?: Expr;
+  /** The superclass's type arguments: `extends Array<Greenlet<string>>` → `[Greenlet<string>]`. */
+  superTypeArgs?: TypeSyntax[];
   implements: TypeSyntax[];
   members: SyntaxMember[];
   /** `this.<name> = value` in the class's own constructor, methods, accessors (arrows inside included), in source order. */

@@ -815,8 +815,10 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     }
     const implementsList = c.heritageClauses?.find((h) => h.token === SK.ImplementsKeyword)?.types ?? [];
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList.map((x) => typeSyntax(x, c)), members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
-    const sup = c.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]?.expression;
+    const heritage = c.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0];
+    const sup = heritage?.expression;
     if (sup !== undefined) cls.superClass = toExpr(sup);
+    if (heritage?.typeArguments !== undefined && heritage.typeArguments.length > 0) cls.superTypeArgs = heritage.typeArguments.map((a) => typeSyntax(a, c));
     const decorators = decoratorsOf(c);
     if (decorators !== undefined) cls.decorators = decorators;
     return cls;
