@@ -79,6 +79,9 @@ export function applyPlan(ctx: ApplyContext): void {
     if (replacement !== null) path.replaceWith(replacement);
   }
 
+  // ---- `for…of` loops whose iterator's `next` may block, innermost (last numbered) first
+  for (const id of [...plan.loops].sort((a, b) => b - a)) rewriteLoop(ctx, collected.loops.get(id)!, helper);
+
   // ---- fresh paths for the functions: rewriting calls replaced argument lists, which leaves
   // the collected paths of functions passed as arguments pointing at old containers.
   const fnNodes = new Map<BabelTypes.Node, number>();
@@ -293,6 +296,58 @@ function rewriteTagged(ctx: ApplyContext, path: NodePath<BabelTypes.TaggedTempla
   const receiver = pure ? (t.isSuper(object) ? t.thisExpression() : object) : temp(path, "o");
   const objectExpr = pure ? object : t.assignmentExpression("=", receiver as BabelTypes.Identifier, object);
   return call(t.memberExpression(objectExpr, tag.property as Expression, tag.computed), t.cloneNode(receiver));
+}
+
+/**
+ * `for (const x of it) body` whose iterator's `next` may block (core's plan-rewrite.ts):
+ *
+ *   { const _it = iteratorOf(it); let _open = false;
+ *     try { for (;;) { _open = false; const _step = yield* iteratorNext(_it); if (_step.done) break;
+ *                      _open = true; const x = _step.value; { body } } }
+ *     finally { if (_open) yield* iteratorClose(_it); } }
+ *
+ * `_open` is true while a value's body runs: leaving the loop from there (`break`, `return`, a
+ * throw) closes the iterator, as `for…of` does; `next` throwing or finishing does not. The body
+ * stays a block of its own (it may redeclare the loop's name), and a label moves to the inner
+ * loop, where `continue label` needs it.
+ */
+function rewriteLoop(ctx: ApplyContext, path: NodePath<BabelTypes.ForOfStatement>, helper: (n: string) => Expression): void {
+  const { t } = ctx;
+  const node = path.node;
+  const scope = path.scope;
+  const it = scope.generateUidIdentifier("it");
+  const open = scope.generateUidIdentifier("open");
+  const step = scope.generateUidIdentifier("step");
+  const value = t.memberExpression(t.cloneNode(step), t.identifier("value"));
+  const left = node.left;
+  const bind = t.isVariableDeclaration(left)
+    ? t.variableDeclaration(left.kind, [t.variableDeclarator(left.declarations[0]!.id, value)])
+    : t.expressionStatement(t.assignmentExpression("=", left as BabelTypes.LVal, value));
+  const setOpen = (v: boolean) => t.expressionStatement(t.assignmentExpression("=", t.cloneNode(open), t.booleanLiteral(v)));
+  const loop = t.forStatement(
+    null,
+    null,
+    null,
+    t.blockStatement([
+      setOpen(false),
+      t.variableDeclaration("const", [t.variableDeclarator(step, t.yieldExpression(t.callExpression(helper("iteratorNext"), [t.cloneNode(it)]), true))]),
+      t.ifStatement(t.memberExpression(t.cloneNode(step), t.identifier("done")), t.breakStatement()),
+      setOpen(true),
+      bind,
+      t.isBlockStatement(node.body) ? node.body : t.blockStatement([node.body]),
+    ]),
+  );
+  const labeled = path.parentPath.isLabeledStatement() ? (path.parentPath as NodePath<BabelTypes.LabeledStatement>) : null;
+  const block = t.blockStatement([
+    t.variableDeclaration("const", [t.variableDeclarator(it, t.callExpression(helper("iteratorOf"), [node.right]))]),
+    t.variableDeclaration("let", [t.variableDeclarator(open, t.booleanLiteral(false))]),
+    t.tryStatement(
+      t.blockStatement([labeled !== null ? t.labeledStatement(labeled.node.label, loop) : loop]),
+      null,
+      t.blockStatement([t.ifStatement(t.cloneNode(open), t.expressionStatement(t.yieldExpression(t.callExpression(helper("iteratorClose"), [t.cloneNode(it)]), true)))]),
+    ),
+  ]);
+  (labeled ?? path).replaceWith(block);
 }
 
 /** `f.bind(o, a)` of a function that may block: `bindFace(f, o, a)` (core's plan-rewrite.ts). */

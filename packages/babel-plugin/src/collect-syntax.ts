@@ -23,6 +23,7 @@ import type {
   Span,
   SyntaxBinding,
   SyntaxCall,
+  SyntaxLoop,
   SyntaxClass,
   SyntaxExport,
   SyntaxFacts,
@@ -56,6 +57,8 @@ export interface CollectedSyntax {
   syntax: SyntaxFacts;
   functions: Map<FunctionId, FunctionPath>;
   calls: Map<CallId, CallPath>;
+  /** The `for…of` loops (not `for await`), by the ids of the facts' `loops`. */
+  loops: Map<number, NodePath<BabelTypes.ForOfStatement>>;
 }
 
 function span(node: Node): Span {
@@ -146,6 +149,8 @@ function patternIdentifiers(pattern: Node | null | undefined, out: BabelTypes.Id
 export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file: string): CollectedSyntax {
   const functions = new Map<FunctionId, FunctionPath>();
   const calls = new Map<CallId, CallPath>();
+  const loops = new Map<number, NodePath<BabelTypes.ForOfStatement>>();
+  const loopIn: FunctionId[] = [];
   const fnIds = new Map<Node, FunctionId>();
   const callIds = new Map<Node, CallId>();
   const classIds = new Map<Node, ClassId>();
@@ -207,6 +212,10 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         if (!isAmbient(p)) valueDecls.push(p as NodePath<BabelTypes.TSEnumDeclaration | BabelTypes.TSModuleDeclaration>);
       } else if (p.isIdentifier() && p.isReferencedIdentifier() && p.scope.getBinding(p.node.name) === undefined) {
         unbound.push(p);
+      }
+      if (p.isForOfStatement() && !p.node.await) {
+        loopIn.push(fnStack[fnStack.length - 1] ?? 0);
+        loops.set(loops.size, p);
       }
       if (p.isCallExpression() || p.isOptionalCallExpression() || p.isNewExpression() || p.isTaggedTemplateExpression()) {
         // `import("./x.js")` (Babel 7 parses it as a call of `Import`) is syntax, not a call.
@@ -977,9 +986,17 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const file_ = program.parent as BabelTypes.File | undefined;
   const typedefs = (file_?.comments ?? []).filter((c) => c.type === "CommentBlock" && /@typedef\b|@callback\b/.test(c.value)).map((c) => c.value);
 
+  // ---- `for…of` loops
+  const syntaxLoops: SyntaxLoop[] = [...loops].map(([id, p]) => ({ id, in: loopIn[id] ?? 0, span: span(p.node), iterable: toExpr(p.node.right, p.scope) }));
+
   return {
-    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs, ...(commonjsExports ? { commonjsExports: true as const } : {}) },
+    syntax: {
+      file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs,
+      ...(commonjsExports ? { commonjsExports: true as const } : {}),
+      ...(syntaxLoops.length > 0 ? { loops: syntaxLoops } : {}),
+    },
     functions,
     calls,
+    loops,
   };
 }

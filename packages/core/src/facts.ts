@@ -116,6 +116,12 @@ export interface CallFact {
   construct?: boolean;
   /** In a parameter list (a default value), where a generator cannot yield. */
   inParameters?: true;
+  /**
+   * Not a call written in the source: the `next()` that `for…of` loop `forOf` (an id of the
+   * syntax facts' `loops`) calls on each pass, on an iterator whose type weft knows. Its id
+   * follows the ids of the written calls.
+   */
+  forOf?: number;
   /** The call is `f.bind(o, …)` of a function weft knows: what `f` is. */
   binds?: Callee;
   /** The callee is a global name weft knows nothing of (`it`, `describe`): for diagnostics. */

@@ -17,6 +17,8 @@
  * | `f.call(o, a)`, `C.prototype.m.apply(o, args)` of a function or method that may block | `yield* callDynamic((_o = f).call, _o, [o, a])` (the runtime drives `f`) | dynamic |
  * | `g(a)` with `const g = f.bind(o)`, `f` may block    | `yield* callDynamic(g, undefined, [a])`    | dynamic   |
  * | `f.bind(o, a)` anywhere, `f` known and may block     | `bindFace(f, o, a)`: `f.bind(o, a)` with the driven face `f[co].bind(o, a)` beside it | bind |
+ * | ``tag`a${x}b` `` whose tag may block                 | `yield* callDynamic(tag, undefined, templateArgs`a${x}b`)` (the site's strings array kept) | dynamic |
+ * | `for (const x of it) body`, `it`'s `next` may block  | `{ const _it = iteratorOf(it); let _open = false; try { for (;;) { _open = false; const _s = yield* iteratorNext(_it); if (_s.done) break; _open = true; const x = _s.value; body } } finally { if (_open) yield* iteratorClose(_it); } }` (a label stays on the inner loop) | loop |
  * | `catch (e) {…}` not naming GreenletExit/Timeout     | `catch (e) { rethrowExit(e); … }`          | (adapter) |
  *
  * Evaluation order is JavaScript's in every shape: the callee (and receiver, once) before the
@@ -47,6 +49,12 @@ export interface RewritePlan {
    * and `bound()` in compiled code drive `f`).
    */
   binds: ReadonlySet<CallId>;
+  /**
+   * `for…of` loops (ids of the syntax facts' `loops`) in coroutines whose iterator's `next` may
+   * block: the adapters write them as explicit iterator loops that drive `next` (and `return` on
+   * an early exit, as `for…of` calls it).
+   */
+  loops: ReadonlySet<number>;
 }
 
 /**
@@ -104,10 +112,15 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
   }
   const main = blocking.mayBlock.has(0);
   const calls = new Map<CallId, CallRewrite>();
+  const loops = new Set<number>();
   for (const call of facts.calls) {
     if (!(coroutines.has(call.in) || (call.in === 0 && main)) || call.construct === true) continue;
     const reason = blocking.callBlocks(call);
     const c = call.callee;
+    if (call.forOf !== undefined) {
+      if (reason !== null) loops.add(call.forOf);
+      continue;
+    }
     if (reason !== null) {
       calls.set(call.id, rewriteOf(reason));
       continue;
@@ -153,5 +166,5 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     }
   }
   const dual = new Set([...blocking.dual].filter((fn) => coroutines.has(fn)));
-  return { coroutines, calls, main, dual, binds };
+  return { coroutines, calls, main, dual, binds, loops };
 }

@@ -14,6 +14,12 @@
  * | type of a call's result | the catalogue's return type (runtime functions and methods), a local function's annotation |
  * | type of a name | a parameter's type (or "whatever callers pass"); a `const`'s annotation or initialiser; a `let`'s annotation; a class: the class itself |
  * | callee | a local function (declaration, `const f = () =>`, named expression), a runtime function (import, namespace, `require`), an import, a method of an object literal `const`, a parameter of the enclosing function, `super.m()` in a subclass of a local class, a method of the receiver's type, a known global; else what the checker says; else unknown |
+ * | callee through Function.prototype | `f.call(o, …)`, `f.apply(o, args)`: `f` with `via` (also a method of a known receiver type: `C.prototype.m.apply(o, args)`); `g()` with `const g = f.bind(o, …)`: `f` with `via: "bind"`; the call `f.bind(o, …)` itself records `f` (`binds`) |
+ * | comma callee | `(0, f)()`, `(0, o.m)()`: the last operand's callee, called without a receiver |
+ * | tagged template | ``tag`a${x}b` `` is a call of `tag` with the strings array and the substitutions |
+ * | type of `this` | also JSDoc `/** @this {T} *\/` on a function or object method |
+ * | Array subclasses | `class C extends Array<T>`: `for…of`, spread and `c[i]` give `T`; a method `C` does not declare is Array's (`this.map(cb)` as on an array) |
+ * | `for…of` | the loop's implicit `next()` is a call (`forOf`, after the written calls) when the iterable is a runtime iterator with a `next` (`IMapUnordered`), or an instance of a class of this module (with a `next` method) or of another module: the iterable is its own iterator |
  * | uses of a function value | each reference: called (no use), an argument (`argument`), a declarator's initialiser or a statement (no use), anything else (`escapes`); `export const f = …` escapes |
  */
 import type {
@@ -796,6 +802,19 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (bound !== undefined) fact.binds = bound;
     return fact;
   });
+
+  // ---- `for…of` loops: the iterator's `next()`, a call when weft knows the iterable's type
+  // (a runtime iterator such as `IMapUnordered`, a class of this module or another that is its
+  // own iterator, with a `next` method); an iterable of unknown type is a plain loop.
+  for (const loop of syntax.loops ?? []) {
+    const t = typeOf(loop.iterable);
+    let receiver: TypeRef | undefined;
+    if (t.kind === "runtime" && runtimeMethod(t.name, "next") !== undefined) receiver = { kind: "runtime", name: t.name };
+    else if (t.kind === "local-class" && t.static !== true && lookupLocalMethod(t.name, "next", false) !== undefined) receiver = { kind: "local-class", name: t.name };
+    else if (t.kind === "import-class") receiver = { kind: "import-class", source: t.source, name: t.name };
+    if (receiver === undefined) continue;
+    calls.push({ id: calls.length, in: loop.in, span: loop.span, callee: { kind: "method", receiver, name: "next" }, args: [], forOf: loop.id });
+  }
 
   /**
    * An argument's type: the core reads it only for some calls (a local function's, a driving

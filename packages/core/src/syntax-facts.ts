@@ -32,6 +32,23 @@ export interface SyntaxFacts {
   typedefs: string[];
   /** The module assigns to `module.exports`, `module.exports.<name>` or `exports.<name>` (CommonJS exports). */
   commonjsExports?: true;
+  /** The `for…of` loops (not `for await`); absent when there are none. */
+  loops?: SyntaxLoop[];
+}
+
+// ---- loops ----------------------------------------------------------------------------------
+
+export type LoopId = number;
+
+/** A `for (… of iterable)` statement, not `for await`: each pass calls the iterator's `next()`. */
+export interface SyntaxLoop {
+  id: LoopId;
+  /** The function whose body contains the loop; 0 at top level. */
+  in: FunctionId;
+  /** The loop statement (without a label). */
+  span: Span;
+  /** The expression after `of`. */
+  iterable: Expr;
 }
 
 // ---- functions ----------------------------------------------------------------------------

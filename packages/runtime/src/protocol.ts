@@ -174,6 +174,33 @@ export function templateArgs(strings: TemplateStringsArray, ...values: unknown[]
   return [strings, ...values];
 }
 
+/**
+ * The iterator a `for…of` loop whose `next` may block walks (compiled code's explicit loop, see
+ * PROTOCOL.md §2): `iterable[Symbol.iterator]()`, with JavaScript's errors.
+ */
+export function iteratorOf(iterable: unknown): Iterator<unknown> {
+  const method = iterable == null ? undefined : (iterable as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof method !== "function") throw new TypeError(`${typeof iterable === "object" && iterable !== null ? "object" : String(iterable)} is not iterable`);
+  const it = (method as () => unknown).call(iterable);
+  if (it === null || (typeof it !== "object" && typeof it !== "function")) throw new TypeError("Result of the Symbol.iterator method is not an object");
+  return it as Iterator<unknown>;
+}
+
+/** One pass of such a loop: `it.next()`, driven when `next` is a coroutine (`IMapUnordered#next`). */
+export function* iteratorNext(it: Iterator<unknown>): Generator<unknown, IteratorResult<unknown>, unknown> {
+  const result = yield* callDynamic(it.next, it, []);
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  return result as IteratorResult<unknown>;
+}
+
+/** Such a loop left early (`break`, `return`, a throw from its body): `it.return()`, if it has one, driven too. */
+export function* iteratorClose(it: Iterator<unknown>): Generator<unknown, void, unknown> {
+  const close = it.return;
+  if (close == null) return;
+  const result = yield* callDynamic(close, it, []);
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+}
+
 /** A method call `obj[key](...args)` in a coroutine, driven if the method is a coroutine. */
 export function* invoke(obj: unknown, key: PropertyKey, ...args: unknown[]): Generator<unknown, unknown, unknown> {
   const fn = (obj as Record<PropertyKey, unknown>)[key];

@@ -588,8 +588,52 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       // A label on the `for await` stays on the loop, where `continue label` needs it.
       return desugarForAwait(ts.visitEachChild(node.statement, visit, context), node.label);
     }
+    if (ts.isForOfStatement(node) && drivenLoop(node)) return rewriteLoop(ts.visitEachChild(node, visit, context), undefined);
+    if (ts.isLabeledStatement(node) && ts.isForOfStatement(node.statement) && drivenLoop(node.statement)) {
+      return rewriteLoop(ts.visitEachChild(node.statement, visit, context), node.label);
+    }
     if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return node;
     return ts.visitEachChild(node, visit, context);
+  };
+
+  const drivenLoop = (node: TS.ForOfStatement): boolean => {
+    const id = collected.loopIdOf.get(node);
+    return id !== undefined && plan.loops.has(id);
+  };
+
+  /**
+   * `for (const x of it) body` whose iterator's `next` may block, as the Babel plugin writes it
+   * (its apply-plan.ts `rewriteLoop`): an explicit loop that drives `next`, and `return` when the
+   * body leaves early; the label, if any, on the inner loop.
+   */
+  const rewriteLoop = (node: TS.ForOfStatement, label: TS.Identifier | undefined): TS.Statement => {
+    const it = f.createUniqueName("_it");
+    const open = f.createUniqueName("_open");
+    const step = f.createUniqueName("_step");
+    const value = f.createPropertyAccessExpression(step, "value");
+    const init = node.initializer;
+    const bind = ts.isVariableDeclarationList(init)
+      ? f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(init.declarations[0]!.name, undefined, undefined, value)], init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
+      : f.createExpressionStatement(f.createAssignment(init as TS.Expression, value));
+    const setOpen = (v: boolean) => f.createExpressionStatement(f.createAssignment(open, v ? f.createTrue() : f.createFalse()));
+    const body = ts.isBlock(node.statement) ? node.statement : f.createBlock([node.statement], true);
+    const loop = f.createForStatement(undefined, undefined, undefined, f.createBlock([
+      setOpen(false),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(step, undefined, undefined, yieldStar(f.createCallExpression(helper("iteratorNext"), undefined, [it])))], ts.NodeFlags.Const)),
+      f.createIfStatement(f.createPropertyAccessExpression(step, "done"), f.createBreakStatement()),
+      setOpen(true),
+      bind,
+      body,
+    ], true));
+    return f.createBlock([
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, f.createCallExpression(helper("iteratorOf"), undefined, [node.expression]))], ts.NodeFlags.Const)),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(open, undefined, undefined, f.createFalse())], ts.NodeFlags.Let)),
+      f.createTryStatement(
+        f.createBlock([label !== undefined ? f.createLabeledStatement(label, loop) : loop], true),
+        undefined,
+        f.createBlock([f.createIfStatement(open, f.createExpressionStatement(yieldStar(f.createCallExpression(helper("iteratorClose"), undefined, [it]))))], true),
+      ),
+    ], true);
   };
 
   const isSuperProperty = (n: TS.Node): n is TS.PropertyAccessExpression | TS.ElementAccessExpression =>

@@ -21,6 +21,7 @@ import type {
   Span,
   SyntaxBinding,
   SyntaxCall,
+  SyntaxLoop,
   SyntaxClass,
   SyntaxExport,
   SyntaxFacts,
@@ -53,6 +54,8 @@ export interface CollectedSyntax {
   fnIdOf: Map<TS.Node, FunctionId>;
   calls: Map<CallId, CallNode>;
   callIdOf: Map<TS.Node, CallId>;
+  /** The `for…of` loops (not `for await`): the ids of the facts' `loops`. */
+  loopIdOf: Map<TS.Node, number>;
   scopes: Scopes;
   /** `where` strings (`file:line:col`) of functions, as NOT_DRIVEN errors show them. */
   where(fn: FunctionId): string;
@@ -70,6 +73,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   const fnIdOf = new Map<TS.Node, FunctionId>();
   const calls = new Map<CallId, CallNode>();
   const callIdOf = new Map<TS.Node, CallId>();
+  const loopIdOf = new Map<TS.Node, number>();
+  const loopNodes: Array<{ node: TS.ForOfStatement; in: FunctionId }> = [];
   const classIdOf = new Map<TS.Node, ClassId>();
   const classNodes: TS.ClassLikeDeclaration[] = [];
   const callIn: FunctionId[] = [];
@@ -149,6 +154,10 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       }
     }
     if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && isCommonjsExportsTarget(n.left)) commonjsExports = true;
+    if (ts.isForOfStatement(n) && n.awaitModifier === undefined) {
+      loopIdOf.set(n, loopNodes.length);
+      loopNodes.push({ node: n, in: fnStack[fnStack.length - 1] ?? 0 });
+    }
     if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
       if (!(ts.isCallExpression(n) && n.expression.kind === SK.ImportKeyword)) {
         const id = calls.size;
@@ -886,12 +895,20 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     const s = syntaxFunctions[fn]?.span.start ?? { line: 0, column: 0 };
     return `${file}:${s.line}:${s.column + 1}`;
   };
+  // ---- `for…of` loops
+  const syntaxLoops: SyntaxLoop[] = loopNodes.map((l, id) => ({ id, in: l.in, span: spanOf(l.node), iterable: toExpr(l.node.expression) }));
+
   return {
-    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs, ...(commonjsExports ? { commonjsExports: true as const } : {}) },
+    syntax: {
+      file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs,
+      ...(commonjsExports ? { commonjsExports: true as const } : {}),
+      ...(syntaxLoops.length > 0 ? { loops: syntaxLoops } : {}),
+    },
     functions,
     fnIdOf,
     calls,
     callIdOf,
+    loopIdOf,
     scopes,
     where,
   };
