@@ -503,6 +503,22 @@ db.q\`x\`;`,
     });
   });
 
+  it("report for…of loops (not for await) in pre-order with the function they are in", () => {
+    onBoth(
+      `const xs = [[1]];
+for (const x of xs) for (const y of x) y;
+async function f() { for await (const z of xs) z; label: for (const w of xs) w; }`,
+      (facts) => {
+        expect(facts.loops).toEqual([
+          { id: 0, in: 0, span: { start: { line: 2, column: 0 }, end: { line: 2, column: 41 } }, iterable: { kind: "ref", binding: binding(facts, "xs").id } },
+          { id: 1, in: 0, span: { start: { line: 2, column: 20 }, end: { line: 2, column: 41 } }, iterable: { kind: "ref", binding: binding(facts, "x").id } },
+          { id: 2, in: 1, span: { start: { line: 3, column: 57 }, end: { line: 3, column: 79 } }, iterable: { kind: "ref", binding: binding(facts, "xs").id } },
+        ]);
+      },
+    );
+    onBoth(`const a = 1;`, (facts) => expect(facts.loops).toBeUndefined());
+  });
+
   it("report a comma expression by its last operand", () => {
     onBoth(`function f() {}
 const o = { f };
