@@ -519,6 +519,26 @@ async function f() { for await (const z of xs) z; label: for (const w of xs) w; 
     onBoth(`const a = 1;`, (facts) => expect(facts.loops).toBeUndefined());
   });
 
+  it("report computed keys: a member's key expression and a computed access's key", () => {
+    onBoth(
+      `const K = Symbol.for("k");
+class C { [K]() {} ["s"]() {} [Symbol.iterator]() {} }
+const o = { [K]: 1, [K + "x"]() {} };
+new C()[K]();`,
+      (facts) => {
+        const k = binding(facts, "K").id;
+        const [m1, m2, m3, om] = facts.functions.slice(1).filter((f) => f.kind === "method" || f.kind === "object-method");
+        expect(m1).toMatchObject({ memberKey: { kind: "ref", binding: k } });
+        expect(m2).toMatchObject({ memberName: "s" });
+        expect(m2!.memberKey).toBeUndefined();
+        expect(m3).toMatchObject({ memberKey: { kind: "member", object: { kind: "global", name: "Symbol" }, name: "iterator" } });
+        expect(om).toMatchObject({ memberKey: { kind: "other" } });
+        const outer = facts.calls[facts.calls.length - 2]!; // `new C()[K]()`, then `new C()`
+        expect(outer.callee).toEqual({ kind: "member", object: { kind: "call", call: outer.id + 1 }, key: { kind: "ref", binding: k } });
+      },
+    );
+  });
+
   it("report a comma expression by its last operand", () => {
     onBoth(`function f() {}
 const o = { f };

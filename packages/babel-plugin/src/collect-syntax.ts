@@ -338,7 +338,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       case "OptionalMemberExpression": {
         const name = keyName(n.property, n.computed) ?? (n.computed && n.property.type === "TemplateLiteral" && n.property.expressions.length === 0 ? n.property.quasis[0]?.value.cooked ?? undefined : undefined);
         const object: Expr = n.object.type === "Super" ? { kind: "super", fn: thisFunction(n.object) } : toExpr(n.object, scope);
-        return name !== undefined ? { kind: "member", object, name } : { kind: "member", object };
+        return name !== undefined ? { kind: "member", object, name } : { kind: "member", object, key: toExpr(n.property as Node, scope) };
       }
       case "ThisExpression":
         return { kind: "this", fn: thisFunction(n) };
@@ -792,6 +792,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       if (cls !== undefined) fact.class = cls;
     }
     if (memberName !== undefined) fact.memberName = memberName;
+    else if ((p.isClassMethod() || p.isObjectMethod() || p.isClassProperty()) && p.node.computed) fact.memberKey = toExpr(p.node.key, p.scope);
     if (isStatic) fact.static = true;
     const decorators = (node as { decorators?: BabelTypes.Decorator[] | null }).decorators;
     if (decorators && decorators.length > 0) fact.decorators = decorators.map((d) => toExpr(d.expression, p.scope));

@@ -169,6 +169,79 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return kind === "getter" || kind === "setter" ? undefined : prop.value.fn;
   };
 
+  // ---- computed keys: `[DRAIN]()`, `sink[DRAIN]()`, `[Symbol.for("x")]()`
+  /**
+   * The key a computed key expression stands for, when weft can tell, written as the method's
+   * name in messages: a string or number literal (the name itself), `Symbol.for("s")`
+   * (`[Symbol.for("s")]`), a well-known symbol (`[Symbol.iterator]`), a `const` holding one of
+   * these, any other `const` (`const take = Symbol("take")`: `[take]`, `[take#<id>]` when the
+   * module declares the name more than once), an import (`[DRAIN]`, the name the exporting
+   * module's class registers too). Otherwise none.
+   */
+  const nameCount = new Map<string, number>();
+  for (const b of bindings) nameCount.set(b.name, (nameCount.get(b.name) ?? 0) + 1);
+  const keyOf = (e: Expr, depth = 0): string | undefined => {
+    if (depth > 8) return undefined;
+    switch (e.kind) {
+      case "literal":
+        return typeof e.value === "string" || typeof e.value === "number" ? String(e.value) : undefined;
+      case "as":
+      case "comma":
+        return keyOf(e.expr, depth + 1);
+      case "member":
+        return e.object.kind === "global" && e.object.name === "Symbol" && e.name !== undefined ? `[Symbol.${e.name}]` : undefined;
+      case "call": {
+        const c = call(e.call);
+        const arg = c.args[0]?.value;
+        const isFor = !c.construct && c.callee.kind === "member" && c.callee.name === "for" && c.callee.object.kind === "global" && c.callee.object.name === "Symbol";
+        return isFor && arg?.kind === "literal" && typeof arg.value === "string" ? `[Symbol.for(${JSON.stringify(arg.value)})]` : undefined;
+      }
+      case "ref": {
+        const b = binding(e.binding);
+        const d = b.declaration;
+        if (d.kind === "import" && !d.typeOnly && d.imported !== "*" && d.imported !== "default") return `[${d.imported}]`;
+        const init = constInit(b);
+        if (init === undefined) return undefined;
+        return keyOf(init, depth + 1) ?? ((nameCount.get(b.name) ?? 0) > 1 ? `[${b.name}#${b.id}]` : `[${b.name}]`);
+      }
+      default:
+        return undefined;
+    }
+  };
+  /** How a computed key shows in a function's name: as written when it is a name (`[DRAIN]`), else its key. */
+  const keyDisplay = (e: Expr): string => {
+    if (e.kind === "as" || e.kind === "comma") return keyDisplay(e.expr);
+    if (e.kind === "ref") return `[${binding(e.binding).name}]`;
+    const key = keyOf(e);
+    return key === undefined ? "[computed]" : key.startsWith("[") ? key : `[${JSON.stringify(key)}]`;
+  };
+  /** The names a member with a computed key is registered under: its key, and `[<name>]` when the key is a `const` this module exports as `<name>`. */
+  const exportedKeyNames = new Map<BindingId, string[]>();
+  for (const e of syntax.exports) {
+    if ("name" in e && "value" in e && e.value.kind === "ref") exportedKeyNames.set(e.value.binding, [...(exportedKeyNames.get(e.value.binding) ?? []), e.name]);
+  }
+  for (const b of bindings) {
+    if (b.declaration.kind === "variable" && b.declaration.exported && b.declaration.path.length === 0) exportedKeyNames.set(b.id, [...(exportedKeyNames.get(b.id) ?? []), b.name]);
+  }
+  const memberKeys = (fn: FunctionId): string[] => {
+    const f = fns[fn];
+    if (f?.memberName !== undefined) return [f.memberName];
+    if (f?.memberKey === undefined) return [];
+    const key = keyOf(f.memberKey);
+    if (key === undefined) return [];
+    let e = f.memberKey;
+    while (e.kind === "as" || e.kind === "comma") e = e.expr;
+    const exported = e.kind === "ref" ? (exportedKeyNames.get(e.binding) ?? []).map((n) => `[${n}]`) : [];
+    return [...new Set([key, ...exported])];
+  };
+  for (const f of fns) {
+    if (f.memberName !== undefined || f.memberKey === undefined) continue;
+    const fact = functions[f.id]!;
+    const key = keyOf(f.memberKey);
+    if (key !== undefined) fact.memberName = key;
+    fact.name = fact.name.replace("[computed]", keyDisplay(f.memberKey));
+  }
+
   // ---- types
   const typedefs = parseTypedefs(syntax.typedefs);
 
@@ -340,7 +413,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     seen.add(cls);
     for (const c of classes) {
       if ((c.name ?? "<class>") !== cls) continue;
-      const m = c.members.find((x) => x.kind === "method" && x.name === name && (x.static === true) === isStatic);
+      const m = c.members.find((x) => x.kind === "method" && (x.static === true) === isStatic && (x.name === name || (x.name === undefined && x.fn !== undefined && memberKeys(x.fn).includes(name))));
       if (m?.fn !== undefined) return m.fn;
       const sup = c.superClass;
       if (sup?.kind === "ref") {
@@ -703,7 +776,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
       }
       case "member": {
-        const name = callee.name;
+        // `sink[DRAIN]()`: the key weft can tell (a symbol or string `const`, `Symbol.for("x")`) is the method's name.
+        const name = callee.name ?? (callee.key !== undefined ? keyOf(callee.key) : undefined);
         if (name === undefined) return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
         const object = callee.object;
         if (object.kind === "global" && KNOWN_GLOBALS.has(object.name)) {
@@ -737,7 +811,9 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const asValue = functionValueCallee(callee);
           if (asValue !== undefined) return asValue;
         }
-        const fromChecker = oracle?.receiver(id);
+        // A computed key's name is weft's (`[DRAIN]`), not the checker's: the receiver's type is
+        // then the syntax's, whose summaries know the method by that name.
+        const fromChecker = callee.name !== undefined ? oracle?.receiver(id) : undefined;
         let receiver = known(fromChecker) ? fromChecker : toTypeRef(objectType);
         if (receiver.kind === "unknown" && objectType.kind === "union") receiver = runtimeUnionReceiver(objectType.types, name) ?? receiver;
         // `this.map(cb)` in `class Crew extends Array<T>`: a method it inherits from Array, which
@@ -894,7 +970,9 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       if (b.declaration.kind === "class" || constInit(b)?.kind === "class") entry.superClass = b.name;
     }
     for (const m of cls.members) {
-      if (m.kind === "method" && m.fn !== undefined && m.name !== undefined) (m.static ? entry.statics : entry.methods)[m.name] = m.fn;
+      if (m.kind !== "method" || m.fn === undefined) continue;
+      // A computed key (`[DRAIN]()`) under each name it is known by (see `keyOf`).
+      for (const key of m.name !== undefined ? [m.name] : memberKeys(m.fn)) (m.static ? entry.statics : entry.methods)[key] = m.fn;
     }
   }
 

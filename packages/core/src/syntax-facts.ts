@@ -73,6 +73,8 @@ export interface SyntaxFunction {
   class?: ClassId;
   /** A class or object member's key: an identifier, a string literal or a `#private` name (with its `#`); none when computed. */
   memberName?: string;
+  /** A computed key's expression (`[DRAIN]()`, `[Symbol.for("x")]()`), when there is no `memberName`. */
+  memberKey?: Expr;
   static?: true;
   span: Span;
   async: boolean;
@@ -170,8 +172,11 @@ export type Expr =
   | { kind: "ref"; binding: BindingId }
   /** An identifier nothing in the module binds (`Array`, `console`, `require`). */
   | { kind: "global"; name: string }
-  /** `a.b`, `a?.b`, `a["b"]` (a string literal or no-substitution template), `a.#b` (name `#b`); `name` absent when computed otherwise. */
-  | { kind: "member"; object: Expr; name?: string }
+  /**
+   * `a.b`, `a?.b`, `a["b"]` (a string literal or no-substitution template), `a.#b` (name `#b`);
+   * `name` absent when computed otherwise, and `key` then the key's expression (`a[k]`).
+   */
+  | { kind: "member"; object: Expr; name?: string; key?: Expr }
   /** `this`: `fn` is the nearest enclosing function that is not an arrow (0 at top level). */
   | { kind: "this"; fn: FunctionId }
   /** `super` (as the object of a member): `fn` as for `this`. */

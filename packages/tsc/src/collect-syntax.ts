@@ -267,7 +267,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
           ? e.argumentExpression.text
           : undefined;
       const object = e.expression.kind === SK.SuperKeyword ? ({ kind: "super", fn: thisFunction(e.expression) } as const) : toExpr(e.expression);
-      return name !== undefined ? { kind: "member", object, name } : { kind: "member", object };
+      if (name !== undefined) return { kind: "member", object, name };
+      return ts.isElementAccessExpression(e) ? { kind: "member", object, key: toExpr(e.argumentExpression) } : { kind: "member", object };
     }
     switch (e.kind) {
       case SK.ThisKeyword:
@@ -724,6 +725,9 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       if (cls !== undefined) fact.class = cls;
     }
     if (memberName !== undefined) fact.memberName = memberName;
+    else if (kind !== "function" && kind !== "arrow" && kind !== "static-block" && kind !== "constructor" && "name" in n && n.name !== undefined && ts.isComputedPropertyName(n.name)) {
+      fact.memberKey = toExpr(n.name.expression);
+    }
     if (isStatic) fact.static = true;
     const decorators = decoratorsOf(n);
     if (decorators !== undefined) fact.decorators = decorators;
