@@ -998,6 +998,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     }
     // `export const nap = sleep`: an alias of a runtime function.
     const init = constInit(b);
+    // `export const tick = ticker.tick.bind(ticker)`: a bound function.
+    if (init?.kind === "call" && calls[init.call]?.binds !== undefined) {
+      exports.push({ name, kind: "bound", call: init.call });
+      return;
+    }
     if (init?.kind === "ref") {
       const aliased = binding(init.binding).declaration;
       if (aliased.kind === "import" && RUNTIME_MODULES.has(aliased.source) && runtimeFunction(aliased.imported) !== undefined) {
