@@ -128,10 +128,24 @@ export interface CallFact {
   globalName?: string;
 }
 
+/**
+ * A place that takes every value of an iterator weft knows the type of, other than `for…of`:
+ * `[...it]`, `f(...it)`, `const [a, b] = it`, `Array.from(it)`, `new Set(it)`. JavaScript calls
+ * `next` there itself, so weft cannot drive it: an error when `next` may block (WEFT3010).
+ */
+export interface IteratorUse {
+  in: FunctionId;
+  span: Span;
+  how: "spread" | "destructuring" | "Array.from" | "new Set" | "new Map";
+  /** The iterator's `next`, as a call of it. */
+  next: Callee;
+}
+
 export interface ModuleFacts {
   file: string;
   functions: FunctionFact[];
   calls: CallFact[];
+  iteratorUses?: IteratorUse[];
   /** Local classes: method name → function id (instance methods), with the superclass if local. */
   classes: Array<{
     name: string;

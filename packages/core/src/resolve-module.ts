@@ -29,7 +29,9 @@ import type {
   FunctionFact,
   FunctionId,
   FunctionUse,
+  IteratorUse,
   ModuleFacts,
+  Span,
   TypeRef,
 } from "./facts.js";
 import { IMPLICIT_METHODS, isRuntimeClass, KNOWN_GLOBALS, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
@@ -882,15 +884,76 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   // ---- `for…of` loops: the iterator's `next()`, a call when weft knows the iterable's type
   // (a runtime iterator such as `IMapUnordered`, a class of this module or another that is its
   // own iterator, with a `next` method); an iterable of unknown type is a plain loop.
+  /** The receiver of the `next` an iterable of type `t` has, when weft knows one (see `for…of` in the header). */
+  const iteratorReceiver = (t: ValueType): TypeRef | undefined => {
+    if (t.kind === "runtime" && runtimeMethod(t.name, "next") !== undefined) return { kind: "runtime", name: t.name };
+    if (t.kind === "local-class" && t.static !== true && lookupLocalMethod(t.name, "next", false) !== undefined) return { kind: "local-class", name: t.name };
+    if (t.kind === "import-class") return { kind: "import-class", source: t.source, name: t.name };
+    return undefined;
+  };
   for (const loop of syntax.loops ?? []) {
-    const t = typeOf(loop.iterable);
-    let receiver: TypeRef | undefined;
-    if (t.kind === "runtime" && runtimeMethod(t.name, "next") !== undefined) receiver = { kind: "runtime", name: t.name };
-    else if (t.kind === "local-class" && t.static !== true && lookupLocalMethod(t.name, "next", false) !== undefined) receiver = { kind: "local-class", name: t.name };
-    else if (t.kind === "import-class") receiver = { kind: "import-class", source: t.source, name: t.name };
+    const receiver = iteratorReceiver(typeOf(loop.iterable));
     if (receiver === undefined) continue;
     calls.push({ id: calls.length, in: loop.in, span: loop.span, callee: { kind: "method", receiver, name: "next" }, args: [], forOf: loop.id });
   }
+
+  // ---- iterators taken whole where JavaScript calls `next` itself (`[...it]`, `const [a] = it`)
+  const iteratorUses: IteratorUse[] = [];
+  const seenUses = new Set<string>();
+  const spanOfExpr = (e: Expr): Span | undefined => (e.kind === "call" ? call(e.call).span : e.kind === "as" || e.kind === "comma" ? spanOfExpr(e.expr) : undefined);
+  const useIterator = (e: Expr, how: IteratorUse["how"], inFn: FunctionId, span: Span | undefined) => {
+    const where = spanOfExpr(e) ?? span;
+    if (where === undefined) return;
+    const receiver = iteratorReceiver(typeOf(e));
+    const key = `${how}:${where.start.line}:${where.start.column}`;
+    if (receiver === undefined || seenUses.has(key)) return;
+    seenUses.add(key);
+    iteratorUses.push({ in: inFn, span: where, how, next: { kind: "method", receiver, name: "next" } });
+  };
+  const scanExpr = (e: Expr, inFn: FunctionId, span: Span | undefined, depth = 0): void => {
+    if (depth > 16) return;
+    switch (e.kind) {
+      case "array":
+        for (const el of e.elements) {
+          if (el.kind === "spread") useIterator(el.expr, "spread", inFn, span);
+          scanExpr(el.kind === "spread" ? el.expr : el, inFn, span, depth + 1);
+        }
+        return;
+      case "as":
+      case "comma":
+        return scanExpr(e.expr, inFn, span, depth + 1);
+      case "either":
+        for (const o of e.options) scanExpr(o, inFn, span, depth + 1);
+        return;
+      case "object":
+        for (const p of e.props) scanExpr(p.value, inFn, span, depth + 1);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const c of syntaxCalls) {
+    c.args.forEach((a, i) => {
+      if (a.spread) useIterator(a.value, "spread", c.in, c.span);
+      scanExpr(a.value, c.in, c.span);
+      if (i !== 0) return;
+      if (!c.construct && c.callee.kind === "member" && c.callee.name === "from" && c.callee.object.kind === "global" && c.callee.object.name === "Array") useIterator(a.value, "Array.from", c.in, c.span);
+      if (c.construct && c.callee.kind === "global" && (c.callee.name === "Set" || c.callee.name === "Map")) useIterator(a.value, c.callee.name === "Set" ? "new Set" : "new Map", c.in, c.span);
+    });
+  }
+  const scannedInits = new Set<Expr>();
+  for (const b of bindings) {
+    const d = b.declaration;
+    if (d.kind !== "variable" || d.init === undefined) continue;
+    const first = d.path[0];
+    if (!d.forOf && first !== undefined && ("index" in first || "rest" in first)) useIterator(d.init, "destructuring", b.scope, undefined);
+    if (!scannedInits.has(d.init)) {
+      scannedInits.add(d.init);
+      scanExpr(d.init, b.scope, spanOfExpr(d.init));
+    }
+    for (const a of b.assignments) scanExpr(a, b.scope, spanOfExpr(a));
+  }
+  for (const f of fns) for (const r of f.returns ?? []) scanExpr(r, f.id, spanOfExpr(r));
 
   /**
    * An argument's type: the core reads it only for some calls (a local function's, a driving
@@ -959,7 +1022,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   }
 
   // ---- classes
-  const facts: ModuleFacts = { file: syntax.file, functions, calls, classes: [] };
+  const facts: ModuleFacts = { file: syntax.file, functions, calls, classes: [], ...(iteratorUses.length > 0 ? { iteratorUses } : {}) };
   for (const cls of classes) {
     const name = cls.name ?? "<class>";
     let entry = facts.classes.find((c) => c.name === name);
