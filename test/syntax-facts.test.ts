@@ -539,6 +539,16 @@ new C()[K]();`,
     );
   });
 
+  it("report the comments leading a class or its export statement", () => {
+    onBoth(
+      `/** @extends {Array<number>} */\nclass A extends Array {}\n/* lead */ export class B {}\n/** d */ export default class C {}\nclass D {}`,
+      (facts) => {
+        expect(facts.classes.map((c) => c.comments)).toEqual([["* @extends {Array<number>} "], [" lead "], ["* d "], undefined]);
+      },
+      "snippet.js",
+    );
+  });
+
   it("report a comma expression by its last operand", () => {
     onBoth(`function f() {}
 const o = { f };

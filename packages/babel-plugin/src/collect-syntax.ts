@@ -928,6 +928,9 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     const implementsList = ((node as { implements?: Node[] | null }).implements ?? []).map((i) => typeSyntax(i, p.scope));
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList, members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
     if (node.superClass) cls.superClass = toExpr(node.superClass, p.scope);
+    // The comments leading the class, or the `export` statement that declares it.
+    const classComments = blockComments([node, p.parentPath?.isExportNamedDeclaration() || p.parentPath?.isExportDefaultDeclaration() ? p.parentPath.node : null]);
+    if (classComments.length > 0) cls.comments = classComments;
     // Babel 7 calls them `superTypeParameters`, Babel 8 `superTypeArguments`.
     const superArgs = (node as { superTypeArguments?: BabelTypes.TSTypeParameterInstantiation | null }).superTypeArguments ?? (node as { superTypeParameters?: BabelTypes.TSTypeParameterInstantiation | null }).superTypeParameters;
     if (node.superClass && superArgs && superArgs.params.length > 0) cls.superTypeArgs = superArgs.params.map((a) => typeSyntax(a, p.scope));

@@ -18,7 +18,7 @@
  * | comma callee | `(0, f)()`, `(0, o.m)()`: the last operand's callee, called without a receiver |
  * | tagged template | ``tag`a${x}b` `` is a call of `tag` with the strings array and the substitutions |
  * | type of `this` | also JSDoc `/** @this {T} *\/` on a function or object method |
- * | Array subclasses | `class C extends Array<T>`: `for…of`, spread and `c[i]` give `T`; a method `C` does not declare is Array's (`this.map(cb)` as on an array) |
+ * | Array subclasses | `class C extends Array<T>` (JavaScript: `/** @extends {Array<T>} *\/` before the class): `for…of`, spread and `c[i]` give `T`; a method `C` does not declare is Array's (`this.map(cb)` as on an array) |
  * | `for…of` | the loop's implicit `next()` is a call (`forOf`, after the written calls) when the iterable is a runtime iterator with a `next` (`IMapUnordered`), or an instance of a class of this module (with a `next` method) or of another module: the iterable is its own iterator |
  * | uses of a function value | each reference: called (no use), an argument (`argument`), a declarator's initialiser or a statement (no use), anything else (`escapes`); `export const f = …` escapes |
  */
@@ -351,6 +351,9 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return cls.kind === "runtime" && args.length > 0 ? { ...cls, args } : cls;
   };
 
+  /** The types of every `@tag {T}` of these comments, as type syntax. */
+  const jsdocAll = (comments: readonly string[], tag: string): TypeSyntax[] => comments.flatMap((c) => jsdocTags(c, tag).map((found) => parseJsdocType(found.type)));
+
   const jsdocType = (comments: readonly string[], tag: string, name: string | undefined, scope: FunctionId): ValueType => {
     for (const c of comments) {
       for (const found of jsdocTags(c, tag)) {
@@ -467,7 +470,12 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     seen.add(cls);
     const c = classes.find((x) => (x.name ?? "<class>") === cls);
     const sup = c?.superClass;
-    if (sup?.kind === "global" && sup.name === "Array") return typeOfSyntax(c!.superTypeArgs?.[0]);
+    if (sup?.kind === "global" && sup.name === "Array") {
+      if (c!.superTypeArgs !== undefined) return typeOfSyntax(c!.superTypeArgs[0]);
+      // JavaScript: `/** @extends {Array<Greenlet>} */` (or `@augments`) before the class.
+      const declared = union([...jsdocAll(c!.comments ?? [], "extends"), ...jsdocAll(c!.comments ?? [], "augments")].map((t) => typeOfSyntax(t, 0)));
+      return declared.kind === "array" ? declared.element : UNKNOWN;
+    }
     if (sup?.kind === "ref") {
       const b = binding(sup.binding);
       if (b.declaration.kind === "class") return arrayClassElement(classes[b.declaration.cls]?.name ?? b.name, seen);

@@ -307,6 +307,11 @@ export interface SyntaxClass {
   superClass?: Expr;
   /** The superclass's type arguments: `extends Array<Greenlet<string>>` → `[Greenlet<string>]`. */
   superTypeArgs?: TypeSyntax[];
+  /**
+   * The block comments leading the class or the `export` statement that declares it (as for
+   * functions: `/** @extends {Array<Greenlet>} *\/`); absent when none.
+   */
+  comments?: string[];
   implements: TypeSyntax[];
   members: SyntaxMember[];
   /** `this.<name> = value` in the class's own constructor, methods, accessors (arrows inside included), in source order. */

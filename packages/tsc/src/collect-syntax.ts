@@ -828,6 +828,9 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     }
     const implementsList = c.heritageClauses?.find((h) => h.token === SK.ImplementsKeyword)?.types ?? [];
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList.map((x) => typeSyntax(x, c)), members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
+    // The comments leading the class (its `export` included: the node starts there).
+    const classComments = blockComments([c, ...(ts.isExportAssignment(c.parent) ? [c.parent] : [])]);
+    if (classComments.length > 0) cls.comments = classComments;
     const heritage = c.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0];
     const sup = heritage?.expression;
     if (sup !== undefined) cls.superClass = toExpr(sup);
