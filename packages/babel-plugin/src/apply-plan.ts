@@ -307,9 +307,10 @@ function rewriteTagged(ctx: ApplyContext, path: NodePath<BabelTypes.TaggedTempla
  *     finally { if (_open) yield* iteratorClose(_it); } }
  *
  * `_open` is true while a value's body runs: leaving the loop from there (`break`, `return`, a
- * throw) closes the iterator, as `for…of` does; `next` throwing or finishing does not. The body
- * stays a block of its own (it may redeclare the loop's name), and a label moves to the inner
- * loop, where `continue label` needs it.
+ * throw) closes the iterator, as `for…of` does; `next` throwing or finishing does not. One
+ * difference: when the body throws and `return()` throws too, `return()`'s error propagates
+ * (`for…of` keeps the body's). The body stays a block of its own (it may redeclare the loop's
+ * name), and a label moves to the inner loop, where `continue label` needs it.
  */
 function rewriteLoop(ctx: ApplyContext, path: NodePath<BabelTypes.ForOfStatement>, helper: (n: string) => Expression): void {
   const { t } = ctx;
