@@ -477,6 +477,88 @@ class B extends A {
     );
   });
 
+  it("report a tagged template as a call of its tag with the strings array and each substitution, numbered in pre-order", () => {
+    onBoth(
+      `function sql(s: TemplateStringsArray, ...v: unknown[]) { return s; }
+const db = { q: sql };
+const id = 1;
+sql\`select \${id} and \${db.q\`inner\`}\`;
+db.q\`x\`;`,
+      (facts) => {
+        const [outer, inner, member] = facts.calls;
+        expect(outer).toMatchObject({ id: 0, tagged: true, callee: { kind: "ref", binding: binding(facts, "sql").id } });
+        expect(outer!.args).toEqual([{ value: { kind: "other" } }, { value: { kind: "ref", binding: binding(facts, "id").id } }, { value: { kind: "call", call: 1 } }]);
+        expect(inner).toMatchObject({ id: 1, tagged: true, args: [{ value: { kind: "other" } }] });
+        expect(member).toMatchObject({ id: 2, tagged: true, callee: { kind: "member", name: "q" } });
+        expect(binding(facts, "sql").references[1]).toEqual({ kind: "callee", call: 0 });
+      },
+    );
+  });
+
+  it("report the type arguments of a class's superclass", () => {
+    onBoth(`import { Greenlet } from "@weft/runtime";\nclass Crew extends Array<Greenlet<string>> {}\nclass Plain extends Crew {}`, (facts) => {
+      expect(facts.classes[0]!.superClass).toEqual({ kind: "global", name: "Array" });
+      expect(facts.classes[0]!.superTypeArgs).toEqual([{ kind: "ref", name: "Greenlet", binding: binding(facts, "Greenlet").id, args: [{ kind: "primitive" }] }]);
+      expect(facts.classes[1]!.superTypeArgs).toBeUndefined();
+    });
+  });
+
+  it("report for…of loops (not for await) in pre-order with the function they are in", () => {
+    onBoth(
+      `const xs = [[1]];
+for (const x of xs) for (const y of x) y;
+async function f() { for await (const z of xs) z; label: for (const w of xs) w; }`,
+      (facts) => {
+        expect(facts.loops).toEqual([
+          { id: 0, in: 0, span: { start: { line: 2, column: 0 }, end: { line: 2, column: 41 } }, iterable: { kind: "ref", binding: binding(facts, "xs").id } },
+          { id: 1, in: 0, span: { start: { line: 2, column: 20 }, end: { line: 2, column: 41 } }, iterable: { kind: "ref", binding: binding(facts, "x").id } },
+          { id: 2, in: 1, span: { start: { line: 3, column: 57 }, end: { line: 3, column: 79 } }, iterable: { kind: "ref", binding: binding(facts, "xs").id } },
+        ]);
+      },
+    );
+    onBoth(`const a = 1;`, (facts) => expect(facts.loops).toBeUndefined());
+  });
+
+  it("report computed keys: a member's key expression and a computed access's key", () => {
+    onBoth(
+      `const K = Symbol.for("k");
+class C { [K]() {} ["s"]() {} [Symbol.iterator]() {} }
+const o = { [K]: 1, [K + "x"]() {} };
+new C()[K]();`,
+      (facts) => {
+        const k = binding(facts, "K").id;
+        const [m1, m2, m3, om] = facts.functions.slice(1).filter((f) => f.kind === "method" || f.kind === "object-method");
+        expect(m1).toMatchObject({ memberKey: { kind: "ref", binding: k } });
+        expect(m2).toMatchObject({ memberName: "s" });
+        expect(m2!.memberKey).toBeUndefined();
+        expect(m3).toMatchObject({ memberKey: { kind: "member", object: { kind: "global", name: "Symbol" }, name: "iterator" } });
+        expect(om).toMatchObject({ memberKey: { kind: "other" } });
+        const outer = facts.calls[facts.calls.length - 2]!; // `new C()[K]()`, then `new C()`
+        expect(outer.callee).toEqual({ kind: "member", object: { kind: "call", call: outer.id + 1 }, key: { kind: "ref", binding: k } });
+      },
+    );
+  });
+
+  it("report the comments leading a class or its export statement", () => {
+    onBoth(
+      `/** @extends {Array<number>} */\nclass A extends Array {}\n/* lead */ export class B {}\n/** d */ export default class C {}\nclass D {}`,
+      (facts) => {
+        expect(facts.classes.map((c) => c.comments)).toEqual([["* @extends {Array<number>} "], [" lead "], ["* d "], undefined]);
+      },
+      "snippet.js",
+    );
+  });
+
+  it("report a comma expression by its last operand", () => {
+    onBoth(`function f() {}
+const o = { f };
+(0, f)();
+(0, o.f)();`, (facts) => {
+      expect(facts.calls[0]!.callee).toEqual({ kind: "comma", expr: { kind: "ref", binding: binding(facts, "f").id } });
+      expect(facts.calls[1]!.callee).toEqual({ kind: "comma", expr: { kind: "member", object: { kind: "ref", binding: binding(facts, "o").id }, name: "f" } });
+    });
+  });
+
   it("collect typedef comments in source order", () => {
     onBoth(`/** @typedef {import("@weft/runtime").Queue} Q */\nconst x = 1; /* @callback Cb */`, (facts) => {
       expect(facts.typedefs).toEqual([`* @typedef {import("@weft/runtime").Queue} Q `, " @callback Cb "]);

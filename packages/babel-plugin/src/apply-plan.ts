@@ -113,13 +113,23 @@ export function applyPlan(ctx: ApplyContext): void {
   const chainFresh = explicitOptionalChains(t, program, [...plan.calls.keys()].map((id) => collected.calls.get(id)!));
 
   // ---- calls, innermost (last numbered) first
-  const callIds = [...plan.calls.keys()].sort((a, b) => b - a);
+  const callIds = [...plan.calls.keys(), ...plan.binds].sort((a, b) => b - a);
   for (const id of callIds) {
-    const path = (chainFresh?.get(callNodes.get(id)!) as CallPath | undefined) ?? collected.calls.get(id)!;
-    ctx.at = callNodes.get(id);
-    const replacement = rewriteCall(ctx, path, plan.calls.get(id)!, helper);
+    const written = callNodes.get(id) ?? collected.calls.get(id)!.node;
+    const path = (chainFresh?.get(written) as CallPath | undefined) ?? collected.calls.get(id)!;
+    ctx.at = written;
+    const kind = plan.calls.get(id);
+    const replacement =
+      path.node.type === "TaggedTemplateExpression"
+        ? rewriteTagged(ctx, path as NodePath<BabelTypes.TaggedTemplateExpression>, helper)
+        : kind !== undefined
+          ? rewriteCall(ctx, path, kind, helper)
+          : rewriteBind(ctx, path, helper);
     if (replacement !== null) path.replaceWith(replacement);
   }
+
+  // ---- `for…of` loops whose iterator's `next` may block, innermost (last numbered) first
+  for (const id of [...plan.loops].sort((a, b) => b - a)) rewriteLoop(ctx, collected.loops.get(id)!, helper);
 
   // ---- fresh paths for the functions: rewriting calls replaced argument lists, which leaves
   // the collected paths of functions passed as arguments pointing at old containers.
@@ -457,6 +467,88 @@ function rewriteCall(ctx: ApplyContext, path: CallPath, kind: "direct" | "dynami
     return yieldStar(t.callExpression(t.memberExpression(driven, t.identifier("call")), [t.cloneNode(receiver), ...args]));
   }
   return yieldStar(t.callExpression(helper("callDynamic"), [fnOf(objectExpr), t.cloneNode(receiver), t.arrayExpression(args)]));
+}
+
+/**
+ * ``tag`a${x}b` `` whose tag may block: `yield* callDynamic(tag, undefined, templateArgs`a${x}b`)`
+ * (``o.tag`…` ``: `callDynamic((_o = o).tag, _o, …)`). The template stays a tagged template, of
+ * the runtime's `templateArgs`, so its strings array is still the one object the engine keeps
+ * for the site.
+ */
+function rewriteTagged(ctx: ApplyContext, path: NodePath<BabelTypes.TaggedTemplateExpression>, helper: (n: string) => Expression): Expression {
+  const { t } = ctx;
+  const { tag, quasi } = path.node;
+  const args = t.taggedTemplateExpression(helper("templateArgs"), quasi);
+  const call = (fn: Expression, self: Expression) => t.yieldExpression(t.callExpression(helper("callDynamic"), [fn, self, args]), true);
+  if (!t.isMemberExpression(tag)) return call(tag, t.identifier("undefined"));
+  const object = tag.object as Expression;
+  const pure = isPure(t, object);
+  const receiver = pure ? (t.isSuper(object) ? t.thisExpression() : object) : temp(path, "o");
+  const objectExpr = pure ? object : t.assignmentExpression("=", receiver as BabelTypes.Identifier, object);
+  return call(t.memberExpression(objectExpr, tag.property as Expression, tag.computed), t.cloneNode(receiver));
+}
+
+/**
+ * `for (const x of it) body` whose iterator's `next` may block (core's plan-rewrite.ts):
+ *
+ *   { const _it = iteratorOf(it); let _open = false;
+ *     try { for (;;) { _open = false; const _step = yield* iteratorNext(_it); if (_step.done) break;
+ *                      _open = true; const x = _step.value; { body } } }
+ *     finally { if (_open) yield* iteratorClose(_it); } }
+ *
+ * `_open` is true while a value's body runs: leaving the loop from there (`break`, `return`, a
+ * throw) closes the iterator, as `for…of` does; `next` throwing or finishing does not. One
+ * difference: when the body throws and `return()` throws too, `return()`'s error propagates
+ * (`for…of` keeps the body's). The body stays a block of its own (it may redeclare the loop's
+ * name), and a label moves to the inner loop, where `continue label` needs it.
+ */
+function rewriteLoop(ctx: ApplyContext, path: NodePath<BabelTypes.ForOfStatement>, helper: (n: string) => Expression): void {
+  const { t } = ctx;
+  const node = path.node;
+  const scope = path.scope;
+  const it = scope.generateUidIdentifier("it");
+  const open = scope.generateUidIdentifier("open");
+  const step = scope.generateUidIdentifier("step");
+  const value = t.memberExpression(t.cloneNode(step), t.identifier("value"));
+  const left = node.left;
+  const bind = t.isVariableDeclaration(left)
+    ? t.variableDeclaration(left.kind, [t.variableDeclarator(left.declarations[0]!.id, value)])
+    : t.expressionStatement(t.assignmentExpression("=", left as BabelTypes.LVal, value));
+  const setOpen = (v: boolean) => t.expressionStatement(t.assignmentExpression("=", t.cloneNode(open), t.booleanLiteral(v)));
+  const loop = t.forStatement(
+    null,
+    null,
+    null,
+    t.blockStatement([
+      setOpen(false),
+      t.variableDeclaration("const", [t.variableDeclarator(step, t.yieldExpression(t.callExpression(helper("iteratorNext"), [t.cloneNode(it)]), true))]),
+      t.ifStatement(t.memberExpression(t.cloneNode(step), t.identifier("done")), t.breakStatement()),
+      setOpen(true),
+      bind,
+      t.isBlockStatement(node.body) ? node.body : t.blockStatement([node.body]),
+    ]),
+  );
+  const labeled = path.parentPath.isLabeledStatement() ? (path.parentPath as NodePath<BabelTypes.LabeledStatement>) : null;
+  const block = t.blockStatement([
+    t.variableDeclaration("const", [t.variableDeclarator(it, t.callExpression(helper("iteratorOf"), [node.right]))]),
+    t.variableDeclaration("let", [t.variableDeclarator(open, t.booleanLiteral(false))]),
+    t.tryStatement(
+      t.blockStatement([labeled !== null ? t.labeledStatement(labeled.node.label, loop) : loop]),
+      null,
+      t.blockStatement([t.ifStatement(t.cloneNode(open), t.expressionStatement(t.yieldExpression(t.callExpression(helper("iteratorClose"), [t.cloneNode(it)]), true)))]),
+    ),
+  ]);
+  (labeled ?? path).replaceWith(block);
+}
+
+/** `f.bind(o, a)` of a function that may block: `bindFace(f, o, a)` (core's plan-rewrite.ts). */
+function rewriteBind(ctx: ApplyContext, path: CallPath, helper: (n: string) => Expression): Expression | null {
+  const { t } = ctx;
+  const node = path.node;
+  if (node.type !== "CallExpression") return null;
+  const callee = node.callee;
+  if (!t.isMemberExpression(callee)) return null;
+  return t.callExpression(helper("bindFace"), [callee.object as Expression, ...(node.arguments as Array<Expression | BabelTypes.SpreadElement>)]);
 }
 
 /**

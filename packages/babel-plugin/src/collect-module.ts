@@ -14,6 +14,7 @@ export interface Collected {
   facts: ModuleFacts;
   functions: Map<FunctionId, FunctionPath>;
   calls: Map<number, CallPath>;
+  loops: Map<number, NodePath<BabelTypes.ForOfStatement>>;
   exports: ExportFact[];
   /** The functions other modules can call. */
   exported: ReadonlySet<FunctionId>;
@@ -22,12 +23,13 @@ export interface Collected {
 }
 
 export function collectModule(t: typeof BabelTypes, program: NodePath<BabelTypes.Program>, file: string, blocking: ReadonlySet<string>): Collected {
-  const { syntax, functions, calls } = collectSyntax(t, program, file);
+  const { syntax, functions, calls, loops } = collectSyntax(t, program, file);
   const resolved = resolveModule(syntax, { blocking });
   return {
     facts: resolved.facts,
     functions,
     calls,
+    loops,
     exports: resolved.exports,
     exported: resolved.exported,
     exportsValues: syntax.exports.length > 0 || syntax.commonjsExports === true,

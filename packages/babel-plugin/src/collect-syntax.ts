@@ -23,6 +23,7 @@ import type {
   Span,
   SyntaxBinding,
   SyntaxCall,
+  SyntaxLoop,
   SyntaxClass,
   SyntaxExport,
   SyntaxFacts,
@@ -49,12 +50,15 @@ export type FunctionPath = NodePath<
   | BabelTypes.StaticBlock
 >;
 
-export type CallPath = NodePath<BabelTypes.CallExpression | BabelTypes.OptionalCallExpression | BabelTypes.NewExpression>;
+/** A call, an optional call, a `new`, or a tagged template (``tag`a${x}b` ``). */
+export type CallPath = NodePath<BabelTypes.CallExpression | BabelTypes.OptionalCallExpression | BabelTypes.NewExpression | BabelTypes.TaggedTemplateExpression>;
 
 export interface CollectedSyntax {
   syntax: SyntaxFacts;
   functions: Map<FunctionId, FunctionPath>;
   calls: Map<CallId, CallPath>;
+  /** The `for…of` loops (not `for await`), by the ids of the facts' `loops`. */
+  loops: Map<number, NodePath<BabelTypes.ForOfStatement>>;
 }
 
 function span(node: Node): Span {
@@ -145,6 +149,8 @@ function patternIdentifiers(pattern: Node | null | undefined, out: BabelTypes.Id
 export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file: string): CollectedSyntax {
   const functions = new Map<FunctionId, FunctionPath>();
   const calls = new Map<CallId, CallPath>();
+  const loops = new Map<number, NodePath<BabelTypes.ForOfStatement>>();
+  const loopIn: FunctionId[] = [];
   const fnIds = new Map<Node, FunctionId>();
   const callIds = new Map<Node, CallId>();
   const classIds = new Map<Node, ClassId>();
@@ -207,7 +213,11 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       } else if (p.isIdentifier() && p.isReferencedIdentifier() && p.scope.getBinding(p.node.name) === undefined) {
         unbound.push(p);
       }
-      if (p.isCallExpression() || p.isOptionalCallExpression() || p.isNewExpression()) {
+      if (p.isForOfStatement() && !p.node.await) {
+        loopIn.push(fnStack[fnStack.length - 1] ?? 0);
+        loops.set(loops.size, p);
+      }
+      if (p.isCallExpression() || p.isOptionalCallExpression() || p.isNewExpression() || p.isTaggedTemplateExpression()) {
         // `import("./x.js")` (Babel 7 parses it as a call of `Import`) is syntax, not a call.
         if (p.isCallExpression() && t.isImport(p.node.callee)) return;
         const id = calls.size;
@@ -328,7 +338,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       case "OptionalMemberExpression": {
         const name = keyName(n.property, n.computed) ?? (n.computed && n.property.type === "TemplateLiteral" && n.property.expressions.length === 0 ? n.property.quasis[0]?.value.cooked ?? undefined : undefined);
         const object: Expr = n.object.type === "Super" ? { kind: "super", fn: thisFunction(n.object) } : toExpr(n.object, scope);
-        return name !== undefined ? { kind: "member", object, name } : { kind: "member", object };
+        return name !== undefined ? { kind: "member", object, name } : { kind: "member", object, key: toExpr(n.property as Node, scope) };
       }
       case "ThisExpression":
         return { kind: "this", fn: thisFunction(n) };
@@ -345,7 +355,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       }
       case "CallExpression":
       case "OptionalCallExpression":
-      case "NewExpression": {
+      case "NewExpression":
+      case "TaggedTemplateExpression": {
         const call = callIds.get(n);
         return call !== undefined ? { kind: "call", call } : { kind: "other" };
       }
@@ -375,6 +386,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         return { kind: "either", options: [toExpr(n.consequent, scope), toExpr(n.alternate, scope)] };
       case "LogicalExpression":
         return n.operator === "&&" ? { kind: "either", options: [toExpr(n.right, scope)] } : { kind: "either", options: [toExpr(n.left, scope), toExpr(n.right, scope)] };
+      case "SequenceExpression":
+        return { kind: "comma", expr: toExpr(n.expressions[n.expressions.length - 1]!, scope) };
       case "StringLiteral":
       case "NumericLiteral":
       case "BooleanLiteral":
@@ -506,6 +519,11 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     }
     if (parent === null) return { kind: "other" };
     const pn = parent.node;
+    if (pn.type === "TaggedTemplateExpression") {
+      const call = callIds.get(pn);
+      if (call !== undefined && pn.tag === child.node) return { kind: "callee", call };
+      return { kind: "other" };
+    }
     if (pn.type === "CallExpression" || pn.type === "OptionalCallExpression" || pn.type === "NewExpression") {
       const call = callIds.get(pn);
       if (call !== undefined && pn.callee === child.node) return { kind: "callee", call };
@@ -774,6 +792,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       if (cls !== undefined) fact.class = cls;
     }
     if (memberName !== undefined) fact.memberName = memberName;
+    else if ((p.isClassMethod() || p.isObjectMethod() || p.isClassProperty()) && p.node.computed) fact.memberKey = toExpr(p.node.key, p.scope);
     if (isStatic) fact.static = true;
     const decorators = (node as { decorators?: BabelTypes.Decorator[] | null }).decorators;
     if (decorators && decorators.length > 0) fact.decorators = decorators.map((d) => toExpr(d.expression, p.scope));
@@ -829,13 +848,23 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const syntaxCalls: SyntaxCall[] = [];
   for (const [id, call] of calls) {
     const node = call.node;
-    const fact: SyntaxCall = {
-      id,
-      in: callIn[id] ?? 0,
-      span: span(node),
-      callee: toExpr(node.callee, call.scope),
-      args: (node.arguments as Node[]).map((a) => (a.type === "SpreadElement" ? { value: toExpr(a.argument, call.scope), spread: true as const } : { value: toExpr(a, call.scope) })),
-    };
+    const fact: SyntaxCall =
+      node.type === "TaggedTemplateExpression"
+        ? {
+            id,
+            in: callIn[id] ?? 0,
+            span: span(node),
+            callee: toExpr(node.tag, call.scope),
+            args: [{ value: { kind: "other" } }, ...node.quasi.expressions.map((e) => ({ value: toExpr(e as Node, call.scope) }))],
+            tagged: true,
+          }
+        : {
+            id,
+            in: callIn[id] ?? 0,
+            span: span(node),
+            callee: toExpr(node.callee, call.scope),
+            args: (node.arguments as Node[]).map((a) => (a.type === "SpreadElement" ? { value: toExpr(a.argument, call.scope), spread: true as const } : { value: toExpr(a, call.scope) })),
+          };
     if (call.isNewExpression()) fact.construct = true;
     const explicitTypes = typeArgs(node);
     if (explicitTypes.length > 0) fact.typeArgs = explicitTypes;
@@ -899,6 +928,12 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     const implementsList = ((node as { implements?: Node[] | null }).implements ?? []).map((i) => typeSyntax(i, p.scope));
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList, members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
     if (node.superClass) cls.superClass = toExpr(node.superClass, p.scope);
+    // The comments leading the class, or the `export` statement that declares it.
+    const classComments = blockComments([node, p.parentPath?.isExportNamedDeclaration() || p.parentPath?.isExportDefaultDeclaration() ? p.parentPath.node : null]);
+    if (classComments.length > 0) cls.comments = classComments;
+    // Babel 7 calls them `superTypeParameters`, Babel 8 `superTypeArguments`.
+    const superArgs = (node as { superTypeArguments?: BabelTypes.TSTypeParameterInstantiation | null }).superTypeArguments ?? (node as { superTypeParameters?: BabelTypes.TSTypeParameterInstantiation | null }).superTypeParameters;
+    if (node.superClass && superArgs && superArgs.params.length > 0) cls.superTypeArgs = superArgs.params.map((a) => typeSyntax(a, p.scope));
     if (node.decorators && node.decorators.length > 0) cls.decorators = node.decorators.map((d) => toExpr(d.expression, p.scope));
     return cls;
   });
@@ -955,9 +990,17 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const file_ = program.parent as BabelTypes.File | undefined;
   const typedefs = (file_?.comments ?? []).filter((c) => c.type === "CommentBlock" && /@typedef\b|@callback\b/.test(c.value)).map((c) => c.value);
 
+  // ---- `for…of` loops
+  const syntaxLoops: SyntaxLoop[] = [...loops].map(([id, p]) => ({ id, in: loopIn[id] ?? 0, span: span(p.node), iterable: toExpr(p.node.right, p.scope) }));
+
   return {
-    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs, ...(commonjsExports ? { commonjsExports: true as const } : {}) },
+    syntax: {
+      file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs,
+      ...(commonjsExports ? { commonjsExports: true as const } : {}),
+      ...(syntaxLoops.length > 0 ? { loops: syntaxLoops } : {}),
+    },
     functions,
     calls,
+    loops,
   };
 }

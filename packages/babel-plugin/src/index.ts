@@ -102,7 +102,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
           throw Object.assign(error, { code: errors[0]!.code, diagnostics: errors });
         }
         const { plan } = analysis;
-        if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return;
+        if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0 && plan.binds.size === 0 && plan.loops.size === 0) return;
         const ctx: ApplyContext = {
           t,
           program,

@@ -24,6 +24,7 @@ export const CODES = {
   WEFT3001: "blocking private method",
   WEFT3002: "blocking call in a parameter's default value",
   WEFT3003: "blocking method that uses `super` in an object literal",
+  WEFT3010: "spread or destructuring of an iterator whose `next` may block",
   WEFT4001: "coroutine handed to code weft did not compile",
   WEFT9001: "internal error",
 } as const;

@@ -77,16 +77,17 @@ export interface FunctionFact {
 }
 
 /**
- * `f.call(self, …)`, `f.apply(self, args)`: the function is reached through Function.prototype.
+ * `f.call(self, …)`, `f.apply(self, args)`: the function is reached through Function.prototype;
+ * `bind`: a call of what `f.bind(self, …)` returned (`const g = f.bind(o); g()`).
  * A `local` callee with `alternatives` is one of several functions of this module (`handlers[i]()`,
  * `(c ? f : g)()`): a runtime check, which blocks when any of them does.
  */
-export type Via = "call" | "apply";
+export type Via = "call" | "apply" | "bind";
 
 export type Callee =
   | { kind: "local"; fn: FunctionId; property?: true; via?: Via; alternatives?: FunctionId[] } // a function of this module, called by name (`property`: as a method of a `const` object literal, which may be reassigned)
   | { kind: "runtime"; name: string; via?: Via } // a function exported by @weft/runtime
-  | { kind: "method"; receiver: TypeRef; name: string } // `receiver.name(...)`
+  | { kind: "method"; receiver: TypeRef; name: string; via?: Via } // `receiver.name(...)`; with `via`, `receiver.name.call(self, …)` (a method borrowed: `C.prototype.m.apply(o, args)`)
   | { kind: "import"; source: string; name: string; via?: Via } // an export of another module
   | { kind: "param"; fn: FunctionId; index: number } // a parameter of the enclosing function
   | { kind: "global"; name: string } // a global the compiler knows never blocks
@@ -120,14 +121,36 @@ export interface CallFact {
   construct?: boolean;
   /** In a parameter list (a default value), where a generator cannot yield. */
   inParameters?: true;
+  /**
+   * Not a call written in the source: the `next()` that `for…of` loop `forOf` (an id of the
+   * syntax facts' `loops`) calls on each pass, on an iterator whose type weft knows. Its id
+   * follows the ids of the written calls.
+   */
+  forOf?: number;
+  /** The call is `f.bind(o, …)` of a function weft knows: what `f` is. */
+  binds?: Callee;
   /** The callee is a global name weft knows nothing of (`it`, `describe`): for diagnostics. */
   globalName?: string;
+}
+
+/**
+ * A place that takes every value of an iterator weft knows the type of, other than `for…of`:
+ * `[...it]`, `f(...it)`, `const [a, b] = it`, `Array.from(it)`, `new Set(it)`. JavaScript calls
+ * `next` there itself, so weft cannot drive it: an error when `next` may block (WEFT3010).
+ */
+export interface IteratorUse {
+  in: FunctionId;
+  span: Span;
+  how: "spread" | "destructuring" | "Array.from" | "new Set" | "new Map";
+  /** The iterator's `next`, as a call of it. */
+  next: Callee;
 }
 
 export interface ModuleFacts {
   file: string;
   functions: FunctionFact[];
   calls: CallFact[];
+  iteratorUses?: IteratorUse[];
   /** Local classes: method name → function id (instance methods), with the superclass if local. */
   classes: Array<{
     name: string;

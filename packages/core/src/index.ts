@@ -31,6 +31,8 @@ export type {
   SyntaxExport,
   SyntaxFacts,
   SyntaxFunction,
+  SyntaxLoop,
+  LoopId,
   SyntaxMember,
   SyntaxParam,
   TypeMember,

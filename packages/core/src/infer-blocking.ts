@@ -230,6 +230,7 @@ export function inferBlocking(
           const s = summaries.get(receiver.source)?.get(`${receiver.name}#${c.name}`);
           return s?.blocks === true ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name }) : null;
         }
+        if (c.via !== undefined) return null; // a method of a receiver of unknown type, borrowed: nothing to go by
         const arrayHelper = ARRAY_METHODS.get(c.name);
         const callbackFn = call.args[0]?.fn;
         if (arrayHelper !== undefined && callbackFn !== undefined && isCoroutine(callbackFn)) {

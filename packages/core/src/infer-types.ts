@@ -26,6 +26,7 @@ const key = (fn: FunctionId, index: number) => `${fn}:${index}`;
 export function receivers(call: CallFact, facts?: ModuleFacts): Array<{ fn: FunctionId; firstArg: number }> {
   const c = call.callee;
   if (c.kind === "local") return [{ fn: c.fn, firstArg: 0 }];
+  if (c.kind === "method" && c.via !== undefined) return [];
   if (c.kind === "method" && c.receiver.kind === "local-class" && facts !== undefined) {
     // `runner.run(fn)` on a value of a class of this module passes its arguments to the method.
     const { name, static: isStatic } = c.receiver;

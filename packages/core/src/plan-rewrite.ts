@@ -14,12 +14,17 @@
  * | `o.m(a)`: method unknown, maybe a coroutine         | `yield* callDynamic((_o = o).m, _o, [a])`  | dynamic   |
  * | `arr.forEach(cb)` with a callback that may block    | `yield* arrayForEach(arr, cb)`             | array     |
  * | a call known not to block (local plain, built-ins)  | unchanged                                   | —         |
+ * | `f.call(o, a)`, `C.prototype.m.apply(o, args)` of a function or method that may block | `yield* callDynamic((_o = f).call, _o, [o, a])` (the runtime drives `f`) | dynamic |
+ * | `g(a)` with `const g = f.bind(o)`, `f` may block    | `yield* callDynamic(g, undefined, [a])`    | dynamic   |
+ * | `f.bind(o, a)` anywhere, `f` known and may block     | `bindFace(f, o, a)`: `f.bind(o, a)` with the driven face `f[co].bind(o, a)` beside it | bind |
+ * | ``tag`a${x}b` `` whose tag may block                 | `yield* callDynamic(tag, undefined, templateArgs`a${x}b`)` (the site's strings array kept) | dynamic |
+ * | `for (const x of it) body`, `it`'s `next` may block  | `{ const _it = iteratorOf(it); let _open = false; try { for (;;) { _open = false; const _s = yield* iteratorNext(_it); if (_s.done) break; _open = true; const x = _s.value; body } } finally { if (_open) yield* iteratorClose(_it); } }` (a label stays on the inner loop) | loop |
  * | `catch (e) {…}` not naming GreenletExit/Timeout     | `catch (e) { rethrowExit(e); … }`          | (adapter) |
  *
  * Evaluation order is JavaScript's in every shape: the callee (and receiver, once) before the
  * arguments, the arguments left to right, then the call.
  */
-import type { CallId, FunctionId, ModuleFacts } from "./facts.js";
+import type { CallFact, CallId, Callee, FunctionId, ModuleFacts } from "./facts.js";
 import type { Blocking, CallReason } from "./infer-blocking.js";
 import type { TypeTable } from "./infer-types.js";
 import { isConvertible } from "./validate-placement.js";
@@ -38,6 +43,18 @@ export interface RewritePlan {
    * plain face is their own code (for callers passing plain functions), not `undriven`.
    */
   dual: ReadonlySet<FunctionId>;
+  /**
+   * `f.bind(o, …)` calls, in any function, of a function that may block: the adapters call the
+   * runtime's `bindFace(f, o, …)` instead, whose result keeps a driven face (so `spawn(bound)`
+   * and `bound()` in compiled code drive `f`).
+   */
+  binds: ReadonlySet<CallId>;
+  /**
+   * `for…of` loops (ids of the syntax facts' `loops`) in coroutines whose iterator's `next` may
+   * block: the adapters write them as explicit iterator loops that drive `next` (and `return` on
+   * an early exit, as `for…of` calls it).
+   */
+  loops: ReadonlySet<number>;
 }
 
 /**
@@ -57,6 +74,8 @@ const PLAIN_METHODS = new Set([
 
 /** How a call that blocks becomes a yield point, from why it blocks. */
 function rewriteOf(reason: CallReason): CallRewrite {
+  // Through `f.call`/`f.apply` or a bound function: the runtime check drives `f` (callDynamic).
+  if (reason.kind !== "driven-callback" && "via" in reason.call.callee && reason.call.callee.via !== undefined) return "dynamic";
   switch (reason.kind) {
     case "runtime":
     case "import":
@@ -93,10 +112,15 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
   }
   const main = blocking.mayBlock.has(0);
   const calls = new Map<CallId, CallRewrite>();
+  const loops = new Set<number>();
   for (const call of facts.calls) {
     if (!(coroutines.has(call.in) || (call.in === 0 && main)) || call.construct === true) continue;
     const reason = blocking.callBlocks(call);
     const c = call.callee;
+    if (call.forOf !== undefined) {
+      if (reason !== null) loops.add(call.forOf);
+      continue;
+    }
     if (reason !== null) {
       calls.set(call.id, rewriteOf(reason));
       continue;
@@ -132,6 +156,15 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
       }
     }
   }
+  const binds = new Set<CallId>();
+  for (const call of facts.calls) {
+    if (call.binds === undefined) continue;
+    const bound: CallFact = { ...call, callee: { ...call.binds, via: "bind" } as Callee };
+    if (blocking.callBlocks(bound) !== null) {
+      binds.add(call.id);
+      calls.delete(call.id);
+    }
+  }
   const dual = new Set([...blocking.dual].filter((fn) => coroutines.has(fn)));
-  return { coroutines, calls, main, dual };
+  return { coroutines, calls, main, dual, binds, loops };
 }

@@ -16,6 +16,12 @@
  * | callee | a local function (declaration, `const f = () =>`, named expression), a runtime function (import, namespace, `require`), an import, a method of an object literal `const`, a parameter of the enclosing function, `super.m()` in a subclass of a local class, a field of a local class holding a function (`handle = (x) => {…}`, called as `o.handle(x)`: a runtime check, the field may be reassigned), a method of the receiver's type, a known global; else what the checker says; else unknown |
  * | function of an argument | a function expression, a name of a local function, a field of a local class holding a function (`spawn(sink.handle)`); the functions an array argument holds (`run([auth, render])`), which count for the parameter it fills |
  * | callee `m` in `for (const m of p)`, `p` a parameter | the parameter: a call of what its caller passes in it |
+ * | callee through Function.prototype | `f.call(o, …)`, `f.apply(o, args)`: `f` with `via` (also a method of a known receiver type: `C.prototype.m.apply(o, args)`); `g()` with `const g = f.bind(o, …)`: `f` with `via: "bind"`; the call `f.bind(o, …)` itself records `f` (`binds`) |
+ * | comma callee | `(0, f)()`, `(0, o.m)()`: the last operand's callee, called without a receiver |
+ * | tagged template | ``tag`a${x}b` `` is a call of `tag` with the strings array and the substitutions |
+ * | type of `this` | also JSDoc `/** @this {T} *\/` on a function or object method |
+ * | Array subclasses | `class C extends Array<T>` (JavaScript: `/** @extends {Array<T>} *\/` before the class): `for…of`, spread and `c[i]` give `T`; a method `C` does not declare is Array's (`this.map(cb)` as on an array) |
+ * | `for…of` | the loop's implicit `next()` is a call (`forOf`, after the written calls) when the iterable is a runtime iterator with a `next` (`IMapUnordered`), or an instance of a class of this module (with a `next` method) or of another module: the iterable is its own iterator |
  * | uses of a function value | each reference: called (no use), an argument (`argument`), a declarator's initialiser or a statement (no use), anything else (`escapes`); `export const f = …` escapes |
  */
 import type {
@@ -25,7 +31,9 @@ import type {
   FunctionFact,
   FunctionId,
   FunctionUse,
+  IteratorUse,
   ModuleFacts,
+  Span,
   TypeRef,
 } from "./facts.js";
 import { IMPLICIT_METHODS, isRuntimeClass, KNOWN_GLOBALS, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
@@ -146,7 +154,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   /** The function of this module an expression names, if it is bound to one for good. */
   const localFunction = (e: Expr, depth = 0): FunctionId | undefined => {
     if (e.kind === "function") return e.fn;
-    if (e.kind === "as") return localFunction(e.expr, depth);
+    if (e.kind === "as" || e.kind === "comma") return localFunction(e.expr, depth);
     if (e.kind !== "ref" || depth > 8) return undefined;
     const b = binding(e.binding);
     if (b.declaration.kind === "function") return b.declaration.fn;
@@ -164,6 +172,79 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const kind = fns[prop.value.fn]?.kind;
     return kind === "getter" || kind === "setter" ? undefined : prop.value.fn;
   };
+
+  // ---- computed keys: `[DRAIN]()`, `sink[DRAIN]()`, `[Symbol.for("x")]()`
+  /**
+   * The key a computed key expression stands for, when weft can tell, written as the method's
+   * name in messages: a string or number literal (the name itself), `Symbol.for("s")`
+   * (`[Symbol.for("s")]`), a well-known symbol (`[Symbol.iterator]`), a `const` holding one of
+   * these, any other `const` (`const take = Symbol("take")`: `[take]`, `[take#<id>]` when the
+   * module declares the name more than once), an import (`[DRAIN]`, the name the exporting
+   * module's class registers too). Otherwise none.
+   */
+  const nameCount = new Map<string, number>();
+  for (const b of bindings) nameCount.set(b.name, (nameCount.get(b.name) ?? 0) + 1);
+  const keyOf = (e: Expr, depth = 0): string | undefined => {
+    if (depth > 8) return undefined;
+    switch (e.kind) {
+      case "literal":
+        return typeof e.value === "string" || typeof e.value === "number" ? String(e.value) : undefined;
+      case "as":
+      case "comma":
+        return keyOf(e.expr, depth + 1);
+      case "member":
+        return e.object.kind === "global" && e.object.name === "Symbol" && e.name !== undefined ? `[Symbol.${e.name}]` : undefined;
+      case "call": {
+        const c = call(e.call);
+        const arg = c.args[0]?.value;
+        const isFor = !c.construct && c.callee.kind === "member" && c.callee.name === "for" && c.callee.object.kind === "global" && c.callee.object.name === "Symbol";
+        return isFor && arg?.kind === "literal" && typeof arg.value === "string" ? `[Symbol.for(${JSON.stringify(arg.value)})]` : undefined;
+      }
+      case "ref": {
+        const b = binding(e.binding);
+        const d = b.declaration;
+        if (d.kind === "import" && !d.typeOnly && d.imported !== "*" && d.imported !== "default") return `[${d.imported}]`;
+        const init = constInit(b);
+        if (init === undefined) return undefined;
+        return keyOf(init, depth + 1) ?? ((nameCount.get(b.name) ?? 0) > 1 ? `[${b.name}#${b.id}]` : `[${b.name}]`);
+      }
+      default:
+        return undefined;
+    }
+  };
+  /** How a computed key shows in a function's name: as written when it is a name (`[DRAIN]`), else its key. */
+  const keyDisplay = (e: Expr): string => {
+    if (e.kind === "as" || e.kind === "comma") return keyDisplay(e.expr);
+    if (e.kind === "ref") return `[${binding(e.binding).name}]`;
+    const key = keyOf(e);
+    return key === undefined ? "[computed]" : key.startsWith("[") ? key : `[${JSON.stringify(key)}]`;
+  };
+  /** The names a member with a computed key is registered under: its key, and `[<name>]` when the key is a `const` this module exports as `<name>`. */
+  const exportedKeyNames = new Map<BindingId, string[]>();
+  for (const e of syntax.exports) {
+    if ("name" in e && "value" in e && e.value.kind === "ref") exportedKeyNames.set(e.value.binding, [...(exportedKeyNames.get(e.value.binding) ?? []), e.name]);
+  }
+  for (const b of bindings) {
+    if (b.declaration.kind === "variable" && b.declaration.exported && b.declaration.path.length === 0) exportedKeyNames.set(b.id, [...(exportedKeyNames.get(b.id) ?? []), b.name]);
+  }
+  const memberKeys = (fn: FunctionId): string[] => {
+    const f = fns[fn];
+    if (f?.memberName !== undefined) return [f.memberName];
+    if (f?.memberKey === undefined) return [];
+    const key = keyOf(f.memberKey);
+    if (key === undefined) return [];
+    let e = f.memberKey;
+    while (e.kind === "as" || e.kind === "comma") e = e.expr;
+    const exported = e.kind === "ref" ? (exportedKeyNames.get(e.binding) ?? []).map((n) => `[${n}]`) : [];
+    return [...new Set([key, ...exported])];
+  };
+  for (const f of fns) {
+    if (f.memberName !== undefined || f.memberKey === undefined) continue;
+    const fact = functions[f.id]!;
+    const key = keyOf(f.memberKey);
+    if (key !== undefined) fact.memberName = key;
+    fact.name = fact.name.replace("[computed]", keyDisplay(f.memberKey));
+  }
 
   // ---- types
   const typedefs = parseTypedefs(syntax.typedefs);
@@ -272,6 +353,9 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return cls.kind === "runtime" && args.length > 0 ? { ...cls, args } : cls;
   };
 
+  /** The types of every `@tag {T}` of these comments, as type syntax. */
+  const jsdocAll = (comments: readonly string[], tag: string): TypeSyntax[] => comments.flatMap((c) => jsdocTags(c, tag).map((found) => parseJsdocType(found.type)));
+
   const jsdocType = (comments: readonly string[], tag: string, name: string | undefined, scope: FunctionId): ValueType => {
     for (const c of comments) {
       for (const found of jsdocTags(c, tag)) {
@@ -336,7 +420,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     seen.add(cls);
     for (const c of classes) {
       if ((c.name ?? "<class>") !== cls) continue;
-      const m = c.members.find((x) => x.kind === "method" && x.name === name && (x.static === true) === isStatic);
+      const m = c.members.find((x) => x.kind === "method" && (x.static === true) === isStatic && (x.name === name || (x.name === undefined && x.fn !== undefined && memberKeys(x.fn).includes(name))));
       if (m?.fn !== undefined) return m.fn;
       const sup = c.superClass;
       if (sup?.kind === "ref") {
@@ -379,9 +463,33 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return UNKNOWN;
   };
 
+  /**
+   * A class of this module that extends `Array` (`class Crew extends Array<Greenlet<string>>`),
+   * directly or through local classes: the type of its elements (unknown without type arguments).
+   */
+  const arrayClassElement = (cls: string, seen = new Set<string>()): ValueType | undefined => {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    const c = classes.find((x) => (x.name ?? "<class>") === cls);
+    const sup = c?.superClass;
+    if (sup?.kind === "global" && sup.name === "Array") {
+      if (c!.superTypeArgs !== undefined) return typeOfSyntax(c!.superTypeArgs[0]);
+      // JavaScript: `/** @extends {Array<Greenlet>} */` (or `@augments`) before the class.
+      const declared = union([...jsdocAll(c!.comments ?? [], "extends"), ...jsdocAll(c!.comments ?? [], "augments")].map((t) => typeOfSyntax(t, 0)));
+      return declared.kind === "array" ? declared.element : UNKNOWN;
+    }
+    if (sup?.kind === "ref") {
+      const b = binding(sup.binding);
+      if (b.declaration.kind === "class") return arrayClassElement(classes[b.declaration.cls]?.name ?? b.name, seen);
+    }
+    return undefined;
+  };
+
   /** The type of what `for…of` yields from a value of type `t`. */
   const elementOf = (t: ValueType): ValueType => {
     switch (t.kind) {
+      case "local-class":
+        return t.static === true ? UNKNOWN : (arrayClassElement(t.name) ?? UNKNOWN);
       case "array":
         return t.element;
       case "tuple":
@@ -415,7 +523,10 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   };
 
   /** A method call's result on a built-in collection: `map.get(k)`, `map.values()`, `xs.map(f)`, `xs.filter(f)`. */
-  const collectionCallType = (receiver: ValueType, name: string, c: SyntaxCall): ValueType => {
+  const collectionCallType = (receiver0: ValueType, name: string, c: SyntaxCall): ValueType => {
+    // A method an Array subclass inherits from Array: as on an array of its elements.
+    const element = receiver0.kind === "local-class" && receiver0.static !== true && lookupLocalMethod(receiver0.name, name, false) === undefined ? arrayClassElement(receiver0.name) : undefined;
+    const receiver: ValueType = element !== undefined ? { kind: "array", element } : receiver0;
     if (receiver.kind === "map") {
       if (name === "get") return receiver.value;
       if (name === "values") return { kind: "array", element: receiver.value };
@@ -453,6 +564,10 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const f = functions[e.fn];
           const thisType = fns[e.fn]?.thisType;
           if (thisType !== undefined) return typeOfSyntax(thisType); // `function f(this: Worker)`
+          if (f !== undefined && (f.kind === "function" || f.kind === "object-method")) {
+            const fromJsdoc = jsdocType(fns[e.fn]!.comments, "this", undefined, fns[e.fn]!.parent ?? 0); // `/** @this {Worker} */`
+            if (known(fromJsdoc)) return fromJsdoc;
+          }
           const cls = className(e.fn);
           if (f === undefined || cls === undefined) return UNKNOWN;
           if (f.kind === "method" || f.kind === "constructor" || f.kind === "getter" || f.kind === "setter" || f.kind === "field" || f.kind === "static-block") {
@@ -466,7 +581,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const object = typeOf(e.object);
           if (e.name === undefined) {
             // `list[i]`, `byName[key]`: an element of an array or tuple, a value of a record.
-            if (object.kind === "array" || object.kind === "tuple") return elementOf(object);
+            if (object.kind === "array" || object.kind === "tuple" || object.kind === "local-class") return elementOf(object);
             return object.kind === "map" ? object.value : UNKNOWN;
           }
           if (/^\d+$/.test(e.name) && (object.kind === "array" || object.kind === "tuple")) {
@@ -484,6 +599,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           return { kind: "array", element: union(e.elements.map((x) => (x.kind === "spread" ? elementOf(typeOf(x.expr)) : typeOf(x)))) };
         case "either":
           return union(e.options.map(typeOf));
+        case "comma":
+          return typeOf(e.expr);
         case "class":
           return { kind: "local-class", name: classes[e.cls]?.name ?? "<class>", static: true };
         case "function":
@@ -658,6 +775,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return KNOWN_GLOBALS.has(callee.name) ? { kind: "global", name: callee.name } : { kind: "unknown" };
       case "as":
         return calleeOfExpr(callee.expr, id, depth);
+      case "comma": {
+        // `(0, f)()`, `(0, o.m)()`: the value of the last expression, called without a receiver
+        // (the adapters' rewrite passes `undefined` as `this`, as the original call does).
+        return calleeOfExpr(callee.expr, id, depth);
+      }
       case "ref": {
         const b = binding(callee.binding);
         const d = b.declaration;
@@ -679,14 +801,18 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         }
         // An alias: `const nap = sleep`, `const send = conn.send` is not one (its `this` is lost).
         const init = constInit(b);
-        if (init !== undefined && depth < 8 && (init.kind === "ref" || init.kind === "as")) {
+        if (init !== undefined && depth < 8 && (init.kind === "ref" || init.kind === "as" || init.kind === "comma")) {
           const aliased = calleeOfExpr(init, id, depth + 1);
           if (aliased.kind !== "unknown" && aliased.kind !== "param") return aliased;
         }
+        // `const g = f.bind(o, …)`: a call of `g` calls `f` (with `via: "bind"`).
+        const bound = init?.kind === "call" && depth < 8 ? boundTarget(init.call, depth + 1) : undefined;
+        if (bound !== undefined) return { ...bound, via: "bind" } as Callee;
         return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
       }
       case "member": {
-        const name = callee.name;
+        // `sink[DRAIN]()`: the key weft can tell (a symbol or string `const`, `Symbol.for("x")`) is the method's name.
+        const name = callee.name ?? (callee.key !== undefined ? keyOf(callee.key) : undefined);
         if (name === undefined) return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
         const object = callee.object;
         if (object.kind === "global" && KNOWN_GLOBALS.has(object.name)) {
@@ -706,9 +832,12 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         }
         if (object.kind === "super") return superCallee(object.fn, name);
         if ((name === "call" || name === "apply") && depth < 8) {
-          // `f.call(self, …)`, `f.apply(self, args)`: `f` itself, reached through Function.prototype.
+          // `f.call(self, …)`, `f.apply(self, args)`: `f` itself, reached through Function.prototype;
+          // also a method borrowed from a prototype (`Counter.prototype.add.apply(o, args)`).
           const target = calleeOfExpr(object, id, depth + 1);
-          if (target.kind === "local" || target.kind === "runtime" || target.kind === "import") return { ...target, via: name };
+          if (target.kind === "local" || target.kind === "runtime" || target.kind === "import" || (target.kind === "method" && target.via === undefined && target.receiver.kind !== "unknown")) {
+            return { ...target, via: name };
+          }
         }
         const objectType = typeOf(object);
         const field = classFieldFunction(objectType, name);
@@ -719,15 +848,35 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           const asValue = functionValueCallee(callee);
           if (asValue !== undefined) return asValue;
         }
-        const fromChecker = oracle?.receiver(id);
+        // A computed key's name is weft's (`[DRAIN]`), not the checker's: the receiver's type is
+        // then the syntax's, whose summaries know the method by that name.
+        const fromChecker = callee.name !== undefined ? oracle?.receiver(id) : undefined;
         let receiver = known(fromChecker) ? fromChecker : toTypeRef(objectType);
         if (receiver.kind === "unknown" && objectType.kind === "union") receiver = runtimeUnionReceiver(objectType.types, name) ?? receiver;
+        // `this.map(cb)` in `class Crew extends Array<T>`: a method it inherits from Array, which
+        // weft knows as on any array (a callback that may block is driven: `arrayMap`).
+        if (receiver.kind === "local-class" && receiver.static !== true && arrayClassElement(receiver.name) !== undefined && lookupLocalMethod(receiver.name, name, false) === undefined) {
+          return { kind: "method", receiver: UNKNOWN, name };
+        }
         return (receiver.kind === "unknown" ? checked(id) : undefined) ?? { kind: "method", receiver, name };
       }
       default:
         return functionValueCallee(callee) ?? checked(id) ?? { kind: "unknown" };
     }
   };
+
+  /**
+   * `f.bind(self, …)` (call `id`): what `f` is, when it is a function weft knows (of this module,
+   * of the runtime, an import, a method of a known receiver type).
+   */
+  function boundTarget(id: CallId, depth: number): Extract<Callee, { via?: unknown }> | undefined {
+    const c = call(id);
+    if (c.construct || c.callee.kind !== "member" || c.callee.name !== "bind") return undefined;
+    const target = calleeOfExpr(c.callee.object, id, depth);
+    if (target.kind === "local" || target.kind === "runtime" || target.kind === "import") return target.via === undefined ? target : undefined;
+    if (target.kind === "method" && target.via === undefined && target.receiver.kind !== "unknown" && target.name !== "bind") return target;
+    return undefined;
+  }
 
   // ---- parameters
   for (const f of fns) {
@@ -766,8 +915,84 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (c.construct) fact.construct = true;
     if (c.inParameters) fact.inParameters = true;
     if (c.callee.kind === "global" && fact.callee.kind === "unknown") fact.globalName = c.callee.name;
+    const bound = boundTarget(c.id, 1);
+    if (bound !== undefined) fact.binds = bound;
     return fact;
   });
+
+  // ---- `for…of` loops: the iterator's `next()`, a call when weft knows the iterable's type
+  // (a runtime iterator such as `IMapUnordered`, a class of this module or another that is its
+  // own iterator, with a `next` method); an iterable of unknown type is a plain loop.
+  /** The receiver of the `next` an iterable of type `t` has, when weft knows one (see `for…of` in the header). */
+  const iteratorReceiver = (t: ValueType): TypeRef | undefined => {
+    if (t.kind === "runtime" && runtimeMethod(t.name, "next") !== undefined) return { kind: "runtime", name: t.name };
+    if (t.kind === "local-class" && t.static !== true && lookupLocalMethod(t.name, "next", false) !== undefined) return { kind: "local-class", name: t.name };
+    if (t.kind === "import-class") return { kind: "import-class", source: t.source, name: t.name };
+    return undefined;
+  };
+  for (const loop of syntax.loops ?? []) {
+    const receiver = iteratorReceiver(typeOf(loop.iterable));
+    if (receiver === undefined) continue;
+    calls.push({ id: calls.length, in: loop.in, span: loop.span, callee: { kind: "method", receiver, name: "next" }, args: [], forOf: loop.id });
+  }
+
+  // ---- iterators taken whole where JavaScript calls `next` itself (`[...it]`, `const [a] = it`)
+  const iteratorUses: IteratorUse[] = [];
+  const seenUses = new Set<string>();
+  const spanOfExpr = (e: Expr): Span | undefined => (e.kind === "call" ? call(e.call).span : e.kind === "as" || e.kind === "comma" ? spanOfExpr(e.expr) : undefined);
+  const useIterator = (e: Expr, how: IteratorUse["how"], inFn: FunctionId, span: Span | undefined) => {
+    const where = spanOfExpr(e) ?? span;
+    if (where === undefined) return;
+    const receiver = iteratorReceiver(typeOf(e));
+    const key = `${how}:${where.start.line}:${where.start.column}`;
+    if (receiver === undefined || seenUses.has(key)) return;
+    seenUses.add(key);
+    iteratorUses.push({ in: inFn, span: where, how, next: { kind: "method", receiver, name: "next" } });
+  };
+  const scanExpr = (e: Expr, inFn: FunctionId, span: Span | undefined, depth = 0): void => {
+    if (depth > 16) return;
+    switch (e.kind) {
+      case "array":
+        for (const el of e.elements) {
+          if (el.kind === "spread") useIterator(el.expr, "spread", inFn, span);
+          scanExpr(el.kind === "spread" ? el.expr : el, inFn, span, depth + 1);
+        }
+        return;
+      case "as":
+      case "comma":
+        return scanExpr(e.expr, inFn, span, depth + 1);
+      case "either":
+        for (const o of e.options) scanExpr(o, inFn, span, depth + 1);
+        return;
+      case "object":
+        for (const p of e.props) scanExpr(p.value, inFn, span, depth + 1);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const c of syntaxCalls) {
+    c.args.forEach((a, i) => {
+      if (a.spread) useIterator(a.value, "spread", c.in, c.span);
+      scanExpr(a.value, c.in, c.span);
+      if (i !== 0) return;
+      if (!c.construct && c.callee.kind === "member" && c.callee.name === "from" && c.callee.object.kind === "global" && c.callee.object.name === "Array") useIterator(a.value, "Array.from", c.in, c.span);
+      if (c.construct && c.callee.kind === "global" && (c.callee.name === "Set" || c.callee.name === "Map")) useIterator(a.value, c.callee.name === "Set" ? "new Set" : "new Map", c.in, c.span);
+    });
+  }
+  const scannedInits = new Set<Expr>();
+  for (const b of bindings) {
+    const d = b.declaration;
+    if (d.kind !== "variable" || d.init === undefined) continue;
+    const first = d.path[0];
+    if (!d.forOf && first !== undefined && ("index" in first || "rest" in first)) useIterator(d.init, "destructuring", b.scope, undefined);
+    if (!scannedInits.has(d.init)) {
+      scannedInits.add(d.init);
+      scanExpr(d.init, b.scope, spanOfExpr(d.init));
+    }
+    for (const a of b.assignments) scanExpr(a, b.scope, spanOfExpr(a));
+  }
+  for (const f of fns) for (const r of f.returns ?? []) scanExpr(r, f.id, spanOfExpr(r));
 
   /**
    * An argument's type: the core reads it only for some calls (a local function's, a driving
@@ -836,7 +1061,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   }
 
   // ---- classes
-  const facts: ModuleFacts = { file: syntax.file, functions, calls, classes: [] };
+  const facts: ModuleFacts = { file: syntax.file, functions, calls, classes: [], ...(iteratorUses.length > 0 ? { iteratorUses } : {}) };
   for (const cls of classes) {
     const name = cls.name ?? "<class>";
     let entry = facts.classes.find((c) => c.name === name);
@@ -847,7 +1072,10 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       if (b.declaration.kind === "class" || constInit(b)?.kind === "class") entry.superClass = b.name;
     }
     for (const m of cls.members) {
-      if (m.kind === "method" && m.fn !== undefined && m.name !== undefined) (m.static ? entry.statics : entry.methods)[m.name] = m.fn;
+      if (m.kind === "method" && m.fn !== undefined) {
+        // A computed key (`[DRAIN]()`) under each name it is known by (see `keyOf`).
+        for (const key of m.name !== undefined ? [m.name] : memberKeys(m.fn)) (m.static ? entry.statics : entry.methods)[key] = m.fn;
+      }
       const init = m.kind === "field" && m.fn !== undefined && m.name !== undefined ? fns[m.fn]?.returns?.[0] : undefined;
       if (init?.kind === "function") {
         const table = m.static ? (entry.staticFieldFunctions ??= {}) : (entry.fieldFunctions ??= {});
@@ -878,6 +1106,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     }
     // `export const nap = sleep`: an alias of a runtime function.
     const init = constInit(b);
+    // `export const tick = ticker.tick.bind(ticker)`: a bound function.
+    if (init?.kind === "call" && calls[init.call]?.binds !== undefined) {
+      exports.push({ name, kind: "bound", call: init.call });
+      return;
+    }
     if (init?.kind === "ref") {
       const aliased = binding(init.binding).declaration;
       if (aliased.kind === "import" && RUNTIME_MODULES.has(aliased.source) && runtimeFunction(aliased.imported) !== undefined) {

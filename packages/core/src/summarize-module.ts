@@ -8,7 +8,7 @@
  * runtime check of a method that blocks.
  */
 import { buildFactsIndex } from "./build-facts-index.js";
-import type { FunctionId, ModuleFacts } from "./facts.js";
+import type { CallId, FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
 import { RUNTIME_MODULES, runtimeFunction } from "./runtime-facts.js";
 
@@ -32,6 +32,8 @@ export type ExportFact =
   | { name: string; kind: "reexport"; source: string; imported: string }
   /** An alias of a runtime function: `export const nap = sleep`. */
   | { name: string; kind: "runtime"; runtimeName: string }
+  /** A bound function: `export const tick = ticker.tick.bind(ticker)` (the `bind` call). */
+  | { name: string; kind: "bound"; call: CallId }
   | { kind: "reexport-all"; source: string };
 
 export function summarizeModule(
@@ -75,6 +77,10 @@ export function summarizeModule(
         if (blocks !== undefined) out.set(e.name, { blocks: blocks === true });
         break;
       }
+      case "bound":
+        // It blocks when the compiler gave it a driven face (`bindFace` of a function that may block).
+        out.set(e.name, { blocks: plan.binds.has(e.call) });
+        break;
       case "reexport-all":
         for (const [name, s] of imported(e.source) ?? []) if (name !== "default" && !out.has(name)) out.set(name, s);
         break;

@@ -32,6 +32,23 @@ export interface SyntaxFacts {
   typedefs: string[];
   /** The module assigns to `module.exports`, `module.exports.<name>` or `exports.<name>` (CommonJS exports). */
   commonjsExports?: true;
+  /** The `for…of` loops (not `for await`); absent when there are none. */
+  loops?: SyntaxLoop[];
+}
+
+// ---- loops ----------------------------------------------------------------------------------
+
+export type LoopId = number;
+
+/** A `for (… of iterable)` statement, not `for await`: each pass calls the iterator's `next()`. */
+export interface SyntaxLoop {
+  id: LoopId;
+  /** The function whose body contains the loop; 0 at top level. */
+  in: FunctionId;
+  /** The loop statement (without a label). */
+  span: Span;
+  /** The expression after `of`. */
+  iterable: Expr;
 }
 
 // ---- functions ----------------------------------------------------------------------------
@@ -56,6 +73,8 @@ export interface SyntaxFunction {
   class?: ClassId;
   /** A class or object member's key: an identifier, a string literal or a `#private` name (with its `#`); none when computed. */
   memberName?: string;
+  /** A computed key's expression (`[DRAIN]()`, `[Symbol.for("x")]()`), when there is no `memberName`. */
+  memberKey?: Expr;
   static?: true;
   span: Span;
   async: boolean;
@@ -119,7 +138,10 @@ export type Position =
 
 // ---- calls ----------------------------------------------------------------------------------
 
-/** A call, an optional call (`f?.()`), or a `new`. Not `import()`, not tagged templates (yet). */
+/**
+ * A call, an optional call (`f?.()`), a `new`, or a tagged template (``tag`a${x}b` ``, which
+ * calls `tag(strings, x)`). Not `import()`.
+ */
 export interface SyntaxCall {
   id: CallId;
   /** The function whose body (or parameter list) contains the call; 0 at top level. */
@@ -130,6 +152,8 @@ export interface SyntaxCall {
   /** Explicit type arguments: `new Map<string, Event>()`, `f<Queue>()`. */
   typeArgs?: TypeSyntax[];
   construct?: true;
+  /** A tagged template: `callee` is the tag, `args` the strings array (`other`) then each substitution. */
+  tagged?: true;
   /** In the parameter list of `in` (a default value). */
   inParameters?: true;
 }
@@ -148,15 +172,18 @@ export type Expr =
   | { kind: "ref"; binding: BindingId }
   /** An identifier nothing in the module binds (`Array`, `console`, `require`). */
   | { kind: "global"; name: string }
-  /** `a.b`, `a?.b`, `a["b"]` (a string literal or no-substitution template), `a.#b` (name `#b`); `name` absent when computed otherwise. */
-  | { kind: "member"; object: Expr; name?: string }
+  /**
+   * `a.b`, `a?.b`, `a["b"]` (a string literal or no-substitution template), `a.#b` (name `#b`);
+   * `name` absent when computed otherwise, and `key` then the key's expression (`a[k]`).
+   */
+  | { kind: "member"; object: Expr; name?: string; key?: Expr }
   /** `this`: `fn` is the nearest enclosing function that is not an arrow (0 at top level). */
   | { kind: "this"; fn: FunctionId }
   /** `super` (as the object of a member): `fn` as for `this`. */
   | { kind: "super"; fn: FunctionId }
   | { kind: "function"; fn: FunctionId }
   | { kind: "class"; cls: ClassId }
-  /** A call or `new` of the calls table. */
+  /** A call, `new` or tagged template of the calls table. */
   | { kind: "call"; call: CallId }
   | { kind: "as"; expr: Expr; type: TypeSyntax }
   /**
@@ -168,6 +195,8 @@ export type Expr =
   | { kind: "array"; elements: Expr[] }
   /** A value that is one of several: `c ? a : b` (`[a, b]`), `a || b`, `a ?? b` (`[a, b]`), `a && b` (`[b]`). */
   | { kind: "either"; options: Expr[] }
+  /** A comma expression `(a, b)`: `expr` is its last operand, whose value it has (`(0, f)()`, `(0, o.m)()`). */
+  | { kind: "comma"; expr: Expr }
   /** An array literal's spread element `...expr` (only inside `array`). */
   | { kind: "spread"; expr: Expr }
   /** A string, number or boolean literal, `null`, or a template literal without substitutions (a string). */
@@ -276,6 +305,13 @@ export interface SyntaxClass {
   /** Its own name, else the variable it initialises (`const C = class {}`); none otherwise. */
   name?: string;
   superClass?: Expr;
+  /** The superclass's type arguments: `extends Array<Greenlet<string>>` → `[Greenlet<string>]`. */
+  superTypeArgs?: TypeSyntax[];
+  /**
+   * The block comments leading the class or the `export` statement that declares it (as for
+   * functions: `/** @extends {Array<Greenlet>} *\/`); absent when none.
+   */
+  comments?: string[];
   implements: TypeSyntax[];
   members: SyntaxMember[];
   /** `this.<name> = value` in the class's own constructor, methods, accessors (arrows inside included), in source order. */

@@ -231,3 +231,57 @@ describe("resolveModule: names, tags and uses", () => {
     expect(resolved.exports).toEqual([{ name: "nap", kind: "runtime", runtimeName: "sleep" }]);
   });
 });
+
+describe("resolveModule: call shapes", () => {
+  it("resolves `(0, f)()` to `f`, `g()` with `const g = f.bind(o)` to `f` through bind, and records the bind", () => {
+    const f = new Facts();
+    const take = f.fn({ kind: "function", name: "take" });
+    const takeB = f.bind("take", { kind: "function", fn: take });
+    const comma = f.call(0, { kind: "comma", expr: ref(takeB) });
+    const bindCall = f.call(0, member(ref(takeB), "bind"), [{ kind: "literal", value: null }]);
+    const g = f.bind("g", { kind: "variable", declKind: "const", init: { kind: "call", call: bindCall }, path: [], comments: [] });
+    const viaBound = f.call(0, ref(g));
+    const resolved = resolveModule(f.syntax).facts;
+    expect(resolved.calls[comma]!.callee).toEqual({ kind: "local", fn: take });
+    expect(resolved.calls[viaBound]!.callee).toEqual({ kind: "local", fn: take, via: "bind" });
+    expect(resolved.calls[bindCall]!.binds).toEqual({ kind: "local", fn: take });
+  });
+
+  it("resolves `C.prototype.m.apply(o, args)` to the method, through apply", () => {
+    const f = new Facts();
+    const m = f.fn({ kind: "method", class: 0, memberName: "add" });
+    f.syntax.classes.push({ id: 0, name: "Counter", implements: [], members: [{ name: "add", kind: "method", fn: m }] });
+    const cls = f.bind("Counter", { kind: "class", cls: 0 });
+    const apply = f.call(0, member(member(member(ref(cls), "prototype"), "add"), "apply"));
+    expect(f.calleeOf(apply)).toEqual({ kind: "method", receiver: { kind: "local-class", name: "Counter" }, name: "add", via: "apply" });
+  });
+
+  it("names a method by a computed key it can tell, and calls by that key reach it", () => {
+    const f = new Facts();
+    const symbolFor = f.call(0, member({ kind: "global", name: "Symbol" }, "for"), [{ kind: "literal", value: "drain" }]);
+    const drain = f.bind("DRAIN", { kind: "variable", declKind: "const", init: { kind: "call", call: symbolFor }, path: [], comments: [] });
+    const m = f.fn({ kind: "method", class: 0, memberKey: ref(drain) });
+    f.syntax.classes.push({ id: 0, name: "Sink", implements: [], members: [{ kind: "method", fn: m }] });
+    const sinkClass = f.bind("Sink", { kind: "class", cls: 0 });
+    const sink = f.bind("sink", { kind: "variable", declKind: "const", init: { kind: "call", call: f.call(0, ref(sinkClass), [], { construct: true }) }, path: [], comments: [] });
+    const byConst = f.call(0, { kind: "member", object: ref(sink), key: ref(drain) });
+    const resolved = resolveModule(f.syntax).facts;
+    expect(resolved.functions[m]).toMatchObject({ name: "Sink#[DRAIN]", memberName: '[Symbol.for("drain")]' });
+    expect(resolved.classes[0]!.methods).toEqual({ '[Symbol.for("drain")]': m });
+    expect(resolved.calls[byConst]!.callee).toEqual({ kind: "method", receiver: { kind: "local-class", name: "Sink" }, name: '[Symbol.for("drain")]' });
+  });
+
+  it("makes a for…of loop's next a call when the iterable is a runtime iterator, and leaves an unknown one alone", () => {
+    const f = new Facts();
+    const pool = f.runtimeImport("Pool");
+    const p = f.bind("pool", { kind: "variable", declKind: "const", init: f.newRuntime(0, pool), path: [], comments: [] });
+    const imap = f.call(0, member(ref(p), "imapUnordered"));
+    f.syntax.loops = [
+      { id: 0, in: 0, span, iterable: { kind: "call", call: imap } },
+      { id: 1, in: 0, span, iterable: { kind: "global", name: "somewhere" } },
+    ];
+    const calls = resolveModule(f.syntax).facts.calls;
+    expect(calls).toHaveLength(f.syntax.calls.length + 1);
+    expect(calls[calls.length - 1]).toMatchObject({ forOf: 0, callee: runtimeMethod("IMapUnordered", "next"), args: [] });
+  });
+});

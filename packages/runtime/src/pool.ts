@@ -384,7 +384,12 @@ type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
  * its result and wakes the waiting `next()` without switching; results are handed out in the
  * order the calls finished.
  *
+ * In code weft compiles, `for…of` drives it (and `break` calls `return()`); spreading it
+ * (`[...it]`) cannot be driven (WEFT3010).
+ *
  * @example
+ * for (const page of pool.imapUnordered(fetchPage, urls)) save(page);
+ * // or by hand:
  * const it = pool.imapUnordered(fetchPage, urls);
  * for (let r = it.next(); !r.done; r = it.next()) save(r.value);
  */

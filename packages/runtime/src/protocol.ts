@@ -148,6 +148,59 @@ export function* callDynamic(fn: unknown, thisArg: unknown, args: readonly unkno
   return (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
 }
 
+/**
+ * `fn.bind(thisArg, ...args)` where `fn` may be a coroutine: the bound function JavaScript's own
+ * `bind` makes (its `name` is `bound <name>`, its `length` the unbound parameters), with the
+ * driven face `fn[co].bind(thisArg, ...args)` beside it when `fn` has one, so compiled callers
+ * and `spawn(bound)` drive it. The compiler emits it for `f.bind(o, …)` of a function it knows
+ * may block.
+ */
+export function bindFace(fn: unknown, thisArg: unknown, ...args: unknown[]): unknown {
+  const bound = (fn as { bind(this: unknown, ...a: unknown[]): unknown }).bind(thisArg, ...args);
+  const driven = (fn as Partial<CoroutineFunction> | null | undefined)?.[co];
+  if (typeof driven === "function" && typeof bound === "function") {
+    Object.defineProperty(bound, co, { value: driven.bind(thisArg, ...args), writable: true, configurable: true });
+  }
+  return bound;
+}
+
+/**
+ * The arguments a tagged template passes its tag, as an array: compiled code calls a tag that
+ * may block as `callDynamic(tag, thisArg, templateArgs\`a${x}b\`)`. The strings array is the one
+ * the engine keeps for that template site, so it is the same object on every evaluation, as the
+ * original ``tag`a${x}b` `` would have passed.
+ */
+export function templateArgs(strings: TemplateStringsArray, ...values: unknown[]): unknown[] {
+  return [strings, ...values];
+}
+
+/**
+ * The iterator a `for…of` loop whose `next` may block walks (compiled code's explicit loop, see
+ * PROTOCOL.md §2): `iterable[Symbol.iterator]()`, with JavaScript's errors.
+ */
+export function iteratorOf(iterable: unknown): Iterator<unknown> {
+  const method = iterable == null ? undefined : (iterable as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof method !== "function") throw new TypeError(`${typeof iterable === "object" && iterable !== null ? "object" : String(iterable)} is not iterable`);
+  const it = (method as () => unknown).call(iterable);
+  if (it === null || (typeof it !== "object" && typeof it !== "function")) throw new TypeError("Result of the Symbol.iterator method is not an object");
+  return it as Iterator<unknown>;
+}
+
+/** One pass of such a loop: `it.next()`, driven when `next` is a coroutine (`IMapUnordered#next`). */
+export function* iteratorNext(it: Iterator<unknown>): Generator<unknown, IteratorResult<unknown>, unknown> {
+  const result = yield* callDynamic(it.next, it, []);
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  return result as IteratorResult<unknown>;
+}
+
+/** Such a loop left early (`break`, `return`, a throw from its body): `it.return()`, if it has one, driven too. */
+export function* iteratorClose(it: Iterator<unknown>): Generator<unknown, void, unknown> {
+  const close = it.return;
+  if (close == null) return;
+  const result = yield* callDynamic(close, it, []);
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+}
+
 /** A method call `obj[key](...args)` in a coroutine, driven if the method is a coroutine. */
 export function* invoke(obj: unknown, key: PropertyKey, ...args: unknown[]): Generator<unknown, unknown, unknown> {
   const fn = (obj as Record<PropertyKey, unknown>)[key];

@@ -211,6 +211,30 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
 
   // ---- calls
   /**
+   * ``tag`a${x}b` `` whose tag may block: `yield* callDynamic(tag, undefined, templateArgs`a${x}b`)`,
+   * the template kept as a tagged template (of `templateArgs`) so its strings array is the site's.
+   */
+  const rewriteTagged = (node: TS.TaggedTemplateExpression): TS.Expression => {
+    const tag = unwrapParens(node.tag);
+    const args = f.createTaggedTemplateExpression(helper("templateArgs"), undefined, node.template);
+    const call = (fn: TS.Expression, self: TS.Expression) => yieldStar(f.createCallExpression(helper("callDynamic"), undefined, [fn, self, args]));
+    if (!ts.isPropertyAccessExpression(tag) && !ts.isElementAccessExpression(tag)) return call(tag, f.createIdentifier("undefined"));
+    const object = tag.expression;
+    const pure = isPure(object);
+    const receiver: TS.Expression = pure ? (object.kind === ts.SyntaxKind.SuperKeyword ? f.createThis() : again(object)) : temp("o");
+    const objectExpr: TS.Expression = pure ? object : f.createAssignment(receiver, object);
+    const fn = ts.isPropertyAccessExpression(tag) ? f.createPropertyAccessExpression(objectExpr, tag.name) : f.createElementAccessExpression(objectExpr, tag.argumentExpression);
+    return call(fn, receiver);
+  };
+
+  /** `f.bind(o, a)` of a function that may block: `bindFace(f, o, a)`. */
+  const rewriteBind = (node: TS.CallExpression): TS.Expression => {
+    const callee = unwrapParens(node.expression);
+    if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return node;
+    return f.createCallExpression(helper("bindFace"), undefined, [callee.expression, ...node.arguments]);
+  };
+
+  /**
    * `bound`: a call made explicit from `o.m?.(a)` (see `explicitChain`), whose callee is the
    * function read once (`_f`), called with this receiver (`method`: the name it was read by).
    */
@@ -812,11 +836,17 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       return captureFrame() === undefined ? node : newTargetRef();
     }
     if (isChainTop(node) && chainHasPlannedCall(node)) return explicitChain(node as TS.Expression);
+    if (ts.isTaggedTemplateExpression(node)) {
+      const id = collected.callIdOf.get(node);
+      const v = ts.visitEachChild(node, visit, context);
+      return id !== undefined && plan.calls.has(id) ? rewriteTagged(v) : v;
+    }
     if (ts.isCallExpression(node)) {
       const id = collected.callIdOf.get(node);
       const kind = id !== undefined ? plan.calls.get(id) : undefined;
       const v = ts.visitEachChild(node, visit, context);
       if (kind !== undefined) ctx.at = node;
+      if (id !== undefined && plan.binds.has(id)) return rewriteBind(v);
       return kind === undefined ? v : rewriteCall(v, kind);
     }
     if (node.kind === ts.SyntaxKind.ThisKeyword) return captureFrame() === undefined ? node : thisRef();
@@ -840,6 +870,10 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       // A label on the `for await` stays on the loop, where `continue label` needs it.
       return desugarForAwait(ts.visitEachChild(node.statement, visit, context), node.label);
     }
+    if (ts.isForOfStatement(node) && drivenLoop(node)) return rewriteLoop(ts.visitEachChild(node, visit, context), undefined);
+    if (ts.isLabeledStatement(node) && ts.isForOfStatement(node.statement) && drivenLoop(node.statement)) {
+      return rewriteLoop(ts.visitEachChild(node.statement, visit, context), node.label);
+    }
     if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return node;
     return ts.visitEachChild(node, visit, context);
   };
@@ -852,6 +886,47 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       "WEFT9001",
       "weft cannot rewrite this",
     );
+
+  const drivenLoop = (node: TS.ForOfStatement): boolean => {
+    const id = collected.loopIdOf.get(node);
+    return id !== undefined && plan.loops.has(id);
+  };
+
+  /**
+   * `for (const x of it) body` whose iterator's `next` may block, as the Babel plugin writes it
+   * (its apply-plan.ts `rewriteLoop`): an explicit loop that drives `next`, and `return` when the
+   * body leaves early; the label, if any, on the inner loop.
+   */
+  const rewriteLoop = (node: TS.ForOfStatement, label: TS.Identifier | undefined): TS.Statement => {
+    const it = f.createUniqueName("_it");
+    const open = f.createUniqueName("_open");
+    const step = f.createUniqueName("_step");
+    const value = f.createPropertyAccessExpression(step, "value");
+    const init = node.initializer;
+    const bind = ts.isVariableDeclarationList(init)
+      ? f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(init.declarations[0]!.name, undefined, undefined, value)], init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
+      : f.createExpressionStatement(f.createAssignment(init as TS.Expression, value));
+    const setOpen = (v: boolean) => f.createExpressionStatement(f.createAssignment(open, v ? f.createTrue() : f.createFalse()));
+    const body = ts.isBlock(node.statement) ? node.statement : f.createBlock([node.statement], true);
+    const loop = f.createForStatement(undefined, undefined, undefined, f.createBlock([
+      setOpen(false),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(step, undefined, undefined, yieldStar(f.createCallExpression(helper("iteratorNext"), undefined, [it])))], ts.NodeFlags.Const)),
+      f.createIfStatement(f.createPropertyAccessExpression(step, "done"), f.createBreakStatement()),
+      setOpen(true),
+      bind,
+      body,
+    ], true));
+    return f.createBlock([
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, f.createCallExpression(helper("iteratorOf"), undefined, [node.expression]))], ts.NodeFlags.Const)),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(open, undefined, undefined, f.createFalse())], ts.NodeFlags.Let)),
+      f.createTryStatement(
+        f.createBlock([label !== undefined ? f.createLabeledStatement(label, loop) : loop], true),
+        undefined,
+        f.createBlock([f.createIfStatement(open, f.createExpressionStatement(yieldStar(f.createCallExpression(helper("iteratorClose"), undefined, [it]))))], true),
+      ),
+    ], true);
+  };
+
   const isSuperProperty = (n: TS.Node): n is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
     (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
   const superGet = (fr: Frame, access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression => {

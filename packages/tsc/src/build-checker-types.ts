@@ -42,7 +42,7 @@ export interface CheckerTypes {
    * The project function a call calls, by its resolved signature: one of this file, or one of
    * another file as a receiver module holding it (entry `<name>#call`).
    */
-  calleeOf(call: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { local: TS.Node } | { receiver: TypeRef; name: string } | undefined;
+  calleeOf(call: TS.CallExpression | TS.NewExpression | TS.TaggedTemplateExpression, sf: TS.SourceFile): { local: TS.Node } | { receiver: TypeRef; name: string } | undefined;
 }
 
 /** Whether a method of a class, or a function, of this file blocks (from its analysis so far). */

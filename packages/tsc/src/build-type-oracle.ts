@@ -32,14 +32,21 @@ export function buildTypeOracle(ts: typeof TS, sf: TS.SourceFile, types: Checker
       return memo(receivers, call, () => {
         const node = collected.calls.get(call);
         if (node === undefined) return undefined;
-        const callee = unwrap(node.expression);
+        const callee = unwrap(ts.isTaggedTemplateExpression(node) ? node.tag : node.expression);
         if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return undefined;
         return types.typeOfExpression(callee.expression, sf);
       });
     },
     argument(call, index) {
       return memo(args, `${call}:${index}`, () => {
-        const a = collected.calls.get(call)?.arguments?.[index];
+        const node = collected.calls.get(call);
+        // A tagged template's arguments: its strings array, then each substitution.
+        const a =
+          node !== undefined && ts.isTaggedTemplateExpression(node)
+            ? index > 0 && ts.isTemplateExpression(node.template)
+              ? node.template.templateSpans[index - 1]?.expression
+              : undefined
+            : node?.arguments?.[index];
         return a === undefined || ts.isSpreadElement(a) ? undefined : types.typeOfExpression(a, sf);
       });
     },

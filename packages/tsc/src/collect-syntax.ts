@@ -21,6 +21,7 @@ import type {
   Span,
   SyntaxBinding,
   SyntaxCall,
+  SyntaxLoop,
   SyntaxClass,
   SyntaxExport,
   SyntaxFacts,
@@ -44,7 +45,8 @@ export type FunctionNode =
   | TS.PropertyDeclaration
   | TS.ClassStaticBlockDeclaration;
 
-export type CallNode = TS.CallExpression | TS.NewExpression;
+/** A call, a `new`, or a tagged template (``tag`a${x}b` ``). */
+export type CallNode = TS.CallExpression | TS.NewExpression | TS.TaggedTemplateExpression;
 
 export interface CollectedSyntax {
   syntax: SyntaxFacts;
@@ -52,6 +54,8 @@ export interface CollectedSyntax {
   fnIdOf: Map<TS.Node, FunctionId>;
   calls: Map<CallId, CallNode>;
   callIdOf: Map<TS.Node, CallId>;
+  /** The `for…of` loops (not `for await`): the ids of the facts' `loops`. */
+  loopIdOf: Map<TS.Node, number>;
   scopes: Scopes;
   /** `where` strings (`file:line:col`) of functions, as NOT_DRIVEN errors show them. */
   where(fn: FunctionId): string;
@@ -69,6 +73,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   const fnIdOf = new Map<TS.Node, FunctionId>();
   const calls = new Map<CallId, CallNode>();
   const callIdOf = new Map<TS.Node, CallId>();
+  const loopIdOf = new Map<TS.Node, number>();
+  const loopNodes: Array<{ node: TS.ForOfStatement; in: FunctionId }> = [];
   const classIdOf = new Map<TS.Node, ClassId>();
   const classNodes: TS.ClassLikeDeclaration[] = [];
   const callIn: FunctionId[] = [];
@@ -148,7 +154,11 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       }
     }
     if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && isCommonjsExportsTarget(n.left)) commonjsExports = true;
-    if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+    if (ts.isForOfStatement(n) && n.awaitModifier === undefined) {
+      loopIdOf.set(n, loopNodes.length);
+      loopNodes.push({ node: n, in: fnStack[fnStack.length - 1] ?? 0 });
+    }
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
       if (!(ts.isCallExpression(n) && n.expression.kind === SK.ImportKeyword)) {
         const id = calls.size;
         calls.set(id, n);
@@ -257,7 +267,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
           ? e.argumentExpression.text
           : undefined;
       const object = e.expression.kind === SK.SuperKeyword ? ({ kind: "super", fn: thisFunction(e.expression) } as const) : toExpr(e.expression);
-      return name !== undefined ? { kind: "member", object, name } : { kind: "member", object };
+      if (name !== undefined) return { kind: "member", object, name };
+      return ts.isElementAccessExpression(e) ? { kind: "member", object, key: toExpr(e.argumentExpression) } : { kind: "member", object };
     }
     switch (e.kind) {
       case SK.ThisKeyword:
@@ -286,7 +297,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       const cls = classIdOf.get(e);
       return cls !== undefined ? { kind: "class", cls } : { kind: "other" };
     }
-    if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
+    if (ts.isCallExpression(e) || ts.isNewExpression(e) || ts.isTaggedTemplateExpression(e)) {
       const call = callIdOf.get(e);
       return call !== undefined ? { kind: "call", call } : { kind: "other" };
     }
@@ -315,6 +326,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       const op = e.operatorToken.kind;
       if (op === SK.AmpersandAmpersandToken) return { kind: "either", options: [toExpr(e.right)] };
       if (op === SK.BarBarToken || op === SK.QuestionQuestionToken) return { kind: "either", options: [toExpr(e.left), toExpr(e.right)] };
+      if (op === SK.CommaToken) return { kind: "comma", expr: toExpr(e.right) };
     }
     return { kind: "other" };
   };
@@ -399,6 +411,11 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       parent = parent.parent;
     }
     if (parent === undefined) return { kind: "other" };
+    if (ts.isTaggedTemplateExpression(parent)) {
+      const call = callIdOf.get(parent);
+      if (call !== undefined && parent.tag === child) return { kind: "callee", call };
+      return { kind: "other" };
+    }
     if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
       const call = callIdOf.get(parent);
       if (call !== undefined && parent.expression === child) return { kind: "callee", call };
@@ -708,6 +725,9 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       if (cls !== undefined) fact.class = cls;
     }
     if (memberName !== undefined) fact.memberName = memberName;
+    else if (kind !== "function" && kind !== "arrow" && kind !== "static-block" && kind !== "constructor" && "name" in n && n.name !== undefined && ts.isComputedPropertyName(n.name)) {
+      fact.memberKey = toExpr(n.name.expression);
+    }
     if (isStatic) fact.static = true;
     const decorators = decoratorsOf(n);
     if (decorators !== undefined) fact.decorators = decorators;
@@ -727,13 +747,22 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   // ---- calls
   const syntaxCalls: SyntaxCall[] = [];
   for (const [id, call] of calls) {
-    const fact: SyntaxCall = {
-      id,
-      in: callIn[id] ?? 0,
-      span: spanOf(call),
-      callee: toExpr(call.expression),
-      args: (call.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? { value: toExpr(a.expression), spread: true as const } : { value: toExpr(a) })),
-    };
+    const fact: SyntaxCall = ts.isTaggedTemplateExpression(call)
+      ? {
+          id,
+          in: callIn[id] ?? 0,
+          span: spanOf(call),
+          callee: toExpr(call.tag),
+          args: [{ value: { kind: "other" } }, ...(ts.isTemplateExpression(call.template) ? call.template.templateSpans.map((t) => ({ value: toExpr(t.expression) })) : [])],
+          tagged: true,
+        }
+      : {
+          id,
+          in: callIn[id] ?? 0,
+          span: spanOf(call),
+          callee: toExpr(call.expression),
+          args: (call.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? { value: toExpr(a.expression), spread: true as const } : { value: toExpr(a) })),
+        };
     if (ts.isNewExpression(call)) fact.construct = true;
     if (call.typeArguments !== undefined && call.typeArguments.length > 0) fact.typeArgs = call.typeArguments.map((a) => typeSyntax(a, call));
     const owner = functions.get(fact.in);
@@ -799,8 +828,13 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     }
     const implementsList = c.heritageClauses?.find((h) => h.token === SK.ImplementsKeyword)?.types ?? [];
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList.map((x) => typeSyntax(x, c)), members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
-    const sup = c.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]?.expression;
+    // The comments leading the class (its `export` included: the node starts there).
+    const classComments = blockComments([c, ...(ts.isExportAssignment(c.parent) ? [c.parent] : [])]);
+    if (classComments.length > 0) cls.comments = classComments;
+    const heritage = c.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0];
+    const sup = heritage?.expression;
     if (sup !== undefined) cls.superClass = toExpr(sup);
+    if (heritage?.typeArguments !== undefined && heritage.typeArguments.length > 0) cls.superTypeArgs = heritage.typeArguments.map((a) => typeSyntax(a, c));
     const decorators = decoratorsOf(c);
     if (decorators !== undefined) cls.decorators = decorators;
     return cls;
@@ -868,12 +902,20 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     const s = syntaxFunctions[fn]?.span.start ?? { line: 0, column: 0 };
     return `${file}:${s.line}:${s.column + 1}`;
   };
+  // ---- `for…of` loops
+  const syntaxLoops: SyntaxLoop[] = loopNodes.map((l, id) => ({ id, in: l.in, span: spanOf(l.node), iterable: toExpr(l.node.expression) }));
+
   return {
-    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs, ...(commonjsExports ? { commonjsExports: true as const } : {}) },
+    syntax: {
+      file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs,
+      ...(commonjsExports ? { commonjsExports: true as const } : {}),
+      ...(syntaxLoops.length > 0 ? { loops: syntaxLoops } : {}),
+    },
     functions,
     fnIdOf,
     calls,
     callIdOf,
+    loopIdOf,
     scopes,
     where,
   };

@@ -69,7 +69,7 @@ export default function weftTransformer(api: TypeScriptApi, program?: TS.Program
       throw Object.assign(error, { code: errors[0]!.code, diagnostics: errors });
     }
     const { plan } = analysis;
-    if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0) return sf;
+    if (plan.coroutines.size === 0 && !plan.main && plan.calls.size === 0 && plan.binds.size === 0 && plan.loops.size === 0) return sf;
     const module = resolveModule(ts, resolved.module, sf, context.getCompilerOptions());
     const ctx: ApplyContext = { ts, context, sf, collected, plan, module };
     try {
