@@ -1,7 +1,7 @@
 /**
  * The core's pipeline for one module, a linear list of passes:
  *
- *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite ─▶ validatePlacement, validateModule, validateUndriven
+ *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite ─▶ validatePlacement, validateModule, validateDecorators, validateUndriven
  *
  * (`resolveModule` makes the facts from an adapter's syntax facts, once per module.)
  * Adapters collect the facts from their AST, call `analyzeModule`, report the diagnostics the way
@@ -13,6 +13,7 @@ import type { FunctionId, ModuleFacts, Span } from "./facts.js";
 import { blockingChain, inferBlocking, type ChainStep, type ModuleSummaries } from "./infer-blocking.js";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
+import { validateDecorators } from "./validate-decorators.js";
 import { validateModule, type ModuleShape } from "./validate-module.js";
 import { validatePlacement } from "./validate-placement.js";
 import { validateUndriven } from "./validate-undriven.js";
@@ -71,6 +72,7 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   const diagnostics = [
     ...validatePlacement(facts, types, blocking),
     ...validateModule(facts, blocking, plan, options.shape ?? {}),
+    ...validateDecorators(facts, blocking),
     ...validateUndriven(facts, blocking, plan, summaries),
   ];
   const explain: ExplainEntry[] = [];

@@ -119,8 +119,23 @@ export interface CallFact {
   globalName?: string;
 }
 
+/**
+ * A decorated declaration, its decorators as written (`@logged`, `@retry(…)`, `@di.inject(…)`),
+ * in source order: what `validate-decorators.ts` reads.
+ * - `member`: a class member's decorators; `values`, the functions a field's (or auto-accessor's)
+ *   initialiser is (`@bound handler = () => …`).
+ * - `class`: a class's own decorators, with each member (method, accessor, field) and its values.
+ * - `param`: the decorators of a function's `index`th parameter (`experimentalDecorators`).
+ */
+export type DecoratedFact =
+  | { kind: "member"; fn: FunctionId; decorators: string[]; values: FunctionId[] }
+  | { kind: "class"; name: string; decorators: string[]; members: Array<{ fn: FunctionId; values: FunctionId[] }> }
+  | { kind: "param"; fn: FunctionId; index: number; decorators: string[] };
+
 export interface ModuleFacts {
   file: string;
+  /** Decorated classes, members and parameters, in source order. */
+  decorated?: DecoratedFact[];
   functions: FunctionFact[];
   calls: CallFact[];
   /** Local classes: method name → function id (instance methods), with the superclass if local. */

@@ -20,6 +20,7 @@ import type {
   ArgFact,
   CallFact,
   Callee,
+  DecoratedFact,
   FunctionFact,
   FunctionId,
   FunctionUse,
@@ -819,6 +820,45 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       if (m.kind === "method" && m.fn !== undefined && m.name !== undefined) (m.static ? entry.statics : entry.methods)[m.name] = m.fn;
     }
   }
+
+  // ---- decorators: as written, for validate-decorators.ts
+  const exprText = (e: Expr): string => {
+    switch (e.kind) {
+      case "ref":
+        return binding(e.binding).name;
+      case "global":
+        return e.name;
+      case "member":
+        return `${exprText(e.object)}${e.name !== undefined ? `.${e.name}` : "[…]"}`;
+      case "call":
+        return `${exprText(call(e.call).callee)}(…)`;
+      case "this":
+        return "this";
+      default:
+        return "…";
+    }
+  };
+  const decoratorsText = (list: Expr[] | undefined): string[] => (list ?? []).map((d) => `@${exprText(d)}`);
+  const valuesOf = (fn: FunctionId | undefined): FunctionId[] => {
+    const f = fn === undefined ? undefined : fns[fn];
+    if (f?.kind !== "field") return [];
+    return (f.returns ?? []).flatMap((r) => (r.kind === "function" ? [r.fn] : []));
+  };
+  const decorated: DecoratedFact[] = [];
+  for (const f of fns) {
+    if (f.decorators !== undefined && f.decorators.length > 0 && f.class !== undefined) {
+      decorated.push({ kind: "member", fn: f.id, decorators: decoratorsText(f.decorators), values: valuesOf(f.id) });
+    }
+    f.params.forEach((param, index) => {
+      if (param.decorators !== undefined && param.decorators.length > 0) decorated.push({ kind: "param", fn: f.id, index, decorators: decoratorsText(param.decorators) });
+    });
+  }
+  for (const cls of classes) {
+    if (cls.decorators === undefined || cls.decorators.length === 0) continue;
+    const members = cls.members.flatMap((m) => (m.fn !== undefined && m.kind !== "constructor" && m.kind !== "static-block" ? [{ fn: m.fn, values: valuesOf(m.fn) }] : []));
+    decorated.push({ kind: "class", name: cls.name ?? "<class>", decorators: decoratorsText(cls.decorators), members });
+  }
+  if (decorated.length > 0) facts.decorated = decorated;
 
   // ---- exports
   const exports: ExportFact[] = [];
