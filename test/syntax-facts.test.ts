@@ -3,13 +3,14 @@
 // source into the same neutral `SyntaxFacts` (@weft/core syntax-facts.ts). Run on every source file
 // of the fixture corpus (fixtures/<case>/), every program under test/programs and examples/, and
 // on small snippets that pin down one fact each.
-import { parse } from "@babel/parser";
+import { parse, type ParserPlugin } from "@babel/parser";
 import * as traverseNs from "@babel/traverse";
 import type { NodePath, TraverseOptions } from "@babel/traverse";
 import * as t from "@babel/types";
 import type { Expr, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { fixtureDecorators, type FixtureDecorators } from "./fixture-decorators.js";
 import * as ts from "typescript";
 import { collectSyntax as collectBabel } from "../packages/babel-plugin/src/collect-syntax.js";
 import { collectSyntax as collectTsc } from "../packages/tsc/src/collect-syntax.js";
@@ -23,8 +24,9 @@ const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
 const isTs = (file: string) => /\.[cm]?ts$/.test(file);
 
 /** The Babel collector's facts. */
-function babelFacts(file: string, code: string): SyntaxFacts {
-  const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", "decorators-legacy"] : ["jsx"] });
+function babelFacts(file: string, code: string, decorators: FixtureDecorators = "legacy"): SyntaxFacts {
+  const syntax: ParserPlugin[] = decorators === "2023-11" ? ["decorators", "decoratorAutoAccessors"] : decorators === "legacy" && isTs(file) ? ["decorators-legacy"] : [];
+  const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", ...syntax] : ["jsx", ...syntax] });
   let facts: SyntaxFacts | undefined;
   traverse(ast, {
     Program(program: NodePath<t.Program>) {
@@ -68,7 +70,9 @@ describe("the Babel and tsc collectors", () => {
 
   it.each(inputs)("report the same syntax facts for %s", (file) => {
     const code = readFileSync(join(root, file), "utf8");
-    const babel = babelFacts(file, code);
+    const full = join(root, file);
+    const dir = dirname(full);
+    const babel = babelFacts(file, code, fixtureDecorators(dir, readdirSync(dir).filter((n) => SOURCE.test(n))) ?? "legacy");
     const tsc = tscFacts(file, code);
     // Table by table, so that a failure names the table and shows a short diff.
     for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
