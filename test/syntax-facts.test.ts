@@ -25,7 +25,7 @@ const isTs = (file: string) => /\.[cm]?ts$/.test(file);
 
 /** The Babel collector's facts. */
 function babelFacts(file: string, code: string, decorators: FixtureDecorators = "legacy"): SyntaxFacts {
-  const syntax: ParserPlugin[] = decorators === "2023-11" ? ["decorators", "decoratorAutoAccessors"] : decorators === "legacy" && isTs(file) ? ["decorators-legacy"] : [];
+  const syntax: ParserPlugin[] = decorators === "2023-11" ? ["decorators", "decoratorAutoAccessors"] : decorators === "legacy" && isTs(file) ? ["decorators-legacy", "decoratorAutoAccessors"] : [];
   const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", ...syntax] : ["jsx", ...syntax] });
   let facts: SyntaxFacts | undefined;
   traverse(ast, {
@@ -351,6 +351,29 @@ class Worker {
         const handle = facts.functions.find((f) => f.memberName === "handle")!;
         expect(handle.decorators).toEqual([{ kind: "call", call: 0 }]);
         expect(facts.calls[0]!.callee).toEqual(logged);
+      },
+    );
+  });
+
+  it("report parameter decorators, and an auto-accessor as a field with its decorators", () => {
+    onBoth(
+      `function inject(token: string) { return (..._: unknown[]) => {}; }
+function tracked(..._: unknown[]) {}
+class Service {
+  @tracked accessor size = () => 1;
+  constructor(@inject("db") private db: unknown, plain: number) {}
+  run(@inject("q") q: unknown) {}
+}`,
+      (facts) => {
+        const size = facts.functions.find((f) => f.memberName === "size")!;
+        expect(size).toMatchObject({ kind: "field", decorators: [{ kind: "ref", binding: binding(facts, "tracked").id }] });
+        expect(size.returns).toEqual([{ kind: "function", fn: size.id + 1 }]);
+        expect(facts.classes[0]!.members[0]).toEqual({ name: "size", kind: "field", fn: size.id });
+        const ctor = facts.functions.find((f) => f.kind === "constructor")!;
+        expect(ctor.params.map((p) => p.decorators)).toEqual([[{ kind: "call", call: 0 }], undefined]);
+        const run = facts.functions.find((f) => f.memberName === "run")!;
+        expect(run.params[0]!.decorators).toEqual([{ kind: "call", call: 1 }]);
+        expect(facts.calls.map((c) => c.callee)).toEqual([0, 1].map(() => ({ kind: "ref", binding: binding(facts, "inject").id })));
       },
     );
   });
