@@ -192,6 +192,9 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     if (hasErrors(diagnostics)) return { code: null, map: null, diagnostics, format };
     return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null, diagnostics, format };
   } catch (error) {
+    // A file weft already rejected is not compiled: what Babel throws while rewriting it anyway
+    // (a shape the rewrite does not support, in a member the errors name) adds nothing.
+    if (hasErrors(diagnostics)) return { code: null, map: null, diagnostics, format: cjsOut || moduleKind === "auto" ? "commonjs" : "module" };
     diagnostics.push(...diagnosticsFromError(error, filename, code));
     return { code: null, map: null, diagnostics, format: cjsOut || moduleKind === "auto" ? "commonjs" : "module" };
   }

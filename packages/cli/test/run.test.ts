@@ -335,4 +335,24 @@ console.log(new Greeter().slowly("ada"));
     expect(r.stderr).toContain("  help: remove `@logged`");
     expect(r.stderr).not.toMatch(/experimental syntax|Babel/);
   });
+
+  it("refuses a decorated field and auto-accessor holding a function that may block, with weft's diagnostics only", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "main.ts": `import { sleep } from "@weft/runtime";
+function timed(_value: unknown, _context: ClassFieldDecoratorContext | ClassAccessorDecoratorContext) {}
+class Ticker {
+  @timed onTick = () => { sleep(1); };
+  @timed accessor later = () => { sleep(1); };
+}
+new Ticker().onTick();
+`,
+    });
+    const r = weft(["run", "main.ts"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/^\S+ - error.*$/gm)).toEqual([
+      "main.ts:4:3 - error WEFT3004: `Ticker#onTick` may block, but it is decorated with `@timed`: a decorator's wrapper calls the member without driving it.",
+      "main.ts:5:3 - error WEFT3004: `Ticker#later` may block, but it is decorated with `@timed`: a decorator's wrapper calls the member without driving it.",
+    ]);
+  });
 });
