@@ -114,8 +114,10 @@ function compile7(c: Case): Compiled {
       onDiagnostic: (d: Diagnostic, source: string) => diagnostics.push({ d, source }),
       onExplain: (f: string, entries: ExplainEntry[]) => explain.push({ file: f, entries }),
     };
-    const presets = isTs(file) ? ["@babel/preset-typescript"] : [];
-    // Decorators are lowered after the weft plugin, as `weft run` does (packages/cli/src/compile.ts).
+    // Decorators are lowered after the weft plugin, as `weft run` does (packages/cli/src/compile.ts),
+    // with `allowDeclareFields` as there (and Babel 8's default): without it, Babel 7 loses the body
+    // of a class with a class decorator and a parameter property, weft or not.
+    const presets = isTs(file) ? [c.decorators !== undefined ? ["@babel/preset-typescript", { allowDeclareFields: true }] : "@babel/preset-typescript"] : [];
     const decorators = c.decorators !== undefined ? [["@babel/plugin-proposal-decorators", { version: c.decorators }]] : [];
     try {
       const out = transformSync(code, { filename, configFile: false, babelrc: false, plugins: [[weftPlugin, options], ...decorators], presets });
