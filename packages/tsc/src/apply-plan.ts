@@ -732,10 +732,14 @@ function runTopLevelInMain(
    * them without a word.
    */
   const classValue = (c: TS.ClassDeclaration): TS.Expression => {
-    if (c.name === undefined || !isDecorated(ts, c)) return f.createClassExpression(ts.getDecorators(c), c.name, c.typeParameters, c.heritageClauses, c.members);
+    if (!isDecorated(ts, c)) return f.createClassExpression(ts.getDecorators(c), c.name, c.typeParameters, c.heritageClauses, c.members);
     const own = (c.modifiers ?? []).filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword);
-    const decl = f.createClassDeclaration(own, c.name, c.typeParameters, c.heritageClauses, c.members);
-    const body = f.createBlock([decl, f.createReturnStatement(f.createIdentifier(c.name.text))], true);
+    // `export default class {}` gets the name TypeScript gives it (`default_1`), made unique by hand:
+    // TypeScript's decorator transforms rename a generated name where they declare it again.
+    let text = c.name?.text ?? "default_1";
+    while (c.name === undefined && ctx.sf.text.includes(text)) text = `_${text}`;
+    const decl = f.createClassDeclaration(own, c.name ?? f.createIdentifier(text), c.typeParameters, c.heritageClauses, c.members);
+    const body = f.createBlock([decl, f.createReturnStatement(f.createIdentifier(text))], true);
     return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [], undefined, undefined, body)), undefined, []);
   };
   const splitClass = (c: TS.ClassDeclaration, exported: boolean) => {
