@@ -35,3 +35,13 @@ describe.each(versions)("@weft/babel-plugin with @babel/plugin-proposal-decorato
     expect(log).toEqual(["fetch", 1]);
   });
 });
+
+describe("@weft/babel-plugin with parameter decorators", () => {
+  it.each(orders)("rejects them (WEFT3006) even in a file that does not use the runtime, which the legacy transform would drop (%s)", (_order, plugins) => {
+    const code = `function inject(token) { return () => {}; }\nclass Service {\n  constructor(@inject("db") db) { this.db = db; }\n}\n`;
+    const typescript = { filename: "main.ts", babelrc: false, configFile: false, sourceType: "module" as const, presets: ["@babel/preset-typescript"] };
+    expect(() => transformSync(code, { ...typescript, plugins: plugins("legacy") })).toThrow(/WEFT3006: Parameter 1 of `Service#constructor` is decorated with `@inject\(…\)`/);
+    // Without weft, Babel drops the decorator without a word.
+    expect(transformSync(code, { ...typescript, plugins: [[decorators, { version: "legacy" }]] })!.code).not.toContain(`inject("db")`);
+  });
+});

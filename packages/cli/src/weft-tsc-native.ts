@@ -258,7 +258,8 @@ function importsOf(code: string): Import[] | undefined {
  * that concerns weft by none of these is left as tsc wrote it.
  */
 function mayConcernWeft(code: string, imports: Import[], summaries: Array<ReadonlyMap<string, boolean> | undefined>): boolean {
-  if (/@weft\/runtime|@blocking\b/.test(code)) return true;
+  // `__param(`: a parameter decorator, which weft rejects wherever it stands (WEFT3006).
+  if (/@weft\/runtime|@blocking\b|\b__param\(/.test(code)) return true;
   return imports.some((imp, i) => {
     if (imp.spec.startsWith("node:")) return false;
     const summary = summaries[i];

@@ -336,6 +336,23 @@ console.log(new Greeter().slowly("ada"));
     expect(r.stderr).not.toMatch(/experimental syntax|Babel/);
   });
 
+  it("refuses a parameter decorator (WEFT3006) even in a file that does not use the runtime: Babel would drop it", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "tsconfig.json": `{ "compilerOptions": { "experimentalDecorators": true } }\n`,
+      "main.ts": `function Inject(token: string) { return (_t: object, _k: unknown, i: number) => console.log("inject", token, i); }
+class Service {
+  constructor(@Inject("db") public db: string) {}
+}
+console.log(new Service("x").db);
+`,
+    });
+    const r = weft(["run", "main.ts"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^main\.ts:3:3 - error WEFT3006: Parameter 1 of `Service#constructor` is decorated with `@Inject\(…\)`/);
+  });
+
   it("refuses a decorated field and auto-accessor holding a function that may block, with weft's diagnostics only", () => {
     project = makeProject({
       "package.json": `{ "type": "module" }\n`,

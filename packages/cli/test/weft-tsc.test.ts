@@ -236,6 +236,22 @@ export class K {
     expect(build.code).toBe(2);
   });
 
+  it("reports WEFT3006 for a parameter decorator, as the Babel path does", () => {
+    project = makeProject(pkg, {
+      "tsconfig.json": withExperimentalDecorators,
+      "src/main.ts": `function Inject(token: string) { return (_t: object, _k: unknown, i: number) => console.log("inject", token, i); }
+class Service {
+  constructor(@Inject("db") public db: string) {}
+}
+console.log(new Service("x").db);
+`,
+    });
+    const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+    const output = build.stdout + build.stderr;
+    expect(output).toMatch(inProcess ? /src\/main\.ts\(3,3\): error TS3006: WEFT3006: Parameter 1 of `Service#constructor`/ : /src\/main\.ts:3:3 - error WEFT3006: Parameter 1 of `Service#constructor`/);
+    expect(build.code).toBe(2);
+  });
+
   if (!inProcess) {
     it("refuses decorators it cannot check: tsc 7 wrote no source map to find the .ts source by", () => {
       const noMaps = JSON.stringify({ ...JSON.parse(tsconfig), compilerOptions: { ...JSON.parse(tsconfig).compilerOptions, sourceMap: false } });

@@ -98,3 +98,12 @@ export function validateDecorators(facts: ModuleFacts, blocking: Blocking): Diag
   }
   return out;
 }
+
+/**
+ * Whether a module's text may have a parameter decorator (`(@Inject("db") db`): such a module is
+ * analysed even where nothing else concerns weft, so that WEFT3006 is reported rather than Babel
+ * dropping the decorator. A cheap over-approximation, like `mayDefineCallbackCaller`.
+ */
+export function mayHaveParameterDecorators(code: string): boolean {
+  return /[(,]\s*@[\p{L}_$]/u.test(code);
+}
