@@ -20,7 +20,7 @@
  * |---|---|---|
  * | a class member (method, getter, setter, field, auto-accessor) | the member may block, or a function its initialiser holds does (`@d handler = () => { q.get() }`) | WEFT3004 (error) |
  * | a class | one of its own methods, accessors or fields' functions may block (a class decorator may replace the class or wrap its methods) | WEFT3005 (error), at the first such member |
- * | a parameter (`experimentalDecorators`) | always, in a module weft compiles: Babel (`weft run`, the Babel plugin) cannot compile parameter decorators (its legacy transform drops a constructor's and leaves a method's in its output), and weft's compilers accept the same programs | WEFT3006 (error) |
+ * | a parameter (`experimentalDecorators`) | always: Babel (`weft run`, the Babel plugin) cannot compile parameter decorators (its legacy transform drops a parameter property's and leaves others in its output, which does not parse), and weft's compilers accept the same programs. The adapters analyse a file that may have one though nothing else in it concerns weft (`mayHaveParameterDecorators`) | WEFT3006 (error) |
  * | a member or class with nothing that may block | — | none: the program runs exactly as without weft |
  *
  * A getter, setter, constructor or static block that blocks is already an error of
