@@ -24,7 +24,7 @@ export const CODES = {
   WEFT3001: "blocking private method",
   WEFT3002: "blocking call in a parameter's default value",
   WEFT3003: "blocking method that uses `super` in an object literal",
-  WEFT3004: "decorator on a class member that may block",
+  WEFT3004: "decorator on a class member that may block, or whose expression may block",
   WEFT3005: "class decorator on a class with members that may block",
   WEFT3006: "parameter decorator",
   WEFT4001: "coroutine handed to code weft did not compile",

@@ -117,6 +117,8 @@ export interface CallFact {
   inParameters?: true;
   /** The callee is a global name weft knows nothing of (`it`, `describe`): for diagnostics. */
   globalName?: string;
+  /** In a decorator's expression (`@tag(name())`), outside any function in it. */
+  inDecorator?: true;
 }
 
 /**

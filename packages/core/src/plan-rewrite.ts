@@ -14,6 +14,7 @@
  * | `o.m(a)`: method unknown, maybe a coroutine         | `yield* callDynamic((_o = o).m, _o, [a])`  | dynamic   |
  * | `arr.forEach(cb)` with a callback that may block    | `yield* arrayForEach(arr, cb)`             | array     |
  * | a call known not to block (local plain, built-ins)  | unchanged                                   | —         |
+ * | a call in a decorator's expression, not known to block (`@Injectable()`) | unchanged (TypeScript evaluates decorators in an arrow) | — |
  * | `catch (e) {…}` not naming GreenletExit/Timeout     | `catch (e) { rethrowExit(e); … }`          | (adapter) |
  *
  * Evaluation order is JavaScript's in every shape: the callee (and receiver, once) before the
@@ -101,6 +102,10 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
       calls.set(call.id, rewriteOf(reason));
       continue;
     }
+    // A decorator's expression is evaluated where TypeScript's decorator emit cannot suspend (in
+    // an arrow it writes): no runtime check there. A call that may block is WEFT3004
+    // (validate-decorators.ts); a coroutine reached otherwise throws ERR_WEFT_NOT_DRIVEN.
+    if (call.inDecorator === true) continue;
     switch (c.kind) {
       case "local":
         // A dual function called with arguments that are not all known plain functions: the

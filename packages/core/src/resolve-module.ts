@@ -859,6 +859,42 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     decorated.push({ kind: "class", name: cls.name ?? "<class>", decorators: decoratorsText(cls.decorators), members });
   }
   if (decorated.length > 0) facts.decorated = decorated;
+  // The calls a decorator's expression makes (not those of functions written in it).
+  const markDecoratorCalls = (e: Expr): void => {
+    switch (e.kind) {
+      case "call": {
+        const c = calls[e.call];
+        if (c !== undefined) c.inDecorator = true;
+        const sc = call(e.call);
+        markDecoratorCalls(sc.callee);
+        for (const a of sc.args) markDecoratorCalls(a.value);
+        break;
+      }
+      case "member":
+        markDecoratorCalls(e.object);
+        break;
+      case "as":
+      case "spread":
+        markDecoratorCalls(e.expr);
+        break;
+      case "object":
+        for (const p of e.props) markDecoratorCalls(p.value);
+        break;
+      case "array":
+        e.elements.forEach(markDecoratorCalls);
+        break;
+      case "either":
+        e.options.forEach(markDecoratorCalls);
+        break;
+      default:
+        break;
+    }
+  };
+  for (const f of fns) {
+    f.decorators?.forEach(markDecoratorCalls);
+    for (const p of f.params) p.decorators?.forEach(markDecoratorCalls);
+  }
+  for (const cls of classes) cls.decorators?.forEach(markDecoratorCalls);
 
   // ---- exports
   const exports: ExportFact[] = [];

@@ -21,7 +21,8 @@
  * | a class member (method, getter, setter, field, auto-accessor) | the member may block, or a function its initialiser holds does (`@d handler = () => { q.get() }`) | WEFT3004 (error) |
  * | a class | one of its own methods, accessors or fields' functions may block (a class decorator may replace the class or wrap its methods) | WEFT3005 (error), at the first such member |
  * | a parameter (`experimentalDecorators`) | always: Babel (`weft run`, the Babel plugin) cannot compile parameter decorators (its legacy transform drops a parameter property's and leaves others in its output, which does not parse), and weft's compilers accept the same programs. The adapters analyse a file that may have one though nothing else in it concerns weft (`mayHaveParameterDecorators`) | WEFT3006 (error) |
- * | a member or class with nothing that may block | — | none: the program runs exactly as without weft |
+ * | a decorator's expression (`@tag(load())`) | a call in it (not in a function written in it) may block: TypeScript evaluates decorators in an arrow it writes, which cannot yield | WEFT3004 (error), at the call; a call there of unknown blocking stays a plain call (plan-rewrite.ts) |
+| a member or class with nothing that may block | — | none: the program runs exactly as without weft |
  *
  * A getter, setter, constructor or static block that blocks is already an error of
  * validate-placement.ts (WEFT1001, 1003, 1006); this pass adds nothing for them. Members a class
@@ -31,7 +32,7 @@
 import type { Diagnostic } from "./diagnostics.js";
 import type { FunctionId, ModuleFacts } from "./facts.js";
 import type { Blocking } from "./infer-blocking.js";
-import { chainNotes } from "./diagnostics.js";
+import { chainNotes, describeReason } from "./diagnostics.js";
 import { blockingChain } from "./infer-blocking.js";
 
 /** The function a decorator's work could move into: `@retry(…)` → `retry`, `@metrics.timed` → `timed`. */
@@ -40,7 +41,6 @@ const helperName = (decorator: string) => decorator.replace(/^@/, "").replace(/\
 const list = (decorators: readonly string[]) => decorators.map((d) => `\`${d}\``).join(", ");
 
 export function validateDecorators(facts: ModuleFacts, blocking: Blocking): Diagnostic[] {
-  if (facts.decorated === undefined) return [];
   const out: Diagnostic[] = [];
   const fn = (id: FunctionId) => facts.functions[id]!;
   /** The function that may block among a member and the functions its initialiser holds. */
@@ -50,7 +50,7 @@ export function validateDecorators(facts: ModuleFacts, blocking: Blocking): Diag
     return values.find((v) => blocking.mayBlock.has(v));
   };
   const notes = (blocker: FunctionId) => chainNotes(facts.file, blockingChain(facts, blocking, blocker));
-  for (const d of facts.decorated) {
+  for (const d of facts.decorated ?? []) {
     if (d.kind === "member") {
       const blocker = blockingOf(d.fn, d.values);
       if (blocker === undefined) continue;
@@ -95,6 +95,21 @@ export function validateDecorators(facts: ModuleFacts, blocking: Blocking): Diag
         help: "remove the parameter decorator and pass the value yourself (`new Service(db)`), or set it in the body (`this.db = container.get(\"db\")`).",
       });
     }
+  }
+  for (const call of facts.calls) {
+    if (call.inDecorator !== true) continue;
+    const reason = blocking.callBlocks(call);
+    if (reason === null) continue;
+    out.push({
+      code: "WEFT3004",
+      severity: "error",
+      message: `A decorator's expression calls ${describeReason(reason)}, which may block: decorators are evaluated where TypeScript's decorator emit cannot suspend.`,
+      file: facts.file,
+      span: call.span,
+      label: "this call may suspend the current greenlet",
+      notes: [],
+      help: "make the call before the class and decorate with its result: `const tagged = tag(load()); @tagged class C {}`.",
+    });
   }
   return out;
 }

@@ -50,4 +50,20 @@ describe("validateDecorators", () => {
       ["WEFT3006", "Parameter 1 of `Api#fetch` is decorated with `@Inject(…)`: weft does not support parameter decorators, which Babel cannot compile."],
     ]);
   });
+
+  it("refuses a call that may block in a decorator's expression, and leaves one of unknown callee a plain call", () => {
+    const b = new FactsBuilder();
+    const load = b.fn("load");
+    b.call(load, sleep);
+    const blocking = b.call(0, { kind: "local", fn: load });
+    blocking.inDecorator = true;
+    const unknown = b.call(0, { kind: "unknown" });
+    unknown.inDecorator = true;
+    const elsewhere = b.call(0, { kind: "unknown" });
+    const analysis = analyzeModule(b.facts);
+    expect(analysis.diagnostics.map((d) => [d.code, d.message, d.span])).toEqual([
+      ["WEFT3004", "A decorator's expression calls `load`, which may block: decorators are evaluated where TypeScript's decorator emit cannot suspend.", blocking.span],
+    ]);
+    expect([...analysis.plan.calls.keys()]).toEqual([blocking.id, elsewhere.id]);
+  });
 });
