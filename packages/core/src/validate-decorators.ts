@@ -18,11 +18,11 @@
  *
  * | Decorated | When | Diagnostic |
  * |---|---|---|
- * | a class member (method, getter, setter, field, auto-accessor) | the member may block, or a function its initialiser holds does (`@d handler = () => { q.get() }`) | WEFT3004 (error) |
+ * | a class member (method, field, auto-accessor; static or not) | the member may block, or a function its initialiser holds does (`@d handler = () => { q.get() }`) | WEFT3004 (error) |
  * | a class | one of its own methods, accessors or fields' functions may block (a class decorator may replace the class or wrap its methods) | WEFT3005 (error), at the first such member |
  * | a parameter (`experimentalDecorators`) | always: Babel (`weft run`, the Babel plugin) cannot compile parameter decorators (its legacy transform drops a parameter property's and leaves others in its output, which does not parse), and weft's compilers accept the same programs. The adapters analyse a file that may have one though nothing else in it concerns weft (`mayHaveParameterDecorators`) | WEFT3006 (error) |
  * | a decorator's expression (`@tag(load())`) | a call in it (not in a function written in it) may block: TypeScript evaluates decorators in an arrow it writes, which cannot yield | WEFT3004 (error), at the call; a call there of unknown blocking stays a plain call (plan-rewrite.ts) |
-| a member or class with nothing that may block | — | none: the program runs exactly as without weft |
+ * | a member or class with nothing that may block | — | none: the program runs exactly as without weft |
  *
  * A getter, setter, constructor or static block that blocks is already an error of
  * validate-placement.ts (WEFT1001, 1003, 1006); this pass adds nothing for them. Members a class
