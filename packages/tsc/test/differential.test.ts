@@ -11,7 +11,9 @@
 //   point), so only the program's output and whether it compiled must agree. This runs under
 //   TypeScript 5.9 and again under 6.0 (the `typescript-6` alias; the versions weft supports).
 //
-// The compiled code is not compared: it need not be Babel's to the character.
+// The compiled code is not compared: it need not be Babel's to the character. A case whose
+// `tsconfig.json` sets `experimentalDecorators` is compiled with it (test/fixture-decorators.ts),
+// as the Babel side lowers its decorators with `@babel/plugin-proposal-decorators`' `legacy`.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic } from "@weft/core";
