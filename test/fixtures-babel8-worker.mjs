@@ -3,8 +3,8 @@
 // Babel 8 and its TypeScript preset from the private workspace test/babel8, and the plugin as
 // built (`packages/babel-plugin/dist`; the test rebuilds it first when the sources are newer).
 //
-// Protocol (IPC messages): the parent sends `{ id, filename, code, options }` (plugin options
-// as JSON); the child answers `{ id, code?, error?, diagnostics, explain }` with plain data only.
+// Protocol (IPC messages): the parent sends `{ id, filename, code, options, withWeft, decorators }`
+// (plugin options as JSON; the version of `@babel/plugin-proposal-decorators` to lower with, if any); the child answers `{ id, code?, error?, diagnostics, explain }` with plain data only.
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import weft from "@weft/babel-plugin";
@@ -16,6 +16,7 @@ const load = async (name) => {
 };
 const babel = await load("@babel/core");
 const presetTypescript = await load("@babel/preset-typescript");
+const proposalDecorators = await load("@babel/plugin-proposal-decorators");
 
 process.on("message", (job) => {
   const diagnostics = [];
@@ -31,7 +32,10 @@ process.on("message", (job) => {
       filename: job.filename,
       configFile: false,
       babelrc: false,
-      plugins: job.withWeft === false ? [] : [[weft, options]],
+      plugins: [
+        ...(job.withWeft === false ? [] : [[weft, options]]),
+        ...(job.decorators ? [[proposalDecorators, { version: job.decorators }]] : []),
+      ],
       presets: /\.[cm]?ts$/.test(job.filename) ? [presetTypescript] : [],
     });
     reply.code = out?.code ?? "";

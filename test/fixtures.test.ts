@@ -9,7 +9,8 @@
 //   ## diagnostics  every diagnostic (`onDiagnostic`), formatted by `formatDiagnostic`
 //
 // A case is `input.ts|js|mjs|cjs|mts|cts` (the program run), optional sibling files (compiled
-// too, for multi-file cases), and optional `options.json` (plugin options). The input's first
+// too, for multi-file cases), optional `options.json` (plugin options), and optional
+// `tsconfig.json` (`experimentalDecorators`: see fixture-decorators.ts). The input's first
 // line is a comment naming the rule it covers, or `KNOWN BUG:` with an explanation.
 //
 // Babel 8 must give the same blocking table, diagnostics and run; where its compiled code differs
@@ -23,6 +24,7 @@ import { formatDiagnostic, type Diagnostic, type ExplainEntry } from "@weft/core
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { fixtureDecorators, type FixtureDecorators } from "./fixture-decorators.js";
 
 const root = join(__dirname, "..");
 const fixturesDir = join(root, "fixtures");
@@ -43,6 +45,8 @@ interface Case {
   /** Every source file of the case, the entry first. */
   files: string[];
   options: Record<string, unknown>;
+  /** The decorators its sources are written with (test/fixture-decorators.ts). */
+  decorators: FixtureDecorators;
 }
 
 interface Compiled {
@@ -66,7 +70,8 @@ function listCases(): Case[] {
       const others = names.filter((n) => n !== entry && SOURCE.test(n));
       const optionsFile = join(dir, "options.json");
       const options = existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, "utf8")) as Record<string, unknown>) : {};
-      return { name, dir, entry, files: [entry, ...others], options };
+      const files = [entry, ...others];
+      return { name, dir, entry, files, options, decorators: fixtureDecorators(dir, files) };
     });
 }
 
@@ -109,12 +114,16 @@ function compile7(c: Case): Compiled {
       onDiagnostic: (d: Diagnostic, source: string) => diagnostics.push({ d, source }),
       onExplain: (f: string, entries: ExplainEntry[]) => explain.push({ file: f, entries }),
     };
-    const presets = isTs(file) ? ["@babel/preset-typescript"] : [];
+    // Decorators are lowered after the weft plugin, as `weft run` does (packages/cli/src/compile.ts),
+    // with `allowDeclareFields` as there (and Babel 8's default): without it, Babel 7 loses the body
+    // of a class with a class decorator and a parameter property, weft or not.
+    const presets = isTs(file) ? [c.decorators !== undefined ? ["@babel/preset-typescript", { allowDeclareFields: true }] : "@babel/preset-typescript"] : [];
+    const decorators = c.decorators !== undefined ? [["@babel/plugin-proposal-decorators", { version: c.decorators }]] : [];
     try {
-      const out = transformSync(code, { filename, configFile: false, babelrc: false, plugins: [[weftPlugin, options]], presets });
+      const out = transformSync(code, { filename, configFile: false, babelrc: false, plugins: [[weftPlugin, options], ...decorators], presets });
       const compiled = out?.code ?? "";
       result.outputs.push({ file, code: compiled });
-      const plain = transformSync(code, { filename, configFile: false, babelrc: false, plugins: [], presets });
+      const plain = transformSync(code, { filename, configFile: false, babelrc: false, plugins: decorators, presets });
       result.identical.set(file, plain?.code === compiled);
     } catch (error) {
       result.outputs.push({ file, error: errorText(String((error as Error).message)) });
@@ -155,11 +164,11 @@ class Babel8 {
     });
   }
 
-  transform(filename: string, code: string, options: Record<string, unknown>, withWeft = true): Promise<Reply> {
+  transform(filename: string, code: string, options: Record<string, unknown>, withWeft = true, decorators?: string): Promise<Reply> {
     const id = this.next++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.child.send({ id, filename, code, options, withWeft });
+      this.child.send({ id, filename, code, options, withWeft, decorators });
     });
   }
 
@@ -175,11 +184,11 @@ async function compile8(babel8: Babel8, c: Case): Promise<Compiled> {
   for (const file of c.files) {
     const filename = join(c.dir, file);
     const code = readFileSync(filename, "utf8");
-    const r = await babel8.transform(filename, code, c.options);
+    const r = await babel8.transform(filename, code, c.options, true, c.decorators);
     if (r.error !== undefined) result.outputs.push({ file, error: errorText(r.error.message) });
     else {
       result.outputs.push({ file, code: r.code ?? "" });
-      const plain = await babel8.transform(filename, code, c.options, false);
+      const plain = await babel8.transform(filename, code, c.options, false, c.decorators);
       result.identical.set(file, plain.code === r.code);
     }
     for (const { diagnostic, source } of r.diagnostics) result.diagnostics.push(formatDiagnostic(diagnostic, source));

@@ -3,13 +3,14 @@
 // source into the same neutral `SyntaxFacts` (@weft/core syntax-facts.ts). Run on every source file
 // of the fixture corpus (fixtures/<case>/), every program under test/programs and examples/, and
 // on small snippets that pin down one fact each.
-import { parse } from "@babel/parser";
+import { parse, type ParserPlugin } from "@babel/parser";
 import * as traverseNs from "@babel/traverse";
 import type { NodePath, TraverseOptions } from "@babel/traverse";
 import * as t from "@babel/types";
 import type { Expr, SyntaxBinding, SyntaxFacts, TypeSyntax } from "@weft/core";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { fixtureDecorators, type FixtureDecorators } from "./fixture-decorators.js";
 import * as ts from "typescript";
 import { collectSyntax as collectBabel } from "../packages/babel-plugin/src/collect-syntax.js";
 import { collectSyntax as collectTsc } from "../packages/tsc/src/collect-syntax.js";
@@ -23,8 +24,12 @@ const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
 const isTs = (file: string) => /\.[cm]?ts$/.test(file);
 
 /** The Babel collector's facts. */
-function babelFacts(file: string, code: string): SyntaxFacts {
-  const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", "decorators-legacy"] : ["jsx"] });
+function babelFacts(file: string, code: string, decorators?: FixtureDecorators): SyntaxFacts {
+  // A case's decorators as its harnesses lower them (fixture-decorators.ts); TypeScript without a
+  // word from the case parses legacy ones, as this test always has.
+  const version = decorators ?? (isTs(file) ? "legacy" : undefined);
+  const syntax: ParserPlugin[] = version === "2023-11" ? ["decorators", "decoratorAutoAccessors"] : version === "legacy" ? ["decorators-legacy", "decoratorAutoAccessors"] : [];
+  const ast = parse(code, { sourceType: "unambiguous", sourceFilename: file, plugins: isTs(file) ? ["typescript", ...syntax] : ["jsx", ...syntax] });
   let facts: SyntaxFacts | undefined;
   traverse(ast, {
     Program(program: NodePath<t.Program>) {
@@ -68,7 +73,8 @@ describe("the Babel and tsc collectors", () => {
 
   it.each(inputs)("report the same syntax facts for %s", (file) => {
     const code = readFileSync(join(root, file), "utf8");
-    const babel = babelFacts(file, code);
+    const dir = dirname(join(root, file));
+    const babel = babelFacts(file, code, fixtureDecorators(dir, readdirSync(dir).filter((n) => SOURCE.test(n))));
     const tsc = tscFacts(file, code);
     // Table by table, so that a failure names the table and shows a short diff.
     for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
@@ -347,6 +353,29 @@ class Worker {
         const handle = facts.functions.find((f) => f.memberName === "handle")!;
         expect(handle.decorators).toEqual([{ kind: "call", call: 0 }]);
         expect(facts.calls[0]!.callee).toEqual(logged);
+      },
+    );
+  });
+
+  it("report parameter decorators, and an auto-accessor as a field with its decorators", () => {
+    onBoth(
+      `function inject(token: string) { return (..._: unknown[]) => {}; }
+function tracked(..._: unknown[]) {}
+class Service {
+  @tracked accessor size = () => 1;
+  constructor(@inject("db") private db: unknown, plain: number) {}
+  run(@inject("q") q: unknown) {}
+}`,
+      (facts) => {
+        const size = facts.functions.find((f) => f.memberName === "size")!;
+        expect(size).toMatchObject({ kind: "field", decorators: [{ kind: "ref", binding: binding(facts, "tracked").id }] });
+        expect(size.returns).toEqual([{ kind: "function", fn: size.id + 1 }]);
+        expect(facts.classes[0]!.members[0]).toEqual({ name: "size", kind: "field", fn: size.id });
+        const ctor = facts.functions.find((f) => f.kind === "constructor")!;
+        expect(ctor.params.map((p) => p.decorators)).toEqual([[{ kind: "call", call: 0 }], undefined]);
+        const run = facts.functions.find((f) => f.memberName === "run")!;
+        expect(run.params[0]!.decorators).toEqual([{ kind: "call", call: 1 }]);
+        expect(facts.calls.map((c) => c.callee)).toEqual([0, 1].map(() => ({ kind: "ref", binding: binding(facts, "inject").id })));
       },
     );
   });

@@ -1074,7 +1074,7 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
     declare([id], exported, "let");
     main.push(
       t.expressionStatement(
-        t.assignmentExpression("=", t.identifier(id.name), t.classExpression(id, cls.superClass, cls.body, cls.decorators ?? [])),
+        t.assignmentExpression("=", t.identifier(id.name), t.classExpression(id, cls.superClass, cls.body, decoratorsOf(cls))),
       ),
     );
   };
@@ -1108,7 +1108,7 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
         const id = program.scope.generateUidIdentifier("default");
         kept.push(t.variableDeclaration("let", [t.variableDeclarator(id)]));
         kept.push(t.exportNamedDeclaration(null, [t.exportSpecifier(t.cloneNode(id), t.identifier("default"))]));
-        const value = t.isClassDeclaration(d) ? t.classExpression(d.id, d.superClass, d.body, d.decorators ?? []) : (d as Expression);
+        const value = t.isClassDeclaration(d) ? t.classExpression(d.id, d.superClass, d.body, decoratorsOf(d)) : (d as Expression);
         main.push(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(id), value)));
       }
     } else {
@@ -1194,4 +1194,13 @@ function stripAnnotations(t: T, node: BabelTypes.Node): BabelTypes.Node {
     if ("typeAnnotation" in n) (n as { typeAnnotation?: unknown }).typeAnnotation = null;
   });
   return copy;
+}
+
+/**
+ * A class declaration's decorators for the class expression that replaces it, or none: an empty
+ * list is not "no decorators" to `@babel/plugin-proposal-decorators`, which would then treat the
+ * class as decorated and lose its body.
+ */
+function decoratorsOf(cls: BabelTypes.ClassDeclaration): BabelTypes.Decorator[] | null {
+  return cls.decorators && cls.decorators.length > 0 ? cls.decorators : null;
 }

@@ -47,6 +47,7 @@ export type FunctionPath = NodePath<
   | BabelTypes.ClassPrivateMethod
   | BabelTypes.ClassProperty
   | BabelTypes.ClassPrivateProperty
+  | BabelTypes.ClassAccessorProperty
   | BabelTypes.StaticBlock
 >;
 
@@ -100,7 +101,7 @@ const TYPE_CONTEXT = new Set([
  */
 const isFunctionLike = (p: NodePath): boolean =>
   p.isFunction() ||
-  ((p.isClassProperty() || p.isClassPrivateProperty()) && (p.node as { declare?: boolean }).declare !== true && (p.node as { abstract?: boolean }).abstract !== true) ||
+  ((p.isClassProperty() || p.isClassPrivateProperty() || p.isClassAccessorProperty()) && (p.node as { declare?: boolean }).declare !== true && (p.node as { abstract?: boolean }).abstract !== true) ||
   p.isStaticBlock();
 
 /** Whether `super` appears in the function's own body (arrows inside included, other functions not). */
@@ -752,7 +753,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     } else if (p.isObjectMethod()) {
       memberName = keyName(p.node.key, p.node.computed);
       kind = p.node.kind === "get" ? "getter" : p.node.kind === "set" ? "setter" : "object-method";
-    } else if (p.isClassProperty() || p.isClassPrivateProperty()) {
+    } else if (p.isClassProperty() || p.isClassPrivateProperty() || p.isClassAccessorProperty()) {
+      // An auto-accessor (`accessor x = 1`) is a field, as TypeScript reports it.
       kind = "field";
       memberName = keyName(p.node.key, "computed" in p.node ? p.node.computed : false);
       isStatic = p.node.static === true;
@@ -786,7 +788,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       returns: [],
     };
     if (p.isArrowFunctionExpression() && p.node.body.type !== "BlockStatement") fact.returns!.push(toExpr(p.node.body, p.scope));
-    if ((p.isClassProperty() || p.isClassPrivateProperty()) && p.node.value) fact.returns!.push(toExpr(p.node.value, p.scope));
+    if ((p.isClassProperty() || p.isClassPrivateProperty() || p.isClassAccessorProperty()) && p.node.value) fact.returns!.push(toExpr(p.node.value, p.scope));
     if (inClass) {
       const cls = classIds.get(p.parentPath!.parentPath!.node);
       if (cls !== undefined) fact.class = cls;
@@ -820,6 +822,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   function syntaxParam(param0: Node, scope: Scope): SyntaxParam {
     const out: SyntaxParam = {};
     let param = param0;
+    const decorators = (param0 as { decorators?: BabelTypes.Decorator[] | null }).decorators;
+    if (decorators && decorators.length > 0) out.decorators = decorators.map((d) => toExpr(d.expression, scope));
     if (param.type === "TSParameterProperty") {
       out.property = true;
       param = param.parameter;
@@ -910,7 +914,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
             members.push({ name: inner.name, kind: "field", ...(ann ? { type: typeSyntax(ann, p.scope) } : {}) });
           }
         }
-      } else if (m.type === "ClassProperty" || m.type === "ClassPrivateProperty") {
+      } else if (m.type === "ClassProperty" || m.type === "ClassPrivateProperty" || m.type === "ClassAccessorProperty") {
         const fn = fnIds.get(m);
         const memberName = keyName(m.key, "computed" in m ? m.computed === true : false);
         members.push({

@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, applyFailure, formatDiagnostic, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, applyFailure, formatDiagnostic, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type ModuleSummaries } from "@weft/core";
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
@@ -29,11 +29,12 @@ interface BabelApi {
 
 /**
  * Whether the file can contain anything weft rewrites: it imports the runtime, carries a
- * `@blocking` tag, or imports a project module with a blocking export. Everything else (most
+ * `@blocking` tag, or imports a project module with a blocking export (or something weft rejects
+ * wherever it stands: a parameter decorator, WEFT3006). Everything else (most
  * third-party code) is left alone without collecting facts.
  */
 function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
-  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && mayDefineCallbackCaller(source))) return true;
+  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source)))) return true;
   return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:"));
 }
 
@@ -76,7 +77,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
           ? summariesWithDependencies(program, state.filename, options.blocking)
           : { summaries: new Map() as ModuleSummaries, dependencies: [] };
         declareDependencies(dependencies);
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries) && (thirdParty || !mayDefineCallbackCaller(source))) return;
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
         const collected = collectModule(t, program, file, options.blocking);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
         const analysis = analyzeModule(collected.facts, {

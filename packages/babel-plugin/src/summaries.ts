@@ -13,7 +13,7 @@
  * file's list is what build tools must watch (external-dependencies.ts).
  */
 import { readFileSync, statSync } from "node:fs";
-import { parse } from "@babel/parser";
+import { parse, type ParserPlugin } from "@babel/parser";
 import * as traverseNs from "@babel/traverse";
 import type { NodePath, TraverseOptions } from "@babel/traverse";
 import * as t from "@babel/types";
@@ -139,11 +139,15 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
   if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
     return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
   }
-  const ast = parse(code, {
-    sourceType: "module",
-    sourceFilename: file,
-    plugins: /\.[mc]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? (["jsx"] as const) : [])] : ["jsx"],
-  });
+  const language: ParserPlugin[] = /\.[mc]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? (["jsx"] as const) : [])] : ["jsx"];
+  // Decorators, in either syntax: the summary does not depend on which proposal lowers them.
+  const parseWith = (decorators: ParserPlugin) => parse(code, { sourceType: "module", sourceFilename: file, plugins: [...language, decorators, "decoratorAutoAccessors"] });
+  let ast: ReturnType<typeof parse>;
+  try {
+    ast = parseWith("decorators");
+  } catch {
+    ast = parseWith("decorators-legacy");
+  }
   let summary: ModuleSummary = new Map();
   traverse(ast, {
     Program(program: NodePath<t.Program>) {

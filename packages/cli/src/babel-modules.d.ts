@@ -7,3 +7,7 @@ declare module "@babel/preset-typescript" {
   const preset: unknown;
   export default preset;
 }
+declare module "@babel/plugin-proposal-decorators" {
+  const plugin: unknown;
+  export default plugin;
+}

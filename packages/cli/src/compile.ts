@@ -4,16 +4,21 @@
  *
  * Pipeline: `@weft/babel-plugin` first (it reads TypeScript annotations, so it runs before the
  * types are stripped, and it must see `import`s before they become `require`s), then
+ * `@babel/plugin-proposal-decorators` when the file may have decorators (in the version the
+ * user's tsconfig asks for: decorator-syntax.ts), then
  * `@babel/plugin-transform-modules-commonjs` when CommonJS output is asked for, and
  * `@babel/preset-typescript` for `.ts/.tsx/.mts/.cts` (presets run after plugins). No config
- * file, no `.babelrc`: what runs is exactly what is listed here. Nothing is cached.
+ * file, no `.babelrc`: what runs is exactly what is listed here (the tsconfig is read only for
+ * `experimentalDecorators`). Nothing is cached.
  */
 import { parseSync, transformFromAstSync, type PluginItem, type TransformCaller, type TransformOptions } from "@babel/core";
+import proposalDecorators from "@babel/plugin-proposal-decorators";
 import transformModulesCommonjs from "@babel/plugin-transform-modules-commonjs";
 import presetTypescript from "@babel/preset-typescript";
 import * as weftPluginModule from "@weft/babel-plugin";
 import type { ExplainEntry } from "@weft/core";
 import { resolve } from "node:path";
+import { decoratorVersion } from "./decorator-syntax.js";
 import { diagnosticsFromError, fromPlugin, hasErrors, internalError, type Diagnostic } from "./diagnostic.js";
 import { readExplanation, type Explanation } from "./explanation.js";
 
@@ -73,6 +78,9 @@ const interopDefault = (value: unknown): PluginItem =>
   (typeof value === "object" && value !== null && "default" in value ? (value as { default: unknown }).default : value) as PluginItem;
 const presetTypescriptPlugin = interopDefault(presetTypescript);
 const modulesCommonjsPlugin = interopDefault(transformModulesCommonjs);
+const decoratorsPlugin = interopDefault(proposalDecorators);
+/** A decorator may stand here: `@` then a name or `(` (also matches JSDoc tags, which is harmless). */
+const mayHaveDecorators = /@[\p{L}_$(]/u;
 
 /** The plugin: `@weft/babel-plugin`'s default export. */
 export function defaultWeftPlugin(): unknown {
@@ -136,6 +144,9 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     };
     plugins.push(Array.isArray(weft) ? (weft as PluginItem) : [weft as PluginItem, pluginOptions]);
   }
+  // Decorators, lowered the way the user's tsconfig asks (decorator-syntax.ts), after the weft
+  // plugin has read them (it rejects the decorated members that may block: WEFT3004–3006).
+  if (mayHaveDecorators.test(code)) plugins.push([decoratorsPlugin, { version: decoratorVersion(filename) }]);
   if (cjsOut && !isCts) plugins.push([modulesCommonjsPlugin, { allowTopLevelThis: true }]);
 
   // What a plugin learns through `api.caller()`: whether the output may keep `import`/`export`
@@ -181,6 +192,9 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     if (hasErrors(diagnostics)) return { code: null, map: null, diagnostics, format };
     return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null, diagnostics, format };
   } catch (error) {
+    // A file weft already rejected is not compiled: what Babel throws while rewriting it anyway
+    // (a shape the rewrite does not support, in a member the errors name) adds nothing.
+    if (hasErrors(diagnostics)) return { code: null, map: null, diagnostics, format: cjsOut || moduleKind === "auto" ? "commonjs" : "module" };
     diagnostics.push(...diagnosticsFromError(error, filename, code));
     return { code: null, map: null, diagnostics, format: cjsOut || moduleKind === "auto" ? "commonjs" : "module" };
   }

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { CompileError } from "./compile-error.js";
 import { compileFile } from "./compile.js";
+import { decoratorVersion } from "./decorator-syntax.js";
 import { dependencyFingerprint } from "./dependency-fingerprint.js";
 import { requireFromCli } from "./paths.js";
 import { isInNodeModules, isWeftFile } from "./user-file.js";
@@ -40,8 +41,8 @@ export function processFile(sourceText: string, sourcePath: string, options: Jes
 /**
  * jest caches a transformed file under this key. weft's output for a file depends on the files it
  * imports (their summaries say which of their exports block), so the key covers the relative
- * imports, transitively, the `weft-summary.json` of each package imported, and the compiler's own
- * build.
+ * imports, transitively, the `weft-summary.json` of each package imported, the decorators the
+ * project's tsconfig asks for, and the compiler's own build.
  */
 export function getCacheKey(sourceText: string, sourcePath: string, options: JestTransformOptions = {}): string {
   return createHash("sha256")
@@ -53,6 +54,8 @@ export function getCacheKey(sourceText: string, sourcePath: string, options: Jes
     .update("\0")
     .update(options.configString ?? "")
     .update(options.supportsStaticESM ? "\0esm" : "\0cjs")
+    // The decorators the tsconfig asks for (decorator-syntax.ts).
+    .update(`\0${decoratorVersion(sourcePath)}`)
     .update("\0")
     .update(dependencyFingerprint(sourceText, sourcePath))
     .digest("hex");

@@ -66,6 +66,8 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
   const all: Diagnostic[] = [];
   const writes: Array<[string, string]> = [];
   const commonjs: string[] = [];
+  /** Emitted files with decorators whose `.ts` source no source map names. */
+  const undecoratable: string[] = [];
   const texts = new Map<string, string>();
   for (const file of emitted) {
     if (!/\.[cm]?js$/.test(file) || !existsSync(file)) continue;
@@ -92,7 +94,7 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
       summary = new Map(); // nothing blocks
     } else {
       const got = new Map<string, boolean>();
-      all.push(...passOverEmitted(compileFile, file, writes, got));
+      all.push(...passOverEmitted(compileFile, file, writes, got, undecoratable));
       summary = got;
     }
     summaries.set(file, summary);
@@ -109,6 +111,13 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
     );
     return 2;
   }
+  if (undecoratable.length > 0) {
+    io.stderr(
+      `weft-tsc: error: with TypeScript ${ts.version}, weft checks decorators in the \`.ts\` sources, which it finds through source maps, and tsc wrote none for ${undecoratable.map((f) => `\`${relative(io.cwd, f)}\``).join(", ")}.\n` +
+        `  help: set \`"sourceMap": true\` (or \`"inlineSourceMap": true\`) in tsconfig.json, or build with TypeScript 5.9/6.x, whose transformer sees decorators.\n`,
+    );
+    return 2;
+  }
   for (const d of all) io.stderr(formatDiagnostic(d, io.cwd));
   io.stderr(formatSummary(all));
   // tsc's status stands, unless weft found errors in a build tsc found clean: output was written.
@@ -116,7 +125,13 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
 }
 
 /** Weft's Babel pass over one file tsc emitted (what to write goes to `writes`); its diagnostics, mapped to the source. */
-function passOverEmitted(compileFile: typeof CompileFile, file: string, writes: Array<[string, string]>, summary: Map<string, boolean>): Diagnostic[] {
+function passOverEmitted(
+  compileFile: typeof CompileFile,
+  file: string,
+  writes: Array<[string, string]>,
+  summary: Map<string, boolean>,
+  undecoratable: string[],
+): Diagnostic[] {
   const code = readFileSync(file, "utf8");
   const inline = inlineMap.exec(code);
   const external = inline ? null : externalMap.exec(code);
@@ -137,6 +152,11 @@ function passOverEmitted(compileFile: typeof CompileFile, file: string, writes: 
     },
   });
   const diagnostics = result.diagnostics.map((d) => toSource(d, input, mapFile ?? file));
+  if (usesDecoratorHelpers.test(code)) {
+    const checked = checkDecorators(compileFile, input, mapFile ?? file);
+    if (checked === undefined) undecoratable.push(file);
+    else diagnostics.push(...checked);
+  }
   if (result.code === null) return diagnostics;
   if (result.code === code.replace(inlineMap, "").replace(externalMap, "").trimEnd()) return diagnostics;
   let out = result.code;
@@ -174,6 +194,24 @@ function toSource(d: Diagnostic, input: SourceMap | undefined, mapFile: string):
   const text = sourceContentFor(trace, start.source) ?? (existsSync(file) ? readFileSync(file, "utf8") : undefined);
   const { source: _emitted, ...rest } = d;
   return { ...rest, file, span, ...(text !== undefined ? { source: text } : {}) };
+}
+
+/** TypeScript's helpers for decorators (`experimentalDecorators` and standard): the file had some. */
+const usesDecoratorHelpers = /\b__(?:esDecorate|decorate|param)\(/;
+
+/**
+ * tsc 7 applies decorators before weft's pass sees the file, so the pass cannot tell a decorated
+ * member from another (validate-decorators.ts in @weft/core): the `.ts` source the map names is
+ * compiled as `weft run` would, for its decorator diagnostics only (WEFT3004–3006), at their
+ * positions in the source. `undefined` when no map names a source that exists.
+ */
+function checkDecorators(compileFile: typeof CompileFile, input: SourceMap | undefined, mapFile: string): Diagnostic[] | undefined {
+  const source = input?.sources[0];
+  if (input === undefined || source === undefined || input.sources.length !== 1) return undefined;
+  const file = resolve(dirname(mapFile), input.sourceRoot ?? "", source.replace(/^file:\/\//, ""));
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, "utf8");
+  return compileFile(text, file, { module: "esm" }).diagnostics.filter((d) => d.code === "WEFT3004" || d.code === "WEFT3005" || d.code === "WEFT3006");
 }
 
 /** TypeScript's CommonJS output: it marks every module it converts (`exports.__esModule`), or requires. */
@@ -220,7 +258,8 @@ function importsOf(code: string): Import[] | undefined {
  * that concerns weft by none of these is left as tsc wrote it.
  */
 function mayConcernWeft(code: string, imports: Import[], summaries: Array<ReadonlyMap<string, boolean> | undefined>): boolean {
-  if (/@weft\/runtime|@blocking\b/.test(code)) return true;
+  // `__param(`: a parameter decorator, which weft rejects wherever it stands (WEFT3006).
+  if (/@weft\/runtime|@blocking\b|\b__param\(/.test(code)) return true;
   return imports.some((imp, i) => {
     if (imp.spec.startsWith("node:")) return false;
     const summary = summaries[i];

@@ -160,4 +160,28 @@ describe("weft build", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("weft build: `--out-dir taken` is not a folder.\n");
   });
+
+  it("lowers decorators as the project's tsconfig asks, and the built program runs them", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "tsconfig.json": `{ "compilerOptions": { "experimentalDecorators": true } }\n`,
+      "src/main.ts": `import { sleep } from "@weft/runtime";
+function logged(_target: object, key: string, descriptor: PropertyDescriptor) {
+  const method = descriptor.value;
+  descriptor.value = function (this: unknown, ...args: unknown[]) { console.log("->", key); return method.apply(this, args); };
+}
+class Greeter {
+  @logged greet(name: string) { return "hello " + name; }
+  slowly(name: string) { sleep(1); return this.greet(name); }
+}
+console.log(new Greeter().slowly("ada"));
+`,
+    });
+    const build = weft(["build", "src", "--out-dir", "dist"], project.dir);
+    expect(build.code).toBe(0);
+    expect(readFileSync(project.path("dist", "main.js"), "utf8")).toContain("_applyDecoratedDescriptor");
+    const r = node([project.path("dist", "main.js")], project.dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("-> greet\nhello ada\n");
+  });
 });

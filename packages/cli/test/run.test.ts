@@ -267,3 +267,109 @@ describe("weft run", () => {
     expect(r.stderr).toBe("weft run: cannot find `missing.ts`\n");
   });
 });
+
+describe("weft run with decorators", () => {
+  /** A class whose logged method does not block, beside one that does; the top level blocks. */
+  const program = (decorator: string) => `import { sleep } from "@weft/runtime";
+${decorator}
+class Greeter {
+  count = 0;
+  @logged greet(name: string) {
+    this.count++;
+    return "hello " + name;
+  }
+  slowly(name: string) {
+    sleep(1);
+    return this.greet(name);
+  }
+}
+console.log(new Greeter().slowly("ada"));
+`;
+  const standard = `function logged(method: any, context: ClassMethodDecoratorContext) {
+  return function (this: unknown, ...args: unknown[]) { console.log("standard", String(context.name)); return method.apply(this, args); };
+}`;
+  const legacy = `function logged(_target: object, key: string, descriptor: PropertyDescriptor) {
+  const method = descriptor.value;
+  descriptor.value = function (this: unknown, ...args: unknown[]) { console.log("legacy", key); return method.apply(this, args); };
+}`;
+
+  it("lowers standard decorators (TypeScript 5's default) and runs every call through them", () => {
+    project = makeProject({ "package.json": `{ "type": "module" }\n`, "main.ts": program(standard) });
+    const r = weft(["run", "main.ts"], project.dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("standard greet\nhello ada\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("lowers legacy decorators when the tsconfig.json (or one it extends) sets experimentalDecorators", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "tsconfig.base.json": `{\n  // shared\n  "compilerOptions": { "experimentalDecorators": true, },\n}\n`,
+      "tsconfig.json": `{ "extends": "./tsconfig.base.json", "compilerOptions": { "strict": true } }\n`,
+      "src/main.ts": program(legacy),
+    });
+    const r = weft(["run", "src/main.ts"], project.dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("legacy greet\nhello ada\n");
+  });
+
+  it("lowers decorators in plain JavaScript", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "main.js": `function twice(method) { return function (...args) { return method.apply(this, args) * 2; }; }\nclass N { @twice value() { return 21; } }\nconsole.log(new N().value());\n`,
+    });
+    const r = weft(["run", "main.js"], project.dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("42\n");
+  });
+
+  it("refuses a decorator on a method that may block (WEFT3004), and runs nothing", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "main.ts": program(standard).replace("@logged greet", "greet").replace("  slowly(", "  @logged slowly("),
+    });
+    const r = weft(["run", "main.ts"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^main\.ts:11:3 - error WEFT3004: `Greeter#slowly` may block, but it is decorated with `@logged`/);
+    expect(r.stderr).toContain("  help: remove `@logged`");
+    expect(r.stderr).not.toMatch(/experimental syntax|Babel/);
+  });
+
+  it("refuses a parameter decorator (WEFT3006) even in a file that does not use the runtime: Babel would drop it", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "tsconfig.json": `{ "compilerOptions": { "experimentalDecorators": true } }\n`,
+      "main.ts": `function Inject(token: string) { return (_t: object, _k: unknown, i: number) => console.log("inject", token, i); }
+class Service {
+  constructor(@Inject("db") public db: string) {}
+}
+console.log(new Service("x").db);
+`,
+    });
+    const r = weft(["run", "main.ts"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^main\.ts:3:3 - error WEFT3006: Parameter 1 of `Service#constructor` is decorated with `@Inject\(…\)`/);
+  });
+
+  it("refuses a decorated field and auto-accessor holding a function that may block, with weft's diagnostics only", () => {
+    project = makeProject({
+      "package.json": `{ "type": "module" }\n`,
+      "main.ts": `import { sleep } from "@weft/runtime";
+function timed(_value: unknown, _context: ClassFieldDecoratorContext | ClassAccessorDecoratorContext) {}
+class Ticker {
+  @timed onTick = () => { sleep(1); };
+  @timed accessor later = () => { sleep(1); };
+}
+new Ticker().onTick();
+`,
+    });
+    const r = weft(["run", "main.ts"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/^\S+ - error.*$/gm)).toEqual([
+      "main.ts:4:3 - error WEFT3004: `Ticker#onTick` may block, but it is decorated with `@timed`: a decorator's wrapper calls the member without driving it.",
+      "main.ts:5:3 - error WEFT3004: `Ticker#later` may block, but it is decorated with `@timed`: a decorator's wrapper calls the member without driving it.",
+    ]);
+  });
+});

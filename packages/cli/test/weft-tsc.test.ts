@@ -86,6 +86,35 @@ console.log(drain(new QueueSource(q), 2).join(","));
 `,
 };
 
+/** A method decorator, standard (TypeScript 5's default) or legacy (`experimentalDecorators`). */
+const loggedStandard = `export function logged(method: any, context: ClassMethodDecoratorContext) {
+  return function (this: unknown, ...args: unknown[]) { console.log("->", String(context.name)); return method.apply(this, args); };
+}
+`;
+const loggedLegacy = `export function logged(_target: object, key: string, descriptor: PropertyDescriptor) {
+  const method = descriptor.value;
+  descriptor.value = function (this: unknown, ...args: unknown[]) { console.log("->", key); return method.apply(this, args); };
+}
+`;
+/** A decorated method that does not block, called from one that does, at a blocking top level. */
+const decorated = (logged: string, blockingDecorated = false) => ({
+  "src/logged.ts": logged,
+  "src/main.ts": `import { sleep } from "@weft/runtime";
+import { logged } from "./logged.js";
+class Greeter {
+  ${blockingDecorated ? "" : "@logged "}greet(name: string) {
+    return "hello " + name;
+  }
+  ${blockingDecorated ? "@logged " : ""}slowly(name: string) {
+    sleep(1);
+    return this.greet(name);
+  }
+}
+console.log(new Greeter().slowly("ada"));
+`,
+});
+const withExperimentalDecorators = JSON.stringify({ ...JSON.parse(tsconfig), compilerOptions: { ...JSON.parse(tsconfig).compilerOptions, experimentalDecorators: true } });
+
 interface Project {
   dir: string;
   remove(): void;
@@ -181,6 +210,58 @@ export class K {
     expect(existsSync(join(project.dir, "dist"))).toBe(false);
     expect(run([join(project.dir, "out", "main.js")], project.dir).stdout).toBe("a 0\nb 0\na 1\nb 1\ndone\n");
   });
+
+  it.each([
+    ["standard decorators", loggedStandard, {}],
+    ["experimentalDecorators", loggedLegacy, { "tsconfig.json": withExperimentalDecorators }],
+  ])("builds a program with %s, whose calls all go through the decorator", (_title, logged, config) => {
+    project = makeProject(pkg, { ...decorated(logged), ...config });
+    const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+    expect(build.stdout + build.stderr).toBe("");
+    expect(build.code).toBe(0);
+    const program = run([join(project.dir, "dist", "main.js")], project.dir);
+    expect(program.stderr).toBe("");
+    expect(program.stdout).toBe("-> greet\nhello ada\n");
+  });
+
+  it.each([
+    ["standard decorators", loggedStandard, {}],
+    ["experimentalDecorators", loggedLegacy, { "tsconfig.json": withExperimentalDecorators }],
+  ])("reports WEFT3004 for a method that may block decorated with %s", (_title, logged, config) => {
+    project = makeProject(pkg, { ...decorated(logged, true), ...config });
+    const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+    const output = build.stdout + build.stderr;
+    // In-process a ts.Diagnostic (tsc's format); on 7 the source's own check (weft-tsc-native.ts).
+    expect(output).toMatch(inProcess ? /src\/main\.ts\(7,3\): error TS3004: WEFT3004: `Greeter#slowly` may block/ : /src\/main\.ts:7:3 - error WEFT3004: `Greeter#slowly` may block/);
+    expect(build.code).toBe(2);
+  });
+
+  it("reports WEFT3006 for a parameter decorator, as the Babel path does", () => {
+    project = makeProject(pkg, {
+      "tsconfig.json": withExperimentalDecorators,
+      "src/main.ts": `function Inject(token: string) { return (_t: object, _k: unknown, i: number) => console.log("inject", token, i); }
+class Service {
+  constructor(@Inject("db") public db: string) {}
+}
+console.log(new Service("x").db);
+`,
+    });
+    const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+    const output = build.stdout + build.stderr;
+    expect(output).toMatch(inProcess ? /src\/main\.ts\(3,3\): error TS3006: WEFT3006: Parameter 1 of `Service#constructor`/ : /src\/main\.ts:3:3 - error WEFT3006: Parameter 1 of `Service#constructor`/);
+    expect(build.code).toBe(2);
+  });
+
+  if (!inProcess) {
+    it("refuses decorators it cannot check: tsc 7 wrote no source map to find the .ts source by", () => {
+      const noMaps = JSON.stringify({ ...JSON.parse(tsconfig), compilerOptions: { ...JSON.parse(tsconfig).compilerOptions, sourceMap: false } });
+      project = makeProject(pkg, { ...decorated(loggedStandard), "tsconfig.json": noMaps });
+      const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+      expect(build.stderr).toContain("weft checks decorators in the `.ts` sources, which it finds through source maps, and tsc wrote none for `dist/main.js`");
+      expect(build.stderr).toContain('help: set `"sourceMap": true`');
+      expect(build.code).toBe(2);
+    });
+  }
 
   it("refuses --watch with a clear error", () => {
     project = makeProject(pkg, workers);

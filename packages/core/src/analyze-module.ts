@@ -1,7 +1,7 @@
 /**
  * The core's pipeline for one module, a linear list of passes:
  *
- *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite ─▶ validatePlacement, validateModule, validateIterators, validateUndriven
+ *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite ─▶ validatePlacement, validateModule, validateIterators, validateDecorators, validateUndriven
  *
  * (`resolveModule` makes the facts from an adapter's syntax facts, once per module.)
  * Adapters collect the facts from their AST, call `analyzeModule`, report the diagnostics the way
@@ -14,6 +14,7 @@ import { blockingChain, inferBlocking, type ChainStep, type ModuleSummaries } fr
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
 import { validateIterators } from "./validate-iterators.js";
+import { validateDecorators } from "./validate-decorators.js";
 import { validateModule, type ModuleShape } from "./validate-module.js";
 import { validatePlacement } from "./validate-placement.js";
 import { validateUndriven } from "./validate-undriven.js";
@@ -73,6 +74,7 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     ...validatePlacement(facts, types, blocking),
     ...validateModule(facts, blocking, plan, options.shape ?? {}),
     ...validateIterators(facts, blocking),
+    ...validateDecorators(facts, blocking),
     ...validateUndriven(facts, blocking, plan, summaries),
   ];
   const explain: ExplainEntry[] = [];

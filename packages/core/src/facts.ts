@@ -131,6 +131,8 @@ export interface CallFact {
   binds?: Callee;
   /** The callee is a global name weft knows nothing of (`it`, `describe`): for diagnostics. */
   globalName?: string;
+  /** In a decorator's expression (`@tag(name())`), outside any function in it. */
+  inDecorator?: true;
 }
 
 /**
@@ -146,8 +148,23 @@ export interface IteratorUse {
   next: Callee;
 }
 
+/**
+ * A decorated declaration, its decorators as written (`@logged`, `@retry(…)`, `@di.inject(…)`),
+ * in source order: what `validate-decorators.ts` reads.
+ * - `member`: a class member's decorators; `values`, the functions a field's (or auto-accessor's)
+ *   initialiser is (`@bound handler = () => …`).
+ * - `class`: a class's own decorators, with each member (method, accessor, field) and its values.
+ * - `param`: the decorators of a function's `index`th parameter (`experimentalDecorators`).
+ */
+export type DecoratedFact =
+  | { kind: "member"; fn: FunctionId; decorators: string[]; values: FunctionId[] }
+  | { kind: "class"; name: string; decorators: string[]; members: Array<{ fn: FunctionId; values: FunctionId[] }> }
+  | { kind: "param"; fn: FunctionId; index: number; decorators: string[] };
+
 export interface ModuleFacts {
   file: string;
+  /** Decorated classes, members and parameters, in source order. */
+  decorated?: DecoratedFact[];
   functions: FunctionFact[];
   calls: CallFact[];
   iteratorUses?: IteratorUse[];

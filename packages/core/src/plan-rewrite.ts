@@ -19,6 +19,7 @@
  * | `f.bind(o, a)` anywhere, `f` known and may block     | `bindFace(f, o, a)`: `f.bind(o, a)` with the driven face `f[co].bind(o, a)` beside it | bind |
  * | ``tag`a${x}b` `` whose tag may block                 | `yield* callDynamic(tag, undefined, templateArgs`a${x}b`)` (the site's strings array kept) | dynamic |
  * | `for (const x of it) body`, `it`'s `next` may block  | `{ const _it = iteratorOf(it); let _open = false; try { for (;;) { _open = false; const _s = yield* iteratorNext(_it); if (_s.done) break; _open = true; const x = _s.value; body } } finally { if (_open) yield* iteratorClose(_it); } }` (a label stays on the inner loop) | loop |
+ * | a call in a decorator's expression, not known to block (`@Injectable()`) | unchanged (TypeScript evaluates decorators in an arrow) | — |
  * | `catch (e) {…}` not naming GreenletExit/Timeout     | `catch (e) { rethrowExit(e); … }`          | (adapter) |
  *
  * Evaluation order is JavaScript's in every shape: the callee (and receiver, once) before the
@@ -125,6 +126,10 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
       calls.set(call.id, rewriteOf(reason));
       continue;
     }
+    // A decorator's expression is evaluated where TypeScript's decorator emit cannot suspend (in
+    // an arrow it writes): no runtime check there. A call that may block is WEFT3004
+    // (validate-decorators.ts); a coroutine reached otherwise throws ERR_WEFT_NOT_DRIVEN.
+    if (call.inDecorator === true) continue;
     switch (c.kind) {
       case "local":
         // A dual function called with arguments that are not all known plain functions: the

@@ -28,6 +28,7 @@ import type {
   ArgFact,
   CallFact,
   Callee,
+  DecoratedFact,
   FunctionFact,
   FunctionId,
   FunctionUse,
@@ -1083,6 +1084,81 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       }
     }
   }
+
+  // ---- decorators: as written, for validate-decorators.ts
+  const exprText = (e: Expr): string => {
+    switch (e.kind) {
+      case "ref":
+        return binding(e.binding).name;
+      case "global":
+        return e.name;
+      case "member":
+        return `${exprText(e.object)}${e.name !== undefined ? `.${e.name}` : "[…]"}`;
+      case "call":
+        return `${exprText(call(e.call).callee)}(…)`;
+      case "this":
+        return "this";
+      default:
+        return "…";
+    }
+  };
+  const decoratorsText = (list: Expr[] | undefined): string[] => (list ?? []).map((d) => `@${exprText(d)}`);
+  const valuesOf = (fn: FunctionId | undefined): FunctionId[] => {
+    const f = fn === undefined ? undefined : fns[fn];
+    if (f?.kind !== "field") return [];
+    return (f.returns ?? []).flatMap((r) => (r.kind === "function" ? [r.fn] : []));
+  };
+  const decorated: DecoratedFact[] = [];
+  for (const f of fns) {
+    if (f.decorators !== undefined && f.decorators.length > 0 && f.class !== undefined) {
+      decorated.push({ kind: "member", fn: f.id, decorators: decoratorsText(f.decorators), values: valuesOf(f.id) });
+    }
+    f.params.forEach((param, index) => {
+      if (param.decorators !== undefined && param.decorators.length > 0) decorated.push({ kind: "param", fn: f.id, index, decorators: decoratorsText(param.decorators) });
+    });
+  }
+  for (const cls of classes) {
+    if (cls.decorators === undefined || cls.decorators.length === 0) continue;
+    const members = cls.members.flatMap((m) => (m.fn !== undefined && m.kind !== "constructor" && m.kind !== "static-block" ? [{ fn: m.fn, values: valuesOf(m.fn) }] : []));
+    decorated.push({ kind: "class", name: cls.name ?? "<class>", decorators: decoratorsText(cls.decorators), members });
+  }
+  if (decorated.length > 0) facts.decorated = decorated;
+  // The calls a decorator's expression makes (not those of functions written in it).
+  const markDecoratorCalls = (e: Expr): void => {
+    switch (e.kind) {
+      case "call": {
+        const c = calls[e.call];
+        if (c !== undefined) c.inDecorator = true;
+        const sc = call(e.call);
+        markDecoratorCalls(sc.callee);
+        for (const a of sc.args) markDecoratorCalls(a.value);
+        break;
+      }
+      case "member":
+        markDecoratorCalls(e.object);
+        break;
+      case "as":
+      case "spread":
+        markDecoratorCalls(e.expr);
+        break;
+      case "object":
+        for (const p of e.props) markDecoratorCalls(p.value);
+        break;
+      case "array":
+        e.elements.forEach(markDecoratorCalls);
+        break;
+      case "either":
+        e.options.forEach(markDecoratorCalls);
+        break;
+      default:
+        break;
+    }
+  };
+  for (const f of fns) {
+    f.decorators?.forEach(markDecoratorCalls);
+    for (const p of f.params) p.decorators?.forEach(markDecoratorCalls);
+  }
+  for (const cls of classes) cls.decorators?.forEach(markDecoratorCalls);
 
   // ---- exports
   const exports: ExportFact[] = [];

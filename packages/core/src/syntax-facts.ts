@@ -89,7 +89,7 @@ export interface SyntaxFunction {
    * `leadingComments`), on the same line as that token or not.
    */
   comments: string[];
-  /** Decorator expressions on the member or on the class (for a class member), in source order. */
+  /** Decorator expressions written on a class member (method, accessor, field, auto-accessor), in source order; a class's own are `SyntaxClass.decorators`. */
   decorators?: Expr[];
   /** Parameters, without TypeScript's `this: T` pseudo-parameter. */
   params: SyntaxParam[];
@@ -117,6 +117,8 @@ export interface SyntaxParam {
   rest?: true;
   /** A TypeScript parameter property (`constructor(private q: Queue)`). */
   property?: true;
+  /** Parameter decorators (TypeScript's `experimentalDecorators`: `m(@Inject("db") db)`), in source order. */
+  decorators?: Expr[];
 }
 
 // ---- positions: where a value stands --------------------------------------------------------

@@ -1089,8 +1089,24 @@ function runTopLevelInMain(
       main.push(f.createExpressionStatement(ts.isIdentifier(d.name) ? assign : f.createParenthesizedExpression(assign)));
     }
   };
-  const classValue = (c: TS.ClassDeclaration) =>
-    f.createClassExpression(ts.getDecorators(c), c.name, c.typeParameters, c.heritageClauses, c.members);
+  /**
+   * The value of a class declaration moved into the main greenlet: a class expression, or, for a
+   * decorated class (on the class, a member or a parameter), the declaration itself in an arrow
+   * called at once, `(() => { @d class C {…} return C; })()`. TypeScript's `experimentalDecorators`
+   * transform applies decorators to class declarations only: on a class expression it would drop
+   * them without a word.
+   */
+  const classValue = (c: TS.ClassDeclaration): TS.Expression => {
+    if (!isDecorated(ts, c)) return f.createClassExpression(ts.getDecorators(c), c.name, c.typeParameters, c.heritageClauses, c.members);
+    const own = (c.modifiers ?? []).filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword);
+    // `export default class {}` gets the name TypeScript gives it (`default_1`), made unique by hand:
+    // TypeScript's decorator transforms rename a generated name where they declare it again.
+    let text = c.name?.text ?? "default_1";
+    while (c.name === undefined && ctx.sf.text.includes(text)) text = `_${text}`;
+    const decl = f.createClassDeclaration(own, c.name ?? f.createIdentifier(text), c.typeParameters, c.heritageClauses, c.members);
+    const body = f.createBlock([decl, f.createReturnStatement(f.createIdentifier(text))], true);
+    return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [], undefined, undefined, body)), undefined, []);
+  };
   const splitClass = (c: TS.ClassDeclaration, exported: boolean) => {
     const id = c.name!;
     // CommonJS: TypeScript's module transform does not see an exported binding whose declaration
@@ -1165,4 +1181,11 @@ const RESERVED = new Set(
 /** Whether `name` can be written as an identifier (a binding, a dotted property). */
 function isValidIdentifier(name: string): boolean {
   return /^[A-Za-z_$][\w$]*$/.test(name) && !RESERVED.has(name);
+}
+
+/** A class with a decorator on itself, one of its members, or a parameter of one of them. */
+function isDecorated(ts: typeof TS, c: TS.ClassLikeDeclaration): boolean {
+  const decorated = (n: TS.Node) => ts.canHaveDecorators(n) && (ts.getDecorators(n)?.length ?? 0) > 0;
+  if (decorated(c)) return true;
+  return c.members.some((m) => decorated(m) || ((ts.isMethodDeclaration(m) || ts.isConstructorDeclaration(m) || ts.isSetAccessorDeclaration(m)) && m.parameters.some(decorated)));
 }

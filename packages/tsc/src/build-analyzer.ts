@@ -15,7 +15,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
-import { analyzeModule, mayDefineCallbackCaller, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import { analyzeModule, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
 import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
@@ -298,7 +298,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   const mayConcernWeft = (sf: TS.SourceFile): boolean => {
     if (program !== undefined && program.getSourceFile(sf.fileName) === sf) return isProjectFile(sf);
     const text = sf.text;
-    if (options.blocking.size > 0 || /@blocking\b/.test(text) || /["']@weft\/runtime/.test(text) || mayDefineCallbackCaller(text)) return true;
+    if (options.blocking.size > 0 || /@blocking\b/.test(text) || /["']@weft\/runtime/.test(text) || mayDefineCallbackCaller(text) || mayHaveParameterDecorators(text)) return true;
     // A file that imports a name a summary says blocks.
     const summaries = summariesFor(sf);
     for (const stmt of sf.statements) {

@@ -655,6 +655,8 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   };
   const syntaxParam = (p: TS.ParameterDeclaration, fn: TS.Node): SyntaxParam => {
     const out: SyntaxParam = {};
+    const decorators = decoratorsOf(p);
+    if (decorators !== undefined) out.decorators = decorators;
     if (ts.isIdentifier(p.name)) {
       out.name = p.name.text;
       const b = scopes.bindingOf(p.name);

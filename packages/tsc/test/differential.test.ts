@@ -20,9 +20,14 @@
 //
 // and each of the three tests compares its section. `UPDATE_FIXTURES=1` rewrites these files (after
 // all tests ran); with `CI=true` a missing one fails instead of being written.
+//
+// A case whose `tsconfig.json` sets `experimentalDecorators` is compiled with it
+// (test/fixture-decorators.ts), as the Babel side lowers its decorators with
+// `@babel/plugin-proposal-decorators`' `legacy`.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic } from "@weft/core";
+import { fixtureDecorators } from "../../../test/fixture-decorators.js";
 import { compileWithTsc, outName, repoRoot, runProgram, writeOutputs, type Compiled } from "./compile-with-tsc.js";
 
 const fixturesDir = join(repoRoot, "fixtures");
@@ -38,6 +43,8 @@ interface Case {
   dir: string;
   files: string[];
   options: Record<string, unknown>;
+  /** `experimentalDecorators` from the case's tsconfig.json (test/fixture-decorators.ts). */
+  legacyDecorators: boolean;
   snapshot: { blocking: string; run: string; diagnostics: string; compileError: boolean };
   /** fixtures/<case>/snapshot.tsc.md, when there is one. */
   tscSnapshot: string | undefined;
@@ -66,10 +73,12 @@ function listCases(): Case[] {
       const diagnostics = section(snapshot, "diagnostics");
       // A thrown compile error (an invalid option) is listed last, after the reported ones.
       const thrownAt = diagnostics.search(/(^|\n\n)\S+ did not compile:\n/);
+      const files = [entry, ...names.filter((n) => n !== entry && SOURCE.test(n))];
       return {
         name,
         dir,
-        files: [entry, ...names.filter((n) => n !== entry && SOURCE.test(n))],
+        files,
+        legacyDecorators: fixtureDecorators(dir, files) === "legacy",
         options: existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, "utf8")) as Record<string, unknown>) : {},
         snapshot: {
           blocking: section(snapshot, "blocking"),
@@ -176,7 +185,12 @@ function blockingTable(compiled: Compiled): string {
 const ts6 = require("typescript-6") as typeof import("typescript");
 
 async function compileAndRun(c: Case, program: boolean, tsc?: typeof ts6): Promise<{ compiled: Compiled; run: string }> {
-  const compiled = compileWithTsc(c.dir, c.files, { program, options: c.options, ...(tsc ? { ts: tsc } : {}) });
+  const compiled = compileWithTsc(c.dir, c.files, {
+    program,
+    options: c.options,
+    ...(c.legacyDecorators ? { compilerOptions: { experimentalDecorators: true } } : {}),
+    ...(tsc ? { ts: tsc } : {}),
+  });
   if (compiled.error !== undefined) return { compiled, run: "not run: `input` did not compile." };
   if (compiled.diagnostics.some((d) => d.weft.severity === "error")) return { compiled, run: "not run: the compiler reported errors, so a build would fail." };
   const outDir = join(outRoot, tsc ? `tsc${tsc.versionMajorMinor}-program` : program ? "tsc-program" : "tsc-transpile", c.name);
