@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, formatDiagnostic, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, formatDiagnostic, importMayBlock, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
@@ -46,10 +46,7 @@ function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: M
     for (const s of stmt.specifiers) {
       const name =
         s.type === "ImportSpecifier" ? (s.imported.type === "Identifier" ? s.imported.name : s.imported.value) : s.type === "ImportDefaultSpecifier" ? "default" : null;
-      for (const [exported, entry] of summary) {
-        if (!entry.blocks) continue;
-        if (name === null || exported === name || exported.startsWith(`${name}#`) || exported.startsWith(`${name}.`)) return true;
-      }
+      if (importMayBlock(summary, name)) return true;
     }
   }
   return false;
@@ -77,7 +74,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
           : { summaries: new Map() as ModuleSummaries, dependencies: [] };
         declareDependencies(dependencies);
         if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries) && (thirdParty || !mayDefineCallbackCaller(source))) return;
-        const collected = collectModule(t, program, file, options.blocking);
+        const collected = collectModule(t, program, file, options.blocking, summaries);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
         const analysis = analyzeModule(collected.facts, {
           summaries,
@@ -87,7 +84,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         });
         options.onExplain?.(file, analysis.explain);
         if (state.filename) {
-          const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams);
+          const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams, collected.types);
           rememberSummary(state.filename, summary, dependencies);
           options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
         }

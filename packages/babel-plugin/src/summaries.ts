@@ -147,13 +147,14 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
   let summary: ModuleSummary = new Map();
   traverse(ast, {
     Program(program: NodePath<t.Program>) {
-      const collected = collectModule(t, program, file, blocking);
-      const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking), exported: collected.exported });
+      const summaries = summariesFor(program, file, blocking);
+      const collected = collectModule(t, program, file, blocking, summaries);
+      const analysis = analyzeModule(collected.facts, { summaries, exported: collected.exported });
       const imported = (source: string) => {
         const target = resolveRelative(file, source);
-        return target === undefined ? undefined : summaryOf(target, blocking);
+        return target === undefined ? summaries.get(source) : summaryOf(target, blocking);
       };
-      summary = summarizeModule(collected.facts, analysis.plan, collected.exports, imported, analysis.colouredParams);
+      summary = summarizeModule(collected.facts, analysis.plan, collected.exports, imported, analysis.colouredParams, collected.types);
       program.stop();
     },
   });

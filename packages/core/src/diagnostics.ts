@@ -146,6 +146,8 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
       return `${quote(reason.name)} from ${quote(reason.source)} with its parameter ${quote(reason.param)}`;
     case "driven-callback":
       return `${quote(reason.callee)} with a callback that may block`;
+    case "wrapper":
+      return `the function that ${quote(reason.name)} from ${quote(reason.source)} returned for a function that may block`;
     default: {
       const never: never = reason;
       throw new Error(`weft internal error: unknown reason ${String(never)}`);

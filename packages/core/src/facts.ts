@@ -88,7 +88,14 @@ export type Callee =
   | { kind: "runtime"; name: string; via?: Via } // a function exported by @weft/runtime
   | { kind: "method"; receiver: TypeRef; name: string } // `receiver.name(...)`
   | { kind: "import"; source: string; name: string; via?: Via } // an export of another module
-  | { kind: "param"; fn: FunctionId; index: number } // a parameter of the enclosing function
+  /**
+   * A parameter of the enclosing function; of a function that returns the enclosing one (a
+   * closure `memoize(fn)` returns, calling `fn`); with `prop`, a function-valued property of the
+   * parameter called as a method (`opts.onItem(x)`, the parameter's type saying it is a function).
+   */
+  | { kind: "param"; fn: FunctionId; index: number; prop?: string }
+  /** The function call `call` (of this module) got from `name`, an import that returns a caller of its parameters `indices` (`const cached = memoize(load); cached(k)`). */
+  | { kind: "wrapper"; call: CallId; source: string; name: string; indices: number[] }
   | { kind: "global"; name: string } // a global the compiler knows never blocks
   | { kind: "unknown" }; // anything else
 
@@ -102,6 +109,8 @@ export interface ArgFact {
   spread?: boolean;
   /** An object literal's properties set to the literal `false` (`{ block: false }`). */
   falseOptions?: string[];
+  /** An object literal's properties whose values are functions of this module (`{ onItem: (x) => … }`). */
+  props?: Record<string, FunctionId>;
 }
 
 export interface CallFact {

@@ -17,6 +17,14 @@
  * | an import whose module summary says it blocks              | `import`            | calls `readLine` from `./io.js`    |
  * | an import that calls its parameter, given a coroutine      | `import-driving`    | calls `twice` from `./t` with a …  |
  * | an import that calls its parameter, given a coloured one   | `import-forwarding` | calls `twice` from `./t` with its… |
+ * | an import that calls a property of its parameter (`opts.onItem`), given an object literal with a coroutine there | `import-driving` | calls `processAll` from … |
+ * | what an import returning a caller of its parameter returned (`memoize(load)`), `load` a coroutine | `wrapper` | calls the function `memoize` from `./memo.js` returned … |
+ *
+ * Parameters are coloured by key `fn:index`, and a property of a parameter called as a method
+ * (`opts.onItem(x)`) by `fn:index.prop`, which an object literal argument's function at that
+ * property colours. A closure that calls a parameter of the function that returned it
+ * (`memoize(fn)` returns `(x) => fn(x)`) blocks through that parameter like its own, but its
+ * callers cannot tell what it captured: a call of it blocks (a runtime check).
  *
  * A function may block when it is tagged (`/** @blocking *\/`, the `blocking` option: `tagged`) or
  * makes a blocking call. Each keeps the first reason found: following reasons from callee to
@@ -25,6 +33,7 @@
  * rendered in one place, `describeReason` in diagnostics.ts.
  */
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts, Span } from "./facts.js";
+import type { SummaryEntry } from "./summarize-module.js";
 import type { TypeTable } from "./infer-types.js";
 import { buildFactsIndex, type FactsIndex } from "./build-facts-index.js";
 import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
@@ -66,7 +75,9 @@ export type Reason =
   /** An export of another module that calls a parameter this call fills with `param`, a coloured parameter of the caller. */
   | { kind: "import-forwarding"; call: CallFact; source: string; name: string; param: string }
   /** An array method (`forEach`) or `Array.from` that the runtime can drive, given `callbackFn`, which may block. */
-  | { kind: "driven-callback"; call: CallFact; callee: string; callbackFn: FunctionId };
+  | { kind: "driven-callback"; call: CallFact; callee: string; callbackFn: FunctionId }
+  /** The function that call `made` of import `name` returned, a caller of a function that may block (`callbackFn` when it is this module's). */
+  | { kind: "wrapper"; call: CallFact; source: string; name: string; callbackFn?: FunctionId };
 
 /** A reason that is a call (every reason but `tagged`). */
 export type CallReason = Exclude<Reason, { kind: "tagged" }>;
@@ -81,6 +92,7 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
       return reason.fn;
     case "driven-callback":
     case "import-driving":
+    case "wrapper":
       return reason.callbackFn;
     case "tagged":
     case "runtime":
@@ -111,7 +123,10 @@ export interface ChainStep {
 }
 
 /** What the analysis knows about other modules: export name → may it block? */
-export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, { blocks: boolean; callsParams?: number[] }>>;
+export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, SummaryEntry>>;
+
+/** The colour key of a parameter (`fn:index`), or of a property of it called as a method (`fn:index.prop`). */
+export const paramKey = (fn: FunctionId, index: number, prop?: string): string => (prop === undefined ? `${fn}:${index}` : `${fn}:${index}.${prop}`);
 
 export interface Blocking {
   mayBlock: ReadonlyMap<FunctionId, Reason>;
@@ -153,11 +168,13 @@ export function inferBlocking(
   for (const f of facts.functions) if (f.tagged) mayBlock.set(f.id, { kind: "tagged" });
   // An exported function that calls a parameter may be given a coroutine by an importer.
   for (const call of facts.calls) {
-    if (call.callee.kind === "param" && exported.has(call.callee.fn)) coloured.add(`${call.callee.fn}:${call.callee.index}`);
+    if (call.callee.kind === "param" && exported.has(call.callee.fn)) coloured.add(paramKey(call.callee.fn, call.callee.index, call.callee.prop));
   }
 
   /** The functions that block whatever their callers pass (the rest of `mayBlock` is dual). */
   const blocksItself = new Set<FunctionId>(mayBlock.keys());
+  /** Closures that call a coloured parameter of the function that returned them (`memoize`'s). */
+  const callsCaptured = new Set<FunctionId>();
   const isCoroutine = (fn: FunctionId | undefined) => fn !== undefined && mayBlock.has(fn);
   const name = (fn: FunctionId) => byId.get(fn)?.name ?? "<anonymous>";
   /** Kinds that can keep their code as a plain face beside a driven one. */
@@ -171,10 +188,11 @@ export function inferBlocking(
    * ("itself") or passes on a coloured parameter of its own caller ("params"); else not.
    */
   const callOf = (g: FunctionId, call: CallFact): "itself" | "params" | null => {
-    if (blocksItself.has(g)) return "itself";
+    if (blocksItself.has(g) || callsCaptured.has(g)) return "itself";
     if (!mayBlock.has(g)) return null;
     let how: "itself" | "params" | null = null;
     call.args.forEach((arg, i) => {
+      for (const [prop, fn] of Object.entries(arg.props ?? {})) if (coloured.has(paramKey(g, i, prop)) && isCoroutine(fn)) how = "itself";
       if (!coloured.has(`${g}:${i}`)) return;
       if (isCoroutine(arg.fn)) how = "itself";
       else if (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) how ??= "params";
@@ -193,7 +211,10 @@ export function inferBlocking(
       return how === null ? null : { reason, itself: how === "itself" };
     };
     const always = (r: CallReason | null) => (r === null ? null : { reason: r, itself: true });
-    const paramName = (fn: FunctionId, index: number) => byId.get(fn)?.params[index]?.name ?? String(index);
+    const paramName = (fn: FunctionId, index: number, prop?: string) => `${byId.get(fn)?.params[index]?.name ?? String(index)}${prop === undefined ? "" : `.${prop}`}`;
+    /** A function this call passes at `index` that may block: this module's, or an import a summary says blocks. */
+    const passesCoroutine = (arg: CallFact["args"][number] | undefined) =>
+      arg !== undefined && (isCoroutine(arg.fn) || (arg.import !== undefined && summaries.get(arg.import.source)?.get(arg.import.name)?.blocks === true));
     switch (c.kind) {
       case "local":
         // One of several functions (`handlers[i]()`): it blocks when any of them does.
@@ -248,19 +269,40 @@ export function inferBlocking(
         return null;
       }
       case "param":
-        return coloured.has(`${c.fn}:${c.index}`)
-          ? { reason: { kind: "param", call, fn: c.fn, index: c.index, param: paramName(c.fn, c.index) }, itself: false }
-          : null;
+        if (!coloured.has(paramKey(c.fn, c.index, c.prop))) return null;
+        // A parameter of the function that returned this closure: its callers cannot tell what it captured.
+        if (c.fn !== call.in) callsCaptured.add(call.in);
+        return { reason: { kind: "param", call, fn: c.fn, index: c.index, param: paramName(c.fn, c.index, c.prop) }, itself: false };
+      case "wrapper": {
+        // `cached(k)` with `cached = memoize(load)`: blocks when what `memoize` got there does.
+        const made = facts.calls[c.call];
+        if (made === undefined || made.id !== c.call) return null;
+        let how: { reason: CallReason; itself: boolean } | null = null;
+        for (const i of c.indices) {
+          const arg = made.args[i];
+          if (passesCoroutine(arg)) return { reason: { kind: "wrapper", call, source: c.source, name: c.name, ...(arg!.fn !== undefined ? { callbackFn: arg!.fn } : {}) }, itself: true };
+          if (arg !== undefined && arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) {
+            how = { reason: { kind: "wrapper", call, source: c.source, name: c.name }, itself: false };
+          }
+        }
+        return how;
+      }
       case "import": {
         const s = summaries.get(c.source)?.get(c.name);
         if (s?.blocks === true) return always({ kind: "import", call, source: c.source, name: c.name });
         // It calls a parameter this call fills with a coroutine (or a coloured parameter).
         let how: { reason: CallReason; itself: boolean } | null = null;
+        // An object literal with a function that may block at a property it calls (`opts.onItem`).
+        for (const { index: i, props } of s?.callsParamProps ?? []) {
+          for (const prop of props) {
+            const fn = call.args[i]?.props?.[prop];
+            if (isCoroutine(fn)) return { reason: { kind: "import-driving", call, source: c.source, name: c.name, callbackFn: fn! }, itself: true };
+          }
+        }
         for (const i of s?.callsParams ?? []) {
           const arg = call.args[i];
           if (arg === undefined) continue;
-          const importedCoroutine = arg.import !== undefined && summaries.get(arg.import.source)?.get(arg.import.name)?.blocks === true;
-          if (isCoroutine(arg.fn) || importedCoroutine) {
+          if (passesCoroutine(arg)) {
             const reason: CallReason = { kind: "import-driving", call, source: c.source, name: c.name, ...(arg.fn !== undefined ? { callbackFn: arg.fn } : {}) };
             return { reason, itself: true };
           }
@@ -322,6 +364,11 @@ export function inferBlocking(
           const arg = call.args[i]!;
           const passesCoroutine = isCoroutine(arg.fn) || (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`));
           if (!coloured.has(k) && passesCoroutine) colour(k);
+          // `run(items, { onItem: slow })`: the property `onItem` of the parameter.
+          for (const [prop, f] of Object.entries(arg.props ?? {})) {
+            const kp = paramKey(fn, i - firstArg, prop);
+            if (!coloured.has(kp) && isCoroutine(f)) colour(kp);
+          }
         }
       }
       if (blocksItself.has(call.in)) continue;
@@ -388,12 +435,20 @@ function watchersOf(
     for (const arg of call.args) {
       if (arg.fn !== undefined) watch(byFunction, arg.fn, j);
       if (arg.type.kind === "param") watch(byParam, `${arg.type.fn}:${arg.type.index}`, j);
+      for (const f of Object.values(arg.props ?? {})) watch(byFunction, f, j);
     }
     // Project functions the call may reach, and their parameters this call fills.
     const targets: FunctionId[] = [];
     const c = call.callee;
     if (c.kind === "local") targets.push(c.fn, ...(c.alternatives ?? []));
-    else if (c.kind === "param") watch(byParam, `${c.fn}:${c.index}`, j);
+    else if (c.kind === "param") watch(byParam, paramKey(c.fn, c.index, c.prop), j);
+    else if (c.kind === "wrapper") {
+      // What the call that made the wrapper passed it.
+      for (const arg of facts.calls[c.call]?.args ?? []) {
+        if (arg.fn !== undefined) watch(byFunction, arg.fn, j);
+        if (arg.type.kind === "param") watch(byParam, `${arg.type.fn}:${arg.type.index}`, j);
+      }
+    }
     else if (c.kind === "method") {
       const receiver = types.resolve(c.receiver);
       if (receiver.kind === "local-class") {
@@ -408,7 +463,10 @@ function watchersOf(
     for (const g of targets) {
       if (typeof g !== "number") continue; // a name that `methods[name]` finds on Object.prototype
       watch(byFunction, g, j);
-      for (let i = 0; i < call.args.length; i++) watch(byParam, `${g}:${i}`, j);
+      for (let i = 0; i < call.args.length; i++) {
+        watch(byParam, `${g}:${i}`, j);
+        for (const prop of Object.keys(call.args[i]!.props ?? {})) watch(byParam, paramKey(g, i, prop), j);
+      }
     }
   });
   return { byFunction, byParam };

@@ -177,12 +177,15 @@ export function exportNamesFromText(code: string): string[] {
 
 /**
  * Whether a module's text may define a function that calls one of its parameters (`retry(fn)`,
- * `memoize(fn)`): such a module gets a driven face for it, so that importers may pass it a
+ * `memoize(fn)`), or a function-typed property of one (`opts.onItem(x)`, with a type that says
+ * a member is a function: `onItem: (x: T) => void`, an interface's method, JSDoc's
+ * `function(…)`): such a module gets a driven face for it, so that importers may pass it a
  * coroutine, though nothing in it blocks. A cheap over-approximation that decides whether to
  * parse and analyse a file weft would otherwise leave alone; the analysis decides.
  */
 export function mayDefineCallbackCaller(code: string): boolean {
   if (!/\bexport\b/.test(code)) return false;
+  const functionMembers = /[\w$]\s*\??\s*:\s*(?:<[^>]*>\s*)?\([^()]*\)\s*=>|\binterface\b[^{]*\{[^}]*[\w$]\s*\??\s*\([^()]*\)\s*:|\{\s*function\s*\(/.test(code);
   const headers = /\bfunction\s*\*?\s*[\w$]*\s*(?:<[^>]*>)?\s*\(([^)]*)\)|(?:^|[=:,(]\s*)(?:async\s+)?(?:<[^>]*>\s*)?\(([^)]*)\)\s*(?::[^=]*)?=>/gm;
   for (const m of code.matchAll(headers)) {
     const list = m[1] ?? m[2] ?? "";
@@ -191,6 +194,7 @@ export function mayDefineCallbackCaller(code: string): boolean {
       if (name === undefined) continue;
       const escaped = name.replace(/\$/g, "\\$");
       if (new RegExp(`(?<![\\w$.])${escaped}\\s*(?:\\?\\.\\s*)?\\(|(?<![\\w$.])${escaped}\\.(?:call|apply)\\(`).test(code.slice(m.index! + m[0].length))) return true;
+      if (functionMembers && new RegExp(`(?<![\\w$.])${escaped}\\s*\\.\\s*[\\w$]+\\s*(?:\\?\\.\\s*)?\\(`).test(code.slice(m.index! + m[0].length))) return true;
     }
   }
   return false;

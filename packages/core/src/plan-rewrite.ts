@@ -78,6 +78,7 @@ function rewriteOf(reason: CallReason): CallRewrite {
     case "by-name":
     case "local-by-name":
     case "param":
+    case "wrapper": // the function an import returned: its driven face, if any, at run time
       return "dynamic";
     default: {
       const never: never = reason;
@@ -123,6 +124,7 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
         if (!blocking.importIsPlain(call)) calls.set(call.id, "dynamic");
         break;
       case "param":
+      case "wrapper":
       case "unknown":
         calls.set(call.id, "dynamic");
         break;

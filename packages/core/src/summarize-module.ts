@@ -4,11 +4,25 @@
  *
  * Summary entries are keyed by export name (`readLine`, `default`), and by `Class#method` for
  * the methods of exported classes.
+ *
+ * What importers need to type and colour the code they write with its exports (the Babel path
+ * has no type checker), in separate fields and functions (`typeEntries`, `callerEntries`):
+ *
+ * | Field             | On                          | Says                                                        |
+ * |-------------------|-----------------------------|-------------------------------------------------------------|
+ * | `returns`         | a function, `Class#method`  | the type its call returns (summary-types.ts): `openSession()` is a `Session` |
+ * | `value`           | `Class#field`, a value export | the type of the value: `s.q` is a `Queue`                 |
+ * | `Class#member` entries | a class an exported type mentions but the module does not export (declared here or imported) | its methods and fields, so that `class` types of `returns`/`value` resolve in this summary |
+ * | `returnsCaller`   | a function                  | parameters that the function it returns calls (`memoize(fn)`): given a coroutine there, its result blocks, and has a driven face |
+ * | `callsParamProps` | a function                  | properties of parameters it calls (`opts.onItem(x)`): an importer's object literal with a function that may block there makes the call block |
  */
 import { buildFactsIndex } from "./build-facts-index.js";
 import type { FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
+import type { ExportTypes } from "./resolve-module.js";
 import { RUNTIME_MODULES, runtimeFunction } from "./runtime-facts.js";
+import { isKnownSummaryType, toSummaryType, type SummaryType } from "./summary-types.js";
+import type { ValueType } from "./value-types.js";
 
 export interface SummaryEntry {
   /** Blocks whatever its callers pass. */
@@ -19,6 +33,21 @@ export interface SummaryEntry {
    * its original code for callers that pass plain functions).
    */
   callsParams?: number[];
+  /** What calling it returns (a function, a method). */
+  returns?: SummaryType;
+  /** The type of its value (a field `Class#field`, an exported value). */
+  value?: SummaryType;
+  /**
+   * Parameters (by index) that the function it returns calls (`memoize(fn)` returns a closure
+   * calling `fn`): the closure has a driven face, and given a coroutine there the call's result
+   * is a function that may block.
+   */
+  returnsCaller?: number[];
+  /**
+   * Properties of parameters that it calls (`opts.onItem(x)`: `{ index: 1, props: ["onItem"] }`),
+   * with a driven face for callers that put functions that may block there.
+   */
+  callsParamProps?: Array<{ index: number; props: string[] }>;
 }
 
 export type ModuleSummary = Map<string, SummaryEntry>;
@@ -38,6 +67,7 @@ export function summarizeModule(
   exports: readonly ExportFact[],
   imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
   colouredParams: ReadonlySet<string> = new Set(),
+  types?: ExportTypes,
 ): ModuleSummary {
   const entry = (fn: FunctionId): SummaryEntry => {
     const blocks = plan.coroutines.has(fn) && !plan.dual.has(fn);
@@ -80,5 +110,111 @@ export function summarizeModule(
       }
     }
   }
+  callerEntries(facts, plan, exports, colouredParams, out);
+  if (types !== undefined) typeEntries(facts, exports, types, imported, entry, out);
   return out;
+}
+
+/** Colour across files the entries above do not say: `returnsCaller`, `callsParamProps`. */
+function callerEntries(facts: ModuleFacts, plan: RewritePlan, exports: readonly ExportFact[], colouredParams: ReadonlySet<string>, out: ModuleSummary): void {
+  for (const e of exports) {
+    if (e.kind !== "function") continue;
+    const entry = out.get(e.name);
+    if (entry === undefined) continue;
+    // A closure it returns calls its parameter (the resolver's `param` callee of an outer function),
+    // and has a driven face.
+    const returnsCaller = new Set<number>();
+    for (const call of facts.calls) {
+      const c = call.callee;
+      if (c.kind === "param" && c.fn === e.fn && c.prop === undefined && call.in !== e.fn && plan.coroutines.has(call.in)) returnsCaller.add(c.index);
+    }
+    const props = new Map<number, string[]>();
+    if (plan.coroutines.has(e.fn)) {
+      for (const k of colouredParams) {
+        const m = /^(\d+):(\d+)\.(.+)$/.exec(k);
+        if (m === null || Number(m[1]) !== e.fn) continue;
+        const list = props.get(Number(m[2])) ?? [];
+        list.push(m[3]!);
+        props.set(Number(m[2]), list);
+      }
+    }
+    if (returnsCaller.size === 0 && props.size === 0) continue;
+    out.set(e.name, {
+      ...entry,
+      ...(returnsCaller.size > 0 ? { returnsCaller: [...returnsCaller].sort((a, b) => a - b) } : {}),
+      ...(props.size > 0 ? { callsParamProps: [...props].sort((a, b) => a[0] - b[0]).map(([index, names]) => ({ index, props: names.sort() })) } : {}),
+    });
+  }
+}
+
+/**
+ * The types of what the module exports (summary-types.ts): what its functions and methods
+ * return, its classes' fields, its values; and the entries of the classes those types mention
+ * that it does not export itself (declared here, or imported: their entries are copied in).
+ */
+function typeEntries(
+  facts: ModuleFacts,
+  exports: readonly ExportFact[],
+  types: ExportTypes,
+  imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
+  entry: (fn: FunctionId) => SummaryEntry,
+  out: ModuleSummary,
+): void {
+  const index = buildFactsIndex(facts);
+  /** Local classes by the name their entries have in this summary (exported name, else own name). */
+  const localNames = new Map<string, string>();
+  for (const e of exports) if (e.kind === "class") localNames.set(e.className, e.name);
+  const pendingLocal: string[] = [];
+  const className = (t: Extract<ValueType, { kind: "local-class" | "import-class" }>): string | undefined => {
+    if (t.kind === "local-class") {
+      let name = localNames.get(t.name);
+      if (name === undefined) {
+        if (out.has(t.name) || index.classByName.get(t.name) === undefined) return undefined;
+        localNames.set(t.name, (name = t.name));
+        pendingLocal.push(t.name);
+      }
+      return name;
+    }
+    // A class of a module it imports: its entries come along, under its name there.
+    const theirs = imported(t.source);
+    if (theirs === undefined) return undefined;
+    const prefix = `${t.name}#`;
+    let found = false;
+    for (const [k, v] of theirs) {
+      if (!k.startsWith(prefix)) continue;
+      found = true;
+      const mine = out.get(k);
+      if (mine === undefined) out.set(k, v);
+      else if (mine !== v && JSON.stringify(mine) !== JSON.stringify(v)) return undefined; // another class of that name
+    }
+    return found ? t.name : undefined;
+  };
+  const summaryType = (t: ValueType): SummaryType | undefined => {
+    const s = toSummaryType(t, className);
+    return isKnownSummaryType(s) ? s : undefined;
+  };
+  const withType = (key: string, field: "returns" | "value", t: ValueType, base: SummaryEntry = { blocks: false }) => {
+    const s = summaryType(t);
+    if (s === undefined) return;
+    out.set(key, { ...(out.get(key) ?? base), [field]: s });
+  };
+  const classEntries = (cls: string, name: string) => {
+    const fact = index.classByName.get(cls);
+    for (const [method, fn] of Object.entries(fact?.methods ?? {})) {
+      if (typeof fn !== "number") continue;
+      if (!out.has(`${name}#${method}`)) out.set(`${name}#${method}`, entry(fn));
+      withType(`${name}#${method}`, "returns", types.returns(fn));
+    }
+    for (const { name: field, type } of types.fields(cls)) if (!out.has(`${name}#${field}`) || out.get(`${name}#${field}`)!.value === undefined) withType(`${name}#${field}`, "value", type);
+  };
+  for (const e of exports) {
+    if (e.kind === "function" && out.has(e.name)) withType(e.name, "returns", types.returns(e.fn));
+  }
+  for (const e of exports) if (e.kind === "class") classEntries(e.className, e.name);
+  for (const { name, type } of types.values()) withType(name, "value", type);
+  // Classes the types above mention: their entries too (and what their own types mention).
+  for (let i = 0; i < pendingLocal.length; i++) {
+    const cls = pendingLocal[i]!;
+    classEntries(cls, localNames.get(cls)!);
+  }
 }

@@ -24,7 +24,15 @@ export type ValueType =
   | { kind: "function"; returns: ValueType }
   /** A function of this module, as a value (`{ run: work }`, `[first, second]`). */
   | { kind: "fn"; fn: FunctionId }
-  | { kind: "union"; types: readonly ValueType[] };
+  | { kind: "union"; types: readonly ValueType[] }
+  /** The namespace of another module (`import * as lib`, `await import("./lib.js")`, `typeof import("./lib.js")`). */
+  | { kind: "namespace"; source: string }
+  /**
+   * What call `call` of `name`, an export of `source` that returns a function calling its
+   * parameters `indices` (`memoize(fn)`: the summary's `returnsCaller`), returned: a function that
+   * blocks when what the call passed there does.
+   */
+  | { kind: "wrapper"; call: number; source: string; name: string; indices: readonly number[] };
 
 const UNKNOWN: ValueType = { kind: "unknown" };
 
@@ -76,6 +84,8 @@ export function toTypeRef(t: ValueType): TypeRef {
     case "object":
     case "function":
     case "fn":
+    case "namespace":
+    case "wrapper":
       return { kind: "unknown" };
     default: {
       const never: never = t;

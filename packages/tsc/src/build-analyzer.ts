@@ -15,7 +15,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
-import { analyzeModule, mayDefineCallbackCaller, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import { analyzeModule, importMayBlock, mayDefineCallbackCaller, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
 import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
@@ -270,10 +270,10 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     inProgress.add(sf);
     try {
       const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, host) : undefined;
-      const collected = collectModule(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types });
+      const imported = summariesFor(sf);
+      const collected = collectModule(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types, summaries: imported });
       const { exports, exported } = collected;
       const shape = { module: moduleOf(sf), exportsValues: collected.exportsValues };
-      const imported = summariesFor(sf);
       // Receiver modules that depend on this file's classes are known after an analysis: iterate
       // until they agree with it (they only ever turn blocking, so this ends).
       let current: { collected: Collected; analysis: Analysis } | undefined;
@@ -288,7 +288,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
         const next = types.receiverSummaries(localBlocks(ts, current));
         if (sameSummaries(next, receivers)) break;
       }
-      const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams);
+      const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams, collected.types);
       return { collected, analysis, exports, summary };
     } finally {
       inProgress.delete(sf);
@@ -311,12 +311,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       const nb = clause?.namedBindings;
       if (nb !== undefined && ts.isNamespaceImport(nb)) names.push(null);
       if (nb !== undefined && ts.isNamedImports(nb)) for (const s of nb.elements) names.push((s.propertyName ?? s.name).text);
-      for (const name of names) {
-        for (const [exported, entry] of summary) {
-          if (!entry.blocks) continue;
-          if (name === null || exported === name || exported.startsWith(`${name}#`) || exported.startsWith(`${name}.`)) return true;
-        }
-      }
+      for (const name of names) if (importMayBlock(summary, name)) return true;
     }
     return false;
   };
