@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, formatDiagnostic, importMayBlock, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, dynamicImportSpecifiers, formatDiagnostic, importMayBlock, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
@@ -34,11 +34,15 @@ interface BabelApi {
  */
 function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
   if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && mayDefineCallbackCaller(source))) return true;
-  return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:"));
+  return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) || dynamicImportSpecifiers(source).length > 0;
 }
 
-/** Whether the file imports a name (or a namespace, or a class) that a summary says blocks. */
-function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: ModuleSummaries): boolean {
+/** Whether the file imports a name (or a namespace, or a class) that a summary says blocks, statically or with `import()`. */
+function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: ModuleSummaries, source: string): boolean {
+  for (const spec of dynamicImportSpecifiers(source)) {
+    const summary = summaries.get(spec);
+    if (summary !== undefined && importMayBlock(summary, null)) return true;
+  }
   for (const stmt of program.node.body) {
     if (stmt.type !== "ImportDeclaration") continue;
     const summary = summaries.get(stmt.source.value);
@@ -70,10 +74,10 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         if (!mayConcernWeft(program, source, options.blocking, thirdParty)) return;
         const file = relative(process.cwd(), filename) || filename;
         const { summaries, dependencies } = state.filename
-          ? summariesWithDependencies(program, state.filename, options.blocking)
+          ? summariesWithDependencies(program, state.filename, options.blocking, source)
           : { summaries: new Map() as ModuleSummaries, dependencies: [] };
         declareDependencies(dependencies);
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries) && (thirdParty || !mayDefineCallbackCaller(source))) return;
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries, source) && (thirdParty || !mayDefineCallbackCaller(source))) return;
         const collected = collectModule(t, program, file, options.blocking, summaries);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
         const analysis = analyzeModule(collected.facts, {

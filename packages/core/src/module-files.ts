@@ -199,3 +199,16 @@ export function mayDefineCallbackCaller(code: string): boolean {
   }
   return false;
 }
+
+/**
+ * The specifiers of the modules a module's text imports dynamically (`await import("./lib.js")`,
+ * `typeof import("./lib.js")`, JSDoc's `import("./lib.js").Box`): their summaries type what it
+ * gets from them, as for static imports. Read from the text: a match in a comment or a string
+ * only costs reading a summary.
+ */
+export function dynamicImportSpecifiers(code: string): string[] {
+  const out = new Set<string>();
+  if (!code.includes("import")) return [];
+  for (const m of code.matchAll(/(?<![\w$.])import\s*\(\s*(["'`])([^"'`$]+)\1\s*\)/g)) out.add(m[2]!);
+  return [...out];
+}

@@ -15,7 +15,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
-import { analyzeModule, importMayBlock, mayDefineCallbackCaller, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import { analyzeModule, dynamicImportSpecifiers, importMayBlock, mayDefineCallbackCaller, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
 import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
@@ -199,6 +199,12 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       const summary = importedSummary(sf, spec);
       if (summary !== undefined) out.set(spec, summary);
     }
+    // `await import("./lib.js")`, `typeof import("./lib.js")`.
+    for (const spec of dynamicImportSpecifiers(sf.text)) {
+      if (out.has(spec)) continue;
+      const summary = importedSummary(sf, spec);
+      if (summary !== undefined) out.set(spec, summary);
+    }
     return out;
   };
 
@@ -237,8 +243,8 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   };
 
   const importsBlockOnDisk = (file: string, code: string): boolean => {
-    for (const m of code.matchAll(/\bfrom\s*["']([^"']+)["']/g)) {
-      const spec = m[1]!;
+    const specs = [...[...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!), ...dynamicImportSpecifiers(code)];
+    for (const spec of specs) {
       const summary = spec.startsWith(".")
         ? (() => {
             const target = resolveRelative(file, spec);
@@ -301,6 +307,10 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     if (options.blocking.size > 0 || /@blocking\b/.test(text) || /["']@weft\/runtime/.test(text) || mayDefineCallbackCaller(text)) return true;
     // A file that imports a name a summary says blocks.
     const summaries = summariesFor(sf);
+    for (const spec of dynamicImportSpecifiers(text)) {
+      const summary = summaries.get(spec);
+      if (summary !== undefined && importMayBlock(summary, null)) return true;
+    }
     for (const stmt of sf.statements) {
       if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier)) continue;
       const summary = summaries.get(stmt.moduleSpecifier.text);
