@@ -130,5 +130,29 @@ function resolveModuleKind(
   if (callerEsm === false || callerTla === false) return "cjs";
   if (/\.m[jt]s$/.test(filename)) return "esm";
   const esmSyntax = program.node.body.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export"));
-  return esmSyntax ? "esm" : "cjs";
+  return esmSyntax || hasTopLevelAwait(program) ? "esm" : "cjs";
+}
+
+/** An `await` (or `for await`) outside any function: only an ES module may have one (`const lib = await import("./lib.js")`). */
+function hasTopLevelAwait(program: NodePath<BabelTypes.Program>): boolean {
+  let found = false;
+  program.traverse({
+    Function(p) {
+      p.skip();
+    },
+    Class(p) {
+      p.skip();
+    },
+    AwaitExpression(p) {
+      found = true;
+      p.stop();
+    },
+    ForOfStatement(p) {
+      if (p.node.await === true) {
+        found = true;
+        p.stop();
+      }
+    },
+  });
+  return found;
 }

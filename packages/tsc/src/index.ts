@@ -93,5 +93,15 @@ function resolveModule(ts: typeof TS, option: "auto" | "esm" | "cjs", sf: TS.Sou
       ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) ||
       (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
   );
-  return esmSyntax ? "esm" : "cjs";
+  return esmSyntax || hasTopLevelAwait(ts, sf) ? "esm" : "cjs";
+}
+
+/** An `await` (or `for await`) outside any function: only an ES module may have one (`const lib = await import("./lib.js")`). */
+function hasTopLevelAwait(ts: typeof TS, sf: TS.SourceFile): boolean {
+  const visit = (n: TS.Node): boolean => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier !== undefined)) return true;
+    return ts.forEachChild(n, visit) === true;
+  };
+  return sf.statements.some(visit);
 }
