@@ -94,8 +94,12 @@ export type Callee =
    * parameter called as a method (`opts.onItem(x)`, the parameter's type saying it is a function).
    */
   | { kind: "param"; fn: FunctionId; index: number; prop?: string }
-  /** The function call `call` (of this module) got from `name`, an import that returns a caller of its parameters `indices` (`const cached = memoize(load); cached(k)`). */
-  | { kind: "wrapper"; call: CallId; source: string; name: string; indices: number[] }
+  /**
+   * The function call `call` (of this module) got from `name`, an import that returns a caller of
+   * its parameters `indices` (`const cached = memoize(load); cached(k)`), or (`blocks`) a function
+   * that blocks whatever it was given.
+   */
+  | { kind: "wrapper"; call: CallId; source: string; name: string; indices: number[]; blocks?: true }
   | { kind: "global"; name: string } // a global the compiler knows never blocks
   | { kind: "unknown" }; // anything else
 

@@ -275,6 +275,7 @@ export function inferBlocking(
         return { reason: { kind: "param", call, fn: c.fn, index: c.index, param: paramName(c.fn, c.index, c.prop) }, itself: false };
       case "wrapper": {
         // `cached(k)` with `cached = memoize(load)`: blocks when what `memoize` got there does.
+        if (c.blocks === true) return always({ kind: "wrapper", call, source: c.source, name: c.name });
         const made = facts.calls[c.call];
         if (made === undefined || made.id !== c.call) return null;
         let how: { reason: CallReason; itself: boolean } | null = null;

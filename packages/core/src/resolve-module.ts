@@ -21,7 +21,7 @@
  *
  * | Question | Rule |
  * |---|---|
- * | type of a call of an import | its summary's `returns` (`openSession()` is a `Session` of `./session.js`); with `returnsCaller`, a `wrapper` of the call |
+ * | type of a call of an import | its summary's `returns` (`openSession()` is a `Session` of `./session.js`); with `returnsCaller` or `returnsBlocking`, a `wrapper` of the call |
  * | type of a method call on an imported class's instance | the summary's `Class#method` `returns` |
  * | type of a property of an imported class's instance, of an imported value | the summary's `Class#field` / export `value` |
  * | a namespace | `import * as lib`, `await import("./lib.js")` (`dynamic-import`), `typeof import("./lib.js")`: `lib.f()` calls an import, `new lib.C()` is an instance of an imported class; `const { f, C } = await import(…)` binds them as imports do |
@@ -60,6 +60,8 @@ export interface ResolveOptions {
 export interface ExportTypes {
   /** What calling function `fn` returns. */
   returns(fn: FunctionId): ValueType;
+  /** The functions of this module that `fn` returns (`return (x) => …`). */
+  returnedFunctions(fn: FunctionId): FunctionId[];
   /** The fields of local class `cls` (declared, parameter properties, `this.x = …`), with their types. */
   fields(cls: string): Array<{ name: string; type: ValueType }>;
   /** Exports that are neither functions nor classes (`export const pool = new Pool()`), with their types. */
@@ -594,8 +596,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       // What the other module's summary says its export returns; a function that calls what this
       // call passes it (`memoize(load)`) is a `wrapper` of this call.
       const entry = summaryEntry(callee.source, callee.name);
-      if (entry?.returnsCaller !== undefined && entry.returnsCaller.length > 0) {
-        return { kind: "wrapper", call: id, source: callee.source, name: callee.name, indices: entry.returnsCaller };
+      if ((entry?.returnsCaller !== undefined && entry.returnsCaller.length > 0) || entry?.returnsBlocking === true) {
+        return { kind: "wrapper", call: id, source: callee.source, name: callee.name, indices: entry.returnsCaller ?? [], ...(entry.returnsBlocking === true ? { blocks: true as const } : {}) };
       }
       return fromSummaryType(entry?.returns, callee.source);
     }
@@ -737,7 +739,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   /** A callee that is a function value of this module, or one of several (`handlers[i]()`). */
   const functionValueCallee = (e: Expr): Callee | undefined => {
     const v = typeOf(e);
-    if (v.kind === "wrapper") return { kind: "wrapper", call: v.call, source: v.source, name: v.name, indices: [...v.indices] };
+    if (v.kind === "wrapper") return { kind: "wrapper", call: v.call, source: v.source, name: v.name, indices: [...v.indices], ...(v.blocks === true ? { blocks: true as const } : {}) };
     const fns = v.kind === "fn" ? [v.fn] : v.kind === "union" && v.types.every((t) => t.kind === "fn") ? v.types.map((t) => (t as { fn: FunctionId }).fn) : [];
     if (fns.length === 0) return undefined;
     const [fn, ...alternatives] = fns as [FunctionId, ...FunctionId[]];
@@ -1005,6 +1007,10 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   // ---- the types of what it exports, read by summarizeModule when it writes the summary
   const types: ExportTypes = {
     returns: returnTypeOf,
+    returnedFunctions: (fn) => (fns[fn]?.returns ?? []).flatMap((r) => {
+      const f = localFunction(r);
+      return f !== undefined ? [f] : [];
+    }),
     fields(cls) {
       const names = new Set<string>();
       for (const c of classes) {

@@ -14,6 +14,7 @@
  * | `value`           | `Class#field`, a value export | the type of the value: `s.q` is a `Queue`                 |
  * | `Class#member` entries | a class an exported type mentions but the module does not export (declared here or imported) | its methods and fields, so that `class` types of `returns`/`value` resolve in this summary |
  * | `returnsCaller`   | a function                  | parameters that the function it returns calls (`memoize(fn)`): given a coroutine there, its result blocks, and has a driven face |
+ * | `returnsBlocking` | a function                  | the function it returns blocks whatever it was given                                                        |
  * | `callsParamProps` | a function                  | properties of parameters it calls (`opts.onItem(x)`): an importer's object literal with a function that may block there makes the call block |
  */
 import { buildFactsIndex } from "./build-facts-index.js";
@@ -43,6 +44,8 @@ export interface SummaryEntry {
    * is a function that may block.
    */
   returnsCaller?: number[];
+  /** The function it returns blocks, whatever it was given (`(...args) => withTimeout(ms, () => fn(...args))`). */
+  returnsBlocking?: true;
   /**
    * Properties of parameters that it calls (`opts.onItem(x)`: `{ index: 1, props: ["onItem"] }`),
    * with a driven face for callers that put functions that may block there.
@@ -110,13 +113,20 @@ export function summarizeModule(
       }
     }
   }
-  callerEntries(facts, plan, exports, colouredParams, out);
+  callerEntries(facts, plan, exports, colouredParams, out, types);
   if (types !== undefined) typeEntries(facts, exports, types, imported, entry, out);
   return out;
 }
 
 /** Colour across files the entries above do not say: `returnsCaller`, `callsParamProps`. */
-function callerEntries(facts: ModuleFacts, plan: RewritePlan, exports: readonly ExportFact[], colouredParams: ReadonlySet<string>, out: ModuleSummary): void {
+function callerEntries(
+  facts: ModuleFacts,
+  plan: RewritePlan,
+  exports: readonly ExportFact[],
+  colouredParams: ReadonlySet<string>,
+  out: ModuleSummary,
+  types: ExportTypes | undefined,
+): void {
   for (const e of exports) {
     if (e.kind !== "function") continue;
     const entry = out.get(e.name);
@@ -138,9 +148,11 @@ function callerEntries(facts: ModuleFacts, plan: RewritePlan, exports: readonly 
         props.set(Number(m[2]), list);
       }
     }
-    if (returnsCaller.size === 0 && props.size === 0) continue;
+    const returnsBlocking = (types?.returnedFunctions(e.fn) ?? []).some((f) => plan.coroutines.has(f) && !plan.dual.has(f));
+    if (returnsCaller.size === 0 && props.size === 0 && !returnsBlocking) continue;
     out.set(e.name, {
       ...entry,
+      ...(returnsBlocking ? { returnsBlocking: true as const } : {}),
       ...(returnsCaller.size > 0 ? { returnsCaller: [...returnsCaller].sort((a, b) => a - b) } : {}),
       ...(props.size > 0 ? { callsParamProps: [...props].sort((a, b) => a[0] - b[0]).map(([index, names]) => ({ index, props: names.sort() })) } : {}),
     });

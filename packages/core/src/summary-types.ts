@@ -135,15 +135,15 @@ function mentionsBlocking(t: SummaryType | undefined, summary: ReadonlyMap<strin
 
 /**
  * Whether importing `name` (`null`: the whole namespace) from a module with this summary can give
- * the importer something that blocks: an export or a member of an exported class that blocks, or
- * a value whose type mentions a runtime class or a class with a blocking method (`openSession()`
+ * the importer something that blocks: an export or a member of an exported class that blocks, a
+ * function that returns one that blocks (`returnsBlocking`), or a value whose type mentions a runtime class or a class with a blocking method (`openSession()`
  * returns a `Session`). The adapters leave a file alone when none of its imports can (a function
  * that calls what it is given blocks only with a coroutine the importer has from elsewhere).
  */
 export function importMayBlock(summary: ReadonlyMap<string, SummaryEntry>, name: string | null): boolean {
   for (const [exported, entry] of summary) {
     if (name !== null && exported !== name && !exported.startsWith(`${name}#`) && !exported.startsWith(`${name}.`)) continue;
-    if (entry.blocks) return true;
+    if (entry.blocks || entry.returnsBlocking === true) return true;
     if (mentionsBlocking(entry.returns, summary) || mentionsBlocking(entry.value, summary)) return true;
   }
   return false;

@@ -32,7 +32,7 @@ export type ValueType =
    * parameters `indices` (`memoize(fn)`: the summary's `returnsCaller`), returned: a function that
    * blocks when what the call passed there does.
    */
-  | { kind: "wrapper"; call: number; source: string; name: string; indices: readonly number[] };
+  | { kind: "wrapper"; call: number; source: string; name: string; indices: readonly number[]; blocks?: true };
 
 const UNKNOWN: ValueType = { kind: "unknown" };
 
