@@ -95,8 +95,10 @@ export function summarizeModule(
           if (blocks !== undefined) out.set(e.name, { blocks: blocks === true });
           break;
         }
-        const s = imported(e.source)?.get(e.imported);
+        const theirs = imported(e.source);
+        const s = theirs?.get(e.imported);
         if (s) out.set(e.name, s);
+        if (s && theirs) copyMentionedClasses(s, theirs, out);
         break;
       }
       case "runtime": {
@@ -116,6 +118,49 @@ export function summarizeModule(
   callerEntries(facts, plan, exports, colouredParams, out, types);
   if (types !== undefined) typeEntries(facts, exports, types, imported, entry, out);
   return out;
+}
+
+/**
+ * A re-exported entry's types name classes of the summary it comes from (`openSession` returns a
+ * `Session`): their entries come along, so that the types resolve in this summary too.
+ */
+function copyMentionedClasses(entry: SummaryEntry, theirs: ReadonlyMap<string, SummaryEntry>, out: ModuleSummary, seen = new Set<string>()): void {
+  const names: string[] = [];
+  const visit = (t: SummaryType | undefined): void => {
+    if (t === undefined) return;
+    switch (t.kind) {
+      case "class":
+        names.push(t.name);
+        return;
+      case "array":
+      case "set":
+        return visit(t.element);
+      case "tuple":
+        return t.elements.forEach(visit);
+      case "map":
+        visit(t.key);
+        return visit(t.value);
+      case "object":
+        return Object.values(t.props).forEach(visit);
+      case "union":
+        return t.types.forEach(visit);
+      case "runtime":
+        return t.args?.forEach(visit);
+      default:
+        return;
+    }
+  };
+  visit(entry.returns);
+  visit(entry.value);
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const [k, v] of theirs) {
+      if (!k.startsWith(`${name}#`) || out.has(k)) continue;
+      out.set(k, v);
+      copyMentionedClasses(v, theirs, out, seen);
+    }
+  }
 }
 
 /** Colour across files the entries above do not say: `returnsCaller`, `callsParamProps`. */
