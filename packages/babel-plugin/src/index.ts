@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, dynamicImportSpecifiers, formatDiagnostic, importMayBlock, mayDefineCallbackCaller, summarizeModule, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, dynamicImportSpecifiers, formatDiagnostic, importMayBlock, mayDefineCallbackCaller, summarizeModule, summaryEntryJson, type ModuleSummaries } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
@@ -90,7 +90,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         if (state.filename) {
           const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams, collected.types);
           rememberSummary(state.filename, summary, dependencies);
-          options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
+          options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, summaryEntryJson(e)])));
         }
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");
         if (options.onDiagnostic) {

@@ -47,7 +47,7 @@ export { importMayBlock } from "./summary-types.js";
 export type { Analysis, AnalyzeOptions, ExplainEntry } from "./analyze-module.js";
 export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";
 export type { CallReason, ChainStep, ModuleSummaries, Reason } from "./infer-blocking.js";
-export { summarizeModule } from "./summarize-module.js";
+export { summarizeModule, summaryEntryFromJson, summaryEntryJson } from "./summarize-module.js";
 export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module.js";
 export { dynamicImportSpecifiers, exportNamesFromText, mayDefineCallbackCaller, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
 export { validateAdapterOptions } from "./adapter-options.js";

@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative as relativePath, resolve as resolvePath } from "node:path";
-import type { ModuleSummary } from "./summarize-module.js";
+import { summaryEntryFromJson, type ModuleSummary } from "./summarize-module.js";
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs"];
 
@@ -38,7 +38,8 @@ export function resolveRelative(fromFile: string, spec: string): string | undefi
 
 /**
  * A package built by weft ships `weft-summary.json` (written by `weft build` at the root of its
- * output): `{ "version": 1, "modules": { "<path relative to the summary>": { "<export>": blocks } } }`.
+ * output): `{ "version": 1, "modules": { "<path relative to the summary>": { "<export>": blocks } } }`,
+ * an entry being `true`/`false`, or the summary entry itself when it says more (summarize-module.ts).
  * For a bare specifier, find the file it names in `node_modules`, then the nearest summary above
  * it within the package.
  */
@@ -120,19 +121,10 @@ function findPackageSummaryFile(fromFile: string, spec: string): { file: string;
 
 function readPackageSummary(file: string, entry: string): ModuleSummary | undefined {
   try {
-    type Entry = boolean | { blocks?: boolean; callsParams?: number[] };
-    const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, Entry>> };
+    const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, unknown>> };
     const key = relativePath(dirname(file), entry).split("\\").join("/");
     const exports = json.modules?.[key];
-    return exports === undefined
-      ? undefined
-      : new Map(
-          Object.entries(exports).map(([k, v]) =>
-            typeof v === "object" && v !== null
-              ? [k, { blocks: v.blocks === true, ...(Array.isArray(v.callsParams) ? { callsParams: v.callsParams } : {}) }]
-              : [k, { blocks: v === true }],
-          ),
-        );
+    return exports === undefined ? undefined : new Map(Object.entries(exports).map(([k, v]) => [k, summaryEntryFromJson(v)]));
   } catch {
     return undefined;
   }

@@ -28,7 +28,7 @@
  * | callee `wrapper` | a call of a value a `returnsCaller` import returned (`const cached = memoize(load); cached(k)`) |
  * | callee `param` of an outer function | `fn(x)` in a function that `f` returns (or nested in one), `fn` a parameter of `f` never reassigned: the closure `memoize(fn)` returns calls it |
  * | callee `param` with `prop` | `opts.onItem(x)`, `opts` the enclosing function's parameter whose type (annotation, JSDoc) says `onItem` is a function |
- * | argument `props` | an object literal argument's properties that are functions of this module |
+ * | argument `props` | an object literal argument's (or a `const` object literal's it names) properties that are functions of this module |
  */
 import type {
   ArgFact,
@@ -862,7 +862,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       if (a.value.kind === "object") {
         const falses = a.value.props.flatMap((p) => (p.value.kind === "literal" && p.value.value === false ? [p.name] : []));
         if (falses.length > 0) fact.falseOptions = falses;
-        const props = a.value.props.flatMap((p) => {
+      }
+      // `{ onItem: (x) => … }`, written in the call or in a `const` it names.
+      const literal = a.value.kind === "object" ? a.value : a.value.kind === "ref" ? constInit(binding(a.value.binding)) : undefined;
+      if (literal?.kind === "object") {
+        const props = literal.props.flatMap((p) => {
           const f = localFunction(p.value);
           return f !== undefined ? [[p.name, f] as const] : [];
         });

@@ -22,7 +22,7 @@ import type { FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
 import type { ExportTypes } from "./resolve-module.js";
 import { RUNTIME_MODULES, runtimeFunction } from "./runtime-facts.js";
-import { isKnownSummaryType, toSummaryType, type SummaryType } from "./summary-types.js";
+import { isUsefulSummaryType, toSummaryType, type SummaryType } from "./summary-types.js";
 import type { ValueType } from "./value-types.js";
 
 export interface SummaryEntry {
@@ -118,6 +118,33 @@ export function summarizeModule(
   callerEntries(facts, plan, exports, colouredParams, out, types);
   if (types !== undefined) typeEntries(facts, exports, types, imported, entry, out);
   return out;
+}
+
+/**
+ * An entry as `weft-summary.json` holds it (what `onSummary` reports): `true`/`false` when it says
+ * only whether it blocks, else the entry itself (it is JSON already).
+ */
+export function summaryEntryJson(e: SummaryEntry): boolean | SummaryEntry {
+  return Object.keys(e).some((k) => k !== "blocks") ? e : e.blocks;
+}
+
+/** An entry read back from `weft-summary.json`: the fields it knows, each checked for its shape. */
+export function summaryEntryFromJson(v: unknown): SummaryEntry {
+  if (typeof v !== "object" || v === null) return { blocks: v === true };
+  const o = v as Record<string, unknown>;
+  const numbers = (x: unknown) => Array.isArray(x) && x.every((n) => typeof n === "number");
+  const typed = (x: unknown) => typeof x === "object" && x !== null && typeof (x as { kind?: unknown }).kind === "string";
+  const props = (x: unknown) =>
+    Array.isArray(x) && x.every((p) => typeof p === "object" && p !== null && typeof (p as { index?: unknown }).index === "number" && Array.isArray((p as { props?: unknown }).props));
+  return {
+    blocks: o["blocks"] === true,
+    ...(numbers(o["callsParams"]) ? { callsParams: o["callsParams"] as number[] } : {}),
+    ...(typed(o["returns"]) ? { returns: o["returns"] as SummaryType } : {}),
+    ...(typed(o["value"]) ? { value: o["value"] as SummaryType } : {}),
+    ...(numbers(o["returnsCaller"]) ? { returnsCaller: o["returnsCaller"] as number[] } : {}),
+    ...(o["returnsBlocking"] === true ? { returnsBlocking: true as const } : {}),
+    ...(props(o["callsParamProps"]) ? { callsParamProps: o["callsParamProps"] as SummaryEntry["callsParamProps"] & object } : {}),
+  };
 }
 
 /**
@@ -248,7 +275,7 @@ function typeEntries(
   };
   const summaryType = (t: ValueType): SummaryType | undefined => {
     const s = toSummaryType(t, className);
-    return isKnownSummaryType(s) ? s : undefined;
+    return isUsefulSummaryType(s) ? s : undefined;
   };
   const withType = (key: string, field: "returns" | "value", t: ValueType, base: SummaryEntry = { blocks: false }) => {
     const s = summaryType(t);

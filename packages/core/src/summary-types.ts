@@ -17,7 +17,7 @@
  * | `array`, `tuple`, `map`, `set`, `object`, `union` | the shapes values travel through (value-types.ts) |
  * | `{ kind: "none" }`                 | a primitive, `null`, `undefined`                       |
  *
- * Anything else is left out of the entry (unknown). The exporter writes a type with
+ * A type that mentions no class (a `string`, an unknown type) is left out of the entry. The exporter writes a type with
  * `toSummaryType` (its classes become `class` types); the importer reads one with
  * `fromSummaryType`, where `class` becomes an instance of a class of the module it imported
  * (`import-class` with the specifier it wrote), so `s.next()` is looked up as `Session#next` in
@@ -76,8 +76,32 @@ export function toSummaryType(t: ValueType, className: (t: Extract<ValueType, { 
   }
 }
 
-/** Whether a summary type says anything (an entry leaves unknown types out). */
-export const isKnownSummaryType = (t: SummaryType | undefined): t is SummaryType => t !== undefined && t.kind !== "unknown";
+/**
+ * Whether a summary type can type a receiver: it mentions a runtime class or a class (an entry
+ * leaves the others out: an importer learns nothing from `string` or from an unknown type).
+ */
+export function isUsefulSummaryType(t: SummaryType | undefined, depth = 0): t is SummaryType {
+  if (t === undefined || depth > 6) return false;
+  const any = (xs: readonly SummaryType[]) => xs.some((x) => isUsefulSummaryType(x, depth + 1));
+  switch (t.kind) {
+    case "runtime":
+    case "class":
+      return true;
+    case "array":
+    case "set":
+      return any([t.element]);
+    case "tuple":
+      return any(t.elements);
+    case "map":
+      return any([t.key, t.value]);
+    case "object":
+      return any(Object.values(t.props));
+    case "union":
+      return any(t.types);
+    default:
+      return false;
+  }
+}
 
 /** The value type, in the importing module, of a summary type read from the module `source` names. */
 export function fromSummaryType(t: SummaryType | undefined, source: string, depth = 0): ValueType {

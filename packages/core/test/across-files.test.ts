@@ -4,7 +4,7 @@
 import { analyzeModule } from "../src/analyze-module.js";
 import type { Callee } from "../src/facts.js";
 import { resolveModule } from "../src/resolve-module.js";
-import { summarizeModule, type ModuleSummary, type SummaryEntry } from "../src/summarize-module.js";
+import { summarizeModule, summaryEntryFromJson, summaryEntryJson, type ModuleSummary, type SummaryEntry } from "../src/summarize-module.js";
 import { fromSummaryType, importMayBlock, toSummaryType } from "../src/summary-types.js";
 import type { Declaration, Expr, PatternStep, SyntaxFacts, SyntaxFunction, SyntaxParam, TypeSyntax } from "../src/syntax-facts.js";
 
@@ -258,6 +258,14 @@ describe("summary types", () => {
     expect(toSummaryType({ kind: "local-class", name: "Session", static: true }, (t) => t.name)).toEqual({ kind: "unknown" });
   });
 
+  it("travel through weft-summary.json: an entry that says more than whether it blocks is written whole and read back checked", () => {
+    const entry: SummaryEntry = { blocks: false, returns: { kind: "class", name: "Session" }, returnsCaller: [0], callsParamProps: [{ index: 1, props: ["onItem"] }] };
+    expect(summaryEntryJson({ blocks: true })).toBe(true);
+    expect(summaryEntryFromJson(JSON.parse(JSON.stringify(summaryEntryJson(entry))))).toEqual(entry);
+    expect(summaryEntryFromJson({ blocks: true, returns: "Session", returnsCaller: ["0"] })).toEqual({ blocks: true });
+    expect(summaryEntryFromJson(false)).toEqual({ blocks: false });
+  });
+
   it("say an import may block when its result's type mentions a blocking class or a runtime class", () => {
     const summary: ModuleSummary = new Map<string, SummaryEntry>([
       ["openSession", { blocks: false, returns: { kind: "class", name: "Session" } }],
@@ -292,7 +300,7 @@ describe("a module's summary carries the types of its exports", () => {
     const summary = summarizeModule(resolved.facts, analysis.plan, resolved.exports, () => undefined, analysis.colouredParams, resolved.types);
     expect(Object.fromEntries(summary)).toEqual({
       open: { blocks: false, returns: { kind: "class", name: "Session" } },
-      "Session#next": { blocks: true, returns: { kind: "none" } },
+      "Session#next": { blocks: true },
       "Session#inbox": { blocks: false, value: { kind: "runtime", name: "Queue" } },
     });
   });

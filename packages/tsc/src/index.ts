@@ -9,7 +9,7 @@
  * inside whichever TypeScript (5.9, 6.x) the project uses.
  */
 import type * as TS from "typescript";
-import { formatDiagnostic } from "@weft/core";
+import { formatDiagnostic, summaryEntryJson } from "@weft/core";
 import { applyPlan } from "./apply-plan.js";
 import { buildAnalyzer } from "./build-analyzer.js";
 import { displayName } from "./build-checker-types.js";
@@ -57,7 +57,7 @@ export default function weftTransformer(api: TypeScriptApi, program?: TS.Program
     recordEmittedDependencies(sf.fileName, analyzer.dependenciesOf(sf));
     const file = displayName(sf.fileName);
     resolved.onExplain?.(file, analysis.explain);
-    resolved.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
+    resolved.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, summaryEntryJson(e)])));
     const errors = analysis.diagnostics.filter((d) => d.severity === "error");
     if (resolved.onDiagnostic !== undefined) {
       for (const d of analysis.diagnostics) resolved.onDiagnostic(toTsDiagnostic(ts, d, sf), d);
