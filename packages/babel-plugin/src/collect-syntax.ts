@@ -488,11 +488,11 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         return { kind: "other" };
     }
   };
-  /** `import("./m").Box<T>`, `typeof import("./m")` (Babel 7: a string literal argument; Babel 8: a literal type). */
+  /** `import("./m").Box<T>`, `typeof import("./m")` (Babel 7: a string literal `argument`; Babel 8: `source`). */
   const importType = (n: BabelTypes.TSImportType, scope: Scope, typeOf: boolean): TypeSyntax => {
-    const arg = n.argument as Node;
-    const lit = arg.type === "TSLiteralType" ? (arg as BabelTypes.TSLiteralType).literal : arg;
-    if (lit.type !== "StringLiteral") return { kind: "other" };
+    const arg = ((n as { source?: Node }).source ?? n.argument) as Node | undefined;
+    const lit = arg?.type === "TSLiteralType" ? (arg as BabelTypes.TSLiteralType).literal : arg;
+    if (lit?.type !== "StringLiteral") return { kind: "other" };
     const member = n.qualifier ? entityName(n.qualifier) : undefined;
     if (n.qualifier && member === undefined) return { kind: "other" };
     const saved = currentTypeScope;

@@ -9,7 +9,8 @@
  *   union   := postfix ("|" postfix)*
  *   postfix := prefix ("[]")*
  *   prefix  := ("?" | "!" | "...")? primary ("=")?
- *   primary := "(" union ")" | "{" (name ":" union ","?)* "}" | "typeof"? import | name ("." name)* (".<" | "<") union ("," union)* ">"
+ *   primary := "(" union ")" | "{" (name ":" union ","?)* "}" | "typeof"? import | function | name ("." name)* (".<" | "<") union ("," union)* ">"
+ *   function := "function" "(" (union ("," union)*)? ")" (":" union)?             (closure's `function(number): void`)
  *   import  := "import" "(" string ")" ("." name)* ("<" union ("," union)* ">")?     (TypeScript's JSDoc: `import("@weft/runtime").Greenlet`)
  */
 import type { TypeMember, TypeSyntax } from "./syntax-facts.js";
@@ -78,6 +79,7 @@ export function parseJsdocType(text: string): TypeSyntax {
       take("}");
       return { kind: "object", members };
     }
+    if (tok === "function" && tokens[i + 1] === "(") return functionType();
     if ((tok === "import" && tokens[i + 1] === "(") || (tok === "typeof" && tokens[i + 1] === "import" && tokens[i + 2] === "(")) return importType();
     if (!/^[A-Za-z_$]/.test(tok)) {
       i++;
@@ -97,6 +99,17 @@ export function parseJsdocType(text: string): TypeSyntax {
     }
     if (tok === "Array" && member.length === 0 && args.length === 1) return { kind: "array", element: args[0]! };
     return member.length > 0 ? { kind: "ref", name: tok, member, args } : { kind: "ref", name: tok, args };
+  };
+  const functionType = (): TypeSyntax => {
+    i += 2; // `function (`
+    const params: TypeSyntax[] = [];
+    while (peek() !== undefined && peek() !== ")") {
+      params.push(union());
+      if (!take(",")) break;
+    }
+    take(")");
+    const returns = take(":") ? union() : ({ kind: "other" } as const);
+    return { kind: "function", params, returns };
   };
   const importType = (): TypeSyntax => {
     const typeOf = take("typeof");

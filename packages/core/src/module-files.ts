@@ -177,7 +177,7 @@ export function exportNamesFromText(code: string): string[] {
  */
 export function mayDefineCallbackCaller(code: string): boolean {
   if (!/\bexport\b/.test(code)) return false;
-  const functionMembers = /[\w$]\s*\??\s*:\s*(?:<[^>]*>\s*)?\([^()]*\)\s*=>|\binterface\b[^{]*\{[^}]*[\w$]\s*\??\s*\([^()]*\)\s*:|\{\s*function\s*\(/.test(code);
+  const functionMembers = /[\w$]\s*\??\s*:\s*(?:<[^>]*>\s*)?\([^()]*\)\s*=>|\binterface\b[^{]*\{[^}]*[\w$]\s*\??\s*\([^()]*\)\s*:|[{:]\s*function\s*\(/.test(code);
   const headers = /\bfunction\s*\*?\s*[\w$]*\s*(?:<[^>]*>)?\s*\(([^)]*)\)|(?:^|[=:,(]\s*)(?:async\s+)?(?:<[^>]*>\s*)?\(([^)]*)\)\s*(?::[^=]*)?=>/gm;
   for (const m of code.matchAll(headers)) {
     const list = m[1] ?? m[2] ?? "";
