@@ -147,7 +147,9 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
     case "driven-callback":
       return `${quote(reason.callee)} with a callback that may block`;
     case "wrapper":
-      return `the function that ${quote(reason.name)} from ${quote(reason.source)} returned for a function that may block`;
+      return reason.blocks === true
+        ? `the function that ${quote(reason.name)} from ${quote(reason.source)} returned, which may block`
+        : `the function that ${quote(reason.name)} from ${quote(reason.source)} returned for a function that may block`;
     default: {
       const never: never = reason;
       throw new Error(`weft internal error: unknown reason ${String(never)}`);

@@ -76,8 +76,11 @@ export type Reason =
   | { kind: "import-forwarding"; call: CallFact; source: string; name: string; param: string }
   /** An array method (`forEach`) or `Array.from` that the runtime can drive, given `callbackFn`, which may block. */
   | { kind: "driven-callback"; call: CallFact; callee: string; callbackFn: FunctionId }
-  /** The function that call `made` of import `name` returned, a caller of a function that may block (`callbackFn` when it is this module's). */
-  | { kind: "wrapper"; call: CallFact; source: string; name: string; callbackFn?: FunctionId };
+  /**
+   * The function that a call of import `name` returned: a caller of a function that may block
+   * (`callbackFn` when it is this module's), or (`blocks`) one that blocks whatever it was given.
+   */
+  | { kind: "wrapper"; call: CallFact; source: string; name: string; callbackFn?: FunctionId; blocks?: true };
 
 /** A reason that is a call (every reason but `tagged`). */
 export type CallReason = Exclude<Reason, { kind: "tagged" }>;
@@ -275,7 +278,7 @@ export function inferBlocking(
         return { reason: { kind: "param", call, fn: c.fn, index: c.index, param: paramName(c.fn, c.index, c.prop) }, itself: false };
       case "wrapper": {
         // `cached(k)` with `cached = memoize(load)`: blocks when what `memoize` got there does.
-        if (c.blocks === true) return always({ kind: "wrapper", call, source: c.source, name: c.name });
+        if (c.blocks === true) return always({ kind: "wrapper", call, source: c.source, name: c.name, blocks: true });
         const made = facts.calls[c.call];
         if (made === undefined || made.id !== c.call) return null;
         let how: { reason: CallReason; itself: boolean } | null = null;
