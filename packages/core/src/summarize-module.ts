@@ -12,6 +12,7 @@
  * |-------------------|-----------------------------|-------------------------------------------------------------|
  * | `returns`         | a function, `Class#method`  | the type its call returns (summary-types.ts): `openSession()` is a `Session` |
  * | `value`           | `Class#field`, a value export | the type of the value: `s.q` is a `Queue`                 |
+ * | `blocks` of a value export | `export const getUser = memoize(fetchUser)`, `export const f = g` | calling the value blocks: it is a coroutine of this module, or what an import returned for one |
  * | `Class#member` entries | a class an exported type mentions but the module does not export (declared here or imported) | its methods and fields, so that `class` types of `returns`/`value` resolve in this summary |
  * | `returnsCaller`   | a function                  | parameters that the function it returns calls (`memoize(fn)`): given a coroutine there, its result blocks, and has a driven face |
  * | `returnsBlocking` | a function                  | the function it returns blocks whatever it was given                                                        |
@@ -116,7 +117,7 @@ export function summarizeModule(
     }
   }
   callerEntries(facts, plan, exports, colouredParams, out, types);
-  if (types !== undefined) typeEntries(facts, exports, types, imported, entry, out);
+  if (types !== undefined) typeEntries(facts, plan, exports, types, imported, entry, out);
   return out;
 }
 
@@ -145,6 +146,39 @@ export function summaryEntryFromJson(v: unknown): SummaryEntry {
     ...(o["returnsBlocking"] === true ? { returnsBlocking: true as const } : {}),
     ...(props(o["callsParamProps"]) ? { callsParamProps: o["callsParamProps"] as SummaryEntry["callsParamProps"] & object } : {}),
   };
+}
+
+/**
+ * Whether calling an exported value blocks, when it is a function: one of this module's (a
+ * coroutine blocks, a plain function does not), or what an import returned for what this module
+ * gave it (`memoize(fetchUser)`: it blocks when `fetchUser` does; `returnsBlocking`: always).
+ * Undefined when the value is not known to be a function.
+ */
+function functionValueBlocks(
+  t: ValueType,
+  facts: ModuleFacts,
+  plan: RewritePlan,
+  imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
+): boolean | undefined {
+  const blocks = (fn: FunctionId) => plan.coroutines.has(fn) && !plan.dual.has(fn);
+  if (t.kind === "fn") return blocks(t.fn) ? true : plan.coroutines.has(t.fn) ? undefined : false;
+  if (t.kind !== "wrapper") return undefined;
+  if (t.blocks === true) return true;
+  const made = facts.calls[t.call];
+  if (made === undefined || made.id !== t.call) return undefined;
+  let known = true;
+  for (const i of t.indices) {
+    const arg = made.args[i];
+    if (arg?.fn !== undefined) {
+      if (blocks(arg.fn)) return true;
+      if (plan.coroutines.has(arg.fn)) known = false;
+    } else if (arg?.import !== undefined) {
+      const s = imported(arg.import.source)?.get(arg.import.name);
+      if (s?.blocks === true) return true;
+      if (s === undefined) known = false;
+    } else known = false;
+  }
+  return known ? false : undefined;
 }
 
 /**
@@ -238,6 +272,7 @@ function callerEntries(
  */
 function typeEntries(
   facts: ModuleFacts,
+  plan: RewritePlan,
   exports: readonly ExportFact[],
   types: ExportTypes,
   imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
@@ -295,7 +330,12 @@ function typeEntries(
     if (e.kind === "function" && out.has(e.name)) withType(e.name, "returns", types.returns(e.fn));
   }
   for (const e of exports) if (e.kind === "class") classEntries(e.className, e.name);
-  for (const { name, type } of types.values()) withType(name, "value", type);
+  for (const { name, type } of types.values()) {
+    withType(name, "value", type);
+    // `export const getUser = memoize(fetchUser)`: a function value whose calls block.
+    const blocks = functionValueBlocks(type, facts, plan, imported);
+    if (blocks !== undefined && !out.has(name)) out.set(name, { blocks });
+  }
   // Classes the types above mention: their entries too (and what their own types mention).
   for (let i = 0; i < pendingLocal.length; i++) {
     const cls = pendingLocal[i]!;
