@@ -131,7 +131,7 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
     case "override":
       return `${quote(`${reason.class}${reason.static ? "." : "#"}${reason.method}`)}, overridden by ${quote(reason.name)}`;
     case "import-method":
-      return `${quote(`${reason.class}#${reason.method}`)} from ${quote(reason.source)}`;
+      return `${quote(`${reason.class}${reason.static === true ? "." : "#"}${reason.method}`)} from ${quote(reason.source)}`;
     case "by-name":
       return `${quote(`.${reason.method}()`)} (a blocking method of ${quote(reason.class)})`;
     case "local-by-name":

@@ -36,7 +36,7 @@ export type FunctionKind =
 export type TypeRef =
   | { kind: "runtime"; name: string } // a class of @weft/runtime (`Queue`, `Greenlet`, `Socket`)
   | { kind: "local-class"; name: string; static?: true } // an instance of a class declared in this module; with `static`, the class itself
-  | { kind: "import-class"; source: string; name: string } // an instance of a class another module exports
+  | { kind: "import-class"; source: string; name: string; static?: true } // an instance of a class another module exports; with `static`, the class itself
   | { kind: "param"; fn: FunctionId; index: number } // whatever callers pass to a parameter
   | { kind: "unknown" };
 

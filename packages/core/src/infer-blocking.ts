@@ -61,7 +61,7 @@ export type Reason =
   /** A method of a class of this module that a subclass overrides with `fn`, which may block. */
   | { kind: "override"; call: CallFact; class: string; method: string; static: boolean; fn: FunctionId; name: string }
   /** A method of a class another module exports, whose summary says it blocks: `store.load()`. */
-  | { kind: "import-method"; call: CallFact; source: string; class: string; method: string }
+  | { kind: "import-method"; call: CallFact; source: string; class: string; method: string; static?: true }
   /** A distinctive blocking method name of runtime class `class`, on a value of unknown type: `conn.recv(1024)`. */
   | { kind: "by-name"; call: CallFact; method: string; class: string }
   /** The name of method `fn` of local class `class`, which may block, on a value of unknown type. */
@@ -251,8 +251,11 @@ export function inferBlocking(
         }
         if (receiver.kind === "import-class") {
           // A method of a class another module exports: that module's summary says (`Store#load`).
-          const s = summaries.get(receiver.source)?.get(`${receiver.name}#${c.name}`);
-          return s?.blocks === true ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name }) : null;
+          const isStatic = receiver.static === true;
+          const s = summaries.get(receiver.source)?.get(`${receiver.name}${isStatic ? "." : "#"}${c.name}`);
+          return s?.blocks === true
+            ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name, ...(isStatic ? { static: true as const } : {}) })
+            : null;
         }
         const arrayHelper = ARRAY_METHODS.get(c.name);
         const callbackFn = call.args[0]?.fn;

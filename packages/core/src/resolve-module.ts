@@ -22,7 +22,7 @@
  * | Question | Rule |
  * |---|---|
  * | type of a call of an import | its summary's `returns` (`openSession()` is a `Session` of `./session.js`); with `returnsCaller` or `returnsBlocking`, a `wrapper` of the call |
- * | type of a method call on an imported class's instance | the summary's `Class#method` `returns` |
+ * | type of a method call on an imported class's instance | the summary's `Class#method` `returns` (`Class.method` for a static method: an imported name whose summary has entries `Class#…`/`Class.…` is the class itself) |
  * | type of a property of an imported class's instance, of an imported value | the summary's `Class#field` / export `value` |
  * | a namespace | `import * as lib`, `await import("./lib.js")` (`dynamic-import`), `typeof import("./lib.js")`: `lib.f()` calls an import, `new lib.C()` is an instance of an imported class; `const { f, C } = await import(…)` binds them as imports do |
  * | callee `wrapper` | a call of a value a `returnsCaller` import returned (`const cached = memoize(load); cached(k)`) |
@@ -294,11 +294,21 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return t.typeOf === true ? importedValueType(t.source, name) : { kind: "import-class", source: t.source, name };
   };
 
-  /** The type of export `name` of the module `source` names, as its summary says (`export const pool = …`). */
-  const importedValueType = (source: string, name: string): ValueType => fromSummaryType(summaryEntry(source, name)?.value, source);
+  /**
+   * The type of export `name` of the module `source` names, as its summary says: a value's type
+   * (`export const pool = …`), or the class itself when the summary has entries of its members.
+   */
+  const importedValueType = (source: string, name: string): ValueType => {
+    const value = summaryEntry(source, name)?.value;
+    if (value !== undefined) return fromSummaryType(value, source);
+    for (const k of summaries?.get(source)?.keys() ?? []) {
+      if (k.startsWith(`${name}#`) || k.startsWith(`${name}.`)) return { kind: "import-class", source, name, static: true };
+    }
+    return UNKNOWN;
+  };
   /** The type of property `name` of an instance of an imported class (`Class#field` in its module's summary). */
-  const importedMemberType = (t: { source: string; name: string }, name: string): ValueType =>
-    fromSummaryType(summaryEntry(t.source, `${t.name}#${name}`)?.value, t.source);
+  const importedMemberType = (t: { source: string; name: string; static?: true }, name: string): ValueType =>
+    t.static === true ? UNKNOWN : fromSummaryType(summaryEntry(t.source, `${t.name}#${name}`)?.value, t.source);
 
   const typeOfRef = (t: Extract<TypeSyntax, { kind: "ref" }>, scope: FunctionId | undefined): ValueType => {
     const args = t.args.map((a) => typeOfSyntax(a, scope));
@@ -602,7 +612,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       return fromSummaryType(entry?.returns, callee.source);
     }
     if (callee.kind === "method" && callee.receiver.kind === "import-class") {
-      return fromSummaryType(summaryEntry(callee.receiver.source, `${callee.receiver.name}#${callee.name}`)?.returns, callee.receiver.source);
+      const key = `${callee.receiver.name}${callee.receiver.static === true ? "." : "#"}${callee.name}`;
+      return fromSummaryType(summaryEntry(callee.receiver.source, key)?.returns, callee.receiver.source);
     }
     if (callee.kind === "method" && callee.receiver.kind === "local-class") {
       // `this.pending()`, `scheduler.pending()`: the method's annotated or returned type.

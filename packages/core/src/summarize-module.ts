@@ -324,6 +324,11 @@ function typeEntries(
       if (!out.has(`${name}#${method}`)) out.set(`${name}#${method}`, entry(fn));
       withType(`${name}#${method}`, "returns", types.returns(fn));
     }
+    for (const [method, fn] of Object.entries(fact?.statics ?? {})) {
+      if (typeof fn !== "number") continue;
+      if (!out.has(`${name}.${method}`)) out.set(`${name}.${method}`, entry(fn));
+      withType(`${name}.${method}`, "returns", types.returns(fn));
+    }
     for (const { name: field, type } of types.fields(cls)) if (!out.has(`${name}#${field}`) || out.get(`${name}#${field}`)!.value === undefined) withType(`${name}#${field}`, "value", type);
   };
   for (const e of exports) {

@@ -53,7 +53,7 @@ export function toSummaryType(t: ValueType, className: (t: Extract<ValueType, { 
       return t.args !== undefined && t.args.length > 0 ? { kind: "runtime", name: t.name, args: t.args.map(to) } : { kind: "runtime", name: t.name };
     case "local-class":
     case "import-class": {
-      if (t.kind === "local-class" && t.static === true) return UNKNOWN;
+      if (t.static === true) return UNKNOWN;
       const name = className(t);
       return name === undefined ? UNKNOWN : { kind: "class", name };
     }

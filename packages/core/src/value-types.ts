@@ -11,7 +11,7 @@ import type { FunctionId, TypeRef } from "./facts.js";
 export type ValueType =
   | { kind: "runtime"; name: string; args?: readonly ValueType[] }
   | { kind: "local-class"; name: string; static?: true }
-  | { kind: "import-class"; source: string; name: string }
+  | { kind: "import-class"; source: string; name: string; static?: true }
   | { kind: "param"; fn: FunctionId; index: number }
   | { kind: "unknown" }
   /** `null`, `undefined`, a primitive: nothing a method call could be resolved to, and nothing that hides one. */
@@ -67,7 +67,7 @@ export function toTypeRef(t: ValueType): TypeRef {
     case "local-class":
       return t.static ? { kind: "local-class", name: t.name, static: true } : { kind: "local-class", name: t.name };
     case "import-class":
-      return { kind: "import-class", source: t.source, name: t.name };
+      return t.static ? { kind: "import-class", source: t.source, name: t.name, static: true } : { kind: "import-class", source: t.source, name: t.name };
     case "param":
       return { kind: "param", fn: t.fn, index: t.index };
     case "union": {

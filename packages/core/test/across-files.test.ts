@@ -103,6 +103,28 @@ describe("an importer types what another module's exports give it", () => {
     expect(m.resolve().facts.calls[viaConst]!.callee).toEqual({ kind: "method", receiver: { kind: "unknown" }, name: "next" });
   });
 
+  it("takes an imported name whose summary has member entries for the class itself: `Pool.of()` is its static method and returns a `Pool`", () => {
+    const m = new Module();
+    const pool = m.import("Pool", "./pool.js");
+    const made = m.call(0, member(ref(pool), "of"));
+    const take = m.call(0, member(callExpr(made), "take"));
+    const warmed = m.call(0, member(ref(pool), "warmed"));
+    const poolSummary = summaries({
+      "./pool.js": {
+        "Pool.of": { blocks: false, returns: { kind: "class", name: "Pool" } },
+        "Pool.warmed": { blocks: true, returns: { kind: "class", name: "Pool" } },
+        "Pool#take": { blocks: true },
+      },
+    });
+    const { facts } = m.resolve(poolSummary);
+    expect(facts.calls[made]!.callee).toEqual({ kind: "method", receiver: { kind: "import-class", source: "./pool.js", name: "Pool", static: true }, name: "of" });
+    expect(facts.calls[take]!.callee).toEqual({ kind: "method", receiver: { kind: "import-class", source: "./pool.js", name: "Pool" }, name: "take" });
+    const analysis = analyzeModule(facts, { summaries: poolSummary });
+    expect(analysis.explain[0]!.chain).toEqual(["the module's top level may block because it calls `Pool#take` from `./pool.js` (main.ts:1:1)."]);
+    expect(analysis.plan.calls.get(warmed)).toBe("dynamic");
+    expect(analysis.plan.calls.get(made)).toBe("dynamic");
+  });
+
   it("makes `lib.f()` and a destructured `f()` of `await import(…)` calls of imports, and `new lib.C()` an imported class", () => {
     const m = new Module();
     const lib = m.local("lib", { kind: "dynamic-import", source: "./lib.js" });
