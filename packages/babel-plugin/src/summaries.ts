@@ -186,7 +186,8 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
 export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>, code = ""): ModuleSummaries {
   const out = new Map<string, ModuleSummary>();
   const specs = [
-    ...program.node.body.flatMap((stmt) => (t.isImportDeclaration(stmt) && stmt.importKind !== "type" ? [stmt.source.value] : [])),
+    // Type-only imports of project files too: `import type { Session }` types a receiver.
+    ...program.node.body.flatMap((stmt) => (t.isImportDeclaration(stmt) && (stmt.importKind !== "type" || stmt.source.value.startsWith(".")) ? [stmt.source.value] : [])),
     ...dynamicImportSpecifiers(code),
   ];
   for (const spec of specs) {

@@ -218,8 +218,9 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const imported = d.kind === "import" ? { source: d.source, imported: d.imported } : importOf(b);
     if (imported !== undefined) {
       if (RUNTIME_MODULES.has(imported.source)) return isRuntimeClass(imported.imported) ? { kind: "runtime", name: imported.imported } : UNKNOWN;
-      // A class of another project module: its methods are looked up in that module's summary.
-      if ((d.kind === "import" && d.typeOnly) || imported.imported === "*") return UNKNOWN;
+      // A class of another project module: its methods are looked up in that module's summary
+      // (a type-only import names it in annotations, `import type { Session }`).
+      if (imported.imported === "*" || (d.kind === "import" && d.typeOnly && !imported.source.startsWith("."))) return UNKNOWN;
       return { kind: "import-class", source: imported.source, name: imported.imported };
     }
     if (d.kind === "class") return { kind: "local-class", name: classes[d.cls]?.name ?? b.name };

@@ -190,7 +190,12 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       let spec: string;
       if (ts.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly && ts.isExternalModuleReference(stmt.moduleReference) && ts.isStringLiteral(stmt.moduleReference.expression)) {
         spec = stmt.moduleReference.expression.text;
-      } else if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier) && !(stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause))) {
+      } else if (
+        ts.isImportDeclaration(stmt) &&
+        ts.isStringLiteral(stmt.moduleSpecifier) &&
+        // Type-only imports of project files too: `import type { Session }` types a receiver.
+        (stmt.moduleSpecifier.text.startsWith(".") || !(stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause)))
+      ) {
         spec = stmt.moduleSpecifier.text;
       } else {
         continue;
