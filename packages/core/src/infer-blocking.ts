@@ -20,6 +20,10 @@
  * | an import that calls a property of its parameter (`opts.onItem`), given an object literal with a coroutine there | `import-driving` | calls `processAll` from … |
  * | what an import returning a caller of its parameter returned (`memoize(load)`), `load` a coroutine | `wrapper` | calls the function `memoize` from `./memo.js` returned … |
  *
+ * An exported function's parameters are coloured for the importers that may pass coroutines, where
+ * a driven face can be given (`canHaveDrivenFace`: not in an `async` function or a callback handed
+ * to `setTimeout`): a possibility must not turn code that cannot yield into an error.
+ *
  * Parameters are coloured by key `fn:index`, and a property of a parameter called as a method
  * (`opts.onItem(x)`) by `fn:index.prop`, which an object literal argument's function at that
  * property colours. A closure that calls a parameter of the function that returned it
@@ -171,7 +175,8 @@ export function inferBlocking(
   for (const f of facts.functions) if (f.tagged) mayBlock.set(f.id, { kind: "tagged" });
   // An exported function that calls a parameter may be given a coroutine by an importer.
   for (const call of facts.calls) {
-    if (call.callee.kind === "param" && exported.has(call.callee.fn)) coloured.add(paramKey(call.callee.fn, call.callee.index, call.callee.prop));
+    const c = call.callee;
+    if (c.kind === "param" && exported.has(c.fn) && canHaveDrivenFace(facts, index, call.in, c.fn)) coloured.add(paramKey(c.fn, c.index, c.prop));
   }
 
   /** The functions that block whatever their callers pass (the rest of `mayBlock` is dual). */
@@ -398,6 +403,36 @@ export function inferBlocking(
   const callBlocks = (call: CallFact) => callBlocksHow(call)?.reason ?? null;
   const dual = new Set([...mayBlock.keys()].filter((fn) => !blocksItself.has(fn)));
   return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, importCallsParam, dual };
+}
+
+/**
+ * Whether a call of a parameter of exported function `f`, made in function `g`, can be given a
+ * driven face for importers that pass a coroutine (the colour they may bring is only a
+ * possibility, so it must not turn code that cannot yield into an error): `g` and every function
+ * between it and `f` can keep a plain face beside a driven one (no `async`, no generator), and
+ * each of them is `f` itself, the closure `f` returns, or handed to the runtime or an array method
+ * that drives it (`withTimeout(ms, () => fn())`), never to `setTimeout`.
+ */
+function canHaveDrivenFace(facts: ModuleFacts, index: FactsIndex, g: FunctionId, f: FunctionId): boolean {
+  for (let h: FunctionId | null = g; h !== null; h = index.functionById.get(h)?.parent ?? null) {
+    const fact = index.functionById.get(h);
+    if (fact === undefined) return false;
+    const dualKind = (fact.kind === "function" || fact.kind === "arrow" || fact.kind === "method") && !fact.async && !fact.generator && !fact.implicit;
+    if (!dualKind) return false;
+    if (h === f) return true;
+    if (fact.parent === f) continue; // the closure `f` returns (the resolver made it a `param` callee only then)
+    const driven = fact.uses.length > 0 && fact.uses.every((u) => {
+      if (u.kind !== "argument") return false;
+      const call = facts.calls[u.call];
+      const c = call?.callee;
+      if (c === undefined || call!.id !== u.call) return false;
+      if (c.kind === "runtime") return runtimeFunction(c.name)?.drives?.includes(u.index) === true;
+      if (c.kind === "method" && c.receiver.kind === "runtime") return runtimeMethod(c.receiver.name, c.name)?.drives?.includes(u.index) === true;
+      return c.kind === "method" && u.index === 0 && ARRAY_METHODS.has(c.name);
+    });
+    if (!driven) return false;
+  }
+  return false;
 }
 
 /**
