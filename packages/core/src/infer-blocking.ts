@@ -145,6 +145,8 @@ export interface Blocking {
   isCoroutine(fn: FunctionId | undefined): boolean;
   /** Whether the call's imported callee calls its parameter `index` (its summary says so). */
   importCallsParam(call: CallFact, index: number): boolean;
+  /** Whether the call's imported callee calls its parameter `index` where it cannot drive it (`callsParamsUndriven`). */
+  importCallsParamUndriven(call: CallFact, index: number): boolean;
   /** Whether the call's callee is an import its module's summary says never blocks. */
   importIsPlain(call: CallFact): boolean;
   /**
@@ -402,7 +404,9 @@ export function inferBlocking(
     call.callee.kind === "import" && summaries.get(call.callee.source)?.get(call.callee.name)?.blocks === false;
   const callBlocks = (call: CallFact) => callBlocksHow(call)?.reason ?? null;
   const dual = new Set([...mayBlock.keys()].filter((fn) => !blocksItself.has(fn)));
-  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, importCallsParam, dual };
+  const importCallsParamUndriven = (call: CallFact, index: number) =>
+    call.callee.kind === "import" && (summaries.get(call.callee.source)?.get(call.callee.name)?.callsParamsUndriven?.includes(index) ?? false);
+  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, importCallsParam, importCallsParamUndriven, dual };
 }
 
 /**

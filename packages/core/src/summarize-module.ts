@@ -16,6 +16,7 @@
  * | `Class#member` entries | a class an exported type mentions but the module does not export (declared here or imported) | its methods and fields, so that `class` types of `returns`/`value` resolve in this summary |
  * | `returnsCaller`   | a function                  | parameters that the function it returns calls (`memoize(fn)`): given a coroutine there, its result blocks, and has a driven face |
  * | `returnsBlocking` | a function                  | the function it returns blocks whatever it was given                                                        |
+ * | `callsParamsUndriven` | a function              | parameters it calls where it cannot yield (an `async` function): a coroutine passed there is an error in the importer |
  * | `callsParamProps` | a function                  | properties of parameters it calls (`opts.onItem(x)`): an importer's object literal with a function that may block there makes the call block |
  */
 import { buildFactsIndex } from "./build-facts-index.js";
@@ -47,6 +48,11 @@ export interface SummaryEntry {
   returnsCaller?: number[];
   /** The function it returns blocks, whatever it was given (`(...args) => withTimeout(ms, () => fn(...args))`). */
   returnsBlocking?: true;
+  /**
+   * Parameters (by index) it calls where it cannot drive them (`export async function f(fn) {
+   * await fn(); }`): an importer that passes a function that may block there gets WEFT1002.
+   */
+  callsParamsUndriven?: number[];
   /**
    * Properties of parameters that it calls (`opts.onItem(x)`: `{ index: 1, props: ["onItem"] }`),
    * with a driven face for callers that put functions that may block there.
@@ -144,6 +150,7 @@ export function summaryEntryFromJson(v: unknown): SummaryEntry {
     ...(typed(o["value"]) ? { value: o["value"] as SummaryType } : {}),
     ...(numbers(o["returnsCaller"]) ? { returnsCaller: o["returnsCaller"] as number[] } : {}),
     ...(o["returnsBlocking"] === true ? { returnsBlocking: true as const } : {}),
+    ...(numbers(o["callsParamsUndriven"]) ? { callsParamsUndriven: o["callsParamsUndriven"] as number[] } : {}),
     ...(props(o["callsParamProps"]) ? { callsParamProps: o["callsParamProps"] as SummaryEntry["callsParamProps"] & object } : {}),
   };
 }
@@ -240,9 +247,13 @@ function callerEntries(
     // A closure it returns calls its parameter (the resolver's `param` callee of an outer function),
     // and has a driven face.
     const returnsCaller = new Set<number>();
+    const undriven = new Set<number>();
     for (const call of facts.calls) {
       const c = call.callee;
-      if (c.kind === "param" && c.fn === e.fn && c.prop === undefined && call.in !== e.fn && plan.coroutines.has(call.in)) returnsCaller.add(c.index);
+      if (c.kind !== "param" || c.fn !== e.fn || c.prop !== undefined) continue;
+      if (call.in !== e.fn && plan.coroutines.has(call.in)) returnsCaller.add(c.index);
+      // A call of the parameter that got no colour: where no driven face can be given.
+      if (!colouredParams.has(`${c.fn}:${c.index}`)) undriven.add(c.index);
     }
     const props = new Map<number, string[]>();
     if (plan.coroutines.has(e.fn)) {
@@ -255,9 +266,10 @@ function callerEntries(
       }
     }
     const returnsBlocking = (types?.returnedFunctions(e.fn) ?? []).some((f) => plan.coroutines.has(f) && !plan.dual.has(f));
-    if (returnsCaller.size === 0 && props.size === 0 && !returnsBlocking) continue;
+    if (returnsCaller.size === 0 && props.size === 0 && !returnsBlocking && undriven.size === 0) continue;
     out.set(e.name, {
       ...entry,
+      ...(undriven.size > 0 ? { callsParamsUndriven: [...undriven].sort((a, b) => a - b) } : {}),
       ...(returnsBlocking ? { returnsBlocking: true as const } : {}),
       ...(returnsCaller.size > 0 ? { returnsCaller: [...returnsCaller].sort((a, b) => a - b) } : {}),
       ...(props.size > 0 ? { callsParamProps: [...props].sort((a, b) => a[0] - b[0]).map(([index, names]) => ({ index, props: names.sort() })) } : {}),

@@ -222,6 +222,34 @@ describe("higher-order functions across files", () => {
   });
 });
 
+describe("parameters called where they cannot be driven", () => {
+  it("gets no colour in an exported `async` function, says so in the summary, and makes an importer's coroutine there WEFT1002", () => {
+    const lib = new Module();
+    const measured = lib.fn({ kind: "function", name: "measured", async: true });
+    const task = lib.param(measured, { name: "task" });
+    lib.call(measured, ref(task));
+    lib.syntax.exports.push({ name: "measured", value: fnExpr(measured) });
+    const resolved = lib.resolve();
+    const analysis = analyzeModule(resolved.facts, { exported: resolved.exported });
+    expect(analysis.diagnostics).toEqual([]);
+    const summary = summarizeModule(resolved.facts, analysis.plan, resolved.exports, () => undefined, analysis.colouredParams, resolved.types);
+    expect(summary.get("measured")).toEqual({ blocks: false, callsParamsUndriven: [0] });
+
+    const m = new Module();
+    const sleep = m.bind("sleep", { kind: "import", source: "@weft/runtime", imported: "sleep", typeOnly: false });
+    const imported = m.import("measured", "./jobs.js");
+    const slow = m.fn({ kind: "function", name: "slow" });
+    m.call(slow, ref(sleep), [{ kind: "literal", value: 1 }]);
+    const call = m.call(0, ref(imported), [fnExpr(slow)]);
+    m.syntax.functions[slow]!.position = { kind: "argument", call, index: 0 };
+    const jobs = new Map([["./jobs.js", summary]]);
+    const diagnostics = analyzeModule(m.resolve(jobs).facts, { summaries: jobs }).diagnostics;
+    expect(diagnostics.map((d) => [d.code, d.notes.at(-1)])).toEqual([
+      ["WEFT1002", "`measured` from `./jobs.js` calls it where it cannot yield (in an `async` function, or in a callback it hands to code weft did not compile)."],
+    ]);
+  });
+});
+
 describe("options objects across files", () => {
   it("colours `opts.onItem` when the parameter's type says it is a function, and says so in the summary", () => {
     const m = new Module();
