@@ -6,6 +6,7 @@
  * |------------------------------------------------|----------|----------------------------------------|
  * | a constructor                                  | WEFT1001 | a static factory function              |
  * | a callback handed to code weft did not compile | WEFT1002 | depends on the receiver (spawn, wait…) |
+ * | a function handed to an import that calls it where it cannot yield (`callsParamsUndriven` in its summary) | WEFT1002 | a plain function that spawns it (`spawn(fn).toPromise()`) |
  * | a getter or setter                             | WEFT1003 | a method                               |
  * | an `async` function                            | WEFT1004 | `wait(promise)` in a plain function    |
  * | a generator function                           | WEFT1005 | collect first, or a Queue              |
