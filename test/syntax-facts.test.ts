@@ -588,6 +588,24 @@ const o = { f };
     });
   });
 
+  it("report `await import(\"./m\")` as the module's namespace, and `import(\"./m\").C` / `typeof import(\"./m\")` as import types", () => {
+    onBoth(
+      `const lib = await import("./lib.js");
+const { pause } = await import(\`./lib.js\`);
+const later = import("./lib.js");
+let box: import("./lib.js").Box<number>;
+let ns: typeof import("./lib.js");`,
+      (facts) => {
+        expect(binding(facts, "lib").declaration).toMatchObject({ init: { kind: "dynamic-import", source: "./lib.js" }, path: [] });
+        expect(binding(facts, "pause").declaration).toMatchObject({ init: { kind: "dynamic-import", source: "./lib.js" }, path: [{ prop: "pause" }] });
+        expect(binding(facts, "later").declaration).toMatchObject({ init: { kind: "other" } });
+        expect(binding(facts, "box").declaration).toMatchObject({ annotation: { kind: "import", source: "./lib.js", member: ["Box"], args: [{ kind: "primitive" }] } });
+        expect(binding(facts, "ns").declaration).toMatchObject({ annotation: { kind: "import", source: "./lib.js", args: [], typeOf: true } });
+      },
+      "snippet.mts",
+    );
+  });
+
   it("collect typedef comments in source order", () => {
     onBoth(`/** @typedef {import("@weft/runtime").Queue} Q */\nconst x = 1; /* @callback Cb */`, (facts) => {
       expect(facts.typedefs).toEqual([`* @typedef {import("@weft/runtime").Queue} Q `, " @callback Cb "]);

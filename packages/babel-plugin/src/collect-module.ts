@@ -6,7 +6,7 @@
  */
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
-import { resolveModule, type ExportFact, type FunctionId, type ModuleFacts } from "@weft/core";
+import { resolveModule, type ExportFact, type ExportTypes, type FunctionId, type ModuleFacts, type ModuleSummaries } from "@weft/core";
 import type { CallPath, FunctionPath } from "./collect-syntax.js";
 import { collectSyntax } from "./collect-syntax.js";
 
@@ -20,11 +20,20 @@ export interface Collected {
   exported: ReadonlySet<FunctionId>;
   /** It exports values: ES `export`s or CommonJS `module.exports`/`exports.x` assignments. */
   exportsValues: boolean;
+  /** The types of its exports, for its summary. */
+  types: ExportTypes;
 }
 
-export function collectModule(t: typeof BabelTypes, program: NodePath<BabelTypes.Program>, file: string, blocking: ReadonlySet<string>): Collected {
+/** `summaries`: those of the modules it imports, which type what it gets from them. */
+export function collectModule(
+  t: typeof BabelTypes,
+  program: NodePath<BabelTypes.Program>,
+  file: string,
+  blocking: ReadonlySet<string>,
+  summaries?: ModuleSummaries,
+): Collected {
   const { syntax, functions, calls, loops } = collectSyntax(t, program, file);
-  const resolved = resolveModule(syntax, { blocking });
+  const resolved = resolveModule(syntax, summaries !== undefined ? { blocking, summaries } : { blocking });
   return {
     facts: resolved.facts,
     functions,
@@ -32,6 +41,7 @@ export function collectModule(t: typeof BabelTypes, program: NodePath<BabelTypes
     loops,
     exports: resolved.exports,
     exported: resolved.exported,
+    types: resolved.types,
     exportsValues: syntax.exports.length > 0 || syntax.commonjsExports === true,
   };
 }

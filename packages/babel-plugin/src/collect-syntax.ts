@@ -397,6 +397,18 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         return { kind: "literal", value: null };
       case "TemplateLiteral":
         return n.expressions.length === 0 && n.quasis[0]?.value.cooked != null ? { kind: "literal", value: n.quasis[0].value.cooked } : { kind: "other" };
+      case "AwaitExpression": {
+        // `await import("./lib.js")`: Babel 7 parses `import(…)` as a call of `Import`, Babel 8 as an `ImportExpression`.
+        const arg = n.argument ? unwrap(n.argument) : undefined;
+        const spec =
+          arg?.type === "CallExpression" && arg.callee.type === "Import"
+            ? arg.arguments[0]
+            : (arg?.type as string) === "ImportExpression"
+              ? (arg as unknown as { source: Node }).source
+              : undefined;
+        const source = spec?.type === "StringLiteral" ? spec.value : spec?.type === "TemplateLiteral" && spec.expressions.length === 0 ? spec.quasis[0]?.value.cooked : undefined;
+        return typeof source === "string" ? { kind: "dynamic-import", source } : { kind: "other" };
+      }
       default:
         return { kind: "other" };
     }
@@ -463,7 +475,10 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         return { kind: "object", members: typeMembers(n.members, scope) };
       case "TSFunctionType":
         return functionType(n, scope);
+      case "TSImportType":
+        return importType(n, scope, false);
       case "TSTypeQuery": {
+        if (n.exprName.type === "TSImportType") return importType(n.exprName, scope, true);
         const names = entityName(n.exprName);
         if (names === undefined) return { kind: "other" };
         const [first, ...rest] = names as [string, ...string[]];
@@ -486,6 +501,19 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       default:
         return { kind: "other" };
     }
+  };
+  /** `import("./m").Box<T>`, `typeof import("./m")` (Babel 7: a string literal `argument`; Babel 8: `source`). */
+  const importType = (n: BabelTypes.TSImportType, scope: Scope, typeOf: boolean): TypeSyntax => {
+    const arg = ((n as { source?: Node }).source ?? n.argument) as Node | undefined;
+    const lit = arg?.type === "TSLiteralType" ? (arg as BabelTypes.TSLiteralType).literal : arg;
+    if (lit?.type !== "StringLiteral") return { kind: "other" };
+    const member = n.qualifier ? entityName(n.qualifier) : undefined;
+    if (n.qualifier && member === undefined) return { kind: "other" };
+    const saved = currentTypeScope;
+    currentTypeScope = scope;
+    const args = typeArgs(n);
+    currentTypeScope = saved;
+    return { kind: "import", source: lit.value, ...(member !== undefined ? { member } : {}), args, ...(typeOf ? { typeOf: true as const } : {}) };
   };
   const functionType = (n: Node, scope: Scope): TypeSyntax => {
     const f = n as { parameters?: Node[]; params?: Node[]; typeAnnotation?: Node | null; returnType?: Node | null };

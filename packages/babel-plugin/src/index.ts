@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, applyFailure, formatDiagnostic, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic, importMayBlock, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, summaryEntryJson, type ModuleSummaries } from "@weft/core";
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
@@ -35,11 +35,15 @@ interface BabelApi {
  */
 function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
   if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source)))) return true;
-  return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:"));
+  return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) || dynamicImportSpecifiers(source).length > 0;
 }
 
-/** Whether the file imports a name (or a namespace, or a class) that a summary says blocks. */
-function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: ModuleSummaries): boolean {
+/** Whether the file imports a name (or a namespace, or a class) that a summary says blocks, statically or with `import()`. */
+function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: ModuleSummaries, source: string): boolean {
+  for (const spec of dynamicImportSpecifiers(source)) {
+    const summary = summaries.get(spec);
+    if (summary !== undefined && importMayBlock(summary, null)) return true;
+  }
   for (const stmt of program.node.body) {
     if (stmt.type !== "ImportDeclaration") continue;
     const summary = summaries.get(stmt.source.value);
@@ -47,10 +51,7 @@ function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: M
     for (const s of stmt.specifiers) {
       const name =
         s.type === "ImportSpecifier" ? (s.imported.type === "Identifier" ? s.imported.name : s.imported.value) : s.type === "ImportDefaultSpecifier" ? "default" : null;
-      for (const [exported, entry] of summary) {
-        if (!entry.blocks) continue;
-        if (name === null || exported === name || exported.startsWith(`${name}#`) || exported.startsWith(`${name}.`)) return true;
-      }
+      if (importMayBlock(summary, name)) return true;
     }
   }
   return false;
@@ -74,11 +75,11 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         if (!mayConcernWeft(program, source, options.blocking, thirdParty)) return;
         const file = relative(process.cwd(), filename) || filename;
         const { summaries, dependencies } = state.filename
-          ? summariesWithDependencies(program, state.filename, options.blocking)
+          ? summariesWithDependencies(program, state.filename, options.blocking, source)
           : { summaries: new Map() as ModuleSummaries, dependencies: [] };
         declareDependencies(dependencies);
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
-        const collected = collectModule(t, program, file, options.blocking);
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries, source) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
+        const collected = collectModule(t, program, file, options.blocking, summaries);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
         const analysis = analyzeModule(collected.facts, {
           summaries,
@@ -88,9 +89,9 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         });
         options.onExplain?.(file, analysis.explain);
         if (state.filename) {
-          const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams);
+          const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams, collected.types);
           rememberSummary(state.filename, summary, dependencies);
-          options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
+          options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, summaryEntryJson(e)])));
         }
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");
         if (options.onDiagnostic) {
@@ -145,5 +146,29 @@ function resolveModuleKind(
   if (callerEsm === false || callerTla === false) return "cjs";
   if (/\.m[jt]s$/.test(filename)) return "esm";
   const esmSyntax = program.node.body.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export"));
-  return esmSyntax ? "esm" : "cjs";
+  return esmSyntax || hasTopLevelAwait(program) ? "esm" : "cjs";
+}
+
+/** An `await` (or `for await`) outside any function: only an ES module may have one (`const lib = await import("./lib.js")`). */
+function hasTopLevelAwait(program: NodePath<BabelTypes.Program>): boolean {
+  let found = false;
+  program.traverse({
+    Function(p) {
+      p.skip();
+    },
+    Class(p) {
+      p.skip();
+    },
+    AwaitExpression(p) {
+      found = true;
+      p.stop();
+    },
+    ForOfStatement(p) {
+      if (p.node.await === true) {
+        found = true;
+        p.stop();
+      }
+    },
+  });
+  return found;
 }

@@ -2,7 +2,7 @@
  * The plugin's options, validated: a wrong option is a configuration error (WEFT2001) naming the
  * option, what was expected and what came.
  */
-import { validateAdapterOptions, type Diagnostic, type ExplainEntry } from "@weft/core";
+import { validateAdapterOptions, type Diagnostic, type ExplainEntry, type SummaryEntry } from "@weft/core";
 
 export interface WeftPluginOptions {
   /** Names of functions of the project to treat as blocking (like `/** @blocking *\/`). */
@@ -17,7 +17,7 @@ export interface WeftPluginOptions {
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
   onExplain?: (file: string, entries: ExplainEntry[]) => void;
   /** Receives, per file, which exports may block: what `weft build` ships as `weft-summary.json`. */
-  onSummary?: (file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => void;
+  onSummary?: (file: string, summary: Record<string, boolean | SummaryEntry>) => void;
 }
 
 export interface ResolvedOptions {
@@ -25,7 +25,7 @@ export interface ResolvedOptions {
   module: "auto" | "esm" | "cjs";
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
   onExplain: ((file: string, entries: ExplainEntry[]) => void) | undefined;
-  onSummary: ((file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => void) | undefined;
+  onSummary: ((file: string, summary: Record<string, boolean | SummaryEntry>) => void) | undefined;
 }
 
 export function validateOptions(raw: unknown): ResolvedOptions {

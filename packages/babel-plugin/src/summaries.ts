@@ -19,6 +19,7 @@ import type { NodePath, TraverseOptions } from "@babel/traverse";
 import * as t from "@babel/types";
 import {
   analyzeModule,
+  dynamicImportSpecifiers,
   exportNamesFromText,
   mayDefineCallbackCaller,
   packageSummary,
@@ -151,13 +152,14 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
   let summary: ModuleSummary = new Map();
   traverse(ast, {
     Program(program: NodePath<t.Program>) {
-      const collected = collectModule(t, program, file, blocking);
-      const analysis = analyzeModule(collected.facts, { summaries: summariesFor(program, file, blocking), exported: collected.exported });
+      const summaries = summariesFor(program, file, blocking, code);
+      const collected = collectModule(t, program, file, blocking, summaries);
+      const analysis = analyzeModule(collected.facts, { summaries, exported: collected.exported });
       const imported = (source: string) => {
         const target = resolveRelative(file, source);
-        return target === undefined ? undefined : summaryOf(target, blocking);
+        return target === undefined ? summaries.get(source) : summaryOf(target, blocking);
       };
-      summary = summarizeModule(collected.facts, analysis.plan, collected.exports, imported, analysis.colouredParams);
+      summary = summarizeModule(collected.facts, analysis.plan, collected.exports, imported, analysis.colouredParams, collected.types);
       program.stop();
     },
   });
@@ -166,8 +168,8 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
 
 /** Whether any module `code` imports (by a static `from "…"`) has a blocking export. */
 function importsBlock(file: string, code: string, blocking: ReadonlySet<string>): boolean {
-  for (const m of code.matchAll(/\bfrom\s*["']([^"']+)["']/g)) {
-    const spec = m[1]!;
+  const specs = [...[...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!), ...dynamicImportSpecifiers(code)];
+  for (const spec of specs) {
     const summary = spec.startsWith(".")
       ? (() => {
           const target = resolveRelative(file, spec);
@@ -181,12 +183,19 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
   return false;
 }
 
-/** Summaries of every module `program` imports (project files, and packages built by weft), keyed by the specifier as written. */
-export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>): ModuleSummaries {
+/**
+ * Summaries of every module `program` imports (project files, and packages built by weft), keyed
+ * by the specifier as written; `code`, its text, also names the modules it imports dynamically.
+ */
+export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>, code = ""): ModuleSummaries {
   const out = new Map<string, ModuleSummary>();
-  for (const stmt of program.node.body) {
-    if (!t.isImportDeclaration(stmt) || stmt.importKind === "type" || out.has(stmt.source.value)) continue;
-    const spec = stmt.source.value;
+  const specs = [
+    // Type-only imports of project files too: `import type { Session }` types a receiver.
+    ...program.node.body.flatMap((stmt) => (t.isImportDeclaration(stmt) && (stmt.importKind !== "type" || stmt.source.value.startsWith(".")) ? [stmt.source.value] : [])),
+    ...dynamicImportSpecifiers(code),
+  ];
+  for (const spec of specs) {
+    if (out.has(spec)) continue;
     if (spec.startsWith(".")) {
       const target = resolveRelative(file, spec);
       if (target !== undefined) out.set(spec, summaryOf(target, blocking));
@@ -207,11 +216,12 @@ export function summariesWithDependencies(
   program: NodePath<t.Program>,
   file: string,
   blocking: ReadonlySet<string>,
+  code = "",
 ): { summaries: ModuleSummaries; dependencies: string[] } {
   const dependencies = new Set<string>();
   collecting.push(dependencies);
   try {
-    const summaries = summariesFor(program, file, blocking);
+    const summaries = summariesFor(program, file, blocking, code);
     dependencies.delete(file);
     return { summaries, dependencies: [...dependencies].sort() };
   } finally {

@@ -12,6 +12,7 @@
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import type { SummaryEntry } from "@weft/core";
 import { compileFile } from "./compile.js";
 import { hasErrors, type Diagnostic } from "./diagnostic.js";
 import { formatDiagnostic, formatSummary } from "./format-diagnostic.js";
@@ -44,7 +45,7 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
   let written = 0;
   // Which exports of each output file may block: shipped as weft-summary.json, so a package
   // built by weft tells the projects that import it (the Babel plugin reads it).
-  const modules: Record<string, Record<string, boolean | { blocks: boolean; callsParams: number[] }>> = {};
+  const modules: Record<string, Record<string, boolean | SummaryEntry>> = {};
   for (const file of sources.files) {
     const out = outputPath(file, sources.base, outRoot);
     const result = compileFile(readFileSync(file, "utf8"), file, {

@@ -16,7 +16,7 @@ import proposalDecorators from "@babel/plugin-proposal-decorators";
 import transformModulesCommonjs from "@babel/plugin-transform-modules-commonjs";
 import presetTypescript from "@babel/preset-typescript";
 import * as weftPluginModule from "@weft/babel-plugin";
-import type { ExplainEntry } from "@weft/core";
+import type { ExplainEntry, SummaryEntry } from "@weft/core";
 import { resolve } from "node:path";
 import { decoratorVersion } from "./decorator-syntax.js";
 import { diagnosticsFromError, fromPlugin, hasErrors, internalError, type Diagnostic } from "./diagnostic.js";
@@ -41,7 +41,7 @@ export interface CompileOptions {
   /** Called with each diagnostic the plugin reports (passed to it as the `onDiagnostic` option). */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
   /** Called with which exports of the file may block (the plugin's `onSummary` option). */
-  onSummary?: (summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => void;
+  onSummary?: (summary: Record<string, boolean | SummaryEntry>) => void;
   /** Called with the plugin's explanation of the coroutines it made (its `onExplain` option). */
   onExplain?: (entries: Explanation[]) => void;
   /** The Babel plugin to use instead of `@weft/babel-plugin` (tests, experiments). */
@@ -136,7 +136,7 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     }
     const pluginOptions = {
       onDiagnostic: report,
-      ...(options.onSummary ? { onSummary: (_file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => options.onSummary!(summary) } : {}),
+      ...(options.onSummary ? { onSummary: (_file: string, summary: Record<string, boolean | SummaryEntry>) => options.onSummary!(summary) } : {}),
       // The plugin calls `onExplain(file, entries)`, `file` relative to the current directory.
       ...(options.onExplain
         ? { onExplain: (file: string, entries: ExplainEntry[]) => options.onExplain!(readExplanation(entries, resolve(file))) }

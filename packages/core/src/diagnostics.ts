@@ -135,7 +135,7 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
     case "override":
       return `${quote(`${reason.class}${reason.static ? "." : "#"}${reason.method}`)}, overridden by ${quote(reason.name)}`;
     case "import-method":
-      return `${quote(`${reason.class}#${reason.method}`)} from ${quote(reason.source)}`;
+      return `${quote(`${reason.class}${reason.static === true ? "." : "#"}${reason.method}`)} from ${quote(reason.source)}`;
     case "by-name":
       return `${quote(`.${reason.method}()`)} (a blocking method of ${quote(reason.class)})`;
     case "local-by-name":
@@ -150,6 +150,10 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
       return `${quote(reason.name)} from ${quote(reason.source)} with its parameter ${quote(reason.param)}`;
     case "driven-callback":
       return `${quote(reason.callee)} with a callback that may block`;
+    case "wrapper":
+      return reason.blocks === true
+        ? `the function that ${quote(reason.name)} from ${quote(reason.source)} returned, which may block`
+        : `the function that ${quote(reason.name)} from ${quote(reason.source)} returned for a function that may block`;
     default: {
       const never: never = reason;
       throw new Error(`weft internal error: unknown reason ${String(never)}`);

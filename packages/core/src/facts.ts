@@ -36,7 +36,7 @@ export type FunctionKind =
 export type TypeRef =
   | { kind: "runtime"; name: string } // a class of @weft/runtime (`Queue`, `Greenlet`, `Socket`)
   | { kind: "local-class"; name: string; static?: true } // an instance of a class declared in this module; with `static`, the class itself
-  | { kind: "import-class"; source: string; name: string } // an instance of a class another module exports
+  | { kind: "import-class"; source: string; name: string; static?: true } // an instance of a class another module exports; with `static`, the class itself
   | { kind: "param"; fn: FunctionId; index: number } // whatever callers pass to a parameter
   | { kind: "unknown" };
 
@@ -89,7 +89,18 @@ export type Callee =
   | { kind: "runtime"; name: string; via?: Via } // a function exported by @weft/runtime
   | { kind: "method"; receiver: TypeRef; name: string; via?: Via } // `receiver.name(...)`; with `via`, `receiver.name.call(self, …)` (a method borrowed: `C.prototype.m.apply(o, args)`)
   | { kind: "import"; source: string; name: string; via?: Via } // an export of another module
-  | { kind: "param"; fn: FunctionId; index: number } // a parameter of the enclosing function
+  /**
+   * A parameter of the enclosing function; of a function that returns the enclosing one (a
+   * closure `memoize(fn)` returns, calling `fn`); with `prop`, a function-valued property of the
+   * parameter called as a method (`opts.onItem(x)`, the parameter's type saying it is a function).
+   */
+  | { kind: "param"; fn: FunctionId; index: number; prop?: string }
+  /**
+   * The function call `call` (of this module) got from `name`, an import that returns a caller of
+   * its parameters `indices` (`const cached = memoize(load); cached(k)`), or (`blocks`) a function
+   * that blocks whatever it was given.
+   */
+  | { kind: "wrapper"; call: CallId; source: string; name: string; indices: number[]; blocks?: true }
   | { kind: "global"; name: string } // a global the compiler knows never blocks
   | { kind: "unknown" }; // anything else
 
@@ -108,6 +119,8 @@ export interface ArgFact {
   spread?: boolean;
   /** An object literal's properties set to the literal `false` (`{ block: false }`). */
   falseOptions?: string[];
+  /** An object literal's properties whose values are functions of this module (`{ onItem: (x) => … }`). */
+  props?: Record<string, FunctionId>;
 }
 
 export interface CallFact {

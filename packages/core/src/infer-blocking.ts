@@ -17,6 +17,18 @@
  * | an import whose module summary says it blocks              | `import`            | calls `readLine` from `./io.js`    |
  * | an import that calls its parameter, given a coroutine      | `import-driving`    | calls `twice` from `./t` with a …  |
  * | an import that calls its parameter, given a coloured one   | `import-forwarding` | calls `twice` from `./t` with its… |
+ * | an import that calls a property of its parameter (`opts.onItem`), given an object literal with a coroutine there | `import-driving` | calls `processAll` from … |
+ * | what an import returning a caller of its parameter returned (`memoize(load)`), `load` a coroutine | `wrapper` | calls the function `memoize` from `./memo.js` returned … |
+ *
+ * An exported function's parameters are coloured for the importers that may pass coroutines, where
+ * a driven face can be given (`canHaveDrivenFace`: not in an `async` function or a callback handed
+ * to `setTimeout`): a possibility must not turn code that cannot yield into an error.
+ *
+ * Parameters are coloured by key `fn:index`, and a property of a parameter called as a method
+ * (`opts.onItem(x)`) by `fn:index.prop`, which an object literal argument's function at that
+ * property colours. A closure that calls a parameter of the function that returned it
+ * (`memoize(fn)` returns `(x) => fn(x)`) blocks through that parameter like its own, but its
+ * callers cannot tell what it captured: a call of it blocks (a runtime check).
  *
  * A function may block when it is tagged (`/** @blocking *\/`, the `blocking` option: `tagged`) or
  * makes a blocking call. Each keeps the first reason found: following reasons from callee to
@@ -25,6 +37,7 @@
  * rendered in one place, `describeReason` in diagnostics.ts.
  */
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts, Span } from "./facts.js";
+import type { SummaryEntry } from "./summarize-module.js";
 import type { TypeTable } from "./infer-types.js";
 import { buildFactsIndex, type FactsIndex } from "./build-facts-index.js";
 import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
@@ -52,7 +65,7 @@ export type Reason =
   /** A method of a class of this module that a subclass overrides with `fn`, which may block. */
   | { kind: "override"; call: CallFact; class: string; method: string; static: boolean; fn: FunctionId; name: string }
   /** A method of a class another module exports, whose summary says it blocks: `store.load()`. */
-  | { kind: "import-method"; call: CallFact; source: string; class: string; method: string }
+  | { kind: "import-method"; call: CallFact; source: string; class: string; method: string; static?: true }
   /** A distinctive blocking method name of runtime class `class`, on a value of unknown type: `conn.recv(1024)`. */
   | { kind: "by-name"; call: CallFact; method: string; class: string }
   /** The name of method `fn` of local class `class`, which may block, on a value of unknown type. */
@@ -66,7 +79,12 @@ export type Reason =
   /** An export of another module that calls a parameter this call fills with `param`, a coloured parameter of the caller. */
   | { kind: "import-forwarding"; call: CallFact; source: string; name: string; param: string }
   /** An array method (`forEach`) or `Array.from` that the runtime can drive, given `callbackFn`, which may block. */
-  | { kind: "driven-callback"; call: CallFact; callee: string; callbackFn: FunctionId };
+  | { kind: "driven-callback"; call: CallFact; callee: string; callbackFn: FunctionId }
+  /**
+   * The function that a call of import `name` returned: a caller of a function that may block
+   * (`callbackFn` when it is this module's), or (`blocks`) one that blocks whatever it was given.
+   */
+  | { kind: "wrapper"; call: CallFact; source: string; name: string; callbackFn?: FunctionId; blocks?: true };
 
 /** A reason that is a call (every reason but `tagged`). */
 export type CallReason = Exclude<Reason, { kind: "tagged" }>;
@@ -81,6 +99,7 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
       return reason.fn;
     case "driven-callback":
     case "import-driving":
+    case "wrapper":
       return reason.callbackFn;
     case "tagged":
     case "runtime":
@@ -111,7 +130,10 @@ export interface ChainStep {
 }
 
 /** What the analysis knows about other modules: export name → may it block? */
-export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, { blocks: boolean; callsParams?: number[] }>>;
+export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, SummaryEntry>>;
+
+/** The colour key of a parameter (`fn:index`), or of a property of it called as a method (`fn:index.prop`). */
+export const paramKey = (fn: FunctionId, index: number, prop?: string): string => (prop === undefined ? `${fn}:${index}` : `${fn}:${index}.${prop}`);
 
 export interface Blocking {
   mayBlock: ReadonlyMap<FunctionId, Reason>;
@@ -123,6 +145,8 @@ export interface Blocking {
   isCoroutine(fn: FunctionId | undefined): boolean;
   /** Whether the call's imported callee calls its parameter `index` (its summary says so). */
   importCallsParam(call: CallFact, index: number): boolean;
+  /** Whether the call's imported callee calls its parameter `index` where it cannot drive it (`callsParamsUndriven`). */
+  importCallsParamUndriven(call: CallFact, index: number): boolean;
   /** Whether the call's callee is an import its module's summary says never blocks. */
   importIsPlain(call: CallFact): boolean;
   /**
@@ -153,11 +177,14 @@ export function inferBlocking(
   for (const f of facts.functions) if (f.tagged) mayBlock.set(f.id, { kind: "tagged" });
   // An exported function that calls a parameter may be given a coroutine by an importer.
   for (const call of facts.calls) {
-    if (call.callee.kind === "param" && exported.has(call.callee.fn)) coloured.add(`${call.callee.fn}:${call.callee.index}`);
+    const c = call.callee;
+    if (c.kind === "param" && exported.has(c.fn) && canHaveDrivenFace(facts, index, call.in, c.fn)) coloured.add(paramKey(c.fn, c.index, c.prop));
   }
 
   /** The functions that block whatever their callers pass (the rest of `mayBlock` is dual). */
   const blocksItself = new Set<FunctionId>(mayBlock.keys());
+  /** Closures that call a coloured parameter of the function that returned them (`memoize`'s). */
+  const callsCaptured = new Set<FunctionId>();
   const isCoroutine = (fn: FunctionId | undefined) => fn !== undefined && mayBlock.has(fn);
   const name = (fn: FunctionId) => byId.get(fn)?.name ?? "<anonymous>";
   /** Kinds that can keep their code as a plain face beside a driven one. */
@@ -171,10 +198,11 @@ export function inferBlocking(
    * ("itself") or passes on a coloured parameter of its own caller ("params"); else not.
    */
   const callOf = (g: FunctionId, call: CallFact): "itself" | "params" | null => {
-    if (blocksItself.has(g)) return "itself";
+    if (blocksItself.has(g) || callsCaptured.has(g)) return "itself";
     if (!mayBlock.has(g)) return null;
     let how: "itself" | "params" | null = null;
     call.args.forEach((arg, i) => {
+      for (const [prop, fn] of Object.entries(arg.props ?? {})) if (coloured.has(paramKey(g, i, prop)) && isCoroutine(fn)) how = "itself";
       if (!coloured.has(`${g}:${i}`)) return;
       if (isCoroutine(arg.fn) || (arg.fns?.some(isCoroutine) ?? false)) how = "itself";
       else if (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) how ??= "params";
@@ -193,7 +221,10 @@ export function inferBlocking(
       return how === null ? null : { reason, itself: how === "itself" };
     };
     const always = (r: CallReason | null) => (r === null ? null : { reason: r, itself: true });
-    const paramName = (fn: FunctionId, index: number) => byId.get(fn)?.params[index]?.name ?? String(index);
+    const paramName = (fn: FunctionId, index: number, prop?: string) => `${byId.get(fn)?.params[index]?.name ?? String(index)}${prop === undefined ? "" : `.${prop}`}`;
+    /** A function this call passes at `index` that may block: this module's, or an import a summary says blocks. */
+    const passesCoroutine = (arg: CallFact["args"][number] | undefined) =>
+      arg !== undefined && (isCoroutine(arg.fn) || (arg.import !== undefined && summaries.get(arg.import.source)?.get(arg.import.name)?.blocks === true));
     switch (c.kind) {
       case "local":
         // One of several functions (`handlers[i]()`): it blocks when any of them does.
@@ -227,8 +258,11 @@ export function inferBlocking(
         }
         if (receiver.kind === "import-class") {
           // A method of a class another module exports: that module's summary says (`Store#load`).
-          const s = summaries.get(receiver.source)?.get(`${receiver.name}#${c.name}`);
-          return s?.blocks === true ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name }) : null;
+          const isStatic = receiver.static === true;
+          const s = summaries.get(receiver.source)?.get(`${receiver.name}${isStatic ? "." : "#"}${c.name}`);
+          return s?.blocks === true
+            ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name, ...(isStatic ? { static: true as const } : {}) })
+            : null;
         }
         if (c.via !== undefined) return null; // a method of a receiver of unknown type, borrowed: nothing to go by
         const arrayHelper = ARRAY_METHODS.get(c.name);
@@ -249,19 +283,41 @@ export function inferBlocking(
         return null;
       }
       case "param":
-        return coloured.has(`${c.fn}:${c.index}`)
-          ? { reason: { kind: "param", call, fn: c.fn, index: c.index, param: paramName(c.fn, c.index) }, itself: false }
-          : null;
+        if (!coloured.has(paramKey(c.fn, c.index, c.prop))) return null;
+        // A parameter of the function that returned this closure: its callers cannot tell what it captured.
+        if (c.fn !== call.in) callsCaptured.add(call.in);
+        return { reason: { kind: "param", call, fn: c.fn, index: c.index, param: paramName(c.fn, c.index, c.prop) }, itself: false };
+      case "wrapper": {
+        // `cached(k)` with `cached = memoize(load)`: blocks when what `memoize` got there does.
+        if (c.blocks === true) return always({ kind: "wrapper", call, source: c.source, name: c.name, blocks: true });
+        const made = facts.calls[c.call];
+        if (made === undefined || made.id !== c.call) return null;
+        let how: { reason: CallReason; itself: boolean } | null = null;
+        for (const i of c.indices) {
+          const arg = made.args[i];
+          if (passesCoroutine(arg)) return { reason: { kind: "wrapper", call, source: c.source, name: c.name, ...(arg!.fn !== undefined ? { callbackFn: arg!.fn } : {}) }, itself: true };
+          if (arg !== undefined && arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`)) {
+            how = { reason: { kind: "wrapper", call, source: c.source, name: c.name }, itself: false };
+          }
+        }
+        return how;
+      }
       case "import": {
         const s = summaries.get(c.source)?.get(c.name);
         if (s?.blocks === true) return always({ kind: "import", call, source: c.source, name: c.name });
         // It calls a parameter this call fills with a coroutine (or a coloured parameter).
         let how: { reason: CallReason; itself: boolean } | null = null;
+        // An object literal with a function that may block at a property it calls (`opts.onItem`).
+        for (const { index: i, props } of s?.callsParamProps ?? []) {
+          for (const prop of props) {
+            const fn = call.args[i]?.props?.[prop];
+            if (isCoroutine(fn)) return { reason: { kind: "import-driving", call, source: c.source, name: c.name, callbackFn: fn! }, itself: true };
+          }
+        }
         for (const i of s?.callsParams ?? []) {
           const arg = call.args[i];
           if (arg === undefined) continue;
-          const importedCoroutine = arg.import !== undefined && summaries.get(arg.import.source)?.get(arg.import.name)?.blocks === true;
-          if (isCoroutine(arg.fn) || importedCoroutine) {
+          if (passesCoroutine(arg)) {
             const reason: CallReason = { kind: "import-driving", call, source: c.source, name: c.name, ...(arg.fn !== undefined ? { callbackFn: arg.fn } : {}) };
             return { reason, itself: true };
           }
@@ -323,6 +379,11 @@ export function inferBlocking(
           const arg = call.args[i]!;
           const passesCoroutine = isCoroutine(arg.fn) || (arg.fns?.some(isCoroutine) ?? false) || (arg.type.kind === "param" && coloured.has(`${arg.type.fn}:${arg.type.index}`));
           if (!coloured.has(k) && passesCoroutine) colour(k);
+          // `run(items, { onItem: slow })`: the property `onItem` of the parameter.
+          for (const [prop, f] of Object.entries(arg.props ?? {})) {
+            const kp = paramKey(fn, i - firstArg, prop);
+            if (!coloured.has(kp) && isCoroutine(f)) colour(kp);
+          }
         }
       }
       if (blocksItself.has(call.in)) continue;
@@ -344,7 +405,39 @@ export function inferBlocking(
     call.callee.kind === "import" && summaries.get(call.callee.source)?.get(call.callee.name)?.blocks === false;
   const callBlocks = (call: CallFact) => callBlocksHow(call)?.reason ?? null;
   const dual = new Set([...mayBlock.keys()].filter((fn) => !blocksItself.has(fn)));
-  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, importCallsParam, dual };
+  const importCallsParamUndriven = (call: CallFact, index: number) =>
+    call.callee.kind === "import" && (summaries.get(call.callee.source)?.get(call.callee.name)?.callsParamsUndriven?.includes(index) ?? false);
+  return { mayBlock, colouredParams: coloured, callBlocks, isCoroutine, importIsPlain, importCallsParam, importCallsParamUndriven, dual };
+}
+
+/**
+ * Whether a call of a parameter of exported function `f`, made in function `g`, can be given a
+ * driven face for importers that pass a coroutine (the colour they may bring is only a
+ * possibility, so it must not turn code that cannot yield into an error): `g` and every function
+ * between it and `f` can keep a plain face beside a driven one (no `async`, no generator), and
+ * each of them is `f` itself, the closure `f` returns, or handed to the runtime or an array method
+ * that drives it (`withTimeout(ms, () => fn())`), never to `setTimeout`.
+ */
+function canHaveDrivenFace(facts: ModuleFacts, index: FactsIndex, g: FunctionId, f: FunctionId): boolean {
+  for (let h: FunctionId | null = g; h !== null; h = index.functionById.get(h)?.parent ?? null) {
+    const fact = index.functionById.get(h);
+    if (fact === undefined) return false;
+    const dualKind = (fact.kind === "function" || fact.kind === "arrow" || fact.kind === "method") && !fact.async && !fact.generator && !fact.implicit;
+    if (!dualKind) return false;
+    if (h === f) return true;
+    if (fact.parent === f) continue; // the closure `f` returns (the resolver made it a `param` callee only then)
+    const driven = fact.uses.length > 0 && fact.uses.every((u) => {
+      if (u.kind !== "argument") return false;
+      const call = facts.calls[u.call];
+      const c = call?.callee;
+      if (c === undefined || call!.id !== u.call) return false;
+      if (c.kind === "runtime") return runtimeFunction(c.name)?.drives?.includes(u.index) === true;
+      if (c.kind === "method" && c.receiver.kind === "runtime") return runtimeMethod(c.receiver.name, c.name)?.drives?.includes(u.index) === true;
+      return c.kind === "method" && u.index === 0 && ARRAY_METHODS.has(c.name);
+    });
+    if (!driven) return false;
+  }
+  return false;
 }
 
 /**
@@ -390,12 +483,20 @@ function watchersOf(
       if (arg.fn !== undefined) watch(byFunction, arg.fn, j);
       for (const fn of arg.fns ?? []) watch(byFunction, fn, j);
       if (arg.type.kind === "param") watch(byParam, `${arg.type.fn}:${arg.type.index}`, j);
+      for (const f of Object.values(arg.props ?? {})) watch(byFunction, f, j);
     }
     // Project functions the call may reach, and their parameters this call fills.
     const targets: FunctionId[] = [];
     const c = call.callee;
     if (c.kind === "local") targets.push(c.fn, ...(c.alternatives ?? []));
-    else if (c.kind === "param") watch(byParam, `${c.fn}:${c.index}`, j);
+    else if (c.kind === "param") watch(byParam, paramKey(c.fn, c.index, c.prop), j);
+    else if (c.kind === "wrapper") {
+      // What the call that made the wrapper passed it.
+      for (const arg of facts.calls[c.call]?.args ?? []) {
+        if (arg.fn !== undefined) watch(byFunction, arg.fn, j);
+        if (arg.type.kind === "param") watch(byParam, `${arg.type.fn}:${arg.type.index}`, j);
+      }
+    }
     else if (c.kind === "method") {
       const receiver = types.resolve(c.receiver);
       if (receiver.kind === "local-class") {
@@ -410,7 +511,10 @@ function watchersOf(
     for (const g of targets) {
       if (typeof g !== "number") continue; // a name that `methods[name]` finds on Object.prototype
       watch(byFunction, g, j);
-      for (let i = 0; i < call.args.length; i++) watch(byParam, `${g}:${i}`, j);
+      for (let i = 0; i < call.args.length; i++) {
+        watch(byParam, `${g}:${i}`, j);
+        for (const prop of Object.keys(call.args[i]!.props ?? {})) watch(byParam, paramKey(g, i, prop), j);
+      }
     }
   });
   return { byFunction, byParam };

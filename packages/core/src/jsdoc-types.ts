@@ -9,7 +9,9 @@
  *   union   := postfix ("|" postfix)*
  *   postfix := prefix ("[]")*
  *   prefix  := ("?" | "!" | "...")? primary ("=")?
- *   primary := "(" union ")" | "{" (name ":" union ","?)* "}" | name ("." name)* (".<" | "<") union ("," union)* ">"
+ *   primary := "(" union ")" | "{" (name ":" union ","?)* "}" | "typeof"? import | function | name ("." name)* (".<" | "<") union ("," union)* ">"
+ *   function := "function" "(" (union ("," union)*)? ")" (":" union)?             (closure's `function(number): void`)
+ *   import  := "import" "(" string ")" ("." name)* ("<" union ("," union)* ">")?     (TypeScript's JSDoc: `import("@weft/runtime").Greenlet`)
  */
 import type { TypeMember, TypeSyntax } from "./syntax-facts.js";
 
@@ -37,7 +39,7 @@ export function jsdocTags(comment: string, tag: string): Array<{ type: string; n
 }
 
 export function parseJsdocType(text: string): TypeSyntax {
-  const tokens = text.match(/\.\.\.|\.<|[A-Za-z_$][\w$]*|\[\]|[<>(){}|,:?!=.*]|\S/g) ?? [];
+  const tokens = text.match(/"[^"]*"|'[^']*'|\.\.\.|\.<|[A-Za-z_$][\w$]*|\[\]|[<>(){}|,:?!=.*]|\S/g) ?? [];
   let i = 0;
   const peek = () => tokens[i];
   const take = (t: string) => (tokens[i] === t ? (i++, true) : false);
@@ -77,6 +79,8 @@ export function parseJsdocType(text: string): TypeSyntax {
       take("}");
       return { kind: "object", members };
     }
+    if (tok === "function" && tokens[i + 1] === "(") return functionType();
+    if ((tok === "import" && tokens[i + 1] === "(") || (tok === "typeof" && tokens[i + 1] === "import" && tokens[i + 2] === "(")) return importType();
     if (!/^[A-Za-z_$]/.test(tok)) {
       i++;
       return OTHER;
@@ -95,6 +99,36 @@ export function parseJsdocType(text: string): TypeSyntax {
     }
     if (tok === "Array" && member.length === 0 && args.length === 1) return { kind: "array", element: args[0]! };
     return member.length > 0 ? { kind: "ref", name: tok, member, args } : { kind: "ref", name: tok, args };
+  };
+  const functionType = (): TypeSyntax => {
+    i += 2; // `function (`
+    const params: TypeSyntax[] = [];
+    while (peek() !== undefined && peek() !== ")") {
+      params.push(union());
+      if (!take(",")) break;
+    }
+    take(")");
+    const returns = take(":") ? union() : ({ kind: "other" } as const);
+    return { kind: "function", params, returns };
+  };
+  const importType = (): TypeSyntax => {
+    const typeOf = take("typeof");
+    i += 2; // `import (`
+    const spec = tokens[i++] ?? "";
+    take(")");
+    if (!/^["']/.test(spec)) return OTHER;
+    const member: string[] = [];
+    while (peek() === "." && /^[A-Za-z_$]/.test(tokens[i + 1] ?? "")) {
+      i++;
+      member.push(tokens[i++]!);
+    }
+    const args: TypeSyntax[] = [];
+    if (take("<") || take(".<")) {
+      do args.push(union());
+      while (take(","));
+      take(">");
+    }
+    return { kind: "import", source: spec.slice(1, -1), ...(member.length > 0 ? { member } : {}), args, ...(typeOf ? { typeOf: true as const } : {}) };
   };
   return union();
 }

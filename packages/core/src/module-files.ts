@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative as relativePath, resolve as resolvePath } from "node:path";
-import type { ModuleSummary } from "./summarize-module.js";
+import { summaryEntryFromJson, type ModuleSummary } from "./summarize-module.js";
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs"];
 
@@ -38,7 +38,8 @@ export function resolveRelative(fromFile: string, spec: string): string | undefi
 
 /**
  * A package built by weft ships `weft-summary.json` (written by `weft build` at the root of its
- * output): `{ "version": 1, "modules": { "<path relative to the summary>": { "<export>": blocks } } }`.
+ * output): `{ "version": 1, "modules": { "<path relative to the summary>": { "<export>": blocks } } }`,
+ * an entry being `true`/`false`, or the summary entry itself when it says more (summarize-module.ts).
  * For a bare specifier, find the file it names in `node_modules`, then the nearest summary above
  * it within the package.
  */
@@ -120,19 +121,10 @@ function findPackageSummaryFile(fromFile: string, spec: string): { file: string;
 
 function readPackageSummary(file: string, entry: string): ModuleSummary | undefined {
   try {
-    type Entry = boolean | { blocks?: boolean; callsParams?: number[] };
-    const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, Entry>> };
+    const json = JSON.parse(readFileSync(file, "utf8")) as { modules?: Record<string, Record<string, unknown>> };
     const key = relativePath(dirname(file), entry).split("\\").join("/");
     const exports = json.modules?.[key];
-    return exports === undefined
-      ? undefined
-      : new Map(
-          Object.entries(exports).map(([k, v]) =>
-            typeof v === "object" && v !== null
-              ? [k, { blocks: v.blocks === true, ...(Array.isArray(v.callsParams) ? { callsParams: v.callsParams } : {}) }]
-              : [k, { blocks: v === true }],
-          ),
-        );
+    return exports === undefined ? undefined : new Map(Object.entries(exports).map(([k, v]) => [k, summaryEntryFromJson(v)]));
   } catch {
     return undefined;
   }
@@ -177,12 +169,15 @@ export function exportNamesFromText(code: string): string[] {
 
 /**
  * Whether a module's text may define a function that calls one of its parameters (`retry(fn)`,
- * `memoize(fn)`): such a module gets a driven face for it, so that importers may pass it a
+ * `memoize(fn)`), or a function-typed property of one (`opts.onItem(x)`, with a type that says
+ * a member is a function: `onItem: (x: T) => void`, an interface's method, JSDoc's
+ * `function(…)`): such a module gets a driven face for it, so that importers may pass it a
  * coroutine, though nothing in it blocks. A cheap over-approximation that decides whether to
  * parse and analyse a file weft would otherwise leave alone; the analysis decides.
  */
 export function mayDefineCallbackCaller(code: string): boolean {
   if (!/\bexport\b/.test(code)) return false;
+  const functionMembers = /[\w$]\s*\??\s*:\s*(?:<[^>]*>\s*)?\([^()]*\)\s*=>|\binterface\b[^{]*\{[^}]*[\w$]\s*\??\s*\([^()]*\)\s*:|[{:]\s*function\s*\(/.test(code);
   const headers = /\bfunction\s*\*?\s*[\w$]*\s*(?:<[^>]*>)?\s*\(([^)]*)\)|(?:^|[=:,(]\s*)(?:async\s+)?(?:<[^>]*>\s*)?\(([^)]*)\)\s*(?::[^=]*)?=>/gm;
   for (const m of code.matchAll(headers)) {
     const list = m[1] ?? m[2] ?? "";
@@ -191,7 +186,21 @@ export function mayDefineCallbackCaller(code: string): boolean {
       if (name === undefined) continue;
       const escaped = name.replace(/\$/g, "\\$");
       if (new RegExp(`(?<![\\w$.])${escaped}\\s*(?:\\?\\.\\s*)?\\(|(?<![\\w$.])${escaped}\\.(?:call|apply)\\(`).test(code.slice(m.index! + m[0].length))) return true;
+      if (functionMembers && new RegExp(`(?<![\\w$.])${escaped}\\s*\\.\\s*[\\w$]+\\s*(?:\\?\\.\\s*)?\\(`).test(code.slice(m.index! + m[0].length))) return true;
     }
   }
   return false;
+}
+
+/**
+ * The specifiers of the modules a module's text imports dynamically (`await import("./lib.js")`,
+ * `typeof import("./lib.js")`, JSDoc's `import("./lib.js").Box`): their summaries type what it
+ * gets from them, as for static imports. Read from the text: a match in a comment or a string
+ * only costs reading a summary.
+ */
+export function dynamicImportSpecifiers(code: string): string[] {
+  const out = new Set<string>();
+  if (!code.includes("import")) return [];
+  for (const m of code.matchAll(/(?<![\w$.])import\s*\(\s*(["'`])([^"'`$]+)\1\s*\)/g)) out.add(m[2]!);
+  return [...out];
 }

@@ -11,6 +11,8 @@
  * | `twice(fn)` calling its parameter, some caller passing a coroutine | its code stays the plain face, `twice[co] = function* …` beside it; callers passing plain functions call it plainly | dual |
  * | `o.m(a)`: runtime class method known to block       | `yield* (_o = o).m[co].call(_o, a)`        | direct    |
  * | `g(a)`: callee unknown, maybe a coroutine           | `yield* callDynamic(g, undefined, [a])`    | dynamic   |
+ * | `cached(a)`: what an import returned for a function (`memoize(load)`), `load` a coroutine or unknown | `yield* callDynamic(cached, undefined, [a])` | dynamic |
+ * | the same for plain functions of this module          | unchanged                                  | —         |
  * | `o.m(a)`: method unknown, maybe a coroutine         | `yield* callDynamic((_o = o).m, _o, [a])`  | dynamic   |
  * | `arr.forEach(cb)` with a callback that may block    | `yield* arrayForEach(arr, cb)`             | array     |
  * | a call known not to block (local plain, built-ins)  | unchanged                                   | —         |
@@ -98,6 +100,7 @@ function rewriteOf(reason: CallReason): CallRewrite {
     case "by-name":
     case "local-by-name":
     case "param":
+    case "wrapper": // the function an import returned: its driven face, if any, at run time
       return "dynamic";
     default: {
       const never: never = reason;
@@ -151,6 +154,14 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
       case "import":
         if (!blocking.importIsPlain(call)) calls.set(call.id, "dynamic");
         break;
+      case "wrapper": {
+        // What an import returned for plain functions of this module (`retrying(parsePort)`) stays
+        // a plain call; for anything else, the runtime check.
+        const made = facts.calls[c.call];
+        const plain = made !== undefined && c.indices.every((i) => made.args[i]?.fn !== undefined && !blocking.isCoroutine(made.args[i]!.fn));
+        if (!plain) calls.set(call.id, "dynamic");
+        break;
+      }
       case "param":
       case "unknown":
         calls.set(call.id, "dynamic");

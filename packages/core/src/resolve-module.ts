@@ -23,6 +23,20 @@
  * | Array subclasses | `class C extends Array<T>` (JavaScript: `/** @extends {Array<T>} *\/` before the class): `for…of`, spread and `c[i]` give `T`; a method `C` does not declare is Array's (`this.map(cb)` as on an array) |
  * | `for…of` | the loop's implicit `next()` is a call (`forOf`, after the written calls) when the iterable is a runtime iterator with a `next` (`IMapUnordered`), or an instance of a class of this module (with a `next` method) or of another module: the iterable is its own iterator |
  * | uses of a function value | each reference: called (no use), an argument (`argument`), a declarator's initialiser or a statement (no use), anything else (`escapes`); `export const f = …` escapes |
+ *
+ * Across files (the `summaries` of the modules it imports, when the adapter has them; see
+ * summary-types.ts):
+ *
+ * | Question | Rule |
+ * |---|---|
+ * | type of a call of an import | its summary's `returns` (`openSession()` is a `Session` of `./session.js`); with `returnsCaller` or `returnsBlocking`, a `wrapper` of the call |
+ * | type of a method call on an imported class's instance | the summary's `Class#method` `returns` (`Class.method` for a static method: an imported name whose summary has entries `Class#…`/`Class.…` is the class itself) |
+ * | type of a property of an imported class's instance, of an imported value | the summary's `Class#field` / export `value` |
+ * | a namespace | `import * as lib`, `await import("./lib.js")` (`dynamic-import`), `typeof import("./lib.js")`: `lib.f()` calls an import, `new lib.C()` is an instance of an imported class; `const { f, C } = await import(…)` binds them as imports do |
+ * | callee `wrapper` | a call of a value a `returnsCaller` import returned (`const cached = memoize(load); cached(k)`) |
+ * | callee `param` of an outer function | `fn(x)` in a function that `f` returns (or nested in one), `fn` a parameter of `f` never reassigned: the closure `memoize(fn)` returns calls it |
+ * | callee `param` with `prop` | `opts.onItem(x)`, `opts` the enclosing function's parameter whose type (annotation, JSDoc) says `onItem` is a function |
+ * | argument `props` | an object literal argument's (or a `const` object literal's it names) properties that are functions of this module |
  */
 import type {
   ArgFact,
@@ -38,7 +52,8 @@ import type {
   TypeRef,
 } from "./facts.js";
 import { IMPLICIT_METHODS, isRuntimeClass, KNOWN_GLOBALS, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
-import type { ExportFact } from "./summarize-module.js";
+import type { ExportFact, SummaryEntry } from "./summarize-module.js";
+import { fromSummaryType } from "./summary-types.js";
 import { jsdocTags, parseJsdocType, parseTypedefs } from "./jsdoc-types.js";
 import type { BindingId, CallId, Expr, PatternStep, SyntaxBinding, SyntaxCall, SyntaxFacts, TypeOracle, TypeSyntax } from "./syntax-facts.js";
 import { builtinType, toTypeRef, union, type ValueType } from "./value-types.js";
@@ -48,6 +63,20 @@ export interface ResolveOptions {
   blocking?: ReadonlySet<string>;
   /** What a type checker knows (the tsc adapter with a Program). */
   oracle?: TypeOracle;
+  /** The summaries of the modules it imports, by specifier as written: the types of what they export. */
+  summaries?: ReadonlyMap<string, ReadonlyMap<string, SummaryEntry>>;
+}
+
+/** What `summarizeModule` needs to write the types of a module's exports (summary-types.ts). */
+export interface ExportTypes {
+  /** What calling function `fn` returns. */
+  returns(fn: FunctionId): ValueType;
+  /** The functions of this module that `fn` returns (`return (x) => …`). */
+  returnedFunctions(fn: FunctionId): FunctionId[];
+  /** The fields of local class `cls` (declared, parameter properties, `this.x = …`), with their types. */
+  fields(cls: string): Array<{ name: string; type: ValueType }>;
+  /** Exports that are neither functions nor classes (`export const pool = new Pool()`), with their types. */
+  values(): Array<{ name: string; type: ValueType }>;
 }
 
 export interface ResolvedModule {
@@ -55,6 +84,8 @@ export interface ResolvedModule {
   exports: ExportFact[];
   /** The functions other modules can call (exported functions). */
   exported: ReadonlySet<FunctionId>;
+  /** The types of what it exports, for its summary. */
+  types: ExportTypes;
 }
 
 const UNKNOWN: TypeRef = { kind: "unknown" };
@@ -63,6 +94,8 @@ const known = <T extends { kind: string }>(t: T | undefined): t is T => t !== un
 export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {}): ResolvedModule {
   const blockingNames = options.blocking ?? new Set<string>();
   const oracle = options.oracle;
+  const summaries = options.summaries;
+  const summaryEntry = (source: string, name: string): SummaryEntry | undefined => summaries?.get(source)?.get(name);
   const { functions: fns, calls: syntaxCalls, bindings, classes } = syntax;
 
   const binding = (id: BindingId): SyntaxBinding => bindings[id]!;
@@ -150,6 +183,20 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   const constInit = (b: SyntaxBinding): Expr | undefined => {
     const d = b.declaration;
     return d.kind === "variable" && b.constant && d.path.length === 0 && !d.forOf ? d.init : undefined;
+  };
+
+  /**
+   * What a binding imports from another module: an `import` declaration's name (not type-only),
+   * or a `const` bound to `await import("./m")` (`*`) or destructured from it one property deep
+   * (`const { pause } = await import("./lib.js")`).
+   */
+  const importOf = (b: SyntaxBinding): { source: string; imported: string } | undefined => {
+    const d = b.declaration;
+    if (d.kind === "import") return d.typeOnly ? undefined : { source: d.source, imported: d.imported };
+    if (d.kind !== "variable" || !b.constant || d.forOf || d.init?.kind !== "dynamic-import") return undefined;
+    if (d.path.length === 0) return { source: d.init.source, imported: "*" };
+    const step = d.path[0]!;
+    return d.path.length === 1 && "prop" in step && step.default === undefined ? { source: d.init.source, imported: step.prop } : undefined;
   };
 
   /** The function of this module an expression names, if it is bound to one for good. */
@@ -252,11 +299,13 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
 
   const classTypeOf = (b: SyntaxBinding): ValueType => {
     const d = b.declaration;
-    if (d.kind === "import") {
-      if (RUNTIME_MODULES.has(d.source)) return isRuntimeClass(d.imported) ? { kind: "runtime", name: d.imported } : UNKNOWN;
-      // A class of another project module: its methods are looked up in that module's summary.
-      if (d.typeOnly || d.imported === "*") return UNKNOWN;
-      return { kind: "import-class", source: d.source, name: d.imported };
+    const imported = d.kind === "import" ? { source: d.source, imported: d.imported } : importOf(b);
+    if (imported !== undefined) {
+      if (RUNTIME_MODULES.has(imported.source)) return isRuntimeClass(imported.imported) ? { kind: "runtime", name: imported.imported } : UNKNOWN;
+      // A class of another project module: its methods are looked up in that module's summary
+      // (a type-only import names it in annotations, `import type { Session }`).
+      if (imported.imported === "*" || (d.kind === "import" && d.typeOnly && !imported.source.startsWith("."))) return UNKNOWN;
+      return { kind: "import-class", source: imported.source, name: imported.imported };
     }
     if (d.kind === "class") return { kind: "local-class", name: classes[d.cls]?.name ?? b.name };
     const init = constInit(b);
@@ -299,7 +348,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       case "union":
         return union(t.types.map((e) => typeOfSyntax(e, scope)));
       case "object":
-        return { kind: "object", props: new Map(t.members.map((m) => [m.name, m.method ? UNKNOWN : typeOfSyntax(m.type, scope)])) };
+        return { kind: "object", props: new Map(t.members.map((m) => [m.name, typeOfSyntax(m.type, scope)])) };
       case "function":
         return { kind: "function", returns: typeOfSyntax(t.returns, scope) };
       case "other":
@@ -308,6 +357,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return { kind: "none" };
       case "typeof":
         return typeOf(t.expr);
+      case "import":
+        return typeOfImportSyntax(t, scope);
       case "ref":
         return typeOfRef(t, scope);
       default: {
@@ -316,6 +367,34 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       }
     }
   };
+  /** `import("./m").Box`, `typeof import("./m")`, JSDoc's `import("@weft/runtime").Greenlet`. */
+  const typeOfImportSyntax = (t: Extract<TypeSyntax, { kind: "import" }>, scope: FunctionId | undefined): ValueType => {
+    if (t.member === undefined || t.member.length === 0) return t.typeOf === true ? { kind: "namespace", source: t.source } : UNKNOWN;
+    if (t.member.length !== 1) return UNKNOWN;
+    const name = t.member[0]!;
+    if (RUNTIME_MODULES.has(t.source)) {
+      const args = t.args.map((a) => typeOfSyntax(a, scope));
+      return t.typeOf !== true && isRuntimeClass(name) ? (args.length > 0 ? { kind: "runtime", name, args } : { kind: "runtime", name }) : UNKNOWN;
+    }
+    return t.typeOf === true ? importedValueType(t.source, name) : { kind: "import-class", source: t.source, name };
+  };
+
+  /**
+   * The type of export `name` of the module `source` names, as its summary says: a value's type
+   * (`export const pool = …`), or the class itself when the summary has entries of its members.
+   */
+  const importedValueType = (source: string, name: string): ValueType => {
+    const value = summaryEntry(source, name)?.value;
+    if (value !== undefined) return fromSummaryType(value, source);
+    for (const k of summaries?.get(source)?.keys() ?? []) {
+      if (k.startsWith(`${name}#`) || k.startsWith(`${name}.`)) return { kind: "import-class", source, name, static: true };
+    }
+    return UNKNOWN;
+  };
+  /** The type of property `name` of an instance of an imported class (`Class#field` in its module's summary). */
+  const importedMemberType = (t: { source: string; name: string; static?: true }, name: string): ValueType =>
+    t.static === true ? UNKNOWN : fromSummaryType(summaryEntry(t.source, `${t.name}#${name}`)?.value, t.source);
+
   const typeOfRef = (t: Extract<TypeSyntax, { kind: "ref" }>, scope: FunctionId | undefined): ValueType => {
     const args = t.args.map((a) => typeOfSyntax(a, scope));
     let b = t.binding !== undefined ? binding(t.binding) : undefined;
@@ -345,7 +424,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       try {
         return d.kind === "type-alias"
           ? typeOfSyntax(d.type, scope)
-          : { kind: "object", props: new Map(d.members.map((m) => [m.name, m.method ? UNKNOWN : typeOfSyntax(m.type, scope)])) };
+          : { kind: "object", props: new Map(d.members.map((m) => [m.name, typeOfSyntax(m.type, scope)])) };
       } finally {
         expanding.delete(d);
       }
@@ -515,6 +594,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       if ("prop" in step) {
         if (t.kind === "object") next = t.props.get(step.prop) ?? UNKNOWN;
         else if (t.kind === "local-class") next = memberTypeOf(t.name, step.prop, t.static === true);
+        else if (t.kind === "import-class") next = importedMemberType(t, step.prop);
+        else if (t.kind === "namespace") next = importedValueType(t.source, step.prop);
       } else if (t.kind === "tuple") next = t.elements[step.index] ?? UNKNOWN;
       else if (t.kind === "array") next = t.element;
       if (!known(next) && step.default !== undefined) next = typeOf(step.default);
@@ -591,6 +672,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           if (object.kind === "object") return object.props.get(e.name) ?? UNKNOWN;
           if (object.kind === "local-class" && object.static === true && e.name === "prototype") return { kind: "local-class", name: object.name };
           if (object.kind === "local-class") return memberTypeOf(object.name, e.name, object.static === true);
+          if (object.kind === "import-class") return importedMemberType(object, e.name);
+          if (object.kind === "namespace") return importedValueType(object.source, e.name);
           if (object.kind === "array" && e.name === "length") return UNKNOWN;
           return UNKNOWN;
         }
@@ -606,6 +689,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           return { kind: "local-class", name: classes[e.cls]?.name ?? "<class>", static: true };
         case "function":
           return { kind: "fn", fn: e.fn };
+        case "dynamic-import":
+          return { kind: "namespace", source: e.source };
         default:
           return UNKNOWN;
       }
@@ -623,7 +708,14 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       }
       if (c.callee.kind === "member" && c.callee.object.kind === "ref" && c.callee.name !== undefined) {
         // `new weft.Queue()`, with `weft` the runtime's namespace (`import * as`, `require`).
-        return runtimeNamespace(binding(c.callee.object.binding)) && isRuntimeClass(c.callee.name) ? { kind: "runtime", name: c.callee.name } : UNKNOWN;
+        if (runtimeNamespace(binding(c.callee.object.binding))) return isRuntimeClass(c.callee.name) ? { kind: "runtime", name: c.callee.name } : UNKNOWN;
+      }
+      if (c.callee.kind === "member" && c.callee.name !== undefined) {
+        // `new lib.Fetcher()`, with `lib` another module's namespace (`await import("./lib.js")`).
+        const ns = typeOf(c.callee.object);
+        if (ns.kind === "namespace" && !RUNTIME_MODULES.has(ns.source)) return { kind: "import-class", source: ns.source, name: c.callee.name };
+        if (ns.kind === "namespace") return isRuntimeClass(c.callee.name) ? { kind: "runtime", name: c.callee.name } : UNKNOWN;
+        return UNKNOWN;
       }
       if (c.callee.kind === "global") return builtinType(c.callee.name, undefined, (c.typeArgs ?? []).map((t) => typeOfSyntax(t)));
       return UNKNOWN;
@@ -631,6 +723,19 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const callee = calleeOf(id);
     if (callee.kind === "runtime") return catalogueType(runtimeFunction(callee.name)?.returns);
     if (callee.kind === "local") return returnTypeOf(callee.fn);
+    if (callee.kind === "import" && callee.via === undefined) {
+      // What the other module's summary says its export returns; a function that calls what this
+      // call passes it (`memoize(load)`) is a `wrapper` of this call.
+      const entry = summaryEntry(callee.source, callee.name);
+      if ((entry?.returnsCaller !== undefined && entry.returnsCaller.length > 0) || entry?.returnsBlocking === true) {
+        return { kind: "wrapper", call: id, source: callee.source, name: callee.name, indices: entry.returnsCaller ?? [], ...(entry.returnsBlocking === true ? { blocks: true as const } : {}) };
+      }
+      return fromSummaryType(entry?.returns, callee.source);
+    }
+    if (callee.kind === "method" && callee.receiver.kind === "import-class") {
+      const key = `${callee.receiver.name}${callee.receiver.static === true ? "." : "#"}${callee.name}`;
+      return fromSummaryType(summaryEntry(callee.receiver.source, key)?.returns, callee.receiver.source);
+    }
     if (callee.kind === "method" && callee.receiver.kind === "local-class") {
       // `this.pending()`, `scheduler.pending()`: the method's annotated or returned type.
       const method = lookupLocalMethod(callee.receiver.name, callee.name, callee.receiver.static === true);
@@ -675,6 +780,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
         return { kind: "local-class", name: classes[d.cls]?.name ?? b.name, static: true };
       case "function":
         return { kind: "fn", fn: d.fn };
+      case "import":
+        // `import * as lib`: the module's namespace; a name: the type its module's summary gives it.
+        if (d.typeOnly) return UNKNOWN;
+        if (d.imported === "*") return { kind: "namespace", source: d.source };
+        return RUNTIME_MODULES.has(d.source) ? UNKNOWN : importedValueType(d.source, d.imported);
       case "variable": {
         let t = typeOfSyntax(d.annotation);
         // `const stack: Middleware[] = [auth, load]`: the functions themselves say more than their type.
@@ -748,9 +858,37 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     return v.kind === "fn" ? v.fn : undefined;
   };
 
+  /**
+   * Whether function `g` is, or is nested in, a function that `f` returns (`return (x) => fn(x)`,
+   * `const wrapped = function …; return wrapped`): a closure over `f`'s parameters that outlives
+   * the call of `f`.
+   */
+  const inReturnedClosure = (g: FunctionId, f: FunctionId): boolean => {
+    for (let h: FunctionId | null = g; h !== null && h !== f; h = fns[h]?.parent ?? null) {
+      if (fns[h]?.parent === f) return (fns[f]?.returns ?? []).some((r) => localFunction(r) === h);
+    }
+    return false;
+  };
+
+  /**
+   * `opts.onItem(x)` with `opts` a parameter of the enclosing function, never reassigned, whose
+   * type (annotation, JSDoc) says `onItem` is a function: a call of a property of the parameter.
+   */
+  const paramPropCallee = (b: SyntaxBinding, name: string, inFn: FunctionId): Callee | undefined => {
+    const d = b.declaration;
+    if (d.kind !== "param" || d.path.length > 0 || d.fn !== inFn || !b.constant) return undefined;
+    const p = fns[d.fn]?.params[d.index];
+    if (p === undefined || p.rest) return undefined;
+    const t = paramType(d.fn, d.index);
+    const member = t.kind === "object" ? t.props.get(name) : undefined;
+    const isFunction = (m: ValueType | undefined): boolean => m !== undefined && (m.kind === "function" || (m.kind === "union" && m.types.some(isFunction)));
+    return isFunction(member) ? { kind: "param", fn: d.fn, index: d.index, prop: name } : undefined;
+  };
+
   /** A callee that is a function value of this module, or one of several (`handlers[i]()`). */
   const functionValueCallee = (e: Expr): Callee | undefined => {
     const v = typeOf(e);
+    if (v.kind === "wrapper") return { kind: "wrapper", call: v.call, source: v.source, name: v.name, indices: [...v.indices], ...(v.blocks === true ? { blocks: true as const } : {}) };
     const fns = v.kind === "fn" ? [v.fn] : v.kind === "union" && v.types.every((t) => t.kind === "fn") ? v.types.map((t) => (t as { fn: FunctionId }).fn) : [];
     if (fns.length === 0) return undefined;
     const [fn, ...alternatives] = fns as [FunctionId, ...FunctionId[]];
@@ -784,13 +922,14 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       case "ref": {
         const b = binding(callee.binding);
         const d = b.declaration;
-        if (d.kind === "import" && !d.typeOnly) {
-          if (RUNTIME_MODULES.has(d.source) && runtimeFunction(d.imported) !== undefined) return { kind: "runtime", name: d.imported };
-          return { kind: "import", source: d.source, name: d.imported };
+        const imported = importOf(b);
+        if (imported !== undefined) {
+          if (RUNTIME_MODULES.has(imported.source) && runtimeFunction(imported.imported) !== undefined) return { kind: "runtime", name: imported.imported };
+          return { kind: "import", source: imported.source, name: imported.imported };
         }
         const required = requiredRuntime(b);
         if (required !== undefined && runtimeFunction(required) !== undefined) return { kind: "runtime", name: required };
-        if (d.kind === "param" && d.path.length === 0 && d.fn === inFn) {
+        if (d.kind === "param" && d.path.length === 0 && (d.fn === inFn || (b.constant && inReturnedClosure(inFn, d.fn)))) {
           const p = fns[d.fn]?.params[d.index];
           if (p !== undefined && p.default === undefined && !p.rest) return { kind: "param", fn: d.fn, index: d.index };
         }
@@ -825,11 +964,13 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           if (requiredRuntime(b) === "*" && runtimeFunction(name) !== undefined) return { kind: "runtime", name };
           const method = objectLiteralMethod(b, name);
           if (method !== undefined) return { kind: "local", fn: method, property: true };
-          const d = b.declaration;
-          if (d.kind === "import" && d.imported === "*" && !d.typeOnly) {
-            if (RUNTIME_MODULES.has(d.source) && runtimeFunction(name) !== undefined) return { kind: "runtime", name };
-            return { kind: "import", source: d.source, name };
+          if (importOf(b)?.imported === "*") {
+            const source = importOf(b)!.source;
+            if (RUNTIME_MODULES.has(source) && runtimeFunction(name) !== undefined) return { kind: "runtime", name };
+            return { kind: "import", source, name };
           }
+          const prop = paramPropCallee(b, name, inFn);
+          if (prop !== undefined) return prop;
         }
         if (object.kind === "super") return superCallee(object.fn, name);
         if ((name === "call" || name === "apply") && depth < 8) {
@@ -841,6 +982,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
           }
         }
         const objectType = typeOf(object);
+        if (objectType.kind === "namespace") {
+          // `mod.pause()` with `mod: typeof import("./lib.js")`, or `(await import("./lib.js")).pause()`.
+          if (!RUNTIME_MODULES.has(objectType.source)) return { kind: "import", source: objectType.source, name };
+          if (runtimeFunction(name) !== undefined) return { kind: "runtime", name };
+        }
         const field = classFieldFunction(objectType, name);
         if (field !== undefined) return { kind: "local", fn: field, property: true };
         // `o.a.f()` with `o` a `const` object literal whose `a` holds `{ f() {…} }`: that function,
@@ -900,15 +1046,24 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       }
       if (fn !== undefined) fact.fn = fn;
       else if (a.value.kind === "ref") {
-        const d = binding(a.value.binding).declaration;
-        if (d.kind === "import" && !RUNTIME_MODULES.has(d.source) && d.imported !== "*" && d.imported !== "default" && !d.typeOnly) {
-          fact.import = { source: d.source, name: d.imported };
+        const imported = importOf(binding(a.value.binding));
+        if (imported !== undefined && !RUNTIME_MODULES.has(imported.source) && imported.imported !== "*" && imported.imported !== "default") {
+          fact.import = { source: imported.source, name: imported.imported };
         }
       }
       if (spread) fact.spread = true;
       if (a.value.kind === "object") {
         const falses = a.value.props.flatMap((p) => (p.value.kind === "literal" && p.value.value === false ? [p.name] : []));
         if (falses.length > 0) fact.falseOptions = falses;
+      }
+      // `{ onItem: (x) => … }`, written in the call or in a `const` it names.
+      const literal = a.value.kind === "object" ? a.value : a.value.kind === "ref" ? constInit(binding(a.value.binding)) : undefined;
+      if (literal?.kind === "object") {
+        const props = literal.props.flatMap((p) => {
+          const f = localFunction(p.value);
+          return f !== undefined ? [[p.name, f] as const] : [];
+        });
+        if (props.length > 0) fact.props = Object.fromEntries(props);
       }
       return fact;
     });
@@ -1198,11 +1353,37 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     else if (d.kind === "variable" && d.path.length === 0 && !d.forOf && d.init?.kind === "function") exports.push({ name, kind: "function", fn: d.init.fn });
     else if (d.kind === "class") exports.push({ name, kind: "class", className: classes[d.cls]?.name ?? b.name });
   };
+  const valueExports: Array<{ name: string; value: Expr }> = [];
   for (const e of syntax.exports) {
     if ("all" in e) exports.push({ kind: "reexport-all", source: e.all });
     else if ("source" in e) exports.push({ name: e.name, kind: "reexport", source: e.source, imported: e.imported });
-    else exportValue(e.name, e.value);
+    else {
+      const before = exports.length;
+      exportValue(e.name, e.value);
+      if (exports.length === before) valueExports.push({ name: e.name, value: e.value });
+    }
   }
   const exported = new Set(exports.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
-  return { facts, exports, exported };
+
+  // ---- the types of what it exports, read by summarizeModule when it writes the summary
+  const types: ExportTypes = {
+    returns: returnTypeOf,
+    returnedFunctions: (fn) => (fns[fn]?.returns ?? []).flatMap((r) => {
+      const f = localFunction(r);
+      return f !== undefined ? [f] : [];
+    }),
+    fields(cls) {
+      const names = new Set<string>();
+      for (const c of classes) {
+        if ((c.name ?? "<class>") !== cls) continue;
+        for (const m of c.members) if (m.kind === "field" && m.name !== undefined && m.static !== true) names.add(m.name);
+        const ctor = c.members.find((m) => m.kind === "constructor" && m.fn !== undefined);
+        for (const p of ctor !== undefined ? (fns[ctor.fn!]?.params ?? []) : []) if (p.property === true && p.name !== undefined) names.add(p.name);
+        for (const a of c.thisAssignments ?? []) if (a.static !== true) names.add(a.name);
+      }
+      return [...names].map((name) => ({ name, type: memberTypeOf(cls, name, false) }));
+    },
+    values: () => valueExports.map(({ name, value }) => ({ name, type: typeOf(value) })),
+  };
+  return { facts, exports, exported, types };
 }

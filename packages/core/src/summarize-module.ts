@@ -6,11 +6,28 @@
  * the methods of exported classes and their fields initialised with a function (`Class#handle`
  * for `handle = (x) => {…}`, `Class.name` when static): an importer's `w.handle(x)` is then a
  * runtime check of a method that blocks.
+ *
+ * What importers need to type and colour the code they write with its exports (the Babel path
+ * has no type checker), in separate fields and functions (`typeEntries`, `callerEntries`):
+ *
+ * | Field             | On                          | Says                                                        |
+ * |-------------------|-----------------------------|-------------------------------------------------------------|
+ * | `returns`         | a function, `Class#method`  | the type its call returns (summary-types.ts): `openSession()` is a `Session` |
+ * | `value`           | `Class#field`, a value export | the type of the value: `s.q` is a `Queue`                 |
+ * | `blocks` of a value export | `export const getUser = memoize(fetchUser)`, `export const f = g` | calling the value blocks: it is a coroutine of this module, or what an import returned for one |
+ * | `Class#member` entries | a class an exported type mentions but the module does not export (declared here or imported) | its methods and fields, so that `class` types of `returns`/`value` resolve in this summary |
+ * | `returnsCaller`   | a function                  | parameters that the function it returns calls (`memoize(fn)`): given a coroutine there, its result blocks, and has a driven face |
+ * | `returnsBlocking` | a function                  | the function it returns blocks whatever it was given                                                        |
+ * | `callsParamsUndriven` | a function              | parameters it calls where it cannot yield (an `async` function): a coroutine passed there is an error in the importer |
+ * | `callsParamProps` | a function                  | properties of parameters it calls (`opts.onItem(x)`): an importer's object literal with a function that may block there makes the call block |
  */
 import { buildFactsIndex } from "./build-facts-index.js";
 import type { CallId, FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
+import type { ExportTypes } from "./resolve-module.js";
 import { RUNTIME_MODULES, runtimeFunction } from "./runtime-facts.js";
+import { isUsefulSummaryType, toSummaryType, type SummaryType } from "./summary-types.js";
+import type { ValueType } from "./value-types.js";
 
 export interface SummaryEntry {
   /** Blocks whatever its callers pass. */
@@ -21,6 +38,28 @@ export interface SummaryEntry {
    * its original code for callers that pass plain functions).
    */
   callsParams?: number[];
+  /** What calling it returns (a function, a method). */
+  returns?: SummaryType;
+  /** The type of its value (a field `Class#field`, an exported value). */
+  value?: SummaryType;
+  /**
+   * Parameters (by index) that the function it returns calls (`memoize(fn)` returns a closure
+   * calling `fn`): the closure has a driven face, and given a coroutine there the call's result
+   * is a function that may block.
+   */
+  returnsCaller?: number[];
+  /** The function it returns blocks, whatever it was given (`(...args) => withTimeout(ms, () => fn(...args))`). */
+  returnsBlocking?: true;
+  /**
+   * Parameters (by index) it calls where it cannot drive them (`export async function f(fn) {
+   * await fn(); }`): an importer that passes a function that may block there gets WEFT1002.
+   */
+  callsParamsUndriven?: number[];
+  /**
+   * Properties of parameters that it calls (`opts.onItem(x)`: `{ index: 1, props: ["onItem"] }`),
+   * with a driven face for callers that put functions that may block there.
+   */
+  callsParamProps?: Array<{ index: number; props: string[] }>;
 }
 
 export type ModuleSummary = Map<string, SummaryEntry>;
@@ -42,6 +81,7 @@ export function summarizeModule(
   exports: readonly ExportFact[],
   imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
   colouredParams: ReadonlySet<string> = new Set(),
+  types?: ExportTypes,
 ): ModuleSummary {
   const entry = (fn: FunctionId): SummaryEntry => {
     const blocks = plan.coroutines.has(fn) && !plan.dual.has(fn);
@@ -68,8 +108,10 @@ export function summarizeModule(
           if (blocks !== undefined) out.set(e.name, { blocks: blocks === true });
           break;
         }
-        const s = imported(e.source)?.get(e.imported);
+        const theirs = imported(e.source);
+        const s = theirs?.get(e.imported);
         if (s) out.set(e.name, s);
+        if (s && theirs) copyMentionedClasses(s, theirs, out);
         break;
       }
       case "runtime": {
@@ -90,5 +132,240 @@ export function summarizeModule(
       }
     }
   }
+  callerEntries(facts, plan, exports, colouredParams, out, types);
+  if (types !== undefined) typeEntries(facts, plan, exports, types, imported, entry, out);
   return out;
+}
+
+/**
+ * An entry as `weft-summary.json` holds it (what `onSummary` reports): `true`/`false` when it says
+ * only whether it blocks, else the entry itself (it is JSON already).
+ */
+export function summaryEntryJson(e: SummaryEntry): boolean | SummaryEntry {
+  return Object.keys(e).some((k) => k !== "blocks") ? e : e.blocks;
+}
+
+/** An entry read back from `weft-summary.json`: the fields it knows, each checked for its shape. */
+export function summaryEntryFromJson(v: unknown): SummaryEntry {
+  if (typeof v !== "object" || v === null) return { blocks: v === true };
+  const o = v as Record<string, unknown>;
+  const numbers = (x: unknown) => Array.isArray(x) && x.every((n) => typeof n === "number");
+  const typed = (x: unknown) => typeof x === "object" && x !== null && typeof (x as { kind?: unknown }).kind === "string";
+  const props = (x: unknown) =>
+    Array.isArray(x) && x.every((p) => typeof p === "object" && p !== null && typeof (p as { index?: unknown }).index === "number" && Array.isArray((p as { props?: unknown }).props));
+  return {
+    blocks: o["blocks"] === true,
+    ...(numbers(o["callsParams"]) ? { callsParams: o["callsParams"] as number[] } : {}),
+    ...(typed(o["returns"]) ? { returns: o["returns"] as SummaryType } : {}),
+    ...(typed(o["value"]) ? { value: o["value"] as SummaryType } : {}),
+    ...(numbers(o["returnsCaller"]) ? { returnsCaller: o["returnsCaller"] as number[] } : {}),
+    ...(o["returnsBlocking"] === true ? { returnsBlocking: true as const } : {}),
+    ...(numbers(o["callsParamsUndriven"]) ? { callsParamsUndriven: o["callsParamsUndriven"] as number[] } : {}),
+    ...(props(o["callsParamProps"]) ? { callsParamProps: o["callsParamProps"] as SummaryEntry["callsParamProps"] & object } : {}),
+  };
+}
+
+/**
+ * Whether calling an exported value blocks, when it is a function: one of this module's (a
+ * coroutine blocks, a plain function does not), or what an import returned for what this module
+ * gave it (`memoize(fetchUser)`: it blocks when `fetchUser` does; `returnsBlocking`: always).
+ * Undefined when the value is not known to be a function.
+ */
+function functionValueBlocks(
+  t: ValueType,
+  facts: ModuleFacts,
+  plan: RewritePlan,
+  imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
+): boolean | undefined {
+  const blocks = (fn: FunctionId) => plan.coroutines.has(fn) && !plan.dual.has(fn);
+  if (t.kind === "fn") return blocks(t.fn) ? true : plan.coroutines.has(t.fn) ? undefined : false;
+  if (t.kind !== "wrapper") return undefined;
+  if (t.blocks === true) return true;
+  const made = facts.calls[t.call];
+  if (made === undefined || made.id !== t.call) return undefined;
+  let known = true;
+  for (const i of t.indices) {
+    const arg = made.args[i];
+    if (arg?.fn !== undefined) {
+      if (blocks(arg.fn)) return true;
+      if (plan.coroutines.has(arg.fn)) known = false;
+    } else if (arg?.import !== undefined) {
+      const s = imported(arg.import.source)?.get(arg.import.name);
+      if (s?.blocks === true) return true;
+      if (s === undefined) known = false;
+    } else known = false;
+  }
+  return known ? false : undefined;
+}
+
+/**
+ * A re-exported entry's types name classes of the summary it comes from (`openSession` returns a
+ * `Session`): their entries come along, so that the types resolve in this summary too.
+ */
+function copyMentionedClasses(entry: SummaryEntry, theirs: ReadonlyMap<string, SummaryEntry>, out: ModuleSummary, seen = new Set<string>()): void {
+  const names: string[] = [];
+  const visit = (t: SummaryType | undefined): void => {
+    if (t === undefined) return;
+    switch (t.kind) {
+      case "class":
+        names.push(t.name);
+        return;
+      case "array":
+      case "set":
+        return visit(t.element);
+      case "tuple":
+        return t.elements.forEach(visit);
+      case "map":
+        visit(t.key);
+        return visit(t.value);
+      case "object":
+        return Object.values(t.props).forEach(visit);
+      case "union":
+        return t.types.forEach(visit);
+      case "runtime":
+        return t.args?.forEach(visit);
+      default:
+        return;
+    }
+  };
+  visit(entry.returns);
+  visit(entry.value);
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const [k, v] of theirs) {
+      if (!k.startsWith(`${name}#`) || out.has(k)) continue;
+      out.set(k, v);
+      copyMentionedClasses(v, theirs, out, seen);
+    }
+  }
+}
+
+/** Colour across files the entries above do not say: `returnsCaller`, `callsParamProps`. */
+function callerEntries(
+  facts: ModuleFacts,
+  plan: RewritePlan,
+  exports: readonly ExportFact[],
+  colouredParams: ReadonlySet<string>,
+  out: ModuleSummary,
+  types: ExportTypes | undefined,
+): void {
+  for (const e of exports) {
+    if (e.kind !== "function") continue;
+    const entry = out.get(e.name);
+    if (entry === undefined) continue;
+    // A closure it returns calls its parameter (the resolver's `param` callee of an outer function),
+    // and has a driven face.
+    const returnsCaller = new Set<number>();
+    const undriven = new Set<number>();
+    for (const call of facts.calls) {
+      const c = call.callee;
+      if (c.kind !== "param" || c.fn !== e.fn || c.prop !== undefined) continue;
+      if (call.in !== e.fn && plan.coroutines.has(call.in)) returnsCaller.add(c.index);
+      // A call of the parameter that got no colour: where no driven face can be given.
+      if (!colouredParams.has(`${c.fn}:${c.index}`)) undriven.add(c.index);
+    }
+    const props = new Map<number, string[]>();
+    if (plan.coroutines.has(e.fn)) {
+      for (const k of colouredParams) {
+        const m = /^(\d+):(\d+)\.(.+)$/.exec(k);
+        if (m === null || Number(m[1]) !== e.fn) continue;
+        const list = props.get(Number(m[2])) ?? [];
+        list.push(m[3]!);
+        props.set(Number(m[2]), list);
+      }
+    }
+    const returnsBlocking = (types?.returnedFunctions(e.fn) ?? []).some((f) => plan.coroutines.has(f) && !plan.dual.has(f));
+    if (returnsCaller.size === 0 && props.size === 0 && !returnsBlocking && undriven.size === 0) continue;
+    out.set(e.name, {
+      ...entry,
+      ...(undriven.size > 0 ? { callsParamsUndriven: [...undriven].sort((a, b) => a - b) } : {}),
+      ...(returnsBlocking ? { returnsBlocking: true as const } : {}),
+      ...(returnsCaller.size > 0 ? { returnsCaller: [...returnsCaller].sort((a, b) => a - b) } : {}),
+      ...(props.size > 0 ? { callsParamProps: [...props].sort((a, b) => a[0] - b[0]).map(([index, names]) => ({ index, props: names.sort() })) } : {}),
+    });
+  }
+}
+
+/**
+ * The types of what the module exports (summary-types.ts): what its functions and methods
+ * return, its classes' fields, its values; and the entries of the classes those types mention
+ * that it does not export itself (declared here, or imported: their entries are copied in).
+ */
+function typeEntries(
+  facts: ModuleFacts,
+  plan: RewritePlan,
+  exports: readonly ExportFact[],
+  types: ExportTypes,
+  imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
+  entry: (fn: FunctionId) => SummaryEntry,
+  out: ModuleSummary,
+): void {
+  const index = buildFactsIndex(facts);
+  /** Local classes by the name their entries have in this summary (exported name, else own name). */
+  const localNames = new Map<string, string>();
+  for (const e of exports) if (e.kind === "class") localNames.set(e.className, e.name);
+  const pendingLocal: string[] = [];
+  const className = (t: Extract<ValueType, { kind: "local-class" | "import-class" }>): string | undefined => {
+    if (t.kind === "local-class") {
+      let name = localNames.get(t.name);
+      if (name === undefined) {
+        if (out.has(t.name) || index.classByName.get(t.name) === undefined) return undefined;
+        localNames.set(t.name, (name = t.name));
+        pendingLocal.push(t.name);
+      }
+      return name;
+    }
+    // A class of a module it imports: its entries come along, under its name there.
+    const theirs = imported(t.source);
+    if (theirs === undefined) return undefined;
+    const prefix = `${t.name}#`;
+    let found = false;
+    for (const [k, v] of theirs) {
+      if (!k.startsWith(prefix)) continue;
+      found = true;
+      const mine = out.get(k);
+      if (mine === undefined) out.set(k, v);
+      else if (mine !== v && JSON.stringify(mine) !== JSON.stringify(v)) return undefined; // another class of that name
+    }
+    return found ? t.name : undefined;
+  };
+  const summaryType = (t: ValueType): SummaryType | undefined => {
+    const s = toSummaryType(t, className);
+    return isUsefulSummaryType(s) ? s : undefined;
+  };
+  const withType = (key: string, field: "returns" | "value", t: ValueType, base: SummaryEntry = { blocks: false }) => {
+    const s = summaryType(t);
+    if (s === undefined) return;
+    out.set(key, { ...(out.get(key) ?? base), [field]: s });
+  };
+  const classEntries = (cls: string, name: string) => {
+    const fact = index.classByName.get(cls);
+    for (const [method, fn] of Object.entries(fact?.methods ?? {})) {
+      if (typeof fn !== "number") continue;
+      if (!out.has(`${name}#${method}`)) out.set(`${name}#${method}`, entry(fn));
+      withType(`${name}#${method}`, "returns", types.returns(fn));
+    }
+    for (const [method, fn] of Object.entries(fact?.statics ?? {})) {
+      if (typeof fn !== "number") continue;
+      if (!out.has(`${name}.${method}`)) out.set(`${name}.${method}`, entry(fn));
+      withType(`${name}.${method}`, "returns", types.returns(fn));
+    }
+    for (const { name: field, type } of types.fields(cls)) if (!out.has(`${name}#${field}`) || out.get(`${name}#${field}`)!.value === undefined) withType(`${name}#${field}`, "value", type);
+  };
+  for (const e of exports) {
+    if (e.kind === "function" && out.has(e.name)) withType(e.name, "returns", types.returns(e.fn));
+  }
+  for (const e of exports) if (e.kind === "class") classEntries(e.className, e.name);
+  for (const { name, type } of types.values()) {
+    withType(name, "value", type);
+    // `export const getUser = memoize(fetchUser)`: a function value whose calls block.
+    const blocks = functionValueBlocks(type, facts, plan, imported);
+    if (blocks !== undefined && !out.has(name)) out.set(name, { blocks });
+  }
+  // Classes the types above mention: their entries too (and what their own types mention).
+  for (let i = 0; i < pendingLocal.length; i++) {
+    const cls = pendingLocal[i]!;
+    classEntries(cls, localNames.get(cls)!);
+  }
 }

@@ -203,6 +203,11 @@ export type Expr =
   | { kind: "spread"; expr: Expr }
   /** A string, number or boolean literal, `null`, or a template literal without substitutions (a string). */
   | { kind: "literal"; value: string | number | boolean | null }
+  /**
+   * `await import("./m")` with a string literal (or no-substitution template) specifier: the
+   * namespace of the module `source` names. `import()` without `await` is `other`.
+   */
+  | { kind: "dynamic-import"; source: string }
   | { kind: "other" };
 
 // ---- what a type checker adds ---------------------------------------------------------------
@@ -345,6 +350,11 @@ export type TypeSyntax =
   | { kind: "function"; params: TypeSyntax[]; returns: TypeSyntax }
   /** `typeof app`, `typeof app.io`: the type of a value. */
   | { kind: "typeof"; expr: Expr }
+  /**
+   * `import("./m").Box<T>` (`member` ["Box"]), `typeof import("./m")` (`typeOf`, no `member`): a
+   * type or the namespace of the module `source` names; also JSDoc's `import("./m").Box`.
+   */
+  | { kind: "import"; source: string; member?: string[]; args: TypeSyntax[]; typeOf?: true }
   /** `null`, `undefined`, `void`, `string`, `number`, `boolean`, `bigint`, `symbol`, `never`, and literal types. */
   | { kind: "primitive" }
   | { kind: "other" };

@@ -6,6 +6,7 @@
  * |------------------------------------------------|----------|----------------------------------------|
  * | a constructor                                  | WEFT1001 | a static factory function              |
  * | a callback handed to code weft did not compile | WEFT1002 | depends on the receiver (spawn, wait…) |
+ * | a function handed to an import that calls it where it cannot yield (`callsParamsUndriven` in its summary) | WEFT1002 | a plain function that spawns it (`spawn(fn).toPromise()`) |
  * | a getter or setter                             | WEFT1003 | a method                               |
  * | an `async` function                            | WEFT1004 | `wait(promise)` in a plain function    |
  * | a generator function                           | WEFT1005 | collect first, or a Queue              |
@@ -88,7 +89,7 @@ export function drivesArgument(call: CallFact, index: number, types: TypeTable, 
   }
   const constructor = runtimeConstructor(call);
   if (constructor !== undefined) return constructor.drives?.includes(index) === true;
-  if (c.kind === "import") return blocking.importCallsParam(call, index) || "unknown";
+  if (c.kind === "import") return blocking.importCallsParam(call, index) || (blocking.importCallsParamUndriven(call, index) ? false : "unknown");
   if (c.kind === "local") return blocking.colouredParams.has(`${c.fn}:${index}`) || "unknown";
   if (c.kind === "method") {
     const receiver = types.resolve(c.receiver);
@@ -138,6 +139,8 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
       if (call === undefined) continue;
       if (drivesArgument(call, use.index, types, blocking) !== false) continue;
       const receiver = calleeName(call);
+      const c = call.callee;
+      const imported = c.kind === "import" ? c : undefined;
       out.push({
         code: "WEFT1002",
         severity: "error",
@@ -145,8 +148,16 @@ export function validatePlacement(facts: ModuleFacts, types: TypeTable, blocking
         file: facts.file,
         span: blameSpan(f, r),
         label: "this call may suspend the current greenlet",
-        notes: [...chainNotes(facts.file, blockingChain(facts, blocking, f.id)), NON_DRIVING.get(receiver) ?? `\`${receiver}\` calls its callback from code weft did not compile.`],
-        help: callbackHelp(receiver),
+        notes: [
+          ...chainNotes(facts.file, blockingChain(facts, blocking, f.id)),
+          imported !== undefined
+            ? `\`${imported.name}\` from \`${imported.source}\` calls it where it cannot yield (in an \`async\` function, or in a callback it hands to code weft did not compile).`
+            : (NON_DRIVING.get(receiver) ?? `\`${receiver}\` calls its callback from code weft did not compile.`),
+        ],
+        help:
+          imported !== undefined
+            ? "hand it a plain function that runs the blocking work in a greenlet: `(...args) => spawn(fn, ...args).toPromise()` where it awaits the result, `(...args) => spawn(fn, ...args)` where it does not."
+            : callbackHelp(receiver),
       });
     }
   }

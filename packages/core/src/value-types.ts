@@ -11,7 +11,7 @@ import type { FunctionId, TypeRef } from "./facts.js";
 export type ValueType =
   | { kind: "runtime"; name: string; args?: readonly ValueType[] }
   | { kind: "local-class"; name: string; static?: true }
-  | { kind: "import-class"; source: string; name: string }
+  | { kind: "import-class"; source: string; name: string; static?: true }
   | { kind: "param"; fn: FunctionId; index: number }
   | { kind: "unknown" }
   /** `null`, `undefined`, a primitive: nothing a method call could be resolved to, and nothing that hides one. */
@@ -24,7 +24,15 @@ export type ValueType =
   | { kind: "function"; returns: ValueType }
   /** A function of this module, as a value (`{ run: work }`, `[first, second]`). */
   | { kind: "fn"; fn: FunctionId }
-  | { kind: "union"; types: readonly ValueType[] };
+  | { kind: "union"; types: readonly ValueType[] }
+  /** The namespace of another module (`import * as lib`, `await import("./lib.js")`, `typeof import("./lib.js")`). */
+  | { kind: "namespace"; source: string }
+  /**
+   * What call `call` of `name`, an export of `source` that returns a function calling its
+   * parameters `indices` (`memoize(fn)`: the summary's `returnsCaller`), returned: a function that
+   * blocks when what the call passed there does.
+   */
+  | { kind: "wrapper"; call: number; source: string; name: string; indices: readonly number[]; blocks?: true };
 
 const UNKNOWN: ValueType = { kind: "unknown" };
 
@@ -59,7 +67,7 @@ export function toTypeRef(t: ValueType): TypeRef {
     case "local-class":
       return t.static ? { kind: "local-class", name: t.name, static: true } : { kind: "local-class", name: t.name };
     case "import-class":
-      return { kind: "import-class", source: t.source, name: t.name };
+      return t.static ? { kind: "import-class", source: t.source, name: t.name, static: true } : { kind: "import-class", source: t.source, name: t.name };
     case "param":
       return { kind: "param", fn: t.fn, index: t.index };
     case "union": {
@@ -76,6 +84,8 @@ export function toTypeRef(t: ValueType): TypeRef {
     case "object":
     case "function":
     case "fn":
+    case "namespace":
+    case "wrapper":
       return { kind: "unknown" };
     default: {
       const never: never = t;

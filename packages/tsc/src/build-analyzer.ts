@@ -15,7 +15,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
-import { analyzeModule, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import { analyzeModule, dynamicImportSpecifiers, importMayBlock, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
 import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
@@ -190,11 +190,22 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       let spec: string;
       if (ts.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly && ts.isExternalModuleReference(stmt.moduleReference) && ts.isStringLiteral(stmt.moduleReference.expression)) {
         spec = stmt.moduleReference.expression.text;
-      } else if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier) && !(stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause))) {
+      } else if (
+        ts.isImportDeclaration(stmt) &&
+        ts.isStringLiteral(stmt.moduleSpecifier) &&
+        // Type-only imports of project files too: `import type { Session }` types a receiver.
+        (stmt.moduleSpecifier.text.startsWith(".") || !(stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause)))
+      ) {
         spec = stmt.moduleSpecifier.text;
       } else {
         continue;
       }
+      if (out.has(spec)) continue;
+      const summary = importedSummary(sf, spec);
+      if (summary !== undefined) out.set(spec, summary);
+    }
+    // `await import("./lib.js")`, `typeof import("./lib.js")`.
+    for (const spec of dynamicImportSpecifiers(sf.text)) {
       if (out.has(spec)) continue;
       const summary = importedSummary(sf, spec);
       if (summary !== undefined) out.set(spec, summary);
@@ -237,8 +248,8 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   };
 
   const importsBlockOnDisk = (file: string, code: string): boolean => {
-    for (const m of code.matchAll(/\bfrom\s*["']([^"']+)["']/g)) {
-      const spec = m[1]!;
+    const specs = [...[...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!), ...dynamicImportSpecifiers(code)];
+    for (const spec of specs) {
       const summary = spec.startsWith(".")
         ? (() => {
             const target = resolveRelative(file, spec);
@@ -270,10 +281,10 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     inProgress.add(sf);
     try {
       const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, host) : undefined;
-      const collected = collectModule(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types });
+      const imported = summariesFor(sf);
+      const collected = collectModule(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types, summaries: imported });
       const { exports, exported } = collected;
       const shape = { module: moduleOf(sf), exportsValues: collected.exportsValues };
-      const imported = summariesFor(sf);
       // Receiver modules that depend on this file's classes are known after an analysis: iterate
       // until they agree with it (they only ever turn blocking, so this ends).
       let current: { collected: Collected; analysis: Analysis } | undefined;
@@ -288,7 +299,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
         const next = types.receiverSummaries(localBlocks(ts, current));
         if (sameSummaries(next, receivers)) break;
       }
-      const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams);
+      const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams, collected.types);
       return { collected, analysis, exports, summary };
     } finally {
       inProgress.delete(sf);
@@ -301,6 +312,10 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     if (options.blocking.size > 0 || /@blocking\b/.test(text) || /["']@weft\/runtime/.test(text) || mayDefineCallbackCaller(text) || mayHaveParameterDecorators(text)) return true;
     // A file that imports a name a summary says blocks.
     const summaries = summariesFor(sf);
+    for (const spec of dynamicImportSpecifiers(text)) {
+      const summary = summaries.get(spec);
+      if (summary !== undefined && importMayBlock(summary, null)) return true;
+    }
     for (const stmt of sf.statements) {
       if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier)) continue;
       const summary = summaries.get(stmt.moduleSpecifier.text);
@@ -311,12 +326,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       const nb = clause?.namedBindings;
       if (nb !== undefined && ts.isNamespaceImport(nb)) names.push(null);
       if (nb !== undefined && ts.isNamedImports(nb)) for (const s of nb.elements) names.push((s.propertyName ?? s.name).text);
-      for (const name of names) {
-        for (const [exported, entry] of summary) {
-          if (!entry.blocks) continue;
-          if (name === null || exported === name || exported.startsWith(`${name}#`) || exported.startsWith(`${name}.`)) return true;
-        }
-      }
+      for (const name of names) if (importMayBlock(summary, name)) return true;
     }
     return false;
   };

@@ -5,7 +5,7 @@
  * tables from ids to nodes that `applyPlan` needs.
  */
 import type * as TS from "typescript";
-import { resolveModule, type ExportFact, type FunctionId, type ModuleFacts } from "@weft/core";
+import { resolveModule, type ExportFact, type ExportTypes, type FunctionId, type ModuleFacts, type ModuleSummaries } from "@weft/core";
 import type { CheckerTypes } from "./build-checker-types.js";
 import { buildTypeOracle } from "./build-type-oracle.js";
 import { collectSyntax, type CollectedSyntax } from "./collect-syntax.js";
@@ -17,6 +17,8 @@ export interface Collected extends Omit<CollectedSyntax, "syntax"> {
   exported: ReadonlySet<FunctionId>;
   /** It exports values: ES `export`s or CommonJS `module.exports`/`exports.x` assignments. */
   exportsValues: boolean;
+  /** The types of its exports, for its summary. */
+  types: ExportTypes;
 }
 
 export interface CollectModuleOptions {
@@ -25,18 +27,25 @@ export interface CollectModuleOptions {
   blocking: ReadonlySet<string>;
   /** The type checker's view, when there is a Program. */
   types?: CheckerTypes | undefined;
+  /** The summaries of the modules it imports, which type what it gets from them. */
+  summaries?: ModuleSummaries;
 }
 
 export function collectModule(ts: typeof TS, sf: TS.SourceFile, options: CollectModuleOptions): Collected {
   const collected = collectSyntax(ts, sf, options.file);
   const oracle = options.types !== undefined ? buildTypeOracle(ts, sf, options.types, collected) : undefined;
-  const resolved = resolveModule(collected.syntax, oracle !== undefined ? { blocking: options.blocking, oracle } : { blocking: options.blocking });
+  const resolved = resolveModule(collected.syntax, {
+    blocking: options.blocking,
+    ...(oracle !== undefined ? { oracle } : {}),
+    ...(options.summaries !== undefined ? { summaries: options.summaries } : {}),
+  });
   const { syntax, ...tables } = collected;
   return {
     ...tables,
     facts: resolved.facts,
     exports: resolved.exports,
     exported: resolved.exported,
+    types: resolved.types,
     exportsValues: syntax.exports.length > 0 || syntax.commonjsExports === true,
   };
 }

@@ -322,6 +322,12 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       return { kind: "array", elements: e.elements.map((x): Expr => (ts.isOmittedExpression(x) ? { kind: "other" } : ts.isSpreadElement(x) ? { kind: "spread", expr: toExpr(x.expression) } : toExpr(x))) };
     }
     if (ts.isConditionalExpression(e)) return { kind: "either", options: [toExpr(e.whenTrue), toExpr(e.whenFalse)] };
+    if (ts.isAwaitExpression(e)) {
+      // `await import("./lib.js")`.
+      const arg = unwrap(e.expression);
+      const spec = ts.isCallExpression(arg) && arg.expression.kind === SK.ImportKeyword ? arg.arguments[0] : undefined;
+      return spec !== undefined && (ts.isStringLiteral(spec) || ts.isNoSubstitutionTemplateLiteral(spec)) ? { kind: "dynamic-import", source: spec.text } : { kind: "other" };
+    }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
       if (op === SK.AmpersandAmpersandToken) return { kind: "either", options: [toExpr(e.right)] };
@@ -377,6 +383,20 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       let expr: Expr = id !== undefined ? { kind: "ref", binding: id } : { kind: "global", name: first };
       for (const name of rest) expr = { kind: "member", object: expr, name };
       return { kind: "typeof", expr };
+    }
+    if (ts.isImportTypeNode(n)) {
+      // `import("./m").Box<T>`, `typeof import("./m")`.
+      const lit = ts.isLiteralTypeNode(n.argument) ? n.argument.literal : undefined;
+      if (lit === undefined || !ts.isStringLiteral(lit)) return { kind: "other" };
+      const member = n.qualifier !== undefined ? entityName(n.qualifier) : undefined;
+      if (n.qualifier !== undefined && member === undefined) return { kind: "other" };
+      return {
+        kind: "import",
+        source: lit.text,
+        ...(member !== undefined ? { member } : {}),
+        args: (n.typeArguments ?? []).map((a) => typeSyntax(a, at)),
+        ...(n.isTypeOf ? { typeOf: true as const } : {}),
+      };
     }
     if (ts.isLiteralTypeNode(n) || PRIMITIVE_TYPES.has(n.kind)) return { kind: "primitive" };
     return { kind: "other" };

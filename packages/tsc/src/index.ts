@@ -9,7 +9,7 @@
  * inside whichever TypeScript (5.9, 6.x) the project uses.
  */
 import type * as TS from "typescript";
-import { applyFailure, formatDiagnostic } from "@weft/core";
+import { applyFailure, formatDiagnostic, summaryEntryJson } from "@weft/core";
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { buildAnalyzer } from "./build-analyzer.js";
 import { displayName } from "./build-checker-types.js";
@@ -57,7 +57,7 @@ export default function weftTransformer(api: TypeScriptApi, program?: TS.Program
     recordEmittedDependencies(sf.fileName, analyzer.dependenciesOf(sf));
     const file = displayName(sf.fileName);
     resolved.onExplain?.(file, analysis.explain);
-    resolved.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, e.callsParams ? { blocks: e.blocks, callsParams: e.callsParams } : e.blocks])));
+    resolved.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, summaryEntryJson(e)])));
     const errors = analysis.diagnostics.filter((d) => d.severity === "error");
     if (resolved.onDiagnostic !== undefined) {
       for (const d of analysis.diagnostics) resolved.onDiagnostic(toTsDiagnostic(ts, d, sf), d);
@@ -117,5 +117,15 @@ function resolveModule(ts: typeof TS, option: "auto" | "esm" | "cjs", sf: TS.Sou
       ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) ||
       (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
   );
-  return esmSyntax ? "esm" : "cjs";
+  return esmSyntax || hasTopLevelAwait(ts, sf) ? "esm" : "cjs";
+}
+
+/** An `await` (or `for await`) outside any function: only an ES module may have one (`const lib = await import("./lib.js")`). */
+function hasTopLevelAwait(ts: typeof TS, sf: TS.SourceFile): boolean {
+  const visit = (n: TS.Node): boolean => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier !== undefined)) return true;
+    return ts.forEachChild(n, visit) === true;
+  };
+  return sf.statements.some(visit);
 }

@@ -3,7 +3,7 @@
  * the option, what was expected and what came (the Babel plugin's rules).
  */
 import type * as TS from "typescript";
-import { validateAdapterOptions, type Diagnostic, type ExplainEntry } from "@weft/core";
+import { validateAdapterOptions, type Diagnostic, type ExplainEntry, type SummaryEntry } from "@weft/core";
 
 export interface WeftTransformerOptions {
   /** Names of functions of the project to treat as blocking (like `/** @blocking *\/`). */
@@ -23,7 +23,7 @@ export interface WeftTransformerOptions {
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
   onExplain?: (file: string, entries: ExplainEntry[]) => void;
   /** Receives, per file, which exports may block: what a build ships as `weft-summary.json` (as the Babel plugin's `onSummary`). */
-  onSummary?: (file: string, summary: Record<string, boolean | { blocks: boolean; callsParams: number[] }>) => void;
+  onSummary?: (file: string, summary: Record<string, boolean | SummaryEntry>) => void;
 }
 
 export interface ResolvedOptions {

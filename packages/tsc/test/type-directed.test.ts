@@ -334,10 +334,21 @@ describe("@weft/tsc without a Program (transpile-only) infers what the Babel plu
     ["a callback-typed parameter", callbackParameter],
     ["an object literal from another module", objectFromAnotherModule],
     ["a subclass of a runtime class", runtimeSubclass],
-    ["functions reached through values", functionValues],
   ])("misses %s, and the program fails loudly (ERR_WEFT_NOT_DRIVEN) instead of silently", async (_what, p) => {
     const r = await compileAndRun(p, false);
     expect(r.log).toMatch(/ERR_WEFT_NOT_DRIVEN/);
     expect(r.code).not.toBe(0);
+  });
+
+  it("reads from loader.ts's summary that `makeLoader` returns a function that blocks (`returnsBlocking`), so its results' calls are yield points", async () => {
+    const r = await compileAndRun(functionValues, false);
+    expect(r.log).toBe("loaded a made b direct c\n");
+    expect(r.code).toBe(0);
+    const chains = r.compiled.explain.flatMap((e) => e.entries.map((x) => `${e.file.split("/").pop()}: ${x.name}: ${x.chain[0]}`));
+    expect(chains).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^input\.ts: <module top level>: the module's top level may block because it calls the function that `makeLoader` from `\.\/loader\.js` returned, which may block \(.*input\.ts:7:24\)\.$/),
+      ]),
+    );
   });
 });
