@@ -485,12 +485,14 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const typeMembers = (members: Node[], scope: Scope): TypeMember[] => {
     const out: TypeMember[] = [];
     for (const m of members) {
+      const comments = blockComments([m]);
+      const withComments = (member: TypeMember): TypeMember => (comments.length > 0 ? { ...member, comments } : member);
       if (m.type === "TSPropertySignature") {
         const name = keyName(m.key, m.computed === true);
-        if (name !== undefined) out.push({ name, type: typeSyntax(m.typeAnnotation, scope) });
+        if (name !== undefined) out.push(withComments({ name, type: typeSyntax(m.typeAnnotation, scope) }));
       } else if (m.type === "TSMethodSignature" && m.kind === "method") {
         const name = keyName(m.key, m.computed === true);
-        if (name !== undefined) out.push({ name, type: functionType(m, scope), method: true });
+        if (name !== undefined) out.push(withComments({ name, type: functionType(m, scope), method: true }));
       }
     }
     return out;
@@ -604,7 +606,15 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       }
       if (d.isTSInterfaceDeclaration()) {
         const extendsList = (d.node.extends ?? []) as Node[];
-        return { kind: "interface", members: typeMembers(d.node.body.body, d.scope), extends: extendsList.map((e) => typeSyntax(e, d.scope)) };
+        const exported = d.parentPath?.isExportNamedDeclaration() === true;
+        const comments = blockComments(exported ? [d.node, d.parentPath!.node] : [d.node]);
+        return {
+          kind: "interface",
+          members: typeMembers(d.node.body.body, d.scope),
+          extends: extendsList.map((e) => typeSyntax(e, d.scope)),
+          ...(exported ? { exported: true as const } : {}),
+          ...(comments.length > 0 ? { comments } : {}),
+        };
       }
       if (d.isTSTypeAliasDeclaration()) return { kind: "type-alias", type: typeSyntax(d.node.typeAnnotation, d.scope) };
       return { kind: "other" };
@@ -865,8 +875,12 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       if (parent?.isVariableDeclarator() && parent.node.id.type === "Identifier") name = parent.node.id.name;
     }
     const members: SyntaxMember[] = [];
+    const abstractMethods: NonNullable<SyntaxClass["abstractMethods"]> = [];
     for (const m of node.body.body as Node[]) {
-      if (m.type === "ClassMethod" || m.type === "ClassPrivateMethod") {
+      if (m.type === "TSDeclareMethod" && m.abstract === true && m.kind === "method") {
+        const memberName = keyName(m.key, m.computed === true);
+        if (memberName !== undefined) abstractMethods.push({ name: memberName, ...(m.static ? { static: true as const } : {}), comments: blockComments([m]) });
+      } else if (m.type === "ClassMethod" || m.type === "ClassPrivateMethod") {
         const fn = fnIds.get(m);
         if (fn === undefined) continue;
         const kind = m.kind === "constructor" ? "constructor" : m.kind === "get" ? "getter" : m.kind === "set" ? "setter" : "method";
@@ -898,6 +912,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     }
     const implementsList = ((node as { implements?: Node[] | null }).implements ?? []).map((i) => typeSyntax(i, p.scope));
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList, members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
+    if (abstractMethods.length > 0) cls.abstractMethods = abstractMethods;
     if (node.superClass) cls.superClass = toExpr(node.superClass, p.scope);
     if (node.decorators && node.decorators.length > 0) cls.decorators = node.decorators.map((d) => toExpr(d.expression, p.scope));
     return cls;

@@ -254,7 +254,11 @@ export type Declaration =
       /** The block comments leading the variable statement (`/** @type {Queue} *\/`), as for functions. */
       comments: string[];
     }
-  | { kind: "interface"; members: TypeMember[]; extends: TypeSyntax[] }
+  /**
+   * `exported`: declared by `export interface` (not `export { I }`). `comments`: the block
+   * comments leading the declaration (with its `export`), as for functions; absent when none.
+   */
+  | { kind: "interface"; members: TypeMember[]; extends: TypeSyntax[]; exported?: true; comments?: string[] }
   | { kind: "type-alias"; type: TypeSyntax }
   /** `catch (e)`, enums, namespaces, `import x = N.y`. */
   | { kind: "other" };
@@ -281,6 +285,12 @@ export interface SyntaxClass {
   /** `this.<name> = value` in the class's own constructor, methods, accessors (arrows inside included), in source order. */
   thisAssignments?: Array<{ name: string; value: Expr; static?: true }>;
   decorators?: Expr[];
+  /**
+   * `abstract m(): T;` members (no function of their own), with the block comments leading each
+   * (`/** @blocking *\/`), in source order; absent when the class has none. Overload signatures
+   * and `declare` members are not abstract methods.
+   */
+  abstractMethods?: Array<{ name: string; static?: true; comments: string[] }>;
 }
 
 export interface SyntaxMember {
@@ -316,6 +326,8 @@ export interface TypeMember {
   type: TypeSyntax;
   /** A method signature (`m(): T`): `type` is then its function type. */
   method?: true;
+  /** The block comments leading the member (`/** @blocking *\/ read(): string;`); absent when none. */
+  comments?: string[];
 }
 
 // ---- exports --------------------------------------------------------------------------------
