@@ -446,6 +446,45 @@ abstract class Base {
     );
   });
 
+  it("report abstract methods and interface members with their leading comments, and exported interfaces", () => {
+    onBoth(
+      `export abstract class Task {
+  /** @blocking */
+  abstract step(i: number): string;
+  abstract close(): void;
+  run() { return this.step(0); }
+}
+/** @blocking */
+export interface Source {
+  /** one line */
+  read(): string;
+  size: number;
+}
+interface Local { close(): void }`,
+      (facts) => {
+        expect(facts.classes[0]!.abstractMethods).toEqual([
+          { name: "step", comments: ["* @blocking "] },
+          { name: "close", comments: [] },
+        ]);
+        expect(binding(facts, "Source").declaration).toEqual({
+          kind: "interface",
+          members: [
+            { name: "read", type: { kind: "function", params: [], returns: { kind: "primitive" } }, method: true, comments: ["* one line "] },
+            { name: "size", type: { kind: "primitive" } },
+          ],
+          extends: [],
+          exported: true,
+          comments: ["* @blocking "],
+        });
+        expect(binding(facts, "Local").declaration).toEqual({
+          kind: "interface",
+          members: [{ name: "close", type: { kind: "function", params: [], returns: { kind: "primitive" } }, method: true }],
+          extends: [],
+        });
+      },
+    );
+  });
+
   it("count a var or function that a loop declares again as not constant", () => {
     onBoth(
       `for (const item of [1]) { var last = item; function step() {} }
