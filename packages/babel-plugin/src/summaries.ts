@@ -45,6 +45,8 @@ interface CachedSummary {
 }
 
 const cache = new Map<string, CachedSummary>();
+/** Text that may declare a class or an interface. */
+const DECLARES_TYPES = /\b(?:class|interface)\s+[A-Za-z_$]/;
 const inProgress = new Set<string>();
 
 /**
@@ -136,7 +138,9 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
   const code = readFileSync(file, "utf8");
   // Most imported files never touch the runtime: settle them from their text and their own
   // imports, without parsing (a parse and an analysis per import doubled compile times).
-  if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
+  // A file that declares classes or interfaces is parsed: its summary lists their methods, which
+  // the override and implementation checks read (the core's interfaces.ts).
+  if (!/["']@weft\/runtime|@blocking\b/.test(code) && !DECLARES_TYPES.test(code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
     return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
   }
   const ast = parse(code, {
@@ -181,7 +185,9 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
 export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>): ModuleSummaries {
   const out = new Map<string, ModuleSummary>();
   for (const stmt of program.node.body) {
-    if (!t.isImportDeclaration(stmt) || stmt.importKind === "type" || out.has(stmt.source.value)) continue;
+    // A type-only import of a project file counts: its interfaces and classes type receivers
+    // (the core's interfaces.ts).
+    if (!t.isImportDeclaration(stmt) || (stmt.importKind === "type" && !stmt.source.value.startsWith(".")) || out.has(stmt.source.value)) continue;
     const spec = stmt.source.value;
     if (spec.startsWith(".")) {
       const target = resolveRelative(file, spec);

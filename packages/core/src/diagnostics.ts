@@ -24,6 +24,8 @@ export const CODES = {
   WEFT3001: "blocking private method",
   WEFT3002: "blocking call in a parameter's default value",
   WEFT3003: "blocking method that uses `super` in an object literal",
+  WEFT3007: "blocking override of a method that does not block",
+  WEFT3008: "blocking implementation of an interface method not marked @blocking",
   WEFT4001: "coroutine handed to code weft did not compile",
   WEFT9001: "internal error",
 } as const;
@@ -146,6 +148,10 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
       return `${quote(reason.name)} from ${quote(reason.source)} with its parameter ${quote(reason.param)}`;
     case "driven-callback":
       return `${quote(reason.callee)} with a callback that may block`;
+    case "marked-method":
+      return `${quote(`${reason.class}#${reason.method}`)}, marked ${quote("@blocking")}`;
+    case "implementation":
+      return `${quote(`${reason.class}#${reason.method}`)}, implemented by ${quote(reason.name)}`;
     default: {
       const never: never = reason;
       throw new Error(`weft internal error: unknown reason ${String(never)}`);

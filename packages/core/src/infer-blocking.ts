@@ -17,6 +17,8 @@
  * | an import whose module summary says it blocks              | `import`            | calls `readLine` from `./io.js`    |
  * | an import that calls its parameter, given a coroutine      | `import-driving`    | calls `twice` from `./t` with a …  |
  * | an import that calls its parameter, given a coloured one   | `import-forwarding` | calls `twice` from `./t` with its… |
+ * | an abstract or interface method marked `@blocking`         | `marked-method`     | calls `Task#step` (marked …)       |
+ * | an interface method a local implementing class blocks in   | `implementation`    | calls `Source#read`, implemented … |
  *
  * A function may block when it is tagged (`/** @blocking *\/`, the `blocking` option: `tagged`) or
  * makes a blocking call. Each keeps the first reason found: following reasons from callee to
@@ -28,6 +30,7 @@ import type { CallFact, FunctionFact, FunctionId, ModuleFacts, Span } from "./fa
 import type { TypeTable } from "./infer-types.js";
 import { buildFactsIndex, type FactsIndex } from "./build-facts-index.js";
 import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
+import { implementationsOf, inheritedImport, interfaceMethod, markedAbstract } from "./interfaces.js";
 import {
   ARRAY_METHODS,
   COMMON_METHOD_NAMES,
@@ -66,7 +69,11 @@ export type Reason =
   /** An export of another module that calls a parameter this call fills with `param`, a coloured parameter of the caller. */
   | { kind: "import-forwarding"; call: CallFact; source: string; name: string; param: string }
   /** An array method (`forEach`) or `Array.from` that the runtime can drive, given `callbackFn`, which may block. */
-  | { kind: "driven-callback"; call: CallFact; callee: string; callbackFn: FunctionId };
+  | { kind: "driven-callback"; call: CallFact; callee: string; callbackFn: FunctionId }
+  /** An abstract method of class `class`, or a method of interface `class`, marked `/** @blocking *\/` (interfaces.ts). */
+  | { kind: "marked-method"; call: CallFact; class: string; method: string }
+  /** A method of interface `class` of this module that `fn` (`name`), in a class implementing it, may block in (interfaces.ts). */
+  | { kind: "implementation"; call: CallFact; class: string; method: string; fn: FunctionId; name: string };
 
 /** A reason that is a call (every reason but `tagged`). */
 export type CallReason = Exclude<Reason, { kind: "tagged" }>;
@@ -78,6 +85,7 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
     case "local-method":
     case "override":
     case "local-by-name":
+    case "implementation":
       return reason.fn;
     case "driven-callback":
     case "import-driving":
@@ -90,6 +98,7 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
     case "param":
     case "import":
     case "import-forwarding":
+    case "marked-method":
       return undefined;
     default: {
       const never: never = reason;
@@ -223,12 +232,40 @@ export function inferBlocking(
             const r = project(o, { kind: "override", call, class: receiver.name, method: c.name, static: isStatic, fn: o, name: name(o) });
             if (r !== null) return r;
           }
+          if (isStatic) return null;
+          // An abstract method marked `@blocking`, or one inherited from a class of another
+          // project module (interfaces.ts).
+          const marked = markedAbstract(facts, receiver.name, c.name);
+          if (marked !== undefined) return always({ kind: "marked-method", call, class: marked, method: c.name });
+          const base = fn === undefined ? inheritedImport(facts, receiver.name) : undefined;
+          if (base !== undefined && summaries.get(base.source)?.get(`${base.name}#${c.name}`)?.blocks === true) {
+            return always({ kind: "import-method", call, source: base.source, class: base.name, method: c.name });
+          }
           return null;
         }
         if (receiver.kind === "import-class") {
           // A method of a class another module exports: that module's summary says (`Store#load`).
           const s = summaries.get(receiver.source)?.get(`${receiver.name}#${c.name}`);
           return s?.blocks === true ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name }) : null;
+        }
+        if (receiver.kind === "interface") {
+          // A value of an interface of this module: its marks, then its implementations here.
+          if (interfaceMethod(facts, receiver.name, c.name)?.marked === true) return always({ kind: "marked-method", call, class: receiver.name, method: c.name });
+          for (const impl of implementationsOf(facts, receiver.name, c.name)) {
+            const r = project(impl.fn, { kind: "implementation", call, class: receiver.name, method: c.name, fn: impl.fn, name: name(impl.fn) });
+            if (r !== null) return r;
+          }
+          return null;
+        }
+        // A parameter callers give instances of several classes: any of them may be behind it.
+        for (const k of types.candidates(c.receiver)) {
+          if (k.kind === "local-class") {
+            const m = lookupMethod(facts, k.name, c.name, false);
+            const r = m !== undefined ? project(m, { kind: "local-method", call, class: k.name, method: c.name, static: false, fn: m }) : null;
+            if (r !== null) return r;
+          } else if (k.kind === "import-class" && summaries.get(k.source)?.get(`${k.name}#${c.name}`)?.blocks === true) {
+            return always({ kind: "import-method", call, source: k.source, class: k.name, method: c.name });
+          }
         }
         const arrayHelper = ARRAY_METHODS.get(c.name);
         const callbackFn = call.args[0]?.fn;
@@ -401,8 +438,14 @@ function watchersOf(
         const fn = lookupMethod(facts, receiver.name, c.name, isStatic);
         if (fn !== undefined) targets.push(fn);
         targets.push(...overridesOf(facts, receiver.name, c.name, isStatic));
+      } else if (receiver.kind === "interface") {
+        for (const impl of implementationsOf(facts, receiver.name, c.name)) targets.push(impl.fn);
       } else if (receiver.kind !== "runtime" && receiver.kind !== "import-class") {
         for (const m of index.methodsByName.get(c.name) ?? []) targets.push(m.fn);
+        for (const k of types.candidates(c.receiver)) {
+          const m = k.kind === "local-class" ? lookupMethod(facts, k.name, c.name, false) : undefined;
+          if (m !== undefined) targets.push(m);
+        }
       }
     }
     for (const g of targets) {

@@ -78,6 +78,8 @@ function rewriteOf(reason: CallReason): CallRewrite {
     case "by-name":
     case "local-by-name":
     case "param":
+    case "marked-method": // whichever class is behind the value decides
+    case "implementation":
       return "dynamic";
     default: {
       const never: never = reason;

@@ -47,6 +47,8 @@ export interface ResolvedModule {
 }
 
 const UNKNOWN: TypeRef = { kind: "unknown" };
+/** A specifier naming a project file (`./source.js`, `../lib/io`), not a package. */
+const isRelative = (source: string) => source.startsWith("./") || source.startsWith("../");
 const known = <T extends { kind: string }>(t: T | undefined): t is T => t !== undefined && t.kind !== "unknown";
 
 export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {}): ResolvedModule {
@@ -171,7 +173,10 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (d.kind === "import") {
       if (RUNTIME_MODULES.has(d.source)) return isRuntimeClass(d.imported) ? { kind: "runtime", name: d.imported } : UNKNOWN;
       // A class of another project module: its methods are looked up in that module's summary.
-      if (d.typeOnly || d.imported === "*") return UNKNOWN;
+      // A type imported from a project file (`import type { Source } from "./source.js"`), an
+      // interface or a class, too: its summary says which methods block (interfaces.ts).
+      if (d.imported === "*") return UNKNOWN;
+      if (d.typeOnly) return isRelative(d.source) ? { kind: "import-class", source: d.source, name: d.imported } : UNKNOWN;
       return { kind: "import-class", source: d.source, name: d.imported };
     }
     if (d.kind === "class") return { kind: "local-class", name: classes[d.cls]?.name ?? b.name };
@@ -261,7 +266,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       try {
         return d.kind === "type-alias"
           ? typeOfSyntax(d.type, scope)
-          : { kind: "object", props: new Map(d.members.map((m) => [m.name, m.method ? UNKNOWN : typeOfSyntax(m.type, scope)])) };
+          : { kind: "object", props: new Map(d.members.map((m) => [m.name, m.method ? UNKNOWN : typeOfSyntax(m.type, scope)])), iface: b.name };
       } finally {
         expanding.delete(d);
       }
@@ -806,6 +811,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
 
   // ---- classes
   const facts: ModuleFacts = { file: syntax.file, functions, calls, classes: [] };
+  const isMarked = (comments: readonly string[] | undefined) => (comments ?? []).some((c) => /@blocking\b/.test(c));
   for (const cls of classes) {
     const name = cls.name ?? "<class>";
     let entry = facts.classes.find((c) => c.name === name);
@@ -813,11 +819,33 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const sup = cls.superClass;
     if (sup?.kind === "ref") {
       const b = binding(sup.binding);
-      if (b.declaration.kind === "class" || constInit(b)?.kind === "class") entry.superClass = b.name;
+      const d = b.declaration;
+      if (d.kind === "class" || constInit(b)?.kind === "class") entry.superClass = b.name;
+      else if (d.kind === "import" && !RUNTIME_MODULES.has(d.source) && d.imported !== "*" && isRelative(d.source)) entry.superImport = { source: d.source, name: d.imported };
+    }
+    // Heritage the override and implementation rules read (interfaces.ts).
+    for (const m of cls.abstractMethods ?? []) if (m.static !== true) (entry.abstractMethods ??= {})[m.name] = isMarked(m.comments);
+    for (const t of cls.implements) {
+      if (t.kind !== "ref" || t.binding === undefined || t.member !== undefined) continue;
+      const b = binding(t.binding);
+      const d = b.declaration;
+      if (d.kind === "interface") (entry.implements ??= []).push({ local: b.name });
+      else if (d.kind === "import" && d.imported !== "*" && isRelative(d.source)) (entry.implements ??= []).push({ source: d.source, name: d.imported });
     }
     for (const m of cls.members) {
       if (m.kind === "method" && m.fn !== undefined && m.name !== undefined) (m.static ? entry.statics : entry.methods)[m.name] = m.fn;
     }
+  }
+
+  // ---- interfaces: their methods, marked or not, and the interfaces of this module they extend
+  for (const b of bindings) {
+    const d = b.declaration;
+    if (d.kind !== "interface" || (facts.interfaces ?? []).some((i) => i.name === b.name)) continue;
+    const all = isMarked(d.comments);
+    const methods: Record<string, boolean> = {};
+    for (const m of d.members) if (m.method === true || m.type.kind === "function") methods[m.name] = all || isMarked(m.comments);
+    const ext = d.extends.flatMap((t) => (t.kind === "ref" && t.binding !== undefined && binding(t.binding).declaration.kind === "interface" ? [binding(t.binding).name] : []));
+    (facts.interfaces ??= []).push({ name: b.name, exported: d.exported === true, methods, extends: ext });
   }
 
   // ---- exports

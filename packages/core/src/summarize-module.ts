@@ -8,6 +8,7 @@
 import { buildFactsIndex } from "./build-facts-index.js";
 import type { FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
+import { implementationsOf, interfaceMethod } from "./interfaces.js";
 import { RUNTIME_MODULES, runtimeFunction } from "./runtime-facts.js";
 
 export interface SummaryEntry {
@@ -54,6 +55,7 @@ export function summarizeModule(
         const cls = buildFactsIndex(facts).classByName.get(e.className);
         for (const [method, fn] of Object.entries(cls?.methods ?? {})) out.set(`${e.name}#${method}`, entry(fn));
         for (const [method, fn] of Object.entries(cls?.statics ?? {})) out.set(`${e.name}.${method}`, entry(fn));
+        for (const [key, s] of inheritedEntries(facts, e.className, e.name, imported, entry)) if (!out.has(key)) out.set(key, s);
         break;
       }
       case "reexport": {
@@ -78,6 +80,72 @@ export function summarizeModule(
         const never: never = e;
         throw new Error(`weft internal error: unknown export ${String(never)}`);
       }
+    }
+  }
+  for (const [key, s] of interfaceEntries(facts, plan)) if (!out.has(key)) out.set(key, s);
+  return out;
+}
+
+/**
+ * What an exported class has beyond its own methods' functions (interfaces.ts): its `abstract`
+ * methods (`Task#step`, blocking when marked `@blocking`), the methods of its local superclasses,
+ * and the entries of the class of another project module its local chain extends, under its own
+ * export name (`SleepyTask#run` is `Task#run`).
+ */
+function inheritedEntries(
+  facts: ModuleFacts,
+  className: string,
+  exportName: string,
+  imported: (source: string) => ReadonlyMap<string, SummaryEntry> | undefined,
+  entry: (fn: FunctionId) => SummaryEntry,
+): Map<string, SummaryEntry> {
+  const out = new Map<string, SummaryEntry>();
+  const index = buildFactsIndex(facts);
+  const seen = new Set<string>();
+  let last: ModuleFacts["classes"][number] | undefined;
+  for (let name: string | undefined = className; name !== undefined && !seen.has(name); ) {
+    seen.add(name);
+    const cls = index.classByName.get(name);
+    if (cls === undefined) break;
+    if (name !== className) for (const [method, fn] of Object.entries(cls.methods)) if (!out.has(`${exportName}#${method}`)) out.set(`${exportName}#${method}`, entry(fn));
+    for (const [method, marked] of Object.entries(cls.abstractMethods ?? {})) {
+      const key = `${exportName}#${method}`;
+      if (!out.has(key)) out.set(key, { blocks: marked });
+    }
+    last = cls;
+    name = cls.superClass;
+  }
+  const base = last?.superImport;
+  if (base !== undefined) {
+    const prefix = `${base.name}#`;
+    for (const [key, s] of imported(base.source) ?? []) {
+      if (key.startsWith(prefix) && !out.has(`${exportName}#${key.slice(prefix.length)}`)) out.set(`${exportName}#${key.slice(prefix.length)}`, { blocks: s.blocks });
+    }
+  }
+  return out;
+}
+
+/**
+ * An exported interface's methods (`Source#read`): blocking when marked `@blocking` (on the
+ * method or the interface), or when a class of this module implementing it blocks in it.
+ */
+function interfaceEntries(facts: ModuleFacts, plan: RewritePlan): Map<string, SummaryEntry> {
+  const out = new Map<string, SummaryEntry>();
+  for (const iface of facts.interfaces ?? []) {
+    if (!iface.exported) continue;
+    const methods = new Set<string>();
+    const collect = (name: string, seen = new Set<string>()) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const i = facts.interfaces?.find((x) => x.name === name);
+      for (const m of Object.keys(i?.methods ?? {})) methods.add(m);
+      for (const e of i?.extends ?? []) collect(e, seen);
+    };
+    collect(iface.name);
+    for (const m of methods) {
+      const marked = interfaceMethod(facts, iface.name, m)?.marked === true;
+      const implemented = implementationsOf(facts, iface.name, m).some((impl) => plan.coroutines.has(impl.fn) && !plan.dual.has(impl.fn));
+      out.set(`${iface.name}#${m}`, { blocks: marked || implemented });
     }
   }
   return out;

@@ -190,7 +190,12 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       let spec: string;
       if (ts.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly && ts.isExternalModuleReference(stmt.moduleReference) && ts.isStringLiteral(stmt.moduleReference.expression)) {
         spec = stmt.moduleReference.expression.text;
-      } else if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier) && !(stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause))) {
+      } else if (
+        ts.isImportDeclaration(stmt) &&
+        ts.isStringLiteral(stmt.moduleSpecifier) &&
+        // A type-only import of a project file counts: its interfaces and classes type receivers (the core's interfaces.ts).
+        !(stmt.importClause !== undefined && isTypeOnlyImport(ts, stmt.importClause) && !stmt.moduleSpecifier.text.startsWith("."))
+      ) {
         spec = stmt.moduleSpecifier.text;
       } else {
         continue;
@@ -218,7 +223,8 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     const { value: summary, dependencies } = collect((): ModuleSummary => {
       try {
         const code = readFileSync(file, "utf8");
-        if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
+        // A file that declares classes or interfaces is parsed: its summary lists their methods.
+        if (!/["']@weft\/runtime|@blocking\b/.test(code) && !/\b(?:class|interface)\s+[A-Za-z_$]/.test(code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
           return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
         }
         const kind = /\.[mc]?tsx?$/.test(file) ? (file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : ts.ScriptKind.JS;
