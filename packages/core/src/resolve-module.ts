@@ -47,6 +47,8 @@ export interface ResolvedModule {
 }
 
 const UNKNOWN: TypeRef = { kind: "unknown" };
+/** Array methods that call their callback with an element. */
+const ARRAY_CALLBACK_METHODS = new Set(["forEach", "map", "flatMap", "filter", "some", "every", "find", "findIndex", "findLast", "findLastIndex", "reduce", "reduceRight"]);
 /** A specifier naming a project file (`./source.js`, `../lib/io`), not a package. */
 const isRelative = (source: string) => source.startsWith("./") || source.startsWith("../");
 const known = <T extends { kind: string }>(t: T | undefined): t is T => t !== undefined && t.kind !== "unknown";
@@ -297,9 +299,26 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (!known(t)) t = typeOfSyntax(p.annotation);
     if (!known(t) && p.name !== undefined && !p.rest) t = jsdocType(f.comments, "param", p.name, f.parent ?? 0);
     if (!known(t) && p.default !== undefined) t = typeOf(p.default);
+    if (!known(t) && p.annotation === undefined && !p.rest) t = arrayCallbackParamType(fn, index);
     if (p.rest && t.kind === "array") t = UNKNOWN; // the rest array itself is not a receiver
     paramTypes.set(key, t);
     return t;
+  };
+
+  /**
+   * A callback's element parameter: `gs.map((g) => g.get())` with `gs` an array of `Greenlet`s
+   * gives `g` a `Greenlet` (the first parameter; `reduce`'s second), as the checker's contextual
+   * type would.
+   */
+  const arrayCallbackParamType = (fn: FunctionId, index: number): ValueType => {
+    const pos = fns[fn]?.position;
+    if (pos?.kind !== "argument" || pos.index !== 0) return UNKNOWN;
+    const c = call(pos.call);
+    if (c.construct || c.callee.kind !== "member" || c.callee.name === undefined) return UNKNOWN;
+    const method = c.callee.name;
+    if (!ARRAY_CALLBACK_METHODS.has(method) || index !== (method === "reduce" || method === "reduceRight" ? 1 : 0)) return UNKNOWN;
+    const receiver = typeOf(c.callee.object);
+    return receiver.kind === "array" || receiver.kind === "tuple" ? elementOf(receiver) : UNKNOWN;
   };
 
   /** What a function returns: its annotation (JSDoc `@returns` too), else the union of its return values. */
