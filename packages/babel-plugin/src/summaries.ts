@@ -20,6 +20,7 @@ import * as t from "@babel/types";
 import {
   analyzeModule,
   exportNamesFromText,
+  mayCallParamMethods,
   mayDefineCallbackCaller,
   packageSummary,
   packageSummaryFile,
@@ -140,7 +141,7 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
   // imports, without parsing (a parse and an analysis per import doubled compile times).
   // A file that declares classes or interfaces is parsed: its summary lists their methods, which
   // the override and implementation checks read (the core's interfaces.ts).
-  if (!/["']@weft\/runtime|@blocking\b/.test(code) && !DECLARES_TYPES.test(code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
+  if (!/["']@weft\/runtime|@blocking\b/.test(code) && !DECLARES_TYPES.test(code) && !mayCallParamMethods(file, code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
     return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
   }
   const ast = parse(code, {

@@ -15,6 +15,7 @@ import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
 import { validateModule, type ModuleShape } from "./validate-module.js";
 import { validatePlacement } from "./validate-placement.js";
+import { validateDuckCalls } from "./validate-duck-calls.js";
 import { validateOverrides } from "./validate-overrides.js";
 import { validateUndriven } from "./validate-undriven.js";
 
@@ -74,6 +75,7 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     ...validateModule(facts, blocking, plan, options.shape ?? {}),
     ...validateUndriven(facts, blocking, plan, summaries),
     ...validateOverrides(facts, blocking, plan, summaries),
+    ...validateDuckCalls(facts, types, plan, summaries),
   ];
   const explain: ExplainEntry[] = [];
   const inferred = blocking;

@@ -27,6 +27,7 @@ export const CODES = {
   WEFT3007: "blocking override of a method that does not block",
   WEFT3008: "blocking implementation of an interface method not marked @blocking",
   WEFT4001: "coroutine handed to code weft did not compile",
+  WEFT4002: "instance with a blocking method handed to code that calls it on an untyped value",
   WEFT9001: "internal error",
 } as const;
 

@@ -47,7 +47,7 @@ export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";
 export type { CallReason, ChainStep, ModuleSummaries, Reason } from "./infer-blocking.js";
 export { summarizeModule } from "./summarize-module.js";
 export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module.js";
-export { exportNamesFromText, mayDefineCallbackCaller, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
+export { exportNamesFromText, mayCallParamMethods, mayDefineCallbackCaller, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
 export { validateAdapterOptions } from "./adapter-options.js";
 export type { AdapterOptions } from "./adapter-options.js";
 export { CODES, codeFrame, describeReason, formatDiagnostic } from "./diagnostics.js";

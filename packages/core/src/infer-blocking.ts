@@ -28,6 +28,7 @@
  */
 import type { CallFact, FunctionFact, FunctionId, ModuleFacts, Span } from "./facts.js";
 import type { TypeTable } from "./infer-types.js";
+import type { SummaryEntry } from "./summarize-module.js";
 import { buildFactsIndex, type FactsIndex } from "./build-facts-index.js";
 import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
 import { implementationsOf, inheritedImport, interfaceMethod, markedAbstract } from "./interfaces.js";
@@ -120,7 +121,7 @@ export interface ChainStep {
 }
 
 /** What the analysis knows about other modules: export name → may it block? */
-export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, { blocks: boolean; callsParams?: number[] }>>;
+export type ModuleSummaries = ReadonlyMap<string, ReadonlyMap<string, SummaryEntry>>;
 
 export interface Blocking {
   mayBlock: ReadonlyMap<FunctionId, Reason>;

@@ -32,8 +32,10 @@
  * Their `help:` line names the member to mark and the file it is in. Plain JavaScript without
  * types across files (a function in one file calling `source.read()` on an untyped parameter,
  * the blocking class in another, the call in a third) cannot be seen by any one file: it stays a
- * plain call, and the runtime's `ERR_WEFT_NOT_DRIVEN` message names the method that was not
- * driven; a JSDoc type (`@param {QueueSource} source`) or a caller in the same file fixes it.
+ * plain call. The caller's file can predict it (the function's summary lists the methods it calls
+ * on untyped parameters, `paramMethods`): WEFT4002, a warning (validate-duck-calls.ts); else the
+ * runtime's `ERR_WEFT_NOT_DRIVEN` names the method that was not driven. A JSDoc type naming a
+ * class whose method is marked `@blocking` (`@param {Source} source`) fixes it.
  */
 import { buildFactsIndex } from "./build-facts-index.js";
 import type { FunctionId, InterfaceFact, ModuleFacts } from "./facts.js";

@@ -20,6 +20,12 @@ export interface SummaryEntry {
    * its original code for callers that pass plain functions).
    */
   callsParams?: number[];
+  /**
+   * Methods the function calls, as plain calls, on parameters whose type it does not know
+   * (`source.read()` on an untyped `source`): importers that pass an instance whose method of
+   * that name blocks get WEFT4002 (validate-duck-calls.ts). By parameter index, with its name.
+   */
+  paramMethods?: Array<{ index: number; param: string; methods: string[] }>;
 }
 
 export type ModuleSummary = Map<string, SummaryEntry>;
@@ -48,9 +54,11 @@ export function summarizeModule(
   const out: ModuleSummary = new Map();
   for (const e of exports) {
     switch (e.kind) {
-      case "function":
-        out.set(e.name, entry(e.fn));
+      case "function": {
+        const methods = untypedParamMethods(facts, plan, e.fn);
+        out.set(e.name, methods.length > 0 ? { ...entry(e.fn), paramMethods: methods } : entry(e.fn));
         break;
+      }
       case "class": {
         const cls = buildFactsIndex(facts).classByName.get(e.className);
         for (const [method, fn] of Object.entries(cls?.methods ?? {})) out.set(`${e.name}#${method}`, entry(fn));
@@ -149,4 +157,23 @@ function interfaceEntries(facts: ModuleFacts, plan: RewritePlan): Map<string, Su
     }
   }
   return out;
+}
+
+/**
+ * The methods function `fn` calls on its own parameters of unknown type (`source.read()` with
+ * `source` untyped), where the call stays a plain call (no yield point in the plan): what an
+ * importer passing an instance of a class whose method blocks must be warned of.
+ */
+function untypedParamMethods(facts: ModuleFacts, plan: RewritePlan, fn: FunctionId): Array<{ index: number; param: string; methods: string[] }> {
+  const params = facts.functions[fn]?.params ?? [];
+  const byIndex = new Map<number, Set<string>>();
+  for (const call of facts.calls) {
+    const c = call.callee;
+    if (c.kind !== "method" || c.receiver.kind !== "param" || c.receiver.fn !== fn || plan.calls.has(call.id)) continue;
+    if (params[c.receiver.index]?.type.kind !== "unknown") continue;
+    let set = byIndex.get(c.receiver.index);
+    if (set === undefined) byIndex.set(c.receiver.index, (set = new Set()));
+    set.add(c.name);
+  }
+  return [...byIndex].sort((a, b) => a[0] - b[0]).map(([index, methods]) => ({ index, param: params[index]?.name ?? String(index), methods: [...methods] }));
 }

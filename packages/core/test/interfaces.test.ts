@@ -170,3 +170,43 @@ describe("WEFT3007 and WEFT3008", () => {
     expect(sleepy("extends", new Map())).toEqual([]);
   });
 });
+
+describe("WEFT4002: duck typing across files", () => {
+  it("lists, in an exported function's summary, the methods it calls plainly on untyped parameters", () => {
+    const b = new FactsBuilder();
+    const readThree = b.fn("readThree", ["source", "n"]);
+    b.call(readThree, { kind: "method", receiver: { kind: "param", fn: readThree, index: 0 }, name: "read" });
+    b.call(readThree, { kind: "method", receiver: { kind: "param", fn: readThree, index: 0 }, name: "read" });
+    b.call(readThree, { kind: "method", receiver: { kind: "param", fn: readThree, index: 1 }, name: "toFixed" });
+    const analysis = analyzeModule(b.facts);
+    const summary = summarizeModule(b.facts, analysis.plan, [{ name: "readThree", kind: "function", fn: readThree }], () => undefined);
+    expect(summary.get("readThree")).toEqual({
+      blocks: false,
+      paramMethods: [
+        { index: 0, param: "source", methods: ["read"] },
+        { index: 1, param: "n", methods: ["toFixed"] },
+      ],
+    });
+  });
+
+  it("warns at a call handing such a function an instance whose method of that name blocks, and only then", () => {
+    const b = new FactsBuilder();
+    const read = method(b, "Local", "read");
+    b.call(read, { kind: "runtime", name: "sleep" }, [anyArg]);
+    b.cls("Local", { read });
+    const summaries: ModuleSummaries = new Map([
+      ["./read.js", new Map([["readThree", { blocks: false, paramMethods: [{ index: 0, param: "source", methods: ["read"] }] }]])],
+      ["./q.js", new Map([["QueueSource#read", { blocks: true }], ["ArraySource#read", { blocks: false }]])],
+    ]);
+    const callee = { kind: "import" as const, source: "./read.js", name: "readThree" };
+    b.call(0, callee, [{ type: { kind: "import-class", source: "./q.js", name: "QueueSource" } }]);
+    b.call(0, callee, [{ type: { kind: "import-class", source: "./q.js", name: "ArraySource" } }]);
+    b.call(0, callee, [{ type: { kind: "local-class", name: "Local" } }]);
+    b.call(0, callee, [anyArg]);
+    const diagnostics = analyzeModule(b.facts, { summaries }).diagnostics;
+    expect(diagnostics.map((d) => [d.code, d.severity, d.label])).toEqual([
+      ["WEFT4002", "warning", "this call hands `readThree` a `QueueSource`"],
+      ["WEFT4002", "warning", "this call hands `readThree` a `Local`"],
+    ]);
+  });
+});

@@ -15,7 +15,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
-import { analyzeModule, mayDefineCallbackCaller, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import { analyzeModule, mayCallParamMethods, mayDefineCallbackCaller, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
 import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
@@ -224,7 +224,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       try {
         const code = readFileSync(file, "utf8");
         // A file that declares classes or interfaces is parsed: its summary lists their methods.
-        if (!/["']@weft\/runtime|@blocking\b/.test(code) && !/\b(?:class|interface)\s+[A-Za-z_$]/.test(code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
+        if (!/["']@weft\/runtime|@blocking\b/.test(code) && !/\b(?:class|interface)\s+[A-Za-z_$]/.test(code) && !mayCallParamMethods(file, code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
           return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
         }
         const kind = /\.[mc]?tsx?$/.test(file) ? (file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : ts.ScriptKind.JS;
