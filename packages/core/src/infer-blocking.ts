@@ -192,6 +192,15 @@ export function inferBlocking(
     return how;
   };
 
+  /** Whether module `source`'s summary has entries for export `name` (itself, or its members). */
+  const summaryKnows = (source: string, name: string): boolean => {
+    const s = summaries.get(source);
+    if (s === undefined) return false;
+    if (s.has(name)) return true;
+    for (const key of s.keys()) if (key.startsWith(`${name}#`) || key.startsWith(`${name}.`)) return true;
+    return false;
+  };
+
   /** Why `call` blocks and whether it does whatever its function's callers pass (`itself`). */
   const callBlocksHow = (call: CallFact): { reason: CallReason; itself: boolean } | null => {
     if (call.construct === true) return null;
@@ -244,8 +253,10 @@ export function inferBlocking(
           }
           return null;
         }
-        if (receiver.kind === "import-class") {
-          // A method of a class another module exports: that module's summary says (`Store#load`).
+        if (receiver.kind === "import-class" && summaryKnows(receiver.source, receiver.name)) {
+          // A method of a class (or interface) another module exports: that module's summary says
+          // (`Store#load`). A name its summary does not know (a type alias, a type re-exported
+          // from elsewhere) is a value of unknown type: the rules by name below decide.
           const s = summaries.get(receiver.source)?.get(`${receiver.name}#${c.name}`);
           return s?.blocks === true ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name }) : null;
         }

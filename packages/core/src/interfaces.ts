@@ -11,8 +11,8 @@
  * | `/** @blocking *\/ step(i) {…}` (a method with a body) | the method is tagged (resolve-module.ts): a coroutine, so calls through its class are runtime checks (`callDynamic`), which drive a blocking override and call a plain one |
  * | `/** @blocking *\/ abstract step(i: number): string;` | a call of it through the class or a subclass (`this.step(i)`) is a runtime check that makes its caller a coroutine (`marked-method`); the summary says `Task#step` blocks |
  * | `/** @blocking *\/` on an interface's method, or on the interface (all its methods) | a call through a value of that interface type is a runtime check that makes its caller a coroutine (`marked-method`); an exported interface's summary says `Source#read` blocks |
- * | a value of an interface of this module | its method blocks when marked, or when a class of this module that `implements` it (or extends one that does) has that method blocking (`implementation`); else it is plain, never a blocking root by its name (`Conn { recv(): string }` implemented by a plain class stays plain) |
- * | a value of a type imported from a project file (`import type { Source } from "./source.js"`) | that module's summary decides (`Source#read`), as for an imported class; never by name |
+ * | a value of an interface of this module | its method blocks when marked, or when a class of this module that implements it (says `implements`, extends one that does, or has all its methods) has that method blocking (`implementation`); else it is plain, never a blocking root by its name (`Conn { recv(): string }` implemented by a plain class stays plain) |
+ * | a value of a type imported from a project file (`import type { Source } from "./source.js"`) | that module's summary decides (`Source#read`), as for an imported class, never by name; a name the summary does not know (a type alias, a re-exported type) is a value of unknown type |
  * | `this.m()` in a class extending a class imported from a project file, `m` not declared on the way | the base module's summary decides (`Task#m`), inherited entries included |
  * | a parameter without a type that callers of this module give instances of several classes (JavaScript duck typing: `readThree(qs)`, `readThree(new ArraySource())`) | a call of a method on it is a runtime check when that method blocks on any of them (infer-types.ts `candidates`) |
  *
@@ -95,15 +95,29 @@ function extendsInterface(facts: ModuleFacts, name: string, target: string, seen
   return (interfaceByName(facts, name)?.extends ?? []).some((e) => extendsInterface(facts, e, target, seen));
 }
 
+/** Every method name of interface `name` of this module, its extended interfaces' included. */
+function interfaceMethodNames(facts: ModuleFacts, name: string, out = new Set<string>(), seen = new Set<string>()): Set<string> {
+  if (seen.has(name)) return out;
+  seen.add(name);
+  const iface = interfaceByName(facts, name);
+  for (const m of Object.keys(iface?.methods ?? {})) out.add(m);
+  for (const e of iface?.extends ?? []) interfaceMethodNames(facts, e, out, seen);
+  return out;
+}
+
 /**
  * The methods named `method` of this module's classes that implement interface `iface` of this
  * module: a class that says `implements` it (or an interface extending it), or extends one that
- * does; each class's method found up its local chain.
+ * does, or has every method the interface names (TypeScript's types are structural: a class need
+ * not say `implements` to be passed as one); each class's method found up its local chain.
  */
 export function implementationsOf(facts: ModuleFacts, iface: string, method: string): Array<{ cls: string; fn: FunctionId }> {
   const out: Array<{ cls: string; fn: FunctionId }> = [];
+  const names = interfaceMethodNames(facts, iface);
   for (const c of facts.classes) {
-    const implementsIt = classChain(facts, c.name).some((k) => (k.implements ?? []).some((i) => "local" in i && extendsInterface(facts, i.local, iface)));
+    const implementsIt =
+      classChain(facts, c.name).some((k) => (k.implements ?? []).some((i) => "local" in i && extendsInterface(facts, i.local, iface))) ||
+      (names.size > 0 && [...names].every((m) => lookupMethod(facts, c.name, m, false) !== undefined || markedAbstract(facts, c.name, m) !== undefined));
     if (!implementsIt) continue;
     const fn = lookupMethod(facts, c.name, method, false);
     if (fn !== undefined && !out.some((o) => o.fn === fn)) out.push({ cls: c.name, fn });

@@ -52,6 +52,33 @@ describe("calls through an interface of this module", () => {
   });
 });
 
+describe("structural implementations and names a summary does not know", () => {
+  it("count a class of this module that has all of an interface's methods as an implementation, without `implements`", () => {
+    const b = new FactsBuilder();
+    b.facts.interfaces = [{ name: "Inbox", exported: false, methods: { next: false, size: false }, extends: [] }];
+    const next = method(b, "QueueInbox", "next");
+    const size = method(b, "QueueInbox", "size");
+    const onlyNext = method(b, "Half", "next");
+    b.cls("QueueInbox", { next, size });
+    b.cls("Half", { next: onlyNext });
+    b.call(next, { kind: "runtime", name: "sleep" }, [anyArg]);
+    b.call(onlyNext, { kind: "runtime", name: "sleep" }, [anyArg]);
+    const first = b.fn("first");
+    b.call(first, { kind: "method", receiver: { kind: "interface", name: "Inbox" }, name: "next" });
+    expect(reasons(b).blocking.mayBlock.get(first)).toMatchObject({ kind: "implementation", fn: next, name: "QueueInbox#next" });
+  });
+
+  it("treat a type imported from a project file that its summary does not know as a value of unknown type (the rules by name)", () => {
+    const b = new FactsBuilder();
+    const pump = b.fn("pump");
+    b.call(pump, { kind: "method", receiver: { kind: "import-class", source: "./types.js", name: "Sock" }, name: "recv" });
+    const unknown = reasons(b, new Map([["./types.js", new Map([["Other#recv", { blocks: false }]])]]));
+    expect(kindOf(unknown.blocking.mayBlock.get(pump))).toBe("by-name");
+    const known = reasons(b, new Map([["./types.js", new Map([["Sock#recv", { blocks: false }]])]]));
+    expect(known.blocking.mayBlock.has(pump)).toBe(false);
+  });
+});
+
 describe("abstract methods and classes of other files", () => {
   it("make `this.step()` a runtime check when the abstract method is marked `@blocking`, in a subclass too", () => {
     const b = new FactsBuilder();
