@@ -864,7 +864,9 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const methods: Record<string, boolean> = {};
     for (const m of d.members) if (m.method === true || m.type.kind === "function") methods[m.name] = all || isMarked(m.comments);
     const ext = d.extends.flatMap((t) => (t.kind === "ref" && t.binding !== undefined && binding(t.binding).declaration.kind === "interface" ? [binding(t.binding).name] : []));
-    (facts.interfaces ??= []).push({ name: b.name, exported: d.exported === true, methods, extends: ext });
+    // `export interface I`, or `export { I }` (a name no value binds, reported as a global).
+    const listed = b.scope === 0 && syntax.exports.some((e) => "value" in e && e.name === b.name && e.value.kind === "global" && e.value.name === b.name);
+    (facts.interfaces ??= []).push({ name: b.name, exported: d.exported === true || listed, methods, extends: ext });
   }
 
   // ---- exports
