@@ -3,7 +3,10 @@
  * about the project files it imports, and what a package built by weft ships to its users.
  *
  * Summary entries are keyed by export name (`readLine`, `default`), and by `Class#method` for
- * the methods of exported classes.
+ * the methods of exported classes — their abstract methods and the methods they inherit from a
+ * class of another project file included — and `Interface#method` for the methods of exported
+ * interfaces (interfaces.ts). An exported function's entry lists the methods it calls plainly on
+ * untyped parameters (`paramMethods`, for WEFT4002).
  */
 import { buildFactsIndex } from "./build-facts-index.js";
 import type { FunctionId, ModuleFacts } from "./facts.js";
