@@ -16,6 +16,7 @@ import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
 import { validateModule, type ModuleShape } from "./validate-module.js";
 import { validatePlacement } from "./validate-placement.js";
 import { validateDuckCalls } from "./validate-duck-calls.js";
+import { validateInterfaceArguments } from "./validate-interface-arguments.js";
 import { validateOverrides } from "./validate-overrides.js";
 import { validateUndriven } from "./validate-undriven.js";
 
@@ -76,6 +77,7 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     ...validateUndriven(facts, blocking, plan, summaries),
     ...validateOverrides(facts, blocking, plan, summaries),
     ...validateDuckCalls(facts, types, plan, summaries),
+    ...validateInterfaceArguments(facts, types, plan, summaries),
   ];
   const explain: ExplainEntry[] = [];
   const inferred = blocking;

@@ -28,6 +28,7 @@ export const CODES = {
   WEFT3008: "blocking implementation of an interface method not marked @blocking",
   WEFT4001: "coroutine handed to code weft did not compile",
   WEFT4002: "instance with a blocking method handed to code that calls it on an untyped value",
+  WEFT4003: "instance with a blocking method passed as an interface whose method does not block",
   WEFT9001: "internal error",
 } as const;
 

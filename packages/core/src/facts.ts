@@ -45,6 +45,11 @@ export interface ParamFact {
   name: string;
   /** From a TypeScript annotation or JSDoc, when it names a runtime or local class. */
   type: TypeRef;
+  /**
+   * What the annotation or JSDoc alone says, when a type checker said something else (`type`):
+   * the diagnostics that must be the same on every adapter read it (validate-interface-arguments.ts).
+   */
+  declared?: TypeRef;
 }
 
 /** How a function value is used other than being called by name. */

@@ -28,6 +28,7 @@
  * |---|---|
  * | WEFT3007 | a method that may block overrides a method of a class imported from a project file whose summary says it does not block |
  * | WEFT3008 | a method that may block implements a method of an interface imported from a project file (`implements Source`) whose summary says it does not block |
+ * | WEFT4003 (warning) | an instance whose method may block passed to a parameter whose annotation names an interface whose method does not: a structural implementation WEFT3008 cannot see (validate-interface-arguments.ts) |
  *
  * Their `help:` line names the member to mark and the file it is in. Plain JavaScript without
  * types across files (a function in one file calling `source.read()` on an untyped parameter,

@@ -24,6 +24,7 @@ import type {
   FunctionId,
   FunctionUse,
   ModuleFacts,
+  ParamFact,
   TypeRef,
 } from "./facts.js";
 import { IMPLICIT_METHODS, isRuntimeClass, KNOWN_GLOBALS, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
@@ -730,7 +731,15 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   for (const f of fns) {
     const fact = functions[f.id]!;
     f.params.forEach((p, index) => {
-      fact.params.push({ name: p.rest ? "<pattern>" : (p.name ?? "<pattern>"), type: toTypeRef(paramType(f.id, index)) });
+      const param: ParamFact = { name: p.rest ? "<pattern>" : (p.name ?? "<pattern>"), type: toTypeRef(paramType(f.id, index)) };
+      if (oracle !== undefined && !p.rest) {
+        // What the annotation says, apart from the checker: the same on every adapter (WEFT4003).
+        let said = typeOfSyntax(p.annotation);
+        if (!known(said) && p.name !== undefined) said = jsdocType(f.comments, "param", p.name, f.parent ?? 0);
+        const declared = toTypeRef(said);
+        if (declared.kind !== "unknown" && JSON.stringify(declared) !== JSON.stringify(param.type)) param.declared = declared;
+      }
+      fact.params.push(param);
     });
   }
 
