@@ -45,11 +45,6 @@ export interface ParamFact {
   name: string;
   /** From a TypeScript annotation or JSDoc, when it names a runtime or local class. */
   type: TypeRef;
-  /**
-   * What the annotation or JSDoc alone says, when a type checker said something else (`type`):
-   * the diagnostics that must be the same on every adapter read it (validate-interface-arguments.ts).
-   */
-  declared?: TypeRef;
 }
 
 /** How a function value is used other than being called by name. */
@@ -145,6 +140,8 @@ export interface ModuleFacts {
   }>;
   /** The interfaces this module declares (interfaces.ts). */
   interfaces?: InterfaceFact[];
+  /** Resolved with a type checker's answers (the tsc adapter with a Program: a `TypeOracle`). */
+  typed?: true;
 }
 
 export interface InterfaceFact {

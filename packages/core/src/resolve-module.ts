@@ -24,7 +24,6 @@ import type {
   FunctionId,
   FunctionUse,
   ModuleFacts,
-  ParamFact,
   TypeRef,
 } from "./facts.js";
 import { IMPLICIT_METHODS, isRuntimeClass, KNOWN_GLOBALS, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
@@ -731,15 +730,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   for (const f of fns) {
     const fact = functions[f.id]!;
     f.params.forEach((p, index) => {
-      const param: ParamFact = { name: p.rest ? "<pattern>" : (p.name ?? "<pattern>"), type: toTypeRef(paramType(f.id, index)) };
-      if (oracle !== undefined && !p.rest) {
-        // What the annotation says, apart from the checker: the same on every adapter (WEFT4003).
-        let said = typeOfSyntax(p.annotation);
-        if (!known(said) && p.name !== undefined) said = jsdocType(f.comments, "param", p.name, f.parent ?? 0);
-        const declared = toTypeRef(said);
-        if (declared.kind !== "unknown" && JSON.stringify(declared) !== JSON.stringify(param.type)) param.declared = declared;
-      }
-      fact.params.push(param);
+      fact.params.push({ name: p.rest ? "<pattern>" : (p.name ?? "<pattern>"), type: toTypeRef(paramType(f.id, index)) });
     });
   }
 
@@ -839,6 +830,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
 
   // ---- classes
   const facts: ModuleFacts = { file: syntax.file, functions, calls, classes: [] };
+  if (oracle !== undefined) facts.typed = true;
   const isMarked = (comments: readonly string[] | undefined) => (comments ?? []).some((c) => /@blocking\b/.test(c));
   for (const cls of classes) {
     const name = cls.name ?? "<class>";

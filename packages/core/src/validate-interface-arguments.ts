@@ -13,6 +13,8 @@
  * Not predicted: values stored in typed variables or arrays rather than passed (`const s: Source
  * = qs`), functions of other files (their summaries carry no parameter types), and an interface
  * of this module that a class of this module implements (its calls are runtime checks already).
+ * Not reported when the module was resolved with a type checker (`facts.typed`): there the
+ * interface's receivers are the classes assignable to it, and the call is driven.
  */
 import type { Diagnostic } from "./diagnostics.js";
 import type { ModuleFacts, TypeRef } from "./facts.js";
@@ -24,6 +26,9 @@ import type { RewritePlan } from "./plan-rewrite.js";
 
 export function validateInterfaceArguments(facts: ModuleFacts, types: TypeTable, plan: RewritePlan, summaries: ModuleSummaries): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // With a type checker, an interface's implementations are its receivers' candidates, structural
+  // ones included (the tsc adapter's build-checker-types.ts): the call is driven, nothing to say.
+  if (facts.typed === true) return out;
   const blocksHere = (fn: number | undefined) => fn !== undefined && plan.coroutines.has(fn) && !plan.dual.has(fn);
   /** The interface's methods that do not block, with where the interface is declared; undefined when `t` is no interface weft knows. */
   const plainMethods = (t: TypeRef): { name: string; where: string; methods: string[] } | undefined => {
@@ -55,8 +60,7 @@ export function validateInterfaceArguments(facts: ModuleFacts, types: TypeTable,
     call.args.forEach((arg, i) => {
       const param = target.params[i];
       if (param === undefined || arg.spread === true) return;
-      // The annotation's type, not the checker's: a program warns the same under every compiler.
-      const declared = param.declared ?? param.type;
+      const declared = param.type;
       const iface = plainMethods(declared);
       if (iface === undefined || iface.methods.length === 0) return;
       const value = types.resolve(arg.type);
