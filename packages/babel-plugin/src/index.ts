@@ -14,7 +14,7 @@ import { analyzeModule, formatDiagnostic, mayDefineCallbackCaller, summarizeModu
 import { applyPlan } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
-import { rememberSummary, summariesWithDependencies } from "./summaries.js";
+import { jsdocSpecifiers, rememberSummary, summariesWithDependencies } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -34,11 +34,13 @@ interface BabelApi {
  */
 function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
   if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && mayDefineCallbackCaller(source))) return true;
-  return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:"));
+  return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) || jsdocSpecifiers(program).length > 0;
 }
 
 /** Whether the file imports a name (or a namespace, or a class) that a summary says blocks. */
 function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: ModuleSummaries): boolean {
+  // A type JSDoc names from a project file (`import("./source.js").Source`) whose methods block.
+  for (const spec of jsdocSpecifiers(program)) for (const entry of summaries.get(spec)?.values() ?? []) if (entry.blocks) return true;
   for (const stmt of program.node.body) {
     if (stmt.type !== "ImportDeclaration") continue;
     const summary = summaries.get(stmt.source.value);

@@ -20,6 +20,7 @@ import * as t from "@babel/types";
 import {
   analyzeModule,
   exportNamesFromText,
+  jsdocImportSpecifiers,
   mayCallParamMethods,
   mayDefineCallbackCaller,
   packageSummary,
@@ -182,9 +183,20 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
   return false;
 }
 
+/** The relative specifiers of JSDoc `import("…")` types in the file's block comments. */
+export function jsdocSpecifiers(program: NodePath<t.Program>): string[] {
+  const comments = (program.parent as t.File).comments ?? [];
+  return jsdocImportSpecifiers(comments.flatMap((c) => (c.type === "CommentBlock" ? [c.value] : [])));
+}
+
 /** Summaries of every module `program` imports (project files, and packages built by weft), keyed by the specifier as written. */
 export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>): ModuleSummaries {
   const out = new Map<string, ModuleSummary>();
+  // Project files JSDoc types name (`@param {import("./source.js").Source} s`), as imports.
+  for (const spec of jsdocSpecifiers(program)) {
+    const target = resolveRelative(file, spec);
+    if (target !== undefined && !out.has(spec)) out.set(spec, summaryOf(target, blocking));
+  }
   for (const stmt of program.node.body) {
     // A type-only import of a project file counts: its interfaces and classes type receivers
     // (the core's interfaces.ts).

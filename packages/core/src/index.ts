@@ -48,6 +48,7 @@ export type { CallReason, ChainStep, ModuleSummaries, Reason } from "./infer-blo
 export { summarizeModule } from "./summarize-module.js";
 export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module.js";
 export { exportNamesFromText, mayCallParamMethods, mayDefineCallbackCaller, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
+export { jsdocImportSpecifiers } from "./jsdoc-types.js";
 export { validateAdapterOptions } from "./adapter-options.js";
 export type { AdapterOptions } from "./adapter-options.js";
 export { CODES, codeFrame, describeReason, formatDiagnostic } from "./diagnostics.js";

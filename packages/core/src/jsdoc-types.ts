@@ -10,6 +10,7 @@
  *   postfix := prefix ("[]")*
  *   prefix  := ("?" | "!" | "...")? primary ("=")?
  *   primary := "(" union ")" | "{" (name ":" union ","?)* "}" | name ("." name)* (".<" | "<") union ("," union)* ">"
+ *            | "import" "(" string ")" ("." name)*      (a type of another module)
  */
 import type { TypeMember, TypeSyntax } from "./syntax-facts.js";
 
@@ -37,7 +38,7 @@ export function jsdocTags(comment: string, tag: string): Array<{ type: string; n
 }
 
 export function parseJsdocType(text: string): TypeSyntax {
-  const tokens = text.match(/\.\.\.|\.<|[A-Za-z_$][\w$]*|\[\]|[<>(){}|,:?!=.*]|\S/g) ?? [];
+  const tokens = text.match(/"[^"]*"|'[^']*'|\.\.\.|\.<|[A-Za-z_$][\w$]*|\[\]|[<>(){}|,:?!=.*]|\S/g) ?? [];
   let i = 0;
   const peek = () => tokens[i];
   const take = (t: string) => (tokens[i] === t ? (i++, true) : false);
@@ -76,6 +77,17 @@ export function parseJsdocType(text: string): TypeSyntax {
       }
       take("}");
       return { kind: "object", members };
+    }
+    if (tok === "import" && tokens[i + 1] === "(" && /^["']/.test(tokens[i + 2] ?? "") && tokens[i + 3] === ")") {
+      // `import("./source.js").Source`: a type another module exports.
+      const source = tokens[i + 2]!.slice(1, -1);
+      i += 4;
+      const member: string[] = [];
+      while (peek() === "." && /^[A-Za-z_$]/.test(tokens[i + 1] ?? "")) {
+        i++;
+        member.push(tokens[i++]!);
+      }
+      return { kind: "ref", name: "import", member, args: [], importSource: source };
     }
     if (!/^[A-Za-z_$]/.test(tok)) {
       i++;
@@ -116,4 +128,18 @@ export function parseTypedefs(comments: readonly string[]): Map<string, TypeSynt
     }
   }
   return out;
+}
+
+/**
+ * The project files JSDoc types in these block comments name (`@param {import("./source.js").Source} s`):
+ * relative specifiers, each once, in order. Adapters load their summaries as for imports, so that
+ * a JavaScript file typed by JSDoc alone sees the types' methods.
+ */
+export function jsdocImportSpecifiers(comments: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const c of comments) {
+    if (!c.includes("import(")) continue;
+    for (const m of c.matchAll(/\{[^{}]*?\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) out.add(m[1]!);
+  }
+  return [...out];
 }

@@ -240,6 +240,12 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     }
   };
   const typeOfRef = (t: Extract<TypeSyntax, { kind: "ref" }>, scope: FunctionId | undefined): ValueType => {
+    if (t.importSource !== undefined) {
+      // JSDoc `import("./source.js").Source`: as `import type { Source } from "./source.js"`.
+      const name = t.member?.[0];
+      if (RUNTIME_MODULES.has(t.importSource)) return name !== undefined && t.member?.length === 1 && isRuntimeClass(name) ? { kind: "runtime", name } : UNKNOWN;
+      return name !== undefined && t.member?.length === 1 && isRelative(t.importSource) ? { kind: "import-class", source: t.importSource, name } : UNKNOWN;
+    }
     const args = t.args.map((a) => typeOfSyntax(a, scope));
     let b = t.binding !== undefined ? binding(t.binding) : undefined;
     if (b === undefined && scope !== undefined) {

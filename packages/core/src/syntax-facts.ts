@@ -308,8 +308,12 @@ export interface SyntaxMember {
 
 /** Type syntax as written (TypeScript annotations; JSDoc comments are parsed by the core). */
 export type TypeSyntax =
-  /** `Queue<number>`, `net.Socket` (`name` "net", `member` ["Socket"]); `binding` when a declaration of this module binds `name`. */
-  | { kind: "ref"; name: string; member?: string[]; binding?: BindingId; args: TypeSyntax[] }
+  /**
+   * `Queue<number>`, `net.Socket` (`name` "net", `member` ["Socket"]); `binding` when a declaration
+   * of this module binds `name`. `importSource`: JSDoc's `import("./source.js").Source` (`name`
+   * "import", `member` ["Source"]), which only the core's JSDoc reader gives (jsdoc-types.ts).
+   */
+  | { kind: "ref"; name: string; member?: string[]; binding?: BindingId; args: TypeSyntax[]; importSource?: string }
   | { kind: "array"; element: TypeSyntax }
   | { kind: "tuple"; elements: TypeSyntax[] }
   | { kind: "union"; types: TypeSyntax[] }
