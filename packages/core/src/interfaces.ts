@@ -113,6 +113,19 @@ function interfaceMethodNames(facts: ModuleFacts, name: string, out = new Set<st
  * not say `implements` to be passed as one); each class's method found up its local chain.
  */
 export function implementationsOf(facts: ModuleFacts, iface: string, method: string): Array<{ cls: string; fn: FunctionId }> {
+  // Asked per call and per pass of the propagation: computed once per module, interface and method.
+  let memo = implementationsMemo.get(facts);
+  if (memo === undefined) implementationsMemo.set(facts, (memo = new Map()));
+  // (facts grown since, as a test's builder does, are asked again)
+  const key = `${facts.classes.length}:${facts.interfaces?.length ?? 0}:${iface}#${method}`;
+  let out = memo.get(key);
+  if (out === undefined) memo.set(key, (out = findImplementations(facts, iface, method)));
+  return out;
+}
+
+const implementationsMemo = new WeakMap<ModuleFacts, Map<string, Array<{ cls: string; fn: FunctionId }>>>();
+
+function findImplementations(facts: ModuleFacts, iface: string, method: string): Array<{ cls: string; fn: FunctionId }> {
   const out: Array<{ cls: string; fn: FunctionId }> = [];
   const names = interfaceMethodNames(facts, iface);
   for (const c of facts.classes) {
