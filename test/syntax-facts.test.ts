@@ -485,6 +485,23 @@ interface Local { close(): void }`,
     );
   });
 
+  it("report type-only re-exports apart from the exports", () => {
+    onBoth(
+      `export type { Source, Sink as Out } from "./source.js";
+export { type Queue as Q, Store } from "./store.js";
+export type { Local };
+interface Local { x(): void }`,
+      (facts) => {
+        expect(facts.typeReexports).toEqual([
+          { name: "Source", source: "./source.js", imported: "Source" },
+          { name: "Out", source: "./source.js", imported: "Sink" },
+          { name: "Q", source: "./store.js", imported: "Queue" },
+        ]);
+        expect(facts.exports).toEqual([{ name: "Store", source: "./store.js", imported: "Store" }]);
+      },
+    );
+  });
+
   it("count a var or function that a loop declares again as not constant", () => {
     onBoth(
       `for (const item of [1]) { var last = item; function step() {} }

@@ -922,14 +922,23 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const exports: SyntaxExport[] = [];
   const scope = program.scope;
   const exportName = (n: Node): string => (n.type === "Identifier" ? n.name : (n as BabelTypes.StringLiteral).value);
+  const typeReexports: NonNullable<SyntaxFacts["typeReexports"]> = [];
   for (const stmt of program.node.body) {
     if (stmt.type === "ExportNamedDeclaration") {
-      if (stmt.exportKind === "type") continue;
+      if (stmt.exportKind === "type") {
+        if (stmt.source) {
+          for (const s of stmt.specifiers) if (s.type === "ExportSpecifier") typeReexports.push({ name: exportName(s.exported), source: stmt.source.value, imported: exportName(s.local) });
+        }
+        continue;
+      }
       const d = stmt.declaration;
       if (stmt.source) {
         for (const s of stmt.specifiers) {
           if (s.type === "ExportSpecifier") {
-            if (s.exportKind === "type") continue;
+            if (s.exportKind === "type") {
+              typeReexports.push({ name: exportName(s.exported), source: stmt.source.value, imported: exportName(s.local) });
+              continue;
+            }
             exports.push({ name: exportName(s.exported), source: stmt.source.value, imported: exportName(s.local) });
           } else if (s.type === "ExportNamespaceSpecifier") {
             exports.push({ name: exportName(s.exported), source: stmt.source.value, imported: "*" });
@@ -971,7 +980,11 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const typedefs = (file_?.comments ?? []).filter((c) => c.type === "CommentBlock" && /@typedef\b|@callback\b/.test(c.value)).map((c) => c.value);
 
   return {
-    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs, ...(commonjsExports ? { commonjsExports: true as const } : {}) },
+    syntax: {
+      file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs,
+      ...(commonjsExports ? { commonjsExports: true as const } : {}),
+      ...(typeReexports.length > 0 ? { typeReexports } : {}),
+    },
     functions,
     calls,
   };

@@ -47,8 +47,8 @@ interface CachedSummary {
 }
 
 const cache = new Map<string, CachedSummary>();
-/** Text that may declare a class or an interface. */
-const DECLARES_TYPES = /\b(?:class|interface)\s+[A-Za-z_$]/;
+/** Text that may declare a class or an interface, or re-export names (whose members it passes on). */
+const DECLARES_TYPES = /\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/;
 const inProgress = new Set<string>();
 
 /**

@@ -914,6 +914,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     else if ("source" in e) exports.push({ name: e.name, kind: "reexport", source: e.source, imported: e.imported });
     else exportValue(e.name, e.value);
   }
+  // A type re-exported (`export type { Source } from "./source.js"`): its members' entries pass on.
+  for (const e of syntax.typeReexports ?? []) exports.push({ name: e.name, kind: "reexport", source: e.source, imported: e.imported });
   const exported = new Set(exports.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
   return { facts, exports, exported };
 }

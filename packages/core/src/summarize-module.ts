@@ -77,6 +77,7 @@ export function summarizeModule(
         }
         const s = imported(e.source)?.get(e.imported);
         if (s) out.set(e.name, s);
+        for (const [key, m] of reexportedMembers(imported(e.source), e.imported, e.name)) if (!out.has(key)) out.set(key, m);
         break;
       }
       case "runtime": {
@@ -94,6 +95,19 @@ export function summarizeModule(
     }
   }
   for (const [key, s] of interfaceEntries(facts, plan)) if (!out.has(key)) out.set(key, s);
+  return out;
+}
+
+/**
+ * The entries of a re-exported class's or interface's members (`Store#load`, `Store.open`,
+ * `Source#read`), under the name it is re-exported as: `export { Store as S } from "./store.js"`
+ * gives `S#load`.
+ */
+function reexportedMembers(summary: ReadonlyMap<string, SummaryEntry> | undefined, imported: string, name: string): Map<string, SummaryEntry> {
+  const out = new Map<string, SummaryEntry>();
+  for (const [key, s] of summary ?? []) {
+    for (const sep of ["#", "."]) if (key.startsWith(`${imported}${sep}`)) out.set(`${name}${sep}${key.slice(imported.length + 1)}`, s);
+  }
   return out;
 }
 

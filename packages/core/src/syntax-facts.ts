@@ -32,6 +32,11 @@ export interface SyntaxFacts {
   typedefs: string[];
   /** The module assigns to `module.exports`, `module.exports.<name>` or `exports.<name>` (CommonJS exports). */
   commonjsExports?: true;
+  /**
+   * Type-only re-exports, which `exports` leaves out: `export type { Source } from "./source.js"`,
+   * `export { type Source as S } from "./source.js"`. In source order; absent when none.
+   */
+  typeReexports?: Array<{ name: string; source: string; imported: string }>;
 }
 
 // ---- functions ----------------------------------------------------------------------------

@@ -268,3 +268,17 @@ describe("WEFT4003: an instance with a blocking method passed as an interface", 
     expect(analyzeModule(b.facts, { summaries }).diagnostics.map((d) => d.code)).toEqual(["WEFT4003"]);
   });
 });
+
+describe("re-exports", () => {
+  it("pass a class's or interface's member entries on under the name they are re-exported as", () => {
+    const b = new FactsBuilder();
+    const analysis = analyzeModule(b.facts);
+    const store: ModuleSummary = new Map([["Store#load", { blocks: true }], ["Store.open", { blocks: false }], ["Storey#x", { blocks: true }]]);
+    const summary = summarizeModule(b.facts, analysis.plan, [{ name: "S", kind: "reexport", source: "./store.js", imported: "Store" }], (s) => (s === "./store.js" ? store : undefined));
+    expect([...summary]).toEqual([
+      ["S#load", { blocks: true }],
+      ["S.open", { blocks: false }],
+    ]);
+  });
+});
+

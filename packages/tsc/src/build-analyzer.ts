@@ -231,8 +231,8 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     const { value: summary, dependencies } = collect((): ModuleSummary => {
       try {
         const code = readFileSync(file, "utf8");
-        // A file that declares classes or interfaces is parsed: its summary lists their methods.
-        if (!/["']@weft\/runtime|@blocking\b/.test(code) && !/\b(?:class|interface)\s+[A-Za-z_$]/.test(code) && !mayCallParamMethods(file, code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
+        // A file that declares classes or interfaces, or re-exports names, is parsed: its summary lists their methods.
+        if (!/["']@weft\/runtime|@blocking\b/.test(code) && !/\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/.test(code) && !mayCallParamMethods(file, code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
           return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
         }
         const kind = /\.[mc]?tsx?$/.test(file) ? (file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : ts.ScriptKind.JS;

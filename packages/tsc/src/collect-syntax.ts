@@ -829,12 +829,17 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, out);
     return out;
   };
+  const typeReexports: NonNullable<SyntaxFacts["typeReexports"]> = [];
   for (const stmt of sf.statements) {
     if (isAmbient(stmt)) continue;
     if (ts.isExportDeclaration(stmt)) {
-      if (stmt.isTypeOnly) continue;
       const source = stmt.moduleSpecifier !== undefined && ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : undefined;
       const clause = stmt.exportClause;
+      if (source !== undefined && clause !== undefined && ts.isNamedExports(clause)) {
+        // `export type { X } from "m"`, `export { type X } from "m"`.
+        for (const s of clause.elements) if (stmt.isTypeOnly || s.isTypeOnly) typeReexports.push({ name: s.name.text, source, imported: (s.propertyName ?? s.name).text });
+      }
+      if (stmt.isTypeOnly) continue;
       if (source !== undefined && clause === undefined) exports.push({ all: source });
       else if (clause !== undefined && ts.isNamespaceExport(clause)) {
         if (source !== undefined) exports.push({ name: clause.name.text, source, imported: "*" });
@@ -883,7 +888,11 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     return `${file}:${s.line}:${s.column + 1}`;
   };
   return {
-    syntax: { file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs, ...(commonjsExports ? { commonjsExports: true as const } : {}) },
+    syntax: {
+      file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs,
+      ...(commonjsExports ? { commonjsExports: true as const } : {}),
+      ...(typeReexports.length > 0 ? { typeReexports } : {}),
+    },
     functions,
     fnIdOf,
     calls,
