@@ -475,6 +475,62 @@ abstract class Base {
     );
   });
 
+  it("report abstract methods and interface members with their leading comments, and exported interfaces", () => {
+    onBoth(
+      `export abstract class Task {
+  /** @blocking */
+  abstract step(i: number): string;
+  abstract close(): void;
+  run() { return this.step(0); }
+}
+/** @blocking */
+export interface Source {
+  /** one line */
+  read(): string;
+  size: number;
+}
+interface Local { close(): void }`,
+      (facts) => {
+        expect(facts.classes[0]!.abstractMethods).toEqual([
+          { name: "step", comments: ["* @blocking "] },
+          { name: "close", comments: [] },
+        ]);
+        expect(binding(facts, "Source").declaration).toEqual({
+          kind: "interface",
+          members: [
+            { name: "read", type: { kind: "function", params: [], returns: { kind: "primitive" } }, method: true, comments: ["* one line "] },
+            { name: "size", type: { kind: "primitive" } },
+          ],
+          extends: [],
+          exported: true,
+          comments: ["* @blocking "],
+        });
+        expect(binding(facts, "Local").declaration).toEqual({
+          kind: "interface",
+          members: [{ name: "close", type: { kind: "function", params: [], returns: { kind: "primitive" } }, method: true }],
+          extends: [],
+        });
+      },
+    );
+  });
+
+  it("report type-only re-exports apart from the exports", () => {
+    onBoth(
+      `export type { Source, Sink as Out } from "./source.js";
+export { type Queue as Q, Store } from "./store.js";
+export type { Local };
+interface Local { x(): void }`,
+      (facts) => {
+        expect(facts.typeReexports).toEqual([
+          { name: "Source", source: "./source.js", imported: "Source" },
+          { name: "Out", source: "./source.js", imported: "Sink" },
+          { name: "Q", source: "./store.js", imported: "Queue" },
+        ]);
+        expect(facts.exports).toEqual([{ name: "Store", source: "./store.js", imported: "Store" }]);
+      },
+    );
+  });
+
   it("count a var or function that a loop declares again as not constant", () => {
     onBoth(
       `for (const item of [1]) { var last = item; function step() {} }

@@ -527,12 +527,14 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const typeMembers = (members: Node[], scope: Scope): TypeMember[] => {
     const out: TypeMember[] = [];
     for (const m of members) {
+      const comments = blockComments([m]);
+      const withComments = (member: TypeMember): TypeMember => (comments.length > 0 ? { ...member, comments } : member);
       if (m.type === "TSPropertySignature") {
         const name = keyName(m.key, m.computed === true);
-        if (name !== undefined) out.push({ name, type: typeSyntax(m.typeAnnotation, scope) });
+        if (name !== undefined) out.push(withComments({ name, type: typeSyntax(m.typeAnnotation, scope) }));
       } else if (m.type === "TSMethodSignature" && m.kind === "method") {
         const name = keyName(m.key, m.computed === true);
-        if (name !== undefined) out.push({ name, type: functionType(m, scope), method: true });
+        if (name !== undefined) out.push(withComments({ name, type: functionType(m, scope), method: true }));
       }
     }
     return out;
@@ -651,7 +653,15 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       }
       if (d.isTSInterfaceDeclaration()) {
         const extendsList = (d.node.extends ?? []) as Node[];
-        return { kind: "interface", members: typeMembers(d.node.body.body, d.scope), extends: extendsList.map((e) => typeSyntax(e, d.scope)) };
+        const exported = d.parentPath?.isExportNamedDeclaration() === true;
+        const comments = blockComments(exported ? [d.node, d.parentPath!.node] : [d.node]);
+        return {
+          kind: "interface",
+          members: typeMembers(d.node.body.body, d.scope),
+          extends: extendsList.map((e) => typeSyntax(e, d.scope)),
+          ...(exported ? { exported: true as const } : {}),
+          ...(comments.length > 0 ? { comments } : {}),
+        };
       }
       if (d.isTSTypeAliasDeclaration()) return { kind: "type-alias", type: typeSyntax(d.node.typeAnnotation, d.scope) };
       return { kind: "other" };
@@ -926,8 +936,12 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       if (parent?.isVariableDeclarator() && parent.node.id.type === "Identifier") name = parent.node.id.name;
     }
     const members: SyntaxMember[] = [];
+    const abstractMethods: NonNullable<SyntaxClass["abstractMethods"]> = [];
     for (const m of node.body.body as Node[]) {
-      if (m.type === "ClassMethod" || m.type === "ClassPrivateMethod") {
+      if (m.type === "TSDeclareMethod" && m.abstract === true && m.kind === "method") {
+        const memberName = keyName(m.key, m.computed === true);
+        if (memberName !== undefined) abstractMethods.push({ name: memberName, ...(m.static ? { static: true as const } : {}), comments: blockComments([m]) });
+      } else if (m.type === "ClassMethod" || m.type === "ClassPrivateMethod") {
         const fn = fnIds.get(m);
         if (fn === undefined) continue;
         const kind = m.kind === "constructor" ? "constructor" : m.kind === "get" ? "getter" : m.kind === "set" ? "setter" : "method";
@@ -959,6 +973,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
     }
     const implementsList = ((node as { implements?: Node[] | null }).implements ?? []).map((i) => typeSyntax(i, p.scope));
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList, members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
+    if (abstractMethods.length > 0) cls.abstractMethods = abstractMethods;
     if (node.superClass) cls.superClass = toExpr(node.superClass, p.scope);
     // The comments leading the class, or the `export` statement that declares it.
     const classComments = blockComments([node, p.parentPath?.isExportNamedDeclaration() || p.parentPath?.isExportDefaultDeclaration() ? p.parentPath.node : null]);
@@ -974,14 +989,23 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   const exports: SyntaxExport[] = [];
   const scope = program.scope;
   const exportName = (n: Node): string => (n.type === "Identifier" ? n.name : (n as BabelTypes.StringLiteral).value);
+  const typeReexports: NonNullable<SyntaxFacts["typeReexports"]> = [];
   for (const stmt of program.node.body) {
     if (stmt.type === "ExportNamedDeclaration") {
-      if (stmt.exportKind === "type") continue;
+      if (stmt.exportKind === "type") {
+        if (stmt.source) {
+          for (const s of stmt.specifiers) if (s.type === "ExportSpecifier") typeReexports.push({ name: exportName(s.exported), source: stmt.source.value, imported: exportName(s.local) });
+        }
+        continue;
+      }
       const d = stmt.declaration;
       if (stmt.source) {
         for (const s of stmt.specifiers) {
           if (s.type === "ExportSpecifier") {
-            if (s.exportKind === "type") continue;
+            if (s.exportKind === "type") {
+              typeReexports.push({ name: exportName(s.exported), source: stmt.source.value, imported: exportName(s.local) });
+              continue;
+            }
             exports.push({ name: exportName(s.exported), source: stmt.source.value, imported: exportName(s.local) });
           } else if (s.type === "ExportNamespaceSpecifier") {
             exports.push({ name: exportName(s.exported), source: stmt.source.value, imported: "*" });
@@ -1030,6 +1054,7 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
       file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs,
       ...(commonjsExports ? { commonjsExports: true as const } : {}),
       ...(syntaxLoops.length > 0 ? { loops: syntaxLoops } : {}),
+      ...(typeReexports.length > 0 ? { typeReexports } : {}),
     },
     functions,
     calls,

@@ -14,7 +14,7 @@ import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic,
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
-import { rememberSummary, summariesWithDependencies } from "./summaries.js";
+import { jsdocSpecifiers, rememberSummary, summariesWithDependencies } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -35,15 +35,24 @@ interface BabelApi {
  */
 function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
   if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source)))) return true;
-  return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) || dynamicImportSpecifiers(source).length > 0;
+  return (
+    program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) ||
+    dynamicImportSpecifiers(source).length > 0 ||
+    jsdocSpecifiers(program).length > 0
+  );
 }
 
-/** Whether the file imports a name (or a namespace, or a class) that a summary says blocks, statically or with `import()`. */
+/**
+ * Whether the file imports a name (or a namespace, or a class) that a summary says blocks,
+ * statically or with `import()`, or names a project type in a JSDoc `import("…")` whose methods block.
+ */
 function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: ModuleSummaries, source: string): boolean {
   for (const spec of dynamicImportSpecifiers(source)) {
     const summary = summaries.get(spec);
     if (summary !== undefined && importMayBlock(summary, null)) return true;
   }
+  // A type JSDoc names from a project file (`import("./source.js").Source`) whose methods block.
+  for (const spec of jsdocSpecifiers(program)) for (const entry of summaries.get(spec)?.values() ?? []) if (entry.blocks) return true;
   for (const stmt of program.node.body) {
     if (stmt.type !== "ImportDeclaration") continue;
     const summary = summaries.get(stmt.source.value);

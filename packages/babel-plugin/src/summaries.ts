@@ -21,6 +21,8 @@ import {
   analyzeModule,
   dynamicImportSpecifiers,
   exportNamesFromText,
+  jsdocImportSpecifiers,
+  mayCallParamMethods,
   mayDefineCallbackCaller,
   packageSummary,
   packageSummaryFile,
@@ -46,6 +48,8 @@ interface CachedSummary {
 }
 
 const cache = new Map<string, CachedSummary>();
+/** Text that may declare a class or an interface, or re-export names (whose members it passes on). */
+const DECLARES_TYPES = /\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/;
 const inProgress = new Set<string>();
 
 /**
@@ -137,7 +141,9 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
   const code = readFileSync(file, "utf8");
   // Most imported files never touch the runtime: settle them from their text and their own
   // imports, without parsing (a parse and an analysis per import doubled compile times).
-  if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
+  // A file that declares classes or interfaces is parsed: its summary lists their methods, which
+  // the override and implementation checks read (the core's interfaces.ts).
+  if (!/["']@weft\/runtime|@blocking\b/.test(code) && !DECLARES_TYPES.test(code) && !mayCallParamMethods(file, code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
     return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
   }
   const language: ParserPlugin[] = /\.[mc]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? (["jsx"] as const) : [])] : ["jsx"];
@@ -183,6 +189,12 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
   return false;
 }
 
+/** The relative specifiers of JSDoc `import("…")` types in the file's block comments. */
+export function jsdocSpecifiers(program: NodePath<t.Program>): string[] {
+  const comments = (program.parent as t.File).comments ?? [];
+  return jsdocImportSpecifiers(comments.flatMap((c) => (c.type === "CommentBlock" ? [c.value] : [])));
+}
+
 /**
  * Summaries of every module `program` imports (project files, and packages built by weft), keyed
  * by the specifier as written; `code`, its text, also names the modules it imports dynamically.
@@ -190,7 +202,10 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
 export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>, code = ""): ModuleSummaries {
   const out = new Map<string, ModuleSummary>();
   const specs = [
-    // Type-only imports of project files too: `import type { Session }` types a receiver.
+    // Project files JSDoc types name (`@param {import("./source.js").Source} s`), as imports.
+    ...jsdocSpecifiers(program),
+    // Type-only imports of project files too: their interfaces and classes type receivers
+    // (`import type { Session }`; the core's interfaces.ts).
     ...program.node.body.flatMap((stmt) => (t.isImportDeclaration(stmt) && (stmt.importKind !== "type" || stmt.source.value.startsWith(".")) ? [stmt.source.value] : [])),
     ...dynamicImportSpecifiers(code),
   ];

@@ -17,6 +17,9 @@ import { validateIterators } from "./validate-iterators.js";
 import { validateDecorators } from "./validate-decorators.js";
 import { validateModule, type ModuleShape } from "./validate-module.js";
 import { validatePlacement } from "./validate-placement.js";
+import { validateDuckCalls } from "./validate-duck-calls.js";
+import { validateInterfaceArguments } from "./validate-interface-arguments.js";
+import { validateOverrides } from "./validate-overrides.js";
 import { validateUndriven } from "./validate-undriven.js";
 
 export interface ExplainEntry {
@@ -76,6 +79,9 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     ...validateIterators(facts, blocking),
     ...validateDecorators(facts, blocking),
     ...validateUndriven(facts, blocking, plan, summaries),
+    ...validateOverrides(facts, blocking, plan, summaries),
+    ...validateDuckCalls(facts, types, plan, summaries),
+    ...validateInterfaceArguments(facts, types, plan, summaries),
   ];
   const explain: ExplainEntry[] = [];
   const inferred = blocking;

@@ -27,8 +27,12 @@ export const CODES = {
   WEFT3004: "decorator on a class member that may block, or whose expression may block",
   WEFT3005: "class decorator on a class with members that may block",
   WEFT3006: "parameter decorator",
+  WEFT3007: "blocking override of a method that does not block",
+  WEFT3008: "blocking implementation of an interface method not marked @blocking",
   WEFT3010: "spread or destructuring of an iterator whose `next` may block",
   WEFT4001: "coroutine handed to code weft did not compile",
+  WEFT4002: "instance with a blocking method handed to code that calls it on an untyped value",
+  WEFT4003: "instance with a blocking method passed as an interface whose method does not block",
   WEFT9001: "internal error",
 } as const;
 
@@ -154,6 +158,10 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
       return reason.blocks === true
         ? `the function that ${quote(reason.name)} from ${quote(reason.source)} returned, which may block`
         : `the function that ${quote(reason.name)} from ${quote(reason.source)} returned for a function that may block`;
+    case "marked-method":
+      return `${quote(`${reason.class}#${reason.method}`)}, marked ${quote("@blocking")}`;
+    case "implementation":
+      return `${quote(`${reason.class}#${reason.method}`)}, implemented by ${quote(reason.name)}`;
     default: {
       const never: never = reason;
       throw new Error(`weft internal error: unknown reason ${String(never)}`);

@@ -36,7 +36,8 @@ export type FunctionKind =
 export type TypeRef =
   | { kind: "runtime"; name: string } // a class of @weft/runtime (`Queue`, `Greenlet`, `Socket`)
   | { kind: "local-class"; name: string; static?: true } // an instance of a class declared in this module; with `static`, the class itself
-  | { kind: "import-class"; source: string; name: string; static?: true } // an instance of a class another module exports; with `static`, the class itself
+  | { kind: "import-class"; source: string; name: string; static?: true } // an instance of a class (or a value of an interface) another module exports; with `static`, the class itself
+  | { kind: "interface"; name: string } // a value of an interface this module declares (interfaces.ts)
   | { kind: "param"; fn: FunctionId; index: number } // whatever callers pass to a parameter
   | { kind: "unknown" };
 
@@ -191,5 +192,26 @@ export interface ModuleFacts {
     /** Fields initialised with a function (`handle = (x) => {…}`): field name → that function; `static` ones apart. */
     fieldFunctions?: Record<string, FunctionId>;
     staticFieldFunctions?: Record<string, FunctionId>;
+    /** The class it extends, when another project module exports it (`extends Task` with `Task` imported). */
+    superImport?: { source: string; name: string };
+    /** Its `abstract` instance methods: name → marked `/** @blocking *\/`. */
+    abstractMethods?: Record<string, boolean>;
+    /** The interfaces it `implements`: one of this module (`local`), or an import. */
+    implements?: Array<{ local: string } | { source: string; name: string }>;
   }>;
+  /** The interfaces this module declares (interfaces.ts). */
+  interfaces?: InterfaceFact[];
+  /** Resolved with a type checker's answers (the tsc adapter with a Program: a `TypeOracle`). */
+  typed?: true;
+}
+
+export interface InterfaceFact {
+  name: string;
+  /** `export interface`: the module's summary carries its methods. */
+  exported: boolean;
+  /** Its method signatures: name → marked `/** @blocking *\/` (on the method, or on the interface). */
+  methods: Record<string, boolean>;
+  /** The interfaces of this module it extends (their methods are its methods). */
+  extends: string[];
+  span?: Span;
 }

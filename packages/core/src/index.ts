@@ -52,7 +52,8 @@ export type { CallReason, ChainStep, ModuleSummaries, Reason } from "./infer-blo
 export { summarizeModule, summaryEntryFromJson, summaryEntryJson } from "./summarize-module.js";
 export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module.js";
 export { mayHaveParameterDecorators } from "./validate-decorators.js";
-export { dynamicImportSpecifiers, exportNamesFromText, mayDefineCallbackCaller, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
+export { dynamicImportSpecifiers, exportNamesFromText, mayCallParamMethods, mayDefineCallbackCaller, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
+export { jsdocImportSpecifiers } from "./jsdoc-types.js";
 export { validateAdapterOptions } from "./adapter-options.js";
 export type { AdapterOptions } from "./adapter-options.js";
 export { CODES, codeFrame, describeReason, formatDiagnostic } from "./diagnostics.js";

@@ -19,6 +19,8 @@
  * | an import that calls its parameter, given a coloured one   | `import-forwarding` | calls `twice` from `./t` with its… |
  * | an import that calls a property of its parameter (`opts.onItem`), given an object literal with a coroutine there | `import-driving` | calls `processAll` from … |
  * | what an import returning a caller of its parameter returned (`memoize(load)`), `load` a coroutine | `wrapper` | calls the function `memoize` from `./memo.js` returned … |
+ * | an abstract or interface method marked `@blocking`         | `marked-method`     | calls `Task#step` (marked …)       |
+ * | an interface method a local implementing class blocks in   | `implementation`    | calls `Source#read`, implemented … |
  *
  * An exported function's parameters are coloured for the importers that may pass coroutines, where
  * a driven face can be given (`canHaveDrivenFace`: not in an `async` function or a callback handed
@@ -41,6 +43,7 @@ import type { SummaryEntry } from "./summarize-module.js";
 import type { TypeTable } from "./infer-types.js";
 import { buildFactsIndex, type FactsIndex } from "./build-facts-index.js";
 import { lookupMethod, overridesOf, receivers } from "./infer-types.js";
+import { implementationsOf, inheritedImport, interfaceMethod, markedAbstract } from "./interfaces.js";
 import {
   ARRAY_METHODS,
   COMMON_METHOD_NAMES,
@@ -84,7 +87,11 @@ export type Reason =
    * The function that a call of import `name` returned: a caller of a function that may block
    * (`callbackFn` when it is this module's), or (`blocks`) one that blocks whatever it was given.
    */
-  | { kind: "wrapper"; call: CallFact; source: string; name: string; callbackFn?: FunctionId; blocks?: true };
+  | { kind: "wrapper"; call: CallFact; source: string; name: string; callbackFn?: FunctionId; blocks?: true }
+  /** An abstract method of class `class`, or a method of interface `class`, marked `/** @blocking *\/` (interfaces.ts). */
+  | { kind: "marked-method"; call: CallFact; class: string; method: string }
+  /** A method of interface `class` of this module that `fn` (`name`), in a class implementing it, may block in (interfaces.ts). */
+  | { kind: "implementation"; call: CallFact; class: string; method: string; fn: FunctionId; name: string };
 
 /** A reason that is a call (every reason but `tagged`). */
 export type CallReason = Exclude<Reason, { kind: "tagged" }>;
@@ -96,6 +103,7 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
     case "local-method":
     case "override":
     case "local-by-name":
+    case "implementation":
       return reason.fn;
     case "driven-callback":
     case "import-driving":
@@ -109,6 +117,7 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
     case "param":
     case "import":
     case "import-forwarding":
+    case "marked-method":
       return undefined;
     default: {
       const never: never = reason;
@@ -210,6 +219,15 @@ export function inferBlocking(
     return how;
   };
 
+  /** Whether module `source`'s summary has entries for export `name` (itself, or its members). */
+  const summaryKnows = (source: string, name: string): boolean => {
+    const s = summaries.get(source);
+    if (s === undefined) return false;
+    if (s.has(name)) return true;
+    for (const key of s.keys()) if (key.startsWith(`${name}#`) || key.startsWith(`${name}.`)) return true;
+    return false;
+  };
+
   /** Why `call` blocks and whether it does whatever its function's callers pass (`itself`). */
   const callBlocksHow = (call: CallFact): { reason: CallReason; itself: boolean } | null => {
     if (call.construct === true) return null;
@@ -254,10 +272,22 @@ export function inferBlocking(
             const r = project(o, { kind: "override", call, class: receiver.name, method: c.name, static: isStatic, fn: o, name: name(o) });
             if (r !== null) return r;
           }
+          if (isStatic) return null;
+          // An abstract method marked `@blocking`, or one inherited from a class of another
+          // project module (interfaces.ts).
+          const marked = markedAbstract(facts, receiver.name, c.name);
+          if (marked !== undefined) return always({ kind: "marked-method", call, class: marked, method: c.name });
+          const base = fn === undefined ? inheritedImport(facts, receiver.name) : undefined;
+          if (base !== undefined && summaries.get(base.source)?.get(`${base.name}#${c.name}`)?.blocks === true) {
+            return always({ kind: "import-method", call, source: base.source, class: base.name, method: c.name });
+          }
           return null;
         }
-        if (receiver.kind === "import-class") {
-          // A method of a class another module exports: that module's summary says (`Store#load`).
+        if (receiver.kind === "import-class" && summaryKnows(receiver.source, receiver.name)) {
+          // A method of a class (or interface) another module exports: that module's summary says
+          // (`Store#load`, `Store.open` when static). A name its summary does not know (a type
+          // alias, a type re-exported from elsewhere) is a value of unknown type: the rules by name
+          // below decide.
           const isStatic = receiver.static === true;
           const s = summaries.get(receiver.source)?.get(`${receiver.name}${isStatic ? "." : "#"}${c.name}`);
           return s?.blocks === true
@@ -265,6 +295,25 @@ export function inferBlocking(
             : null;
         }
         if (c.via !== undefined) return null; // a method of a receiver of unknown type, borrowed: nothing to go by
+        if (receiver.kind === "interface") {
+          // A value of an interface of this module: its marks, then its implementations here.
+          if (interfaceMethod(facts, receiver.name, c.name)?.marked === true) return always({ kind: "marked-method", call, class: receiver.name, method: c.name });
+          for (const impl of implementationsOf(facts, receiver.name, c.name)) {
+            const r = project(impl.fn, { kind: "implementation", call, class: receiver.name, method: c.name, fn: impl.fn, name: name(impl.fn) });
+            if (r !== null) return r;
+          }
+          return null;
+        }
+        // A parameter callers give instances of several classes: any of them may be behind it.
+        for (const k of types.candidates(c.receiver)) {
+          if (k.kind === "local-class") {
+            const m = lookupMethod(facts, k.name, c.name, false);
+            const r = m !== undefined ? project(m, { kind: "local-method", call, class: k.name, method: c.name, static: false, fn: m }) : null;
+            if (r !== null) return r;
+          } else if (k.kind === "import-class" && summaries.get(k.source)?.get(`${k.name}#${c.name}`)?.blocks === true) {
+            return always({ kind: "import-method", call, source: k.source, class: k.name, method: c.name });
+          }
+        }
         const arrayHelper = ARRAY_METHODS.get(c.name);
         const callbackFn = call.args[0]?.fn;
         if (arrayHelper !== undefined && callbackFn !== undefined && isCoroutine(callbackFn)) {
@@ -504,8 +553,14 @@ function watchersOf(
         const fn = lookupMethod(facts, receiver.name, c.name, isStatic);
         if (fn !== undefined) targets.push(fn);
         targets.push(...overridesOf(facts, receiver.name, c.name, isStatic));
+      } else if (receiver.kind === "interface") {
+        for (const impl of implementationsOf(facts, receiver.name, c.name)) targets.push(impl.fn);
       } else if (receiver.kind !== "runtime" && receiver.kind !== "import-class") {
         for (const m of index.methodsByName.get(c.name) ?? []) targets.push(m.fn);
+        for (const k of types.candidates(c.receiver)) {
+          const m = k.kind === "local-class" ? lookupMethod(facts, k.name, c.name, false) : undefined;
+          if (m !== undefined) targets.push(m);
+        }
       }
     }
     for (const g of targets) {

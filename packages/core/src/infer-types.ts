@@ -13,6 +13,12 @@ import { runtimeConstructor, runtimeFunction, runtimeMethod } from "./runtime-fa
 export interface TypeTable {
   /** The resolved type of `t`: a parameter becomes what flows into it, if one class does. */
   resolve(t: TypeRef): TypeRef;
+  /**
+   * For a parameter into which callers pass values of several classes (JavaScript duck typing),
+   * those classes (this module's, or other modules' exports), each once, in the order found;
+   * else none. A method call on it may reach any of them (interfaces.ts).
+   */
+  candidates(t: TypeRef): readonly TypeRef[];
 }
 
 const UNKNOWN: TypeRef = { kind: "unknown" };
@@ -102,6 +108,14 @@ export function inferTypes(facts: ModuleFacts): TypeTable {
   // Flow argument types into parameters until nothing changes. A parameter keeps the first
   // class that flows into it; callers that disagree make it unknown.
   const conflicted = new Set<string>();
+  /** Every class type that flowed into each parameter. */
+  const flowed = new Map<string, TypeRef[]>();
+  const record = (k: string, t: TypeRef) => {
+    if (t.kind !== "import-class" && !(t.kind === "local-class" && t.static !== true)) return;
+    let list = flowed.get(k);
+    if (list === undefined) flowed.set(k, (list = []));
+    if (!list.some((x) => sameType(x, t))) list.push(t);
+  };
   for (let changed = true; changed; ) {
     changed = false;
     for (const call of facts.calls) {
@@ -110,9 +124,10 @@ export function inferTypes(facts: ModuleFacts): TypeTable {
           const arg = call.args[i]!;
           if (arg.spread) break;
           const k = key(fn, i - firstArg);
-          if (conflicted.has(k)) continue;
           const t = resolve(arg.type);
           if (t.kind === "unknown") continue;
+          record(k, t);
+          if (conflicted.has(k)) continue;
           const prev = params.get(k);
           if (prev === undefined) {
             params.set(k, t);
@@ -126,9 +141,12 @@ export function inferTypes(facts: ModuleFacts): TypeTable {
       }
     }
   }
-  return { resolve: (t) => resolve(t) };
+  return {
+    resolve: (t) => resolve(t),
+    candidates: (t) => (t.kind === "param" && conflicted.has(key(t.fn, t.index)) ? (flowed.get(key(t.fn, t.index)) ?? []) : []),
+  };
 }
 
 function sameType(a: TypeRef, b: TypeRef): boolean {
-  return a.kind === b.kind && (a as { name?: string }).name === (b as { name?: string }).name;
+  return a.kind === b.kind && (a as { name?: string }).name === (b as { name?: string }).name && (a as { source?: string }).source === (b as { source?: string }).source;
 }

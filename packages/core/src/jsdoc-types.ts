@@ -151,3 +151,17 @@ export function parseTypedefs(comments: readonly string[]): Map<string, TypeSynt
   }
   return out;
 }
+
+/**
+ * The project files JSDoc types in these block comments name (`@param {import("./source.js").Source} s`):
+ * relative specifiers, each once, in order. Adapters load their summaries as for imports, so that
+ * a JavaScript file typed by JSDoc alone sees the types' methods.
+ */
+export function jsdocImportSpecifiers(comments: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const c of comments) {
+    if (!c.includes("import(")) continue;
+    for (const m of c.matchAll(/\{[^{}]*?\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) out.add(m[1]!);
+  }
+  return [...out];
+}

@@ -204,3 +204,23 @@ export function dynamicImportSpecifiers(code: string): string[] {
   for (const m of code.matchAll(/(?<![\w$.])import\s*\(\s*(["'`])([^"'`$]+)\1\s*\)/g)) out.add(m[2]!);
   return [...out];
 }
+
+/**
+ * Whether an imported JavaScript file's text may export a function that calls a method on one of
+ * its parameters (`function readThree(source) { source.read() }`): its summary then lists those
+ * methods for WEFT4002 (validate-duck-calls.ts), so it is parsed rather than settled from its
+ * text. TypeScript files type their parameters; only JavaScript is asked. An over-approximation.
+ */
+export function mayCallParamMethods(file: string, code: string): boolean {
+  if (!/\.[mc]?jsx?$/.test(file) || !/\bexport\b/.test(code)) return false;
+  const headers = /\bfunction\s*\*?\s*[\w$]*\s*\(([^)]*)\)|(?:^|[=:,(]\s*)(?:async\s+)?\(([^)]*)\)\s*=>/gm;
+  for (const m of code.matchAll(headers)) {
+    for (const part of (m[1] ?? m[2] ?? "").split(",")) {
+      const name = /^\s*([A-Za-z_$][\w$]*)\s*$/.exec(part)?.[1];
+      if (name === undefined) continue;
+      const escaped = name.replace(/\$/g, "\\$");
+      if (new RegExp(`(?<![\\w$.])${escaped}\\s*\\??\\.\\s*[A-Za-z_$][\\w$]*\\s*\\(`).test(code.slice(m.index! + m[0].length))) return true;
+    }
+  }
+  return false;
+}

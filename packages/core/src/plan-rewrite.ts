@@ -101,6 +101,8 @@ function rewriteOf(reason: CallReason): CallRewrite {
     case "local-by-name":
     case "param":
     case "wrapper": // the function an import returned: its driven face, if any, at run time
+    case "marked-method": // whichever class is behind the value decides
+    case "implementation":
       return "dynamic";
     default: {
       const never: never = reason;

@@ -89,6 +89,10 @@ export interface ResolvedModule {
 }
 
 const UNKNOWN: TypeRef = { kind: "unknown" };
+/** Array methods that call their callback with an element. */
+const ARRAY_CALLBACK_METHODS = new Set(["forEach", "map", "flatMap", "filter", "some", "every", "find", "findIndex", "findLast", "findLastIndex", "reduce", "reduceRight"]);
+/** A specifier naming a project file (`./source.js`, `../lib/io`), not a package. */
+const isRelative = (source: string) => source.startsWith("./") || source.startsWith("../");
 const known = <T extends { kind: string }>(t: T | undefined): t is T => t !== undefined && t.kind !== "unknown";
 
 export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {}): ResolvedModule {
@@ -424,7 +428,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       try {
         return d.kind === "type-alias"
           ? typeOfSyntax(d.type, scope)
-          : { kind: "object", props: new Map(d.members.map((m) => [m.name, typeOfSyntax(m.type, scope)])) };
+          : { kind: "object", props: new Map(d.members.map((m) => [m.name, m.method ? UNKNOWN : typeOfSyntax(m.type, scope)])), iface: b.name };
       } finally {
         expanding.delete(d);
       }
@@ -458,9 +462,26 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (!known(t)) t = typeOfSyntax(p.annotation);
     if (!known(t) && p.name !== undefined && !p.rest) t = jsdocType(f.comments, "param", p.name, f.parent ?? 0);
     if (!known(t) && p.default !== undefined) t = typeOf(p.default);
+    if (!known(t) && p.annotation === undefined && !p.rest) t = arrayCallbackParamType(fn, index);
     if (p.rest && t.kind === "array") t = UNKNOWN; // the rest array itself is not a receiver
     paramTypes.set(key, t);
     return t;
+  };
+
+  /**
+   * A callback's element parameter: `gs.map((g) => g.get())` with `gs` an array of `Greenlet`s
+   * gives `g` a `Greenlet` (the first parameter; `reduce`'s second), as the checker's contextual
+   * type would.
+   */
+  const arrayCallbackParamType = (fn: FunctionId, index: number): ValueType => {
+    const pos = fns[fn]?.position;
+    if (pos?.kind !== "argument" || pos.index !== 0) return UNKNOWN;
+    const c = call(pos.call);
+    if (c.construct || c.callee.kind !== "member" || c.callee.name === undefined) return UNKNOWN;
+    const method = c.callee.name;
+    if (!ARRAY_CALLBACK_METHODS.has(method) || index !== (method === "reduce" || method === "reduceRight" ? 1 : 0)) return UNKNOWN;
+    const receiver = typeOf(c.callee.object);
+    return receiver.kind === "array" || receiver.kind === "tuple" ? elementOf(receiver) : UNKNOWN;
   };
 
   /** What a function returns: its annotation (JSDoc `@returns` too), else the union of its return values. */
@@ -1218,6 +1239,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
 
   // ---- classes
   const facts: ModuleFacts = { file: syntax.file, functions, calls, classes: [], ...(iteratorUses.length > 0 ? { iteratorUses } : {}) };
+  if (oracle !== undefined) facts.typed = true;
+  const isMarked = (comments: readonly string[] | undefined) => (comments ?? []).some((c) => /@blocking\b/.test(c));
   for (const cls of classes) {
     const name = cls.name ?? "<class>";
     let entry = facts.classes.find((c) => c.name === name);
@@ -1225,7 +1248,18 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     const sup = cls.superClass;
     if (sup?.kind === "ref") {
       const b = binding(sup.binding);
-      if (b.declaration.kind === "class" || constInit(b)?.kind === "class") entry.superClass = b.name;
+      const d = b.declaration;
+      if (d.kind === "class" || constInit(b)?.kind === "class") entry.superClass = b.name;
+      else if (d.kind === "import" && !RUNTIME_MODULES.has(d.source) && d.imported !== "*" && isRelative(d.source)) entry.superImport = { source: d.source, name: d.imported };
+    }
+    // Heritage the override and implementation rules read (interfaces.ts).
+    for (const m of cls.abstractMethods ?? []) if (m.static !== true) (entry.abstractMethods ??= {})[m.name] = isMarked(m.comments);
+    for (const t of cls.implements) {
+      if (t.kind !== "ref" || t.binding === undefined || t.member !== undefined) continue;
+      const b = binding(t.binding);
+      const d = b.declaration;
+      if (d.kind === "interface") (entry.implements ??= []).push({ local: b.name });
+      else if (d.kind === "import" && d.imported !== "*" && isRelative(d.source)) (entry.implements ??= []).push({ source: d.source, name: d.imported });
     }
     for (const m of cls.members) {
       if (m.kind === "method" && m.fn !== undefined) {
@@ -1314,6 +1348,18 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     for (const p of f.params) p.decorators?.forEach(markDecoratorCalls);
   }
   for (const cls of classes) cls.decorators?.forEach(markDecoratorCalls);
+  // ---- interfaces: their methods, marked or not, and the interfaces of this module they extend
+  for (const b of bindings) {
+    const d = b.declaration;
+    if (d.kind !== "interface" || (facts.interfaces ?? []).some((i) => i.name === b.name)) continue;
+    const all = isMarked(d.comments);
+    const methods: Record<string, boolean> = {};
+    for (const m of d.members) if (m.method === true || m.type.kind === "function") methods[m.name] = all || isMarked(m.comments);
+    const ext = d.extends.flatMap((t) => (t.kind === "ref" && t.binding !== undefined && binding(t.binding).declaration.kind === "interface" ? [binding(t.binding).name] : []));
+    // `export interface I`, or `export { I }` (a name no value binds, reported as a global).
+    const listed = b.scope === 0 && syntax.exports.some((e) => "value" in e && e.name === b.name && e.value.kind === "global" && e.value.name === b.name);
+    (facts.interfaces ??= []).push({ name: b.name, exported: d.exported === true || listed, methods, extends: ext });
+  }
 
   // ---- exports
   const exports: ExportFact[] = [];
@@ -1363,6 +1409,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
       if (exports.length === before) valueExports.push({ name: e.name, value: e.value });
     }
   }
+  // A type re-exported (`export type { Source } from "./source.js"`): its members' entries pass on.
+  for (const e of syntax.typeReexports ?? []) exports.push({ name: e.name, kind: "reexport", source: e.source, imported: e.imported });
   const exported = new Set(exports.flatMap((e) => (e.kind === "function" ? [e.fn] : [])));
 
   // ---- the types of what it exports, read by summarizeModule when it writes the summary

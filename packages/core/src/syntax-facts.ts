@@ -32,6 +32,11 @@ export interface SyntaxFacts {
   typedefs: string[];
   /** The module assigns to `module.exports`, `module.exports.<name>` or `exports.<name>` (CommonJS exports). */
   commonjsExports?: true;
+  /**
+   * Type-only re-exports, which `exports` leaves out: `export type { Source } from "./source.js"`,
+   * `export { type Source as S } from "./source.js"`. In source order; absent when none.
+   */
+  typeReexports?: Array<{ name: string; source: string; imported: string }>;
   /** The `for…of` loops (not `for await`); absent when there are none. */
   loops?: SyntaxLoop[];
 }
@@ -290,7 +295,11 @@ export type Declaration =
       /** The block comments leading the variable statement (`/** @type {Queue} *\/`), as for functions. */
       comments: string[];
     }
-  | { kind: "interface"; members: TypeMember[]; extends: TypeSyntax[] }
+  /**
+   * `exported`: declared by `export interface` (not `export { I }`). `comments`: the block
+   * comments leading the declaration (with its `export`), as for functions; absent when none.
+   */
+  | { kind: "interface"; members: TypeMember[]; extends: TypeSyntax[]; exported?: true; comments?: string[] }
   | { kind: "type-alias"; type: TypeSyntax }
   /** `catch (e)`, enums, namespaces, `import x = N.y`. */
   | { kind: "other" };
@@ -324,6 +333,12 @@ export interface SyntaxClass {
   /** `this.<name> = value` in the class's own constructor, methods, accessors (arrows inside included), in source order. */
   thisAssignments?: Array<{ name: string; value: Expr; static?: true }>;
   decorators?: Expr[];
+  /**
+   * `abstract m(): T;` members (no function of their own), with the block comments leading each
+   * (`/** @blocking *\/`), in source order; absent when the class has none. Overload signatures
+   * and `declare` members are not abstract methods.
+   */
+  abstractMethods?: Array<{ name: string; static?: true; comments: string[] }>;
 }
 
 export interface SyntaxMember {
@@ -341,7 +356,10 @@ export interface SyntaxMember {
 
 /** Type syntax as written (TypeScript annotations; JSDoc comments are parsed by the core). */
 export type TypeSyntax =
-  /** `Queue<number>`, `net.Socket` (`name` "net", `member` ["Socket"]); `binding` when a declaration of this module binds `name`. */
+  /**
+   * `Queue<number>`, `net.Socket` (`name` "net", `member` ["Socket"]); `binding` when a declaration
+   * of this module binds `name`.
+   */
   | { kind: "ref"; name: string; member?: string[]; binding?: BindingId; args: TypeSyntax[] }
   | { kind: "array"; element: TypeSyntax }
   | { kind: "tuple"; elements: TypeSyntax[] }
@@ -364,6 +382,8 @@ export interface TypeMember {
   type: TypeSyntax;
   /** A method signature (`m(): T`): `type` is then its function type. */
   method?: true;
+  /** The block comments leading the member (`/** @blocking *\/ read(): string;`); absent when none. */
+  comments?: string[];
 }
 
 // ---- exports --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ export type ValueType =
   | { kind: "runtime"; name: string; args?: readonly ValueType[] }
   | { kind: "local-class"; name: string; static?: true }
   | { kind: "import-class"; source: string; name: string; static?: true }
+  | { kind: "interface"; name: string }
   | { kind: "param"; fn: FunctionId; index: number }
   | { kind: "unknown" }
   /** `null`, `undefined`, a primitive: nothing a method call could be resolved to, and nothing that hides one. */
@@ -20,7 +21,8 @@ export type ValueType =
   | { kind: "tuple"; elements: readonly ValueType[] }
   | { kind: "map"; key: ValueType; value: ValueType }
   | { kind: "set"; element: ValueType }
-  | { kind: "object"; props: ReadonlyMap<string, ValueType> }
+  /** An object's properties; `iface` when the type is an interface this module declares (its name). */
+  | { kind: "object"; props: ReadonlyMap<string, ValueType>; iface?: string }
   | { kind: "function"; returns: ValueType }
   /** A function of this module, as a value (`{ run: work }`, `[first, second]`). */
   | { kind: "fn"; fn: FunctionId }
@@ -70,18 +72,22 @@ export function toTypeRef(t: ValueType): TypeRef {
       return t.static ? { kind: "import-class", source: t.source, name: t.name, static: true } : { kind: "import-class", source: t.source, name: t.name };
     case "param":
       return { kind: "param", fn: t.fn, index: t.index };
+    case "interface":
+      return { kind: "interface", name: t.name };
     case "union": {
       const refs = t.types.map(toTypeRef);
       const first = JSON.stringify(refs[0]);
       return refs.every((r) => r.kind !== "unknown" && JSON.stringify(r) === first) ? refs[0]! : { kind: "unknown" };
     }
+    case "object":
+      // A value of an interface of this module: its marks and implementations decide (interfaces.ts).
+      return t.iface !== undefined ? { kind: "interface", name: t.iface } : { kind: "unknown" };
     case "unknown":
     case "none":
     case "array":
     case "tuple":
     case "map":
     case "set":
-    case "object":
     case "function":
     case "fn":
     case "namespace":

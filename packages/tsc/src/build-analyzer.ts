@@ -15,7 +15,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
-import { analyzeModule, dynamicImportSpecifiers, importMayBlock, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
+import { analyzeModule, dynamicImportSpecifiers, importMayBlock, jsdocImportSpecifiers, mayCallParamMethods, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
 import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
@@ -184,8 +184,16 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     return trackedPackageSummary(sf.fileName, spec);
   };
 
+  /** The relative specifiers of JSDoc `import("…")` types in the file's block comments. */
+  const jsdocSpecifiers = (sf: TS.SourceFile): string[] => (sf.text.includes("import(") ? jsdocImportSpecifiers(sf.text.match(/\/\*[\s\S]*?\*\//g) ?? []) : []);
+
   const summariesFor = (sf: TS.SourceFile): Map<string, ModuleSummary> => {
     const out = new Map<string, ModuleSummary>();
+    // Project files JSDoc types name (`@param {import("./source.js").Source} s`), as imports.
+    for (const spec of jsdocSpecifiers(sf)) {
+      const summary = out.has(spec) ? undefined : importedSummary(sf, spec);
+      if (summary !== undefined) out.set(spec, summary);
+    }
     for (const stmt of sf.statements) {
       let spec: string;
       if (ts.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly && ts.isExternalModuleReference(stmt.moduleReference) && ts.isStringLiteral(stmt.moduleReference.expression)) {
@@ -229,7 +237,8 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     const { value: summary, dependencies } = collect((): ModuleSummary => {
       try {
         const code = readFileSync(file, "utf8");
-        if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
+        // A file that declares classes or interfaces, or re-exports names, is parsed: its summary lists their methods.
+        if (!/["']@weft\/runtime|@blocking\b/.test(code) && !/\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/.test(code) && !mayCallParamMethods(file, code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
           return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
         }
         const kind = /\.[mc]?tsx?$/.test(file) ? (file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : ts.ScriptKind.JS;
@@ -310,12 +319,13 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     if (program !== undefined && program.getSourceFile(sf.fileName) === sf) return isProjectFile(sf);
     const text = sf.text;
     if (options.blocking.size > 0 || /@blocking\b/.test(text) || /["']@weft\/runtime/.test(text) || mayDefineCallbackCaller(text) || mayHaveParameterDecorators(text)) return true;
-    // A file that imports a name a summary says blocks.
+    // A file that imports a name a summary says blocks, statically or with `import()`, or whose JSDoc names such a type.
     const summaries = summariesFor(sf);
     for (const spec of dynamicImportSpecifiers(text)) {
       const summary = summaries.get(spec);
       if (summary !== undefined && importMayBlock(summary, null)) return true;
     }
+    for (const spec of jsdocSpecifiers(sf)) for (const entry of summaries.get(spec)?.values() ?? []) if (entry.blocks) return true;
     for (const stmt of sf.statements) {
       if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier)) continue;
       const summary = summaries.get(stmt.moduleSpecifier.text);

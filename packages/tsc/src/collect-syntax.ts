@@ -411,12 +411,14 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
   const typeMembers = (members: readonly TS.TypeElement[], at: TS.Node): TypeMember[] => {
     const out: TypeMember[] = [];
     for (const m of members) {
+      const comments = blockComments([m]);
+      const withComments = (member: TypeMember): TypeMember => (comments.length > 0 ? { ...member, comments } : member);
       if (ts.isPropertySignature(m)) {
         const name = keyName(m.name);
-        if (name !== undefined) out.push({ name, type: typeSyntax(m.type, at) });
+        if (name !== undefined) out.push(withComments({ name, type: typeSyntax(m.type, at) }));
       } else if (ts.isMethodSignature(m)) {
         const name = keyName(m.name);
-        if (name !== undefined) out.push({ name, type: functionType(m, at), method: true });
+        if (name !== undefined) out.push(withComments({ name, type: functionType(m, at), method: true }));
       }
     }
     return out;
@@ -517,7 +519,14 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       const d = p.decl;
       if (ts.isInterfaceDeclaration(d)) {
         const ext = d.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types ?? [];
-        return { kind: "interface", members: typeMembers(d.members, d), extends: ext.map((x) => typeSyntax(x, d)) };
+        const comments = blockComments([d]);
+        return {
+          kind: "interface",
+          members: typeMembers(d.members, d),
+          extends: ext.map((x) => typeSyntax(x, d)),
+          ...(hasModifier(d, SK.ExportKeyword) && !hasModifier(d, SK.DefaultKeyword) ? { exported: true as const } : {}),
+          ...(comments.length > 0 ? { comments } : {}),
+        };
       }
       return { kind: "type-alias", type: typeSyntax(d.type, d) };
     }
@@ -819,9 +828,13 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       if (p !== undefined && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) name = p.name.text;
     }
     const members: SyntaxMember[] = [];
+    const abstractMethods: NonNullable<SyntaxClass["abstractMethods"]> = [];
     for (const m of c.members) {
       const isStatic = hasModifier(m, SK.StaticKeyword);
-      if (ts.isMethodDeclaration(m) || ts.isConstructorDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m)) {
+      if (ts.isMethodDeclaration(m) && m.body === undefined && hasModifier(m, SK.AbstractKeyword)) {
+        const memberName = keyName(m.name);
+        if (memberName !== undefined) abstractMethods.push({ name: memberName, ...(isStatic ? { static: true as const } : {}), comments: blockComments([m]) });
+      } else if (ts.isMethodDeclaration(m) || ts.isConstructorDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m)) {
         const fn = fnIdOf.get(m);
         if (fn === undefined) continue;
         const kind = ts.isConstructorDeclaration(m) ? "constructor" : ts.isGetAccessorDeclaration(m) ? "getter" : ts.isSetAccessorDeclaration(m) ? "setter" : "method";
@@ -850,6 +863,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     }
     const implementsList = c.heritageClauses?.find((h) => h.token === SK.ImplementsKeyword)?.types ?? [];
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList.map((x) => typeSyntax(x, c)), members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
+    if (abstractMethods.length > 0) cls.abstractMethods = abstractMethods;
     // The comments leading the class (its `export` included: the node starts there).
     const classComments = blockComments([c, ...(ts.isExportAssignment(c.parent) ? [c.parent] : [])]);
     if (classComments.length > 0) cls.comments = classComments;
@@ -871,12 +885,17 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, out);
     return out;
   };
+  const typeReexports: NonNullable<SyntaxFacts["typeReexports"]> = [];
   for (const stmt of sf.statements) {
     if (isAmbient(stmt)) continue;
     if (ts.isExportDeclaration(stmt)) {
-      if (stmt.isTypeOnly) continue;
       const source = stmt.moduleSpecifier !== undefined && ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : undefined;
       const clause = stmt.exportClause;
+      if (source !== undefined && clause !== undefined && ts.isNamedExports(clause)) {
+        // `export type { X } from "m"`, `export { type X } from "m"`.
+        for (const s of clause.elements) if (stmt.isTypeOnly || s.isTypeOnly) typeReexports.push({ name: s.name.text, source, imported: (s.propertyName ?? s.name).text });
+      }
+      if (stmt.isTypeOnly) continue;
       if (source !== undefined && clause === undefined) exports.push({ all: source });
       else if (clause !== undefined && ts.isNamespaceExport(clause)) {
         if (source !== undefined) exports.push({ name: clause.name.text, source, imported: "*" });
@@ -932,6 +951,7 @@ export function collectSyntax(ts: typeof TS, sf: TS.SourceFile, file: string): C
       file, functions: syntaxFunctions, calls: syntaxCalls, bindings, classes: syntaxClasses, exports, typedefs,
       ...(commonjsExports ? { commonjsExports: true as const } : {}),
       ...(syntaxLoops.length > 0 ? { loops: syntaxLoops } : {}),
+      ...(typeReexports.length > 0 ? { typeReexports } : {}),
     },
     functions,
     fnIdOf,

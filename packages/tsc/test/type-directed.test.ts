@@ -131,6 +131,19 @@ export function drain(src: Source, n: number): string[] {
   },
 };
 
+/** The same, with `Source#read` marked `/** @blocking *\/`, as WEFT3008's help says (the core's interfaces.ts). */
+const interfaceReceiverMarked: Program = {
+  name: "interface-receiver-marked",
+  files: {
+    ...interfaceReceiver.files,
+    "source.ts": `export interface Source {
+  /** @blocking */
+  read(): string;
+}
+`,
+  },
+};
+
 const localInterface: Program = {
   name: "local-interface",
   files: {
@@ -282,11 +295,21 @@ describe("@weft/tsc with a Program: receivers resolved by the type checker", () 
     );
   });
 
-  it("makes a call through an interface a runtime check when one of its implementations (in another module) blocks", async () => {
-    const r = await compileAndRun(interfaceReceiver, true);
+  it("makes a call through an interface marked `@blocking` a runtime check, its implementations in other modules", async () => {
+    const r = await compileAndRun(interfaceReceiverMarked, true);
     expect(r.log).toBe("a,b fixed\n");
     expect(r.code).toBe(0);
   });
+
+  it.each([true, false])(
+    "reports WEFT3008 at a blocking implementation of an interface method of another module not marked `@blocking` (with a Program: %s), as Babel does",
+    (program) => {
+      const { dir, files } = write(interfaceReceiver);
+      const compiled = compileWithTsc(dir, files, { program });
+      expect(compiled.diagnostics.map((d) => [d.weft.code, d.weft.file])).toEqual([["WEFT3008", expect.stringMatching(/queue-source\.ts$/)]]);
+      expect(compiled.diagnostics[0]!.weft.help).toMatch(/`\/\*\* @blocking \*\/` before `read\(…\)` in interface `Source` in \.\/source\.js/);
+    },
+  );
 
   it("sees an implementation of an interface in the same module block (the analysis iterates to agree with itself)", async () => {
     const r = await compileAndRun(localInterface, true);
@@ -327,9 +350,16 @@ describe("@weft/tsc with a Program: receivers resolved by the type checker", () 
 
 describe("@weft/tsc without a Program (transpile-only) infers what the Babel plugin infers", () => {
   it.each([
+    ["an interface receiver marked `@blocking`", interfaceReceiverMarked, "a,b fixed\n"],
+    ["an interface whose implementation in the same module blocks", localInterface, "first: mail\n"],
+  ])("sees %s without types (the core's interfaces.ts)", async (_what, p, log) => {
+    const r = await compileAndRun(p, false);
+    expect(r.log).toBe(log);
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
     ["a Socket from another module", socketFromAnotherModule],
-    ["an interface receiver", interfaceReceiver],
-    ["an interface in the same module", localInterface],
     ["a union receiver", unionReceiver],
     ["a callback-typed parameter", callbackParameter],
     ["an object literal from another module", objectFromAnotherModule],
