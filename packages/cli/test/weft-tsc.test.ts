@@ -271,8 +271,17 @@ console.log(new Service("x").db);
   });
 
   if (inProcess) {
-    it("resolves receivers through the type checker (an interface implemented in another module)", () => {
+    it("refuses a blocking implementation of an interface of another module that does not say it may block (WEFT3008), as Babel does", () => {
       project = makeProject(pkg, interfaceReceiver);
+      const build = weftTsc(["-p", "tsconfig.json"], project.dir);
+      expect(build.code).toBe(2);
+      expect(build.stdout).toContain("WEFT3008");
+      expect(build.stdout).toContain("/** @blocking */");
+    });
+
+    it("drives calls through an interface of another module marked `@blocking` (its implementation in a third)", () => {
+      const marked = { ...interfaceReceiver, "src/source.ts": `export interface Source {\n  /** @blocking */\n  read(): string;\n}\n` };
+      project = makeProject(pkg, marked);
       expect(weftTsc(["-p", "tsconfig.json"], project.dir).code).toBe(0);
       const program = run([join(project.dir, "dist", "main.js")], project.dir);
       expect(program.stderr).toBe("");
