@@ -6,7 +6,9 @@
  * types are stripped, and it must see `import`s before they become `require`s), then
  * `@babel/plugin-transform-modules-commonjs` when CommonJS output is asked for, and
  * `@babel/preset-typescript` for `.ts/.tsx/.mts/.cts` (presets run after plugins). No config
- * file, no `.babelrc`: what runs is exactly what is listed here. Nothing is cached.
+ * file, no `.babelrc`: what runs is exactly what is listed here. Nothing is cached here; `weft run`
+ * keeps the results in transform-cache.ts, whose key must cover every input of `compileFile`
+ * besides `code` that can change the output (a new option, or a file read to derive one).
  */
 import { parseSync, transformFromAstSync, type PluginItem, type TransformCaller, type TransformOptions } from "@babel/core";
 import transformModulesCommonjs from "@babel/plugin-transform-modules-commonjs";
@@ -51,6 +53,11 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** The format of the output: what a loader should tell Node. */
   format: "module" | "commonjs";
+  /**
+   * The other files the output depends on (the plugin reads their summaries: Babel's
+   * `externalDependencies`); undefined when not compiled, or when Babel did not report them.
+   */
+  dependencies?: string[];
 }
 
 export interface SourceMap {
@@ -179,7 +186,10 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     const result = transformFromAstSync(ast, code, { ...babelOptions, caller: transformCaller, cloneInputAst: false });
     if (!result || result.code == null) throw new Error("Babel returned no code");
     if (hasErrors(diagnostics)) return { code: null, map: null, diagnostics, format };
-    return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null, diagnostics, format };
+    // Babel 7.17+ and 8 (not in @types/babel__core).
+    const reported = (result as { externalDependencies?: Iterable<string> }).externalDependencies;
+    const dependencies = reported ? [...reported] : undefined;
+    return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null, diagnostics, format, ...(dependencies ? { dependencies } : {}) };
   } catch (error) {
     diagnostics.push(...diagnosticsFromError(error, filename, code));
     return { code: null, map: null, diagnostics, format: cjsOut || moduleKind === "auto" ? "commonjs" : "module" };

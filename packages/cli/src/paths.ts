@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The module `weft run` passes to `node --import`. */
@@ -13,6 +14,9 @@ export function cliVersion(): string {
   const manifest = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { version: string };
   return manifest.version;
 }
+
+/** The folder of this package's package.json. */
+export const cliRoot = dirname(fileURLToPath(new URL("../package.json", import.meta.url)));
 
 /** `require` as seen from this package (to locate the compiler's packages). */
 export const requireFromCli = createRequire(import.meta.url);
