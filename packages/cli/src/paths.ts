@@ -1,6 +1,7 @@
 /**
  * Where the CLI's own files are. The only module that reads `import.meta`: it is imported lazily,
- * so the rest of the CLI also loads as CommonJS (jest compiles the sources that way).
+ * or by modules that only ever run as ES modules (the loaders' transform-cache.ts), so the rest of
+ * the CLI also loads as CommonJS (jest compiles the sources that way).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
