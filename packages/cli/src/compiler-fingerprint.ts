@@ -13,8 +13,8 @@
  * Computed once per thread (a few milliseconds), when the first file is looked up.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
 /** The packages whose built code is hashed, not only their version. */
 const hashedPackages = new Set(["@weft/cli", "@weft/babel-plugin", "@weft/core"]);
@@ -56,13 +56,24 @@ export function compilerFingerprint(cliRoot: string): string {
   return hash.digest("hex");
 }
 
-/** The real folder of package `name` as Node finds it from the package in `from`. */
+/**
+ * The real folder of package `name` as Node finds it from the package in `from`: in the
+ * `node_modules` of `from` and of each folder above it, skipping folders that are themselves
+ * named `node_modules` (or a scope inside one), as Node's lookup paths do.
+ */
 function findPackage(from: string, name: string): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
-    try {
-      return realpathSync(join(dir, "node_modules", name));
-    } catch {
-      // not here
+    const base = basename(dir);
+    const parent = basename(dirname(dir));
+    if (base !== "node_modules" && !(base.startsWith("@") && parent === "node_modules")) {
+      const candidate = join(dir, "node_modules", name);
+      if (existsSync(join(candidate, "package.json"))) {
+        try {
+          return realpathSync(candidate);
+        } catch {
+          return undefined;
+        }
+      }
     }
     if (dirname(dir) === dir) return undefined;
   }
