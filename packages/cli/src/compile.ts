@@ -6,9 +6,7 @@
  * types are stripped, and it must see `import`s before they become `require`s), then
  * `@babel/plugin-transform-modules-commonjs` when CommonJS output is asked for, and
  * `@babel/preset-typescript` for `.ts/.tsx/.mts/.cts` (presets run after plugins). No config
- * file, no `.babelrc`: what runs is exactly what is listed here. Nothing is cached here; `weft run`
- * keeps the results in transform-cache.ts, whose key must cover every input of `compileFile`
- * besides `code` that can change the output (a new option, or a file read to derive one).
+ * file, no `.babelrc`: what runs is exactly what is listed here. Nothing is cached.
  */
 import { parseSync, transformFromAstSync, type PluginItem, type TransformCaller, type TransformOptions } from "@babel/core";
 import transformModulesCommonjs from "@babel/plugin-transform-modules-commonjs";
@@ -26,6 +24,11 @@ import { readExplanation, type Explanation } from "./explanation.js";
  */
 export type ModuleKind = "esm" | "cjs" | "auto";
 
+/**
+ * `weft run` keeps what `compileFile` returns in its run cache (transform-cache.ts), keyed by
+ * every option here that is not a callback. An input read from elsewhere that changes the output
+ * (a file, such as the tsconfig the decorators are lowered by) must be in that key too.
+ */
 export interface CompileOptions {
   /** `true`: return the map; `"inline"`: append it to the code as a data URL; `false`: none. */
   sourceMaps?: boolean | "inline";
