@@ -129,6 +129,24 @@ describe("weft run's cache", () => {
     expect(run()).toEqual({ code: 0, signal: null, stdout: "a1 b1 a2 b2\n", stderr: "" });
   });
 
+  it("recompiles the importers of a package that is rebuilt by weft with a blocking export", () => {
+    // First the package is plain JavaScript without a weft-summary.json; then `weft build` makes
+    // it again from TypeScript whose export blocks, and writes the summary beside it.
+    const { project: p, home } = setUp({
+      "app/package.json": `{ "type": "module" }\n`,
+      "app/main.ts": blockingOrder.replace(`"./util.js"`, `"slowlib"`),
+      "app/node_modules/slowlib/package.json": `{ "name": "slowlib", "type": "module", "exports": "./dist/index.js" }\n`,
+      "app/node_modules/slowlib/dist/index.js": `export function work(who) {\n  return who + "2";\n}\n`,
+      "lib-src/index.ts": `import { sleep } from "@weft/runtime";\nexport function work(who: string): string {\n  sleep(1);\n  return who + "2";\n}\n`,
+    });
+    const run = () => weft(["run", "main.ts"], p.path("app"), { XDG_CACHE_HOME: home });
+    expect(run()).toEqual({ code: 0, signal: null, stdout: "a1 a2 b1 b2\n", stderr: "" });
+    expect(run().stdout).toBe("a1 a2 b1 b2\n");
+    expect(weft(["build", "lib-src", "--out-dir", "app/node_modules/slowlib/dist"], p.dir).code).toBe(0);
+    expect(JSON.parse(readFileSync(p.path("app/node_modules/slowlib/dist/weft-summary.json"), "utf8")).modules["index.js"].work).toBe(true);
+    expect(run()).toEqual({ code: 0, signal: null, stdout: "a1 b1 a2 b2\n", stderr: "" });
+  });
+
   it("keeps stack traces at the lines of the TypeScript source on a warm run", () => {
     const { run } = setUp({
       "main.ts": [
