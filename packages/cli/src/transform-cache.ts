@@ -31,8 +31,8 @@
  * `weft-summary.json`): the entry stores, for every specifier written in the file and in those
  * dependencies (import-specifiers.ts, conservative), what the core resolves it to
  * (`resolveRelative`, `packageSummaryFile`, the functions the plugin uses), and a hit requires the
- * same answers. A result is not stored when a dependency was modified after its compile started
- * (the compile may have read the older text).
+ * same answers. A result is not stored when a dependency, or a folder a specifier looks in, was
+ * modified after its compile started (the compile may have seen the older state).
  *
  * **Diagnostics.** A file with errors is not compiled, so not stored. Warnings are stored with the
  * output and reported again on a hit: a warm run prints what a cold run prints.
@@ -49,7 +49,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { packageSummaryFile, resolveRelative } from "@weft/core";
 import type { CompileOptions, CompileResult } from "./compile.js";
 import { compilerFingerprint } from "./compiler-fingerprint.js";
@@ -145,18 +145,23 @@ export function openTransformCache(env: NodeJS.ProcessEnv = process.env): Transf
       for (const file of result.dependencies) {
         const content = contentOf(file);
         // Gone, or changed since the compile began: what it read is not what is there now.
-        if (content === undefined || content.mtimeMs >= startedAt - 10) return;
+        if (content === undefined || modifiedSince(content.mtimeMs, startedAt)) return;
         dependencies.push([file, content.hash]);
         if (!file.endsWith(".json")) texts.push([file, content.text]);
       }
       const resolutions = new Map<string, Entry["resolutions"][number]>();
+      const folders = new Set<string>();
       for (const [file, text] of texts) {
         const folder = dirname(file);
         for (const spec of importSpecifiers(text)) {
           if (!isResolved(spec)) continue;
           resolutions.set(`${folder}\0${spec}`, [folder, spec, resolveSpecifier(folder, spec)]);
+          // The folders a relative specifier's candidates are in (`./x.ts`, `./x/index.ts`).
+          if (spec.startsWith(".")) folders.add(dirname(resolve(folder, spec))).add(resolve(folder, spec));
         }
       }
+      // A file created or removed there since the compile began may answer differently now.
+      for (const folder of folders) if (modifiedSince(mtimeOf(folder), startedAt)) return;
       const diagnostics = result.diagnostics.map((d) => {
         if (d.source !== source) return d;
         const { source: _own, ...rest } = d;
@@ -191,6 +196,23 @@ function parseEntry(payload: Buffer): Entry | undefined {
 }
 
 const sha256 = (text: string | Buffer): string => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Whether something with this modification time may have changed after `startedAt`: a few
+ * milliseconds of slack for the kernel's coarse file clock, two seconds where the file system
+ * keeps whole seconds only (FAT keeps two), whose times are rounded down.
+ */
+function modifiedSince(mtimeMs: number, startedAt: number): boolean {
+  return mtimeMs >= startedAt - (mtimeMs % 1000 === 0 ? 2000 : 10);
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -Infinity; // not there: nothing was created in it
+  }
+}
 
 /** Specifiers whose resolution a summary depends on: what the plugin's summaries.ts looks up. */
 const isResolved = (spec: string): boolean => spec.startsWith(".") || !(spec.startsWith("node:") || spec.startsWith("@weft/runtime"));
