@@ -2,12 +2,13 @@
  * The command line of `weft`, parsed into one {@link Command}. Parsing never prints and never
  * exits: main.ts decides what a usage error looks like.
  *
- * `weft run FILE [args…]` hands everything after FILE to the program untouched, options included.
+ * `weft run [--no-cache] FILE [args…]` hands everything after FILE to the program untouched,
+ * options included.
  */
 export type Command =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "run"; file: string; args: string[] }
+  | { kind: "run"; file: string; args: string[]; cache: boolean }
   | { kind: "build"; src: string; outDir: string }
   | { kind: "check"; files: string[] }
   | { kind: "explain"; files: string[] }
@@ -23,11 +24,18 @@ export function parseArgs(argv: readonly string[]): Command {
 
   switch (command) {
     case "run": {
-      const [first, ...args] = rest;
-      if (first !== undefined && isHelp(first)) return { kind: "help" };
+      // weft's own options come before FILE; everything after FILE is the program's.
+      let cache = true;
+      let index = 0;
+      for (; index < rest.length && rest[index]!.startsWith("-") && rest[index] !== "-"; index++) {
+        const option = rest[index]!;
+        if (isHelp(option)) return { kind: "help" };
+        if (option === "--no-cache") cache = false;
+        else return { kind: "usage-error", message: `unknown option \`${option}\` for \`weft run\` (the program's options go after FILE)` };
+      }
+      const [first, ...args] = rest.slice(index);
       if (first === undefined) return { kind: "usage-error", message: "`weft run` needs a FILE to run" };
-      if (first.startsWith("-") && first !== "-") return { kind: "usage-error", message: `unknown option \`${first}\` for \`weft run\` (options go after FILE, to the program)` };
-      return { kind: "run", file: first, args };
+      return { kind: "run", file: first, args, cache };
     }
     case "build": {
       let src: string | undefined;
@@ -69,7 +77,9 @@ export function parseArgs(argv: readonly string[]): Command {
 export const usage = `Usage: weft <command> [options]
 
 Commands:
-  weft run FILE [args...]          compile FILE and what it imports on the fly, and run it with node
+  weft run [--no-cache] FILE [args...]
+                                   compile FILE and what it imports on the fly, and run it with node;
+                                   what was compiled is cached (--no-cache, or WEFT_CACHE=0: not)
   weft build SRC --out-dir DIR     compile a file or a folder of .ts/.tsx/.mts/.cts/.js/.mjs/.cjs into DIR,
                                    with source maps (.js, .mjs, .cjs and .map files)
   weft check FILE|DIR...           report weft's diagnostics without writing anything

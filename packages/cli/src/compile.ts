@@ -29,6 +29,11 @@ import { readExplanation, type Explanation } from "./explanation.js";
  */
 export type ModuleKind = "esm" | "cjs" | "auto";
 
+/**
+ * `weft run` keeps what `compileFile` returns in its run cache (transform-cache.ts), keyed by
+ * every option here that is not a callback. An input read from elsewhere that changes the output
+ * (a file, such as the tsconfig the decorators are lowered by) must be in that key too.
+ */
 export interface CompileOptions {
   /** `true`: return the map; `"inline"`: append it to the code as a data URL; `false`: none. */
   sourceMaps?: boolean | "inline";
@@ -56,6 +61,11 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** The format of the output: what a loader should tell Node. */
   format: "module" | "commonjs";
+  /**
+   * The other files the output depends on (the plugin reads their summaries: Babel's
+   * `externalDependencies`); undefined when not compiled, or when Babel did not report them.
+   */
+  dependencies?: string[];
 }
 
 export interface SourceMap {
@@ -190,7 +200,10 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     const result = transformFromAstSync(ast, code, { ...babelOptions, caller: transformCaller, cloneInputAst: false });
     if (!result || result.code == null) throw new Error("Babel returned no code");
     if (hasErrors(diagnostics)) return { code: null, map: null, diagnostics, format };
-    return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null, diagnostics, format };
+    // Babel 7.17+ and 8 (not in @types/babel__core).
+    const reported = (result as { externalDependencies?: Iterable<string> }).externalDependencies;
+    const dependencies = reported ? [...reported] : undefined;
+    return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null, diagnostics, format, ...(dependencies ? { dependencies } : {}) };
   } catch (error) {
     // A file weft already rejected is not compiled: what Babel throws while rewriting it anyway
     // (a shape the rewrite does not support, in a member the errors name) adds nothing.

@@ -10,9 +10,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { packageSummaryFile, resolveRelative } from "@weft/core";
+import { importSpecifiers } from "./import-specifiers.js";
 import { tsAlternatives } from "./ts-alternatives.js";
 
-const specifierPattern = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g;
 const probeExtensions = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", "/index.ts", "/index.js"];
 const limit = 500;
 
@@ -32,8 +32,7 @@ export function dependencyFingerprint(sourceText: string, sourcePath: string): s
   };
   while (queue.length && seen.size < limit) {
     const [text, from] = queue.shift()!;
-    for (const match of text.matchAll(specifierPattern)) {
-      const spec = match[1]!;
+    for (const spec of importSpecifiers(text)) {
       if (spec.startsWith(".")) {
         // Where the compiler reads the summary (the TypeScript source first) and, when it differs,
         // where the module loader finds the module.

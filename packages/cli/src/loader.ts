@@ -22,20 +22,32 @@ import type { LoadHook, ResolveHook } from "node:module";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { CompileError, reportWarnings } from "./compile-error.js";
-import type { ModuleKind } from "./compile.js";
+import type { CompileOptions, ModuleKind } from "./compile.js";
 import { moduleFormatOf, moduleKindFor } from "./module-format.js";
+import { openTransformCache, type TransformCache } from "./transform-cache.js";
 import { isPathSpecifier, tsAlternatives } from "./ts-alternatives.js";
 import { isTypeScriptFile, isUserFile } from "./user-file.js";
 
 // Babel loads on this thread only when a file needs it: a CommonJS program is compiled on the
-// main thread (require-hook.ts) and never needs it here.
+// main thread (require-hook.ts) and never needs it here, and a file the run cache
+// (transform-cache.ts) has is not compiled at all.
 let compiler: Promise<typeof import("./compile.js")> | undefined;
+let cache: TransformCache | undefined | null;
 
 async function compile(source: string, filename: string, module: ModuleKind): Promise<{ code: string; format: "module" | "commonjs" }> {
+  const options: CompileOptions = { sourceMaps: "inline", module };
+  if (cache === undefined) cache = openTransformCache() ?? null;
+  const hit = cache?.lookup(source, filename, options);
+  if (hit !== undefined) {
+    reportWarnings(hit.diagnostics);
+    return { code: hit.code, format: hit.format };
+  }
   const { compileFile } = await (compiler ??= import("./compile.js"));
-  const result = compileFile(source, filename, { sourceMaps: "inline", module });
+  const startedAt = Date.now();
+  const result = compileFile(source, filename, options);
   reportWarnings(result.diagnostics);
   if (result.code === null) throw new CompileError(result.diagnostics);
+  cache?.store(source, filename, options, result, startedAt);
   return { code: result.code, format: result.format };
 }
 

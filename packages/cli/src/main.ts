@@ -21,7 +21,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.stderr(`weft: ${command.message}\n\n${usage}`);
       return 2;
     case "run":
-      return (await import("./run.js")).runFile(command.file, command.args, io);
+      return (await import("./run.js")).runFile(command.file, command.args, io, { cache: command.cache });
     case "build":
       return (await import("./build.js")).buildFiles(command.src, command.outDir, io);
     case "check":

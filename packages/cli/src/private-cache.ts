@@ -19,11 +19,15 @@
  * - **Writes.** The payload goes to a fresh file with a random name, opened with
  *   `O_CREAT | O_EXCL | O_NOFOLLOW` and mode 0600, then renamed over the entry: readers see the
  *   old entry or the new one, never half of one, and a planted symlink is never followed.
+ * - **Size.** `pruneCacheDir` bounds a folder: when its entries add up to more than a limit, the
+ *   oldest written go first, down to three quarters of it; a temporary file left by a writer that
+ *   died is removed after an hour. It only ever removes this user's regular files with the names
+ *   entries and temporary files have (`lstat`: never through a symlink).
  *
  * Where ownership cannot be checked (no `process.getuid`, i.e. Windows) there is no cache.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -124,6 +128,57 @@ export function writeCacheEntry(dir: string, key: string, check: string, payload
     }
     return false;
   }
+}
+
+/**
+ * Removes the oldest entries of `dir` while its entries add up to more than `maxBytes` (down to
+ * three quarters of it), and temporary files older than an hour. Returns how many it removed.
+ */
+export function pruneCacheDir(dir: string, maxBytes: number, now: number = Date.now()): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  const entries: Array<{ path: string; size: number; mtimeMs: number }> = [];
+  let total = 0;
+  let removed = 0;
+  const remove = (path: string) => {
+    try {
+      unlinkSync(path);
+      removed++;
+    } catch {
+      // gone already (another process pruned it)
+    }
+  };
+  for (const name of names) {
+    const isEntry = /^[0-9a-zA-Z_-]+\.bin$/.test(name);
+    const isTemporary = /^\.[0-9a-zA-Z_-]+\.bin\.[0-9a-f]+\.tmp$/.test(name);
+    if (!isEntry && !isTemporary) continue;
+    const path = join(dir, name);
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      continue;
+    }
+    if (!stat.isFile() || stat.uid !== process.getuid!()) continue;
+    if (isTemporary) {
+      if (now - stat.mtimeMs > 3_600_000) remove(path);
+      continue;
+    }
+    entries.push({ path, size: stat.size, mtimeMs: stat.mtimeMs });
+    total += stat.size;
+  }
+  if (total <= maxBytes) return removed;
+  entries.sort((a, b) => a.mtimeMs - b.mtimeMs);
+  for (const entry of entries) {
+    if (total <= (maxBytes * 3) / 4) break;
+    remove(entry.path);
+    total -= entry.size;
+  }
+  return removed;
 }
 
 /** A short, file-name-safe digest of whatever identifies an entry. */

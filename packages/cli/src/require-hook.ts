@@ -9,8 +9,9 @@
 import Module from "node:module";
 import { readFileSync } from "node:fs";
 import { CompileError, reportWarnings } from "./compile-error.js";
-import type { compileFile as CompileFile } from "./compile.js";
+import type { CompileOptions, compileFile as CompileFile } from "./compile.js";
 import { moduleFormatOf, moduleKindFor } from "./module-format.js";
+import { openTransformCache, type TransformCache } from "./transform-cache.js";
 import { isPathSpecifier, tsAlternatives } from "./ts-alternatives.js";
 import { isInNodeModules, isUserFile } from "./user-file.js";
 
@@ -27,8 +28,9 @@ interface ModuleInternals {
 let installed = false;
 
 /**
- * `loadCompiler` returns compile.ts's `compileFile`; it is called on the first CommonJS file, so a
- * program of ES modules never loads Babel on this thread (the hooks thread compiles those).
+ * `loadCompiler` returns compile.ts's `compileFile`; it is called on the first CommonJS file the
+ * run cache (transform-cache.ts) does not have, so a program of ES modules never loads Babel on
+ * this thread (the hooks thread compiles those), nor does a program whose files are all cached.
  */
 export function installRequireHook(loadCompiler: () => typeof CompileFile): void {
   if (installed) return;
@@ -36,14 +38,27 @@ export function installRequireHook(loadCompiler: () => typeof CompileFile): void
   const internals = Module as unknown as ModuleInternals;
   let compileFile: typeof CompileFile | undefined;
 
+  let cache: TransformCache | undefined | null;
+
   const compileInto: ExtensionHandler = (module, filename) => {
-    compileFile ??= loadCompiler();
     const source = readFileSync(filename, "utf8");
-    const result = compileFile(source, filename, { sourceMaps: "inline", module: moduleKindFor(moduleFormatOf(filename)) });
-    reportWarnings(result.diagnostics);
-    if (result.code === null) throw new CompileError(result.diagnostics);
+    const options: CompileOptions = { sourceMaps: "inline", module: moduleKindFor(moduleFormatOf(filename)) };
+    if (cache === undefined) cache = openTransformCache() ?? null;
+    let compiled = cache?.lookup(source, filename, options);
+    if (compiled === undefined) {
+      compileFile ??= loadCompiler();
+      const startedAt = Date.now();
+      const result = compileFile(source, filename, options);
+      if (result.code === null) {
+        reportWarnings(result.diagnostics);
+        throw new CompileError(result.diagnostics);
+      }
+      cache?.store(source, filename, options, result, startedAt);
+      compiled = { code: result.code, format: result.format, diagnostics: result.diagnostics };
+    }
+    reportWarnings(compiled.diagnostics);
     // An ES module `require()`d (Node >= 20.19) is handed on to the ES loader with this source.
-    module._compile(result.code, filename, result.format);
+    module._compile(compiled.code, filename, compiled.format);
   };
 
   const originalJs = internals._extensions[".js"]!;

@@ -25,7 +25,12 @@ import { tsAlternatives } from "./ts-alternatives.js";
 const relayed: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR2", "SIGBREAK"];
 const fromTerminal = new Set<NodeJS.Signals>(["SIGINT", "SIGQUIT"]);
 
-export async function runFile(file: string, args: readonly string[], io: Io): Promise<number> {
+export interface RunOptions {
+  /** `false` (`--no-cache`): the program's files are compiled, not taken from the run cache (transform-cache.ts). */
+  cache?: boolean;
+}
+
+export async function runFile(file: string, args: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
   const path = resolve(io.cwd, file);
   if (!existsSync(path) && !tsAlternatives(path).some((alt) => existsSync(alt))) {
     io.stderr(`weft run: cannot find \`${file}\`\n`);
@@ -35,6 +40,7 @@ export async function runFile(file: string, args: readonly string[], io: Io): Pr
   const child = spawn(process.execPath, ["--enable-source-maps", "--import", registerUrl, file, ...args], {
     stdio: "inherit",
     cwd: io.cwd,
+    ...(options.cache === false ? { env: { ...process.env, WEFT_CACHE: "0" } } : {}),
   });
 
   // isatty, not process.stdin: creating a stdin stream could take input meant for the program.

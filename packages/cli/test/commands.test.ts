@@ -110,7 +110,7 @@ describe("the weft command line", () => {
     const r = weft(["--help"], __dirname);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: weft <command>/);
-    expect(r.stdout).toContain("weft run FILE [args...]");
+    expect(r.stdout).toContain("weft run [--no-cache] FILE [args...]");
     expect(r.stdout).toContain("weft build SRC --out-dir DIR");
   });
 
@@ -124,6 +124,8 @@ describe("the weft command line", () => {
     [["frob"], "unknown command `frob`"],
     [["--frob"], "unknown option `--frob`"],
     [["run"], "`weft run` needs a FILE to run"],
+    [["run", "--no-cache"], "`weft run` needs a FILE to run"],
+    [["run", "--frob", "a.ts"], "unknown option `--frob` for `weft run` (the program's options go after FILE)"],
     [["check"], "`weft check` needs at least one FILE"],
     [["explain", "--all", "a.ts"], "unknown option `--all` for `weft explain`"],
   ])("answers `weft %j` with the usage on stderr and exit status 2", (args, message) => {

@@ -4,11 +4,11 @@
 // CLI), with its cache home in a temporary folder, after planting what an attacker would.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, utimesSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import vm from "node:vm";
-import { cacheKey, privateCacheDir, readCacheEntry, writeCacheEntry } from "../src/private-cache.js";
+import { cacheKey, privateCacheDir, pruneCacheDir, readCacheEntry, writeCacheEntry } from "../src/private-cache.js";
 import { repoRoot } from "./project.js";
 
 const loader = join(repoRoot, "packages", "cli", "dist", "weft-tsc-load-typescript.js");
@@ -170,5 +170,40 @@ describe("private cache entries", () => {
     expect(writeCacheEntry(dir, "k", "c", Buffer.from("payload"))).toBe(true);
     expect(readdirSync(dir)).toEqual(["k.bin"]);
     expect(existsSync(join(dir, "k.bin"))).toBe(true);
+  });
+});
+
+describe("pruning a private cache folder", () => {
+  let dir: string;
+  beforeEach(() => {
+    const d = privateCacheDir("entries", { ...process.env, XDG_CACHE_HOME: home });
+    if (d === undefined) throw new Error("no private cache folder");
+    dir = d;
+  });
+  const age = (name: string, seconds: number) => utimesSync(join(dir, name), new Date(Date.now() - seconds * 1000), new Date(Date.now() - seconds * 1000));
+
+  it("removes the oldest entries first, down to three quarters of the limit, and nothing under it", () => {
+    for (const [key, seconds] of [["a", 40], ["b", 30], ["c", 20], ["d", 10]] as const) {
+      writeCacheEntry(dir, key, "c", Buffer.alloc(1000));
+      age(`${key}.bin`, seconds);
+    }
+    const size = statSync(join(dir, "a.bin")).size;
+    expect(pruneCacheDir(dir, 4 * size)).toBe(0);
+    expect(pruneCacheDir(dir, 3 * size + 10)).toBe(2); // down to 3/4 of the limit: two entries left
+    expect(readdirSync(dir).sort()).toEqual(["c.bin", "d.bin"]);
+  });
+
+  it("removes temporary files left for over an hour, and never other files or symlinks", () => {
+    writeFileSync(join(dir, ".k.bin.0123abcd.tmp"), "half");
+    writeFileSync(join(dir, ".j.bin.4567abcd.tmp"), "in progress");
+    age(".k.bin.0123abcd.tmp", 7200);
+    writeFileSync(join(dir, "notes.txt"), "not an entry");
+    const victim = join(root, "victim.bin");
+    writeFileSync(victim, "precious");
+    symlinkSync(victim, join(dir, "v.bin"));
+    age("notes.txt", 7200);
+    expect(pruneCacheDir(dir, 0)).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual([".j.bin.4567abcd.tmp", "notes.txt", "v.bin"]);
+    expect(readFileSync(victim, "utf8")).toBe("precious");
   });
 });

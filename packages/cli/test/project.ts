@@ -44,9 +44,26 @@ export interface Run {
 
 const done = (r: SpawnSyncReturns<string>): Run => ({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr });
 
-/** `weft ARGS` in `cwd`, as a user runs it (the built CLI: `npm test` builds first). */
-export function weft(args: readonly string[], cwd: string): Run {
-  return done(spawnSync(process.execPath, [weftBin, ...args], { cwd, encoding: "utf8", timeout: 60_000 }));
+/** `weft ARGS` in `cwd`, as a user runs it (the built CLI: `npm test` builds first); `env` adds to the environment. */
+export function weft(args: readonly string[], cwd: string, env?: Record<string, string>): Run {
+  return done(spawnSync(process.execPath, [weftBin, ...args], { cwd, encoding: "utf8", timeout: 60_000, ...(env ? { env: { ...process.env, ...env } } : {}) }));
+}
+
+/** `weft ARGS` in `cwd` without waiting: several can run at once. */
+export function weftAsync(args: readonly string[], cwd: string, env?: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [weftBin, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], ...(env ? { env: { ...process.env, ...env } } : {}) });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
 }
 
 /** `node ARGS` in `cwd`: what weft's behaviour is compared with. */
