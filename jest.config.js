@@ -24,4 +24,6 @@ export default {
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   testTimeout: 20000,
+  globalSetup: "<rootDir>/test/cache-home.js",
+  globalTeardown: "<rootDir>/test/cache-home-teardown.js",
 };

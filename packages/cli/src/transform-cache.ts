@@ -14,7 +14,8 @@
  * - source text (its sha256) and absolute path;
  * - compile options (everything in `CompileOptions` that is not a callback: module kind, source
  *   map mode, …) and the TypeScript configuration the file is under (tsconfig-inputs.ts: compile
- *   options may be derived from it);
+ *   options may be derived from it), with the decorators it asks for (decorator-syntax.ts, which
+ *   also follows an `extends` naming a package's config);
  * - current directory: the output names the file relative to it (the positions a
  *   `NotDrivenError` reports);
  * - compiler (compiler-fingerprint.ts: every package version under `@weft/cli`, and the content of
@@ -57,6 +58,7 @@ import type { Diagnostic } from "./diagnostic.js";
 import { importSpecifiers } from "./import-specifiers.js";
 import { cliRoot } from "./paths.js";
 import { cacheKey, privateCacheDir, pruneCacheDir, readCacheEntry, writeCacheEntry } from "./private-cache.js";
+import { decoratorVersion } from "./decorator-syntax.js";
 import { tsconfigInputs } from "./tsconfig-inputs.js";
 
 /** Entries beyond this many bytes in all are pruned, oldest first. */
@@ -117,6 +119,8 @@ export function openTransformCache(env: NodeJS.ProcessEnv = process.env): Transf
       filename,
       settings,
       tsconfigInputs(filename),
+      // Decorators are lowered as the tsconfig says, `extends` of a package's config included.
+      decoratorVersion(filename),
       sha256(source),
     ].join("\0");
   };

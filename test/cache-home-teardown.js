@@ -1,0 +1,2 @@
+// Jest's globalTeardown: see cache-home.js.
+export { teardown as default } from "./cache-home.js";
