@@ -32,7 +32,7 @@ import type { RewritePlan } from "./plan-rewrite.js";
 import type { ExportTypes } from "./resolve-module.js";
 import { implementationsOf, interfaceMethod } from "./interfaces.js";
 import { RUNTIME_MODULES, runtimeFunction } from "./runtime-facts.js";
-import { isUsefulSummaryType, toSummaryType, type SummaryType } from "./summary-types.js";
+import { isUsefulSummaryType, summaryTypeParts, toSummaryType, type SummaryType } from "./summary-types.js";
 import type { ValueType } from "./value-types.js";
 
 export interface SummaryEntry {
@@ -223,27 +223,8 @@ function copyMentionedClasses(entry: SummaryEntry, theirs: ReadonlyMap<string, S
   const names: string[] = [];
   const visit = (t: SummaryType | undefined): void => {
     if (t === undefined) return;
-    switch (t.kind) {
-      case "class":
-        names.push(t.name);
-        return;
-      case "array":
-      case "set":
-        return visit(t.element);
-      case "tuple":
-        return t.elements.forEach(visit);
-      case "map":
-        visit(t.key);
-        return visit(t.value);
-      case "object":
-        return Object.values(t.props).forEach(visit);
-      case "union":
-        return t.types.forEach(visit);
-      case "runtime":
-        return t.args?.forEach(visit);
-      default:
-        return;
-    }
+    if (t.kind === "class") names.push(t.name);
+    else summaryTypeParts(t).forEach(visit);
   };
   visit(entry.returns);
   visit(entry.value);

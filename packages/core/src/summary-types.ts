@@ -82,24 +82,28 @@ export function toSummaryType(t: ValueType, className: (t: Extract<ValueType, { 
  */
 export function isUsefulSummaryType(t: SummaryType | undefined, depth = 0): t is SummaryType {
   if (t === undefined || depth > 6) return false;
-  const any = (xs: readonly SummaryType[]) => xs.some((x) => isUsefulSummaryType(x, depth + 1));
+  if (t.kind === "runtime" || t.kind === "class") return true;
+  return summaryTypeParts(t).some((x) => isUsefulSummaryType(x, depth + 1));
+}
+
+/** The summary types `t` is made of: an array's or set's element, a tuple's elements, a map's key and value, an object's properties, a union's members, a runtime class's type arguments. */
+export function summaryTypeParts(t: SummaryType): readonly SummaryType[] {
   switch (t.kind) {
-    case "runtime":
-    case "class":
-      return true;
     case "array":
     case "set":
-      return any([t.element]);
+      return [t.element];
     case "tuple":
-      return any(t.elements);
+      return t.elements;
     case "map":
-      return any([t.key, t.value]);
+      return [t.key, t.value];
     case "object":
-      return any(Object.values(t.props));
+      return Object.values(t.props);
     case "union":
-      return any(t.types);
+      return t.types;
+    case "runtime":
+      return t.args ?? [];
     default:
-      return false;
+      return [];
   }
 }
 
@@ -134,27 +138,12 @@ export function fromSummaryType(t: SummaryType | undefined, source: string, dept
 /** Whether a summary type mentions a runtime class, or a class of the summary with a method that blocks. */
 function mentionsBlocking(t: SummaryType | undefined, summary: ReadonlyMap<string, SummaryEntry>, depth = 0): boolean {
   if (t === undefined || depth > 6) return false;
-  const any = (xs: readonly SummaryType[]) => xs.some((x) => mentionsBlocking(x, summary, depth + 1));
-  switch (t.kind) {
-    case "runtime":
-      return true;
-    case "class":
-      for (const [k, e] of summary) if (k.startsWith(`${t.name}#`) && e.blocks) return true;
-      return false;
-    case "array":
-    case "set":
-      return any([t.element]);
-    case "tuple":
-      return any(t.elements);
-    case "map":
-      return any([t.key, t.value]);
-    case "object":
-      return any(Object.values(t.props));
-    case "union":
-      return any(t.types);
-    default:
-      return false;
+  if (t.kind === "runtime") return true;
+  if (t.kind === "class") {
+    for (const [k, e] of summary) if (k.startsWith(`${t.name}#`) && e.blocks) return true;
+    return false;
   }
+  return summaryTypeParts(t).some((x) => mentionsBlocking(x, summary, depth + 1));
 }
 
 /**

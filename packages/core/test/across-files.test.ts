@@ -6,54 +6,13 @@ import type { Callee } from "../src/facts.js";
 import { resolveModule } from "../src/resolve-module.js";
 import { summarizeModule, summaryEntryFromJson, summaryEntryJson, type ModuleSummary, type SummaryEntry } from "../src/summarize-module.js";
 import { fromSummaryType, importMayBlock, toSummaryType } from "../src/summary-types.js";
-import type { Declaration, Expr, PatternStep, SyntaxFacts, SyntaxFunction, SyntaxParam, TypeSyntax } from "../src/syntax-facts.js";
+import type { Expr, TypeSyntax } from "../src/syntax-facts.js";
+import { SyntaxBuilder, span } from "./syntax-builder.js";
 
-const span = { start: { line: 1, column: 0 }, end: { line: 1, column: 1 } };
-
-/** A module's syntax facts, one declaration at a time; ids come out in creation order. */
-class Module {
-  readonly syntax: SyntaxFacts = {
-    file: "main.ts",
-    functions: [{ id: 0, kind: "module", span, async: false, generator: false, parent: null, comments: [], params: [], returns: [] }],
-    calls: [],
-    bindings: [],
-    classes: [],
-    exports: [],
-    typedefs: [],
-  };
-
-  fn(f: Partial<SyntaxFunction> & Pick<SyntaxFunction, "kind">): number {
-    const id = this.syntax.functions.length;
-    this.syntax.functions.push({ id, span, async: false, generator: false, parent: 0, comments: [], params: [], returns: [], ...f });
-    return id;
-  }
-
-  param(fn: number, p: SyntaxParam & { name: string }): number {
-    const f = this.syntax.functions[fn]!;
-    const binding = this.bind(p.name, { kind: "param", fn, index: f.params.length, path: [] }, fn);
-    f.params.push({ ...p, binding });
-    return binding;
-  }
-
-  bind(name: string, declaration: Declaration, scope = 0): number {
-    const id = this.syntax.bindings.length;
-    this.syntax.bindings.push({ id, name, scope, declaration, constant: true, assignments: [], references: [] });
-    return id;
-  }
-
-  /** `const name = init` (or destructured by `path`) in `scope`. */
-  local(name: string, init: Expr, scope = 0, path: PatternStep[] = []): number {
-    return this.bind(name, { kind: "variable", declKind: "const", init, path, comments: [] }, scope);
-  }
-
-  import(name: string, source: string, imported = name): number {
-    return this.bind(name, { kind: "import", source, imported, typeOnly: false });
-  }
-
-  call(inFn: number, callee: Expr, args: Expr[] = []): number {
-    const id = this.syntax.calls.length;
-    this.syntax.calls.push({ id, in: inFn, span, callee, args: args.map((value) => ({ value })) });
-    return id;
+/** A module's syntax facts (main.ts), resolved with the summaries of what it imports. */
+class Module extends SyntaxBuilder {
+  constructor() {
+    super("main.ts");
   }
 
   resolve(summaries: ReadonlyMap<string, ReadonlyMap<string, SummaryEntry>> = new Map()) {

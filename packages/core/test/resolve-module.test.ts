@@ -2,52 +2,11 @@
 // receiver a type through the shapes real code uses, with no Babel and no TypeScript involved.
 import { resolveModule } from "../src/resolve-module.js";
 import type { Callee } from "../src/facts.js";
-import type { Declaration, Expr, Position, SyntaxFacts, SyntaxFunction, SyntaxParam, TypeSyntax } from "../src/syntax-facts.js";
+import type { Expr, TypeSyntax } from "../src/syntax-facts.js";
+import { SyntaxBuilder, span } from "./syntax-builder.js";
 
-const span = { start: { line: 1, column: 0 }, end: { line: 1, column: 1 } };
-
-/** Builds `SyntaxFacts` one declaration at a time; ids come out in creation order. */
-class Facts {
-  readonly syntax: SyntaxFacts = {
-    file: "test.ts",
-    functions: [{ id: 0, kind: "module", span, async: false, generator: false, parent: null, comments: [], params: [], returns: [] }],
-    calls: [],
-    bindings: [],
-    classes: [],
-    exports: [],
-    typedefs: [],
-  };
-
-  fn(f: Partial<SyntaxFunction> & Pick<SyntaxFunction, "kind">): number {
-    const id = this.syntax.functions.length;
-    this.syntax.functions.push({ id, span, async: false, generator: false, parent: 0, comments: [], params: [], returns: [], ...f });
-    return id;
-  }
-
-  param(fn: number, p: SyntaxParam & { name: string }): number {
-    const f = this.syntax.functions[fn]!;
-    const index = f.params.length;
-    const binding = this.bind(p.name, { kind: "param", fn, index, path: [] }, fn);
-    f.params.push({ ...p, binding });
-    return binding;
-  }
-
-  bind(name: string, declaration: Declaration, scope = 0, more: { constant?: boolean; assignments?: Expr[]; references?: Position[] } = {}): number {
-    const id = this.syntax.bindings.length;
-    this.syntax.bindings.push({ id, name, scope, declaration, constant: more.constant ?? true, assignments: more.assignments ?? [], references: more.references ?? [] });
-    return id;
-  }
-
-  runtimeImport(name: string): number {
-    return this.bind(name, { kind: "import", source: "@weft/runtime", imported: name, typeOnly: false });
-  }
-
-  call(inFn: number, callee: Expr, args: Expr[] = [], more: { construct?: true; typeArgs?: TypeSyntax[] } = {}): number {
-    const id = this.syntax.calls.length;
-    this.syntax.calls.push({ id, in: inFn, span, callee, args: args.map((value) => ({ value })), ...more });
-    return id;
-  }
-
+/** Syntax facts, and what the core resolves in them. */
+class Facts extends SyntaxBuilder {
   /** `new C()` of a class the runtime exports, as an expression. */
   newRuntime(inFn: number, cls: number, typeArgs?: TypeSyntax[]): Expr {
     return { kind: "call", call: this.call(inFn, ref(cls), [], typeArgs ? { construct: true, typeArgs } : { construct: true }) };
