@@ -148,5 +148,7 @@ export function inferTypes(facts: ModuleFacts): TypeTable {
 }
 
 function sameType(a: TypeRef, b: TypeRef): boolean {
-  return a.kind === b.kind && (a as { name?: string }).name === (b as { name?: string }).name && (a as { source?: string }).source === (b as { source?: string }).source;
+  type Named = { name?: string; source?: string; file?: string };
+  const [x, y] = [a as Named, b as Named];
+  return a.kind === b.kind && x.name === y.name && x.source === y.source && x.file === y.file;
 }
