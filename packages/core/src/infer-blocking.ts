@@ -389,6 +389,9 @@ export function inferBlocking(
             if (r !== null) return r;
           } else if (k.kind === "import-class" && summaries.get(k.source)?.get(`${k.name}#${c.name}`)?.blocks === true) {
             return always({ kind: "import-method", call, source: k.source, class: k.name, method: c.name });
+          } else if (k.kind === "candidates") {
+            const r = candidateCallBlocks(call, k, c.name, project, always);
+            if (r !== null) return r;
           }
         }
         const arrayHelper = ARRAY_METHODS.get(c.name);
@@ -635,18 +638,13 @@ function watchersOf(
       } else if (receiver.kind === "interface") {
         for (const impl of implementationsOf(facts, receiver.name, c.name)) targets.push(impl.fn);
       } else if (receiver.kind === "candidates") {
-        for (const k of receiver.candidates) {
-          if (k.kind === "local-class") targets.push(...localCandidateMethods(facts, k, c.name));
-          else if (k.kind === "local-object") {
-            const fn = ownEntry(k.methods, c.name);
-            if (fn !== undefined) targets.push(fn);
-          }
-        }
+        targets.push(...localCandidateTargets(facts, receiver, c.name));
       } else if (receiver.kind !== "runtime" && receiver.kind !== "import-class") {
         for (const m of index.methodsByName.get(c.name) ?? []) targets.push(m.fn);
         for (const k of types.candidates(c.receiver)) {
           const m = k.kind === "local-class" ? lookupMethod(facts, k.name, c.name, false) : undefined;
           if (m !== undefined) targets.push(m);
+          if (k.kind === "candidates") targets.push(...localCandidateTargets(facts, k, c.name));
         }
       }
     }
@@ -672,6 +670,15 @@ function localCandidateMethods(facts: ModuleFacts, k: { name: string; static?: t
   const isStatic = k.static === true;
   const fn = lookupMethod(facts, k.name, method, isStatic);
   return [...(typeof fn === "number" ? [fn] : []), ...overridesOf(facts, k.name, method, isStatic)];
+}
+
+/** The functions of this module a call of `method` through receiver candidates may reach. */
+function localCandidateTargets(facts: ModuleFacts, receiver: Extract<TypeRef, { kind: "candidates" }>, method: string): FunctionId[] {
+  return receiver.candidates.flatMap((k) => {
+    if (k.kind === "local-class") return localCandidateMethods(facts, k, method);
+    const fn = k.kind === "local-object" ? ownEntry(k.methods, method) : undefined;
+    return fn !== undefined ? [fn] : [];
+  });
 }
 
 /** A set of call indices taken smallest first (a binary heap), each index at most once. */

@@ -114,4 +114,18 @@ describe("receiver candidates", () => {
     const plan = planRewrite(b.facts, inferTypes(b.facts), blocking);
     expect([plan.calls.get(a.id), plan.calls.get(c.id)]).toEqual(["dynamic", "dynamic"]);
   });
+
+  it("an untyped parameter given values the checker typed differently: any of them may be behind it", () => {
+    const b = new FactsBuilder();
+    const readThree = b.fn("readThree", ["source"]);
+    const main = b.fn("main");
+    const call = b.call(readThree, { kind: "method", receiver: { kind: "param", fn: readThree, index: 0 }, name: "read" });
+    const arrays = through([{ kind: "class", name: "ArraySource", file: "src/array-source.js", methods: { read: false } }], "ArraySource", "src/array-source.js");
+    const queues = through([{ kind: "class", name: "QueueSource", file: "src/queue-source.js", methods: { read: true } }], "QueueSource", "src/queue-source.js");
+    b.call(main, { kind: "local", fn: readThree }, [{ type: arrays }]);
+    b.call(main, { kind: "local", fn: readThree }, [{ type: queues }]);
+    const blocking = analyse(b);
+    expect(blocking.mayBlock.get(readThree)).toMatchObject({ kind: "checker-candidate", class: "QueueSource", candidate: "QueueSource", method: "read" });
+    expect(planRewrite(b.facts, inferTypes(b.facts), blocking).calls.get(call.id)).toBe("dynamic");
+  });
 });
