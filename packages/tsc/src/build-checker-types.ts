@@ -255,7 +255,7 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
       const name = localClassName(ts, c.decl);
       if (local) return { kind: "local-class", name, ...(c.isStatic ? { static: true as const } : {}) };
       const methods: Record<string, boolean> = {};
-      for (const m of memberNames(c.decl, c.isStatic)) methods[m] = host.classBlocks(c.decl, m, c.isStatic);
+      for (const m of memberNames(c.decl, c.isStatic)) if (m !== "__proto__") methods[m] = host.classBlocks(c.decl, m, c.isStatic);
       return { kind: "class", name, file: host.displayName(c.decl.getSourceFile().fileName), ...(c.isStatic ? { static: true as const } : {}), methods };
     }
     const name = ts.isVariableDeclaration(c.decl.parent) && ts.isIdentifier(c.decl.parent.name) ? c.decl.parent.name.text : "<object>";
@@ -315,7 +315,8 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
   const propertyFunctions = (obj: TS.ObjectLiteralExpression): Array<[string, TS.Node]> => {
     const out: Array<[string, TS.Node]> = [];
     for (const p of obj.properties) {
-      if (p.name === undefined || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
+      // `__proto__: …` sets the prototype, no property.
+      if (p.name === undefined || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) || p.name.text === "__proto__") continue;
       if (ts.isMethodDeclaration(p)) out.push([p.name.text, p]);
       else if (ts.isPropertyAssignment(p) && (ts.isFunctionExpression(p.initializer) || ts.isArrowFunction(p.initializer))) out.push([p.name.text, p.initializer]);
     }
