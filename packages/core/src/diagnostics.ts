@@ -140,6 +140,10 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
       return `${quote(`${reason.class}${reason.static ? "." : "#"}${reason.method}`)}, overridden by ${quote(reason.name)}`;
     case "import-method":
       return `${quote(`${reason.class}${reason.static === true ? "." : "#"}${reason.method}`)} from ${quote(reason.source)}`;
+    case "checker-candidate":
+      return `${quote(`${reason.class}${reason.static === true ? "." : "#"}${reason.method}`)} from ${quote(reason.file)}`;
+    case "checked-function":
+      return `${quote(reason.name)} from ${quote(reason.file)}`;
     case "by-name":
       return `${quote(`.${reason.method}()`)} (a blocking method of ${quote(reason.class)})`;
     case "local-by-name":

@@ -39,7 +39,34 @@ export type TypeRef =
   | { kind: "import-class"; source: string; name: string; static?: true } // an instance of a class (or a value of an interface) another module exports; with `static`, the class itself
   | { kind: "interface"; name: string } // a value of an interface this module declares (interfaces.ts)
   | { kind: "param"; fn: FunctionId; index: number } // whatever callers pass to a parameter
+  /**
+   * What a type checker says can be behind the value (the tsc adapter with a Program; see
+   * `Candidate`): a call of a method on it is a runtime check, blocking when that method of any
+   * candidate may block. `name` and `file` are how diagnostics name the type: the class (or the
+   * object's binding), else the interface or union as the checker prints it, and the file
+   * declaring it.
+   */
+  | { kind: "candidates"; name: string; file: string; candidates: Candidate[] }
   | { kind: "unknown" };
+
+/**
+ * One class or object a type checker says can be behind a value, with what the core needs to
+ * decide whether its method blocks:
+ * - `runtime`: an instance of a class of @weft/runtime (its catalogue entries decide);
+ * - `local-class`: an instance of a class of this module (with `static`, the class itself): the
+ *   core follows its methods, up its local superclasses, and their overrides;
+ * - `local-object`: an object literal of this module bound to a name: its properties' functions;
+ * - `class`: a class of another file of the program (with `static`, the class itself): which of
+ *   its methods (own or inherited, by name) may block, from that file's analysis;
+ * - `object`: an object literal another file binds to a name: which of its properties' functions
+ *   may block, from that file's analysis.
+ */
+export type Candidate =
+  | { kind: "runtime"; name: string }
+  | { kind: "local-class"; name: string; static?: true }
+  | { kind: "local-object"; name: string; methods: Record<string, FunctionId> }
+  | { kind: "class"; name: string; file: string; static?: true; methods: Record<string, boolean> }
+  | { kind: "object"; name: string; file: string; methods: Record<string, boolean> };
 
 export interface ParamFact {
   name: string;
@@ -103,6 +130,8 @@ export type Callee =
    */
   | { kind: "wrapper"; call: CallId; source: string; name: string; indices: number[]; blocks?: true }
   | { kind: "global"; name: string } // a global the compiler knows never blocks
+  /** A function of another file of the program a type checker says the call reaches (`TypeOracle.callee`), and whether it may block (that file's analysis). */
+  | { kind: "checked-function"; name: string; file: string; blocks: boolean }
   | { kind: "unknown" }; // anything else
 
 export interface ArgFact {

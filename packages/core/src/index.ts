@@ -16,6 +16,7 @@ export type {
   ParamFact,
   Span,
   TypeRef,
+  Candidate,
 } from "./facts.js";
 export type {
   BindingId,

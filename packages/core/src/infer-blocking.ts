@@ -21,6 +21,17 @@
  * | what an import returning a caller of its parameter returned (`memoize(load)`), `load` a coroutine | `wrapper` | calls the function `memoize` from `./memo.js` returned … |
  * | an abstract or interface method marked `@blocking`         | `marked-method`     | calls `Task#step` (marked …)       |
  * | an interface method a local implementing class blocks in   | `implementation`    | calls `Source#read`, implemented … |
+ * | a method of any candidate a type checker gives the receiver (facts.ts `Candidate`) | `checker-candidate` | calls `Source#read` from `src/source.ts` |
+ * | a function of another file a type checker resolves the call to | `checked-function` | calls `load` from `src/api.ts` |
+ *
+ * A receiver with candidates (the tsc adapter with a Program: a class of another file, an
+ * interface, a union, an object literal of another file) is a runtime check (`callDynamic`),
+ * since which of them is behind the value is decided at run time. Its method blocks when it may
+ * block on any candidate: a runtime class's by its catalogue entry; a class (or object) of
+ * another file by what the checker's adapter read from that file's analysis; a class of this
+ * module by its method up the local superclass chain or an override (as a `local-class`
+ * receiver); an object literal of this module by its property's function. Candidates of this
+ * module are followed in the fixed point below like any call of this module's functions.
  *
  * An exported function's parameters are coloured for the importers that may pass coroutines, where
  * a driven face can be given (`canHaveDrivenFace`: not in an `async` function or a callback handed
@@ -38,7 +49,7 @@
  * lines. Reasons are facts, never prose: the planner reads their kind, and the English is
  * rendered in one place, `describeReason` in diagnostics.ts.
  */
-import type { CallFact, FunctionFact, FunctionId, ModuleFacts, Span } from "./facts.js";
+import type { CallFact, FunctionFact, FunctionId, ModuleFacts, Span, TypeRef } from "./facts.js";
 import type { SummaryEntry } from "./summarize-module.js";
 import type { TypeTable } from "./infer-types.js";
 import { buildFactsIndex, type FactsIndex } from "./build-facts-index.js";
@@ -91,7 +102,14 @@ export type Reason =
   /** An abstract method of class `class`, or a method of interface `class`, marked `/** @blocking *\/` (interfaces.ts). */
   | { kind: "marked-method"; call: CallFact; class: string; method: string }
   /** A method of interface `class` of this module that `fn` (`name`), in a class implementing it, may block in (interfaces.ts). */
-  | { kind: "implementation"; call: CallFact; class: string; method: string; fn: FunctionId; name: string };
+  | { kind: "implementation"; call: CallFact; class: string; method: string; fn: FunctionId; name: string }
+  /**
+   * Method `method` of candidate `candidate` of a receiver a type checker typed `class` (declared
+   * in `file`), which may block; `fn` when the candidate is this module's (its function).
+   */
+  | { kind: "checker-candidate"; call: CallFact; class: string; file: string; method: string; static?: true; candidate: string; fn?: FunctionId }
+  /** Function `name` of another file (`file`) that a type checker resolves the call to, which may block. */
+  | { kind: "checked-function"; call: CallFact; name: string; file: string };
 
 /** A reason that is a call (every reason but `tagged`). */
 export type CallReason = Exclude<Reason, { kind: "tagged" }>;
@@ -104,6 +122,8 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
     case "override":
     case "local-by-name":
     case "implementation":
+      return reason.fn;
+    case "checker-candidate":
       return reason.fn;
     case "driven-callback":
     case "import-driving":
@@ -118,6 +138,7 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
     case "import":
     case "import-forwarding":
     case "marked-method":
+    case "checked-function":
       return undefined;
     default: {
       const never: never = reason;
@@ -228,6 +249,61 @@ export function inferBlocking(
     return false;
   };
 
+  type How = { reason: CallReason; itself: boolean } | null;
+  /**
+   * A method call on a receiver with candidates (see the header): the first candidate whose
+   * method may block gives the reason.
+   */
+  const candidateCallBlocks = (
+    call: CallFact,
+    receiver: Extract<TypeRef, { kind: "candidates" }>,
+    method: string,
+    project: (fn: FunctionId, reason: CallReason) => How,
+    always: (r: CallReason | null) => How,
+  ): How => {
+    const reason = (candidate: string, fn?: FunctionId, isStatic?: boolean): CallReason => ({
+      kind: "checker-candidate",
+      call,
+      class: receiver.name,
+      file: receiver.file,
+      method,
+      candidate,
+      ...(isStatic === true ? { static: true as const } : {}),
+      ...(fn !== undefined ? { fn } : {}),
+    });
+    for (const k of receiver.candidates) {
+      switch (k.kind) {
+        case "runtime": {
+          const entry = runtimeMethod(k.name, method);
+          if (entry !== undefined && entryBlocks(entry.blocks, call.args)) return always(reason(k.name));
+          break;
+        }
+        case "local-class": {
+          for (const fn of localCandidateMethods(facts, k, method)) {
+            const r = project(fn, reason(k.name, fn, k.static));
+            if (r !== null) return r;
+          }
+          break;
+        }
+        case "local-object": {
+          const fn = ownEntry(k.methods, method);
+          const r = fn !== undefined ? project(fn, reason(k.name, fn)) : null;
+          if (r !== null) return r;
+          break;
+        }
+        case "class":
+        case "object":
+          if (ownEntry(k.methods, method) === true) return always(reason(k.name, undefined, k.kind === "class" ? k.static : undefined));
+          break;
+        default: {
+          const never: never = k;
+          throw new Error(`weft internal error: unknown candidate ${String(never)}`);
+        }
+      }
+    }
+    return null;
+  };
+
   /** Why `call` blocks and whether it does whatever its function's callers pass (`itself`). */
   const callBlocksHow = (call: CallFact): { reason: CallReason; itself: boolean } | null => {
     if (call.construct === true) return null;
@@ -294,6 +370,7 @@ export function inferBlocking(
             ? always({ kind: "import-method", call, source: receiver.source, class: receiver.name, method: c.name, ...(isStatic ? { static: true as const } : {}) })
             : null;
         }
+        if (receiver.kind === "candidates") return candidateCallBlocks(call, receiver, c.name, project, always);
         if (c.via !== undefined) return null; // a method of a receiver of unknown type, borrowed: nothing to go by
         if (receiver.kind === "interface") {
           // A value of an interface of this module: its marks, then its implementations here.
@@ -312,6 +389,9 @@ export function inferBlocking(
             if (r !== null) return r;
           } else if (k.kind === "import-class" && summaries.get(k.source)?.get(`${k.name}#${c.name}`)?.blocks === true) {
             return always({ kind: "import-method", call, source: k.source, class: k.name, method: c.name });
+          } else if (k.kind === "candidates") {
+            const r = candidateCallBlocks(call, k, c.name, project, always);
+            if (r !== null) return r;
           }
         }
         const arrayHelper = ARRAY_METHODS.get(c.name);
@@ -376,6 +456,8 @@ export function inferBlocking(
         }
         return how;
       }
+      case "checked-function":
+        return always(c.blocks ? { kind: "checked-function", call, name: c.name, file: c.file } : null);
       case "global": {
         const callbackFn = call.args[1]?.fn;
         return always(c.name === "Array.from" && callbackFn !== undefined && isCoroutine(callbackFn) ? { kind: "driven-callback", call, callee: c.name, callbackFn } : null);
@@ -555,11 +637,14 @@ function watchersOf(
         targets.push(...overridesOf(facts, receiver.name, c.name, isStatic));
       } else if (receiver.kind === "interface") {
         for (const impl of implementationsOf(facts, receiver.name, c.name)) targets.push(impl.fn);
+      } else if (receiver.kind === "candidates") {
+        targets.push(...localCandidateTargets(facts, receiver, c.name));
       } else if (receiver.kind !== "runtime" && receiver.kind !== "import-class") {
         for (const m of index.methodsByName.get(c.name) ?? []) targets.push(m.fn);
         for (const k of types.candidates(c.receiver)) {
           const m = k.kind === "local-class" ? lookupMethod(facts, k.name, c.name, false) : undefined;
           if (m !== undefined) targets.push(m);
+          if (k.kind === "candidates") targets.push(...localCandidateTargets(facts, k, c.name));
         }
       }
     }
@@ -573,6 +658,27 @@ function watchersOf(
     }
   });
   return { byFunction, byParam };
+}
+
+/** `record[key]` when `record` has it as its own property (never `Object.prototype`'s `toString`). */
+function ownEntry<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** The functions a call of `method` on a local-class candidate may reach: its method up the local chain, then overrides. */
+function localCandidateMethods(facts: ModuleFacts, k: { name: string; static?: true }, method: string): FunctionId[] {
+  const isStatic = k.static === true;
+  const fn = lookupMethod(facts, k.name, method, isStatic);
+  return [...(typeof fn === "number" ? [fn] : []), ...overridesOf(facts, k.name, method, isStatic)];
+}
+
+/** The functions of this module a call of `method` through receiver candidates may reach. */
+function localCandidateTargets(facts: ModuleFacts, receiver: Extract<TypeRef, { kind: "candidates" }>, method: string): FunctionId[] {
+  return receiver.candidates.flatMap((k) => {
+    if (k.kind === "local-class") return localCandidateMethods(facts, k, method);
+    const fn = k.kind === "local-object" ? ownEntry(k.methods, method) : undefined;
+    return fn !== undefined ? [fn] : [];
+  });
 }
 
 /** A set of call indices taken smallest first (a binary heap), each index at most once. */

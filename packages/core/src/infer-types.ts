@@ -15,7 +15,8 @@ export interface TypeTable {
   resolve(t: TypeRef): TypeRef;
   /**
    * For a parameter into which callers pass values of several classes (JavaScript duck typing),
-   * those classes (this module's, or other modules' exports), each once, in the order found;
+   * those classes (this module's, or other modules' exports, or what a type checker said can be
+   * behind each value: `candidates`), each once, in the order found;
    * else none. A method call on it may reach any of them (interfaces.ts).
    */
   candidates(t: TypeRef): readonly TypeRef[];
@@ -111,7 +112,7 @@ export function inferTypes(facts: ModuleFacts): TypeTable {
   /** Every class type that flowed into each parameter. */
   const flowed = new Map<string, TypeRef[]>();
   const record = (k: string, t: TypeRef) => {
-    if (t.kind !== "import-class" && !(t.kind === "local-class" && t.static !== true)) return;
+    if (t.kind !== "import-class" && t.kind !== "candidates" && !(t.kind === "local-class" && t.static !== true)) return;
     let list = flowed.get(k);
     if (list === undefined) flowed.set(k, (list = []));
     if (!list.some((x) => sameType(x, t))) list.push(t);
@@ -148,5 +149,7 @@ export function inferTypes(facts: ModuleFacts): TypeTable {
 }
 
 function sameType(a: TypeRef, b: TypeRef): boolean {
-  return a.kind === b.kind && (a as { name?: string }).name === (b as { name?: string }).name && (a as { source?: string }).source === (b as { source?: string }).source;
+  type Named = { name?: string; source?: string; file?: string };
+  const [x, y] = [a as Named, b as Named];
+  return a.kind === b.kind && x.name === y.name && x.source === y.source && x.file === y.file;
 }

@@ -103,6 +103,8 @@ function rewriteOf(reason: CallReason): CallRewrite {
     case "wrapper": // the function an import returned: its driven face, if any, at run time
     case "marked-method": // whichever class is behind the value decides
     case "implementation":
+    case "checker-candidate": // whichever candidate is behind the value decides
+    case "checked-function": // reached through a value the syntax cannot resolve
       return "dynamic";
     default: {
       const never: never = reason;
@@ -164,6 +166,9 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
         if (!plain) calls.set(call.id, "dynamic");
         break;
       }
+      case "checked-function":
+        // A function of another file that does not block, reached through a value: the checker
+        // typed the value, which may still hold a coroutine (as for an unknown callee).
       case "param":
       case "unknown":
         calls.set(call.id, "dynamic");

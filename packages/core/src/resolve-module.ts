@@ -830,7 +830,9 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
   const checked = (id: CallId): Callee | undefined => {
     const c = oracle?.callee(id);
     if (c === undefined) return undefined;
-    return "fn" in c ? { kind: "local", fn: c.fn, property: true } : { kind: "method", receiver: c.receiver, name: c.name };
+    if ("fn" in c) return { kind: "local", fn: c.fn, property: true };
+    if ("function" in c) return { kind: "checked-function", ...c.function };
+    return { kind: "method", receiver: c.receiver, name: c.name };
   };
 
   /**
@@ -1105,6 +1107,7 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (t.kind === "runtime" && runtimeMethod(t.name, "next") !== undefined) return { kind: "runtime", name: t.name };
     if (t.kind === "local-class" && t.static !== true && lookupLocalMethod(t.name, "next", false) !== undefined) return { kind: "local-class", name: t.name };
     if (t.kind === "import-class") return { kind: "import-class", source: t.source, name: t.name };
+    if (t.kind === "candidates") return t; // whichever of them is behind the value: its `next`
     return undefined;
   };
   for (const loop of syntax.loops ?? []) {

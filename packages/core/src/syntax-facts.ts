@@ -232,9 +232,10 @@ export interface TypeOracle {
   parameter(fn: FunctionId, index: number): TypeRef | undefined;
   /**
    * What a call the syntax cannot resolve reaches, as the checker sees it (`const load = api.load;
-   * load()`): a function of this module, or a method of a receiver type.
+   * load()`): a function of this module, a method of a receiver type, or a function of another
+   * file of the program with whether it may block (that file's analysis).
    */
-  callee(call: CallId): { fn: FunctionId } | { receiver: TypeRef; name: string } | undefined;
+  callee(call: CallId): { fn: FunctionId } | { receiver: TypeRef; name: string } | { function: { name: string; file: string; blocks: boolean } } | undefined;
 }
 
 // ---- bindings -------------------------------------------------------------------------------

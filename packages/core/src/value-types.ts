@@ -6,7 +6,7 @@
  * over a `Map<string, Event>` still knows `ev` is an `Event`. Only class types reach the passes
  * (`toTypeRef`); a union reaches them when all its members agree.
  */
-import type { FunctionId, TypeRef } from "./facts.js";
+import type { Candidate, FunctionId, TypeRef } from "./facts.js";
 
 export type ValueType =
   | { kind: "runtime"; name: string; args?: readonly ValueType[] }
@@ -14,6 +14,8 @@ export type ValueType =
   | { kind: "import-class"; source: string; name: string; static?: true }
   | { kind: "interface"; name: string }
   | { kind: "param"; fn: FunctionId; index: number }
+  /** What a type checker says can be behind the value (facts.ts `TypeRef`). */
+  | { kind: "candidates"; name: string; file: string; candidates: Candidate[] }
   | { kind: "unknown" }
   /** `null`, `undefined`, a primitive: nothing a method call could be resolved to, and nothing that hides one. */
   | { kind: "none" }
@@ -74,6 +76,8 @@ export function toTypeRef(t: ValueType): TypeRef {
       return { kind: "param", fn: t.fn, index: t.index };
     case "interface":
       return { kind: "interface", name: t.name };
+    case "candidates":
+      return t;
     case "union": {
       const refs = t.types.map(toTypeRef);
       const first = JSON.stringify(refs[0]);

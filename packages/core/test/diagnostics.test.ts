@@ -24,6 +24,9 @@ describe("describeReason", () => {
     [{ kind: "import-driving", call, source: "./t.js", name: "twice", callbackFn: 2 }, "`twice` from `./t.js` with a function that may block"],
     [{ kind: "import-forwarding", call, source: "./t.js", name: "twice", param: "task" }, "`twice` from `./t.js` with its parameter `task`"],
     [{ kind: "driven-callback", call, callee: "forEach", callbackFn: 2 }, "`forEach` with a callback that may block"],
+    [{ kind: "checker-candidate", call, class: "Source", file: "src/source.ts", method: "read", candidate: "Tape" }, "`Source#read` from `src/source.ts`"],
+    [{ kind: "checker-candidate", call, class: "typeof Store", file: "src/store.ts", method: "open", static: true, candidate: "Store" }, "`typeof Store.open` from `src/store.ts`"],
+    [{ kind: "checked-function", call, name: "load", file: "src/api.ts" }, "`load` from `src/api.ts`"],
   ])("renders %j as %s", (reason, text) => {
     expect(describeReason(reason)).toBe(text);
   });

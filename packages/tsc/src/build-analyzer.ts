@@ -15,8 +15,8 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
-import { analyzeModule, dynamicImportSpecifiers, importMayBlock, jsdocImportSpecifiers, mayCallParamMethods, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummaries, type ModuleSummary } from "@weft/core";
-import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes, type LocalBlocks } from "./build-checker-types.js";
+import { analyzeModule, dynamicImportSpecifiers, importMayBlock, jsdocImportSpecifiers, mayCallParamMethods, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummary } from "@weft/core";
+import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes } from "./build-checker-types.js";
 import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
 import { isTypeOnlyImport } from "./collect-scopes.js";
@@ -70,24 +70,6 @@ function functionBlocks(fa: { collected: Collected; analysis: Analysis }, node: 
   const fn = fa.collected.fnIdOf.get(node);
   return fn !== undefined && fa.analysis.plan.coroutines.has(fn) && !fa.analysis.plan.dual.has(fn);
 }
-
-/** What the analysis so far says of this file's classes and functions. */
-function localBlocks(ts: typeof TS, fa: { collected: Collected; analysis: Analysis } | undefined): LocalBlocks {
-  return {
-    method: (cls, method, isStatic) => fa !== undefined && methodBlocks(fa, localClassName(ts, cls), method, isStatic),
-    fn: (node) => fa !== undefined && functionBlocks(fa, node),
-  };
-}
-
-const sameSummaries = (a: ModuleSummaries, b: ModuleSummaries) => {
-  if (a.size !== b.size) return false;
-  for (const [k, m] of a) {
-    const n = b.get(k);
-    if (n === undefined || n.size !== m.size) return false;
-    for (const [name, e] of m) if (n.get(name)?.blocks !== e.blocks) return false;
-  }
-  return true;
-};
 
 /** Summaries of files read from disk (transpile-only), by path and modification time. */
 const diskCache = new Map<string, { mtimeMs: number; summary: ModuleSummary; dependencies: Map<string, number> }>();
@@ -294,20 +276,8 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       const collected = collectModule(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types, summaries: imported });
       const { exports, exported } = collected;
       const shape = { module: moduleOf(sf), exportsValues: collected.exportsValues };
-      // Receiver modules that depend on this file's classes are known after an analysis: iterate
-      // until they agree with it (they only ever turn blocking, so this ends).
-      let current: { collected: Collected; analysis: Analysis } | undefined;
-      let receivers: ModuleSummaries = new Map();
-      let analysis: Analysis;
-      for (let round = 0; ; round++) {
-        const known = current;
-        receivers = types?.receiverSummaries(localBlocks(ts, known)) ?? new Map();
-        analysis = analyzeModule(collected.facts, { summaries: new Map([...imported, ...receivers]), exported, shape });
-        current = { collected, analysis };
-        if (types === undefined || !types.dependsOnLocalClasses() || round >= 4) break;
-        const next = types.receiverSummaries(localBlocks(ts, current));
-        if (sameSummaries(next, receivers)) break;
-      }
+      // What the checker knows reached the core through the oracle (receiver candidates): one analysis.
+      const analysis = analyzeModule(collected.facts, { summaries: imported, exported, shape });
       const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams, collected.types);
       return { collected, analysis, exports, summary };
     } finally {

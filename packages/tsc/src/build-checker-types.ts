@@ -7,48 +7,48 @@
  * |------------------------------------------------------|--------------------------------------------------|
  * | a class of `@weft/runtime` (`Socket`, `Queue<T>`)     | `runtime` (its catalogue entries decide)         |
  * | a class declared in this file                        | `local-class` (the core follows `this.m()`, overrides) |
- * | a project class extending a runtime class             | a receiver module: its own methods and the runtime's |
- * | a class declared in another file of the program      | a *receiver module*: `import-class` whose summary says which methods block |
- * | an object literal of another file (`export const api = { fetch() {…} }`) | a receiver module whose method blocks when that property's function may block |
- * | an interface, or a union of any of the above          | a receiver module whose method blocks when the method of any class that can be behind it (implementations, members) may block |
+ * | a project class extending a runtime class             | `candidates`: the class, and the runtime classes it extends |
+ * | a class declared in another file of the program      | `candidates`: that class, with which of its methods may block (that file's analysis) |
+ * | an object literal of another file (`export const api = { fetch() {…} }`) | `candidates`: that object, with which of its properties' functions may block |
+ * | an interface, or a union of any of the above          | `candidates`: every class that can be behind it (implementations, members) |
  * | `T \| undefined`, `T \| null`                          | as `T`                                           |
  * | `any`, `unknown`, primitives, functions, library types | no opinion: the syntactic rules decide           |
  *
- * Receiver modules are summaries keyed by a source that is no import specifier (the declaring
- * file's path), added to the summaries the core sees. A call through one is a runtime check
- * (`callDynamic`), since which class is behind the value is decided at run time; the method that
- * blocks makes its caller a coroutine, which Babel (no types) cannot see when the method's name is
- * a common one (`get`, `read`, `handle`).
+ * Receiver candidates (@weft/core facts.ts `Candidate`) are the explicit input the checker's
+ * knowledge reaches the core as: for each class or object that can be behind the value, what the
+ * core needs to decide whether its method blocks — for a class or object of another file, which
+ * of its methods may block, read from that file's analysis; for a class of this file, its name
+ * (the core follows its methods and overrides itself, in its fixed point); for an object literal
+ * of this file, its properties' functions; for a runtime class, its name. The core makes a call
+ * through candidates a runtime check (`callDynamic`), since which of them is behind the value is
+ * decided at run time; the method that blocks makes its caller a coroutine, which Babel (no
+ * types) cannot see when the method's name is a common one (`get`, `read`, `handle`).
+ *
+ * A call the syntax cannot resolve (`const load = api.load; load()`) is resolved by its signature
+ * (`calleeOf`): a function of this file, or one of another file with whether it may block.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type * as TS from "typescript";
-import type { ModuleSummaries, SummaryEntry, TypeRef } from "@weft/core";
-import { isRuntimeClass, runtimeMethod } from "@weft/core";
+import type { Candidate, FunctionId, TypeRef } from "@weft/core";
+import { isRuntimeClass } from "@weft/core";
 import { localClassName } from "./collect-syntax.js";
+
+/** The id the facts give a function of this file (collect-syntax.ts `fnIdOf`). */
+export type LocalFunctionId = (node: TS.Node) => FunctionId | undefined;
 
 export interface CheckerTypes {
   /** The checker's type of an expression, or undefined where it has no opinion. */
-  typeOfExpression(e: TS.Expression, sf: TS.SourceFile): TypeRef | undefined;
-  typeOfParameter(p: TS.ParameterDeclaration, sf: TS.SourceFile): TypeRef | undefined;
-  /**
-   * The receiver modules this file's types minted. `localBlocks` says whether a method of a class
-   * of this file blocks (unknown before the file's first analysis: then false).
-   */
-  receiverSummaries(localBlocks: LocalBlocks): ModuleSummaries;
-  /** Whether a receiver module depends on this file's own classes (the analysis must iterate). */
-  dependsOnLocalClasses(): boolean;
+  typeOfExpression(e: TS.Expression, sf: TS.SourceFile, localFunction: LocalFunctionId): TypeRef | undefined;
+  typeOfParameter(p: TS.ParameterDeclaration, sf: TS.SourceFile, localFunction: LocalFunctionId): TypeRef | undefined;
   /**
    * The project function a call calls, by its resolved signature: one of this file, or one of
-   * another file as a receiver module holding it (entry `<name>#call`).
+   * another file with whether it may block (that file's analysis).
    */
-  calleeOf(call: TS.CallExpression | TS.NewExpression | TS.TaggedTemplateExpression, sf: TS.SourceFile): { local: TS.Node } | { receiver: TypeRef; name: string } | undefined;
-}
-
-/** Whether a method of a class, or a function, of this file blocks (from its analysis so far). */
-export interface LocalBlocks {
-  method(cls: TS.ClassLikeDeclaration, method: string, isStatic: boolean): boolean;
-  fn(node: TS.Node): boolean;
+  calleeOf(
+    call: TS.CallExpression | TS.NewExpression | TS.TaggedTemplateExpression,
+    sf: TS.SourceFile,
+  ): { local: TS.Node } | { function: { name: string; file: string; blocks: boolean } } | undefined;
 }
 
 export interface CheckerHost {
@@ -62,18 +62,11 @@ export interface CheckerHost {
   displayName(fileName: string): string;
 }
 
-/** A class (or an object literal) that can be behind a receiver. */
-type Candidate =
+/** A class (or an object literal) that can be behind a receiver, as the checker found it (of any file). */
+type Found =
   | { kind: "runtime"; name: string }
   | { kind: "class"; decl: TS.ClassLikeDeclaration; isStatic: boolean }
   | { kind: "object"; decl: TS.ObjectLiteralExpression };
-
-interface ReceiverModule {
-  source: string;
-  name: string;
-  type: TS.Type;
-  candidates: Candidate[];
-}
 
 const packageNameCache = new Map<string, string | undefined>();
 
@@ -102,7 +95,7 @@ export function isRuntimeFile(fileName: string): boolean {
 
 /** Every class declared in the project's files (for the implementations of an interface). */
 const classesOfProgram = new WeakMap<TS.Program, TS.ClassLikeDeclaration[]>();
-const candidatesOfProgram = new WeakMap<TS.Program, Map<TS.Type, Candidate[] | null>>();
+const candidatesOfProgram = new WeakMap<TS.Program, Map<TS.Type, Found[] | null>>();
 interface ClassType {
   decl: TS.ClassLikeDeclaration;
   type: TS.Type;
@@ -113,8 +106,6 @@ const runtimeTypesOfProgram = new WeakMap<TS.Program, Array<{ name: string; type
 
 export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, host: CheckerHost): CheckerTypes {
   const checker = program.getTypeChecker();
-  const modules = new Map<string, ReceiverModule>();
-  let local = false;
 
   const projectClasses = (): TS.ClassLikeDeclaration[] => {
     let out = classesOfProgram.get(program);
@@ -194,11 +185,11 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
   };
 
   /** What can be behind a value of `type`: classes, or null when something else can. */
-  const candidatesOf = (type: TS.Type, seen = new Set<TS.Type>()): Candidate[] | null => {
+  const candidatesOf = (type: TS.Type, seen = new Set<TS.Type>()): Found[] | null => {
     if (seen.has(type)) return [];
     seen.add(type);
     if (type.isUnion()) {
-      const out: Candidate[] = [];
+      const out: Found[] = [];
       for (const t of type.types) {
         if (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)) continue;
         const c = candidatesOf(t, seen);
@@ -214,7 +205,7 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
       if (!host.isProjectFile(file)) return null;
       // A project class that extends a runtime class (`class Inbox extends Queue<string>`) has
       // the runtime's methods too.
-      const out: Candidate[] = [{ kind: "class", ...cls }];
+      const out: Found[] = [{ kind: "class", ...cls }];
       const sym = type.getSymbol();
       if (!cls.isStatic && sym !== undefined) for (const name of runtimeBases(checker.getDeclaredTypeOfSymbol(sym))) out.push({ kind: "runtime", name });
       return out;
@@ -233,7 +224,7 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
       // name test is cheap, and spares most of the checker's assignability tests.
       const required = checker.getPropertiesOfType(type).filter((p) => (p.flags & ts.SymbolFlags.Optional) === 0).map((p) => p.escapedName);
       const mayBe = (names: ReadonlySet<TS.__String>) => required.every((n) => names.has(n));
-      const out: Candidate[] = [];
+      const out: Found[] = [];
       for (const c of projectClassTypes()) {
         if (mayBe(c.names) && checker.isTypeAssignableTo(c.type, type)) out.push({ kind: "class", decl: c.decl, isStatic: false });
       }
@@ -247,11 +238,53 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
   let candidateCache = candidatesOfProgram.get(program);
   if (candidateCache === undefined) candidatesOfProgram.set(program, (candidateCache = new Map()));
   const cache = candidateCache;
-  const typeRefOf = (type: TS.Type): TypeRef | undefined => {
+
+  /** The names of the properties of a class's instances (or, `isStatic`, of the class itself). */
+  const memberNames = (decl: TS.ClassLikeDeclaration, isStatic: boolean): string[] => {
+    const s = decl.name !== undefined ? checker.getSymbolAtLocation(decl.name) : checker.getSymbolAtLocation(decl);
+    if (s === undefined) return [];
+    const type = isStatic ? checker.getTypeOfSymbolAtLocation(s, decl) : checker.getDeclaredTypeOfSymbol(s);
+    return checker.getPropertiesOfType(type).map((p) => p.name);
+  };
+
+  /** What the core is told of one candidate, asked from this file. */
+  const toCandidate = (c: Found, localFunction: LocalFunctionId): Candidate => {
+    if (c.kind === "runtime") return c;
+    const local = c.decl.getSourceFile() === sf;
+    if (c.kind === "class") {
+      const name = localClassName(ts, c.decl);
+      if (local) return { kind: "local-class", name, ...(c.isStatic ? { static: true as const } : {}) };
+      const methods: Record<string, boolean> = {};
+      for (const m of memberNames(c.decl, c.isStatic)) if (m !== "__proto__") methods[m] = host.classBlocks(c.decl, m, c.isStatic);
+      return { kind: "class", name, file: host.displayName(c.decl.getSourceFile().fileName), ...(c.isStatic ? { static: true as const } : {}), methods };
+    }
+    const name = ts.isVariableDeclaration(c.decl.parent) && ts.isIdentifier(c.decl.parent.name) ? c.decl.parent.name.text : "<object>";
+    if (local) {
+      const methods: Record<string, FunctionId> = {};
+      for (const [prop, fn] of propertyFunctions(c.decl)) {
+        const id = localFunction(fn);
+        if (id !== undefined) methods[prop] = id;
+      }
+      return { kind: "local-object", name, methods };
+    }
+    const methods: Record<string, boolean> = {};
+    for (const [prop, fn] of propertyFunctions(c.decl)) methods[prop] = host.functionBlocks(fn);
+    return { kind: "object", name, file: host.displayName(c.decl.getSourceFile().fileName), methods };
+  };
+
+  /** The TypeRef of each type this file asked about, once (another file's analysis is read then). */
+  const asked = new Map<TS.Type, TypeRef | undefined>();
+  const typeRefOf = (type: TS.Type, localFunction: LocalFunctionId): TypeRef | undefined => {
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+    if (asked.has(type)) return asked.get(type);
     let candidates = cache.get(type);
     if (candidates === undefined) cache.set(type, (candidates = candidatesOf(type)));
-    if (candidates === null || candidates.length === 0) return undefined;
+    const ref = candidates === null || candidates.length === 0 ? undefined : typeRefOfCandidates(type, candidates, localFunction);
+    asked.set(type, ref);
+    return ref;
+  };
+
+  const typeRefOfCandidates = (type: TS.Type, candidates: Found[], localFunction: LocalFunctionId): TypeRef => {
     const first = candidates[0]!;
     const single = candidates.every((c) =>
       c.kind === "runtime" ? first.kind === "runtime" && c.name === first.name : c.kind === "class" ? first.kind === "class" && c.decl === first.decl && c.isStatic === first.isStatic : c === first,
@@ -260,43 +293,34 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     if (single && first.kind === "class" && first.decl.getSourceFile() === sf) {
       return { kind: "local-class", name: localClassName(ts, first.decl), ...(first.isStatic ? { static: true as const } : {}) };
     }
-    // A receiver module: for a class of another file, its path and name; for an interface or a
-    // union, where the type is declared and how TypeScript prints it.
-    // A class with the runtime classes it extends goes by the class's name.
+    // How diagnostics name the type: a class (with the runtime classes it extends) by its name
+    // and file, a bound object literal by its binding; an interface or a union where it is
+    // declared and how TypeScript prints it.
     const subclass = first.kind === "class" && candidates.slice(1).every((c) => c.kind === "runtime");
     const declared = (single || subclass) && first.kind !== "runtime" ? first.decl.getSourceFile() : (type.getSymbol()?.declarations?.[0]?.getSourceFile() ?? sf);
-    const source = host.displayName(declared.fileName);
     const name =
       (single || subclass) && first.kind === "class"
         ? `${first.isStatic ? "typeof " : ""}${localClassName(ts, first.decl)}`
         : single && first.kind === "object" && ts.isVariableDeclaration(first.decl.parent) && ts.isIdentifier(first.decl.parent.name)
           ? first.decl.parent.name.text
           : checker.typeToString(type);
-    const key = `${source}\0${name}`;
-    if (!modules.has(key)) modules.set(key, { source, name, type, candidates });
-    if (candidates.some((c) => c.kind !== "runtime" && c.decl.getSourceFile() === sf)) local = true;
-    return { kind: "import-class", source, name };
-  };
-
-  const methodBlocks = (c: Candidate, method: string, localBlocks: LocalBlocks): boolean => {
-    if (c.kind === "runtime") {
-      const entry = runtimeMethod(c.name, method);
-      return entry !== undefined && entry.blocks !== false;
+    const unique: Found[] = [];
+    for (const c of candidates) {
+      if (!unique.some((u) => (u.kind === "runtime" ? c.kind === "runtime" && c.name === u.name : c.kind !== "runtime" && c.decl === u.decl && (c.kind !== "class" || u.kind !== "class" || c.isStatic === u.isStatic)))) unique.push(c);
     }
-    const local = c.decl.getSourceFile() === sf;
-    if (c.kind === "class") return local ? localBlocks.method(c.decl, method, c.isStatic) : host.classBlocks(c.decl, method, c.isStatic);
-    const fn = propertyFunction(c.decl, method);
-    return fn !== undefined && (local ? localBlocks.fn(fn) : host.functionBlocks(fn));
+    return { kind: "candidates", name, file: host.displayName(declared.fileName), candidates: unique.map((c) => toCandidate(c, localFunction)) };
   };
 
-  /** The function an object literal's property `name` holds: a method, a function or an arrow. */
-  const propertyFunction = (obj: TS.ObjectLiteralExpression, name: string): TS.Node | undefined => {
+  /** The functions an object literal's properties hold (methods, functions, arrows), by name. */
+  const propertyFunctions = (obj: TS.ObjectLiteralExpression): Array<[string, TS.Node]> => {
+    const out: Array<[string, TS.Node]> = [];
     for (const p of obj.properties) {
-      if (p.name === undefined || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) || p.name.text !== name) continue;
-      if (ts.isMethodDeclaration(p)) return p;
-      if (ts.isPropertyAssignment(p) && (ts.isFunctionExpression(p.initializer) || ts.isArrowFunction(p.initializer))) return p.initializer;
+      // `__proto__: …` sets the prototype, no property.
+      if (p.name === undefined || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) || p.name.text === "__proto__") continue;
+      if (ts.isMethodDeclaration(p)) out.push([p.name.text, p]);
+      else if (ts.isPropertyAssignment(p) && (ts.isFunctionExpression(p.initializer) || ts.isArrowFunction(p.initializer))) out.push([p.name.text, p.initializer]);
     }
-    return undefined;
+    return out;
   };
 
   /** Expressions whose type the checker would give is never a class, an interface or a bound object literal. */
@@ -334,8 +358,6 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
     }
   };
 
-  /** Functions of other files that calls resolve to, by receiver-module key. */
-  const functionModules = new Map<string, { source: string; name: string; decl: TS.Node }>();
   const isFunctionWithBody = (d: TS.Node) =>
     ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.body !== undefined) || ts.isFunctionExpression(d) || ts.isArrowFunction(d);
   const functionName = (d: TS.Node): string => {
@@ -359,49 +381,26 @@ export function buildCheckerTypes(ts: typeof TS, program: TS.Program, sf: TS.Sou
       const file = decl.getSourceFile();
       if (file === sf) return { local: decl };
       if (!host.isProjectFile(file)) return undefined;
-      const source = host.displayName(file.fileName);
-      const name = functionName(decl);
-      const key = `${source}\0${name}\0${decl.pos}`;
-      functionModules.set(key, { source, name, decl });
-      return { receiver: { kind: "import-class", source, name }, name: "call" };
+      return { function: { name: functionName(decl), file: host.displayName(file.fileName), blocks: host.functionBlocks(decl) } };
     },
-    typeOfExpression(e) {
+    typeOfExpression(e, _sf, localFunction) {
       // The checker has no useful type for a bare `super`, and an expression whose type is a
       // primitive or a function (a literal, an arrow, arithmetic) or an object literal not bound
-      // to a name is no receiver module: answered without asking it.
+      // to a name has no candidates: answered without asking it.
       if (e.kind === ts.SyntaxKind.SuperKeyword || hasNoClassType(e)) return undefined;
       try {
-        return typeRefOf(checker.getTypeAtLocation(e));
+        return typeRefOf(checker.getTypeAtLocation(e), localFunction);
       } catch {
         return undefined; // a node the checker cannot type (synthesized): the syntactic rules decide
       }
     },
-    typeOfParameter(p) {
+    typeOfParameter(p, _sf, localFunction) {
       try {
-        return typeRefOf(checker.getTypeAtLocation(p.name));
+        return typeRefOf(checker.getTypeAtLocation(p.name), localFunction);
       } catch {
         return undefined;
       }
     },
-    receiverSummaries(localBlocks) {
-      const out = new Map<string, Map<string, SummaryEntry>>();
-      for (const m of modules.values()) {
-        let entries = out.get(m.source);
-        if (entries === undefined) out.set(m.source, (entries = new Map()));
-        const apparent = m.type.isUnion() ? m.type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void))) : [m.type];
-        const names = new Set(apparent.flatMap((t) => checker.getPropertiesOfType(t).map((p) => p.name)));
-        for (const method of names) {
-          entries.set(`${m.name}#${method}`, { blocks: m.candidates.some((c) => methodBlocks(c, method, localBlocks)) });
-        }
-      }
-      for (const m of functionModules.values()) {
-        let entries = out.get(m.source);
-        if (entries === undefined) out.set(m.source, (entries = new Map()));
-        if (entries.get(`${m.name}#call`)?.blocks !== true) entries.set(`${m.name}#call`, { blocks: host.functionBlocks(m.decl) });
-      }
-      return out;
-    },
-    dependsOnLocalClasses: () => local,
   };
 }
 

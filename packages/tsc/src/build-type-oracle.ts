@@ -9,7 +9,7 @@ import type { CallId, FunctionId, TypeOracle, TypeRef } from "@weft/core";
 import type { CheckerTypes } from "./build-checker-types.js";
 import type { CollectedSyntax } from "./collect-syntax.js";
 
-type Callee = { fn: FunctionId } | { receiver: TypeRef; name: string } | undefined;
+type Callee = ReturnType<TypeOracle["callee"]>;
 
 export function buildTypeOracle(ts: typeof TS, sf: TS.SourceFile, types: CheckerTypes, collected: Pick<CollectedSyntax, "calls" | "functions" | "fnIdOf">): TypeOracle {
   const receivers = new Map<CallId, TypeRef | undefined>();
@@ -19,6 +19,8 @@ export function buildTypeOracle(ts: typeof TS, sf: TS.SourceFile, types: Checker
 
   const unwrap = (e: TS.Expression): TS.Expression =>
     ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) ? unwrap(e.expression) : e;
+
+  const localFunction = (node: TS.Node): FunctionId | undefined => collected.fnIdOf.get(node);
 
   const memo = <K, V>(table: Map<K, V>, key: K, compute: () => V): V => {
     if (table.has(key)) return table.get(key) as V;
@@ -34,7 +36,7 @@ export function buildTypeOracle(ts: typeof TS, sf: TS.SourceFile, types: Checker
         if (node === undefined) return undefined;
         const callee = unwrap(ts.isTaggedTemplateExpression(node) ? node.tag : node.expression);
         if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return undefined;
-        return types.typeOfExpression(callee.expression, sf);
+        return types.typeOfExpression(callee.expression, sf, localFunction);
       });
     },
     argument(call, index) {
@@ -47,7 +49,7 @@ export function buildTypeOracle(ts: typeof TS, sf: TS.SourceFile, types: Checker
               ? node.template.templateSpans[index - 1]?.expression
               : undefined
             : node?.arguments?.[index];
-        return a === undefined || ts.isSpreadElement(a) ? undefined : types.typeOfExpression(a, sf);
+        return a === undefined || ts.isSpreadElement(a) ? undefined : types.typeOfExpression(a, sf, localFunction);
       });
     },
     parameter(fn, index) {
@@ -56,7 +58,7 @@ export function buildTypeOracle(ts: typeof TS, sf: TS.SourceFile, types: Checker
         if (node === undefined || ts.isPropertyDeclaration(node) || ts.isClassStaticBlockDeclaration(node)) return undefined;
         // The `this` pseudo-parameter is no parameter in the facts.
         const p = node.parameters.filter((x) => !(ts.isIdentifier(x.name) && x.name.text === "this"))[index];
-        return p === undefined ? undefined : types.typeOfParameter(p, sf);
+        return p === undefined ? undefined : types.typeOfParameter(p, sf, localFunction);
       });
     },
     callee(call) {

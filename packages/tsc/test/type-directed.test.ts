@@ -168,6 +168,37 @@ console.log("first:", first(inbox));
   },
 };
 
+const unionWithLocalObject: Program = {
+  name: "union-with-local-object",
+  files: {
+    "input.ts": `import { Queue, spawn } from "@weft/runtime";
+import { Remote } from "./remote.js";
+
+// A union of another file's class and an object literal of this file, written after its caller.
+function fetchAll(store: Remote | typeof cache): string {
+  return store.load("a") + store.load("b");
+}
+const q = new Queue<string>();
+const cache = {
+  load(key: string): string {
+    return q.get() + key;
+  },
+};
+spawn(() => {
+  q.put("x");
+  q.put("y");
+});
+console.log(fetchAll(cache), fetchAll(new Remote()));
+`,
+    "remote.ts": `export class Remote {
+  load(key: string): string {
+    return "r" + key;
+  }
+}
+`,
+  },
+};
+
 const unionReceiver: Program = {
   name: "union-receiver",
   files: {
@@ -311,9 +342,15 @@ describe("@weft/tsc with a Program: receivers resolved by the type checker", () 
     },
   );
 
-  it("sees an implementation of an interface in the same module block (the analysis iterates to agree with itself)", async () => {
+  it("sees an implementation of an interface in the same module block (a class of this file among the candidates: the core follows it)", async () => {
     const r = await compileAndRun(localInterface, true);
     expect(r.log).toBe("first: mail\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("sees the method of an object literal of this file block, in a union with another file's class", async () => {
+    const r = await compileAndRun(unionWithLocalObject, true);
+    expect(r.log).toBe("xayb rarb\n");
     expect(r.code).toBe(0);
   });
 

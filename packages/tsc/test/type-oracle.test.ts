@@ -31,8 +31,8 @@ function oracleFor(source: string) {
   const asked: string[] = [];
   const counted: CheckerTypes = {
     ...checker,
-    typeOfExpression: (e, s) => (asked.push(`expression ${e.getText(s)}`), checker.typeOfExpression(e, s)),
-    typeOfParameter: (p, s) => (asked.push(`parameter ${p.name.getText(s)}`), checker.typeOfParameter(p, s)),
+    typeOfExpression: (e, s, f) => (asked.push(`expression ${e.getText(s)}`), checker.typeOfExpression(e, s, f)),
+    typeOfParameter: (p, s, f) => (asked.push(`parameter ${p.name.getText(s)}`), checker.typeOfParameter(p, s, f)),
     calleeOf: (c, s) => (asked.push(`callee ${c.getText(s)}`), checker.calleeOf(c, s)),
   };
   const collected = collectSyntax(ts, sf, "main.ts");
