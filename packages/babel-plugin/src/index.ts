@@ -14,7 +14,7 @@ import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic,
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
-import { jsdocSpecifiers, rememberSummary, summariesWithDependencies } from "./summaries.js";
+import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, type SummaryNeed } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -83,11 +83,16 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
         if (!mayConcernWeft(program, source, options.blocking, thirdParty)) return;
         const file = relative(process.cwd(), filename) || filename;
-        const { summaries, dependencies } = state.filename
-          ? summariesWithDependencies(program, state.filename, options.blocking, source)
-          : { summaries: new Map() as ModuleSummaries, dependencies: [] };
-        declareDependencies(dependencies);
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, summaries, source) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
+        // First only which imports may block (settled from the text of files that cannot): most
+        // files that import others stop here; then, for a file weft compiles, the shapes too.
+        const summariesOf = (need: SummaryNeed) => {
+          const found = state.filename ? summariesWithDependencies(program, state.filename, options.blocking, source, need) : { summaries: new Map() as ModuleSummaries, dependencies: [] };
+          declareDependencies(found.dependencies);
+          return found;
+        };
+        const blockingOnly = summariesOf("blocking");
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, blockingOnly.summaries, source) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
+        const { summaries, dependencies } = summariesOf("shapes");
         const collected = collectModule(t, program, file, options.blocking, summaries);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
         const analysis = analyzeModule(collected.facts, {

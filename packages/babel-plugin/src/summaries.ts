@@ -40,9 +40,20 @@ type Traverse = (ast: t.Node, visitors: TraverseOptions) => void;
 const traverseExport = (traverseNs as unknown as { default: Traverse | { default: Traverse } }).default;
 const traverse: Traverse = typeof traverseExport === "function" ? traverseExport : traverseExport.default;
 
+/**
+ * What a caller needs of a summary: `blocking`, only which exports may block (enough to tell
+ * whether a file concerns weft at all); `shapes`, also the members of the classes and interfaces
+ * it declares and the methods it calls on untyped parameters, which the checks of overrides,
+ * implementations and duck typing read in a file that blocks. A file that cannot block is settled
+ * from its text for `blocking`, and parsed for `shapes` only when it declares such shapes.
+ */
+export type SummaryNeed = "blocking" | "shapes";
+
 interface CachedSummary {
   mtimeMs: number;
   summary: ModuleSummary;
+  /** Whether it has the shapes too (see `SummaryNeed`). */
+  shapes: boolean;
   /** The other files the summary was computed from, with their modification times then. */
   dependencies: Map<string, number>;
 }
@@ -100,17 +111,17 @@ function trackedPackageSummary(fromFile: string, spec: string): ModuleSummary | 
  */
 export function rememberSummary(file: string, summary: ModuleSummary, dependencies: Iterable<string> = []): void {
   try {
-    cache.set(file, { mtimeMs: statSync(file).mtimeMs, summary, dependencies: dependencyTimes(file, dependencies) });
+    cache.set(file, { mtimeMs: statSync(file).mtimeMs, summary, shapes: true, dependencies: dependencyTimes(file, dependencies) });
   } catch {
     // not a file on disk (a test's in-memory source): nothing to remember
   }
 }
 
 /** The summary of the module in `file`, computed once per modification of it or of what it depends on. */
-export function summaryOf(file: string, blocking: ReadonlySet<string>): ModuleSummary {
+export function summaryOf(file: string, blocking: ReadonlySet<string>, need: SummaryNeed = "shapes"): ModuleSummary {
   const mtimeMs = statSync(file).mtimeMs;
   const hit = cache.get(file);
-  if (hit && isFresh(hit, mtimeMs)) {
+  if (hit && (hit.shapes || need === "blocking") && isFresh(hit, mtimeMs)) {
     recordDependency(file, hit.dependencies.keys());
     return hit.summary;
   }
@@ -124,27 +135,30 @@ export function summaryOf(file: string, blocking: ReadonlySet<string>): ModuleSu
   const dependencies = new Set<string>();
   collecting.push(dependencies);
   let summary: ModuleSummary = new Map();
+  let shapes = true;
   try {
-    summary = computeSummary(file, blocking);
+    ({ summary, shapes } = computeSummary(file, blocking, need));
   } catch {
     // a file that does not parse is reported when it is compiled itself
   } finally {
     collecting.pop();
     inProgress.delete(file);
   }
-  cache.set(file, { mtimeMs, summary, dependencies: dependencyTimes(file, dependencies) });
+  cache.set(file, { mtimeMs, summary, shapes, dependencies: dependencyTimes(file, dependencies) });
   recordDependency(file, dependencies);
   return summary;
 }
 
-function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSummary {
+function computeSummary(file: string, blocking: ReadonlySet<string>, need: SummaryNeed): { summary: ModuleSummary; shapes: boolean } {
   const code = readFileSync(file, "utf8");
   // Most imported files never touch the runtime: settle them from their text and their own
   // imports, without parsing (a parse and an analysis per import doubled compile times).
-  // A file that declares classes or interfaces is parsed: its summary lists their methods, which
-  // the override and implementation checks read (the core's interfaces.ts).
-  if (!/["']@weft\/runtime|@blocking\b/.test(code) && !DECLARES_TYPES.test(code) && !mayCallParamMethods(file, code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
-    return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
+  // Where shapes are needed, a file that declares classes or interfaces is parsed: its summary
+  // lists their methods, which the override and implementation checks read (the core's
+  // interfaces.ts); so is a JavaScript file that calls methods on its parameters (duck typing).
+  if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlock(file, code, blocking)) {
+    const complete = !DECLARES_TYPES.test(code) && !mayCallParamMethods(file, code);
+    if (complete || need === "blocking") return { summary: new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }])), shapes: complete };
   }
   const language: ParserPlugin[] = /\.[mc]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? (["jsx"] as const) : [])] : ["jsx"];
   // Decorators, in either syntax: the summary does not depend on which proposal lowers them.
@@ -169,7 +183,7 @@ function computeSummary(file: string, blocking: ReadonlySet<string>): ModuleSumm
       program.stop();
     },
   });
-  return summary;
+  return { summary, shapes: true };
 }
 
 /** Whether any module `code` imports (by a static `from "…"`) has a blocking export. */
@@ -179,7 +193,7 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
     const summary = spec.startsWith(".")
       ? (() => {
           const target = resolveRelative(file, spec);
-          return target === undefined ? undefined : summaryOf(target, blocking);
+          return target === undefined ? undefined : summaryOf(target, blocking, "blocking");
         })()
       : spec.startsWith("node:")
         ? undefined
@@ -199,7 +213,7 @@ export function jsdocSpecifiers(program: NodePath<t.Program>): string[] {
  * Summaries of every module `program` imports (project files, and packages built by weft), keyed
  * by the specifier as written; `code`, its text, also names the modules it imports dynamically.
  */
-export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>, code = ""): ModuleSummaries {
+export function summariesFor(program: NodePath<t.Program>, file: string, blocking: ReadonlySet<string>, code = "", need: SummaryNeed = "shapes"): ModuleSummaries {
   const out = new Map<string, ModuleSummary>();
   const specs = [
     // Project files JSDoc types name (`@param {import("./source.js").Source} s`), as imports.
@@ -213,7 +227,7 @@ export function summariesFor(program: NodePath<t.Program>, file: string, blockin
     if (out.has(spec)) continue;
     if (spec.startsWith(".")) {
       const target = resolveRelative(file, spec);
-      if (target !== undefined) out.set(spec, summaryOf(target, blocking));
+      if (target !== undefined) out.set(spec, summaryOf(target, blocking, need));
     } else if (!spec.startsWith("node:") && !spec.startsWith("@weft/runtime")) {
       const summary = trackedPackageSummary(file, spec);
       if (summary !== undefined) out.set(spec, summary);
@@ -232,11 +246,12 @@ export function summariesWithDependencies(
   file: string,
   blocking: ReadonlySet<string>,
   code = "",
+  need: SummaryNeed = "shapes",
 ): { summaries: ModuleSummaries; dependencies: string[] } {
   const dependencies = new Set<string>();
   collecting.push(dependencies);
   try {
-    const summaries = summariesFor(program, file, blocking, code);
+    const summaries = summariesFor(program, file, blocking, code, need);
     dependencies.delete(file);
     return { summaries, dependencies: [...dependencies].sort() };
   } finally {

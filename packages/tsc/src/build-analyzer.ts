@@ -72,7 +72,17 @@ function functionBlocks(fa: { collected: Collected; analysis: Analysis }, node: 
 }
 
 /** Summaries of files read from disk (transpile-only), by path and modification time. */
-const diskCache = new Map<string, { mtimeMs: number; summary: ModuleSummary; dependencies: Map<string, number> }>();
+/** `shapes`: whether the entry holds the shapes too (see `SummaryNeed`). */
+const diskCache = new Map<string, { mtimeMs: number; summary: ModuleSummary; shapes: boolean; dependencies: Map<string, number> }>();
+
+/**
+ * What a caller needs of a summary, as in the Babel plugin's summaries.ts: `blocking`, only which
+ * exports may block (whether a file concerns weft at all); `shapes`, also the members of the
+ * classes and interfaces it declares and the methods it calls on untyped parameters (the checks
+ * of overrides, implementations and duck typing). A file that cannot block is settled from its
+ * text for `blocking`, and parsed for `shapes` only when it declares such shapes.
+ */
+type SummaryNeed = "blocking" | "shapes";
 
 function mtimeOf(file: string): number {
   try {
@@ -145,7 +155,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   };
 
   /** The summary of the module `spec` names, imported from `sf`. */
-  const importedSummary = (sf: TS.SourceFile, spec: string): ModuleSummary | undefined => {
+  const importedSummary = (sf: TS.SourceFile, spec: string, need: SummaryNeed = "shapes"): ModuleSummary | undefined => {
     if (spec.startsWith("node:") || spec.startsWith("@weft/runtime")) return undefined;
     if (program !== undefined) {
       const target = resolveInProgram(sf.fileName, spec);
@@ -161,7 +171,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     }
     if (spec.startsWith(".")) {
       const target = resolveRelative(sf.fileName, spec);
-      return target === undefined ? undefined : summaryOnDisk(target);
+      return target === undefined ? undefined : summaryOnDisk(target, need);
     }
     return trackedPackageSummary(sf.fileName, spec);
   };
@@ -169,11 +179,11 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   /** The relative specifiers of JSDoc `import("…")` types in the file's block comments. */
   const jsdocSpecifiers = (sf: TS.SourceFile): string[] => (sf.text.includes("import(") ? jsdocImportSpecifiers(sf.text.match(/\/\*[\s\S]*?\*\//g) ?? []) : []);
 
-  const summariesFor = (sf: TS.SourceFile): Map<string, ModuleSummary> => {
+  const summariesFor = (sf: TS.SourceFile, need: SummaryNeed = "shapes"): Map<string, ModuleSummary> => {
     const out = new Map<string, ModuleSummary>();
     // Project files JSDoc types name (`@param {import("./source.js").Source} s`), as imports.
     for (const spec of jsdocSpecifiers(sf)) {
-      const summary = out.has(spec) ? undefined : importedSummary(sf, spec);
+      const summary = out.has(spec) ? undefined : importedSummary(sf, spec, need);
       if (summary !== undefined) out.set(spec, summary);
     }
     for (const stmt of sf.statements) {
@@ -191,23 +201,23 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
         continue;
       }
       if (out.has(spec)) continue;
-      const summary = importedSummary(sf, spec);
+      const summary = importedSummary(sf, spec, need);
       if (summary !== undefined) out.set(spec, summary);
     }
     // `await import("./lib.js")`, `typeof import("./lib.js")`.
     for (const spec of dynamicImportSpecifiers(sf.text)) {
       if (out.has(spec)) continue;
-      const summary = importedSummary(sf, spec);
+      const summary = importedSummary(sf, spec, need);
       if (summary !== undefined) out.set(spec, summary);
     }
     return out;
   };
 
   /** A file read from disk (transpile-only): its summary, computed once per modification of it or of what it depends on. */
-  const summaryOnDisk = (file: string): ModuleSummary => {
+  const summaryOnDisk = (file: string, need: SummaryNeed = "shapes"): ModuleSummary => {
     const mtimeMs = statSync(file).mtimeMs;
     const hit = diskCache.get(file);
-    if (hit && hit.mtimeMs === mtimeMs && [...hit.dependencies].every(([d, time]) => mtimeOf(d) === time)) {
+    if (hit && (hit.shapes || need === "blocking") && hit.mtimeMs === mtimeMs && [...hit.dependencies].every(([d, time]) => mtimeOf(d) === time)) {
       record(file, hit.dependencies.keys());
       return hit.summary;
     }
@@ -216,12 +226,18 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       return new Map();
     }
     diskInProgress.add(file);
+    let shapes = true;
     const { value: summary, dependencies } = collect((): ModuleSummary => {
       try {
         const code = readFileSync(file, "utf8");
-        // A file that declares classes or interfaces, or re-exports names, is parsed: its summary lists their methods.
-        if (!/["']@weft\/runtime|@blocking\b/.test(code) && !/\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/.test(code) && !mayCallParamMethods(file, code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
-          return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
+        // Where shapes are needed, a file that declares classes or interfaces, or re-exports names, is
+        // parsed: its summary lists their methods; so is JavaScript that calls methods on its parameters.
+        if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
+          const complete = !/\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/.test(code) && !mayCallParamMethods(file, code);
+          if (complete || need === "blocking") {
+            shapes = complete;
+            return new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }]));
+          }
         }
         const kind = /\.[mc]?tsx?$/.test(file) ? (file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : ts.ScriptKind.JS;
         const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, kind);
@@ -233,7 +249,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       }
     });
     dependencies.delete(file);
-    diskCache.set(file, { mtimeMs, summary, dependencies: new Map([...dependencies].map((d) => [d, mtimeOf(d)])) });
+    diskCache.set(file, { mtimeMs, summary, shapes, dependencies: new Map([...dependencies].map((d) => [d, mtimeOf(d)])) });
     record(file, dependencies);
     return summary;
   };
@@ -244,7 +260,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       const summary = spec.startsWith(".")
         ? (() => {
             const target = resolveRelative(file, spec);
-            return target === undefined ? undefined : summaryOnDisk(target);
+            return target === undefined ? undefined : summaryOnDisk(target, "blocking");
           })()
         : spec.startsWith("node:")
           ? undefined
@@ -290,7 +306,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     const text = sf.text;
     if (options.blocking.size > 0 || /@blocking\b/.test(text) || /["']@weft\/runtime/.test(text) || mayDefineCallbackCaller(text) || mayHaveParameterDecorators(text)) return true;
     // A file that imports a name a summary says blocks, statically or with `import()`, or whose JSDoc names such a type.
-    const summaries = summariesFor(sf);
+    const summaries = summariesFor(sf, "blocking");
     for (const spec of dynamicImportSpecifiers(text)) {
       const summary = summaries.get(spec);
       if (summary !== undefined && importMayBlock(summary, null)) return true;
