@@ -27,7 +27,7 @@
  * | `callsParamProps` | a function                  | properties of parameters it calls (`opts.onItem(x)`): an importer's object literal with a function that may block there makes the call block |
  */
 import { buildFactsIndex } from "./build-facts-index.js";
-import type { CallId, FunctionId, ModuleFacts } from "./facts.js";
+import type { CallFact, CallId, FunctionId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
 import type { ExportTypes } from "./resolve-module.js";
 import { implementationsOf, interfaceMethod } from "./interfaces.js";
@@ -101,10 +101,11 @@ export function summarizeModule(
     return !blocks && params.length > 0 && plan.coroutines.has(fn) ? { blocks, callsParams: params } : { blocks };
   };
   const out: ModuleSummary = new Map();
+  const byParam = paramCallsOf(facts, colouredParams);
   for (const e of exports) {
     switch (e.kind) {
       case "function": {
-        const methods = untypedParamMethods(facts, plan, e.fn);
+        const methods = untypedParamMethods(facts, plan, e.fn, byParam);
         out.set(e.name, methods.length > 0 ? { ...entry(e.fn), paramMethods: methods } : entry(e.fn));
         break;
       }
@@ -148,7 +149,7 @@ export function summarizeModule(
       }
     }
   }
-  callerEntries(facts, plan, exports, colouredParams, out, types);
+  callerEntries(facts, plan, exports, colouredParams, out, types, byParam);
   if (types !== undefined) typeEntries(facts, plan, exports, types, imported, entry, out);
   for (const [key, s] of interfaceEntries(facts, plan)) if (!out.has(key)) out.set(key, s);
   return out;
@@ -239,6 +240,41 @@ function copyMentionedClasses(entry: SummaryEntry, theirs: ReadonlyMap<string, S
   }
 }
 
+/**
+ * The calls that read a function's own parameters, by that function, built once per summary (a
+ * scan of every call per exported function made a summary quadratic in the module's size):
+ * `calls`, calls of a parameter (`fn(x)`); `methodCalls`, method calls on one (`source.read()`);
+ * `props`, the properties of a parameter called as methods that got a colour (`opts.onItem`), by
+ * parameter index.
+ */
+interface ParamCalls {
+  calls: Map<FunctionId, CallFact[]>;
+  methodCalls: Map<FunctionId, CallFact[]>;
+  props: Map<FunctionId, Map<number, string[]>>;
+}
+
+function paramCallsOf(facts: ModuleFacts, colouredParams: ReadonlySet<string>): ParamCalls {
+  const out: ParamCalls = { calls: new Map(), methodCalls: new Map(), props: new Map() };
+  const add = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+    const list = m.get(k);
+    if (list === undefined) m.set(k, [v]);
+    else list.push(v);
+  };
+  for (const call of facts.calls) {
+    const c = call.callee;
+    if (c.kind === "param") add(out.calls, c.fn, call);
+    else if (c.kind === "method" && c.receiver.kind === "param") add(out.methodCalls, c.receiver.fn, call);
+  }
+  for (const k of colouredParams) {
+    const m = /^(\d+):(\d+)\.(.+)$/.exec(k);
+    if (m === null) continue;
+    let byIndex = out.props.get(Number(m[1]));
+    if (byIndex === undefined) out.props.set(Number(m[1]), (byIndex = new Map()));
+    add(byIndex, Number(m[2]), m[3]!);
+  }
+  return out;
+}
+
 /** Colour across files the entries above do not say: `returnsCaller`, `callsParamProps`. */
 function callerEntries(
   facts: ModuleFacts,
@@ -247,6 +283,7 @@ function callerEntries(
   colouredParams: ReadonlySet<string>,
   out: ModuleSummary,
   types: ExportTypes | undefined,
+  byParam: ParamCalls,
 ): void {
   for (const e of exports) {
     if (e.kind !== "function") continue;
@@ -256,23 +293,14 @@ function callerEntries(
     // and has a driven face.
     const returnsCaller = new Set<number>();
     const undriven = new Set<number>();
-    for (const call of facts.calls) {
+    for (const call of byParam.calls.get(e.fn) ?? []) {
       const c = call.callee;
-      if (c.kind !== "param" || c.fn !== e.fn || c.prop !== undefined) continue;
+      if (c.kind !== "param" || c.prop !== undefined) continue;
       if (call.in !== e.fn && plan.coroutines.has(call.in)) returnsCaller.add(c.index);
       // A call of the parameter that got no colour: where no driven face can be given.
       if (!colouredParams.has(`${c.fn}:${c.index}`)) undriven.add(c.index);
     }
-    const props = new Map<number, string[]>();
-    if (plan.coroutines.has(e.fn)) {
-      for (const k of colouredParams) {
-        const m = /^(\d+):(\d+)\.(.+)$/.exec(k);
-        if (m === null || Number(m[1]) !== e.fn) continue;
-        const list = props.get(Number(m[2])) ?? [];
-        list.push(m[3]!);
-        props.set(Number(m[2]), list);
-      }
-    }
+    const props = plan.coroutines.has(e.fn) ? (byParam.props.get(e.fn) ?? new Map<number, string[]>()) : new Map<number, string[]>();
     const returnsBlocking = (types?.returnedFunctions(e.fn) ?? []).some((f) => plan.coroutines.has(f) && !plan.dual.has(f));
     if (returnsCaller.size === 0 && props.size === 0 && !returnsBlocking && undriven.size === 0) continue;
     out.set(e.name, {
@@ -451,12 +479,12 @@ function interfaceEntries(facts: ModuleFacts, plan: RewritePlan): Map<string, Su
  * `source` untyped), where the call stays a plain call (no yield point in the plan): what an
  * importer passing an instance of a class whose method blocks must be warned of.
  */
-function untypedParamMethods(facts: ModuleFacts, plan: RewritePlan, fn: FunctionId): Array<{ index: number; param: string; methods: string[] }> {
+function untypedParamMethods(facts: ModuleFacts, plan: RewritePlan, fn: FunctionId, byParam: ParamCalls): Array<{ index: number; param: string; methods: string[] }> {
   const params = facts.functions[fn]?.params ?? [];
   const byIndex = new Map<number, Set<string>>();
-  for (const call of facts.calls) {
+  for (const call of byParam.methodCalls.get(fn) ?? []) {
     const c = call.callee;
-    if (c.kind !== "method" || c.receiver.kind !== "param" || c.receiver.fn !== fn || plan.calls.has(call.id)) continue;
+    if (c.kind !== "method" || c.receiver.kind !== "param" || plan.calls.has(call.id)) continue;
     if (params[c.receiver.index]?.type.kind !== "unknown") continue;
     let set = byIndex.get(c.receiver.index);
     if (set === undefined) byIndex.set(c.receiver.index, (set = new Set()));
