@@ -3,6 +3,10 @@
  * default) into that greenlet when it expires: at the blocking call the greenlet is parked in,
  * or, if it is running or about to run, at its next one. Cancelling withdraws an expiry that was
  * not delivered yet.
+ *
+ * A Timeout carries no stack trace until it fires: every blocking call given a timeout makes one,
+ * and nearly all are cancelled in time, so capturing a stack at construction (as `Error` does)
+ * was most of their cost. When it fires, the stack is captured then, where it is raised from.
  */
 import { checkTimeout, invalidArgument } from "./errors.js";
 import type { GreenletBase } from "./greenlet-base.js";
@@ -26,11 +30,13 @@ export class Timeout extends Error implements TimerEntry {
    */
   constructor(ms?: number | null, exception?: unknown) {
     const checked = checkTimeout("ms", ms);
-    super(
-      checked === undefined
-        ? ""
-        : `${checked} ms` + (typeof exception === "string" ? `: ${exception}` : ""),
-    );
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(checked === undefined ? "" : `${checked} ms` + (typeof exception === "string" ? `: ${exception}` : ""));
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = "Timeout";
     this.ms = checked;
     this.exception = typeof exception === "string" ? undefined : exception;
@@ -83,7 +89,11 @@ export class Timeout extends Error implements TimerEntry {
   /** @internal Timer callback. */
   fire(): void {
     const g = this.greenlet;
-    if (g !== null) hub.wakeThrow(g, this.toThrow(), this);
+    if (g === null) return;
+    const thrown = this.toThrow();
+    // The stack it was made without (see the top of this file), from where it is raised.
+    if (thrown === this) Error.captureStackTrace(this, Timeout.prototype.fire);
+    hub.wakeThrow(g, thrown, this);
   }
 }
 Object.defineProperty(Timeout.prototype, exitBrand, { value: true });

@@ -37,6 +37,27 @@ describe("Timeout", () => {
     expect(value).toEqual([true, 10, false]);
   });
 
+  it("carries no stack trace until it fires, then the one from where it was raised (cheap to start and cancel)", async () => {
+    const frames = (e: Error) => (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l)).length;
+    const { value } = await runTest(function* () {
+      const cancelled = Timeout.startNew(50);
+      cancelled.cancel();
+      const t = Timeout.startNew(5);
+      try {
+        yield* nap(100);
+        return "slept";
+      } catch (e) {
+        return { cancelled: frames(cancelled), fired: frames(e as Error), head: (e as Error).stack?.split("\n")[0], same: e === t };
+      } finally {
+        t.cancel();
+      }
+    });
+    expect(value).toMatchObject({ cancelled: 0, head: "Timeout: 5 ms", same: true });
+    expect((value as { fired: number }).fired).toBeGreaterThan(0);
+    // `Error.stackTraceLimit` is what it was: other errors keep their stacks.
+    expect(new Error("x").stack).toMatch(/\n\s+at /);
+  });
+
   it("throws a custom exception instance or class instead of itself (test__api_timeout.py Test.test_api)", async () => {
     class Custom extends Error {}
     const instance = new Error("custom");
