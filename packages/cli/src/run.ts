@@ -8,12 +8,43 @@
  * code (128 + the signal number when a signal ended it).
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { resolve } from "node:path";
 import { isatty } from "node:tty";
 import type { Io } from "./io.js";
 import { tsAlternatives } from "./ts-alternatives.js";
+import { sourceExtensions } from "./user-file.js";
+
+/**
+ * Why `path` cannot be the program `weft run` starts, in one line, or undefined: a folder, a file
+ * whose extension is no JavaScript or TypeScript one (a file without an extension is a script, as
+ * for node), a file that is not UTF-8 text (its bytes would be echoed into the terminal).
+ */
+function whyNotAProgram(path: string, file: string): string | undefined {
+  if (statSync(path).isDirectory()) return `\`${file}\` is a folder: give the program's file (for example \`${file.replace(/[\\/]$/, "")}/index.ts\`)`;
+  const ext = /\.[^./\\]+$/.exec(path)?.[0]?.toLowerCase();
+  const known: readonly string[] = [...sourceExtensions, ".jsx", ".json"];
+  if (ext !== undefined && !known.includes(ext)) return `\`${file}\` is not a JavaScript or TypeScript file (${sourceExtensions.join(", ")})`;
+  const head = Buffer.alloc(64 * 1024);
+  const fd = openSync(path, "r");
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const bytes = head.subarray(0, n);
+  let text = true;
+  try {
+    // `stream` when the 64 KiB window may cut a character: an incomplete one at its end is no fault.
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: n === head.length });
+  } catch {
+    text = false;
+  }
+  if (!text || bytes.includes(0)) return `\`${file}\` is not a source file: it is not UTF-8 text`;
+  return undefined;
+}
 
 /**
  * The signals `weft` relays. SIGINT and SIGQUIT typed at a terminal already reach the whole
@@ -34,6 +65,11 @@ export async function runFile(file: string, args: readonly string[], io: Io, opt
   const path = resolve(io.cwd, file);
   if (!existsSync(path) && !tsAlternatives(path).some((alt) => existsSync(alt))) {
     io.stderr(`weft run: cannot find \`${file}\`\n`);
+    return 1;
+  }
+  const unfit = existsSync(path) ? whyNotAProgram(path, file) : undefined;
+  if (unfit !== undefined) {
+    io.stderr(`weft run: ${unfit}\n`);
     return 1;
   }
   const { registerUrl } = await import("./paths.js");

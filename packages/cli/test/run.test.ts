@@ -1,4 +1,6 @@
 // `weft run` end to end: real programs in temporary projects, run by the built `weft` command.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { makeProject, node, weft, weftWithSignal, type Project } from "./project.js";
 
 // Each test starts real processes (node, Babel, sometimes jest): slow on a loaded 2-core machine.
@@ -265,6 +267,28 @@ describe("weft run", () => {
     const r = weft(["run", "missing.ts"], project.dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("weft run: cannot find `missing.ts`\n");
+  });
+
+  it.each([
+    ["a folder", "src", "weft run: `src` is a folder: give the program's file (for example `src/index.ts`)\n"],
+    ["a file that is no source", "data.bin", "weft run: `data.bin` is not a JavaScript or TypeScript file (.ts, .tsx, .mts, .cts, .js, .mjs, .cjs)\n"],
+    ["a .ts file that is not text", "garbage.ts", "weft run: `garbage.ts` is not a source file: it is not UTF-8 text\n"],
+  ])("refuses %s in one line, exit 1, echoing none of its bytes", (_what, file, message) => {
+    project = makeProject({ "package.json": `{}\n`, "src/index.ts": `console.log("index");\n`, "data.bin": "ok\n" });
+    // Bytes that are no UTF-8 (a lone continuation byte, an invalid lead byte), with a NUL.
+    writeFileSync(join(project.dir, "garbage.ts"), Buffer.from([0x63, 0x6f, 0x6e, 0x73, 0x74, 0x80, 0xff, 0x00, 0x1b, 0x5b, 0x32, 0x4a]));
+    const r = weft(["run", file], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(message);
+  });
+
+  it("runs a program whose text has a multi-byte character across the first 64 KiB", () => {
+    const padding = "x".repeat(64 * 1024 - 30); // `é` (two bytes) at bytes 65535–65536
+    project = makeProject({ "package.json": `{}\n`, "main.ts": `const pad = "${padding}";\nconsole.log("é", pad.length);\n` });
+    const r = weft(["run", "main.ts"], project.dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(`é ${padding.length}\n`);
   });
 });
 
