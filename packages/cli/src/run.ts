@@ -5,7 +5,8 @@
  * sources through `--enable-source-maps` and the inline maps the hooks emit.
  *
  * Signals sent to `weft` are passed on to the program, and `weft` exits when it does, with its
- * code (128 + the signal number when a signal ended it).
+ * code (128 + the signal number when a signal ended it). When `weft` itself dies (even by SIGKILL)
+ * the program gets SIGTERM: it never outlives `weft` (parent-watch.ts).
  */
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
@@ -14,6 +15,7 @@ import { resolve } from "node:path";
 import { isatty } from "node:tty";
 import type { Io } from "./io.js";
 import { tsAlternatives } from "./ts-alternatives.js";
+import { PARENT_FD_ENV } from "./parent-watch.js";
 import { sourceExtensions } from "./user-file.js";
 
 /**
@@ -73,10 +75,13 @@ export async function runFile(file: string, args: readonly string[], io: Io, opt
     return 1;
   }
   const { registerUrl } = await import("./paths.js");
+  // Descriptor 3 of the program is a pipe from `weft` that nothing writes: it closes when `weft`
+  // dies, however it dies (SIGKILL included), and the program is then sent SIGTERM (parent-watch.ts)
+  // rather than left running with no parent, serving its port.
   const child = spawn(process.execPath, ["--enable-source-maps", "--import", registerUrl, file, ...args], {
-    stdio: "inherit",
+    stdio: ["inherit", "inherit", "inherit", "pipe"],
     cwd: io.cwd,
-    ...(options.cache === false ? { env: { ...process.env, WEFT_CACHE: "0" } } : {}),
+    env: { ...process.env, ...(options.cache === false ? { WEFT_CACHE: "0" } : {}), [PARENT_FD_ENV]: "3" },
   });
 
   // isatty, not process.stdin: creating a stdin stream could take input meant for the program.

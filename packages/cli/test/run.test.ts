@@ -249,6 +249,31 @@ describe("weft run", () => {
     expect(r.code).toBe(42);
   });
 
+  it("sends the program SIGTERM when weft itself is killed (SIGKILL): the program does not outlive it", async () => {
+    project = makeProject({
+      "package.json": `{}\n`,
+      "serve.ts": [
+        `import { createServer } from "node:net";`,
+        `const server = createServer(() => {}).listen(0, () => console.log("listening"));`,
+        `process.on("SIGTERM", () => {`,
+        `  console.log("program got SIGTERM, closing");`,
+        `  server.close();`,
+        `});`,
+        ``,
+      ].join("\n"),
+    });
+    // Resolves once every holder of the output pipe has exited: weft at once, the program only
+    // when it stops serving (without the watch it would serve on, and this test would time out).
+    const r = await weftWithSignal(["run", "serve.ts"], project.dir, "listening", "SIGKILL");
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.stdout).toBe("listening\nprogram got SIGTERM, closing\n");
+  });
+
+  it("leaves no trace of the watch in the program's environment", () => {
+    project = makeProject({ "package.json": `{}\n`, "env.ts": `console.log(Object.keys(process.env).filter((k) => k.startsWith("WEFT_PARENT")).length);\n` });
+    expect(weft(["run", "env.ts"], project.dir).stdout).toBe("0\n");
+  });
+
   it("exits 128 + n when a signal ends the program", async () => {
     project = makeProject({ "package.json": `{}\n`, "wait.ts": `setInterval(() => {}, 1000);\nconsole.log("ready");\n` });
     const r = await weftWithSignal(["run", "wait.ts"], project.dir, "ready", "SIGTERM");
