@@ -12,7 +12,7 @@
  * fails loudly (`ERR_WEFT_NOT_DRIVEN`) instead of a coroutine call.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { TraceMap, originalPositionFor, sourceContentFor } from "@jridgewell/trace-mapping";
 import type { compileFile as CompileFile, SourceMap } from "./compile.js";
@@ -100,21 +100,32 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
     summaries.set(file, summary);
     return summary;
   };
-  for (const file of texts.keys()) visit(file);
-  for (const [file, text] of writes) writeFileSync(file, text);
+  if (commonjs.length === 0) for (const file of texts.keys()) visit(file);
+  if (commonjs.length > 0 || undecoratable.length > 0) {
+    // A refused build leaves no JavaScript that looks built: what tsc emitted is removed, with
+    // its source maps (declarations stay: they are right whatever the JavaScript).
+    for (const file of emitted) {
+      if (!/\.[cm]?js$/.test(file)) continue;
+      for (const f of [file, `${file}.map`]) rmSync(resolve(io.cwd, f), { force: true });
+    }
+  } else {
+    for (const [file, text] of writes) writeFileSync(file, text);
+  }
   if (commonjs.length > 0) {
     // The Babel pass reads `import`s; in TypeScript's CommonJS output (`(0, runtime_1.sleep)(…)`)
     // it would see no blocking call, and the program would fail at run time.
     io.stderr(
       `weft-tsc: error: with TypeScript ${ts.version}, weft needs ES module output, and tsc emitted CommonJS: ${commonjs.map((f) => `\`${relative(io.cwd, f)}\``).join(", ")}.\n` +
-        `  help: set \`"module": "nodenext"\` with \`"type": "module"\` in package.json (or \`"module": "esnext"\`), or build with TypeScript 5.9/6.x, whose transformer handles CommonJS.\n`,
+        `  help: set \`"module": "nodenext"\` with \`"type": "module"\` in package.json (or \`"module": "esnext"\`), or build with TypeScript 5.9/6.x, whose transformer handles CommonJS.\n` +
+        `  note: the JavaScript tsc emitted was removed: it would fail at run time.\n`,
     );
     return 2;
   }
   if (undecoratable.length > 0) {
     io.stderr(
       `weft-tsc: error: with TypeScript ${ts.version}, weft checks decorators in the \`.ts\` sources, which it finds through source maps, and tsc wrote none for ${undecoratable.map((f) => `\`${relative(io.cwd, f)}\``).join(", ")}.\n` +
-        `  help: set \`"sourceMap": true\` (or \`"inlineSourceMap": true\`) in tsconfig.json, or build with TypeScript 5.9/6.x, whose transformer sees decorators.\n`,
+        `  help: set \`"sourceMap": true\` (or \`"inlineSourceMap": true\`) in tsconfig.json, or build with TypeScript 5.9/6.x, whose transformer sees decorators.\n` +
+        `  note: the JavaScript tsc emitted was removed: it would fail at run time.\n`,
     );
     return 2;
   }

@@ -260,6 +260,8 @@ console.log(new Service("x").db);
       expect(build.stderr).toContain("weft checks decorators in the `.ts` sources, which it finds through source maps, and tsc wrote none for `dist/main.js`");
       expect(build.stderr).toContain('help: set `"sourceMap": true`');
       expect(build.code).toBe(2);
+      // No JavaScript that looks built, which would run the decorators unchecked.
+      expect(existsSync(join(project.dir, "dist", "main.js"))).toBe(false);
     });
   }
 
@@ -314,6 +316,9 @@ console.log(new Service("x").db);
       const build = weftTsc(["-p", "tsconfig.json"], project.dir);
       expect(build.code).toBe(2);
       expect(build.stderr).toContain("weft needs ES module output");
+      // tsc's CommonJS output, which would fail at run time, is not left behind.
+      expect(existsSync(join(project.dir, "dist", "main.js"))).toBe(false);
+      expect(existsSync(join(project.dir, "dist", "main.js.map"))).toBe(false);
     });
   }
 });
