@@ -13,11 +13,17 @@ import type * as TS from "typescript";
 import weftTransformer from "@weft/tsc";
 import type { Io } from "./io.js";
 import { loadTypeScript } from "./weft-tsc-load-typescript.js";
-import type { ProjectTypeScript } from "./weft-tsc.js";
+import { TypeScriptLoadError, type ProjectTypeScript } from "./weft-tsc.js";
 
 export function buildInProcess(projectTs: ProjectTypeScript, project: string, args: readonly string[], io: Io): number {
   // The project's TypeScript, its compiled code cached (see weft-tsc-load-typescript.ts).
-  const loaded = loadTypeScript(projectTs.dir);
+  let loaded: ReturnType<typeof loadTypeScript>;
+  try {
+    loaded = loadTypeScript(projectTs.dir);
+  } catch (error) {
+    throw new TypeScriptLoadError(`\`${projectTs.dir}\` does not load: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
+  }
+  if (typeof loaded.ts?.createProgram !== "function") throw new TypeScriptLoadError(`\`${projectTs.dir}\` loads, but is no TypeScript compiler`);
   try {
     return build(loaded.ts, project, args, io);
   } finally {

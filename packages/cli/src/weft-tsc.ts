@@ -28,15 +28,40 @@ export function resolveProjectTypeScript(projectDir: string): ProjectTypeScript 
   let manifest: string;
   try {
     manifest = createRequire(join(projectDir, "weft-tsc.js")).resolve("typescript/package.json");
-  } catch {
+  } catch (error) {
+    // There, but its package.json does not parse (Node reads it to resolve the subpath; the
+    // error has no code on Node 20, `ERR_INVALID_PACKAGE_CONFIG` on later versions).
+    const code = (error as { code?: unknown }).code;
+    if (code === "ERR_INVALID_PACKAGE_CONFIG" || /^Error parsing .*package\.json/.test(firstLine(error))) throw new TypeScriptLoadError(firstLine(error));
     return undefined;
   }
-  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
+  let version: unknown;
+  try {
+    ({ version } = JSON.parse(readFileSync(manifest, "utf8")) as { version?: unknown });
+  } catch (error) {
+    throw new TypeScriptLoadError(`\`${manifest}\` cannot be read: ${firstLine(error)}`);
+  }
+  if (typeof version !== "string") throw new TypeScriptLoadError(`\`${manifest}\` names no version`);
   const [major = 0, minor = 0] = version.split(".").map((n) => Number.parseInt(n, 10));
   return { dir: dirname(manifest), version, major, minor };
 }
 
+/** The project's `typescript` package is there but broken (a corrupt install): one line, exit 1. */
+export class TypeScriptLoadError extends Error {}
+
+const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+
 export async function weftTsc(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await weftTscCommand(argv, io);
+  } catch (error) {
+    if (!(error instanceof TypeScriptLoadError)) throw error;
+    io.stderr(`weft-tsc: cannot load \`typescript\`: ${error.message}; reinstall it: npm install -D typescript\n`);
+    return 1;
+  }
+}
+
+async function weftTscCommand(argv: readonly string[], io: Io): Promise<number> {
   const command = parseWeftTscArgs(argv, io.cwd);
   switch (command.kind) {
     case "help":

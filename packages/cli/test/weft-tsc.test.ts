@@ -138,6 +138,36 @@ const run = (args: readonly string[], cwd: string) => {
 };
 const weftTsc = (args: readonly string[], cwd: string) => run([weftTscBin, ...args], cwd);
 
+describe("weft-tsc with a broken typescript package", () => {
+  /** A project whose node_modules/typescript is the given files instead of TypeScript. */
+  const broken = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "weft-tsc-broken-"));
+    for (const [name, text] of Object.entries({ "package.json": `{ "type": "module" }\n`, "tsconfig.json": tsconfig, ...workers, ...files })) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    return dir;
+  };
+
+  it.each([
+    ["a package.json that is not JSON", { "node_modules/typescript/package.json": "{ garbage" }, /package\.json/],
+    ["a compiler that does not parse", { "node_modules/typescript/package.json": `{ "version": "5.9.3", "main": "lib/typescript.js" }\n`, "node_modules/typescript/lib/typescript.js": "exports.x = (;\n" }, /does not load/],
+    ["a module that is no compiler", { "node_modules/typescript/package.json": `{ "version": "5.9.3", "main": "lib/typescript.js" }\n`, "node_modules/typescript/lib/typescript.js": "exports.x = 1;\n" }, /is no TypeScript compiler/],
+  ])("says so in one line and exits 1: %s", (_what, files, reason) => {
+    const dir = broken(files);
+    try {
+      const build = weftTsc(["-p", "tsconfig.json"], dir);
+      expect(build.code).toBe(1);
+      expect(build.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(build.stderr).toMatch(/^weft-tsc: cannot load `typescript`: /);
+      expect(build.stderr).toMatch(reason);
+      expect(build.stderr).toContain("reinstall it: npm install -D typescript");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.each(versions)("weft-tsc with TypeScript $name", ({ pkg, major, inProcess }) => {
   let project: Project | undefined;
   afterEach(() => project?.remove());
