@@ -1,0 +1,26 @@
+// What each package ships, as `npm pack` would pack it (a dry run: nothing is written): its
+// README and the license its package.json names, and every file its `files` lists. A package
+// whose `files` names a README that is not there packs without one, silently.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(__dirname, "..");
+const packages = ["runtime", "core", "babel-plugin", "tsc", "cli"];
+
+describe.each(packages)("@weft/%s as packed", (name) => {
+  const dir = join(root, "packages", name);
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { files: string[]; license: string };
+  const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, encoding: "utf8" })) as Array<{ files: Array<{ path: string }> }>;
+  const files = packed[0]!.files.map((f) => f.path);
+
+  it("ships its README and its LICENSE (MIT)", () => {
+    expect(files).toEqual(expect.arrayContaining(["README.md", "LICENSE", "package.json"]));
+    expect(manifest.license).toBe("MIT");
+    expect(readFileSync(join(dir, "LICENSE"), "utf8")).toBe(readFileSync(join(root, "LICENSE"), "utf8"));
+  });
+
+  it("has every file its `files` names", () => {
+    for (const entry of manifest.files) expect([entry, existsSync(join(dir, entry))]).toEqual([entry, true]);
+  });
+});
