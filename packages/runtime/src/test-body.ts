@@ -13,7 +13,7 @@
  */
 import { spawn } from "./greenlet.js";
 
-export function testBody(fn: (...args: unknown[]) => unknown): () => Promise<unknown> {
+export function testBody(fn: (...args: unknown[]) => unknown): (...args: unknown[]) => Promise<unknown> {
   return function (this: unknown, ...args: unknown[]): Promise<unknown> {
     return spawn(fn, ...args).toPromise();
   };
