@@ -7,12 +7,15 @@
  * | `it("…", () => { sleep(1); … })`, body a coroutine            | `it("…", testBody(coroutine(function* () {…})))` |
  * | the same with `test`, `beforeEach`, `afterEach`, `beforeAll`, `afterAll`, or `.only`, `.skip`, `.concurrent` of them | the same |
  * | `it("…", body)` naming a function of the module that may block | `it("…", testBody(body))`               |
+ * | `it("…", (done) => { sleep(1); done(); })`, body a coroutine    | `it("…", testBody(…))`, whose wrapper declares `done` too |
  * | `it("…", (done) => { … })` that does not block                | unchanged (jest's `done` convention kept) |
  * | `it` imported or declared in the module (not the global)      | unchanged (colour flows as for any callee) |
  * | any of these without the option                               | unchanged, and the warning WEFT4001      |
  *
- * `testBody(fn)` returns a plain function of no parameters returning `spawn(fn, …args).toPromise()`:
- * jest waits for the promise, and the body's failure rejects it, failing the test or hook.
+ * `testBody(fn)` returns a plain function that runs the body as a greenlet: for a body without
+ * parameters it returns `spawn(fn).toPromise()`, which jest waits for, the body's failure
+ * rejecting it; for a body declaring `done` it keeps that arity, the body calls `done()` as in
+ * plain jest, and the greenlet's failure calls `done(error)`.
  * A hook call that is itself a yield point (in a coroutine: `describe`'s body blocking) is left
  * alone: its rewrite already hands the callee the driven body through the runtime.
  */
