@@ -166,8 +166,27 @@ export function applyPlan(ctx: ApplyContext): void {
   }
   top.flush();
 
+  // ---- test bodies that may block, under the option `testRunner` (core's plan-test-bodies.ts)
+  wrapTestBodies(ctx, helper);
+
   ctx.at = program.node;
   if (plan.main) runTopLevelInMain(ctx, helper);
+}
+
+/**
+ * `it("…", body)` with a body that may block, under the option `testRunner`:
+ * `it("…", testBody(body))`. The call node is the one collected (a hook call is never a yield
+ * point here); its argument is the converted body (`coroutine(function* …)`) or its name.
+ */
+function wrapTestBodies(ctx: ApplyContext, helper: (name: string) => Expression): void {
+  const { t, collected, plan } = ctx;
+  for (const [id, index] of plan.testBodies) {
+    const call = collected.calls.get(id)!.node;
+    if (call.type !== "CallExpression") continue;
+    const arg = call.arguments[index];
+    if (arg === undefined || arg.type === "SpreadElement" || arg.type === "ArgumentPlaceholder") continue;
+    call.arguments[index] = t.callExpression(helper("testBody"), [arg as Expression]);
+  }
 }
 
 /**

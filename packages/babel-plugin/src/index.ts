@@ -100,6 +100,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
           exported: collected.exported,
           shape: { module, exportsValues: collected.exportsValues },
           callbackFaces: !thirdParty,
+          testRunner: options.testRunner,
         });
         options.onExplain?.(file, analysis.explain);
         if (state.filename) {

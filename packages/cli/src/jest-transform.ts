@@ -3,6 +3,9 @@
  * import with weft, into CommonJS (or ES modules when jest runs them natively), with source maps
  * so failures point at the original lines. weft's own runtime is compiled to CommonJS without the
  * weft plugin: it is compiled already, and jest cannot `require` ES modules.
+ *
+ * The plugin runs with `testRunner: "jest"`: a body handed to jest's `it`, `test`, `beforeEach`,
+ * `afterEach`, `beforeAll`, `afterAll` that may block runs as a greenlet jest waits for.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
@@ -29,6 +32,8 @@ export function processFile(sourceText: string, sourcePath: string, options: Jes
     sourceMaps: true,
     module: options.supportsStaticESM ? "esm" : "cjs",
     weft: !isInNodeModules(sourcePath) && !isWeftFile(sourcePath),
+    // A test body that may block runs as a greenlet jest waits for (`testBody` of the runtime).
+    testRunner: "jest",
   });
   if (result.code === null) {
     const error = new CompileError(result.diagnostics);

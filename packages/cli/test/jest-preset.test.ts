@@ -82,6 +82,59 @@ describe("the jest preset", () => {
     expect(r.stderr).toContain("error WEFT1001:");
   });
 
+  // The preset compiles with `testRunner: "jest"` (core's plan-test-bodies.ts): a test body or
+  // hook that blocks runs as a greenlet jest waits for.
+  const netFiles = {
+    "package.json": `{ "private": true }\n`,
+    "jest.config.cjs": `module.exports = { preset: "@weft/cli", testMatch: ["**/*.spec.ts"] };\n`,
+    "src/echo.ts": [
+      `import { spawn } from "@weft/runtime";`,
+      `import { listen, type ServerSocket } from "@weft/runtime/net";`,
+      `export function startEcho(): ServerSocket {`,
+      `  const server = listen(0, "127.0.0.1");`,
+      `  spawn(() => {`,
+      `    const c = server.accept();`,
+      `    c.sendAll(c.recv(5).toString().toUpperCase());`,
+      `    c.close();`,
+      `  });`,
+      `  return server;`,
+      `}`,
+      ``,
+    ].join("\n"),
+    "test/echo.spec.ts": [
+      `import { connect, type ServerSocket } from "@weft/runtime/net";`,
+      `import { startEcho } from "../src/echo.js";`,
+      `let server: ServerSocket;`,
+      `beforeAll(() => {`,
+      `  server = startEcho();`,
+      `});`,
+      `afterAll(() => server.close());`,
+      `it("echoes over a loopback socket", () => {`,
+      `  const c = connect(server.address().port, "127.0.0.1");`,
+      `  c.sendAll("hello");`,
+      `  expect(c.recv(5).toString()).toBe(EXPECTED);`,
+      `  c.close();`,
+      `});`,
+      ``,
+    ].join("\n"),
+  };
+
+  it("runs a test body that blocks on a real socket as a greenlet jest waits for", () => {
+    project = makeProject({ ...netFiles, "test/echo.spec.ts": netFiles["test/echo.spec.ts"].replace("EXPECTED", `"HELLO"`) });
+    const r = node([jestBin, "--ci", "--no-cache"], project.dir);
+    expect(r.stderr).not.toContain("ERR_WEFT_NOT_DRIVEN");
+    expect(r.stderr).toContain("Tests:       1 passed, 1 total");
+    expect(r.code).toBe(0);
+  });
+
+  it("reports a blocking test body whose expect fails as a failed test", () => {
+    project = makeProject({ ...netFiles, "test/echo.spec.ts": netFiles["test/echo.spec.ts"].replace("EXPECTED", `"hello"`) });
+    const r = node([jestBin, "--ci", "--no-cache"], project.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("✕ echoes over a loopback socket");
+    expect(r.stderr).toContain("Tests:       1 failed, 1 total");
+  });
+
   describe("with jest's transform cache", () => {
     // Two runs sharing a cache folder, with a change in between that makes an import of the spec
     // file block. A stale transform of the spec calls the import's coroutine as a plain function,

@@ -9,12 +9,14 @@
 export interface AdapterOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
+  /** The test runner whose test globals take bodies that may block (`plan-test-bodies.ts`). */
+  testRunner: "jest" | undefined;
   onDiagnostic: ((...args: never[]) => unknown) | undefined;
   onExplain: ((...args: never[]) => unknown) | undefined;
   onSummary: ((...args: never[]) => unknown) | undefined;
 }
 
-const KNOWN = ["blocking", "module", "onDiagnostic", "onExplain", "onSummary"] as const;
+const KNOWN = ["blocking", "module", "testRunner", "onDiagnostic", "onExplain", "onSummary"] as const;
 
 /** Validates `raw` as `adapter`'s options; throws an `Error` with `code: "WEFT2001"`. */
 export function validateAdapterOptions(adapter: string, raw: unknown): AdapterOptions {
@@ -38,12 +40,17 @@ export function validateAdapterOptions(adapter: string, raw: unknown): AdapterOp
   if (module !== "auto" && module !== "esm" && module !== "cjs") {
     fail(`Expected \`module\` to be "auto", "esm" or "cjs", got \`${JSON.stringify(module)}\`.`);
   }
+  const testRunner = o["testRunner"];
+  if (testRunner !== undefined && testRunner !== "jest") {
+    fail(`Expected \`testRunner\` to be "jest" (or absent), got \`${JSON.stringify(testRunner)}\`.`);
+  }
   for (const k of ["onDiagnostic", "onExplain", "onSummary"]) {
     if (o[k] !== undefined && typeof o[k] !== "function") fail(`Expected \`${k}\` to be a function, got \`${typeof o[k]}\`.`);
   }
   return {
     blocking: new Set(blocking as string[]),
     module: module as AdapterOptions["module"],
+    testRunner: testRunner as AdapterOptions["testRunner"],
     onDiagnostic: o["onDiagnostic"] as AdapterOptions["onDiagnostic"],
     onExplain: o["onExplain"] as AdapterOptions["onExplain"],
     onSummary: o["onSummary"] as AdapterOptions["onSummary"],

@@ -1,7 +1,7 @@
 /**
  * The core's pipeline for one module, a linear list of passes:
  *
- *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite ─▶ validatePlacement, validateModule, validateIterators, validateDecorators, validateUndriven
+ *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite (+ planTestBodies) ─▶ validatePlacement, validateModule, validateIterators, validateDecorators, validateUndriven
  *
  * (`resolveModule` makes the facts from an adapter's syntax facts, once per module.)
  * Adapters collect the facts from their AST, call `analyzeModule`, report the diagnostics the way
@@ -13,6 +13,7 @@ import type { FunctionId, ModuleFacts, Span } from "./facts.js";
 import { blockingChain, inferBlocking, type ChainStep, type ModuleSummaries } from "./infer-blocking.js";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
+import { planTestBodies } from "./plan-test-bodies.js";
 import { validateIterators } from "./validate-iterators.js";
 import { validateDecorators } from "./validate-decorators.js";
 import { validateModule, type ModuleShape } from "./validate-module.js";
@@ -60,6 +61,8 @@ export interface AnalyzeOptions {
    * weft leaves exactly as it is unless it blocks.
    */
   callbackFaces?: boolean;
+  /** The test runner whose global hooks take bodies that may block (`plan-test-bodies.ts`). */
+  testRunner?: "jest" | undefined;
 }
 
 export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}): Analysis {
@@ -72,7 +75,8 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   if ((options.exported?.size ?? 0) > 0 && (options.callbackFaces !== false || blocking.mayBlock.size > 0)) {
     blocking = inferBlocking(facts, types, summaries, options.exported);
   }
-  const plan = planRewrite(facts, types, blocking);
+  const planned = planRewrite(facts, types, blocking);
+  const plan: RewritePlan = { ...planned, testBodies: planTestBodies(facts, planned, options.testRunner) };
   const diagnostics = [
     ...validatePlacement(facts, types, blocking),
     ...validateModule(facts, blocking, plan, options.shape ?? {}),

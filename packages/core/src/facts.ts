@@ -174,6 +174,12 @@ export interface CallFact {
   binds?: Callee;
   /** The callee is a global name weft knows nothing of (`it`, `describe`): for diagnostics. */
   globalName?: string;
+  /**
+   * The callee is a test runner's global hook, unbound in the module: `it`, `test`,
+   * `beforeEach`, `afterEach`, `beforeAll`, `afterAll`, or one of them with `.only`, `.skip` or
+   * `.concurrent` (`it.only`). Read under the option `testRunner` (`plan-test-bodies.ts`).
+   */
+  testHook?: string;
   /** In a decorator's expression (`@tag(name())`), outside any function in it. */
   inDecorator?: true;
 }

@@ -23,6 +23,7 @@
  * | `for (const x of it) body`, `it`'s `next` may block  | `{ const _it = iteratorOf(it); let _open = false; try { for (;;) { _open = false; const _s = yield* iteratorNext(_it); if (_s.done) break; _open = true; const x = _s.value; body } } finally { if (_open) yield* iteratorClose(_it); } }` (a label stays on the inner loop) | loop |
  * | a call in a decorator's expression, not known to block (`@Injectable()`) | unchanged (TypeScript evaluates decorators in an arrow) | — |
  * | `catch (e) {…}` not naming GreenletExit/Timeout     | `catch (e) { rethrowExit(e); … }`          | (adapter) |
+ * | option `testRunner: "jest"`: `it("…", body)` (`test`, `beforeEach`, `afterEach`, `beforeAll`, `afterAll`, `.only`/`.skip`/`.concurrent`: unbound globals), `body` may block | `it("…", testBody(body))`: a plain function returning `spawn(body).toPromise()` (plan-test-bodies.ts) | test body |
  *
  * Evaluation order is JavaScript's in every shape: the callee (and receiver, once) before the
  * arguments, the arguments left to right, then the call.
@@ -58,6 +59,12 @@ export interface RewritePlan {
    * an early exit, as `for…of` calls it).
    */
   loops: ReadonlySet<number>;
+  /**
+   * Under the option `testRunner`, calls of a test runner's global hook (`it`, `beforeEach`…)
+   * and the index of their argument, a body that may block, which the adapters hand over as
+   * `testBody(body)` (`plan-test-bodies.ts`). Empty without the option.
+   */
+  testBodies: ReadonlyMap<CallId, number>;
 }
 
 /**
@@ -189,5 +196,5 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     }
   }
   const dual = new Set([...blocking.dual].filter((fn) => coroutines.has(fn)));
-  return { coroutines, calls, main, dual, binds, loops };
+  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map() };
 }

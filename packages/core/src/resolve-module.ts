@@ -1094,6 +1094,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (c.construct) fact.construct = true;
     if (c.inParameters) fact.inParameters = true;
     if (c.callee.kind === "global" && fact.callee.kind === "unknown") fact.globalName = c.callee.name;
+    const hook = testHookOf(c.callee);
+    if (hook !== undefined) fact.testHook = hook;
     const bound = boundTarget(c.id, 1);
     if (bound !== undefined) fact.binds = bound;
     return fact;
@@ -1437,4 +1439,17 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     values: () => valueExports.map(({ name, value }) => ({ name, type: typeOf(value) })),
   };
   return { facts, exports, exported, types };
+}
+
+/** Test runners' global hooks whose bodies `plan-test-bodies.ts` may wrap. */
+const TEST_HOOKS = new Set(["it", "test", "beforeEach", "afterEach", "beforeAll", "afterAll"]);
+const TEST_HOOK_MEMBERS = new Set(["only", "skip", "concurrent"]);
+
+/** `it`, `it.only`…: a test hook called through a global name, or undefined. */
+function testHookOf(callee: Expr): string | undefined {
+  if (callee.kind === "global") return TEST_HOOKS.has(callee.name) ? callee.name : undefined;
+  if (callee.kind === "member" && callee.name !== undefined && TEST_HOOK_MEMBERS.has(callee.name) && callee.object.kind === "global" && TEST_HOOKS.has(callee.object.name)) {
+    return `${callee.object.name}.${callee.name}`;
+  }
+  return undefined;
 }

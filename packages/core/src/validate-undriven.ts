@@ -6,7 +6,8 @@
  * Predicted (a warning): a function that may block, handed as an argument to
  * - an export of a package weft did not compile (no `weft-summary.json`): `app.get("/", handler)`
  *   with `get` imported from a package, `retry(fn)` from a library;
- * - a global function weft does not know (test frameworks' `it`, `test`, `beforeEach`…).
+ * - a global function weft does not know (test frameworks' `it`, `test`, `beforeEach`…), except
+ *   the test bodies the option `testRunner` hands over wrapped (`plan-test-bodies.ts`).
  * Not predicted (no warning): a callee whose code weft sees (this module's functions, project
  * imports: colour flows into them), the runtime (it drives what it calls), a method on a value of
  * unknown type (`pool.spawn(f)` may well be weft's), and the callbacks WEFT1002 already rejects.
@@ -30,7 +31,7 @@ export function validateUndriven(facts: ModuleFacts, blocking: Blocking, plan: R
       if (use.kind !== "argument") continue;
       const call = calls.get(use.call);
       const target = call === undefined ? undefined : opaqueCallee(call, summaries);
-      if (call === undefined || target === undefined) continue;
+      if (call === undefined || target === undefined || plan.testBodies.get(call.id) === use.index) continue;
       const isTest = target.global !== undefined && TEST_HOOKS.has(target.global);
       out.push({
         code: "WEFT4001",
@@ -41,7 +42,7 @@ export function validateUndriven(facts: ModuleFacts, blocking: Blocking, plan: R
         label: "this function becomes a coroutine",
         notes: chainNotes(facts.file, blockingChain(facts, blocking, f.id)),
         help: isTest
-          ? `run the blocking part in a greenlet the test waits for: \`${target.global}("…", () => spawn(() => { … }).toPromise())\`.`
+          ? `run the tests with weft's jest preset (\`preset: "@weft/cli"\` in the jest config, or the option \`testRunner: "jest"\`), which runs a blocking body as a greenlet jest waits for; elsewhere, \`${target.global}("…", () => spawn(() => { … }).toPromise())\`.`
           : "hand it a plain function that starts a greenlet for each call: `(...args) => spawn(fn, ...args)`, or use the library's promise API with `wait(promise)`.",
       });
     }

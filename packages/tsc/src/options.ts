@@ -15,6 +15,13 @@ export interface WeftTransformerOptions {
    */
   module?: "auto" | "esm" | "cjs";
   /**
+   * `"jest"`: a test body that may block, handed to the unbound global `it`, `test`,
+   * `beforeEach`, `afterEach`, `beforeAll` or `afterAll` (or their `.only`, `.skip`,
+   * `.concurrent`), runs as a greenlet the runner waits for (`testBody` of the runtime). The jest
+   * preset of `@weft/cli` sets it. Without it, such a body is the warning WEFT4001.
+   */
+  testRunner?: "jest";
+  /**
    * Receives every diagnostic, as a `ts.Diagnostic` (code `1002` for WEFT1002, message starting
    * `WEFT1002:`) and as the core's. Without it, the transformer throws on errors, so that a build
    * never emits code that cannot work.
@@ -29,6 +36,7 @@ export interface WeftTransformerOptions {
 export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
+  testRunner: "jest" | undefined;
   onDiagnostic: WeftTransformerOptions["onDiagnostic"];
   onExplain: WeftTransformerOptions["onExplain"];
   onSummary: WeftTransformerOptions["onSummary"];

@@ -1,0 +1,41 @@
+/**
+ * `planTestBodies`: under the option `testRunner: "jest"`, the test bodies that may block and
+ * that the adapters hand to the runner wrapped as `testBody(body)` (packages/runtime/src/test-body.ts).
+ *
+ * | Input (option `testRunner: "jest"`)                          | Output                                   |
+ * |--------------------------------------------------------------|------------------------------------------|
+ * | `it("…", () => { sleep(1); … })`, body a coroutine            | `it("…", testBody(coroutine(function* () {…})))` |
+ * | the same with `test`, `beforeEach`, `afterEach`, `beforeAll`, `afterAll`, or `.only`, `.skip`, `.concurrent` of them | the same |
+ * | `it("…", body)` naming a function of the module that may block | `it("…", testBody(body))`               |
+ * | `it("…", (done) => { sleep(1); done(); })`, body a coroutine    | `it("…", testBody(…))`, whose wrapper declares `done` too |
+ * | `it("…", (done) => { … })` that does not block                | unchanged (jest's `done` convention kept) |
+ * | `it` imported or declared in the module (not the global)      | unchanged (colour flows as for any callee) |
+ * | any of these without the option                               | unchanged, and the warning WEFT4001      |
+ *
+ * `testBody(fn)` returns a plain function that runs the body as a greenlet: for a body without
+ * parameters it returns `spawn(fn).toPromise()`, which jest waits for, the body's failure
+ * rejecting it; for a body declaring `done` it keeps that arity, the body calls `done()` as in
+ * plain jest, and the greenlet's failure calls `done(error)`.
+ * A hook call that is itself a yield point (in a coroutine: `describe`'s body blocking) is left
+ * alone: its rewrite already hands the callee the driven body through the runtime.
+ */
+import type { CallId, ModuleFacts } from "./facts.js";
+import type { RewritePlan } from "./plan-rewrite.js";
+
+/** Calls of a test hook whose argument at the given index is a body to wrap. */
+export function planTestBodies(facts: ModuleFacts, plan: RewritePlan, testRunner: "jest" | undefined): Map<CallId, number> {
+  const out = new Map<CallId, number>();
+  if (testRunner === undefined) return out;
+  const calls = new Map(facts.calls.map((c) => [c.id, c]));
+  for (const f of facts.functions) {
+    if (!plan.coroutines.has(f.id)) continue;
+    for (const use of f.uses) {
+      if (use.kind !== "argument") continue;
+      const call = calls.get(use.call);
+      if (call?.testHook === undefined || plan.calls.has(call.id) || call.construct) continue;
+      if (call.args[use.index]?.fn !== f.id) continue;
+      out.set(call.id, use.index);
+    }
+  }
+  return out;
+}
