@@ -3,7 +3,7 @@
 // whose `files` names a README that is not there packs without one, silently.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 
 const root = join(__dirname, "..");
 const packages = ["runtime", "core", "babel-plugin", "tsc", "cli"];
@@ -18,6 +18,17 @@ describe.each(packages)("@weft/%s as packed", (name) => {
     expect(files).toEqual(expect.arrayContaining(["README.md", "LICENSE", "package.json"]));
     expect(manifest.license).toBe("MIT");
     expect(readFileSync(join(dir, "LICENSE"), "utf8")).toBe(readFileSync(join(root, "LICENSE"), "utf8"));
+  });
+
+  it("ships the sources its source maps name (stack traces and debuggers open files that exist)", () => {
+    const shipped = new Set(files);
+    const maps = files.filter((f) => f.endsWith(".js.map"));
+    expect(maps.length).toBeGreaterThan(0);
+    const missing = maps.flatMap((m) => {
+      const { sources } = JSON.parse(readFileSync(join(dir, m), "utf8")) as { sources: string[] };
+      return sources.map((s) => posix.normalize(posix.join(posix.dirname(m), s))).filter((s) => !shipped.has(s));
+    });
+    expect(missing).toEqual([]);
   });
 
   it("has every file its `files` names", () => {

@@ -40,6 +40,13 @@ export type TypeScriptApi = Omit<typeof TS, "default">;
  */
 export default function weftTransformer(api: TypeScriptApi, program?: TS.Program, options?: WeftTransformerOptions): TS.TransformerFactory<TS.SourceFile> {
   const ts = api as typeof TS;
+  if (typeof ts.factory?.createIdentifier !== "function" || typeof ts.visitEachChild !== "function") {
+    // TypeScript 7 (the native compiler) has no transformer API to run in.
+    throw Object.assign(
+      new Error(`@weft/tsc needs TypeScript's transformer API (TypeScript 5.9 or 6.x); TypeScript ${String((api as { version?: unknown }).version ?? "?")} has none: build with \`weft-tsc\` (@weft/cli), which runs weft over TypeScript 7's output`),
+      { code: "ERR_WEFT_NO_TRANSFORMER_API" },
+    );
+  }
   const resolved = validateOptions(options);
   // What decides a file's module kind: the Program's options, else (transpileModule) the
   // options of the transformation under way.

@@ -62,6 +62,17 @@ describe("@weft/tsc diagnostics", () => {
   });
 });
 
+describe("@weft/tsc under a TypeScript without a transformer API", () => {
+  it("refuses TypeScript 7 at once, naming weft-tsc, instead of failing inside a build", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts7 = require("typescript-7") as { version: string };
+    expect(ts7.version.startsWith("7.")).toBe(true);
+    expect(() => weftTransformer(ts7 as unknown as typeof ts)).toThrow(expect.objectContaining({ code: "ERR_WEFT_NO_TRANSFORMER_API", message: expect.stringContaining("weft-tsc") }));
+    // TypeScript 5.9 has one.
+    expect(typeof weftTransformer(ts)).toBe("function");
+  });
+});
+
 describe("@weft/tsc options", () => {
   it.each([
     [{ blocking: "f" }, /WEFT2001: Expected `blocking` to be an array of function names, got `"f"`/],
