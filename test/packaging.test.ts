@@ -31,6 +31,15 @@ describe.each(packages)("@weft/%s as packed", (name) => {
     expect(missing).toEqual([]);
   });
 
+  it("declares @types/node (an optional peer) when its declarations use Node's types", () => {
+    const usesNode = files.some((f) => f.endsWith(".d.ts") && /\bBuffer\b|\bNodeJS\.|reference types="node"|from "node:/.test(readFileSync(join(dir, f), "utf8")));
+    const peers = (manifest as { peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> });
+    if (usesNode) {
+      expect(peers.peerDependencies?.["@types/node"]).toBeDefined();
+      expect(peers.peerDependenciesMeta?.["@types/node"]?.optional).toBe(true);
+    }
+  });
+
   it("has every file its `files` names", () => {
     for (const entry of manifest.files) expect([entry, existsSync(join(dir, entry))]).toEqual([entry, true]);
   });
