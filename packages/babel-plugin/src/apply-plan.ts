@@ -46,8 +46,8 @@
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { addNamed } from "@babel/helper-module-imports";
-import type { RewritePlan } from "@weft/core";
-import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards } from "@weft/core";
+import type { ApplyRefusal, RewritePlan } from "@weft/core";
+import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards, refusals } from "@weft/core";
 import type { CallPath, FunctionPath } from "./collect-syntax.js";
 import type { Collected } from "./collect-module.js";
 
@@ -841,16 +841,20 @@ function convertFunction(
 }
 
 /** A shape weft cannot rewrite, found while applying the plan: the plugin reports it with `code` (WEFT9001 unless said) at `node`. */
-export class ApplyError extends Error {
+export class ApplyError extends Error implements ApplyRefusal {
+  readonly code: ApplyRefusal["code"];
+  readonly label: string;
+  readonly help: string;
+  readonly notes: string[];
   constructor(
-    message: string,
+    refusal: ApplyRefusal,
     readonly node: BabelTypes.Node,
-    readonly help: string,
-    readonly code: "WEFT9001" | "WEFT3002" = "WEFT9001",
-    readonly label = "",
-    readonly notes: string[] = [],
   ) {
-    super(message);
+    super(refusal.message);
+    this.code = refusal.code;
+    this.label = refusal.label;
+    this.help = refusal.help;
+    this.notes = refusal.notes ?? [];
   }
 }
 
@@ -907,14 +911,7 @@ function moveBlockingDefaults<P extends BabelTypes.Node>(
   for (const p of moved) {
     for (const [n, id] of Object.entries(t.getBindingIdentifiers(p))) {
       if (clash.has(n)) {
-        throw new ApplyError(
-          `\`${name}\` has a parameter \`${n}\` whose default value may block, and its body declares \`${n}\` again with \`var\`: weft moves such parameters into the body, where the two would clash.`,
-          id,
-          `rename the \`var\` in the body, or compute the default in the body: \`if (${n} === undefined) ${n} = compute();\`.`,
-          "WEFT3002",
-          "this parameter's default value may block",
-          [`a generator cannot \`yield\` in its parameters, so weft moves \`${n}\` and the parameters after it into the body of \`${name}\`, declared with \`let\`.`],
-        );
+        throw new ApplyError(refusals.defaultParamClash(name, n), id);
       }
     }
   }
@@ -958,13 +955,7 @@ function captureLexical(t: T, arrow: NodePath<BabelTypes.ArrowFunctionExpression
   const keyOf = (m: BabelTypes.MemberExpression | BabelTypes.OptionalMemberExpression): Expression =>
     m.computed ? (m.property as Expression) : t.stringLiteral((m.property as BabelTypes.Identifier).name);
   const unsupported = (node: BabelTypes.Node) =>
-    new ApplyError(
-      "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block.",
-      node,
-      "write it as a plain assignment: `super.n = super.n + 1`.",
-      "WEFT9001",
-      "weft cannot rewrite this",
-    );
+    new ApplyError(refusals.superUpdate(), node);
   const skip = (p: NodePath) => p.skip();
   arrow.traverse({
     Function(p) {

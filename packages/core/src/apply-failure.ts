@@ -19,6 +19,25 @@ export interface ApplyRefusal {
   notes?: string[];
 }
 
+/** The shapes both adapters refuse, worded once (their `ApplyError` carries one of these). */
+export const refusals = {
+  /** A parameter whose default blocks, moved into the body, where a `var` of the body redeclares it. */
+  defaultParamClash: (fn: string, param: string): ApplyRefusal => ({
+    code: "WEFT3002",
+    message: `\`${fn}\` has a parameter \`${param}\` whose default value may block, and its body declares \`${param}\` again with \`var\`: weft moves such parameters into the body, where the two would clash.`,
+    label: "this parameter's default value may block",
+    help: `rename the \`var\` in the body, or compute the default in the body: \`if (${param} === undefined) ${param} = compute();\`.`,
+    notes: [`a generator cannot \`yield\` in its parameters, so weft moves \`${param}\` and the parameters after it into the body of \`${fn}\`, declared with \`let\`.`],
+  }),
+  /** `super.n += 1`, `super.n++`, `delete super.n` in an arrow that may block. */
+  superUpdate: (): ApplyRefusal => ({
+    code: "WEFT9001",
+    message: "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block.",
+    label: "weft cannot rewrite this",
+    help: "write it as a plain assignment: `super.n = super.n + 1`.",
+  }),
+};
+
 /**
  * `file` (as shown), `span` (the refused node, else the node being rewritten when the error was
  * thrown; line 1 column 0 when unknown), `error` (what was thrown), `own` (set for a refusal).

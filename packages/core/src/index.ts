@@ -58,7 +58,7 @@ export { jsdocImportSpecifiers } from "./jsdoc-types.js";
 export { validateAdapterOptions } from "./adapter-options.js";
 export type { AdapterOptions } from "./adapter-options.js";
 export { CODES, codeFrame, describeReason, formatDiagnostic } from "./diagnostics.js";
-export { applyFailure } from "./apply-failure.js";
+export { applyFailure, refusals } from "./apply-failure.js";
 export type { ApplyRefusal } from "./apply-failure.js";
 export type { Diagnostic, DiagnosticCode, ReportedDiagnostic } from "./diagnostics.js";
 export {

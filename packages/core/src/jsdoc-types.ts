@@ -86,19 +86,29 @@ export function parseJsdocType(text: string): TypeSyntax {
       return OTHER;
     }
     i++;
+    const member = memberPath();
+    const args = typeArgs();
+    if (tok === "Array" && member.length === 0 && args.length === 1) return { kind: "array", element: args[0]! };
+    return member.length > 0 ? { kind: "ref", name: tok, member, args } : { kind: "ref", name: tok, args };
+  };
+  /** `.Socket.Kind` after a name: the member names. */
+  const memberPath = (): string[] => {
     const member: string[] = [];
     while (peek() === "." && /^[A-Za-z_$]/.test(tokens[i + 1] ?? "")) {
       i++;
       member.push(tokens[i++]!);
     }
+    return member;
+  };
+  /** `<A, B>` (or closure's `.<A, B>`) after a name: the type arguments. */
+  const typeArgs = (): TypeSyntax[] => {
     const args: TypeSyntax[] = [];
     if (take("<") || take(".<")) {
       do args.push(union());
       while (take(","));
       take(">");
     }
-    if (tok === "Array" && member.length === 0 && args.length === 1) return { kind: "array", element: args[0]! };
-    return member.length > 0 ? { kind: "ref", name: tok, member, args } : { kind: "ref", name: tok, args };
+    return args;
   };
   const functionType = (): TypeSyntax => {
     i += 2; // `function (`
@@ -117,17 +127,8 @@ export function parseJsdocType(text: string): TypeSyntax {
     const spec = tokens[i++] ?? "";
     take(")");
     if (!/^["']/.test(spec)) return OTHER;
-    const member: string[] = [];
-    while (peek() === "." && /^[A-Za-z_$]/.test(tokens[i + 1] ?? "")) {
-      i++;
-      member.push(tokens[i++]!);
-    }
-    const args: TypeSyntax[] = [];
-    if (take("<") || take(".<")) {
-      do args.push(union());
-      while (take(","));
-      take(">");
-    }
+    const member = memberPath();
+    const args = typeArgs();
     return { kind: "import", source: spec.slice(1, -1), ...(member.length > 0 ? { member } : {}), args, ...(typeOf ? { typeOf: true as const } : {}) };
   };
   return union();

@@ -37,8 +37,8 @@
  * did not bind).
  */
 import type * as TS from "typescript";
-import type { RewritePlan } from "@weft/core";
-import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards } from "@weft/core";
+import type { ApplyRefusal, RewritePlan } from "@weft/core";
+import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards, refusals } from "@weft/core";
 import type { FunctionNode } from "./collect-syntax.js";
 import type { Collected } from "./collect-module.js";
 
@@ -73,16 +73,20 @@ interface Frame {
 }
 
 /** A shape weft cannot rewrite, found while applying the plan: the transformer reports it as WEFT9001 at `node`. */
-export class ApplyError extends Error {
+export class ApplyError extends Error implements ApplyRefusal {
+  readonly code: ApplyRefusal["code"];
+  readonly label: string;
+  readonly help: string;
+  readonly notes: string[];
   constructor(
-    message: string,
+    refusal: ApplyRefusal,
     readonly node: TS.Node,
-    readonly help: string,
-    readonly code: "WEFT9001" | "WEFT3002" = "WEFT9001",
-    readonly label = "",
-    readonly notes: string[] = [],
   ) {
-    super(message);
+    super(refusal.message);
+    this.code = refusal.code;
+    this.label = refusal.label;
+    this.help = refusal.help;
+    this.notes = refusal.notes ?? [];
   }
 }
 
@@ -554,14 +558,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       for (const id of names) {
         if (!clash.has(id.text)) continue;
         const n = id.text;
-        throw new ApplyError(
-          `\`${name}\` has a parameter \`${n}\` whose default value may block, and its body declares \`${n}\` again with \`var\`: weft moves such parameters into the body, where the two would clash.`,
-          ts.getOriginalNode(id),
-          `rename the \`var\` in the body, or compute the default in the body: \`if (${n} === undefined) ${n} = compute();\`.`,
-          "WEFT3002",
-          "this parameter's default value may block",
-          [`a generator cannot \`yield\` in its parameters, so weft moves \`${n}\` and the parameters after it into the body of \`${name}\`, declared with \`let\`.`],
-        );
+        throw new ApplyError(refusals.defaultParamClash(name, n), ts.getOriginalNode(id));
       }
     }
     const placeholders: TS.ParameterDeclaration[] = [];
@@ -880,13 +877,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
   };
 
   const superUpdate = (node: TS.Node) =>
-    new ApplyError(
-      "weft cannot rewrite a compound assignment, update or `delete` of a `super` property in an arrow that may block.",
-      node,
-      "write it as a plain assignment: `super.n = super.n + 1`.",
-      "WEFT9001",
-      "weft cannot rewrite this",
-    );
+    new ApplyError(refusals.superUpdate(), node);
 
   const drivenLoop = (node: TS.ForOfStatement): boolean => {
     const id = collected.loopIdOf.get(node);
