@@ -50,6 +50,7 @@ const rules: Record<string, (spec: string) => boolean> = {
   core: (spec) => spec === "@weft/runtime/catalogue",
   "babel-plugin": (spec) => spec === "@weft/core" || spec.startsWith("@babel/"),
   tsc: (spec) => spec === "@weft/core" || spec === "typescript",
+  unplugin: (spec) => spec === "@weft/core" || spec === "oxc-parser" || spec === "magic-string" || spec === "unplugin",
   cli: () => true,
 };
 
@@ -59,6 +60,7 @@ const ruleText: Record<string, string> = {
   core: "only @weft/runtime/catalogue besides Node's built-ins",
   "babel-plugin": "only @weft/core and @babel/* besides Node's built-ins",
   tsc: "only @weft/core and typescript besides Node's built-ins",
+  unplugin: "only @weft/core, oxc-parser, magic-string and unplugin besides Node's built-ins",
   cli: "any package",
 };
 
