@@ -9,11 +9,17 @@
  * (or its map) that is one of the sources, or that two sources would both write
  * (`a.ts` and `a.js`), stops the build with an error naming the files, and nothing is written.
  * `--out-dir` naming something that is not a folder is an error too.
+ *
+ * The output's module format is Node's for the source (module-format.ts): the extension, then the
+ * `type` of the nearest package.json. A TypeScript file (`.ts`, `.tsx`) in a package without a
+ * `type` (npm's default) becomes CommonJS, as tsc's `nodenext` emits it there, so Node runs the
+ * output as it is without reparsing it (a `.js` file there stays as written: Node tells its
+ * format from its syntax, before the build as after).
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { SummaryEntry } from "@weft/core";
-import { compileFile } from "./compile.js";
+import { compileFile, type ModuleKind } from "./compile.js";
 import { hasErrors, type Diagnostic } from "./diagnostic.js";
 import { formatDiagnostic, formatSummary } from "./format-diagnostic.js";
 import type { Io } from "./io.js";
@@ -25,6 +31,12 @@ export function outputName(file: string): string {
     const lower = ext.toLowerCase();
     return lower === ".mts" || lower === ".mjs" ? ".mjs" : lower === ".cts" || lower === ".cjs" ? ".cjs" : ".js";
   });
+}
+
+/** How a source is compiled by `weft build` (the header's rule). */
+function buildModuleKind(file: string): ModuleKind {
+  const format = moduleFormatOf(file);
+  return format === "ambiguous" && /\.tsx?$/i.test(file) ? "cjs" : moduleKindFor(format);
 }
 
 export function buildFiles(src: string, outDir: string, io: Io): number {
@@ -50,7 +62,7 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
     const out = outputPath(file, sources.base, outRoot);
     const result = compileFile(readFileSync(file, "utf8"), file, {
       sourceMaps: true,
-      module: moduleKindFor(moduleFormatOf(file)),
+      module: buildModuleKind(file),
       rewriteImportExtensions: true,
       onSummary: (summary) => {
         if (Object.values(summary).some((entry) => entry !== false)) modules[relative(outRoot, out).split("\\").join("/")] = summary;
