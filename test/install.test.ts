@@ -2,7 +2,8 @@
 // installed with npm into fresh projects outside the repository — one CommonJS (npm's default,
 // no "type"), one ES modules — and a program run there exactly as the README says: `weft run`,
 // `weft build` then node, `weft-tsc` (TypeScript 6 in the CommonJS project, 7 in the ES one),
-// and the Babel command line with the README's `babel.config.json`.
+// and the Babel command line with the README's `babel.config.json` (Babel 7 in the CommonJS
+// project, 8 in the ES one).
 //
 // The program has what users write: a helper in another file that blocks, imported by a class in
 // a third file, greenlets that overlap, and a blocking top level.
@@ -126,8 +127,29 @@ describe("installed from the packed tarballs, in a CommonJS project (npm's defau
 describe("installed from the packed tarballs, in an ES modules project", () => {
   let dir: string;
   beforeAll(() => {
-    dir = project("app-esm", "module", ["typescript@7", "@babel/core@7", "@babel/cli@7", "@babel/preset-typescript@7"]);
+    dir = project("app-esm", "module", ["typescript@7", "@babel/core@8", "@babel/cli@8", "@babel/preset-typescript@8"]);
   }, INSTALL_TIMEOUT_MS);
+
+  it("with Babel 8, the plugin loads no second Babel: it uses the host's", () => {
+    interface Tree {
+      version?: string;
+      dependencies?: Record<string, Tree>;
+    }
+    const tree = JSON.parse(run("npm", ["ls", "--all", "--json"], dir).out) as Tree;
+    /** Every `@babel/*` package reached through `@weft/babel-plugin`, with its version. */
+    const reached: string[] = [];
+    const walk = (node: Tree, viaPlugin: boolean): void => {
+      for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+        // Its peer, the host's `@babel/core`, is listed under it too: what that brings is the host's.
+        if (viaPlugin && name === "@babel/core") continue;
+        if (viaPlugin && name.startsWith("@babel/")) reached.push(`${name}@${child.version}`);
+        walk(child, viaPlugin || name === "@weft/babel-plugin");
+      }
+    };
+    walk(tree, false);
+    expect(reached).toEqual([]);
+    expect(tree.dependencies?.["@babel/core"]?.version).toMatch(/^8\./);
+  });
 
   it("weft run", () => {
     const r = run("npx", ["weft", "run", "src/main.ts"], dir);
@@ -152,7 +174,7 @@ describe("installed from the packed tarballs, in an ES modules project", () => {
     expect(r.out.trim()).toBe(EXPECTED);
   });
 
-  it("the Babel command line, as the README shows it for ES modules", () => {
+  it("the Babel command line (Babel 8), as the README shows it for ES modules", () => {
     writeFileSync(join(dir, "babel.config.json"), JSON.stringify({ plugins: ["@weft/babel-plugin"], presets: ["@babel/preset-typescript"] }));
     expectRuns(run("npx", ["babel", "src", "--out-dir", "lib", "--extensions", ".ts"], dir));
     const r = run("node", ["lib/main.js"], dir);

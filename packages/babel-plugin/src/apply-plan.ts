@@ -45,9 +45,9 @@
  */
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
-import { addNamed } from "@babel/helper-module-imports";
 import type { ApplyRefusal, RewritePlan } from "@weft/core";
 import { ARRAY_METHODS, EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards, refusals } from "@weft/core";
+import { importNamed } from "./add-import.js";
 import type { CallPath, FunctionPath } from "./collect-syntax.js";
 import type { Collected } from "./collect-module.js";
 
@@ -96,7 +96,7 @@ export function applyPlan(ctx: ApplyContext): void {
         }
         required.properties.push(t.objectProperty(t.identifier(name), t.cloneNode(id as BabelTypes.Identifier)));
       } else {
-        id = addNamed(program as never, name, PROTOCOL, { nameHint: name }) as Expression;
+        id = importNamed(t, program, name, PROTOCOL);
       }
       helpers.set(name, id);
     }
@@ -193,7 +193,7 @@ function wrapTestBodies(ctx: ApplyContext, helper: (name: string) => Expression)
  * Whether the runtime's helpers must come from `require`: a CommonJS module written without
  * `import`/`export` (a `.cjs` file, or a script that calls `require`), where an `import` added
  * by the plugin would be a syntax error. Babel parses such a file as a module by default, so
- * `addNamed` alone would add one.
+ * `importNamed` alone would add one.
  */
 function helpersViaRequire(t: T, program: NodePath<BabelTypes.Program>, module: "esm" | "cjs"): boolean {
   if (module !== "cjs") return false;
@@ -1046,7 +1046,7 @@ function runTopLevelInMain(ctx: ApplyContext, helper: (n: string) => Expression)
   // only; `Promise.resolve` is what `await` applies to its operand).
   let wait: Expression | undefined;
   const waitFor = (value: Expression): Expression => {
-    wait ??= addNamed(program as never, "wait", "@weft/runtime", { nameHint: "wait" }) as Expression;
+    wait ??= importNamed(t, program, "wait", "@weft/runtime");
     const promise = t.callExpression(t.memberExpression(t.identifier("Promise"), t.identifier("resolve")), [value]);
     const driven = t.memberExpression(t.cloneNode(wait), helper("co"), true);
     return t.yieldExpression(t.callExpression(t.sequenceExpression([t.numericLiteral(0), driven]), [promise]), true);

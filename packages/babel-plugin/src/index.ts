@@ -14,12 +14,12 @@ import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic,
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
-import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, type SummaryNeed } from "./summaries.js";
+import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, type BabelHost, type SummaryNeed } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
 
-interface BabelApi {
+interface BabelApi extends BabelHost {
   types: typeof BabelTypes;
   assertVersion(range: number | string): void;
   caller<T>(cb: (caller: Record<string, unknown> | undefined) => T): T;
@@ -66,14 +66,24 @@ function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: M
   return false;
 }
 
-export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginObj<PluginPass> {
+/**
+ * What the plugin is to Babel, typed without Babel's own types: the package depends on nothing of
+ * Babel but the `@babel/core` running the build (7 or 8), which hands it everything it uses.
+ */
+export interface WeftBabelPlugin {
+  name: string;
+  visitor: object;
+}
+
+export default function weftPlugin(babelApi: unknown, rawOptions: unknown): WeftBabelPlugin {
+  const api = babelApi as BabelApi;
   api.assertVersion("^7.22.0 || ^8.0.0-0");
   const options = validateOptions(rawOptions);
   const t = api.types;
   const callerSupportsTla = api.caller((c) => (c === undefined ? undefined : c["supportsTopLevelAwait"] === true));
   const callerStaticEsm = api.caller((c) => (c === undefined ? undefined : c["supportsStaticESM"] === true));
   const declareDependencies = externalDependencies(api);
-  return {
+  const plugin: PluginObj<PluginPass> & WeftBabelPlugin = {
     name: "weft",
     visitor: {
       Program(program, state) {
@@ -86,7 +96,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
         // First only which imports may block (settled from the text of files that cannot): most
         // files that import others stop here; then, for a file weft compiles, the shapes too.
         const summariesOf = (need: SummaryNeed) => {
-          const found = state.filename ? summariesWithDependencies(program, state.filename, options.blocking, source, need) : { summaries: new Map() as ModuleSummaries, dependencies: [] };
+          const found = state.filename ? summariesWithDependencies(api, program, state.filename, options.blocking, source, need) : { summaries: new Map() as ModuleSummaries, dependencies: [] };
           declareDependencies(found.dependencies);
           return found;
         };
@@ -146,6 +156,7 @@ export default function weftPlugin(api: BabelApi, rawOptions: unknown): PluginOb
       },
     },
   };
+  return plugin;
 }
 
 function resolveModuleKind(

@@ -13,10 +13,9 @@
  * file's list is what build tools must watch (external-dependencies.ts).
  */
 import { readFileSync, statSync } from "node:fs";
-import { parse, type ParserPlugin } from "@babel/parser";
-import * as traverseNs from "@babel/traverse";
+import type { ParserPlugin } from "@babel/parser";
 import type { NodePath, TraverseOptions } from "@babel/traverse";
-import * as t from "@babel/types";
+import type * as t from "@babel/types";
 import {
   analyzeModule,
   dynamicImportSpecifiers,
@@ -34,11 +33,20 @@ import {
 } from "@weft/core";
 import { collectModule } from "./collect-module.js";
 
-// @babel/traverse is CommonJS: its function arrives as `default` (or `default.default`, through
-// a transpiler's interop) rather than as the module itself.
-type Traverse = (ast: t.Node, visitors: TraverseOptions) => void;
-const traverseExport = (traverseNs as unknown as { default: Traverse | { default: Traverse } }).default;
-const traverse: Traverse = typeof traverseExport === "function" ? traverseExport : traverseExport.default;
+/**
+ * The host's Babel, as its plugin API hands it over (`api.parseSync`, `api.traverse`,
+ * `api.types`: the `@babel/core` running the build, 7 or 8): imported files are parsed and read
+ * with the same Babel as the file being compiled, and no second copy of Babel is loaded.
+ */
+export interface BabelHost {
+  parseSync(code: string, options: Record<string, unknown>): t.File | null;
+  traverse(ast: t.Node, visitors: TraverseOptions): void;
+  types: typeof t;
+}
+
+/** The host of the compile in progress (set by `summariesWithDependencies`, innermost last). */
+const hosts: BabelHost[] = [];
+const host = (): BabelHost => hosts[hosts.length - 1]!;
 
 /**
  * What a caller needs of a summary: `blocking`, only which exports may block (enough to tell
@@ -117,8 +125,18 @@ export function rememberSummary(file: string, summary: ModuleSummary, dependenci
   }
 }
 
+/** `summaryOf` read with `babel` (what a test asks directly; the plugin goes through `summariesWithDependencies`). */
+export function summaryWith(babel: BabelHost, file: string, blocking: ReadonlySet<string>, need: SummaryNeed = "shapes"): ModuleSummary {
+  hosts.push(babel);
+  try {
+    return summaryOf(file, blocking, need);
+  } finally {
+    hosts.pop();
+  }
+}
+
 /** The summary of the module in `file`, computed once per modification of it or of what it depends on. */
-export function summaryOf(file: string, blocking: ReadonlySet<string>, need: SummaryNeed = "shapes"): ModuleSummary {
+function summaryOf(file: string, blocking: ReadonlySet<string>, need: SummaryNeed = "shapes"): ModuleSummary {
   const mtimeMs = statSync(file).mtimeMs;
   const hit = cache.get(file);
   if (hit && (hit.shapes || need === "blocking") && isFresh(hit, mtimeMs)) {
@@ -162,18 +180,26 @@ function computeSummary(file: string, blocking: ReadonlySet<string>, need: Summa
   }
   const language: ParserPlugin[] = /\.[mc]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? (["jsx"] as const) : [])] : ["jsx"];
   // Decorators, in either syntax: the summary does not depend on which proposal lowers them.
-  const parseWith = (decorators: ParserPlugin) => parse(code, { sourceType: "module", sourceFilename: file, plugins: [...language, decorators, "decoratorAutoAccessors"] });
-  let ast: ReturnType<typeof parse>;
+  const babel = host();
+  const parseWith = (decorators: ParserPlugin) =>
+    babel.parseSync(code, {
+      configFile: false,
+      babelrc: false,
+      sourceType: "module",
+      filename: file,
+      parserOpts: { plugins: [...language, decorators, "decoratorAutoAccessors"] },
+    })!;
+  let ast: t.File;
   try {
     ast = parseWith("decorators");
   } catch {
     ast = parseWith("decorators-legacy");
   }
   let summary: ModuleSummary = new Map();
-  traverse(ast, {
+  babel.traverse(ast, {
     Program(program: NodePath<t.Program>) {
       const summaries = summariesFor(program, file, blocking, code);
-      const collected = collectModule(t, program, file, blocking, summaries);
+      const collected = collectModule(babel.types, program, file, blocking, summaries);
       const analysis = analyzeModule(collected.facts, { summaries, exported: collected.exported });
       const imported = (source: string) => {
         const target = resolveRelative(file, source);
@@ -220,7 +246,7 @@ export function summariesFor(program: NodePath<t.Program>, file: string, blockin
     ...jsdocSpecifiers(program),
     // Type-only imports of project files too: their interfaces and classes type receivers
     // (`import type { Session }`; the core's interfaces.ts).
-    ...program.node.body.flatMap((stmt) => (t.isImportDeclaration(stmt) && (stmt.importKind !== "type" || stmt.source.value.startsWith(".")) ? [stmt.source.value] : [])),
+    ...program.node.body.flatMap((stmt) => (stmt.type === "ImportDeclaration" && (stmt.importKind !== "type" || stmt.source.value.startsWith(".")) ? [stmt.source.value] : [])),
     ...dynamicImportSpecifiers(code),
   ];
   for (const spec of specs) {
@@ -242,6 +268,7 @@ export function summariesFor(program: NodePath<t.Program>, file: string, blockin
  * `file` depends on all of them, whether or not it turns out to call anything that blocks.
  */
 export function summariesWithDependencies(
+  babel: BabelHost,
   program: NodePath<t.Program>,
   file: string,
   blocking: ReadonlySet<string>,
@@ -250,11 +277,13 @@ export function summariesWithDependencies(
 ): { summaries: ModuleSummaries; dependencies: string[] } {
   const dependencies = new Set<string>();
   collecting.push(dependencies);
+  hosts.push(babel);
   try {
     const summaries = summariesFor(program, file, blocking, code, need);
     dependencies.delete(file);
     return { summaries, dependencies: [...dependencies].sort() };
   } finally {
+    hosts.pop();
     collecting.pop();
   }
 }

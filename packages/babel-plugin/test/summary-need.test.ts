@@ -5,7 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { summaryOf } from "../src/summaries.js";
+import * as babel from "@babel/core";
+import { summaryWith, type BabelHost } from "../src/summaries.js";
+
+const summaryOf = (file: string, blocking: ReadonlySet<string>, need: "blocking" | "shapes") => summaryWith(babel as unknown as BabelHost, file, blocking, need);
 
 let dir: string;
 beforeEach(() => {
