@@ -12,6 +12,11 @@
  * summaries it used, transitively, and packages' `weft-summary.json`): what a build tool's cache
  * must watch for the file's output (emitted-dependencies.ts), and what decides whether a summary
  * read from disk is still current.
+ *
+ * A language service makes a new Program at each edit, in which the files that did not change are
+ * the same `SourceFile` objects: `reuse` keeps analyses from one Program to the next (its keeper
+ * decides whether one is still current, from the versions of the file and of its dependencies;
+ * see language-service.ts).
  */
 import { readFileSync, statSync } from "node:fs";
 import type * as TS from "typescript";
@@ -46,6 +51,21 @@ export interface Analyzer {
    * from, or, for a file left untouched, those its imports' summaries were.
    */
   dependenciesOf(sf: TS.SourceFile): string[];
+}
+
+/** Analyses kept across Programs: `get` returns one only while it is current. */
+export interface AnalysisReuse {
+  get(sf: TS.SourceFile): FileAnalysis | undefined;
+  set(sf: TS.SourceFile, analysis: FileAnalysis): void;
+}
+
+/**
+ * What a long-lived host (a language service) adds: analyses kept across its Programs, and the
+ * file names its diagnostics show (relative to the project's folder rather than to the process's).
+ */
+export interface AnalyzerHost {
+  reuse?: AnalysisReuse;
+  displayName?: (fileName: string) => string;
 }
 
 /** The method's function in a class of `collected`, up its local superclass chain. */
@@ -96,7 +116,9 @@ function mtimeOf(file: string): number {
  * `moduleOf`: how a file's output runs (ES module or CommonJS), which decides what its blocking
  * top level may do (the core's validate-module.ts).
  */
-export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, options: ResolvedOptions, moduleOf: (sf: TS.SourceFile) => "esm" | "cjs"): Analyzer {
+export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, options: ResolvedOptions, moduleOf: (sf: TS.SourceFile) => "esm" | "cjs", host?: AnalyzerHost): Analyzer {
+  const reuse = host?.reuse;
+  const nameOf = host?.displayName ?? displayName;
   const cache = new Map<TS.SourceFile, FileAnalysis>();
   const inProgress = new Set<TS.SourceFile>();
   const diskInProgress = new Set<string>();
@@ -128,9 +150,9 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   const isProjectFile = (sf: TS.SourceFile) =>
     !sf.isDeclarationFile && program !== undefined && !program.isSourceFileFromExternalLibrary(sf) && !isRuntimeFile(sf.fileName);
 
-  const host = {
+  const checkerHost = {
     isProjectFile,
-    displayName,
+    displayName: nameOf,
     classBlocks(decl: TS.ClassLikeDeclaration, method: string, isStatic: boolean): boolean {
       const sf = decl.getSourceFile();
       if (inProgress.has(sf)) {
@@ -271,8 +293,9 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   };
 
   const analyze = (sf: TS.SourceFile): FileAnalysis => {
-    const hit = cache.get(sf);
+    const hit = cache.get(sf) ?? reuse?.get(sf);
     if (hit !== undefined) {
+      cache.set(sf, hit);
       record(sf.fileName, hit.dependencies);
       return hit;
     }
@@ -280,6 +303,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     dependencies.delete(sf.fileName);
     const result = { ...value, dependencies };
     cache.set(sf, result);
+    reuse?.set(sf, result);
     record(sf.fileName, dependencies);
     return result;
   };
@@ -287,9 +311,9 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   const analyzeOnce = (sf: TS.SourceFile): Omit<FileAnalysis, "dependencies"> => {
     inProgress.add(sf);
     try {
-      const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, host) : undefined;
+      const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, checkerHost) : undefined;
       const imported = summariesFor(sf);
-      const collected = collectModule(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types, summaries: imported });
+      const collected = collectModule(ts, sf, { file: nameOf(sf.fileName), blocking: options.blocking, types, summaries: imported });
       const { exports, exported } = collected;
       const shape = { module: moduleOf(sf), exportsValues: collected.exportsValues };
       // What the checker knows reached the core through the oracle (receiver candidates): one analysis.
