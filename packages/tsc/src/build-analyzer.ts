@@ -19,6 +19,7 @@
  * see language-service.ts).
  */
 import { readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import type * as TS from "typescript";
 import { analyzeModule, dynamicImportSpecifiers, importMayBlock, jsdocImportSpecifiers, mayCallParamMethods, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes } from "./build-checker-types.js";
@@ -168,10 +169,28 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     },
   };
 
+  // Resolution sees the program's files first: a language service's Program holds files an editor
+  // has open and not saved.
+  const resolutionHost: TS.ModuleResolutionHost = {
+    ...ts.sys,
+    fileExists: (file) => program?.getSourceFile(file) !== undefined || ts.sys.fileExists(file),
+    readFile: (file) => program?.getSourceFile(file)?.text ?? ts.sys.readFile(file),
+    directoryExists: (dir) => ts.sys.directoryExists(dir) || programDirectories().has(dir.replace(/[\\/]+$/, "")),
+  };
+  let directories: Set<string> | undefined;
+  const programDirectories = (): Set<string> => {
+    if (directories !== undefined) return directories;
+    directories = new Set();
+    for (const file of program?.getSourceFiles() ?? []) {
+      for (let dir = dirname(file.fileName); !directories.has(dir) && dir !== dirname(dir); dir = dirname(dir)) directories.add(dir);
+    }
+    return directories;
+  };
+
   /** The program's source file a specifier names, from `fromFile`. */
   const resolveInProgram = (fromFile: string, spec: string): TS.SourceFile | undefined => {
     if (program === undefined) return undefined;
-    const r = ts.resolveModuleName(spec, fromFile, program.getCompilerOptions(), ts.sys, resolutionCache);
+    const r = ts.resolveModuleName(spec, fromFile, program.getCompilerOptions(), resolutionHost, resolutionCache);
     const file = r.resolvedModule?.resolvedFileName;
     return file === undefined ? undefined : program.getSourceFile(file);
   };

@@ -15,8 +15,9 @@
  *                              the WEFT number, the `note:` chain and `help:` in the message
  *   getQuickInfoAtPosition   + a line on a yield point or on a function that becomes a coroutine,
  *                              and why (service-hover.ts)
- *   getCodeFixesAtPosition   + "run it in a greenlet" for WEFT1002 where it is mechanical
- *   getSupportedCodeFixes      (service-spawn-fix.ts)
+ *   getCodeFixesAtPosition   + the fixes whose help is mechanical: "run it in a greenlet" for
+ *   getSupportedCodeFixes      WEFT1002 (service-spawn-fix.ts), "mark it `@blocking`" for WEFT3007
+ *                              and WEFT3008 (service-mark-fix.ts)
  *
  * The analysis is the transformer's (build-analyzer.ts) run with the service's own Program and
  * checker; only the file asked about is analysed again after an edit (service-analyses.ts).
@@ -34,6 +35,7 @@
 import type * as TS from "typescript";
 import { hoverLine } from "./service-hover.js";
 import { serviceAnalyses, type ServiceAnalyses } from "./service-analyses.js";
+import { MARK_FIX_CODES, markFixes } from "./service-mark-fix.js";
 import { SPAWN_FIX_CODES, spawnFixes } from "./service-spawn-fix.js";
 import { validateOptions, type ResolvedOptions } from "./options.js";
 import { toTsDiagnostic } from "./to-ts-diagnostic.js";
@@ -116,16 +118,23 @@ export default function init(modules: { typescript: typeof TS }): TS.server.Plug
     proxy.getCodeFixesAtPosition = (fileName, start, end, errorCodes, formatOptions, preferences) => {
       const plain = service.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences);
       return guarded("code fixes", plain, () => {
-        if (!errorCodes.some((code) => SPAWN_FIX_CODES.includes(code))) return plain;
-        const found = analyses.analysisOf(fileName);
-        return found === undefined ? plain : [...plain, ...spawnFixes(ts, found.sf, found.analysis, start, end)];
+        const spawn = errorCodes.some((code) => SPAWN_FIX_CODES.includes(code));
+        const mark = errorCodes.some((code) => MARK_FIX_CODES.includes(code));
+        const found = spawn || mark ? analyses.analysisOf(fileName) : undefined;
+        const program = service.getProgram();
+        if (found === undefined || program === undefined) return plain;
+        return [
+          ...plain,
+          ...(spawn ? spawnFixes(ts, found.sf, found.analysis, start, end) : []),
+          ...(mark ? markFixes(ts, program, found.sf, found.analysis, start, end) : []),
+        ];
       });
     };
 
     if (typeof service.getSupportedCodeFixes === "function") {
       proxy.getSupportedCodeFixes = (...args) => {
         const plain = service.getSupportedCodeFixes(...args);
-        return guarded("supported code fixes", plain, () => [...new Set([...plain, ...SPAWN_FIX_CODES.map(String)])]);
+        return guarded("supported code fixes", plain, () => [...new Set([...plain, ...[...SPAWN_FIX_CODES, ...MARK_FIX_CODES].map(String)])]);
       };
     }
 

@@ -16,7 +16,8 @@
  *
  * The wrapper's parameters are the callback's own names when they are plain identifiers (so that
  * the receiver's types still type them), else `...args`. A method handed as `obj.handle` keeps its
- * receiver: `(d) => spawn(() => obj.handle(d))`. `spawn` comes from "@weft/runtime": the file's
+ * receiver: `(d) => spawn(() => obj.handle(d))`; a `function` callback that reads `this` gets no fix
+ * (the greenlet would call it without the `this` its caller gives). `spawn` comes from "@weft/runtime": the file's
  * import of it, else added to its import of the runtime, else a new import (a `require` in a
  * CommonJS JavaScript file); under another name (`weftSpawn`) when the file already has a `spawn`.
  */
@@ -152,6 +153,8 @@ function fixesFor(ts: typeof TS, sf: TS.SourceFile, fa: FileAnalysis, d: Diagnos
       const { name: spawnName, edit } = spawnBinding(ts, sf);
       const argText = arg.getText(sf);
       const inner = skipParens(ts, arg);
+      // A `function` listener may read `this` (the emitter): a greenlet would not give it one.
+      if (ts.isFunctionExpression(inner) && /\bthis\b/.test(inner.body.getText(sf))) continue;
       const isMember = ts.isPropertyAccessExpression(inner) || ts.isElementAccessExpression(inner);
       const taken = namesIn(argText);
       const own = plainParams(ts, inner === fnNode ? inner : collected.functions.get(f.id));
