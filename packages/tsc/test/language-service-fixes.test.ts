@@ -289,3 +289,32 @@ export class Sleeper extends Worker {
     });
   }
 });
+
+describe("the hover", () => {
+  it("follows a chain of calls in the file, step by step, and says nothing on a call weft leaves alone", () => {
+    const main = `import { sleep } from "@weft/runtime";
+
+/** Eats. */
+function eat(): void {
+  sleep(1);
+}
+
+export function main(): void {
+  console.log("hungry");
+  eat();
+}
+`;
+    const { service, path } = decoratedService({ "app.ts": main });
+    const at = (needle: string, shift: number) => main.indexOf(needle) + shift;
+    const text = (q: ts.QuickInfo | undefined) => (q?.documentation ?? []).map((p) => p.text).join("");
+    expect(text(service.getQuickInfoAtPosition(path("app.ts"), at("eat();", 1)))).toBe(
+      "Eats.\n\nweft: this call may suspend the current greenlet: it calls `eat` (app.ts:10:3), which calls `sleep` (app.ts:5:3).",
+    );
+    expect(text(service.getQuickInfoAtPosition(path("app.ts"), at("main()", 1)))).toBe(
+      "weft: `main` becomes a coroutine (it may suspend the greenlet that calls it): it calls `eat` (app.ts:10:3), which calls `sleep` (app.ts:5:3).",
+    );
+    // TypeScript's own documentation comes first.
+    expect(text(service.getQuickInfoAtPosition(path("app.ts"), at("eat(): void", 1)))).toBe("Eats.\n\nweft: `eat` becomes a coroutine (it may suspend the greenlet that calls it): it calls `sleep` (app.ts:5:3).");
+    expect(text(service.getQuickInfoAtPosition(path("app.ts"), at("log", 1)))).not.toContain("weft");
+  });
+});
