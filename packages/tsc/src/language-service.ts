@@ -33,6 +33,7 @@
  * a CommonJS entry that loads this module with `require()` of an ES module (Node >= 20.19).
  */
 import type * as TS from "typescript";
+import type { TypeScriptApi } from "./index.js";
 import { hoverLine } from "./service-hover.js";
 import { serviceAnalyses, type ServiceAnalyses } from "./service-analyses.js";
 import { MARK_FIX_CODES, markFixes } from "./service-mark-fix.js";
@@ -58,8 +59,8 @@ function errorText(error: unknown): string {
 }
 
 /** What tsserver calls: `init({ typescript })`, then `create(info)` per project. */
-export default function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
-  const ts = modules.typescript;
+export default function init(modules: { typescript: TypeScriptApi }): TS.server.PluginModule {
+  const ts = modules.typescript as typeof TS;
 
   function create(info: TS.server.PluginCreateInfo): TS.LanguageService {
     const service = info.languageService;
