@@ -8,7 +8,10 @@
  * `SourceFile` object in the new one (TypeScript's document registry hands it over by version).
  * A kept analysis is current while its file is that same object and every file it was computed
  * from (`FileAnalysis.dependencies`: the files whose summaries it read) is too, or, for a file
- * read from disk (a package's `weft-summary.json`), has the same modification time.
+ * read from disk (a package's `weft-summary.json`), has the same modification time. What the
+ * checker told a kept analysis about a type declared in a third file is not among those files: an
+ * import whose blocking depends on such a type alone is analysed again only once it, or a file
+ * whose summary it read, is edited (the file asked about is always analysed afresh).
  */
 import { statSync } from "node:fs";
 import { relative } from "node:path";
