@@ -129,6 +129,7 @@ describe("public surfaces", () => {
     ["@weft/tsc", "../packages/tsc/src/index.ts"],
     ["@weft/tsc/ts-patch", "../packages/tsc/src/ts-patch.ts"],
     ["@weft/tsc/ts-jest", "../packages/tsc/src/ts-jest.ts"],
+    ["@weft/tsc/language-service", "../packages/tsc/src/language-service.ts"],
     ["@weft/cli", "../packages/cli/src/index.ts"],
   ];
   for (const [name, path] of entries) {

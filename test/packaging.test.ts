@@ -44,3 +44,18 @@ describe.each(packages)("@weft/%s as packed", (name) => {
     for (const entry of manifest.files) expect([entry, existsSync(join(dir, entry))]).toEqual([entry, true]);
   });
 });
+
+describe("@weft/tsc/language-service as tsserver finds it", () => {
+  // tsserver resolves a plugin's name without package.json `exports` (Node10 resolution), then
+  // `require()`s it: the folder `language-service/` must be packed, with its CommonJS entry.
+  it("is packed as a folder whose package.json points to a CommonJS entry, which `require()` loads", () => {
+    const dir = join(root, "packages", "tsc");
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, encoding: "utf8" })) as Array<{ files: Array<{ path: string }> }>;
+    const files = packed[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(["language-service/package.json", "language-service/index.js", "dist/language-service.js"]));
+    const entry = JSON.parse(readFileSync(join(dir, "language-service/package.json"), "utf8")) as { type: string; main: string };
+    expect(entry).toEqual({ type: "commonjs", main: "./index.js" });
+    const loaded = execFileSync(process.execPath, ["-e", `const init = require(${JSON.stringify(join(dir, "language-service"))}); process.stdout.write(typeof init + " " + typeof init({ typescript: require("typescript") }).create)`], { cwd: root, encoding: "utf8" });
+    expect(loaded).toBe("function function");
+  });
+});

@@ -9,8 +9,8 @@
  */
 import type { Diagnostic } from "./diagnostics.js";
 import { at, chainNotes } from "./diagnostics.js";
-import type { FunctionId, ModuleFacts, Span } from "./facts.js";
-import { blockingChain, inferBlocking, type ChainStep, type ModuleSummaries } from "./infer-blocking.js";
+import type { CallId, FunctionId, ModuleFacts, Span } from "./facts.js";
+import { blockingChain, chainsTo, inferBlocking, type CallReason, type ChainStep, type ModuleSummaries } from "./infer-blocking.js";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
 import { planTestBodies, testBodyHelper } from "./plan-test-bodies.js";
@@ -44,6 +44,12 @@ export interface Analysis {
   colouredParams: ReadonlySet<string>;
   diagnostics: Diagnostic[];
   explain: ExplainEntry[];
+  /**
+   * Why a call of `plan.calls` is a yield point: its reason, then the chain of the function of
+   * this module it reaches (empty when it reaches the runtime or an import). Undefined for any
+   * other call. Computed when asked: an editor's hover on the call (@weft/tsc's language service).
+   */
+  whyCallBlocks(call: CallId): { reason: CallReason; steps: ChainStep[] } | undefined;
 }
 
 export interface AnalyzeOptions {
@@ -101,5 +107,12 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     Object.defineProperty(entry, "chain", { enumerable: true, get: () => chainNotes(facts.file, stepsOf()) });
     explain.push(entry);
   }
-  return { plan, colouredParams: blocking.colouredParams, diagnostics, explain };
+  const whyCallBlocks = (id: CallId): { reason: CallReason; steps: ChainStep[] } | undefined => {
+    const call = plan.calls.has(id) ? facts.calls.find((c) => c.id === id) : undefined;
+    const reason = call === undefined ? null : inferred.callBlocks(call);
+    if (reason === null) return undefined;
+    const next = chainsTo(reason);
+    return { reason, steps: next === undefined ? [] : blockingChain(facts, inferred, next) };
+  };
+  return { plan, colouredParams: blocking.colouredParams, diagnostics, explain, whyCallBlocks };
 }

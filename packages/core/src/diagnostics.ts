@@ -51,6 +51,12 @@ export interface Diagnostic {
   notes: string[];
   /** A concrete fix. */
   help: string;
+  /**
+   * When the fix is to mark a method `/** @blocking *\/` in another module (WEFT3007,
+   * WEFT3008): method `method` of the class or interface `name` that `source` (an import
+   * specifier of this file) exports. What an editor's quick fix edits (@weft/tsc's language service).
+   */
+  mark?: { source: string; name: string; method: string };
 }
 
 /**

@@ -83,6 +83,7 @@ function diagnostic(
       ...chainNotes(facts.file, blockingChain(facts, blocking, fn)),
       `\`${base.source}\` is compiled on its own: it cannot see that an ${verb === "overrides" ? "override" : "implementation"} of \`${member}\` blocks.`,
     ],
+    mark: { source: base.source, name: base.name, method },
     help: `mark the ${what}'s method as one whose ${verb === "overrides" ? "overrides" : "implementations"} may block: write \`/** @blocking */\` before ${declaration} in ${base.source}; its callers then drive whichever ${verb === "overrides" ? "override" : "implementation"} is behind the value.`,
   };
 }

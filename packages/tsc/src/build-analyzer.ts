@@ -12,8 +12,14 @@
  * summaries it used, transitively, and packages' `weft-summary.json`): what a build tool's cache
  * must watch for the file's output (emitted-dependencies.ts), and what decides whether a summary
  * read from disk is still current.
+ *
+ * A language service makes a new Program at each edit, in which the files that did not change are
+ * the same `SourceFile` objects: `reuse` keeps analyses from one Program to the next (its keeper
+ * decides whether one is still current, from the versions of the file and of its dependencies;
+ * see language-service.ts).
  */
 import { readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import type * as TS from "typescript";
 import { analyzeModule, dynamicImportSpecifiers, importMayBlock, jsdocImportSpecifiers, mayCallParamMethods, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes } from "./build-checker-types.js";
@@ -46,6 +52,21 @@ export interface Analyzer {
    * from, or, for a file left untouched, those its imports' summaries were.
    */
   dependenciesOf(sf: TS.SourceFile): string[];
+}
+
+/** Analyses kept across Programs: `get` returns one only while it is current. */
+export interface AnalysisReuse {
+  get(sf: TS.SourceFile): FileAnalysis | undefined;
+  set(sf: TS.SourceFile, analysis: FileAnalysis): void;
+}
+
+/**
+ * What a long-lived host (a language service) adds: analyses kept across its Programs, and the
+ * file names its diagnostics show (relative to the project's folder rather than to the process's).
+ */
+export interface AnalyzerHost {
+  reuse?: AnalysisReuse;
+  displayName?: (fileName: string) => string;
 }
 
 /** The method's function in a class of `collected`, up its local superclass chain. */
@@ -96,7 +117,9 @@ function mtimeOf(file: string): number {
  * `moduleOf`: how a file's output runs (ES module or CommonJS), which decides what its blocking
  * top level may do (the core's validate-module.ts).
  */
-export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, options: ResolvedOptions, moduleOf: (sf: TS.SourceFile) => "esm" | "cjs"): Analyzer {
+export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, options: ResolvedOptions, moduleOf: (sf: TS.SourceFile) => "esm" | "cjs", host?: AnalyzerHost): Analyzer {
+  const reuse = host?.reuse;
+  const nameOf = host?.displayName ?? displayName;
   const cache = new Map<TS.SourceFile, FileAnalysis>();
   const inProgress = new Set<TS.SourceFile>();
   const diskInProgress = new Set<string>();
@@ -128,9 +151,9 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   const isProjectFile = (sf: TS.SourceFile) =>
     !sf.isDeclarationFile && program !== undefined && !program.isSourceFileFromExternalLibrary(sf) && !isRuntimeFile(sf.fileName);
 
-  const host = {
+  const checkerHost = {
     isProjectFile,
-    displayName,
+    displayName: nameOf,
     classBlocks(decl: TS.ClassLikeDeclaration, method: string, isStatic: boolean): boolean {
       const sf = decl.getSourceFile();
       if (inProgress.has(sf)) {
@@ -146,10 +169,28 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     },
   };
 
+  // Resolution sees the program's files first: a language service's Program holds files an editor
+  // has open and not saved.
+  const resolutionHost: TS.ModuleResolutionHost = {
+    ...ts.sys,
+    fileExists: (file) => program?.getSourceFile(file) !== undefined || ts.sys.fileExists(file),
+    readFile: (file) => program?.getSourceFile(file)?.text ?? ts.sys.readFile(file),
+    directoryExists: (dir) => ts.sys.directoryExists(dir) || programDirectories().has(dir.replace(/[\\/]+$/, "")),
+  };
+  let directories: Set<string> | undefined;
+  const programDirectories = (): Set<string> => {
+    if (directories !== undefined) return directories;
+    directories = new Set();
+    for (const file of program?.getSourceFiles() ?? []) {
+      for (let dir = dirname(file.fileName); !directories.has(dir) && dir !== dirname(dir); dir = dirname(dir)) directories.add(dir);
+    }
+    return directories;
+  };
+
   /** The program's source file a specifier names, from `fromFile`. */
   const resolveInProgram = (fromFile: string, spec: string): TS.SourceFile | undefined => {
     if (program === undefined) return undefined;
-    const r = ts.resolveModuleName(spec, fromFile, program.getCompilerOptions(), ts.sys, resolutionCache);
+    const r = ts.resolveModuleName(spec, fromFile, program.getCompilerOptions(), resolutionHost, resolutionCache);
     const file = r.resolvedModule?.resolvedFileName;
     return file === undefined ? undefined : program.getSourceFile(file);
   };
@@ -271,8 +312,9 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   };
 
   const analyze = (sf: TS.SourceFile): FileAnalysis => {
-    const hit = cache.get(sf);
+    const hit = cache.get(sf) ?? reuse?.get(sf);
     if (hit !== undefined) {
+      cache.set(sf, hit);
       record(sf.fileName, hit.dependencies);
       return hit;
     }
@@ -280,6 +322,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     dependencies.delete(sf.fileName);
     const result = { ...value, dependencies };
     cache.set(sf, result);
+    reuse?.set(sf, result);
     record(sf.fileName, dependencies);
     return result;
   };
@@ -287,9 +330,9 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
   const analyzeOnce = (sf: TS.SourceFile): Omit<FileAnalysis, "dependencies"> => {
     inProgress.add(sf);
     try {
-      const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, host) : undefined;
+      const types: CheckerTypes | undefined = program !== undefined && program.getSourceFile(sf.fileName) === sf ? buildCheckerTypes(ts, program, sf, checkerHost) : undefined;
       const imported = summariesFor(sf);
-      const collected = collectModule(ts, sf, { file: displayName(sf.fileName), blocking: options.blocking, types, summaries: imported });
+      const collected = collectModule(ts, sf, { file: nameOf(sf.fileName), blocking: options.blocking, types, summaries: imported });
       const { exports, exported } = collected;
       const shape = { module: moduleOf(sf), exportsValues: collected.exportsValues };
       // What the checker knows reached the core through the oracle (receiver candidates): one analysis.
