@@ -18,6 +18,22 @@
  *   too. The default backlog is `DEFAULT_BACKLOG` (the kernel caps it at
  *   `net.core.somaxconn`), not Node's 511: a full backlog drops the connections beyond it, and
  *   their clients retry only after a second.
+ * - **Connections are taken off the kernel's queue only as fast as they are accepted**
+ *   (gevent.baseserver stops accepting while its pool is full; the kernel's backlog holds the
+ *   rest). A connection Node accepted but `accept()` did not take yet is *pending*: it is not
+ *   read (the Node server runs with `pauseOnConnect`; reading starts when `accept()` hands it
+ *   out), so its bytes stay in the kernel, and at `maxPending` pending connections the socket
+ *   **pauses**: libuv stops polling the listening descriptors, new connections complete their
+ *   handshake and wait in the kernel's backlog (`ss -lnt` shows them in Recv-Q), their data in
+ *   the kernel's buffers, not in this process. Taking one below `maxPending` resumes. Node
+ *   cannot pause the handle that bound the port, so pausing uses the accept fan-out's copies
+ *   (accept-fanout.ts, "Pausing"): once they all arrived, they replace the original handle. An
+ *   explicit `maxPending` brings a copy at once (so the bound holds from the first connection);
+ *   the default (`DEFAULT_MAX_PENDING`) asks for copies when first reached, and until they
+ *   arrive pending connections still cost only a descriptor and a small object each. Where no
+ *   copy can be had (a `cluster` worker under round-robin, whose handle has no descriptor; the
+ *   helper process cannot start) the socket keeps accepting, still without reading. A fan-out
+ *   that failed is tried again, at most every `FANOUT_RETRY_MS`.
  */
 import { createServer, type Server, type Socket as NodeSocket } from "node:net";
 import { checkCount } from "../errors.js";
@@ -39,6 +55,13 @@ export const DEFAULT_BACKLOG = 4096;
 /** A burst: this many connections arriving within `BURST_WINDOW_MS`. */
 export const BURST_CONNECTIONS = 32;
 export const BURST_WINDOW_MS = 100;
+/** Pending connections (accepted by Node, not yet by `accept()`) at which accepting pauses. */
+export const DEFAULT_MAX_PENDING = 128;
+/** A failed accept fan-out is tried again no sooner than this. */
+export const FANOUT_RETRY_MS = 1000;
+
+/** Why accepting is paused (bits). */
+const PAUSE_PENDING = 1;
 
 export interface ListenOptions {
   /**
@@ -51,6 +74,12 @@ export interface ListenOptions {
    * never adds any). See accept-fanout.ts.
    */
   acceptors?: number;
+  /**
+   * Connections taken off the kernel's queue but not yet by `accept()` at most (default 128):
+   * at this many, the socket stops taking connections until `accept()` takes one; the others
+   * wait in the kernel's backlog. Given explicitly, the socket prepares to pause as it binds.
+   */
+  maxPending?: number;
 }
 
 /** A bound address. */
@@ -68,34 +97,96 @@ export interface SocketAddress {
  * for (;;) { const sock = server.accept(); spawn(handle, sock); }
  */
 export class ServerSocket {
+  /** The Node server that bound the port (closed once a fan-out copy replaces it). */
   private readonly server: Server;
+  private originalActive = true;
+  private boundAddress: SocketAddress | null = null;
   private readonly pending: Socket[] = [];
   private pendingHead = 0;
   private readonly accepters = new WaitQueue();
   private closed = false;
   private readonly acceptors: number;
   private readonly backlog: number;
+  private readonly maxPending: number;
   private fanout: Fanout | null = null;
+  private fanoutTriedAt = -Infinity;
+  private pauseReasons = 0;
   private windowStart = 0;
   private windowCount = 0;
+  /** @internal The most connections ever pending at once (for tests). */
+  _peakPending = 0;
   private readonly onConnection = (node: NodeSocket): void => {
     if (this.closed) {
       node.destroy();
       return;
     }
-    if (this.fanout === null && this.acceptors > 0) this.watchForBurst();
+    if (this.acceptors > 0 && !this.hasFanout()) this.watchForBurst();
     const sock = new Socket(node);
-    if (!this.accepters.wakeOne(sock)) this.pending.push(sock);
+    if (this.accepters.wakeOne(sock)) return;
+    this.pending.push(sock);
+    const n = this.pending.length - this.pendingHead;
+    if (n > this._peakPending) this._peakPending = n;
+    if (n >= this.maxPending) this.setPaused(PAUSE_PENDING, true);
   };
 
-  /** @internal Wraps a Node server; use `listen()`. */
-  constructor(server: Server, backlog = DEFAULT_BACKLOG, acceptors = EXTRA_ACCEPTORS) {
+  /** @internal Wraps a Node server (created with `pauseOnConnect`); use `listen()`. */
+  constructor(server: Server, backlog = DEFAULT_BACKLOG, acceptors = EXTRA_ACCEPTORS, maxPending = DEFAULT_MAX_PENDING) {
     this.server = server;
     this.backlog = backlog;
     this.acceptors = acceptors;
+    this.maxPending = maxPending;
     server.on("connection", this.onConnection);
     // Errors after listening (rare) must not crash the process; accepting just stops.
     server.on("error", () => {});
+  }
+
+  /** True when a fan-out brought copies or may still bring them. */
+  private hasFanout(): boolean {
+    const f = this.fanout;
+    return f !== null && (f.size > 0 || f.unsupported || !f.failed);
+  }
+
+  /** Asks for the accept fan-out (once, or again after a failure and `FANOUT_RETRY_MS`). */
+  private startFanout(): void {
+    if (this.hasFanout() || this.closed) return;
+    const t = performance.now();
+    if (t - this.fanoutTriedAt < FANOUT_RETRY_MS) return;
+    this.fanoutTriedAt = t;
+    this.fanout?.close();
+    this.fanout = new Fanout(this.server, Math.max(this.acceptors, 1), this.backlog, this.onConnection, this.onCopy);
+  }
+
+  /** Once every copy arrived they replace the original handle, which cannot pause (accept-fanout.ts). */
+  private readonly onCopy = (): void => {
+    if (!this.originalActive) return;
+    this.address(); // remembered: the closed original no longer knows it
+    this.originalActive = false;
+    this.server.close();
+  };
+
+  /** Sets or clears one reason to pause; pauses while any is set. */
+  private setPaused(reason: number, on: boolean): void {
+    const before = this.pauseReasons !== 0;
+    this.pauseReasons = on ? this.pauseReasons | reason : this.pauseReasons & ~reason;
+    const after = this.pauseReasons !== 0;
+    if (before === after) return;
+    if (after && this.originalActive) this.startFanout();
+    this.fanout?.setPaused(after);
+  }
+
+  /** @internal Prepares to pause: asks for the fan-out's copies now. */
+  _preparePause(): void {
+    this.startFanout();
+  }
+
+  /** @internal True once every polled handle can pause (the fan-out's copies replaced the original). */
+  get _canPause(): boolean {
+    return !this.originalActive;
+  }
+
+  /** @internal True while accepting is paused and every polled handle can pause. */
+  get _paused(): boolean {
+    return this.pauseReasons !== 0 && !this.originalActive;
   }
 
   /** Counts arrivals; the first burst brings the extra accept handles. */
@@ -105,7 +196,7 @@ export class ServerSocket {
       this.windowStart = t;
       this.windowCount = 0;
     }
-    if (++this.windowCount >= BURST_CONNECTIONS) this.fanout = new Fanout(this.server, this.acceptors, this.backlog, this.onConnection);
+    if (++this.windowCount >= BURST_CONNECTIONS) this.startFanout();
   }
 
   /** @internal Extra accept handles in use (0 until the first burst). */
@@ -124,9 +215,12 @@ export class ServerSocket {
 
   /** The bound address; `port` is the real port when `listen(0)` picked one. */
   address(): SocketAddress {
-    const a = this.server.address();
-    if (a === null || typeof a === "string") throw badDescriptor();
-    return { host: a.address, port: a.port };
+    if (this.boundAddress === null) {
+      const a = this.server.address();
+      if (a === null || typeof a === "string") throw badDescriptor();
+      this.boundAddress = { host: a.address, port: a.port };
+    }
+    return { ...this.boundAddress };
   }
 
   /** Connections accepted by Node and not yet by `accept()`. */
@@ -138,7 +232,7 @@ export class ServerSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.server.close();
+    if (this.originalActive) this.server.close();
     this.fanout?.close();
     this.accepters.wakeAll(CLOSED);
     for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i]!.close();
@@ -155,12 +249,15 @@ export class ServerSocket {
           this.pending.length = 0;
           this.pendingHead = 0;
         }
+        if (this.pending.length - this.pendingHead < this.maxPending) this.setPaused(PAUSE_PENDING, false);
+        sock._startReading();
         return sock;
       }
       hub.externals++;
       try {
         const woken = yield* this.accepters.wait("ServerSocket#accept");
         if (woken === CLOSED) throw closedInAnotherGreenlet();
+        (woken as Socket)._startReading();
         return woken as Socket;
       } finally {
         hub.externals--;
@@ -186,9 +283,10 @@ driveFunction(listen, function* (port, host = "127.0.0.1", options) {
   checkHost(host);
   const backlog = options?.backlog === undefined ? DEFAULT_BACKLOG : checkCount("backlog", options.backlog, 1);
   const acceptors = options?.acceptors === undefined ? EXTRA_ACCEPTORS : checkCount("acceptors", options.acceptors, 0);
+  const maxPending = options?.maxPending === undefined ? DEFAULT_MAX_PENDING : checkCount("maxPending", options.maxPending, 1);
   const g = currentGreenlet("listen");
-  const server = createServer({ allowHalfOpen: true });
-  const ss = new ServerSocket(server, backlog, acceptors);
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  const ss = new ServerSocket(server, backlog, acceptors, maxPending);
   let open = true;
   let failure: unknown = null;
   const onListening = (): void => {
@@ -207,6 +305,7 @@ driveFunction(listen, function* (port, host = "127.0.0.1", options) {
     const woken = yield* park("listen");
     if (woken !== LISTENING) throw fromNodeError(failure);
     ok = true;
+    if (options?.maxPending !== undefined) ss._preparePause();
     return ss;
   } finally {
     open = false;

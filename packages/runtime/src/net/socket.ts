@@ -77,6 +77,7 @@ export class Socket {
   private head = 0;
   private buffered = 0;
   private paused = false;
+  private reading = false;
   private eof = false;
   private peerGone = false;
   private ended = false;
@@ -117,6 +118,16 @@ export class Socket {
       this.wake("writer");
     });
     node.on("drain", () => this.wake("writer"));
+  }
+
+  /**
+   * @internal Starts reading a connection a server accepted with `pauseOnConnect` (server-socket.ts:
+   * a pending connection's bytes stay in the kernel until `accept()` hands it out).
+   */
+  _startReading(): void {
+    if (this.reading) return;
+    this.reading = true;
+    if (!this.paused && !this.closed) this._node.resume();
   }
 
   /**

@@ -9,12 +9,13 @@
  *   the handler may be a plain function or a coroutine. The socket is closed in a `finally` when
  *   the handler returns or throws (test_server_closes_client_sockets). A handler's error is
  *   reported like any greenlet's and the server keeps serving.
- * - **A full pool** (Node's `net.Server` cannot stop accepting, and `maxConnections` refuses): the
- *   accept loop waits for a free slot (`Pool#waitAvailable`) *before* it accepts the next
- *   connection, as gevent stops accepting (gevent's TestPoolSpawn.test_pool_full). Meanwhile new
- *   clients still connect (the kernel completes the handshake, as it does for gevent's backlog, and
- *   Node takes them into the listening socket's queue), but nothing reads their data or answers
- *   them until a slot frees; they are neither refused nor reset. They are then served in the order
+ * - **A full pool**: the accept loop waits for a free slot (`Pool#waitAvailable`) *before* it
+ *   accepts the next connection, as gevent stops accepting (gevent's TestPoolSpawn.test_pool_full).
+ *   The listening socket takes at most `POOL_PENDING_SLACK` connections ahead (its `maxPending`),
+ *   unread, then pauses (server-socket.ts): new clients still connect (the kernel completes the
+ *   handshake, as it does for gevent's backlog) and wait in the kernel's backlog, their data in
+ *   the kernel's buffers, so a flood costs the process no memory; nothing answers them until a
+ *   slot frees; they are neither refused nor reset. They are then served in the order
  *   they connected. If the server is closed meanwhile, those waiting connections are closed
  *   unserved. (When a pool is shared with other code and another spawner takes the slot between the
  *   wait and the accept, the loop waits in `pool.spawn` holding that one connection.)
@@ -75,6 +76,11 @@ export interface StreamServerOptions {
 
 const DEFAULT_HOST = "127.0.0.1";
 const KILL_CAP = 1000;
+/**
+ * With a pool, connections taken off the kernel's queue ahead of a free slot at most: beyond
+ * them the listening socket pauses and the rest wait in the kernel's backlog (server-socket.ts).
+ */
+export const POOL_PENDING_SLACK = 4;
 
 function badAddress(address: unknown, Kind: typeof TypeError | typeof RangeError = TypeError): Error {
   return invalidArgument("address", 'a port (0 to 65535), "host:port" or { host?, port }', address, Kind);
@@ -205,6 +211,11 @@ export class StreamServer implements StopsOnSignal {
     return this.isClosed;
   }
 
+  /** @internal The listening socket (null before `start` and with `workers`). */
+  get _listener(): ServerSocket | null {
+    return this.listener;
+  }
+
   /** How many handlers of this server are running. */
   get handlerCount(): number {
     return this.handlers.length;
@@ -330,7 +341,8 @@ export class StreamServer implements StopsOnSignal {
       }
       let listener: ServerSocket;
       try {
-        listener = yield* driven(listen)(this.wanted.port, this.wanted.host);
+        const maxPending = this.pool === null ? undefined : POOL_PENDING_SLACK;
+        listener = yield* driven(listen)(this.wanted.port, this.wanted.host, { maxPending });
       } catch (error) {
         this.close();
         throw error;
