@@ -19,6 +19,17 @@
  * - With `setTimeout(ms)`, a blocked call throws `SocketTimeout` ("timed out") once `ms` passed
  *   since the call began (for `sendAll`, the deadline covers the whole call: gevent's
  *   TestTCP.test_sendall_timeout).
+ * - **`close()` is graceful** (the tear-down of RFC 9112 section 9.6): destroying a connection
+ *   whose peer's bytes are still unread makes the kernel send a reset, and the peer then loses
+ *   the reply it had not read yet although `sendAll` returned. So `close()` of a socket that sent
+ *   anything wakes the socket's
+ *   waiters with `EBADF` at once (the socket is closed for this program), then ends the write side
+ *   (a FIN after every byte already handed to Node), reads and discards whatever the peer still
+ *   sends, and destroys the connection when the peer closes its side too, or after `LINGER_MS`
+ *   at most. If bytes were still queued in Node then (the peer did not read them), the
+ *   connection is reset, so the peer sees an error rather than a clean end of a truncated
+ *   stream. A socket that never sent a byte has nothing to deliver and is destroyed at once (a
+ *   peer writing to it then gets `EPIPE`/`ECONNRESET` as before).
  */
 import type { Socket as NodeSocket } from "node:net";
 import { checkCount, checkTimeout, ConcurrentObjectUseError, invalidArgument } from "../errors.js";
@@ -33,6 +44,9 @@ import {
   fromNodeError,
   SocketTimeout,
 } from "./errors.js";
+
+/** How long a closed connection may linger, flushing and discarding, before it is destroyed. */
+export const LINGER_MS = 2000;
 
 /** Unread bytes above which a socket's Node stream is paused. */
 export const READ_HIGH_WATER = 64 * 1024;
@@ -78,6 +92,7 @@ export class Socket {
   private buffered = 0;
   private paused = false;
   private reading = false;
+  private sent = false;
   private eof = false;
   private peerGone = false;
   private ended = false;
@@ -184,8 +199,11 @@ export class Socket {
   }
 
   /**
-   * Closes the socket at once (unsent data is dropped). A greenlet blocked on it wakes with a
-   * `SocketError` whose `code` is `EBADF`. Closing twice is fine.
+   * Closes the socket. A greenlet blocked on it wakes with a `SocketError` whose `code` is
+   * `EBADF`; later calls throw it too. Every byte `send`/`sendAll` already accepted still goes
+   * out, then a FIN; what the peer sends meanwhile is discarded; the connection ends when the
+   * peer closes too, or after `LINGER_MS` (reset then if bytes were still unsent). Closing twice
+   * is fine.
    */
   close(): void {
     if (this.closed) return;
@@ -193,9 +211,29 @@ export class Socket {
     this.chunks = [];
     this.head = 0;
     this.buffered = 0;
-    this._node.destroy();
+    this.linger();
     this.wake("reader");
     this.wake("writer");
+  }
+
+  /** The graceful end of a closed socket (see the header). */
+  private linger(): void {
+    const node = this._node;
+    if (node.destroyed) return;
+    if (!this.sent || this.peerGone || this.failure !== null) {
+      node.destroy(); // nothing of ours to deliver (or no peer to deliver it to)
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (node.destroyed) return;
+      if (node.writableLength > 0) node.resetAndDestroy();
+      else node.destroy();
+    }, LINGER_MS);
+    timer.unref();
+    node.once("close", () => clearTimeout(timer));
+    node.resume(); // read and discard ('data' does nothing once closed)
+    if (!this.ended) node.end();
+    if (this.eof && node.writableFinished) node.destroy();
   }
 
   // ---------------------------------------------------------------- internals
@@ -283,6 +321,7 @@ export class Socket {
         const part = n === buf.length ? buf : buf.subarray(0, n);
         // Node keeps a reference to what it could not write at once: copy the caller's bytes,
         // so changing the Buffer after `send` returned cannot change what is sent.
+        this.sent = true;
         node.write(owned ? part : Buffer.from(part), this.onWritten);
         return n;
       }
