@@ -1,7 +1,7 @@
 // Closing a connection delivers the reply (socket.ts, "close() is graceful"; the tear-down of RFC
 // 9112 section 9.6): a handler that replies without reading the whole request and returns must
 // not have its reply destroyed by a reset.
-import { joinAll, spawn, type Greenlet } from "@weft/runtime";
+import { Event, joinAll, sleep, spawn, type Greenlet } from "@weft/runtime";
 import { connect, StreamServer, type Socket } from "@weft/runtime/net";
 import { coroutine, driven } from "@weft/runtime/protocol";
 import { errorOf, onRealClock, recv, recvN, sendAll } from "./net-helpers.js";
@@ -10,6 +10,8 @@ const connectD = driven(connect);
 const joinAllD = driven(joinAll) as (gs: Iterable<Greenlet<unknown>>) => Generator<unknown, Greenlet<unknown>[], unknown>;
 const start = (s: StreamServer) => driven(s.start).call(s);
 const stop = (s: StreamServer, timeout?: number) => driven(s.stop).call(s, timeout);
+const nap = driven(sleep);
+const waitEvent = (e: Event, timeout?: number) => driven(e.wait).call(e, timeout);
 
 const CLIENTS = 30;
 const REQUEST = 1024 * 1024;
@@ -60,5 +62,33 @@ describe("graceful close", () => {
     });
     expect(errors).toEqual([]);
     expect(value).toEqual(Array.from({ length: CLIENTS }, () => ({ intact: true, length: REPLY, error: null })));
+  }, 60_000);
+
+  it("stop(timeout) kills a handler blocked in sendAll to a client that does not read yet: everything it handed to sendAll still arrives, then the end of stream", async () => {
+    const SIZE = 8 * 1024 * 1024;
+    const big = Buffer.from(Array.from({ length: SIZE }, (_, k) => (k * 13) & 0xff));
+    const { value, errors } = await onRealClock(function* () {
+      const started = new Event();
+      let killed = false;
+      const handler = coroutine(function* (sock: Socket) {
+        started.set();
+        try {
+          yield* sendAll(sock, big);
+        } finally {
+          killed = true;
+        }
+      });
+      const server = new StreamServer(0, handler);
+      yield* start(server);
+      const s = yield* connectD(server.address.port);
+      yield* waitEvent(started);
+      yield* nap(50); // the kernel's buffers fill: the handler blocks in sendAll
+      yield* stop(server, 100);
+      const got = yield* readToEnd(s);
+      s.close();
+      return { killed, length: got.bytes.length, intact: got.bytes.equals(big), error: got.error === undefined ? null : String(got.error) };
+    });
+    expect(errors).toEqual([]);
+    expect(value).toEqual({ killed: true, length: SIZE, intact: true, error: null });
   }, 60_000);
 });

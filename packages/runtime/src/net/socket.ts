@@ -10,7 +10,10 @@
  * - `send` hands Node at most what fits under Node's writable high-water mark and blocks while
  *   that buffer is full, until `'drain'`; `sendAll` loops over `send` and then waits until Node
  *   handed everything to the kernel (every write's callback ran), so memory stays bounded on the
- *   writing side too.
+ *   writing side too. A `sendAll` **killed** (`GreenletExit`) hands Node the rest of its data
+ *   before it ends, so what a killed handler had handed to `sendAll` still goes out when its
+ *   socket is closed (within the linger bound below); a timeout or an error does not (the
+ *   caller gave up on that data, and the socket stays usable after a timeout).
  * - A call that has what it needs returns without switching; otherwise it parks the greenlet,
  *   counted in `hub.externals` (the outside world may wake it), and always undoes that.
  * - One reader and one writer may wait at a time: a second one gets `ConcurrentObjectUseError`
@@ -34,6 +37,7 @@
 import type { Socket as NodeSocket } from "node:net";
 import { checkCount, checkTimeout, ConcurrentObjectUseError, invalidArgument } from "../errors.js";
 import type { GreenletBase } from "../greenlet-base.js";
+import { GreenletExit } from "../greenlet.js";
 import { hub } from "../hub.js";
 import { currentGreenlet, park, TIMED_OUT } from "../park.js";
 import { driveMethod, undriven } from "../protocol.js";
@@ -329,6 +333,13 @@ export class Socket {
     }
   }
 
+  /** Hands Node the part of a killed `sendAll`'s data it had not taken yet. */
+  private queueRest(buf: Buffer, off: number): void {
+    if (off >= buf.length || this.closed || this.ended || this.peerGone || this.failure !== null || this._node.destroyed) return;
+    this.sent = true;
+    this._node.write(buf.subarray(off), this.onWritten);
+  }
+
   private readonly onWritten = (): void => {
     if (this._node.writableLength === 0) this.wake("writer");
   };
@@ -362,8 +373,15 @@ export class Socket {
       this.enter("writer");
       const deadline = this.deadline();
       let off = 0;
-      while (off < buf.length) {
-        off += yield* this.sendSome(off === 0 ? buf : buf.subarray(off), true, "Socket#sendAll", deadline);
+      try {
+        while (off < buf.length) {
+          off += yield* this.sendSome(off === 0 ? buf : buf.subarray(off), true, "Socket#sendAll", deadline);
+        }
+      } catch (error) {
+        // Killed (e.g. by `StreamServer#stop` past its timeout): what the caller handed to
+        // `sendAll` still goes out, before the FIN of the `close()` that follows.
+        if (error instanceof GreenletExit) this.queueRest(buf, off);
+        throw error;
       }
       while (this._node.writableLength > 0) {
         if (this.closed) throw closedInAnotherGreenlet();

@@ -237,8 +237,10 @@ export class StreamServer implements StopsOnSignal {
   /**
    * Stops accepting (new connects are refused), waits up to `timeout` ms (default
    * `stopTimeout`, 1000) for the running handlers, then kills the rest (`GreenletExit` in each,
-   * waiting at most 1 s more). With `workers`, has every worker do this and waits for them to
-   * exit. **Blocks.**
+   * waiting at most 1 s more). Each handler's socket is closed gracefully (`Socket#close`): what
+   * it handed to `sendAll`, even a `sendAll` the kill interrupted, is sent before the FIN, or the
+   * connection is reset after `LINGER_MS`. With `workers`, has every worker do this and waits for
+   * them to exit. **Blocks.** (packages/runtime/README.md, "What `stop(timeout)` does".)
    */
   stop(timeout?: number | null): void {
     return undriven("StreamServer#stop");
