@@ -36,7 +36,7 @@
  *   that failed is tried again, at most every `FANOUT_RETRY_MS`.
  */
 import { createServer, type Server, type Socket as NodeSocket } from "node:net";
-import { checkCount } from "../errors.js";
+import { checkCount, checkMs } from "../errors.js";
 import { EXTRA_ACCEPTORS, Fanout } from "./accept-fanout.js";
 import { hub } from "../hub.js";
 import { currentGreenlet, park } from "../park.js";
@@ -80,6 +80,12 @@ export interface ListenOptions {
    * wait in the kernel's backlog. Given explicitly, the socket prepares to pause as it binds.
    */
   maxPending?: number;
+  /**
+   * Closes an accepted connection once nothing was received on it for this many ms (counted from
+   * `accept()`); its blocked call throws `SocketTimeout` (socket.ts, "Idle connections").
+   * Default: never.
+   */
+  idleTimeout?: number;
 }
 
 /** A bound address. */
@@ -108,6 +114,7 @@ export class ServerSocket {
   private readonly acceptors: number;
   private readonly backlog: number;
   private readonly maxPending: number;
+  private readonly idleTimeout: number;
   private fanout: Fanout | null = null;
   private fanoutTriedAt = -Infinity;
   private pauseReasons = 0;
@@ -130,8 +137,15 @@ export class ServerSocket {
   };
 
   /** @internal Wraps a Node server (created with `pauseOnConnect`); use `listen()`. */
-  constructor(server: Server, backlog = DEFAULT_BACKLOG, acceptors = EXTRA_ACCEPTORS, maxPending = DEFAULT_MAX_PENDING) {
+  constructor(
+    server: Server,
+    backlog = DEFAULT_BACKLOG,
+    acceptors = EXTRA_ACCEPTORS,
+    maxPending = DEFAULT_MAX_PENDING,
+    idleTimeout = 0,
+  ) {
     this.server = server;
+    this.idleTimeout = idleTimeout;
     this.backlog = backlog;
     this.acceptors = acceptors;
     this.maxPending = maxPending;
@@ -250,14 +264,14 @@ export class ServerSocket {
           this.pendingHead = 0;
         }
         if (this.pending.length - this.pendingHead < this.maxPending) this.setPaused(PAUSE_PENDING, false);
-        sock._startReading();
+        sock._startReading(this.idleTimeout);
         return sock;
       }
       hub.externals++;
       try {
         const woken = yield* this.accepters.wait("ServerSocket#accept");
         if (woken === CLOSED) throw closedInAnotherGreenlet();
-        (woken as Socket)._startReading();
+        (woken as Socket)._startReading(this.idleTimeout);
         return woken as Socket;
       } finally {
         hub.externals--;
@@ -284,9 +298,10 @@ driveFunction(listen, function* (port, host = "127.0.0.1", options) {
   const backlog = options?.backlog === undefined ? DEFAULT_BACKLOG : checkCount("backlog", options.backlog, 1);
   const acceptors = options?.acceptors === undefined ? EXTRA_ACCEPTORS : checkCount("acceptors", options.acceptors, 0);
   const maxPending = options?.maxPending === undefined ? DEFAULT_MAX_PENDING : checkCount("maxPending", options.maxPending, 1);
+  const idleTimeout = options?.idleTimeout === undefined ? 0 : checkMs("idleTimeout", options.idleTimeout);
   const g = currentGreenlet("listen");
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
-  const ss = new ServerSocket(server, backlog, acceptors, maxPending);
+  const ss = new ServerSocket(server, backlog, acceptors, maxPending, idleTimeout);
   let open = true;
   let failure: unknown = null;
   const onListening = (): void => {

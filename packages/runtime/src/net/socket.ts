@@ -33,6 +33,12 @@
  *   connection is reset, so the peer sees an error rather than a clean end of a truncated
  *   stream. A socket that never sent a byte has nothing to deliver and is destroyed at once (a
  *   peer writing to it then gets `EPIPE`/`ECONNRESET` as before).
+ * - **Idle connections** (a server's `idleTimeout`, set when the server hands the socket out):
+ *   once no byte was received for that long, the socket is closed (as `close()`), and the call
+ *   blocked on it, and every later call, throws a `SocketTimeout` whose message names the idle
+ *   time (`code: "ETIMEDOUT"`, as gevent's socket timeout raises `socket.timeout`). Only bytes
+ *   received count: sending does not keep a connection alive. The check is a Node timer re-armed
+ *   for the remaining time when it fires, so a byte received costs one clock read, no timer.
  */
 import type { Socket as NodeSocket } from "node:net";
 import { checkCount, checkTimeout, ConcurrentObjectUseError, invalidArgument } from "../errors.js";
@@ -97,6 +103,11 @@ export class Socket {
   private paused = false;
   private reading = false;
   private sent = false;
+  private idleMs = 0;
+  private lastReceived = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** @internal The error of an idle timeout (set once the socket was closed for it). */
+  _idleError: SocketTimeout | null = null;
   private eof = false;
   private peerGone = false;
   private ended = false;
@@ -113,6 +124,7 @@ export class Socket {
     this.remotePort = node.remotePort ?? 0;
     node.on("data", (chunk: Buffer) => {
       if (this.closed) return;
+      if (this.idleMs > 0) this.lastReceived = performance.now();
       this.chunks.push(chunk);
       this.buffered += chunk.length;
       if (this.buffered > this._peakBuffered) this._peakBuffered = this.buffered;
@@ -143,11 +155,35 @@ export class Socket {
    * @internal Starts reading a connection a server accepted with `pauseOnConnect` (server-socket.ts:
    * a pending connection's bytes stay in the kernel until `accept()` hands it out).
    */
-  _startReading(): void {
+  _startReading(idleTimeout = 0): void {
     if (this.reading) return;
     this.reading = true;
-    if (!this.paused && !this.closed) this._node.resume();
+    if (this.closed) return;
+    if (!this.paused) this._node.resume();
+    if (idleTimeout > 0) {
+      this.idleMs = idleTimeout;
+      this.lastReceived = performance.now();
+      this.armIdle(idleTimeout);
+    }
   }
+
+  private armIdle(ms: number): void {
+    const timer = setTimeout(this.onIdleTimer, ms);
+    timer.unref();
+    this.idleTimer = timer;
+  }
+
+  private readonly onIdleTimer = (): void => {
+    this.idleTimer = null;
+    if (this.closed) return;
+    const left = this.lastReceived + this.idleMs - performance.now();
+    if (left > 1) {
+      this.armIdle(left);
+      return;
+    }
+    this._idleError = new SocketTimeout(`timed out: nothing received for ${this.idleMs} ms`);
+    this.close();
+  };
 
   /**
    * Sets the timeout of every later blocking call: `ms` milliseconds, or `null` for none (the
@@ -212,6 +248,8 @@ export class Socket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     this.chunks = [];
     this.head = 0;
     this.buffered = 0;
@@ -266,7 +304,7 @@ export class Socket {
   }
 
   private enter(role: Role): void {
-    if (this.closed) throw badDescriptor();
+    if (this.closed) throw this._idleError ?? badDescriptor();
     if (this[role] !== null) throw new ConcurrentObjectUseError("This socket is already used by another greenlet");
   }
 
@@ -315,7 +353,7 @@ export class Socket {
   /** One `send`: writes what fits under Node's high-water mark, waiting while nothing does. */
   private *sendSome(buf: Buffer, owned: boolean, what: string, deadline: number | undefined): Generator<unknown, number, unknown> {
     for (;;) {
-      if (this.closed) throw closedInAnotherGreenlet();
+      if (this.closed) throw this._idleError ?? closedInAnotherGreenlet();
       this.checkWritable();
       if (buf.length === 0) return 0;
       const node = this._node;
@@ -350,7 +388,7 @@ export class Socket {
       this.enter("reader");
       const deadline = this.deadline();
       for (;;) {
-        if (this.closed) throw closedInAnotherGreenlet();
+        if (this.closed) throw this._idleError ?? closedInAnotherGreenlet();
         if (maxBytes === 0) return EMPTY;
         if (this.buffered > 0) return this.take(maxBytes);
         if (this.failure !== null) throw this.failure;
@@ -384,12 +422,12 @@ export class Socket {
         throw error;
       }
       while (this._node.writableLength > 0) {
-        if (this.closed) throw closedInAnotherGreenlet();
+        if (this.closed) throw this._idleError ?? closedInAnotherGreenlet();
         if (this.failure !== null) throw this.failure;
         if (this.peerGone) throw new BrokenPipeError();
         yield* this.waitAs("writer", "Socket#sendAll", deadline);
       }
-      if (this.closed) throw closedInAnotherGreenlet();
+      if (this.closed) throw this._idleError ?? closedInAnotherGreenlet();
       if (this.failure !== null) throw this.failure;
     });
   }

@@ -19,6 +19,10 @@
  *   they connected. If the server is closed meanwhile, those waiting connections are closed
  *   unserved. (When a pool is shared with other code and another spawner takes the slot between the
  *   wait and the accept, the loop waits in `pool.spawn` holding that one connection.)
+ * - **`idleTimeout`** (ms): a connection that received nothing for that long is closed (socket.ts,
+ *   "Idle connections"); the handler's blocked call throws that socket's `SocketTimeout`, and a
+ *   handler that lets exactly that error through ends quietly, as gevent's pywsgi ends a
+ *   connection on `socket.timeout` without a traceback. So idle clients cannot hold a full pool.
  * - `stop(timeout = stopTimeout)` (1000 ms unless the options say) closes the listener (new
  *   connects are refused), waits up to `timeout` ms for the handlers still running, then kills
  *   the rest (waiting at most 1000 ms more for them to die, as gevent's kill cap). Unlike gevent, it waits for handlers with or without a pool:
@@ -72,6 +76,12 @@ export interface StreamServerOptions {
   stopTimeout?: number;
   /** Whether SIGINT and SIGTERM stop the server (default true). */
   handleSignals?: boolean;
+  /**
+   * Closes a connection once nothing was received on it for this many ms (default: never): the
+   * handler's blocked call throws `SocketTimeout`, and a handler that lets it through ends
+   * quietly (not reported as an error). Keeps idle clients from holding pool slots forever.
+   */
+  idleTimeout?: number;
 }
 
 const DEFAULT_HOST = "127.0.0.1";
@@ -126,6 +136,9 @@ const serveConnection = coroutine(function* serveConnection(
     const face = (handler as Partial<CoroutineFunction>)[co];
     if (typeof face === "function") return yield* face(sock, address);
     return handler(sock, address);
+  } catch (error) {
+    if (error !== null && error === sock._idleError) return undefined; // idleTimeout: a quiet end
+    throw error;
   } finally {
     sock.close();
   }
@@ -146,6 +159,8 @@ export class StreamServer implements StopsOnSignal {
   readonly pool: Pool | null;
   /** The timeout of a stop caused by a signal or by the primary process (ms). */
   readonly stopTimeout: number;
+  /** The `idleTimeout` option (ms), or undefined for none. */
+  readonly idleTimeout: number | undefined;
   private readonly handler: ConnectionHandler;
   private readonly wanted: SocketAddress;
   /** This server's running handlers (also members of `pool`, if any). */
@@ -185,6 +200,7 @@ export class StreamServer implements StopsOnSignal {
     else throw invalidArgument("pool", "a number or a Pool", pool);
     const workers = options?.workers === undefined ? 0 : checkCount("workers", options.workers, 1);
     this.stopTimeout = options?.stopTimeout === undefined ? 1000 : checkMs("stopTimeout", options.stopTimeout);
+    this.idleTimeout = options?.idleTimeout === undefined ? undefined : checkMs("idleTimeout", options.idleTimeout);
     const handleSignals = options?.handleSignals ?? true;
     if (typeof handleSignals !== "boolean") throw invalidArgument("handleSignals", "a boolean", handleSignals);
     this.handleSignals = handleSignals;
@@ -344,7 +360,8 @@ export class StreamServer implements StopsOnSignal {
       let listener: ServerSocket;
       try {
         const maxPending = this.pool === null ? undefined : POOL_PENDING_SLACK;
-        listener = yield* driven(listen)(this.wanted.port, this.wanted.host, { maxPending });
+        const idleTimeout = this.idleTimeout;
+        listener = yield* driven(listen)(this.wanted.port, this.wanted.host, { maxPending, idleTimeout });
       } catch (error) {
         this.close();
         throw error;
