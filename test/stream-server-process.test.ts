@@ -31,7 +31,17 @@ afterEach(() => {
 
 /** Starts the program and waits for its "listening PORT pid PID" line. */
 async function start(...args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [weft, "run", program, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  return startUnder(null, ...args);
+}
+
+/** Starts the program, under `ulimit -n fdLimit` unless null, and waits for its "listening" line. */
+async function startUnder(fdLimit: number | null, ...args: string[]): Promise<Running> {
+  const child =
+    fdLimit === null
+      ? spawn(process.execPath, [weft, "run", program, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+      : spawn("/bin/sh", ["-c", `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, weft, "run", program, ...args], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
   running.add(child);
   let out = "";
   let err = "";
@@ -67,6 +77,24 @@ function talk(port: number, lines: string[], expectReplies = lines.length): Prom
     });
     sock.on("close", () => resolve(replies()));
     sock.on("error", reject);
+  });
+}
+
+/** One request line; resolves with the whole answer, or `error CODE` / `closed` when there is none. */
+function ask(port: number, line: string): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = connect(port, "127.0.0.1");
+    let got = "";
+    sock.on("connect", () => sock.write(`${line}\n`));
+    sock.on("data", (b) => {
+      got += b.toString();
+      if (got.endsWith("\n")) {
+        sock.end();
+        resolve(got.trim());
+      }
+    });
+    sock.on("error", (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
+    sock.on("close", () => resolve(got.endsWith("\n") ? got.trim() : "closed"));
   });
 }
 
@@ -153,6 +181,20 @@ describe("StreamServer in a real process", () => {
     later.forEach((replies, i) => expect(replies[0]).toBe(`AFTER ${i}`));
     expect(later.map((replies) => replies[1])).not.toContain(crashed);
     expect(r.stderr()).toContain("weft: a StreamServer worker process exited with code 3; starting another.");
+    r.child.kill("SIGTERM");
+    expect(await exitOf(r)).toEqual({ code: 0, signal: null });
+  }, START_MS + STOP_MS);
+
+  it("out of descriptors (ulimit -n 64, 200 clients each held 200 ms): the server stops accepting before EMFILE, logs one line naming EMFILE and `ulimit -n`, and serves every client once descriptors free", async () => {
+    const r = await startUnder(64);
+    const answers = await Promise.all(Array.from({ length: 200 }, () => ask(r.port, "hold 200")));
+    const wrong = answers.filter((a) => a !== "held");
+    expect(wrong).toEqual([]);
+    const lines = r.stderr().split("\n").filter((l) => l !== "");
+    expect(lines).toHaveLength(1); // one burst, one line
+    expect(lines[0]).toMatch(/^weft: a server on 127\.0\.0\.1:\d+ stopped accepting: EMFILE \(too many open files: \d+ of 64 descriptors in use\).*ulimit -n/);
+    // Later clients are served too (accepting resumed).
+    expect(await ask(r.port, "after")).toBe("AFTER");
     r.child.kill("SIGTERM");
     expect(await exitOf(r)).toEqual({ code: 0, signal: null });
   }, START_MS + STOP_MS);

@@ -34,6 +34,27 @@
  *   copy can be had (a `cluster` worker under round-robin, whose handle has no descriptor; the
  *   helper process cannot start) the socket keeps accepting, still without reading. A fan-out
  *   that failed is tried again, at most every `FANOUT_RETRY_MS`.
+ * - **Out of descriptors** (`EMFILE`, `ENFILE`). libuv never reports them: when `accept` fails
+ *   so, it frees a spare descriptor, accepts and closes every connection in the backlog (libuv's
+ *   `uv__emfile_trick`, "shed load") and tells nobody, so the clients are reset and the server
+ *   logs nothing. So the socket stops accepting *before* the limit: on Linux it knows the soft
+ *   limit and counts the open descriptors (descriptors.ts) whenever the connections it took
+ *   since the last count could have brought it within `FD_RESERVE` of the limit; there it pauses
+ *   (as above: the clients wait in the kernel's backlog), writes one line to stderr with the
+ *   errno and the advice to raise `ulimit -n`, and counts again when one of its connections
+ *   closes (once per event-loop turn) and after `ACCEPT_BACKOFF_MS`, doubling to
+ *   `ACCEPT_BACKOFF_CAP_MS`, until descriptors freed; then it resumes. Once the open
+ *   descriptors reach half the limit, it asks for the fan-out early (pausing needs its copies,
+ *   and starting the helper needs descriptors), with fewer copies under a low limit (one per 16
+ *   descriptors of the limit, at most `acceptors`). Under a low limit (fewer than
+ *   `FD_LOW_HEADROOM` free descriptors when the port is bound), `listen` itself asks for the
+ *   copies and returns once they arrived (or after `PREPARE_WAIT_MS`): a flood right after
+ *   `listen` would otherwise exhaust the descriptors before the copies could arrive. (Node raises
+ *   its soft limit to the hard one at start-up, so a low limit is a low hard limit.)
+ * - **Accept errors** Node does report (`'error'` on a listening handle, e.g. `ECONNABORTED`,
+ *   `ENOBUFS`, or `EMFILE` where libuv reports it) pause accepting the same way, with the same
+ *   growing delay, then resume. One line per burst: after a line, further errors are silent until
+ *   accepting ran `ACCEPT_ERROR_QUIET_MS` without one.
  */
 import { createServer, type Server, type Socket as NodeSocket } from "node:net";
 import { checkCount, checkMs } from "../errors.js";
@@ -44,11 +65,13 @@ import { driveFunction, driveMethod, undriven } from "../protocol.js";
 import { WaitQueue } from "../wait-queue.js";
 import { checkHost, checkPort } from "./connect.js";
 import { badDescriptor, closedInAnotherGreenlet, fromNodeError } from "./errors.js";
+import { descriptorLimit, openDescriptors } from "./descriptors.js";
 import { Socket } from "./socket.js";
 
 const CLOSED: unique symbol = Symbol("weft.net.closed");
 const LISTENING: unique symbol = Symbol("weft.net.listening");
 const FAILED: unique symbol = Symbol("weft.net.failed");
+const PAUSABLE: unique symbol = Symbol("weft.net.pausable");
 
 /** The default length of the kernel's queue of connections not yet accepted. */
 export const DEFAULT_BACKLOG = 4096;
@@ -60,8 +83,25 @@ export const DEFAULT_MAX_PENDING = 128;
 /** A failed accept fan-out is tried again no sooner than this. */
 export const FANOUT_RETRY_MS = 1000;
 
+/**
+ * Fewer free descriptors than this when the port is bound: `listen` waits (at most
+ * `PREPARE_WAIT_MS`) for the fan-out's copies, so the socket can pause before the first flood.
+ */
+export const FD_LOW_HEADROOM = 1024;
+export const PREPARE_WAIT_MS = 2000;
+/** Descriptors kept free: at `limit - FD_RESERVE` open, the socket stops accepting. */
+export const FD_RESERVE = 10;
+/** The first delay before accepting again after an accept error or the descriptor limit. */
+export const ACCEPT_BACKOFF_MS = 20;
+/** The delay doubles up to this. */
+export const ACCEPT_BACKOFF_CAP_MS = 1000;
+/** An accept error after this long without one starts a new burst (and a new line on stderr). */
+export const ACCEPT_ERROR_QUIET_MS = 10_000;
+
 /** Why accepting is paused (bits). */
 const PAUSE_PENDING = 1;
+const PAUSE_ERRORS = 2;
+const DESCRIPTOR_ERRORS = new Set(["EMFILE", "ENFILE"]);
 
 export interface ListenOptions {
   /**
@@ -122,12 +162,27 @@ export class ServerSocket {
   private windowCount = 0;
   /** @internal The most connections ever pending at once (for tests). */
   _peakPending = 0;
+  private readonly fdLimit = descriptorLimit();
+  private fdCounted = 0;
+  private acceptedSinceCount = 0;
+  private backoffMs = ACCEPT_BACKOFF_MS;
+  private backoffTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastErrorAt = -Infinity;
+  private shortOfDescriptors = false;
+  private recountQueued = false;
+  /** @internal Set by `listen` once bound (errors before are the bind's). */
+  _bound = false;
+  private get bound(): boolean {
+    return this._bound;
+  }
   private readonly onConnection = (node: NodeSocket): void => {
     if (this.closed) {
       node.destroy();
       return;
     }
+    if (this.fdLimit !== null && ++this.acceptedSinceCount + this.fdCounted >= this.countMark()) this.countDescriptors();
     if (this.acceptors > 0 && !this.hasFanout()) this.watchForBurst();
+    if (this.fdLimit !== null) node.once("close", this.onConnectionClosed);
     const sock = new Socket(node);
     if (this.accepters.wakeOne(sock)) return;
     this.pending.push(sock);
@@ -150,8 +205,104 @@ export class ServerSocket {
     this.acceptors = acceptors;
     this.maxPending = maxPending;
     server.on("connection", this.onConnection);
-    // Errors after listening (rare) must not crash the process; accepting just stops.
-    server.on("error", () => {});
+    server.on("error", this.onAcceptError);
+    if (this.fdLimit !== null) this.countDescriptors();
+  }
+
+  /** The estimate of open descriptors at which to count them. */
+  private countMark(): number {
+    const limit = this.fdLimit!;
+    return this.originalActive && !this.hasFanout() ? Math.min(limit / 2, limit - FD_RESERVE) : limit - FD_RESERVE;
+  }
+
+  /** Counts the open descriptors; near the limit, pauses (see the header). */
+  private countDescriptors(): void {
+    const limit = this.fdLimit!;
+    const open = openDescriptors();
+    if (open === null) return;
+    this.fdCounted = open;
+    this.acceptedSinceCount = 0;
+    if (open >= limit / 2 && this.originalActive) this.startFanout();
+    if (open >= limit - FD_RESERVE && (this.pauseReasons & PAUSE_ERRORS) === 0) {
+      this.shortOfDescriptors = true;
+      this.acceptFailed("EMFILE", `too many open files: ${open} of ${limit} descriptors in use`);
+    }
+  }
+
+  /** A connection closed: while short of descriptors, count again (at most once a turn). */
+  private readonly onConnectionClosed = (): void => {
+    if (!this.shortOfDescriptors || this.closed || this.recountQueued) return;
+    this.recountQueued = true;
+    setImmediate(() => {
+      this.recountQueued = false;
+      if (!this.shortOfDescriptors || this.closed) return;
+      const open = openDescriptors();
+      if (open === null || open >= this.fdLimit! - FD_RESERVE) return;
+      this.fdCounted = open;
+      this.acceptedSinceCount = 0;
+      if (this.backoffTimer !== null) clearTimeout(this.backoffTimer);
+      this.backoffTimer = null;
+      this.resumeAfterErrors();
+    });
+  };
+
+  /** An accept error Node reported (after listening: a bind error is `listen`'s). */
+  private readonly onAcceptError = (error: unknown): void => {
+    if (!this.bound) return;
+    const code = (error as { code?: unknown } | null)?.code;
+    const message = (error as { message?: unknown } | null)?.message;
+    this.acceptFailed(typeof code === "string" ? code : "EIO", typeof message === "string" ? message : String(error));
+  };
+
+  /** Pauses accepting after an error, logs once per burst, retries after the growing delay. */
+  private acceptFailed(code: string, detail: string): void {
+    if (this.closed) return;
+    const t = performance.now();
+    if (t - this.lastErrorAt > ACCEPT_ERROR_QUIET_MS) {
+      let where = "";
+      try {
+        const a = this.address();
+        where = ` on ${a.host}:${a.port}`;
+      } catch {
+        // not bound
+      }
+      const advice = DESCRIPTOR_ERRORS.has(code)
+        ? "raise the limit (ulimit -n) to serve more connections at once"
+        : "accepting resumes on its own";
+      process.stderr.write(
+        `weft: a server${where} stopped accepting: ${code} (${detail}); new clients wait in the kernel's backlog until it accepts again; ${advice}.\n`,
+      );
+    }
+    this.lastErrorAt = t;
+    if ((this.pauseReasons & PAUSE_ERRORS) === 0) this.backoffMs = ACCEPT_BACKOFF_MS;
+    this.setPaused(PAUSE_ERRORS, true);
+    if (this.backoffTimer === null) this.backoffTimer = setTimeout(this.retryAccepting, this.backoffMs);
+  }
+
+  /** The backoff timer: resumes unless the descriptors are still short. */
+  private readonly retryAccepting = (): void => {
+    this.backoffTimer = null;
+    if (this.closed) return;
+    if (this.fdLimit !== null) {
+      const open = openDescriptors();
+      if (open !== null) {
+        this.fdCounted = open;
+        this.acceptedSinceCount = 0;
+        if (open >= this.fdLimit - FD_RESERVE) {
+          this.lastErrorAt = performance.now();
+          this.backoffMs = Math.min(this.backoffMs * 2, ACCEPT_BACKOFF_CAP_MS);
+          this.backoffTimer = setTimeout(this.retryAccepting, this.backoffMs);
+          return;
+        }
+      }
+    }
+    this.resumeAfterErrors();
+  };
+
+  private resumeAfterErrors(): void {
+    this.shortOfDescriptors = false;
+    if (this.originalActive) this.startFanout(); // a fan-out that failed meanwhile is tried again
+    this.setPaused(PAUSE_ERRORS, false);
   }
 
   /** True when a fan-out brought copies or may still bring them. */
@@ -162,16 +313,19 @@ export class ServerSocket {
 
   /** Asks for the accept fan-out (once, or again after a failure and `FANOUT_RETRY_MS`). */
   private startFanout(): void {
-    if (this.hasFanout() || this.closed) return;
+    if (this.hasFanout() || this.closed || !this._bound) return;
     const t = performance.now();
     if (t - this.fanoutTriedAt < FANOUT_RETRY_MS) return;
     this.fanoutTriedAt = t;
     this.fanout?.close();
-    this.fanout = new Fanout(this.server, Math.max(this.acceptors, 1), this.backlog, this.onConnection, this.onCopy);
+    let count = Math.max(this.acceptors, 1);
+    if (this.fdLimit !== null) count = Math.max(1, Math.min(count, Math.floor(this.fdLimit / 16)));
+    this.fanout = new Fanout(this.server, count, this.backlog, this.onConnection, this.onCopy, this.onAcceptError);
   }
 
   /** Once every copy arrived they replace the original handle, which cannot pause (accept-fanout.ts). */
   private readonly onCopy = (): void => {
+    this._onPausable?.();
     if (!this.originalActive) return;
     this.address(); // remembered: the closed original no longer knows it
     this.originalActive = false;
@@ -186,6 +340,14 @@ export class ServerSocket {
     if (before === after) return;
     if (after && this.originalActive) this.startFanout();
     this.fanout?.setPaused(after);
+  }
+
+  /** @internal Called once the socket can pause (for `listen`'s wait). */
+  _onPausable: (() => void) | null = null;
+
+  /** @internal True when descriptors are short enough that `listen` should wait for the copies. */
+  get _descriptorsShort(): boolean {
+    return this.fdLimit !== null && this.fdLimit - this.fdCounted < FD_LOW_HEADROOM;
   }
 
   /** @internal Prepares to pause: asks for the fan-out's copies now. */
@@ -246,6 +408,8 @@ export class ServerSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.backoffTimer !== null) clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
     if (this.originalActive) this.server.close();
     this.fanout?.close();
     this.accepters.wakeAll(CLOSED);
@@ -320,7 +484,15 @@ driveFunction(listen, function* (port, host = "127.0.0.1", options) {
     const woken = yield* park("listen");
     if (woken !== LISTENING) throw fromNodeError(failure);
     ok = true;
-    if (options?.maxPending !== undefined) ss._preparePause();
+    ss._bound = true;
+    if (ss._descriptorsShort) {
+      ss._preparePause();
+      if (!ss._canPause) {
+        ss._onPausable = () => hub.wake(g, PAUSABLE);
+        yield* park("listen", PREPARE_WAIT_MS);
+        ss._onPausable = null;
+      }
+    } else if (options?.maxPending !== undefined) ss._preparePause();
     return ss;
   } finally {
     open = false;
