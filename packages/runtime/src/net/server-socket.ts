@@ -360,11 +360,6 @@ export class ServerSocket {
     return !this.originalActive;
   }
 
-  /** @internal True while accepting is paused and every polled handle can pause. */
-  get _paused(): boolean {
-    return this.pauseReasons !== 0 && !this.originalActive;
-  }
-
   /** Counts arrivals; the first burst brings the extra accept handles. */
   private watchForBurst(): void {
     const t = performance.now();
