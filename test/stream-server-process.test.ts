@@ -11,6 +11,11 @@ const program = join(__dirname, "programs/stream-server.ts");
 
 /** Start-up includes compiling in each process: generous for a loaded 2-core machine. */
 const START_MS = 60_000;
+/**
+ * How soon a client whose connection was in transit to a killed worker must see it close: the
+ * primary closes it when it sees the exit (milliseconds); generous for a loaded machine.
+ */
+const PROMPT_CLOSE_MS = 10_000;
 /** A stop waits for handlers (stop timeout), then at most a second more to kill them. */
 const STOP_MS = 30_000;
 
@@ -31,7 +36,17 @@ afterEach(() => {
 
 /** Starts the program and waits for its "listening PORT pid PID" line. */
 async function start(...args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [weft, "run", program, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  return startUnder(null, ...args);
+}
+
+/** Starts the program, under `ulimit -n fdLimit` unless null, and waits for its "listening" line. */
+async function startUnder(fdLimit: number | null, ...args: string[]): Promise<Running> {
+  const child =
+    fdLimit === null
+      ? spawn(process.execPath, [weft, "run", program, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+      : spawn("/bin/sh", ["-c", `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, weft, "run", program, ...args], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
   running.add(child);
   let out = "";
   let err = "";
@@ -67,6 +82,32 @@ function talk(port: number, lines: string[], expectReplies = lines.length): Prom
     });
     sock.on("close", () => resolve(replies()));
     sock.on("error", reject);
+  });
+}
+
+/**
+ * One request line; resolves with the whole answer, or `error CODE` / `closed` when there is
+ * none, or `hung` after `hangMs`.
+ */
+function ask(port: number, line: string, hangMs = 60_000): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = connect(port, "127.0.0.1");
+    const timer = setTimeout(() => {
+      resolve("hung");
+      sock.destroy();
+    }, hangMs);
+    sock.on("close", () => clearTimeout(timer));
+    let got = "";
+    sock.on("connect", () => sock.write(`${line}\n`));
+    sock.on("data", (b) => {
+      got += b.toString();
+      if (got.endsWith("\n")) {
+        sock.end();
+        resolve(got.trim());
+      }
+    });
+    sock.on("error", (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
+    sock.on("close", () => resolve(got.endsWith("\n") ? got.trim() : "closed"));
   });
 }
 
@@ -156,6 +197,40 @@ describe("StreamServer in a real process", () => {
     r.child.kill("SIGTERM");
     expect(await exitOf(r)).toEqual({ code: 0, signal: null });
   }, START_MS + STOP_MS);
+
+  it("out of descriptors (ulimit -n 64, 200 clients each held 200 ms): the server stops accepting before EMFILE, logs one line naming EMFILE and `ulimit -n`, and serves every client once descriptors free", async () => {
+    const r = await startUnder(64);
+    const answers = await Promise.all(Array.from({ length: 200 }, () => ask(r.port, "hold 200")));
+    const wrong = answers.filter((a) => a !== "held");
+    expect(wrong).toEqual([]);
+    const lines = r.stderr().split("\n").filter((l) => l !== "");
+    expect(lines).toHaveLength(1); // one burst, one line
+    expect(lines[0]).toMatch(/^weft: a server on 127\.0\.0\.1:\d+ stopped accepting: EMFILE \(too many open files: \d+ of 64 descriptors in use\).*ulimit -n/);
+    // Later clients are served too (accepting resumed).
+    expect(await ask(r.port, "after")).toBe("AFTER");
+    r.child.kill("SIGTERM");
+    expect(await exitOf(r)).toEqual({ code: 0, signal: null });
+  }, START_MS + STOP_MS);
+
+  it("workers: 2, one worker killed (SIGKILL) while clients keep connecting: each client gets its reply or a prompt close, none hangs; the worker is replaced and later clients are served", async () => {
+    const r = await start("--workers", "2");
+    const victim = Number(await ask(r.port, "pid"));
+    const answers: Promise<string>[] = [];
+    for (let i = 0; i < 400; i++) {
+      answers.push(ask(r.port, "hold 20", PROMPT_CLOSE_MS));
+      if (i === 100) process.kill(victim, "SIGKILL"); // connections are in transit to it now
+      await new Promise((res) => setImmediate(res));
+    }
+    const outcomes = await Promise.all(answers);
+    expect(outcomes.filter((a) => a === "hung")).toEqual([]);
+    expect(outcomes.filter((a) => !["held", "closed", "error ECONNRESET"].includes(a))).toEqual([]);
+    expect(outcomes.filter((a) => a === "held").length).toBeGreaterThan(300);
+    const later = await Promise.all(Array.from({ length: 20 }, (_, i) => ask(r.port, `later ${i}`)));
+    expect(later).toEqual(Array.from({ length: 20 }, (_, i) => `LATER ${i}`));
+    expect(r.stderr()).toContain("weft: a StreamServer worker process was killed by SIGKILL; starting another.");
+    r.child.kill("SIGTERM");
+    expect(await exitOf(r)).toEqual({ code: 0, signal: null });
+  }, START_MS + STOP_MS + PROMPT_CLOSE_MS);
 
   it("a worker failing before it listens fails start(): the error names it, the program exits 1", async () => {
     const child = spawn(process.execPath, [weft, "run", program, "--workers", "2", "--fail-in-worker"], { stdio: ["ignore", "pipe", "pipe"] });

@@ -2,7 +2,7 @@
 //   weft run stream-server.ts [--workers N] [--stop-timeout MS] [--fail-in-worker]
 // Requests, one per line: "pid" answers the serving process's pid; "slow" sleeps a minute (a
 // handler in flight when the server stops); "crash" ends the serving process with code 3;
-// anything else comes back upper-cased.
+// "hold MS" sleeps MS ms, then answers "held"; anything else comes back upper-cased.
 import cluster from "node:cluster";
 import { sleep } from "@weft/runtime";
 import { StreamServer, type Socket } from "@weft/runtime/net";
@@ -28,6 +28,10 @@ function handle(sock: Socket): void {
       if (request === "pid") sock.sendAll(`${process.pid}\n`);
       else if (request === "slow") sleep(60_000);
       else if (request === "crash") process.exit(3);
+      else if (request.startsWith("hold ")) {
+        sleep(Number(request.slice(5)));
+        sock.sendAll("held\n");
+      }
       else sock.sendAll(`${request.toUpperCase()}\n`);
     }
   }

@@ -5,7 +5,7 @@
 import { joinAll, sleep, spawn, type Greenlet } from "@weft/runtime";
 import { connect, ConnectionRefusedError, listen, type ServerSocket, type Socket } from "@weft/runtime/net";
 import { coroutine, driven } from "@weft/runtime/protocol";
-import { BURST_CONNECTIONS, DEFAULT_BACKLOG } from "../src/net/server-socket.js";
+import { BURST_CONNECTIONS, DEFAULT_BACKLOG, FANOUT_RETRY_MS } from "../src/net/server-socket.js";
 import { EXTRA_ACCEPTORS } from "../src/net/accept-fanout.js";
 import { errorOf, onRealClock, recvN, sendAll, spawnAcceptLoop } from "./net-helpers.js";
 
@@ -106,6 +106,35 @@ describe("the accept burst", () => {
     expect(value.few).toEqual(expected(BURST_CONNECTIONS - 1));
     expect(value.many).toEqual(expected(4 * BURST_CONNECTIONS));
     expect(value.handles).toEqual([0, 0]);
+  }, 60_000);
+
+  it("a fan-out whose helper cannot start is tried again on a later burst (after FANOUT_RETRY_MS); every connection is served meanwhile", async () => {
+    const execPath = process.execPath;
+    const { value } = await onRealClock(function* () {
+      const server = yield* listenD(0);
+      const { port } = server.address();
+      const loop = serveUppercase(server);
+      let failedHandles: number;
+      let first: string[];
+      process.execPath = "/nonexistent/node"; // the helper process cannot start
+      try {
+        first = yield* burst(port, 2 * BURST_CONNECTIONS);
+        yield* nap(300); // time enough for copies to come, had the helper started
+        failedHandles = server._acceptHandles;
+      } finally {
+        process.execPath = execPath;
+      }
+      yield* nap(FANOUT_RETRY_MS + 100);
+      const second = yield* burst(port, 2 * BURST_CONNECTIONS);
+      const handles = yield* handlesArrive(server, EXTRA_ACCEPTORS);
+      server.close();
+      yield* driven(loop.join).call(loop);
+      return { first, failedHandles, second, handles };
+    });
+    expect(value.first).toEqual(expected(2 * BURST_CONNECTIONS));
+    expect(value.failedHandles).toBe(0);
+    expect(value.second).toEqual(expected(2 * BURST_CONNECTIONS));
+    expect(value.handles).toBe(EXTRA_ACCEPTORS);
   }, 60_000);
 
   it("listen checks `acceptors` and `backlog`, naming the argument", async () => {

@@ -24,6 +24,16 @@
  *   on stderr and replaced. One that exits with code 0 ended on purpose (its server was stopped,
  *   e.g. by a signal to it alone) and is not replaced. One that exits before it listened (a
  *   replacement failing as it starts) is reported, not replaced: replacing it would loop.
+ * - **A connection in transit to a worker that dies** (killed, crashed): under round-robin the
+ *   primary sends each accepted connection to a worker over IPC and keeps its own descriptor
+ *   until the worker answers that it took it (Node's cluster, `RoundRobinHandle#handoff`). A
+ *   worker that dies before answering never answers, so the primary would hold that connection
+ *   open forever: its client hangs. The primary therefore notes every connection it hands a
+ *   worker (the `newconn` messages going through the worker's `process.send`) until the worker's
+ *   answer (`ack`) comes, and when the worker exits it closes those it still holds: their
+ *   clients see the connection close at once, and can retry against the survivors or the
+ *   replacement. (Connections queued for a worker but not yet sent go to the others: Node's
+ *   cluster already does that.)
  * - One server with `workers` per program: the workers run the whole program, so a second one
  *   could not tell which of them its workers are. Its `start` throws `ERR_WEFT_WORKERS_TAKEN`.
  */
@@ -119,6 +129,7 @@ export class ServerWorkers {
   private fork(): void {
     const worker = cluster.fork();
     this.live.add(worker);
+    const inTransit = watchHandoffs(worker);
     let listened = false;
     worker.on("listening", (address: Address) => {
       if (listened) return;
@@ -129,6 +140,8 @@ export class ServerWorkers {
     });
     worker.on("error", () => {}); // a failed send to a dying worker; its exit follows
     worker.on("exit", (code: number | null, signal: string | null) => {
+      for (const handle of inTransit.values()) closeQuietly(handle);
+      inTransit.clear();
       this.live.delete(worker);
       this.changed.set();
       if (this.ending) return;
@@ -154,5 +167,42 @@ export class ServerWorkers {
     } finally {
       hub.externals--;
     }
+  }
+}
+
+type ClosableHandle = { close?: () => void };
+type ClusterMessage = { cmd?: unknown; act?: unknown; seq?: unknown; ack?: unknown };
+
+/**
+ * The connections the primary handed `worker` and the worker has not answered for yet, by the
+ * message's sequence number (see the header).
+ */
+function watchHandoffs(worker: Worker): Map<number, ClosableHandle> {
+  const inTransit = new Map<number, ClosableHandle>();
+  const proc = worker.process as unknown as {
+    send: (...args: unknown[]) => boolean;
+    on: (event: string, listener: (message: unknown) => void) => void;
+  };
+  const send = proc.send;
+  if (typeof send !== "function") return inTransit;
+  proc.send = function (this: unknown, message: unknown, handle?: unknown, ...rest: unknown[]): boolean {
+    const m = message as ClusterMessage | null;
+    if (m?.cmd === "NODE_CLUSTER" && m.act === "newconn" && typeof m.seq === "number" && typeof handle === "object" && handle !== null) {
+      inTransit.set(m.seq, handle as ClosableHandle);
+    }
+    return send.call(this, message, handle, ...rest);
+  };
+  proc.on("internalMessage", (message: unknown) => {
+    const m = message as ClusterMessage | null;
+    if (m?.cmd === "NODE_CLUSTER" && typeof m.ack === "number") inTransit.delete(m.ack);
+  });
+  return inTransit;
+}
+
+function closeQuietly(handle: ClosableHandle): void {
+  try {
+    handle.close?.();
+  } catch {
+    // already closed
   }
 }

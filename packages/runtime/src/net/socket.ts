@@ -10,7 +10,10 @@
  * - `send` hands Node at most what fits under Node's writable high-water mark and blocks while
  *   that buffer is full, until `'drain'`; `sendAll` loops over `send` and then waits until Node
  *   handed everything to the kernel (every write's callback ran), so memory stays bounded on the
- *   writing side too.
+ *   writing side too. A `sendAll` **killed** (`GreenletExit`) hands Node the rest of its data
+ *   before it ends, so what a killed handler had handed to `sendAll` still goes out when its
+ *   socket is closed (within the linger bound below); a timeout or an error does not (the
+ *   caller gave up on that data, and the socket stays usable after a timeout).
  * - A call that has what it needs returns without switching; otherwise it parks the greenlet,
  *   counted in `hub.externals` (the outside world may wake it), and always undoes that.
  * - One reader and one writer may wait at a time: a second one gets `ConcurrentObjectUseError`
@@ -19,10 +22,28 @@
  * - With `setTimeout(ms)`, a blocked call throws `SocketTimeout` ("timed out") once `ms` passed
  *   since the call began (for `sendAll`, the deadline covers the whole call: gevent's
  *   TestTCP.test_sendall_timeout).
+ * - **`close()` is graceful** (the tear-down of RFC 9112 section 9.6): destroying a connection
+ *   whose peer's bytes are still unread makes the kernel send a reset, and the peer then loses
+ *   the reply it had not read yet although `sendAll` returned. So `close()` of a socket that sent
+ *   anything wakes the socket's
+ *   waiters with `EBADF` at once (the socket is closed for this program), then ends the write side
+ *   (a FIN after every byte already handed to Node), reads and discards whatever the peer still
+ *   sends, and destroys the connection when the peer closes its side too, or after `LINGER_MS`
+ *   at most. If bytes were still queued in Node then (the peer did not read them), the
+ *   connection is reset, so the peer sees an error rather than a clean end of a truncated
+ *   stream. A socket that never sent a byte has nothing to deliver and is destroyed at once (a
+ *   peer writing to it then gets `EPIPE`/`ECONNRESET` as before).
+ * - **Idle connections** (a server's `idleTimeout`, set when the server hands the socket out):
+ *   once no byte was received for that long, the socket is closed (as `close()`), and the call
+ *   blocked on it, and every later call, throws a `SocketTimeout` whose message names the idle
+ *   time (`code: "ETIMEDOUT"`, as gevent's socket timeout raises `socket.timeout`). Only bytes
+ *   received count: sending does not keep a connection alive. The check is a Node timer re-armed
+ *   for the remaining time when it fires, so a byte received costs one clock read, no timer.
  */
 import type { Socket as NodeSocket } from "node:net";
 import { checkCount, checkTimeout, ConcurrentObjectUseError, invalidArgument } from "../errors.js";
 import type { GreenletBase } from "../greenlet-base.js";
+import { GreenletExit } from "../greenlet.js";
 import { hub } from "../hub.js";
 import { currentGreenlet, park, TIMED_OUT } from "../park.js";
 import { driveMethod, undriven } from "../protocol.js";
@@ -33,6 +54,9 @@ import {
   fromNodeError,
   SocketTimeout,
 } from "./errors.js";
+
+/** How long a closed connection may linger, flushing and discarding, before it is destroyed. */
+export const LINGER_MS = 2000;
 
 /** Unread bytes above which a socket's Node stream is paused. */
 export const READ_HIGH_WATER = 64 * 1024;
@@ -77,6 +101,13 @@ export class Socket {
   private head = 0;
   private buffered = 0;
   private paused = false;
+  private reading = false;
+  private sent = false;
+  private idleMs = 0;
+  private lastReceived = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** @internal The error of an idle timeout (set once the socket was closed for it). */
+  _idleError: SocketTimeout | null = null;
   private eof = false;
   private peerGone = false;
   private ended = false;
@@ -93,6 +124,7 @@ export class Socket {
     this.remotePort = node.remotePort ?? 0;
     node.on("data", (chunk: Buffer) => {
       if (this.closed) return;
+      if (this.idleMs > 0) this.lastReceived = performance.now();
       this.chunks.push(chunk);
       this.buffered += chunk.length;
       if (this.buffered > this._peakBuffered) this._peakBuffered = this.buffered;
@@ -118,6 +150,40 @@ export class Socket {
     });
     node.on("drain", () => this.wake("writer"));
   }
+
+  /**
+   * @internal Starts reading a connection a server accepted with `pauseOnConnect` (server-socket.ts:
+   * a pending connection's bytes stay in the kernel until `accept()` hands it out).
+   */
+  _startReading(idleTimeout = 0): void {
+    if (this.reading) return;
+    this.reading = true;
+    if (this.closed) return;
+    if (!this.paused) this._node.resume();
+    if (idleTimeout > 0) {
+      this.idleMs = idleTimeout;
+      this.lastReceived = performance.now();
+      this.armIdle(idleTimeout);
+    }
+  }
+
+  private armIdle(ms: number): void {
+    const timer = setTimeout(this.onIdleTimer, ms);
+    timer.unref();
+    this.idleTimer = timer;
+  }
+
+  private readonly onIdleTimer = (): void => {
+    this.idleTimer = null;
+    if (this.closed) return;
+    const left = this.lastReceived + this.idleMs - performance.now();
+    if (left > 1) {
+      this.armIdle(left);
+      return;
+    }
+    this._idleError = new SocketTimeout(`timed out: nothing received for ${this.idleMs} ms`);
+    this.close();
+  };
 
   /**
    * Sets the timeout of every later blocking call: `ms` milliseconds, or `null` for none (the
@@ -173,18 +239,43 @@ export class Socket {
   }
 
   /**
-   * Closes the socket at once (unsent data is dropped). A greenlet blocked on it wakes with a
-   * `SocketError` whose `code` is `EBADF`. Closing twice is fine.
+   * Closes the socket. A greenlet blocked on it wakes with a `SocketError` whose `code` is
+   * `EBADF`; later calls throw it too. Every byte `send`/`sendAll` already accepted still goes
+   * out, then a FIN; what the peer sends meanwhile is discarded; the connection ends when the
+   * peer closes too, or after `LINGER_MS` (reset then if bytes were still unsent). Closing twice
+   * is fine.
    */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     this.chunks = [];
     this.head = 0;
     this.buffered = 0;
-    this._node.destroy();
+    this.linger();
     this.wake("reader");
     this.wake("writer");
+  }
+
+  /** The graceful end of a closed socket (see the header). */
+  private linger(): void {
+    const node = this._node;
+    if (node.destroyed) return;
+    if (!this.sent || this.peerGone || this.failure !== null) {
+      node.destroy(); // nothing of ours to deliver (or no peer to deliver it to)
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (node.destroyed) return;
+      if (node.writableLength > 0) node.resetAndDestroy();
+      else node.destroy();
+    }, LINGER_MS);
+    timer.unref();
+    node.once("close", () => clearTimeout(timer));
+    node.resume(); // read and discard ('data' does nothing once closed)
+    if (!this.ended) node.end();
+    if (this.eof && node.writableFinished) node.destroy();
   }
 
   // ---------------------------------------------------------------- internals
@@ -213,7 +304,7 @@ export class Socket {
   }
 
   private enter(role: Role): void {
-    if (this.closed) throw badDescriptor();
+    if (this.closed) throw this._idleError ?? badDescriptor();
     if (this[role] !== null) throw new ConcurrentObjectUseError("This socket is already used by another greenlet");
   }
 
@@ -262,7 +353,7 @@ export class Socket {
   /** One `send`: writes what fits under Node's high-water mark, waiting while nothing does. */
   private *sendSome(buf: Buffer, owned: boolean, what: string, deadline: number | undefined): Generator<unknown, number, unknown> {
     for (;;) {
-      if (this.closed) throw closedInAnotherGreenlet();
+      if (this.closed) throw this._idleError ?? closedInAnotherGreenlet();
       this.checkWritable();
       if (buf.length === 0) return 0;
       const node = this._node;
@@ -272,11 +363,19 @@ export class Socket {
         const part = n === buf.length ? buf : buf.subarray(0, n);
         // Node keeps a reference to what it could not write at once: copy the caller's bytes,
         // so changing the Buffer after `send` returned cannot change what is sent.
+        this.sent = true;
         node.write(owned ? part : Buffer.from(part), this.onWritten);
         return n;
       }
       yield* this.waitAs("writer", what, deadline);
     }
+  }
+
+  /** Hands Node the part of a killed `sendAll`'s data it had not taken yet. */
+  private queueRest(buf: Buffer, off: number): void {
+    if (off >= buf.length || this.closed || this.ended || this.peerGone || this.failure !== null || this._node.destroyed) return;
+    this.sent = true;
+    this._node.write(buf.subarray(off), this.onWritten);
   }
 
   private readonly onWritten = (): void => {
@@ -289,7 +388,7 @@ export class Socket {
       this.enter("reader");
       const deadline = this.deadline();
       for (;;) {
-        if (this.closed) throw closedInAnotherGreenlet();
+        if (this.closed) throw this._idleError ?? closedInAnotherGreenlet();
         if (maxBytes === 0) return EMPTY;
         if (this.buffered > 0) return this.take(maxBytes);
         if (this.failure !== null) throw this.failure;
@@ -312,16 +411,23 @@ export class Socket {
       this.enter("writer");
       const deadline = this.deadline();
       let off = 0;
-      while (off < buf.length) {
-        off += yield* this.sendSome(off === 0 ? buf : buf.subarray(off), true, "Socket#sendAll", deadline);
+      try {
+        while (off < buf.length) {
+          off += yield* this.sendSome(off === 0 ? buf : buf.subarray(off), true, "Socket#sendAll", deadline);
+        }
+      } catch (error) {
+        // Killed (e.g. by `StreamServer#stop` past its timeout): what the caller handed to
+        // `sendAll` still goes out, before the FIN of the `close()` that follows.
+        if (error instanceof GreenletExit) this.queueRest(buf, off);
+        throw error;
       }
       while (this._node.writableLength > 0) {
-        if (this.closed) throw closedInAnotherGreenlet();
+        if (this.closed) throw this._idleError ?? closedInAnotherGreenlet();
         if (this.failure !== null) throw this.failure;
         if (this.peerGone) throw new BrokenPipeError();
         yield* this.waitAs("writer", "Socket#sendAll", deadline);
       }
-      if (this.closed) throw closedInAnotherGreenlet();
+      if (this.closed) throw this._idleError ?? closedInAnotherGreenlet();
       if (this.failure !== null) throw this.failure;
     });
   }

@@ -9,15 +9,20 @@
  *   the handler may be a plain function or a coroutine. The socket is closed in a `finally` when
  *   the handler returns or throws (test_server_closes_client_sockets). A handler's error is
  *   reported like any greenlet's and the server keeps serving.
- * - **A full pool** (Node's `net.Server` cannot stop accepting, and `maxConnections` refuses): the
- *   accept loop waits for a free slot (`Pool#waitAvailable`) *before* it accepts the next
- *   connection, as gevent stops accepting (gevent's TestPoolSpawn.test_pool_full). Meanwhile new
- *   clients still connect (the kernel completes the handshake, as it does for gevent's backlog, and
- *   Node takes them into the listening socket's queue), but nothing reads their data or answers
- *   them until a slot frees; they are neither refused nor reset. They are then served in the order
+ * - **A full pool**: the accept loop waits for a free slot (`Pool#waitAvailable`) *before* it
+ *   accepts the next connection, as gevent stops accepting (gevent's TestPoolSpawn.test_pool_full).
+ *   The listening socket takes at most `POOL_PENDING_SLACK` connections ahead (its `maxPending`),
+ *   unread, then pauses (server-socket.ts): new clients still connect (the kernel completes the
+ *   handshake, as it does for gevent's backlog) and wait in the kernel's backlog, their data in
+ *   the kernel's buffers, so a flood costs the process no memory; nothing answers them until a
+ *   slot frees; they are neither refused nor reset. They are then served in the order
  *   they connected. If the server is closed meanwhile, those waiting connections are closed
  *   unserved. (When a pool is shared with other code and another spawner takes the slot between the
  *   wait and the accept, the loop waits in `pool.spawn` holding that one connection.)
+ * - **`idleTimeout`** (ms): a connection that received nothing for that long is closed (socket.ts,
+ *   "Idle connections"); the handler's blocked call throws that socket's `SocketTimeout`, and a
+ *   handler that lets exactly that error through ends quietly, as gevent's pywsgi ends a
+ *   connection on `socket.timeout` without a traceback. So idle clients cannot hold a full pool.
  * - `stop(timeout = stopTimeout)` (1000 ms unless the options say) closes the listener (new
  *   connects are refused), waits up to `timeout` ms for the handlers still running, then kills
  *   the rest (waiting at most 1000 ms more for them to die, as gevent's kill cap). Unlike gevent, it waits for handlers with or without a pool:
@@ -71,10 +76,21 @@ export interface StreamServerOptions {
   stopTimeout?: number;
   /** Whether SIGINT and SIGTERM stop the server (default true). */
   handleSignals?: boolean;
+  /**
+   * Closes a connection once nothing was received on it for this many ms (default: never): the
+   * handler's blocked call throws `SocketTimeout`, and a handler that lets it through ends
+   * quietly (not reported as an error). Keeps idle clients from holding pool slots forever.
+   */
+  idleTimeout?: number;
 }
 
 const DEFAULT_HOST = "127.0.0.1";
 const KILL_CAP = 1000;
+/**
+ * With a pool, connections taken off the kernel's queue ahead of a free slot at most: beyond
+ * them the listening socket pauses and the rest wait in the kernel's backlog (server-socket.ts).
+ */
+export const POOL_PENDING_SLACK = 4;
 
 function badAddress(address: unknown, Kind: typeof TypeError | typeof RangeError = TypeError): Error {
   return invalidArgument("address", 'a port (0 to 65535), "host:port" or { host?, port }', address, Kind);
@@ -120,6 +136,9 @@ const serveConnection = coroutine(function* serveConnection(
     const face = (handler as Partial<CoroutineFunction>)[co];
     if (typeof face === "function") return yield* face(sock, address);
     return handler(sock, address);
+  } catch (error) {
+    if (error !== null && error === sock._idleError) return undefined; // idleTimeout: a quiet end
+    throw error;
   } finally {
     sock.close();
   }
@@ -140,6 +159,8 @@ export class StreamServer implements StopsOnSignal {
   readonly pool: Pool | null;
   /** The timeout of a stop caused by a signal or by the primary process (ms). */
   readonly stopTimeout: number;
+  /** The `idleTimeout` option (ms), or undefined for none. */
+  readonly idleTimeout: number | undefined;
   private readonly handler: ConnectionHandler;
   private readonly wanted: SocketAddress;
   /** This server's running handlers (also members of `pool`, if any). */
@@ -179,6 +200,7 @@ export class StreamServer implements StopsOnSignal {
     else throw invalidArgument("pool", "a number or a Pool", pool);
     const workers = options?.workers === undefined ? 0 : checkCount("workers", options.workers, 1);
     this.stopTimeout = options?.stopTimeout === undefined ? 1000 : checkMs("stopTimeout", options.stopTimeout);
+    this.idleTimeout = options?.idleTimeout === undefined ? undefined : checkMs("idleTimeout", options.idleTimeout);
     const handleSignals = options?.handleSignals ?? true;
     if (typeof handleSignals !== "boolean") throw invalidArgument("handleSignals", "a boolean", handleSignals);
     this.handleSignals = handleSignals;
@@ -205,6 +227,11 @@ export class StreamServer implements StopsOnSignal {
     return this.isClosed;
   }
 
+  /** @internal The listening socket (null before `start` and with `workers`). */
+  get _listener(): ServerSocket | null {
+    return this.listener;
+  }
+
   /** How many handlers of this server are running. */
   get handlerCount(): number {
     return this.handlers.length;
@@ -226,8 +253,10 @@ export class StreamServer implements StopsOnSignal {
   /**
    * Stops accepting (new connects are refused), waits up to `timeout` ms (default
    * `stopTimeout`, 1000) for the running handlers, then kills the rest (`GreenletExit` in each,
-   * waiting at most 1 s more). With `workers`, has every worker do this and waits for them to
-   * exit. **Blocks.**
+   * waiting at most 1 s more). Each handler's socket is closed gracefully (`Socket#close`): what
+   * it handed to `sendAll`, even a `sendAll` the kill interrupted, is sent before the FIN, or the
+   * connection is reset after `LINGER_MS`. With `workers`, has every worker do this and waits for
+   * them to exit. **Blocks.** (packages/runtime/README.md, "What `stop(timeout)` does".)
    */
   stop(timeout?: number | null): void {
     return undriven("StreamServer#stop");
@@ -330,7 +359,9 @@ export class StreamServer implements StopsOnSignal {
       }
       let listener: ServerSocket;
       try {
-        listener = yield* driven(listen)(this.wanted.port, this.wanted.host);
+        const maxPending = this.pool === null ? undefined : POOL_PENDING_SLACK;
+        const idleTimeout = this.idleTimeout;
+        listener = yield* driven(listen)(this.wanted.port, this.wanted.host, { maxPending, idleTimeout });
       } catch (error) {
         this.close();
         throw error;
