@@ -268,7 +268,8 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
   };
   for (const scope of scopes) {
     for (const b of Object.values(scope.bindings)) {
-      if (seen.has(b)) continue;
+      // The TypeScript plugin removes the binding of an ambient `declare class`, leaving its key.
+      if (b === undefined || seen.has(b)) continue;
       seen.add(b);
       // Ambient declarations are types; parameters of signatures without a body are too.
       if (b.kind === "param" && (!isParamOfFunction(b) || b.identifier.name === "this")) continue;
