@@ -227,7 +227,9 @@ export function collectSyntax(t: T, program: NodePath<BabelTypes.Program>, file:
         callIn.push(fnStack[fnStack.length - 1] ?? 0);
         return;
       }
-      if (p.isClass()) {
+      // An ambient class (`declare class`, or one in a `declare module`) is a type, as the tsc
+      // collector reads it: no class row.
+      if (p.isClass() && !isAmbient(p)) {
         classIds.set(p.node, classPaths.length);
         classPaths.push(p);
       }
