@@ -121,17 +121,14 @@ function matcher(option: string, raw: unknown): ((file: string) => boolean) | un
 
 export function resolveOptions(raw: unknown): ResolvedOptions {
   if (raw !== undefined && raw !== null && (typeof raw !== "object" || Array.isArray(raw))) fail(`Expected the options to be an object, got \`${String(raw)}\`.`);
-  const { include, exclude, testRunner, ...common } = (raw ?? {}) as Record<string, unknown>;
-  if (testRunner !== undefined && testRunner !== "jest" && testRunner !== "vitest") {
-    fail(`Expected \`testRunner\` to be "vitest" or "jest" (or absent), got \`${JSON.stringify(testRunner)}\`.`);
-  }
+  const { include, exclude, ...common } = (raw ?? {}) as Record<string, unknown>;
   const resolved = validateAdapterOptions(ADAPTER, common);
   const included = matcher("include", include);
   const excluded = matcher("exclude", exclude);
   return {
     blocking: resolved.blocking,
     module: resolved.module,
-    testRunner: testRunner as ResolvedOptions["testRunner"],
+    testRunner: resolved.testRunner,
     includes: (file) => (included ? included(file) : SOURCES.test(file) && !DECLARATIONS.test(file)) && !(excluded?.(file) ?? false) && !isWeftFile(file),
     onDiagnostic: resolved.onDiagnostic as ResolvedOptions["onDiagnostic"],
     onExplain: resolved.onExplain as ResolvedOptions["onExplain"],
