@@ -150,8 +150,7 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
     exported: collected.exported,
     shape: { module, exportsValues: collected.exportsValues },
     callbackFaces: !thirdParty,
-    // The core's option type follows its accepted values (plan-test-bodies.ts).
-    testRunner: options.testRunner as "jest" | undefined,
+    testRunner: options.testRunner,
   });
   options.onExplain?.(file, analysis.explain);
   const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams, collected.types);
