@@ -34,7 +34,7 @@ import {
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import type { ResolvedOptions } from "./options.js";
-import { parseModule, type Parsed } from "./parse.js";
+import { parseModule, type Node, type Parsed } from "./parse.js";
 import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, type SummaryNeed } from "./summaries.js";
 
 export interface TransformOutput {
@@ -63,7 +63,7 @@ function plainByText(source: string, blocking: ReadonlySet<string>, thirdParty: 
 function mayConcernWeft(parsed: Parsed, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
   if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source)))) return true;
   return (
-    parsed.program.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) ||
+    parsed.program.body.some((s: Node) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) ||
     dynamicImportSpecifiers(source).length > 0 ||
     jsdocSpecifiers(parsed).length > 0
   );
@@ -175,7 +175,7 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
     collected,
     plan,
     module,
-    where: (node) => {
+    where: (node: Node) => {
       const { line, column } = at(node.start);
       return `${file}:${line}:${column + 1}`;
     },
@@ -217,9 +217,9 @@ function diagnosticsError(errors: Diagnostic[], source: string): Error & { code:
 function resolveModuleKind(option: "auto" | "esm" | "cjs", filename: string, parsed: Parsed): "esm" | "cjs" {
   if (option !== "auto") return option;
   if (/\.c[jt]s$/.test(filename)) return "cjs";
-  if (parsed.sourceType === "script") return "cjs";
+  if (parsed.sourceType === "commonjs" || parsed.program.sourceType === "script") return "cjs";
   if (/\.m[jt]s$/.test(filename)) return "esm";
-  const esmSyntax = parsed.program.body.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export"));
+  const esmSyntax = parsed.program.body.some((s: Node) => s.type === "ImportDeclaration" || s.type.startsWith("Export"));
   return esmSyntax || hasTopLevelAwait(parsed.program) ? "esm" : "cjs";
 }
 
