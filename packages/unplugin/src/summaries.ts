@@ -50,6 +50,23 @@ interface CachedSummary {
 }
 
 const cache = new Map<string, CachedSummary>();
+
+/**
+ * Parses made for summaries, handed on to the transform of the same file (`takeParsed`): in a
+ * bundler a module is summarised (by the first file importing it) before it is compiled itself,
+ * and its text is the same, so one parse serves both. Bounded: files summarised but never
+ * compiled (a type-only import) are dropped oldest first.
+ */
+const handoff = new Map<string, Parsed>();
+const HANDOFF_LIMIT = 256;
+
+/** The parse of `file` made for its summary, if its text was `code`; taken once. */
+export function takeParsed(file: string, code: string): Parsed | undefined {
+  const parsed = handoff.get(file);
+  if (parsed === undefined) return undefined;
+  handoff.delete(file);
+  return parsed.source === code ? parsed : undefined;
+}
 /** Text that may declare a class or an interface, or re-export names (whose members it passes on). */
 const DECLARES_TYPES = /\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/;
 const inProgress = new Set<string>();
@@ -140,6 +157,8 @@ function computeSummary(file: string, blocking: ReadonlySet<string>, need: Summa
     if (complete || need === "blocking") return { summary: new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }])), shapes: complete };
   }
   const parsed = parseModule(file, code);
+  if (handoff.size >= HANDOFF_LIMIT) handoff.delete(handoff.keys().next().value!);
+  handoff.set(file, parsed);
   const summaries = summariesFor(parsed, file, blocking);
   const collected = collectModule(parsed, file, blocking, summaries);
   const analysis = analyzeModule(collected.facts, { summaries, exported: collected.exported });

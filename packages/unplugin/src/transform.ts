@@ -35,7 +35,7 @@ import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import type { ResolvedOptions } from "./options.js";
 import { parseModule, type Node, type Parsed } from "./parse.js";
-import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, type SummaryNeed } from "./summaries.js";
+import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, takeParsed, type SummaryNeed } from "./summaries.js";
 
 export interface TransformOutput {
   code: string;
@@ -121,7 +121,7 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
   const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
   if (plainByText(source, options.blocking, thirdParty)) return null;
-  const parsed = parseModule(filename, source);
+  const parsed = takeParsed(filename, source) ?? parseModule(filename, source);
   if (!mayConcernWeft(parsed, source, options.blocking, thirdParty)) return null;
   const file = relative(process.cwd(), filename) || filename;
   const dependencySet = new Set<string>();
