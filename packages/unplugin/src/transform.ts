@@ -207,6 +207,9 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
 function diagnosticsError(errors: Diagnostic[], source: string): Error & { code: string; diagnostics: Diagnostic[] } {
   const text = errors.map((d) => formatDiagnostic(d, source)).join("\n\n");
   const error = new Error(`${errors.length === 1 ? "" : `${errors.length} errors:\n`}${text}`);
+  // The frames are the whole story: hosts that print `stack` (Vite, Rollup) would add weft's own
+  // call stack below them.
+  error.stack = `${error.name}: ${error.message}`;
   return Object.assign(error, { code: errors[0]!.code as string, diagnostics: errors });
 }
 

@@ -88,3 +88,13 @@ export async function later(): Promise<void> {
   pause(1);
 }
 `;
+
+/** A file with a warning (WEFT4001): a function that may block handed to a global weft knows nothing of. */
+export const unknownGlobal = `import { pause } from "./pause.js";
+
+declare function it(name: string, body: () => void): void;
+
+export function register(): void {
+  it("pauses", () => pause(1));
+}
+`;
