@@ -20,6 +20,7 @@ import {
   analyzeModule,
   dynamicImportSpecifiers,
   exportNamesFromText,
+  importMayBlock,
   jsdocImportSpecifiers,
   mayCallParamMethods,
   mayDefineCallbackCaller,
@@ -185,6 +186,39 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
     for (const entry of summary?.values() ?? []) if (entry.blocks) return true;
   }
   return false;
+}
+
+/**
+ * Whether any module `code` names — by `from "…"`, `import("…")` or a JSDoc `import("…")` type,
+ * read from the text without parsing — may hand it something that blocks (core's
+ * `importMayBlock` with any name: a superset of what the names imported would give), and the
+ * files that answer depends on. The transform's shortcut for the many files that import only
+ * plain modules (transform.ts).
+ */
+export function importsMayBlockByText(file: string, code: string, blocking: ReadonlySet<string>): { mayBlock: boolean; dependencies: string[] } {
+  const dependencies = new Set<string>();
+  collecting.push(dependencies);
+  try {
+    const specs = new Set([...[...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!), ...dynamicImportSpecifiers(code), ...jsdocImportSpecifiers([code])]);
+    let mayBlock = false;
+    for (const spec of specs) {
+      let summary: ModuleSummary | undefined;
+      if (spec.startsWith(".")) {
+        const target = resolveRelative(file, spec);
+        summary = target === undefined ? undefined : summaryOf(target, blocking, "blocking");
+      } else if (!spec.startsWith("node:")) {
+        summary = trackedPackageSummary(file, spec);
+      }
+      if (summary !== undefined && importMayBlock(summary, null)) {
+        mayBlock = true;
+        break;
+      }
+    }
+    dependencies.delete(file);
+    return { mayBlock, dependencies: [...dependencies].sort() };
+  } finally {
+    collecting.pop();
+  }
 }
 
 /** The relative specifiers of JSDoc `import("…")` types in the file's block comments. */

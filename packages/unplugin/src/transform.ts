@@ -5,6 +5,13 @@
  * same analysis, diagnostics and plan; only the edits differ (apply-plan.ts edits the original
  * text with magic-string instead of rebuilding a tree).
  *
+ * One shortcut comes first, before any parse: a file that neither imports the runtime nor
+ * carries a `@blocking` tag (nor, in the project, a shape weft checks everywhere) and none of
+ * whose imports — read from its text — may hand it anything that blocks, is left alone
+ * (summaries.ts `importsMayBlockByText`: any export of an imported module, where the Babel
+ * plugin's check looks at the names imported, so it sends on every file that check would). A
+ * bundler gives the plugin every file of the project and of node_modules: most stop here.
+ *
  * The output is the input language: TypeScript stays TypeScript, with only weft's edits and the
  * runtime helpers' import, so the host strips the types afterwards as it always does. A file weft
  * has nothing to do in comes back as `null` (the host keeps its source), but its dependencies are
@@ -35,7 +42,7 @@ import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import type { ResolvedOptions } from "./options.js";
 import { parseModule, type Node, type Parsed } from "./parse.js";
-import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, takeParsed, type SummaryNeed } from "./summaries.js";
+import { importsMayBlockByText, jsdocSpecifiers, rememberSummary, summariesWithDependencies, takeParsed, type SummaryNeed } from "./summaries.js";
 
 export interface TransformOutput {
   code: string;
@@ -45,14 +52,6 @@ export interface TransformOutput {
   dependencies: string[];
   /** The warnings the module has (its errors are thrown). */
   warnings: Diagnostic[];
-}
-
-/** Whether the text alone settles that the file has nothing for weft, before any parse. */
-function plainByText(source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
-  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source)) return false;
-  if (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source))) return false;
-  // No import declaration, no `import()`, no JSDoc `import("…")`: nothing imported can block.
-  return !/\bimport\b/.test(source);
 }
 
 /**
@@ -120,7 +119,16 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   const source = code;
   // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
   const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
-  if (plainByText(source, options.blocking, thirdParty)) return null;
+  const own = /["']@weft\/runtime/.test(source) || /@blocking\b/.test(source) || options.blocking.size > 0;
+  const shapes = !thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source));
+  if (!own && !shapes) {
+    // Before any parse: a file none of whose imports may hand it anything that blocks has
+    // nothing for weft (most files of a project, and of node_modules). Its output still depends
+    // on what it imports.
+    const byText = importsMayBlockByText(filename, source, options.blocking);
+    declare?.(byText.dependencies);
+    if (!byText.mayBlock) return null;
+  }
   const parsed = takeParsed(filename, source) ?? parseModule(filename, source);
   if (!mayConcernWeft(parsed, source, options.blocking, thirdParty)) return null;
   const file = relative(process.cwd(), filename) || filename;
@@ -133,15 +141,7 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   };
   // First only which imports may block; then, for a file weft compiles, the shapes too.
   const blockingOnly = summariesOf("blocking");
-  if (
-    !/["']@weft\/runtime/.test(source) &&
-    !/@blocking\b/.test(source) &&
-    options.blocking.size === 0 &&
-    !importsBlockingName(parsed, blockingOnly.summaries, source) &&
-    (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))
-  ) {
-    return null;
-  }
+  if (!own && !shapes && !importsBlockingName(parsed, blockingOnly.summaries, source)) return null;
   const { summaries, dependencies } = summariesOf("shapes");
   const collected = collectModule(parsed, file, options.blocking, summaries);
   const module = resolveModuleKind(options.module, filename, parsed);
