@@ -82,12 +82,30 @@ function recordDependency(file: string, dependencies?: Iterable<string>): void {
   }
 }
 
+/**
+ * Modification times read during one outermost call (a transform's summaries): checking a cached
+ * summary's freshness stats each file it depends on, and the same files come up again and again
+ * within one module's imports. Emptied when the next outermost call begins.
+ */
+const mtimes = new Map<string, number>();
+
 function mtimeOf(file: string): number {
+  const known = mtimes.get(file);
+  if (known !== undefined) return known;
+  let time: number;
   try {
-    return statSync(file).mtimeMs;
+    time = statSync(file).mtimeMs;
   } catch {
-    return -1; // gone: never equal to a recorded time
+    time = -1; // gone: never equal to a recorded time
   }
+  mtimes.set(file, time);
+  return time;
+}
+
+/** Starts collecting dependencies; at the outermost level, forgets the modification times read before. */
+function beginCollecting(set: Set<string>): void {
+  if (collecting.length === 0) mtimes.clear();
+  collecting.push(set);
 }
 
 function dependencyTimes(file: string, files: Iterable<string>): Map<string, number> {
@@ -133,7 +151,7 @@ export function summaryOf(file: string, blocking: ReadonlySet<string>, need: Sum
   }
   inProgress.add(file);
   const dependencies = new Set<string>();
-  collecting.push(dependencies);
+  beginCollecting(dependencies);
   let summary: ModuleSummary = new Map();
   let shapes = true;
   try {
@@ -197,7 +215,7 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
  */
 export function importsMayBlockByText(file: string, code: string, blocking: ReadonlySet<string>): { mayBlock: boolean; dependencies: string[] } {
   const dependencies = new Set<string>();
-  collecting.push(dependencies);
+  beginCollecting(dependencies);
   try {
     const specs = new Set([...[...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!), ...dynamicImportSpecifiers(code), ...jsdocImportSpecifiers([code])]);
     let mayBlock = false;
@@ -266,7 +284,7 @@ export function summariesWithDependencies(
   need: SummaryNeed = "shapes",
 ): { summaries: ModuleSummaries; dependencies: string[] } {
   const dependencies = new Set<string>();
-  collecting.push(dependencies);
+  beginCollecting(dependencies);
   try {
     const summaries = summariesFor(parsed, file, blocking, need);
     dependencies.delete(file);

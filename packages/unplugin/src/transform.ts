@@ -57,10 +57,11 @@ export interface TransformOutput {
 /**
  * Whether the file can contain anything weft rewrites: it imports the runtime, carries a
  * `@blocking` tag, or imports a project module with a blocking export (or something weft rejects
- * wherever it stands: a parameter decorator, WEFT3006).
+ * wherever it stands: a parameter decorator, WEFT3006). `ownOrShapes`: the first ones, read
+ * from the text already.
  */
-function mayConcernWeft(parsed: Parsed, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
-  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source)))) return true;
+function mayConcernWeft(parsed: Parsed, source: string, ownOrShapes: boolean): boolean {
+  if (ownOrShapes) return true;
   return (
     parsed.program.body.some((s: Node) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) ||
     dynamicImportSpecifiers(source).length > 0 ||
@@ -130,7 +131,7 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
     if (!byText.mayBlock) return null;
   }
   const parsed = takeParsed(filename, source) ?? parseModule(filename, source);
-  if (!mayConcernWeft(parsed, source, options.blocking, thirdParty)) return null;
+  if (!mayConcernWeft(parsed, source, own || shapes)) return null;
   const file = relative(process.cwd(), filename) || filename;
   const dependencySet = new Set<string>();
   const summariesOf = (need: SummaryNeed) => {
