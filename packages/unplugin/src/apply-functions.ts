@@ -24,16 +24,18 @@ import { findToken, isValidIdentifier, walk, type Node } from "./apply-nodes.js"
 import { ApplyError, type Editor } from "./apply-edits.js";
 
 /** What a converted arrow captures, and whether an enclosing converted arrow captures it too. */
+type CaptureKind = "this" | "arguments" | "newTarget" | "super" | "superSet";
+
 export interface Capture {
-  kinds: Set<"this" | "arguments" | "newTarget">;
+  kinds: Set<CaptureKind>;
   /** The arguments are the names of an enclosing capture. */
   nested: boolean;
 }
 
-const CAPTURE_NAMES = { this: "this", arguments: "arguments", newTarget: "newTarget" } as const;
+const CAPTURE_NAMES = { this: "this", arguments: "arguments", newTarget: "newTarget", super: "super", superSet: "superSet" } as const;
 
 /** Renames what converted arrows use of their lexical context (before any call is rewritten). */
-export function captureLexical(ed: Editor, arrows: Node[]): Map<Node, Capture> {
+export function captureLexical(ed: Editor, arrows: Node[], plannedCalls: ReadonlySet<Node>): Map<Node, Capture> {
   const out = new Map<Node, Capture>();
   const arrowSet = new Set(arrows);
   const names = new Map<string, string>();
@@ -52,7 +54,7 @@ export function captureLexical(ed: Editor, arrows: Node[]): Map<Node, Capture> {
       }
       if (p.type === "FunctionDeclaration" || p.type === "FunctionExpression" || p.type === "StaticBlock" || p.type === "PropertyDefinition" || p.type === "AccessorProperty") break;
     }
-    const kinds = new Set<"this" | "arguments" | "newTarget">();
+    const kinds = new Set<CaptureKind>();
     const visit = (n: Node): boolean | void => {
       if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "StaticBlock" || n.type === "PropertyDefinition" || n.type === "AccessorProperty") return false;
       if (n.type === "ThisExpression") {
@@ -65,13 +67,42 @@ export function captureLexical(ed: Editor, arrows: Node[]): Map<Node, Capture> {
         kinds.add("arguments");
         rename(n, nameOf("arguments"));
       } else if (n.type === "Super") {
-        throw new ApplyError(refusals.superUpdate(), n);
+        superUse(n, kinds);
       }
       return undefined;
     };
     for (const p of arrow.params as Node[]) walk(p, visit);
     walk(arrow.body as Node, visit);
     if (kinds.size > 0) out.set(arrow, { kinds, nested });
+  }
+  /** `super.m` read, called or assigned in an arrow: through `_super(k)` / `_superSet(k, v)`. */
+  function superUse(sup: Node, kinds: Set<CaptureKind>) {
+    const member = ed.parent(sup)!;
+    if (member.type !== "MemberExpression" || member.object !== sup) throw new ApplyError(refusals.superUpdate(), member);
+    const key = member.computed ? ed.text(member.property as Node) : JSON.stringify(member.property.name);
+    const parent = ed.parent(member);
+    kinds.add("this");
+    if (parent?.type === "CallExpression" && parent.callee === member) {
+      // `super.m(a)` -> `_super("m").call(_this, a)`; a planned call writes its own receiver.
+      kinds.add("super");
+      ed.renamed.set(sup, nameOf("this"));
+      ed.replace(member.start, member.end, `${nameOf("super")}(${key})`);
+      if (!plannedCalls.has(parent)) {
+        const open = findToken(ed.source, parent.typeArguments ? (parent.typeArguments as Node).end : member.end, "(", "?.");
+        ed.replace(open, open + 1, `.call(${nameOf("this")}${(parent.arguments as Node[]).length > 0 ? ", " : ""}`);
+      }
+      return;
+    }
+    if (parent?.type === "AssignmentExpression" && parent.left === member) {
+      if (parent.operator !== "=") throw new ApplyError(refusals.superUpdate(), parent);
+      kinds.add("superSet");
+      ed.replace(parent.start, (parent.right as Node).start, `${nameOf("superSet")}(${key}, `);
+      ed.s.appendLeft(parent.end, ")");
+      return;
+    }
+    if (parent?.type === "UpdateExpression" || (parent?.type === "UnaryExpression" && parent.operator === "delete")) throw new ApplyError(refusals.superUpdate(), parent);
+    kinds.add("super");
+    ed.replace(member.start, member.end, `${nameOf("super")}(${key})`);
   }
   function rename(n: Node, name: string) {
     if (ed.renamed.has(n)) return;
@@ -96,9 +127,9 @@ function isReference(ed: Editor, n: Node): boolean {
 
 function captureWrap(ed: Editor, capture: Capture | undefined, names: Map<string, string> | undefined): { open: string; close: string } {
   if (capture === undefined || names === undefined) return { open: "", close: "" };
-  const order = (["this", "arguments", "newTarget"] as const).filter((k) => capture.kinds.has(k));
+  const order = (["this", "arguments", "newTarget", "super", "superSet"] as const).filter((k) => capture.kinds.has(k));
   const params = order.map((k) => names.get(k)!);
-  const original = { this: "this", arguments: "arguments", newTarget: "new.target" } as const;
+  const original = { this: "this", arguments: "arguments", newTarget: "new.target", super: "(k) => super[k]", superSet: "(k, v) => (super[k] = v)" } as const;
   const args = order.map((k) => (capture.nested ? names.get(k)! : original[k]));
   return { open: `((${params.join(", ")}) => `, close: `)(${args.join(", ")})` };
 }

@@ -88,12 +88,18 @@ function indexByEnd(program) {
 const COMPATIBLE = {
   ClassMethod: ["MethodDefinition"],
   ObjectMethod: ["Property"],
+  ClassPrivateMethod: ["MethodDefinition"],
+  ClassProperty: ["PropertyDefinition"],
+  ClassPrivateProperty: ["PropertyDefinition"],
+  ClassAccessorProperty: ["AccessorProperty"],
+  TSDeclareMethod: ["TSAbstractMethodDefinition", "MethodDefinition"],
   OptionalCallExpression: ["CallExpression"],
 };
 
 function matchNode(byEnd, bnode) {
   const want = COMPATIBLE[bnode.type] ?? [bnode.type];
-  const list = (byEnd.get(bnode.end) ?? []).filter((n) => want.includes(n.type));
+  let list = (byEnd.get(bnode.end) ?? []).filter((n) => want.includes(n.type));
+  if (list.length === 0) list = [...byEnd.values()].flat().filter((n) => want.includes(n.type) && n.start === bnode.start);
   if (list.length === 0) throw new Error(`no oxc node for Babel's ${bnode.type} at ${bnode.start}-${bnode.end}`);
   return list.sort((a, b) => Math.abs(a.start - bnode.start) - Math.abs(b.start - bnode.start))[0];
 }
@@ -171,14 +177,23 @@ function compileFile(filename, source, rawOptions, report) {
     },
   });
   const ts = /\.[cm]?ts$/.test(filename);
-  babel.transformSync(source, {
-    filename,
-    configFile: false,
-    babelrc: false,
-    code: false,
-    plugins: [plugin],
-    parserOpts: { plugins: ts ? ["typescript", "decorators-legacy"] : ["decorators-legacy"] },
-  });
+  const run = (decorators) =>
+    babel.transformSync(source, {
+      filename,
+      configFile: false,
+      babelrc: false,
+      code: false,
+      plugins: [plugin],
+      parserOpts: { plugins: ts ? ["typescript", ...decorators] : decorators },
+    });
+  try {
+    run(["decorators-legacy"]);
+  } catch (error) {
+    if (!/experimental syntax/.test(String(error.message))) throw error;
+    report.diagnostics.length = 0;
+    report.explain.length = 0;
+    run(["decorators", "decoratorAutoAccessors"]);
+  }
   return result ?? source;
 }
 
