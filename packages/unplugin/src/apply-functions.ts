@@ -292,17 +292,26 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const fn = node.value as Node;
     const key = node.key as Node;
     const literal = node.computed ? null : key.type === "Identifier" ? (key.name as string) : key.type === "Literal" && typeof key.value === "string" ? key.value : null;
-    if (literal === null) throw new ApplyError({ code: "WEFT9001", message: "weft cannot rewrite a method with a computed key that may block here.", label: "weft cannot rewrite this", help: "give the method a literal name." }, node);
     const cls = ed.parent(ed.parent(node)!)!;
+    // A computed key (`[name]() {…}`) is stored once, as the class evaluates it, in a temporary
+    // declared before the statement that holds the class.
+    let keyTemp: string | undefined;
+    if (literal === null) {
+      keyTemp = ed.fresh("key");
+      s.prependRight(key.start, `${keyTemp} = `);
+      let stmt: Node = cls;
+      for (let p = ed.parent(stmt); p !== undefined && !["Program", "BlockStatement", "StaticBlock", "SwitchCase"].includes(p.type); p = ed.parent(p)) stmt = p;
+      s.appendLeft(stmt.start, `var ${keyTemp}; `);
+    }
     const declarator = ed.parent(cls);
     const className = (cls.id?.name as string | undefined) ?? (declarator?.type === "VariableDeclarator" && declarator.id?.type === "Identifier" ? (declarator.id.name as string) : "anonymous");
-    const display = `${className}${node.static ? "." : "#"}${literal}`;
-    const symbol = `Symbol.for(${JSON.stringify(`weft.driven:${literal}`)})`;
+    const display = `${className}${node.static ? "." : "#"}${literal ?? "[computed]"}`;
+    const symbol = literal !== null ? `Symbol.for(${JSON.stringify(`weft.driven:${literal}`)})` : `Symbol.for("weft.driven:" + String(${keyTemp}))`;
     openBody(fn.body as Node);
     const plain = dual ? source.slice(fn.start, fn.end) : `(${facadeParams(fn.params as Node[])}) { return ${ed.helper("undriven")}(${JSON.stringify(display)}, ${where}); }`;
     s.prependRight(fn.start, `${plain}\n${node.static ? "static " : ""}*[${symbol}]`);
     const target = node.static ? "this" : "this.prototype";
-    const member = isValidIdentifier(literal) ? `.${literal}` : `[${JSON.stringify(literal)}]`;
+    const member = literal === null ? `[${keyTemp}]` : isValidIdentifier(literal) ? `.${literal}` : `[${JSON.stringify(literal)}]`;
     const classBody = cls.body as Node;
     s.appendLeft(classBody.end - 1, `static { ${target}${member}[${ed.helper("co")}] = ${target}[${symbol}]; }\n`);
     return;
