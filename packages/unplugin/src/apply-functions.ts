@@ -217,8 +217,22 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
       s.appendLeft(node.end, "; ");
       const open = scope.type === "StaticBlock" ? findToken(source, scope.start + 6, "{") : scope.start;
       s.move(tailStart, node.end, open + 1);
+    } else if (scope?.type === "SwitchCase") {
+      // Hoisted to the switch's block, entered at whichever case matches: the driven face is made
+      // once before the `switch` (`var _f = function* f…;`) and every case attaches it first.
+      const sw = ed.parent(scope)!;
+      const holder = ed.fresh(name);
+      s.prependRight(tailStart, `var ${holder} = function*${ownRef ? " " : ` ${name}`}`);
+      s.appendLeft(node.end, ";\n");
+      let stmt: Node = sw;
+      for (let p = ed.parent(stmt); p !== undefined && p.type === "LabeledStatement"; p = ed.parent(p)) stmt = p;
+      s.move(tailStart, node.end, stmt.start);
+      for (const c of sw.cases as Node[]) {
+        const colon = findToken(source, c.test ? (c.test as Node).end : c.start + 7, ":", ")");
+        s.appendLeft(colon + 1, ` ${name}[${co}] = ${holder};`);
+      }
     } else {
-      // A `switch` case or a label: the driven face right after the plain face, in place.
+      // A label: the driven face right after the plain face, in place.
       s.prependRight(tailStart, `;\n${head}`);
       s.appendLeft(node.end, ";");
     }

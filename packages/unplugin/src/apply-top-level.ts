@@ -21,6 +21,7 @@
  * | `const a: T = f(), { b } = g();`       | `let a, b;`                            | `a = f(); ({ b } = g());`     |
  * | `export const a = f();`                | `export let a;`                        | `a = f();`                    |
  * | `class C {}` / `export class C {}`     | `let C;` / `export let C;`             | `C = class C {};`             |
+ * | the same with decorators (its own or its members') | the same            | `C = (() => { @dec class C {} return C; })();` |
  * | `export default class C {}`            | `let C; export { C as default };`      | `C = class C {};`             |
  * | `export default <expression>;`         | `let _default; export { _default as default };` | `_default = <expression>;` |
  * | anything else                          | —                                      | the statement                 |
@@ -164,8 +165,14 @@ export function runTopLevelInMain(ed: Editor): void {
         const at = source.indexOf("abstract", declaration.start);
         ed.replace(at, at + 8, "");
       }
-      if (decorators.length > 0) {
-        // A decorated class stays a declaration (legacy decorators decorate no class expression),
+      let decorated = decorators.length > 0;
+      walk(declaration.body as Node, (n) => {
+        if (n.type === "Decorator") decorated = true;
+        return !decorated;
+      });
+      if (decorated) {
+        // A class with decorators (its own or its members') stays a declaration (legacy decorators
+        // decorate no class expression),
         // in an arrow called at once: `C = (() => { @dec class C {} return C; })();`.
         if (anonymous) {
           const kw = source.indexOf("class", Math.max(...decorators.map((d) => d.end)));
