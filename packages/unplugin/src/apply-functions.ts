@@ -203,6 +203,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const ownRef = mentions(ed, node, name);
     const original = source.slice(tailStart, node.end);
     openBody(body);
+    moveBlockingDefaults(ed, id, node, name);
     const plain = dual ? original : `(${facadeParams(node.params as Node[])}) { return ${ed.helper("undriven")}(${JSON.stringify(name)}, ${where}); }`;
     s.appendLeft(tailStart, plain);
     const parent = ed.parent(node);
@@ -248,12 +249,14 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
       const params = node.params as Node[];
       const bare = node.typeParameters == null && params.length === 1 && params[0]!.start === node.start && source[node.start] !== "(";
       const arrowAt = findToken(source, node.returnType ? (node.returnType as Node).end : params.length > 0 ? params[params.length - 1]!.end : node.start, "=>", ")(");
-      ed.replace(arrowAt, arrowAt + 2, "");
-      if (bare) s.appendLeft(params[0]!.end, ")");
       const b = node.body as Node;
-      if (node.expression === true || b.type !== "BlockStatement") {
-        s.prependRight(b.start, `{ ${temps}return `);
-        s.appendLeft(b.end, "; }");
+      const concise = node.expression === true || b.type !== "BlockStatement";
+      const movedDefaults = moveBlockingDefaults(ed, id, node, display);
+      ed.replace(arrowAt, arrowAt + 2, concise && movedDefaults ? `{ ${temps}` : "");
+      if (bare) s.appendLeft(params[0]!.end, ")");
+      if (concise) {
+        s.prependRight(b.start, movedDefaults ? "return " : `{ ${temps}return `);
+        s.appendLeft(b.end, movedDefaults ? "; }" : "; }");
       } else openBody(b);
       const gName = !dual && display !== "anonymous" && isValidIdentifier(display) && !mentions(ed, node, display) ? ` ${display}` : "";
       const fnHead = `function*${gName} ${bare ? "(" : ""}`;
@@ -268,6 +271,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     }
     // A function expression.
     openBody(body);
+    moveBlockingDefaults(ed, id, node, display);
     const kw = findToken(source, node.start, "function") + 8;
     const name = node.id?.name as string | undefined;
     if (dual) {
@@ -320,6 +324,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const declarator = ed.parent(cls);
     const className = (cls.id?.name as string | undefined) ?? (declarator?.type === "VariableDeclarator" && declarator.id?.type === "Identifier" ? (declarator.id.name as string) : "anonymous");
     const display = `${className}${node.static ? "." : "#"}${literal ?? "[computed]"}`;
+    moveBlockingDefaults(ed, id, fn, display);
     const symbol = literal !== null ? `Symbol.for(${JSON.stringify(`weft.driven:${literal}`)})` : `Symbol.for("weft.driven:" + String(${keyTemp}))`;
     openBody(fn.body as Node);
     const plain = dual ? source.slice(fn.start, fn.end) : `(${facadeParams(fn.params as Node[])}) { return ${ed.helper("undriven")}(${JSON.stringify(display)}, ${where}); }`;
@@ -336,6 +341,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const key = node.key as Node;
     const literal = node.computed ? null : key.type === "Identifier" ? (key.name as string) : key.type === "Literal" && typeof key.value === "string" ? key.value : null;
     openBody(fn.body as Node);
+    moveBlockingDefaults(ed, id, fn, literal ?? "anonymous");
     if (dual) {
       s.prependRight(fn.start, `: Object.assign(function ${source.slice(fn.start, fn.end)}, { [${ed.helper("co")}]: function* `);
       s.appendLeft(fn.end, " })");
@@ -344,6 +350,112 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     s.prependRight(fn.start, `: ${ed.helper("coroutine")}(function* `);
     s.appendLeft(fn.end, `, ${JSON.stringify(literal ?? "anonymous")}, ${where})`);
   }
+}
+
+/** The names a function body declares with `var` or `function` at its own level. */
+function varNames(body: Node): Set<string> {
+  const names = new Set<string>();
+  const collect = (pattern: Node) =>
+    walk(pattern, (n) => {
+      if (n.type === "Identifier") names.add(n.name as string);
+      if (n.type === "TSTypeAnnotation") return false;
+      if (n.type === "AssignmentPattern") {
+        collect(n.left as Node);
+        return false;
+      }
+      return undefined;
+    });
+  for (const stmt of body.body as Node[]) {
+    if (stmt.type === "FunctionDeclaration" && stmt.id) names.add(stmt.id.name as string);
+    else
+      walk(stmt, (n) => {
+        if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "ClassBody") return false;
+        if (n.type === "VariableDeclaration" && n.kind === "var") for (const d of n.declarations as Node[]) collect(d.id as Node);
+        return undefined;
+      });
+  }
+  return names;
+}
+
+/**
+ * A generator cannot `yield` in its parameters: from the first parameter whose default holds a
+ * planned call, the parameters move into the body (the Babel plugin's rule, its apply-plan.ts
+ * header): `function* f(a, b = yield* g()) { body }` -> `function* f(a, ..._rest) { let [b = yield* g()] = _rest; { body } }`,
+ * placeholders `_1` keeping `.length`, the moved text's types and `?` marks removed. Returns
+ * whether parameters moved (a concise arrow body then opens its block at the `=>`).
+ */
+function moveBlockingDefaults(ed: Editor, id: number, fn: Node, display: string): boolean {
+  const { s, source } = ed;
+  const params = fn.params as Node[];
+  if (params.length === 0) return false;
+  const { plan, collected } = ed.ctx;
+  const inParams: Node[] = [];
+  for (const [callId] of plan.calls) {
+    if (collected.facts.calls[callId]?.in !== id) continue;
+    const call = collected.calls.get(callId)!;
+    if (call.start >= params[0]!.start && call.end <= params[params.length - 1]!.end) inParams.push(call);
+  }
+  if (inParams.length === 0) return false;
+  const first = params.findIndex((p) => p.type !== "TSParameterProperty" && inParams.some((c) => c.start >= p.start && c.end <= p.end));
+  if (first < 0) return false;
+  const moved = params.slice(first);
+  const body = fn.body as Node;
+  if (body.type === "BlockStatement") {
+    const clash = varNames(body);
+    for (const p of moved) {
+      walk(p, (n) => {
+        if (n.type === "TSTypeAnnotation") return false;
+        if (n.type === "AssignmentPattern") {
+          walk(n.left as Node, (m) => {
+            if (m.type === "Identifier" && clash.has(m.name as string)) throw new ApplyError(refusals.defaultParamClash(display, m.name as string), m);
+            return m.type !== "TSTypeAnnotation";
+          });
+          return false;
+        }
+        if (n.type === "Identifier" && clash.has(n.name as string) && ed.parent(n)?.type !== "MemberExpression") throw new ApplyError(refusals.defaultParamClash(display, n.name as string), n);
+        return undefined;
+      });
+    }
+  }
+  const placeholders: string[] = [];
+  for (const p of moved) {
+    if (p.type === "AssignmentPattern" || p.type === "RestElement") break;
+    placeholders.push(ed.fresh(String(first + placeholders.length)));
+  }
+  const rest = ed.fresh("rest");
+  const from = placeholders.length === 0 ? rest : `[${placeholders.join(", ")}, ...${rest}]`;
+  // Types and `?` marks off the moved text.
+  for (const p of moved) {
+    walk(p, (n) => {
+      if (n.type === "TSTypeAnnotation") {
+        ed.replace(n.start, n.end, "");
+        return false;
+      }
+      if (n.type === "Identifier" && n.optional === true) {
+        const q = source.indexOf("?", n.start + (n.name as string).length);
+        if (q >= 0 && q < n.end) ed.replace(q, q + 1, "");
+      }
+      return undefined;
+    });
+  }
+  const start = moved[0]!.start;
+  const end = moved[moved.length - 1]!.end;
+  const after = source.slice(end, source.indexOf(")", end));
+  if (/^\s*,/.test(after)) {
+    const comma = source.indexOf(",", end);
+    ed.replace(comma, comma + 1, "");
+  }
+  s.appendLeft(start, [...placeholders, `...${rest}`].join(", "));
+  s.prependRight(start, "let [");
+  s.appendLeft(end, `] = ${from}; {`);
+  if (body.type === "BlockStatement") {
+    s.move(start, end, body.start + 1);
+    s.appendLeft(body.end - 1, "}");
+  } else {
+    s.move(start, end, body.start);
+    s.appendLeft(body.end, " }");
+  }
+  return true;
 }
 
 /** The name JavaScript gives an anonymous function from where it is written (Babel's rule). */
