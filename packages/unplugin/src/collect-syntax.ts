@@ -101,6 +101,12 @@ interface Scope {
   names: Map<string, Bind>;
   /** Interfaces and type aliases declared here. */
   types: Map<string, TypeDecl> | null;
+  /**
+   * Enums and namespaces declared here (the first of a name: declarations merge). Babel's scope
+   * does not track them: a name resolves to them only when no other declaration in any enclosing
+   * scope binds it (the Babel collector's `valueBinding`).
+   */
+  merged: Map<string, Bind> | null;
 }
 
 interface Bind {
@@ -185,7 +191,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const typeDecls: TypeDecl[] = [];
   const bindOfIdentifier = new Map<Node, Bind>();
 
-  const moduleScope: Scope = { parent: null, fn: 0, hoists: true, names: new Map(), types: null };
+  const moduleScope: Scope = { parent: null, fn: 0, hoists: true, names: new Map(), types: null, merged: null };
   fnIds.set(program, 0);
   fnScope[0] = moduleScope;
 
@@ -199,7 +205,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   let loopBody = 0;
   let nextFn = 1;
 
-  const newScope = (hoists: boolean, ofFn = fn): Scope => ({ parent: scope, fn: ofFn, hoists, names: new Map(), types: null });
+  const newScope = (hoists: boolean, ofFn = fn): Scope => ({ parent: scope, fn: ofFn, hoists, names: new Map(), types: null, merged: null });
   const hoistTarget = (s: Scope): Scope => {
     let t = s;
     while (!t.hoists && t.parent !== null) t = t.parent;
@@ -208,6 +214,15 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
   const declare = (target: Scope, identifier: Node, kind: BindKind, decl: Node, extra?: Partial<Bind>): Bind => {
     const name = identifier.name as string;
+    if (kind === "enum" || kind === "namespace") {
+      // Each declaration is a binding of its own; the first of a name is the one names resolve to.
+      const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, id: NO_ID, refs: [], assigns: [] };
+      binds.push(b);
+      bindOfIdentifier.set(identifier, b);
+      if (target.merged === null) target.merged = new Map();
+      if (!target.merged.has(name)) target.merged.set(name, b);
+      return b;
+    }
     const existing = target.names.get(name);
     if (existing !== undefined && existing.kind !== "ambient") {
       bindOfIdentifier.set(identifier, existing);
@@ -655,11 +670,12 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         }
         return;
       case "TSModuleDeclaration": {
-        if (n.declare === true || n.id?.type !== "Identifier") {
+        if (n.declare === true || n.global === true || (n.id?.type !== "Identifier" && n.id?.type !== "TSQualifiedName")) {
           if (n.declare === true) declareAmbient(n);
           return;
         }
-        declare(scope, n.id, "namespace", n);
+        // `namespace A.B {}`: Babel nests a declaration per name, each bound where the outermost stands.
+        for (const id of qualifiedNames(n.id)) declare(scope, id, "namespace", n);
         const body = n.body as Node | null;
         if (body === null) return;
         parents.set(body, n);
@@ -700,6 +716,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const lookup = (name: string, from: Scope): Bind | undefined => {
     for (let s: Scope | null = from; s !== null; s = s.parent) {
       const b = s.names.get(name);
+      if (b !== undefined) return b;
+    }
+    for (let s: Scope | null = from; s !== null; s = s.parent) {
+      const b = s.merged?.get(name);
       if (b !== undefined) return b;
     }
     return undefined;
@@ -918,6 +938,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "TSBigIntKeyword":
       case "TSSymbolKeyword":
       case "TSLiteralType":
+      // Babel 7 writes a template literal type (`t${string}`) as a literal type.
+      case "TSTemplateLiteralType":
         return { kind: "primitive" };
       default:
         return { kind: "other" };
@@ -1339,7 +1361,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     if (abstractMethods.length > 0) cls.abstractMethods = abstractMethods;
     if (node.superClass) cls.superClass = toExpr(node.superClass, sc);
     const p = parents.get(node);
-    const classComments = leading.blocks([node, p?.type === "ExportNamedDeclaration" || p?.type === "ExportDefaultDeclaration" ? p : null]);
+    // The class, its `export` statement, and its first decorator (Babel starts a class at its first decorator, also before `export`).
+    const classComments = leading.blocks([node, p?.type === "ExportNamedDeclaration" || p?.type === "ExportDefaultDeclaration" ? p : null, node.decorators?.[0]]);
     if (classComments.length > 0) cls.comments = classComments;
     if (node.superClass && node.superTypeArguments && node.superTypeArguments.params.length > 0) cls.superTypeArgs = (node.superTypeArguments.params as Node[]).map((a) => typeSyntax(a, sc));
     const decorators = node.decorators as Node[] | undefined;
@@ -1368,9 +1391,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         }
       } else if (d) {
         if (d.declare === true) continue;
-        if (d.type === "FunctionDeclaration" || d.type === "ClassDeclaration" || d.type === "TSEnumDeclaration" || (d.type === "TSModuleDeclaration" && d.id.type === "Identifier")) {
+        if (d.type === "FunctionDeclaration" || d.type === "ClassDeclaration" || d.type === "TSEnumDeclaration" || (d.type === "TSModuleDeclaration" && d.global !== true && (d.id.type === "Identifier" || d.id.type === "TSQualifiedName"))) {
           if (d.type === "FunctionDeclaration" && d.body == null) continue;
-          if (d.id) exports.push({ name: d.id.name, value: toExpr(d.id, moduleScope) });
+          const id = d.id?.type === "TSQualifiedName" ? qualifiedNames(d.id)[0] : d.id;
+          if (id) exports.push({ name: id.name, value: toExpr(id, moduleScope) });
         } else if (d.type === "VariableDeclaration") {
           for (const decl of d.declarations as Node[]) for (const id of patternIdentifiers(decl.id)) exports.push({ name: id.name, value: toExpr(id, moduleScope) });
         }
@@ -1422,6 +1446,15 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
 /** TypeScript nodes that hold values, walked like any other; every other `TS…` node is a type. */
 const TS_VALUE_NODES: ReadonlySet<string> = new Set(["TSAsExpression", "TSSatisfiesExpression", "TSNonNullExpression", "TSTypeAssertion", "TSInstantiationExpression", "TSExportAssignment", "TSParameterProperty"]);
+
+/** The identifiers of a namespace's name: `A.B.C` → `A`, `B`, `C`. */
+function qualifiedNames(n: Node, out: Node[] = []): Node[] {
+  if (n.type === "TSQualifiedName") {
+    qualifiedNames(n.left, out);
+    out.push(n.right);
+  } else if (n.type === "Identifier") out.push(n);
+  return out;
+}
 
 /** The identifiers a binding pattern declares (or an assignment target assigns), in source order. */
 function patternIdentifiers(p: Node | null | undefined, out: Node[] = []): Node[] {
