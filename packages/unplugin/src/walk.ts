@@ -85,21 +85,24 @@ export class LeadingComments {
     for (const c of comments) this.byEnd.set(c.end, c);
   }
   /** The block comments between the token before `start` and `start`, added to `found` by start. */
-  blocksBefore(start: number, found: Map<number, string>): void {
+  private blocksBefore(start: number, found: Map<number, string> | null): Map<number, string> | null {
     let i = start;
+    let out = found;
     for (;;) {
       while (i > 0 && isSpace(this.source.charCodeAt(i - 1))) i--;
       const c = this.byEnd.get(i);
-      if (c === undefined || c.start >= i) return;
-      if (c.type === "Block") found.set(c.start, c.value);
+      if (c === undefined || c.start >= i) return out;
+      if (c.type === "Block") (out ??= new Map()).set(c.start, c.value);
       i = c.start;
     }
   }
   /** The block comments leading any of `nodes`, in source order. */
   blocks(nodes: ReadonlyArray<Node | null | undefined>): string[] {
-    const found = new Map<number, string>();
-    for (const n of nodes) if (n) this.blocksBefore(n.start, found);
-    if (found.size === 0) return [];
+    if (this.byEnd.size === 0) return [];
+    let found: Map<number, string> | null = null;
+    for (const n of nodes) if (n) found = this.blocksBefore(n.start, found);
+    if (found === null) return [];
+    if (found.size === 1) return [...found.values()];
     return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   }
 }
