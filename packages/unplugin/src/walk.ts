@@ -1,0 +1,108 @@
+/**
+ * Helpers over oxc-parser's ESTree AST that the collector (collect-syntax.ts) and the applier
+ * (apply-plan.ts) share.
+ *
+ * - `Parents`: the parent of every node the collector's walk visits (`parents.get(node)`), built
+ *   in that one walk (collect-syntax.ts returns it). Nodes inside type annotations, interfaces,
+ *   type aliases, overload signatures and `declare`d declarations are not visited: they have no
+ *   entry. The program has none either.
+ * - `childKeys(type)`: the fields of a node type that hold child nodes, in source order
+ *   (oxc-parser's `visitorKeys`), without the fields that only hold types (`TYPE_KEYS`).
+ * - `Lines`: offsets to Babel's `{ line, column }` (1-based line, 0-based UTF-16 column).
+ * - `LeadingComments`: the block comments that lead a node as Babel attaches them: those between
+ *   the token before the node and the node (found by walking back from the node's start over
+ *   whitespace and comments).
+ */
+import { visitorKeys } from "oxc-parser";
+import type { Comment, Node } from "./parse.js";
+
+export type Parents = Map<Node, Node>;
+
+/** Fields that only hold TypeScript types: never values, calls or functions. */
+export const TYPE_KEYS: ReadonlySet<string> = new Set(["typeAnnotation", "returnType", "typeParameters", "typeArguments", "superTypeArguments", "implements"]);
+
+const childKeysCache = new Map<string, readonly string[]>();
+
+/** The fields of `type` that hold child nodes, type-only fields left out, in source order. */
+export function childKeys(type: string): readonly string[] {
+  let keys = childKeysCache.get(type);
+  if (keys === undefined) {
+    keys = (visitorKeys[type] ?? []).filter((k) => !TYPE_KEYS.has(k));
+    childKeysCache.set(type, keys);
+  }
+  return keys;
+}
+
+/** Expression wrappers the facts look through (core syntax-facts.ts, "Transparent syntax"); a `ChainExpression` (`a?.b()`, which Babel does not wrap) too. */
+export function isTransparent(n: Node): boolean {
+  const t = n.type;
+  return t === "TSNonNullExpression" || t === "TSSatisfiesExpression" || t === "ChainExpression" || t === "ParenthesizedExpression";
+}
+
+/** The expression inside transparent wrappers. */
+export function unwrap(n: Node): Node {
+  let e = n;
+  while (isTransparent(e)) e = e.expression as Node;
+  return e;
+}
+
+/** Offsets to Babel's line and column. */
+export class Lines {
+  private readonly starts: number[] = [0];
+  constructor(source: string) {
+    for (let i = 0; i < source.length; i++) {
+      const c = source.charCodeAt(i);
+      if (c === 10 || c === 0x2028 || c === 0x2029) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (source.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+  at(offset: number): { line: number; column: number } {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - s[lo]! };
+  }
+}
+
+const isSpace = (c: number): boolean =>
+  c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || (c >= 0x1680 && /\s/.test(String.fromCharCode(c)));
+
+/** The comments leading a node, as Babel's `leadingComments`. */
+export class LeadingComments {
+  private readonly byEnd = new Map<number, Comment>();
+  constructor(
+    private readonly source: string,
+    comments: readonly Comment[],
+  ) {
+    for (const c of comments) this.byEnd.set(c.end, c);
+  }
+  /** The block comments between the token before `start` and `start`, added to `found` by start. */
+  private blocksBefore(start: number, found: Map<number, string> | null): Map<number, string> | null {
+    let i = start;
+    let out = found;
+    for (;;) {
+      while (i > 0 && isSpace(this.source.charCodeAt(i - 1))) i--;
+      const c = this.byEnd.get(i);
+      if (c === undefined || c.start >= i) return out;
+      if (c.type === "Block") (out ??= new Map()).set(c.start, c.value);
+      i = c.start;
+    }
+  }
+  /** The block comments leading any of `nodes`, in source order. */
+  blocks(nodes: ReadonlyArray<Node | null | undefined>): string[] {
+    if (this.byEnd.size === 0) return [];
+    let found: Map<number, string> | null = null;
+    for (const n of nodes) if (n) found = this.blocksBefore(n.start, found);
+    if (found === null) return [];
+    if (found.size === 1) return [...found.values()];
+    return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+  }
+}
