@@ -20,7 +20,7 @@
  * The temporaries a function's calls use are declared with `var` at the start of its body.
  */
 import { refusals } from "@weft/core";
-import { findToken, isValidIdentifier, walk, type Node } from "./apply-nodes.js";
+import { findToken, isValidIdentifier, lastSignificantBefore, skipTrivia, walk, type Node } from "./apply-nodes.js";
 import { ApplyError, type Editor } from "./apply-edits.js";
 
 /** What a converted arrow captures, and whether an enclosing converted arrow captures it too. */
@@ -255,8 +255,16 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
       ed.replace(arrowAt, arrowAt + 2, concise && movedDefaults ? `{ ${temps}` : "");
       if (bare) s.appendLeft(params[0]!.end, ")");
       if (concise) {
-        s.prependRight(b.start, movedDefaults ? "return " : `{ ${temps}return `);
-        s.appendLeft(b.end, movedDefaults ? "; }" : "; }");
+        // The body's parentheses, which the parser may leave out of its span, stay inside.
+        let [bs, be] = [b.start, b.end];
+        for (;;) {
+          const before = lastSignificantBefore(source, bs);
+          const after = skipTrivia(source, be);
+          if (before <= arrowAt + 1 || source[before] !== "(" || source[after] !== ")" || after >= node.end) break;
+          [bs, be] = [before, after + 1];
+        }
+        s.prependRight(bs, movedDefaults ? "return " : `{ ${temps}return `);
+        s.appendLeft(be, "; }");
       } else openBody(b);
       const gName = !dual && display !== "anonymous" && isValidIdentifier(display) && !mentions(ed, node, display) ? ` ${display}` : "";
       const fnHead = `function*${gName} ${bare ? "(" : ""}`;
