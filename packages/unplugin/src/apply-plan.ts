@@ -101,7 +101,7 @@ export function applyPlan(ctx: ApplyContext): void {
     const call = collected.calls.get(id)!;
     const arg = (call.arguments as Node[] | undefined)?.[index];
     if (arg === undefined || arg.type === "SpreadElement") continue;
-    ed.around(arg, `${ed.helper("testBody")}(`, ")");
+    ed.around(arg, `${ed.helper(plan.testBodyHelper)}(`, ")");
   }
 
   // ---- the module level
