@@ -209,6 +209,11 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const thisAssignmentNodes: Array<{ fn: FunctionId; name: string; value: Node; scope: Scope }> = [];
   const commonjsCandidates: Array<{ name: string; scope: Scope }> = [];
   const references: Array<{ node: Node; scope: Scope; position: Position }> = [];
+  /**
+   * A namespace's name: Babel's scope sees it as a reference of whatever other declaration of the
+   * name it finds (`class C {}` then `namespace C {}`), not of the namespace.
+   */
+  const namespaceNames: Array<{ node: Node; scope: Scope }> = [];
   const violations: Array<{ node: Node; scope: Scope }> = [];
   const assignmentNodes: Array<{ target: Node; node: Node; scope: Scope }> = [];
   const binds: Bind[] = [];
@@ -253,8 +258,9 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     if (target.names === null) target.names = new Map();
     const existing = target.names.get(name);
     if (existing !== undefined && existing.kind !== "ambient") {
+      // Declared again in the same scope (`var x; var x`, `var x; function x() {}`): Babel counts a violation.
       bindOfIdentifier.set(identifier, existing);
-      if (kind === "var") existing.constant = false;
+      existing.constant = false;
       return existing;
     }
     const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, id: NO_ID, refs: [], assigns: [], ...extra };
@@ -770,7 +776,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
           return;
         }
         // `namespace A.B {}`: Babel nests a declaration per name, each bound where the outermost stands.
-        for (const id of qualifiedNames(n.id)) declare(scope, id, "namespace", n);
+        for (const id of qualifiedNames(n.id)) {
+          declare(scope, id, "namespace", n);
+          namespaceNames.push({ node: id, scope });
+        }
         const body = n.body as Node | null;
         if (body === null) return;
         const saved = scope;
@@ -843,6 +852,14 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       b.refs.push({ at: r.node.start, position: r.position });
       refOf.set(r.node, b);
     } else unresolved.add(r.node);
+  }
+  for (const r of namespaceNames) {
+    for (let s: Scope | null = r.scope; s !== null; s = s.parent) {
+      const b = s.names?.get(r.node.name);
+      if (b === undefined) continue;
+      if (b.kind !== "ambient") b.refs.push({ at: r.node.start, position: OTHER });
+      break;
+    }
   }
   for (const v of violations) {
     const b = lookup(v.node.name, v.scope);

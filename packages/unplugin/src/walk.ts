@@ -1,11 +1,7 @@
 /**
- * Helpers over oxc-parser's ESTree AST that the collector (collect-syntax.ts) and the applier
- * (apply-plan.ts) share.
+ * Helpers over oxc-parser's ESTree AST for the collector (collect-syntax.ts), which the applier
+ * (apply-plan.ts) may reuse.
  *
- * - `Parents`: the parent of every node the collector's walk visits (`parents.get(node)`), built
- *   in that one walk (collect-syntax.ts returns it). Nodes inside type annotations, interfaces,
- *   type aliases, overload signatures and `declare`d declarations are not visited: they have no
- *   entry. The program has none either.
  * - `childKeys(type)`: the fields of a node type that hold child nodes, in source order
  *   (oxc-parser's `visitorKeys`), without the fields that only hold types (`TYPE_KEYS`).
  * - `Lines`: offsets to Babel's `{ line, column }` (1-based line, 0-based UTF-16 column).
@@ -15,8 +11,6 @@
  */
 import { visitorKeys } from "oxc-parser";
 import type { Comment, Node } from "./parse.js";
-
-export type Parents = Map<Node, Node>;
 
 /** Fields that only hold TypeScript types: never values, calls or functions. */
 export const TYPE_KEYS: ReadonlySet<string> = new Set(["typeAnnotation", "returnType", "typeParameters", "typeArguments", "superTypeArguments", "implements"]);
