@@ -19,7 +19,7 @@
  * function the call is in.
  */
 import { ARRAY_METHODS } from "@weft/core";
-import { findToken, type Node } from "./apply-nodes.js";
+import { findToken, skipTrivia, type Node } from "./apply-nodes.js";
 import type { Editor } from "./apply-edits.js";
 
 /** A call `X?.(a)` of an optional chain made explicit (apply-chains.ts). */
@@ -39,14 +39,27 @@ function receiverOf(ed: Editor, object: Node, owner: number): { again: string; p
   if (object.type === "Super") return { again: ed.renamed.get(object) ?? "this", pure: true };
   if (object.type === "ThisExpression" || object.type === "Identifier") return { again: ed.renamed.get(object) ?? ed.text(object), pure: true };
   const tmp = ed.temp(owner, "o");
-  ed.around(object, `(${tmp} = `, ")");
+  // A comma expression (whose parentheses may lie outside its span) keeps its own.
+  const comma = object.type === "SequenceExpression";
+  ed.around(object, `(${tmp} = ${comma ? "(" : ""}`, comma ? "))" : ")");
   return { again: tmp, pure: false };
 }
 
-/** The `(` that opens a call's arguments. */
+/** The `(` that opens a call's arguments (past the parentheses around the callee, which the parser may leave out of its span). */
 function openParen(ed: Editor, node: Node): number {
   const after = node.typeArguments ? (node.typeArguments as Node).end : (node.callee as Node).end;
-  return findToken(ed.source, after, "(", "?.");
+  return findToken(ed.source, after, "(", "?.)");
+}
+
+/** Where the callee's text ends, its parentheses included. */
+function calleeEnd(ed: Editor, node: Node): number {
+  const callee = node.callee as Node;
+  let end = callee.end;
+  for (;;) {
+    const i = skipTrivia(ed.source, end);
+    if (ed.source[i] !== ")" || i >= node.end - 1) return end;
+    end = i + 1;
+  }
 }
 
 export function rewriteCall(ed: Editor, node: Node, kind: "direct" | "dynamic" | "array", owner: number, bound?: BoundCall): void {
@@ -93,7 +106,7 @@ export function rewriteCall(ed: Editor, node: Node, kind: "direct" | "dynamic" |
 
   if (member === null) {
     if (kind === "direct") {
-      ed.s.appendLeft(node.callee.end, `[${ed.helper("co")}])`);
+      ed.s.appendLeft(calleeEnd(ed, node), `[${ed.helper("co")}])`);
       ed.around(node, `${yOpen}yield* (0, `, yClose);
       return;
     }

@@ -8,8 +8,9 @@
  *   `a?.b?.m()`     ->  `((_c = a) == null || (_c2 = _c.b) == null ? void 0 : _c2.m())`
  *   `o.m?.(x)`      ->  `((_c = (_o = o).m) == null ? void 0 : _c.call(_o, x))`
  *
- * As edits: `((_c = ` before the chain, after each tested value `) == null || (_c2 = _c` (the
- * last: `) == null ? void 0 : _c2`), `?.` -> `.` (or nothing before `[` and `(`), `)` after
+ * As edits: `((_c = ` before the chain, after each tested value `) == null || (_c2 = ` (the
+ * last: `) == null ? void 0 : `) left of its end and its temporary right of it (so that the
+ * prefixes of calls that begin there go between), `?.` -> `.` (or nothing before `[` and `(`), `)` after
  * the chain. The text of a link after a tested value then begins after that value's temporary:
  * the editor's `starts` say where the calls' prefixes go, its `tested` that a receiver which is
  * the tested value is its temporary. A call `X?.(a)` the plan rewrites calls the function tested
@@ -94,7 +95,10 @@ export function explicitOptionalChains(ed: Editor, planned: Array<{ id: number; 
           const x = tested[j]!;
           if (receivers.has(j)) ed.around(x.object as Node, `(${receivers.get(j)!} = `, ")");
           const last = j === optional.length - 1;
-          s.appendLeft(x.end, last ? `) == null ? void 0 : ${temps[j]}` : `) == null || (${temps[j + 1]} = ${temps[j]}`);
+          // The test's end (left of the position), then the temporary that the rest of the chain
+          // starts with (right of it, after the prefixes of the calls written there).
+          s.appendLeft(x.end, last ? ") == null ? void 0 : " : `) == null || (${temps[j + 1]} = `);
+          s.appendRight(x.end, temps[j]!);
           const q = findToken(source, x.end, "?.", "!");
           if (l.type === "MemberExpression") ed.replace(q, q + 2, l.computed ? "" : ".");
           else if (!bound.has(l)) {

@@ -20,20 +20,22 @@
  * The temporaries a function's calls use are declared with `var` at the start of its body.
  */
 import { refusals } from "@weft/core";
-import { findToken, isValidIdentifier, walk, type Node } from "./apply-nodes.js";
+import { findToken, isValidIdentifier, lastSignificantBefore, skipTrivia, walk, type Node } from "./apply-nodes.js";
 import { ApplyError, type Editor } from "./apply-edits.js";
 
 /** What a converted arrow captures, and whether an enclosing converted arrow captures it too. */
+type CaptureKind = "this" | "arguments" | "newTarget" | "super" | "superSet";
+
 export interface Capture {
-  kinds: Set<"this" | "arguments" | "newTarget">;
+  kinds: Set<CaptureKind>;
   /** The arguments are the names of an enclosing capture. */
   nested: boolean;
 }
 
-const CAPTURE_NAMES = { this: "this", arguments: "arguments", newTarget: "newTarget" } as const;
+const CAPTURE_NAMES = { this: "this", arguments: "arguments", newTarget: "newTarget", super: "super", superSet: "superSet" } as const;
 
 /** Renames what converted arrows use of their lexical context (before any call is rewritten). */
-export function captureLexical(ed: Editor, arrows: Node[]): Map<Node, Capture> {
+export function captureLexical(ed: Editor, arrows: Node[], plannedCalls: ReadonlySet<Node>): Map<Node, Capture> {
   const out = new Map<Node, Capture>();
   const arrowSet = new Set(arrows);
   const names = new Map<string, string>();
@@ -52,7 +54,7 @@ export function captureLexical(ed: Editor, arrows: Node[]): Map<Node, Capture> {
       }
       if (p.type === "FunctionDeclaration" || p.type === "FunctionExpression" || p.type === "StaticBlock" || p.type === "PropertyDefinition" || p.type === "AccessorProperty") break;
     }
-    const kinds = new Set<"this" | "arguments" | "newTarget">();
+    const kinds = new Set<CaptureKind>();
     const visit = (n: Node): boolean | void => {
       if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "StaticBlock" || n.type === "PropertyDefinition" || n.type === "AccessorProperty") return false;
       if (n.type === "ThisExpression") {
@@ -65,13 +67,42 @@ export function captureLexical(ed: Editor, arrows: Node[]): Map<Node, Capture> {
         kinds.add("arguments");
         rename(n, nameOf("arguments"));
       } else if (n.type === "Super") {
-        throw new ApplyError(refusals.superUpdate(), n);
+        superUse(n, kinds);
       }
       return undefined;
     };
     for (const p of arrow.params as Node[]) walk(p, visit);
     walk(arrow.body as Node, visit);
     if (kinds.size > 0) out.set(arrow, { kinds, nested });
+  }
+  /** `super.m` read, called or assigned in an arrow: through `_super(k)` / `_superSet(k, v)`. */
+  function superUse(sup: Node, kinds: Set<CaptureKind>) {
+    const member = ed.parent(sup)!;
+    if (member.type !== "MemberExpression" || member.object !== sup) throw new ApplyError(refusals.superUpdate(), member);
+    const key = member.computed ? ed.text(member.property as Node) : JSON.stringify(member.property.name);
+    const parent = ed.parent(member);
+    kinds.add("this");
+    if (parent?.type === "CallExpression" && parent.callee === member) {
+      // `super.m(a)` -> `_super("m").call(_this, a)`; a planned call writes its own receiver.
+      kinds.add("super");
+      ed.renamed.set(sup, nameOf("this"));
+      ed.replace(member.start, member.end, `${nameOf("super")}(${key})`);
+      if (!plannedCalls.has(parent)) {
+        const open = findToken(ed.source, parent.typeArguments ? (parent.typeArguments as Node).end : member.end, "(", "?.");
+        ed.replace(open, open + 1, `.call(${nameOf("this")}${(parent.arguments as Node[]).length > 0 ? ", " : ""}`);
+      }
+      return;
+    }
+    if (parent?.type === "AssignmentExpression" && parent.left === member) {
+      if (parent.operator !== "=") throw new ApplyError(refusals.superUpdate(), parent);
+      kinds.add("superSet");
+      ed.replace(parent.start, (parent.right as Node).start, `${nameOf("superSet")}(${key}, `);
+      ed.s.appendLeft(parent.end, ")");
+      return;
+    }
+    if (parent?.type === "UpdateExpression" || (parent?.type === "UnaryExpression" && parent.operator === "delete")) throw new ApplyError(refusals.superUpdate(), parent);
+    kinds.add("super");
+    ed.replace(member.start, member.end, `${nameOf("super")}(${key})`);
   }
   function rename(n: Node, name: string) {
     if (ed.renamed.has(n)) return;
@@ -96,9 +127,9 @@ function isReference(ed: Editor, n: Node): boolean {
 
 function captureWrap(ed: Editor, capture: Capture | undefined, names: Map<string, string> | undefined): { open: string; close: string } {
   if (capture === undefined || names === undefined) return { open: "", close: "" };
-  const order = (["this", "arguments", "newTarget"] as const).filter((k) => capture.kinds.has(k));
+  const order = (["this", "arguments", "newTarget", "super", "superSet"] as const).filter((k) => capture.kinds.has(k));
   const params = order.map((k) => names.get(k)!);
-  const original = { this: "this", arguments: "arguments", newTarget: "new.target" } as const;
+  const original = { this: "this", arguments: "arguments", newTarget: "new.target", super: "(k) => super[k]", superSet: "(k, v) => (super[k] = v)" } as const;
   const args = order.map((k) => (capture.nested ? names.get(k)! : original[k]));
   return { open: `((${params.join(", ")}) => `, close: `)(${args.join(", ")})` };
 }
@@ -172,6 +203,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const ownRef = mentions(ed, node, name);
     const original = source.slice(tailStart, node.end);
     openBody(body);
+    moveBlockingDefaults(ed, id, node, name);
     const plain = dual ? original : `(${facadeParams(node.params as Node[])}) { return ${ed.helper("undriven")}(${JSON.stringify(name)}, ${where}); }`;
     s.appendLeft(tailStart, plain);
     const parent = ed.parent(node);
@@ -186,8 +218,22 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
       s.appendLeft(node.end, "; ");
       const open = scope.type === "StaticBlock" ? findToken(source, scope.start + 6, "{") : scope.start;
       s.move(tailStart, node.end, open + 1);
+    } else if (scope?.type === "SwitchCase") {
+      // Hoisted to the switch's block, entered at whichever case matches: the driven face is made
+      // once before the `switch` (`var _f = function* f…;`) and every case attaches it first.
+      const sw = ed.parent(scope)!;
+      const holder = ed.fresh(name);
+      s.prependRight(tailStart, `var ${holder} = function*${ownRef ? " " : ` ${name}`}`);
+      s.appendLeft(node.end, ";\n");
+      let stmt: Node = sw;
+      for (let p = ed.parent(stmt); p !== undefined && p.type === "LabeledStatement"; p = ed.parent(p)) stmt = p;
+      s.move(tailStart, node.end, stmt.start);
+      for (const c of sw.cases as Node[]) {
+        const colon = findToken(source, c.test ? (c.test as Node).end : c.start + 7, ":", ")");
+        s.appendLeft(colon + 1, ` ${name}[${co}] = ${holder};`);
+      }
     } else {
-      // A `switch` case or a label: the driven face right after the plain face, in place.
+      // A label: the driven face right after the plain face, in place.
       s.prependRight(tailStart, `;\n${head}`);
       s.appendLeft(node.end, ";");
     }
@@ -203,12 +249,22 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
       const params = node.params as Node[];
       const bare = node.typeParameters == null && params.length === 1 && params[0]!.start === node.start && source[node.start] !== "(";
       const arrowAt = findToken(source, node.returnType ? (node.returnType as Node).end : params.length > 0 ? params[params.length - 1]!.end : node.start, "=>", ")(");
-      ed.replace(arrowAt, arrowAt + 2, "");
-      if (bare) s.appendLeft(params[0]!.end, ")");
       const b = node.body as Node;
-      if (node.expression === true || b.type !== "BlockStatement") {
-        s.prependRight(b.start, `{ ${temps}return `);
-        s.appendLeft(b.end, "; }");
+      const concise = node.expression === true || b.type !== "BlockStatement";
+      const movedDefaults = moveBlockingDefaults(ed, id, node, display);
+      ed.replace(arrowAt, arrowAt + 2, concise && movedDefaults ? `{ ${temps}` : "");
+      if (bare) s.appendLeft(params[0]!.end, ")");
+      if (concise) {
+        // The body's parentheses, which the parser may leave out of its span, stay inside.
+        let [bs, be] = [b.start, b.end];
+        for (;;) {
+          const before = lastSignificantBefore(source, bs);
+          const after = skipTrivia(source, be);
+          if (before <= arrowAt + 1 || source[before] !== "(" || source[after] !== ")" || after >= node.end) break;
+          [bs, be] = [before, after + 1];
+        }
+        s.prependRight(bs, movedDefaults ? "return " : `{ ${temps}return `);
+        s.appendLeft(be, "; }");
       } else openBody(b);
       const gName = !dual && display !== "anonymous" && isValidIdentifier(display) && !mentions(ed, node, display) ? ` ${display}` : "";
       const fnHead = `function*${gName} ${bare ? "(" : ""}`;
@@ -223,6 +279,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     }
     // A function expression.
     openBody(body);
+    moveBlockingDefaults(ed, id, node, display);
     const kw = findToken(source, node.start, "function") + 8;
     const name = node.id?.name as string | undefined;
     if (dual) {
@@ -261,17 +318,27 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const fn = node.value as Node;
     const key = node.key as Node;
     const literal = node.computed ? null : key.type === "Identifier" ? (key.name as string) : key.type === "Literal" && typeof key.value === "string" ? key.value : null;
-    if (literal === null) throw new ApplyError({ code: "WEFT9001", message: "weft cannot rewrite a method with a computed key that may block here.", label: "weft cannot rewrite this", help: "give the method a literal name." }, node);
     const cls = ed.parent(ed.parent(node)!)!;
+    // A computed key (`[name]() {…}`) is stored once, as the class evaluates it, in a temporary
+    // declared before the statement that holds the class.
+    let keyTemp: string | undefined;
+    if (literal === null) {
+      keyTemp = ed.fresh("key");
+      s.prependRight(key.start, `${keyTemp} = `);
+      let stmt: Node = cls;
+      for (let p = ed.parent(stmt); p !== undefined && !["Program", "BlockStatement", "StaticBlock", "SwitchCase"].includes(p.type); p = ed.parent(p)) stmt = p;
+      s.appendLeft(stmt.start, `var ${keyTemp}; `);
+    }
     const declarator = ed.parent(cls);
     const className = (cls.id?.name as string | undefined) ?? (declarator?.type === "VariableDeclarator" && declarator.id?.type === "Identifier" ? (declarator.id.name as string) : "anonymous");
-    const display = `${className}${node.static ? "." : "#"}${literal}`;
-    const symbol = `Symbol.for(${JSON.stringify(`weft.driven:${literal}`)})`;
+    const display = `${className}${node.static ? "." : "#"}${literal ?? "[computed]"}`;
+    moveBlockingDefaults(ed, id, fn, display);
+    const symbol = literal !== null ? `Symbol.for(${JSON.stringify(`weft.driven:${literal}`)})` : `Symbol.for("weft.driven:" + String(${keyTemp}))`;
     openBody(fn.body as Node);
     const plain = dual ? source.slice(fn.start, fn.end) : `(${facadeParams(fn.params as Node[])}) { return ${ed.helper("undriven")}(${JSON.stringify(display)}, ${where}); }`;
     s.prependRight(fn.start, `${plain}\n${node.static ? "static " : ""}*[${symbol}]`);
     const target = node.static ? "this" : "this.prototype";
-    const member = isValidIdentifier(literal) ? `.${literal}` : `[${JSON.stringify(literal)}]`;
+    const member = literal === null ? `[${keyTemp}]` : isValidIdentifier(literal) ? `.${literal}` : `[${JSON.stringify(literal)}]`;
     const classBody = cls.body as Node;
     s.appendLeft(classBody.end - 1, `static { ${target}${member}[${ed.helper("co")}] = ${target}[${symbol}]; }\n`);
     return;
@@ -282,6 +349,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const key = node.key as Node;
     const literal = node.computed ? null : key.type === "Identifier" ? (key.name as string) : key.type === "Literal" && typeof key.value === "string" ? key.value : null;
     openBody(fn.body as Node);
+    moveBlockingDefaults(ed, id, fn, literal ?? "anonymous");
     if (dual) {
       s.prependRight(fn.start, `: Object.assign(function ${source.slice(fn.start, fn.end)}, { [${ed.helper("co")}]: function* `);
       s.appendLeft(fn.end, " })");
@@ -290,6 +358,112 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     s.prependRight(fn.start, `: ${ed.helper("coroutine")}(function* `);
     s.appendLeft(fn.end, `, ${JSON.stringify(literal ?? "anonymous")}, ${where})`);
   }
+}
+
+/** The names a function body declares with `var` or `function` at its own level. */
+function varNames(body: Node): Set<string> {
+  const names = new Set<string>();
+  const collect = (pattern: Node) =>
+    walk(pattern, (n) => {
+      if (n.type === "Identifier") names.add(n.name as string);
+      if (n.type === "TSTypeAnnotation") return false;
+      if (n.type === "AssignmentPattern") {
+        collect(n.left as Node);
+        return false;
+      }
+      return undefined;
+    });
+  for (const stmt of body.body as Node[]) {
+    if (stmt.type === "FunctionDeclaration" && stmt.id) names.add(stmt.id.name as string);
+    else
+      walk(stmt, (n) => {
+        if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "ClassBody") return false;
+        if (n.type === "VariableDeclaration" && n.kind === "var") for (const d of n.declarations as Node[]) collect(d.id as Node);
+        return undefined;
+      });
+  }
+  return names;
+}
+
+/**
+ * A generator cannot `yield` in its parameters: from the first parameter whose default holds a
+ * planned call, the parameters move into the body (the Babel plugin's rule, its apply-plan.ts
+ * header): `function* f(a, b = yield* g()) { body }` -> `function* f(a, ..._rest) { let [b = yield* g()] = _rest; { body } }`,
+ * placeholders `_1` keeping `.length`, the moved text's types and `?` marks removed. Returns
+ * whether parameters moved (a concise arrow body then opens its block at the `=>`).
+ */
+function moveBlockingDefaults(ed: Editor, id: number, fn: Node, display: string): boolean {
+  const { s, source } = ed;
+  const params = fn.params as Node[];
+  if (params.length === 0) return false;
+  const { plan, collected } = ed.ctx;
+  const inParams: Node[] = [];
+  for (const [callId] of plan.calls) {
+    if (collected.facts.calls[callId]?.in !== id) continue;
+    const call = collected.calls.get(callId)!;
+    if (call.start >= params[0]!.start && call.end <= params[params.length - 1]!.end) inParams.push(call);
+  }
+  if (inParams.length === 0) return false;
+  const first = params.findIndex((p) => p.type !== "TSParameterProperty" && inParams.some((c) => c.start >= p.start && c.end <= p.end));
+  if (first < 0) return false;
+  const moved = params.slice(first);
+  const body = fn.body as Node;
+  if (body.type === "BlockStatement") {
+    const clash = varNames(body);
+    for (const p of moved) {
+      walk(p, (n) => {
+        if (n.type === "TSTypeAnnotation") return false;
+        if (n.type === "AssignmentPattern") {
+          walk(n.left as Node, (m) => {
+            if (m.type === "Identifier" && clash.has(m.name as string)) throw new ApplyError(refusals.defaultParamClash(display, m.name as string), m);
+            return m.type !== "TSTypeAnnotation";
+          });
+          return false;
+        }
+        if (n.type === "Identifier" && clash.has(n.name as string) && ed.parent(n)?.type !== "MemberExpression") throw new ApplyError(refusals.defaultParamClash(display, n.name as string), n);
+        return undefined;
+      });
+    }
+  }
+  const placeholders: string[] = [];
+  for (const p of moved) {
+    if (p.type === "AssignmentPattern" || p.type === "RestElement") break;
+    placeholders.push(ed.fresh(String(first + placeholders.length)));
+  }
+  const rest = ed.fresh("rest");
+  const from = placeholders.length === 0 ? rest : `[${placeholders.join(", ")}, ...${rest}]`;
+  // Types and `?` marks off the moved text.
+  for (const p of moved) {
+    walk(p, (n) => {
+      if (n.type === "TSTypeAnnotation") {
+        ed.replace(n.start, n.end, "");
+        return false;
+      }
+      if (n.type === "Identifier" && n.optional === true) {
+        const q = source.indexOf("?", n.start + (n.name as string).length);
+        if (q >= 0 && q < n.end) ed.replace(q, q + 1, "");
+      }
+      return undefined;
+    });
+  }
+  const start = moved[0]!.start;
+  const end = moved[moved.length - 1]!.end;
+  const after = source.slice(end, source.indexOf(")", end));
+  if (/^\s*,/.test(after)) {
+    const comma = source.indexOf(",", end);
+    ed.replace(comma, comma + 1, "");
+  }
+  s.appendLeft(start, [...placeholders, `...${rest}`].join(", "));
+  s.prependRight(start, "let [");
+  s.appendLeft(end, `] = ${from}; {`);
+  if (body.type === "BlockStatement") {
+    s.move(start, end, body.start + 1);
+    s.appendLeft(body.end - 1, "}");
+  } else {
+    s.move(start, end, body.start);
+    s.appendLeft(body.end, " }");
+  }
+  return true;
 }
 
 /** The name JavaScript gives an anonymous function from where it is written (Babel's rule). */

@@ -54,7 +54,7 @@ export function applyPlan(ctx: ApplyContext): void {
 
   // ---- what converted arrows use of their lexical context, renamed first
   const arrows = [...plan.coroutines].map(fnNode).filter((n) => n.type === "ArrowFunctionExpression");
-  const captures = captureLexical(ed, arrows);
+  const captures = captureLexical(ed, arrows, new Set([...plan.calls.keys()].map((id) => collected.calls.get(id)!)));
 
   // ---- optional chains holding a planned call, made explicit (their edits once their calls are rewritten)
   const planned = [...plan.calls.keys()].map((id) => ({ id, node: collected.calls.get(id)!, owner: collected.facts.calls[id]!.in }));
@@ -101,7 +101,7 @@ export function applyPlan(ctx: ApplyContext): void {
     const call = collected.calls.get(id)!;
     const arg = (call.arguments as Node[] | undefined)?.[index];
     if (arg === undefined || arg.type === "SpreadElement") continue;
-    ed.around(arg, `${ed.helper("testBody")}(`, ")");
+    ed.around(arg, `${ed.helper(plan.testBodyHelper)}(`, ")");
   }
 
   // ---- the module level

@@ -21,6 +21,7 @@
  * | `const a: T = f(), { b } = g();`       | `let a, b;`                            | `a = f(); ({ b } = g());`     |
  * | `export const a = f();`                | `export let a;`                        | `a = f();`                    |
  * | `class C {}` / `export class C {}`     | `let C;` / `export let C;`             | `C = class C {};`             |
+ * | the same with decorators (its own or its members') | the same            | `C = (() => { @dec class C {} return C; })();` |
  * | `export default class C {}`            | `let C; export { C as default };`      | `C = class C {};`             |
  * | `export default <expression>;`         | `let _default; export { _default as default };` | `_default = <expression>;` |
  * | anything else                          | —                                      | the statement                 |
@@ -112,6 +113,7 @@ export function runTopLevelInMain(ed: Editor): void {
     if (isKept(stmt)) continue;
     walk(stmt, (n) => {
       if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression") return false;
+      if (n.type === "ForOfStatement" && n.await === true) forAwait(ed, n);
       if (n.type === "AwaitExpression") {
         const { open, close } = ed.yieldAround(n);
         ed.replace(n.start, n.start + 5, "");
@@ -147,17 +149,42 @@ export function runTopLevelInMain(ed: Editor): void {
       });
       mainStatements.push(stmt);
     } else if (declaration.type === "ClassDeclaration" || (stmt.type === "ExportDefaultDeclaration" && declaration.type === "ClassExpression")) {
+      const decorators = (declaration.decorators as Node[] | undefined) ?? [];
+      const anonymous = declaration.id == null;
       const name = (declaration.id?.name as string | undefined) ?? ed.fresh("default");
-      if (stmt.type === "ExportDefaultDeclaration") keep(`let ${name};\nexport { ${name} as default };\n`);
-      else keep(`${exported ? "export " : ""}let ${name};\n`);
-      if (stmt !== declaration) ed.replace(stmt.start, declaration.start, "");
+      const start = Math.min(stmt.start, ...decorators.map((d) => d.start));
+      const keepAt = (text: string) => s.appendLeft(start, text);
+      if (stmt.type === "ExportDefaultDeclaration") keepAt(`let ${name};\nexport { ${name} as default };\n`);
+      else keepAt(`${exported ? "export " : ""}let ${name};\n`);
+      if (stmt !== declaration) {
+        // `export` / `export default` (decorators may stand before or after them).
+        const keyword = /^export\s+(default\s+)?/.exec(source.slice(stmt.start))![0];
+        ed.replace(stmt.start, stmt.start + keyword.length, "");
+      }
       if (declaration.abstract === true) {
         const at = source.indexOf("abstract", declaration.start);
         ed.replace(at, at + 8, "");
       }
-      s.prependRight(declaration.start, `${name} = `);
-      s.appendLeft(declaration.end, ";");
-      mainStatements.push(stmt);
+      let decorated = decorators.length > 0;
+      walk(declaration.body as Node, (n) => {
+        if (n.type === "Decorator") decorated = true;
+        return !decorated;
+      });
+      if (decorated) {
+        // A class with decorators (its own or its members') stays a declaration (legacy decorators
+        // decorate no class expression),
+        // in an arrow called at once: `C = (() => { @dec class C {} return C; })();`.
+        if (anonymous) {
+          const kw = source.indexOf("class", Math.max(...decorators.map((d) => d.end)));
+          s.appendLeft(kw + 5, ` ${name}`);
+        }
+        s.prependRight(start, `${name} = (() => { `);
+        s.appendLeft(declaration.end, ` return ${name}; })();`);
+      } else {
+        s.prependRight(declaration.start, `${name} = `);
+        s.appendLeft(declaration.end, ";");
+      }
+      mainStatements.push({ ...stmt, start });
     } else if (stmt.type === "ExportDefaultDeclaration") {
       const name = ed.fresh("default");
       keep(`let ${name};\nexport { ${name} as default };\n`);
@@ -179,6 +206,41 @@ export function runTopLevelInMain(ed: Editor): void {
   for (let i = 1; i < mainStatements.length; i++) s.prependRight(mainStatements[i]!.start, "\n");
   s.append(tail);
   void findToken;
+}
+
+/**
+ * A top-level `for await (x of items) body` in the main greenlet: the same loop with every
+ * `await` a wait of the greenlet, closing the iterator on an early exit as `for await` does
+ * (the Babel plugin's `desugarForAwait`). The iterator is an async generator delegating to
+ * `items`, which awaits the values of a sync iterable as `for await` does:
+ *
+ *   { const _it = (async function* (o) { yield* o; })(items); let _done = false;
+ *     try { for (;;) { _done = true; const _step = <wait _it.next()>; if (_step.done) break;
+ *                      _done = false; const x = _step.value; { body } } }
+ *     finally { if (!_done && _it.return != null) <wait _it.return()>; } }
+ */
+function forAwait(ed: Editor, node: Node): void {
+  const { s, source } = ed;
+  const it = ed.fresh("it");
+  const done = ed.fresh("done");
+  const step = ed.fresh("step");
+  const wait = (e: string) => `(yield* (0, ${ed.helper("wait")}[${ed.helper("co")}])(Promise.resolve(${e})))`;
+  const left = node.left as Node;
+  const right = node.right as Node;
+  const body = node.body as Node;
+  const parent = ed.parent(node);
+  let label = "";
+  if (parent?.type === "LabeledStatement") {
+    label = `${ed.text(parent.label as Node)}: `;
+    ed.replace(parent.start, node.start, "");
+  }
+  ed.replace(node.start, left.start, `{ const ${it} = (async function* (o) { yield* o; })(`);
+  ed.replace(left.end, right.start, "");
+  const lastParen = source.lastIndexOf(")", body.start - 1);
+  s.appendLeft(right.end, `); let ${done} = false; try { ${label}for (;;) { ${done} = true; const ${step} = ${wait(`${it}.next()`)}; if (${step}.done) break; ${done} = false; `);
+  ed.replace(right.end, lastParen + 1, ` = ${step}.value; {`);
+  s.move(left.start, left.end, right.end);
+  s.appendLeft(body.end, ` } } } finally { if (!${done} && ${it}.return != null) ${wait(`${it}.return()`)}; } }`);
 }
 
 /** Where the helpers' import goes: after a hashbang and the directives. */

@@ -7,7 +7,6 @@
 import { resolveModule, type ExportFact, type ExportTypes, type FunctionId, type LoopId, type CallId, type ModuleFacts, type ModuleSummaries } from "@weft/core";
 import { collectSyntax } from "./collect-syntax.js";
 import type { Node, Parsed } from "./parse.js";
-import type { Parents } from "./walk.js";
 
 export interface Collected {
   facts: ModuleFacts;
@@ -15,8 +14,6 @@ export interface Collected {
   functions: Map<FunctionId, Node>;
   calls: Map<CallId, Node>;
   loops: Map<LoopId, Node>;
-  /** The parent of every walked node (walk.ts). */
-  parents: Parents;
   exports: ExportFact[];
   /** The functions other modules can call. */
   exported: ReadonlySet<FunctionId>;
@@ -28,14 +25,13 @@ export interface Collected {
 
 /** `summaries`: those of the modules it imports, which type what it gets from them. */
 export function collectModule(parsed: Parsed, file: string, blocking: ReadonlySet<string>, summaries?: ModuleSummaries): Collected {
-  const { syntax, functions, calls, loops, parents } = collectSyntax(parsed, file);
+  const { syntax, functions, calls, loops } = collectSyntax(parsed, file);
   const resolved = resolveModule(syntax, summaries !== undefined ? { blocking, summaries } : { blocking });
   return {
     facts: resolved.facts,
     functions,
     calls,
     loops,
-    parents,
     exports: resolved.exports,
     exported: resolved.exported,
     types: resolved.types,

@@ -52,7 +52,11 @@
  * `PropertyDefinition`/`AccessorProperty` for fields, the `StaticBlock`, otherwise the
  * `FunctionDeclaration`/`FunctionExpression`/`ArrowFunctionExpression`; a call id to the
  * `CallExpression`/`NewExpression`/`TaggedTemplateExpression`; a loop id to the `ForOfStatement`.
- * `parents` (walk.ts) links every walked node to its parent.
+ *
+ * No parent links: the walk keeps its ancestors on a stack, and what the facts read from a node's
+ * surroundings (where a reference or a function expression stands, the name a function gets from
+ * its declarator, the statements whose comments lead it, an `export` around a declaration) is
+ * read from that stack when the node is visited.
  */
 import type {
   BindingId,
@@ -79,15 +83,13 @@ import type {
   TypeSyntax,
 } from "@weft/core";
 import type { Node, Parsed } from "./parse.js";
-import { childKeys, isTransparent, LeadingComments, Lines, unwrap, type Parents } from "./walk.js";
+import { childKeys, isTransparent, LeadingComments, Lines, unwrap } from "./walk.js";
 
 export interface CollectedSyntax {
   syntax: SyntaxFacts;
   functions: Map<FunctionId, Node>;
   calls: Map<CallId, Node>;
   loops: Map<LoopId, Node>;
-  /** The parent of every walked node (walk.ts). */
-  parents: Parents;
 }
 
 type BindKind = "var" | "let" | "const" | "using" | "function" | "class" | "param" | "import" | "catch" | "enum" | "namespace" | "local-function" | "local-class" | "ambient";
@@ -98,9 +100,16 @@ interface Scope {
   fn: FunctionId;
   /** Where `var` goes: a function, a static block, a namespace body, the program. */
   hoists: boolean;
-  names: Map<string, Bind>;
+  /** The names declared here (made on the first declaration: most blocks declare nothing). */
+  names: Map<string, Bind> | null;
   /** Interfaces and type aliases declared here. */
   types: Map<string, TypeDecl> | null;
+  /**
+   * Enums and namespaces declared here (the first of a name: declarations merge). Babel's scope
+   * does not track them: a name resolves to them only when no other declaration in any enclosing
+   * scope binds it (the Babel collector's `valueBinding`).
+   */
+  merged: Map<string, Bind> | null;
 }
 
 interface Bind {
@@ -115,21 +124,39 @@ interface Bind {
   property?: boolean;
   /** The function of a parameter. */
   fn?: FunctionId;
-  /** For a variable: the VariableDeclaration, its parent, and the scope the declarator stands in. */
+  /** For a variable: the VariableDeclaration, its `for` head, the scope the declarator stands in; for an import: the ImportDeclaration. */
   declaration?: Node;
   head?: Node;
   at?: Scope;
+  /** The `export` statement around a variable's declaration. */
+  exportStmt?: Node;
   id: BindingId;
-  refs: Node[];
+  /** References: where each starts and stands. */
+  refs: Array<{ at: number; position: Position }>;
   assigns: Array<{ at: number; value: Node; scope: Scope }>;
 }
 
 interface TypeDecl {
   node: Node;
   scope: Scope;
-  exported: boolean;
+  /** The `export` statement around it. */
+  exportStmt: Node | undefined;
   id: BindingId;
 }
+
+/** What a function's surroundings say about it, read when the walk enters it. */
+interface FunctionContext {
+  /** The nodes whose leading comments are the function's: itself, its `export`, its declarator and variable statement. */
+  holders: Node[];
+  /** The name it gets from where it stands (`const f = () => …`). */
+  name: string | undefined;
+  /** Where a function or arrow expression stands. */
+  position: Position | undefined;
+}
+
+const OTHER: Position = { kind: "other" };
+const INIT: Position = { kind: "init" };
+const STATEMENT: Position = { kind: "statement" };
 
 const NO_ID = -1;
 
@@ -153,7 +180,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const leading = new LeadingComments(source, parsed.comments);
   const span = (n: Node): Span => ({ start: lines.at(n.start), end: lines.at(n.end) });
 
-  const parents: Parents = new Map();
+  /** The ancestors of the node being visited, its parent last. */
+  const stack: Node[] = [];
+  const fnContext: FunctionContext[] = [];
+  const classContext: Array<{ name: string | undefined; exportStmt: Node | undefined }> = [];
   const functions = new Map<FunctionId, Node>();
   const calls = new Map<CallId, Node>();
   const loops = new Map<LoopId, Node>();
@@ -178,14 +208,21 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const returnNodes: Array<{ fn: FunctionId; node: Node; scope: Scope }> = [];
   const thisAssignmentNodes: Array<{ fn: FunctionId; name: string; value: Node; scope: Scope }> = [];
   const commonjsCandidates: Array<{ name: string; scope: Scope }> = [];
-  const references: Array<{ node: Node; scope: Scope }> = [];
+  const references: Array<{ node: Node; scope: Scope; position: Position }> = [];
+  /**
+   * A namespace's name: Babel's scope sees it as a reference of whatever other declaration of the
+   * name it finds (`class C {}` then `namespace C {}`), not of the namespace.
+   */
+  const namespaceNames: Array<{ node: Node; scope: Scope }> = [];
   const violations: Array<{ node: Node; scope: Scope }> = [];
   const assignmentNodes: Array<{ target: Node; node: Node; scope: Scope }> = [];
   const binds: Bind[] = [];
   const typeDecls: TypeDecl[] = [];
   const bindOfIdentifier = new Map<Node, Bind>();
 
-  const moduleScope: Scope = { parent: null, fn: 0, hoists: true, names: new Map(), types: null };
+  /** Whether any enum or namespace was declared (else no lookup reads the `merged` tables). */
+  let anyMerged = false;
+  const moduleScope: Scope = { parent: null, fn: 0, hoists: true, names: null, types: null, merged: null };
   fnIds.set(program, 0);
   fnScope[0] = moduleScope;
 
@@ -199,7 +236,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   let loopBody = 0;
   let nextFn = 1;
 
-  const newScope = (hoists: boolean, ofFn = fn): Scope => ({ parent: scope, fn: ofFn, hoists, names: new Map(), types: null });
+  const newScope = (hoists: boolean, ofFn = fn): Scope => ({ parent: scope, fn: ofFn, hoists, names: null, types: null, merged: null });
   const hoistTarget = (s: Scope): Scope => {
     let t = s;
     while (!t.hoists && t.parent !== null) t = t.parent;
@@ -208,10 +245,22 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
   const declare = (target: Scope, identifier: Node, kind: BindKind, decl: Node, extra?: Partial<Bind>): Bind => {
     const name = identifier.name as string;
+    if (kind === "enum" || kind === "namespace") {
+      // Each declaration is a binding of its own; the first of a name is the one names resolve to.
+      const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, id: NO_ID, refs: [], assigns: [] };
+      binds.push(b);
+      bindOfIdentifier.set(identifier, b);
+      if (target.merged === null) target.merged = new Map();
+      anyMerged = true;
+      if (!target.merged.has(name)) target.merged.set(name, b);
+      return b;
+    }
+    if (target.names === null) target.names = new Map();
     const existing = target.names.get(name);
     if (existing !== undefined && existing.kind !== "ambient") {
+      // Declared again in the same scope (`var x; var x`, `var x; function x() {}`): Babel counts a violation.
       bindOfIdentifier.set(identifier, existing);
-      if (kind === "var") existing.constant = false;
+      existing.constant = false;
       return existing;
     }
     const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, id: NO_ID, refs: [], assigns: [], ...extra };
@@ -234,12 +283,72 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
   const child = (c: Node | null | undefined, parent: Node): void => {
     if (c == null) return;
-    parents.set(c, parent);
+    stack.push(parent);
     visit(c);
+    stack.pop();
   };
   const children = (list: ReadonlyArray<Node | null> | null | undefined, parent: Node): void => {
-    if (list == null) return;
-    for (const c of list) if (c !== null) child(c, parent);
+    if (list == null || list.length === 0) return;
+    stack.push(parent);
+    for (const c of list) if (c !== null) visit(c);
+    stack.pop();
+  };
+
+  /** The index in `stack` of the node's parent once transparent wrappers are looked through (-1: none). */
+  const parentIndex = (): number => {
+    let k = stack.length - 1;
+    while (k >= 0 && isTransparent(stack[k]!)) k--;
+    return k;
+  };
+  /** Where the node being visited (`n`) stands, transparent wrappers looked through. */
+  const positionHere = (n: Node): Position => {
+    const k = parentIndex();
+    if (k < 0) return OTHER;
+    const parent = stack[k]!;
+    const c = k + 1 < stack.length ? stack[k + 1]! : n;
+    switch (parent.type) {
+      case "TaggedTemplateExpression": {
+        const call = callIds.get(parent);
+        return call !== undefined && parent.tag === c ? { kind: "callee", call } : OTHER;
+      }
+      case "CallExpression":
+      case "NewExpression": {
+        const call = callIds.get(parent);
+        if (call === undefined) return OTHER;
+        if (parent.callee === c) return { kind: "callee", call };
+        const index = (parent.arguments as Node[]).indexOf(c);
+        return index >= 0 ? { kind: "argument", call, index } : OTHER;
+      }
+      case "VariableDeclarator":
+        return parent.init === c ? INIT : OTHER;
+      case "ExpressionStatement":
+        return STATEMENT;
+      default:
+        return OTHER;
+    }
+  };
+  /** The surroundings of a function being entered (`n`, not yet on the stack). */
+  const functionContext = (n: Node): FunctionContext => {
+    const k = parentIndex();
+    const holders = [n];
+    if (k < 0) return { holders, name: undefined, position: isFunctionNode(n) && n.type !== "FunctionDeclaration" ? OTHER : undefined };
+    const parent = stack[k]!;
+    const top = k + 1 < stack.length ? stack[k + 1]! : n;
+    let name: string | undefined;
+    if (parent.type === "ExportNamedDeclaration" || parent.type === "ExportDefaultDeclaration") holders.push(parent);
+    else if (parent.type === "VariableDeclarator" && parent.init === top) {
+      holders.push(parent);
+      const declaration = stack[k - 1];
+      if (declaration?.type === "VariableDeclaration") {
+        holders.push(declaration);
+        const around = stack[k - 2];
+        if (around?.type === "ExportNamedDeclaration") holders.push(around);
+      }
+      if (parent.id.type === "Identifier") name = parent.id.name;
+    } else if (parent.type === "AssignmentExpression" && parent.operator === "=" && parent.right === top && parent.left.type === "Identifier") name = parent.left.name;
+    else if (parent.type === "Property" && parent.value === top && parent.kind === "init" && parent.method !== true) name = keyName(parent.key, parent.computed === true);
+    const expression = n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression";
+    return { holders, name, position: expression ? positionHere(n) : undefined };
   };
   const generic = (n: Node): void => {
     for (const key of childKeys(n.type)) {
@@ -255,7 +364,6 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
    * whose identifiers are constant violations, not references), walks defaults and computed keys.
    */
   const pattern = (p: Node, parent: Node, kind: BindKind | null, decl: Node, extra?: Partial<Bind>): void => {
-    parents.set(p, parent);
     switch (p.type) {
       case "Identifier":
         children(p.decorators, p);
@@ -281,7 +389,6 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         for (const prop of p.properties as Node[]) {
           if (prop.type === "RestElement") pattern(prop, p, kind, decl, extra);
           else {
-            parents.set(prop, p);
             if (prop.computed) child(prop.key, prop);
             pattern(prop.value, prop, kind, decl, extra);
           }
@@ -293,7 +400,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         return;
       default:
         // A member expression (`[this.a] = …`) or anything else: an expression.
-        visit(p);
+        child(p, parent);
         return;
     }
   };
@@ -305,21 +412,34 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     functions.set(id, n);
     fnParent[id] = fn;
     fnClass[id] = inClass;
+    fnContext[id] = inClass === undefined && isFunctionNode(n) ? functionContext(n) : { holders: [n], name: undefined, position: undefined };
     return id;
   };
 
-  const functionBody = (id: FunctionId, n: Node, fnNode: Node, arrow: boolean, before?: () => void): void => {
-    const saved = { scope, fn, thisFn, paramsFn, loopBody };
+  /**
+   * A function's own scope, parameters and body. `n` is the numbered node, `fnNode` the function
+   * (a method's or object method's `FunctionExpression` value: then `n`'s decorators and computed
+   * key are walked first, inside the method, as Babel's traversal has them).
+   */
+  const functionBody = (id: FunctionId, n: Node, fnNode: Node, arrow: boolean): void => {
+    const savedScope = scope;
+    const savedFn = fn;
+    const savedThis = thisFn;
+    const savedParams = paramsFn;
+    const savedLoop = loopBody;
     fn = id;
     if (!arrow) thisFn = id;
     loopBody = 0;
     paramsFn = -1;
     scope = newScope(true, id);
     fnScope[id] = scope;
-    if (before !== undefined) before();
-    if (fnNode !== n) parents.set(fnNode, n);
-    if (fnNode.type === "FunctionExpression" && fnNode.id && fnNode === n) declare(scope, fnNode.id, "local-function", fnNode);
+    if (fnNode !== n) {
+      children(n.decorators, n);
+      if (n.computed) child(n.key, n);
+    } else if (fnNode.type === "FunctionExpression" && fnNode.id) declare(scope, fnNode.id, "local-function", fnNode);
     paramsFn = id;
+    stack.push(n);
+    if (fnNode !== n) stack.push(fnNode);
     for (const p of fnNode.params as Node[]) {
       if (p.type === "Identifier" && p.name === "this") continue;
       pattern(p, fnNode, "param", p, { fn: id });
@@ -327,27 +447,28 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     paramsFn = -1;
     const body = fnNode.body as Node | null;
     if (body !== null) {
-      parents.set(body, fnNode);
       if (body.type === "BlockStatement") children(body.body, body);
       else {
         returnNodes.push({ fn: id, node: body, scope });
         visit(body);
       }
     }
-    ({ scope, fn, thisFn, paramsFn, loopBody } = saved);
+    if (fnNode !== n) stack.pop();
+    stack.pop();
+    scope = savedScope;
+    fn = savedFn;
+    thisFn = savedThis;
+    paramsFn = savedParams;
+    loopBody = savedLoop;
   };
 
   /** Class members: methods, fields, static blocks (abstract members, overloads and `declare` fields are types). */
-  const classMember = (m: Node, body: Node, cls: ClassId): void => {
-    parents.set(m, body);
+  const classMember = (m: Node, cls: ClassId): void => {
     switch (m.type) {
       case "MethodDefinition": {
         if (m.value?.type !== "FunctionExpression") return;
         const id = enterFunction(m, cls);
-        functionBody(id, m, m.value, false, () => {
-          children(m.decorators, m);
-          if (m.computed) child(m.key, m);
-        });
+        functionBody(id, m, m.value, false);
         return;
       }
       case "PropertyDefinition":
@@ -391,6 +512,14 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     const cls = classNodes.length;
     classIds.set(n, cls);
     classNodes.push(n);
+    {
+      const k = parentIndex();
+      const parent = k >= 0 ? stack[k]! : undefined;
+      classContext[cls] = {
+        name: parent?.type === "VariableDeclarator" && parent.id.type === "Identifier" ? (parent.id.name as string) : undefined,
+        exportStmt: parent?.type === "ExportNamedDeclaration" || parent?.type === "ExportDefaultDeclaration" ? parent : undefined,
+      };
+    }
     if (n.type === "ClassDeclaration" && n.id) declare(scope, n.id, "class", n);
     const saved = scope;
     scope = newScope(false);
@@ -398,9 +527,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     if (n.type === "ClassExpression" && n.id) declare(scope, n.id, "local-class", n);
     children(n.decorators, n);
     child(n.superClass, n);
-    const body = n.body as Node;
-    parents.set(body, n);
-    for (const m of body.body as Node[]) classMember(m, body, cls);
+    for (const m of n.body.body as Node[]) classMember(m, cls);
     scope = saved;
   };
 
@@ -408,10 +535,12 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     if (n.declare === true) return declareAmbient(n);
     const kind: BindKind = n.kind === "var" ? "var" : n.kind === "let" ? "let" : n.kind === "const" ? "const" : "using";
     const forXHead = head !== null && (head.type === "ForOfStatement" || head.type === "ForInStatement");
+    const around = head === null ? stack[stack.length - 1] : undefined;
+    const exportStmt = around?.type === "ExportNamedDeclaration" ? around : undefined;
+    stack.push(n);
     for (const d of n.declarations as Node[]) {
-      parents.set(d, n);
       const notConstant = kind === "var" && (forXHead || (d.init != null && loopBody > 0));
-      pattern(d.id, d, kind, d, { declaration: n, head: head ?? undefined, at: scope });
+      pattern(d.id, d, kind, d, { declaration: n, head: head ?? undefined, at: scope, exportStmt });
       if (notConstant) {
         for (const id of patternIdentifiers(d.id)) {
           const b = bindOfIdentifier.get(id);
@@ -420,6 +549,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       }
       child(d.init, d);
     }
+    stack.pop();
   };
 
   const loopBodyChild = (body: Node | null | undefined, parent: Node): void => {
@@ -431,7 +561,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const visit = (n: Node): void => {
     switch (n.type) {
       case "Identifier":
-        references.push({ node: n, scope });
+        references.push({ node: n, scope, position: positionHere(n) });
         children(n.decorators, n);
         return;
       case "ThisExpression":
@@ -458,16 +588,14 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "ExportAllDeclaration":
         if (n.type === "TSInterfaceDeclaration" || n.type === "TSTypeAliasDeclaration") {
           if (n.declare !== true) {
-            const t: TypeDecl = { node: n, scope, exported: false, id: NO_ID };
+            const around = stack[stack.length - 1];
+            const t: TypeDecl = { node: n, scope, exportStmt: around?.type === "ExportNamedDeclaration" ? around : undefined, id: NO_ID };
             typeDecls.push(t);
             if (scope.types === null) scope.types = new Map();
             if (!scope.types.has(n.id.name)) scope.types.set(n.id.name, t);
           }
         } else if (n.type === "ImportDeclaration") {
-          for (const s of n.specifiers as Node[]) {
-            parents.set(s, n);
-            declare(scope, s.local, "import", s);
-          }
+          for (const s of n.specifiers as Node[]) declare(scope, s.local, "import", s, { declaration: n });
         }
         return;
       case "Program":
@@ -535,9 +663,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "Property": {
         if (n.method === true || n.kind === "get" || n.kind === "set") {
           const id = enterFunction(n, undefined);
-          functionBody(id, n, n.value, false, () => {
-            if (n.computed) child(n.key, n);
-          });
+          fnContext[id] = { holders: [n], name: undefined, position: undefined };
+          functionBody(id, n, n.value, false);
           return;
         }
         if (n.computed) child(n.key, n);
@@ -575,10 +702,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "ForStatement": {
         const saved = scope;
         scope = newScope(false);
-        if (n.init?.type === "VariableDeclaration") {
-          parents.set(n.init, n);
-          visitVariableDeclaration(n.init, n);
-        } else child(n.init, n);
+        if (n.init?.type === "VariableDeclaration") visitVariableDeclaration(n.init, n);
+        else child(n.init, n);
         child(n.test, n);
         child(n.update, n);
         loopBodyChild(n.body, n);
@@ -595,10 +720,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         const saved = scope;
         scope = newScope(false);
         const left = n.left as Node;
-        if (left.type === "VariableDeclaration") {
-          parents.set(left, n);
-          visitVariableDeclaration(left, n);
-        } else {
+        if (left.type === "VariableDeclaration") visitVariableDeclaration(left, n);
+        else {
           // `for (x of xs)`: `x` is reassigned on each pass, and read (as the tsc adapter counts it).
           for (const id of patternIdentifiers(left)) violations.push({ node: id, scope });
           child(left, n);
@@ -625,18 +748,13 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         const saved = scope;
         scope = newScope(false);
         if (n.param) pattern(n.param, n, "catch", n);
-        const body = n.body as Node;
-        parents.set(body, n);
-        children(body.body, body);
+        children(n.body.body, n.body);
         scope = saved;
         return;
       }
       case "ExportNamedDeclaration":
         if (n.declaration) child(n.declaration, n);
-        else if (!n.source) for (const s of n.specifiers as Node[]) {
-          parents.set(s, n);
-          if (s.local.type === "Identifier") child(s.local, s);
-        }
+        else if (!n.source) for (const s of n.specifiers as Node[]) if (s.local.type === "Identifier") child(s.local, s);
         return;
       case "ExportDefaultDeclaration":
         child(n.declaration, n);
@@ -647,26 +765,27 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "TSEnumDeclaration":
         if (n.declare === true) return declareAmbient(n);
         declare(scope, n.id, "enum", n);
-        parents.set(n.body, n);
         for (const m of n.body.members as Node[]) {
-          parents.set(m, n.body);
           if (m.computed) child(m.id, m);
           child(m.initializer, m);
         }
         return;
       case "TSModuleDeclaration": {
-        if (n.declare === true || n.id?.type !== "Identifier") {
+        if (n.declare === true || n.global === true || (n.id?.type !== "Identifier" && n.id?.type !== "TSQualifiedName")) {
           if (n.declare === true) declareAmbient(n);
           return;
         }
-        declare(scope, n.id, "namespace", n);
+        // `namespace A.B {}`: Babel nests a declaration per name, each bound where the outermost stands.
+        for (const id of qualifiedNames(n.id)) {
+          declare(scope, id, "namespace", n);
+          namespaceNames.push({ node: id, scope });
+        }
         const body = n.body as Node | null;
         if (body === null) return;
-        parents.set(body, n);
         const saved = scope;
         scope = newScope(true);
         if (body.type === "TSModuleBlock") children(body.body, body);
-        else visit(body);
+        else child(body, n);
         scope = saved;
         return;
       }
@@ -699,7 +818,12 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   // ---- resolution
   const lookup = (name: string, from: Scope): Bind | undefined => {
     for (let s: Scope | null = from; s !== null; s = s.parent) {
-      const b = s.names.get(name);
+      const b = s.names?.get(name);
+      if (b !== undefined) return b;
+    }
+    if (!anyMerged) return undefined;
+    for (let s: Scope | null = from; s !== null; s = s.parent) {
+      const b = s.merged?.get(name);
       if (b !== undefined) return b;
     }
     return undefined;
@@ -725,9 +849,17 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   for (const r of references) {
     const b = lookup(r.node.name, r.scope);
     if (b !== undefined && b.kind !== "ambient") {
-      b.refs.push(r.node);
+      b.refs.push({ at: r.node.start, position: r.position });
       refOf.set(r.node, b);
     } else unresolved.add(r.node);
+  }
+  for (const r of namespaceNames) {
+    for (let s: Scope | null = r.scope; s !== null; s = s.parent) {
+      const b = s.names?.get(r.node.name);
+      if (b === undefined) continue;
+      if (b.kind !== "ambient") b.refs.push({ at: r.node.start, position: OTHER });
+      break;
+    }
   }
   for (const v of violations) {
     const b = lookup(v.node.name, v.scope);
@@ -760,7 +892,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     for (let s: Scope | null = from; s !== null; s = s.parent) {
       const t = s.types?.get(name);
       if (t !== undefined) return t.id;
-      const own = s.names.get(name);
+      const own = s.names?.get(name);
       if (own !== undefined && own.kind !== "ambient" && namesType(own.id)) return own.id;
     }
     return undefined;
@@ -918,6 +1050,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "TSBigIntKeyword":
       case "TSSymbolKeyword":
       case "TSLiteralType":
+      // Babel 7 writes a template literal type (`t${string}`) as a literal type.
+      case "TSTemplateLiteralType":
         return { kind: "primitive" };
       default:
         return { kind: "other" };
@@ -951,50 +1085,9 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     return out;
   };
 
-  // ---- positions
-  const position = (n: Node): Position => {
-    let c = n;
-    let parent = parents.get(n);
-    while (parent !== undefined && isTransparent(parent)) {
-      c = parent;
-      parent = parents.get(parent);
-    }
-    if (parent === undefined) return { kind: "other" };
-    switch (parent.type) {
-      case "TaggedTemplateExpression": {
-        const call = callIds.get(parent);
-        return call !== undefined && parent.tag === c ? { kind: "callee", call } : { kind: "other" };
-      }
-      case "CallExpression":
-      case "NewExpression": {
-        const call = callIds.get(parent);
-        if (call === undefined) return { kind: "other" };
-        if (parent.callee === c) return { kind: "callee", call };
-        const index = (parent.arguments as Node[]).indexOf(c);
-        return index >= 0 ? { kind: "argument", call, index } : { kind: "other" };
-      }
-      case "VariableDeclarator":
-        return parent.init === c ? { kind: "init" } : { kind: "other" };
-      case "ExpressionStatement":
-        return { kind: "statement" };
-      default:
-        return { kind: "other" };
-    }
-  };
-
-  /** The node around `n` once transparent wrappers are looked through, and that wrapper (or `n`). */
-  const around = (n: Node): { top: Node; parent: Node | undefined } => {
-    let top = n;
-    let parent = parents.get(n);
-    while (parent !== undefined && isTransparent(parent)) {
-      top = parent;
-      parent = parents.get(parent);
-    }
-    return { top, parent };
-  };
-
   // ---- patterns
   const patternPath = (pat: Node, target: Node, sc: Scope): PatternStep[] | undefined => {
+    if (pat === target) return [];
     const walkPattern = (n: Node | null | undefined, steps: PatternStep[]): PatternStep[] | undefined => {
       if (n == null) return undefined;
       if (n === target) return steps;
@@ -1046,19 +1139,13 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const paramsOf = (sig: Node): Node[] => (sig.params as Node[]).filter((p) => !(p.type === "Identifier" && p.name === "this"));
 
   // ---- declarations of the bindings
-  const statementOf = (declaration: Node): Node[] => {
-    const out = [declaration];
-    const p = parents.get(declaration);
-    if (p?.type === "ExportNamedDeclaration") out.push(p);
-    return out;
-  };
   const declarationOf = (p: { bind?: Bind; type?: TypeDecl }): Declaration => {
     if (p.type !== undefined) {
       const d = p.type.node;
       const sc = p.type.scope;
       if (d.type === "TSInterfaceDeclaration") {
-        const exported = parents.get(d)?.type === "ExportNamedDeclaration";
-        const comments = leading.blocks(exported ? [d, parents.get(d)] : [d]);
+        const exported = p.type.exportStmt !== undefined;
+        const comments = leading.blocks([d, p.type.exportStmt]);
         return {
           kind: "interface",
           members: typeMembers(d.body.body, sc),
@@ -1077,7 +1164,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
           const ref = d.moduleReference as Node;
           return ref.type === "TSExternalModuleReference" ? { kind: "import", source: ref.expression.value, imported: "*", typeOnly: d.importKind === "type" } : { kind: "other" };
         }
-        const decl = parents.get(d)!;
+        const decl = b.declaration!;
         const imported = d.type === "ImportSpecifier" ? (keyName(d.imported, false) ?? (d.local.name as string)) : d.type === "ImportDefaultSpecifier" ? "default" : "*";
         const typeOnly = decl.importKind === "type" || decl.importKind === "typeof" || (d.type === "ImportSpecifier" && (d.importKind === "type" || d.importKind === "typeof"));
         return { kind: "import", source: decl.source.value, imported, typeOnly };
@@ -1095,7 +1182,12 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "param": {
         const fnId = b.fn!;
         const sig = signatureOf(functions.get(fnId)!)!;
-        return { kind: "param", fn: fnId, index: paramsOf(sig).indexOf(d), path: b.property ? [] : (patternPath(d, b.identifier, fnScope[fnId]!) ?? []) };
+        let index = 0;
+        for (const q of sig.params as Node[]) {
+          if (q === d) break;
+          if (!(q.type === "Identifier" && q.name === "this")) index++;
+        }
+        return { kind: "param", fn: fnId, index, path: b.property ? [] : (patternPath(d, b.identifier, fnScope[fnId]!) ?? []) };
       }
       case "var":
       case "let":
@@ -1115,8 +1207,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
           ...(init !== undefined ? { init } : {}),
           path: patternPath(id, b.identifier, at) ?? [],
           ...(forOf ? { forOf: true as const } : {}),
-          ...(parents.get(declaration)?.type === "ExportNamedDeclaration" ? { exported: true as const } : {}),
-          comments: leading.blocks(statementOf(declaration)),
+          ...(b.exportStmt !== undefined ? { exported: true as const } : {}),
+          comments: leading.blocks([declaration, b.exportStmt]),
         };
       }
       default:
@@ -1129,7 +1221,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     declarations[id] = declaration;
     const b = p.bind;
     if (b === undefined) return { id, name: p.type!.node.id.name, scope: p.type!.scope.fn, declaration, constant: true, assignments: [], references: [] };
-    const refs = b.refs.slice().sort((x, y) => x.start - y.start);
+    const refs = b.refs.sort((x, y) => x.at - y.at);
     return {
       id,
       name: b.name,
@@ -1137,20 +1229,11 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       declaration,
       constant: b.property === true ? true : b.constant,
       assignments: b.property === true ? [] : b.assigns.sort((x, y) => x.at - y.at).map((a) => toExpr(a.value, a.scope)),
-      references: refs.map((r) => position(r)),
+      references: refs.map((r) => r.position),
     };
   });
 
   // ---- functions
-  const contextualName = (n: Node): string | undefined => {
-    const { top, parent } = around(n);
-    if (parent === undefined) return undefined;
-    if (parent.type === "VariableDeclarator" && parent.init === top && parent.id.type === "Identifier") return parent.id.name;
-    if (parent.type === "AssignmentExpression" && parent.operator === "=" && parent.right === top && parent.left.type === "Identifier") return parent.left.name;
-    if (parent.type === "Property" && parent.value === top && parent.kind === "init" && parent.method !== true) return keyName(parent.key, parent.computed === true);
-    return undefined;
-  };
-
   const syntaxParam = (param0: Node, sc: Scope): SyntaxParam => {
     const out: SyntaxParam = {};
     let param = param0;
@@ -1183,6 +1266,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   ];
   for (const [id, n] of functions) {
     let kind: FunctionKind;
+    const context = fnContext[id]!;
     let name: string | undefined;
     let memberName: string | undefined;
     let isStatic = false;
@@ -1208,15 +1292,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         break;
       default:
         kind = n.type === "ArrowFunctionExpression" ? "arrow" : "function";
-        name = (n.type !== "ArrowFunctionExpression" ? (n.id?.name as string | undefined) : undefined) ?? contextualName(n);
-    }
-    const holders: Node[] = [n];
-    const { top, parent } = around(n);
-    if (parent?.type === "ExportNamedDeclaration" || parent?.type === "ExportDefaultDeclaration") holders.push(parent);
-    if (parent?.type === "VariableDeclarator" && parent.init === top) {
-      holders.push(parent);
-      const declaration = parents.get(parent);
-      if (declaration?.type === "VariableDeclaration") holders.push(...statementOf(declaration));
+        name = (n.type !== "ArrowFunctionExpression" ? (n.id?.name as string | undefined) : undefined) ?? context.name;
     }
     const sig = signatureOf(n);
     const fact: SyntaxFunction = {
@@ -1227,7 +1303,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       async: sig?.async === true,
       generator: sig?.generator === true,
       parent: fnParent[id] ?? 0,
-      comments: leading.blocks(holders),
+      comments: leading.blocks(context.holders),
       params: [],
       returns: [],
     };
@@ -1245,7 +1321,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       if (sig.returnType) fact.returnType = typeSyntax(sig.returnType, sc);
     }
     if (kind === "object-method" && usesSuperOf.has(id)) fact.usesSuper = true;
-    if (n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression") fact.position = position(n);
+    if (context.position !== undefined) fact.position = context.position;
     syntaxFunctions.push(fact);
   }
   // Returns in source order: an arrow's expression body and a field's initialiser come first (Babel's order).
@@ -1294,8 +1370,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     const sc = classScopes[id]!;
     let name = node.id?.name as string | undefined;
     if (name === undefined) {
-      const { parent } = around(node);
-      if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier") name = parent.id.name;
+      name = classContext[id]!.name;
     }
     const members: SyntaxMember[] = [];
     const abstractMethods: NonNullable<SyntaxClass["abstractMethods"]> = [];
@@ -1338,8 +1413,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     const cls: SyntaxClass = { id, ...(name !== undefined ? { name } : {}), implements: implementsList, members, thisAssignments: thisAssignmentsOf.get(id) ?? [] };
     if (abstractMethods.length > 0) cls.abstractMethods = abstractMethods;
     if (node.superClass) cls.superClass = toExpr(node.superClass, sc);
-    const p = parents.get(node);
-    const classComments = leading.blocks([node, p?.type === "ExportNamedDeclaration" || p?.type === "ExportDefaultDeclaration" ? p : null]);
+    // The class, its `export` statement, and its first decorator (Babel starts a class at its first decorator, also before `export`).
+    const classComments = leading.blocks([node, classContext[id]!.exportStmt, node.decorators?.[0]]);
     if (classComments.length > 0) cls.comments = classComments;
     if (node.superClass && node.superTypeArguments && node.superTypeArguments.params.length > 0) cls.superTypeArgs = (node.superTypeArguments.params as Node[]).map((a) => typeSyntax(a, sc));
     const decorators = node.decorators as Node[] | undefined;
@@ -1368,9 +1443,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         }
       } else if (d) {
         if (d.declare === true) continue;
-        if (d.type === "FunctionDeclaration" || d.type === "ClassDeclaration" || d.type === "TSEnumDeclaration" || (d.type === "TSModuleDeclaration" && d.id.type === "Identifier")) {
+        if (d.type === "FunctionDeclaration" || d.type === "ClassDeclaration" || d.type === "TSEnumDeclaration" || (d.type === "TSModuleDeclaration" && d.global !== true && (d.id.type === "Identifier" || d.id.type === "TSQualifiedName"))) {
           if (d.type === "FunctionDeclaration" && d.body == null) continue;
-          if (d.id) exports.push({ name: d.id.name, value: toExpr(d.id, moduleScope) });
+          const id = d.id?.type === "TSQualifiedName" ? qualifiedNames(d.id)[0] : d.id;
+          if (id) exports.push({ name: id.name, value: toExpr(id, moduleScope) });
         } else if (d.type === "VariableDeclaration") {
           for (const decl of d.declarations as Node[]) for (const id of patternIdentifiers(decl.id)) exports.push({ name: id.name, value: toExpr(id, moduleScope) });
         }
@@ -1416,12 +1492,20 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     functions,
     calls,
     loops,
-    parents,
   };
 }
 
 /** TypeScript nodes that hold values, walked like any other; every other `TS…` node is a type. */
 const TS_VALUE_NODES: ReadonlySet<string> = new Set(["TSAsExpression", "TSSatisfiesExpression", "TSNonNullExpression", "TSTypeAssertion", "TSInstantiationExpression", "TSExportAssignment", "TSParameterProperty"]);
+
+/** The identifiers of a namespace's name: `A.B.C` → `A`, `B`, `C`. */
+function qualifiedNames(n: Node, out: Node[] = []): Node[] {
+  if (n.type === "TSQualifiedName") {
+    qualifiedNames(n.left, out);
+    out.push(n.right);
+  } else if (n.type === "Identifier") out.push(n);
+  return out;
+}
 
 /** The identifiers a binding pattern declares (or an assignment target assigns), in source order. */
 function patternIdentifiers(p: Node | null | undefined, out: Node[] = []): Node[] {

@@ -1,11 +1,7 @@
 /**
- * Helpers over oxc-parser's ESTree AST that the collector (collect-syntax.ts) and the applier
- * (apply-plan.ts) share.
+ * Helpers over oxc-parser's ESTree AST for the collector (collect-syntax.ts), which the applier
+ * (apply-plan.ts) may reuse.
  *
- * - `Parents`: the parent of every node the collector's walk visits (`parents.get(node)`), built
- *   in that one walk (collect-syntax.ts returns it). Nodes inside type annotations, interfaces,
- *   type aliases, overload signatures and `declare`d declarations are not visited: they have no
- *   entry. The program has none either.
  * - `childKeys(type)`: the fields of a node type that hold child nodes, in source order
  *   (oxc-parser's `visitorKeys`), without the fields that only hold types (`TYPE_KEYS`).
  * - `Lines`: offsets to Babel's `{ line, column }` (1-based line, 0-based UTF-16 column).
@@ -15,8 +11,6 @@
  */
 import { visitorKeys } from "oxc-parser";
 import type { Comment, Node } from "./parse.js";
-
-export type Parents = Map<Node, Node>;
 
 /** Fields that only hold TypeScript types: never values, calls or functions. */
 export const TYPE_KEYS: ReadonlySet<string> = new Set(["typeAnnotation", "returnType", "typeParameters", "typeArguments", "superTypeArguments", "implements"]);
@@ -85,21 +79,24 @@ export class LeadingComments {
     for (const c of comments) this.byEnd.set(c.end, c);
   }
   /** The block comments between the token before `start` and `start`, added to `found` by start. */
-  blocksBefore(start: number, found: Map<number, string>): void {
+  private blocksBefore(start: number, found: Map<number, string> | null): Map<number, string> | null {
     let i = start;
+    let out = found;
     for (;;) {
       while (i > 0 && isSpace(this.source.charCodeAt(i - 1))) i--;
       const c = this.byEnd.get(i);
-      if (c === undefined || c.start >= i) return;
-      if (c.type === "Block") found.set(c.start, c.value);
+      if (c === undefined || c.start >= i) return out;
+      if (c.type === "Block") (out ??= new Map()).set(c.start, c.value);
       i = c.start;
     }
   }
   /** The block comments leading any of `nodes`, in source order. */
   blocks(nodes: ReadonlyArray<Node | null | undefined>): string[] {
-    const found = new Map<number, string>();
-    for (const n of nodes) if (n) this.blocksBefore(n.start, found);
-    if (found.size === 0) return [];
+    if (this.byEnd.size === 0) return [];
+    let found: Map<number, string> | null = null;
+    for (const n of nodes) if (n) found = this.blocksBefore(n.start, found);
+    if (found === null) return [];
+    if (found.size === 1) return [...found.values()];
     return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   }
 }

@@ -5,10 +5,11 @@
 //
 //   node packages/unplugin/test/compile-fixtures.mjs <fixtures dir> <case> [<case>…]
 //
-// The analysis is the Babel plugin's pipeline (packages/babel-plugin/src/index.ts: the same
-// shortcut, summaries, collector and analysis), whose facts the oxc collector must equal by
-// contract; its functions, calls and loops are matched by span to the oxc-parser nodes the
-// applier edits. When the unplugin's own pipeline (src/transform.ts) is built, it is used instead.
+// Each file goes through the unplugin's own pipeline (src/transform.ts `transformWeft`: the oxc
+// collector, the core's analysis, the applier). With WEFT_BABEL_FACTS=1 the analysis is the Babel
+// plugin's pipeline instead (packages/babel-plugin/src/index.ts: the same shortcut, summaries,
+// collector and analysis), its functions, calls and loops matched by span to the oxc-parser nodes
+// the applier edits: the applier alone, on facts known to be right.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createRequire } from "node:module";
@@ -25,6 +26,19 @@ const { collectModule } = await import(join(babelDist, "collect-module.js"));
 const { jsdocSpecifiers, rememberSummary, summariesWithDependencies } = await import(join(babelDist, "summaries.js"));
 const { validateOptions } = await import(join(babelDist, "options.js"));
 const { applyPlan, ApplyError } = await import(join(here, "..", "dist", "apply-plan.js"));
+
+const { transformWeft } = await import(join(here, "..", "dist", "transform.js"));
+const { resolveOptions } = await import(join(here, "..", "dist", "options.js"));
+const BABEL_FACTS = process.env["WEFT_BABEL_FACTS"] === "1";
+
+function compileWithUnplugin(filename, source, rawOptions, report) {
+  const options = resolveOptions({
+    ...rawOptions,
+    onDiagnostic: (d, text) => report.diagnostics.push(formatDiagnostic(d, text)),
+    onExplain: (file, entries) => report.explain.push({ file, entries }),
+  });
+  return transformWeft(source, filename, options)?.code ?? source;
+}
 
 const ENTRY = /^input\.(ts|js|mjs|cjs|mts|cts)$/;
 const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
@@ -88,12 +102,18 @@ function indexByEnd(program) {
 const COMPATIBLE = {
   ClassMethod: ["MethodDefinition"],
   ObjectMethod: ["Property"],
+  ClassPrivateMethod: ["MethodDefinition"],
+  ClassProperty: ["PropertyDefinition"],
+  ClassPrivateProperty: ["PropertyDefinition"],
+  ClassAccessorProperty: ["AccessorProperty"],
+  TSDeclareMethod: ["TSAbstractMethodDefinition", "MethodDefinition"],
   OptionalCallExpression: ["CallExpression"],
 };
 
 function matchNode(byEnd, bnode) {
   const want = COMPATIBLE[bnode.type] ?? [bnode.type];
-  const list = (byEnd.get(bnode.end) ?? []).filter((n) => want.includes(n.type));
+  let list = (byEnd.get(bnode.end) ?? []).filter((n) => want.includes(n.type));
+  if (list.length === 0) list = [...byEnd.values()].flat().filter((n) => want.includes(n.type) && n.start === bnode.start);
   if (list.length === 0) throw new Error(`no oxc node for Babel's ${bnode.type} at ${bnode.start}-${bnode.end}`);
   return list.sort((a, b) => Math.abs(a.start - bnode.start) - Math.abs(b.start - bnode.start))[0];
 }
@@ -171,14 +191,23 @@ function compileFile(filename, source, rawOptions, report) {
     },
   });
   const ts = /\.[cm]?ts$/.test(filename);
-  babel.transformSync(source, {
-    filename,
-    configFile: false,
-    babelrc: false,
-    code: false,
-    plugins: [plugin],
-    parserOpts: { plugins: ts ? ["typescript", "decorators-legacy"] : ["decorators-legacy"] },
-  });
+  const run = (decorators) =>
+    babel.transformSync(source, {
+      filename,
+      configFile: false,
+      babelrc: false,
+      code: false,
+      plugins: [plugin],
+      parserOpts: { plugins: ts ? ["typescript", ...decorators] : decorators },
+    });
+  try {
+    run(["decorators-legacy"]);
+  } catch (error) {
+    if (!/experimental syntax/.test(String(error.message))) throw error;
+    report.diagnostics.length = 0;
+    report.explain.length = 0;
+    run(["decorators", "decoratorAutoAccessors"]);
+  }
   return result ?? source;
 }
 
@@ -195,7 +224,8 @@ for (const name of names) {
   try {
     for (const file of files) {
       const filename = join(caseDir, file);
-      report.outputs[file] = compileFile(filename, readFileSync(filename, "utf8"), options, report);
+      const compile = BABEL_FACTS ? compileFile : compileWithUnplugin;
+      report.outputs[file] = compile(filename, readFileSync(filename, "utf8"), options, report);
     }
   } catch (error) {
     report.error = { message: String(error.message), code: error.code };
