@@ -16,6 +16,7 @@
  * persistent cache, Vite and Rollup watch mode rebuild an importer when a helper starts blocking.
  */
 import { readFileSync, statSync } from "node:fs";
+import { relative } from "node:path";
 import {
   analyzeModule,
   dynamicImportSpecifiers,
@@ -31,7 +32,7 @@ import {
   type ModuleSummaries,
   type ModuleSummary,
 } from "@weft/core";
-import { collectModule } from "./collect-module.js";
+import { collectModule, type Collected } from "./collect-module.js";
 import { parseModule, type Parsed } from "./parse.js";
 
 /**
@@ -53,21 +54,36 @@ interface CachedSummary {
 const cache = new Map<string, CachedSummary>();
 
 /**
- * Parses made for summaries, handed on to the transform of the same file (`takeParsed`): in a
+ * What a summary's computation made of a module — its parse, and its facts with the summaries
+ * they were resolved against — handed on to the transform of the same file (`takeHandoff`): in a
  * bundler a module is summarised (by the first file importing it) before it is compiled itself,
- * and its text is the same, so one parse serves both. Bounded: files summarised but never
- * compiled (a type-only import) are dropped oldest first.
+ * from the same text, so one parse and one collection serve both. Bounded: files summarised but
+ * never compiled (a type-only import) are dropped oldest first.
  */
-const handoff = new Map<string, Parsed>();
+export interface Handoff {
+  parsed: Parsed;
+  /** The facts, collected under the file's name relative to the current directory (as the transform names it). */
+  collected: Collected;
+  summaries: ModuleSummaries;
+}
+const handoff = new Map<string, Handoff>();
 const HANDOFF_LIMIT = 256;
 
-/** The parse of `file` made for its summary, if its text was `code`; taken once. */
-export function takeParsed(file: string, code: string): Parsed | undefined {
-  const parsed = handoff.get(file);
-  if (parsed === undefined) return undefined;
+/** What the summary of `file` made of it, if its text was `code`; taken once. */
+export function takeHandoff(file: string, code: string): Handoff | undefined {
+  const handed = handoff.get(file);
+  if (handed === undefined) return undefined;
   handoff.delete(file);
-  return parsed.source === code ? parsed : undefined;
+  return handed.parsed.source === code ? handed : undefined;
 }
+
+/** Whether two sets of summaries are the same (the same summary objects under the same specifiers). */
+export function sameSummaries(a: ModuleSummaries, b: ModuleSummaries): boolean {
+  if (a.size !== b.size) return false;
+  for (const [spec, summary] of a) if (b.get(spec) !== summary) return false;
+  return true;
+}
+
 /** Text that may declare a class or an interface, or re-export names (whose members it passes on). */
 const DECLARES_TYPES = /\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/;
 const inProgress = new Set<string>();
@@ -176,10 +192,10 @@ function computeSummary(file: string, blocking: ReadonlySet<string>, need: Summa
     if (complete || need === "blocking") return { summary: new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }])), shapes: complete };
   }
   const parsed = parseModule(file, code);
-  if (handoff.size >= HANDOFF_LIMIT) handoff.delete(handoff.keys().next().value!);
-  handoff.set(file, parsed);
   const summaries = summariesFor(parsed, file, blocking);
-  const collected = collectModule(parsed, file, blocking, summaries);
+  const collected = collectModule(parsed, relative(process.cwd(), file) || file, blocking, summaries);
+  if (handoff.size >= HANDOFF_LIMIT) handoff.delete(handoff.keys().next().value!);
+  handoff.set(file, { parsed, collected, summaries });
   const analysis = analyzeModule(collected.facts, { summaries, exported: collected.exported });
   const imported = (source: string) => {
     const target = resolveRelative(file, source);

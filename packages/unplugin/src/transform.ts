@@ -42,7 +42,7 @@ import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import type { ResolvedOptions } from "./options.js";
 import { parseModule, type Node, type Parsed } from "./parse.js";
-import { importsMayBlockByText, jsdocSpecifiers, rememberSummary, summariesWithDependencies, takeParsed, type SummaryNeed } from "./summaries.js";
+import { importsMayBlockByText, jsdocSpecifiers, rememberSummary, sameSummaries, summariesWithDependencies, takeHandoff, type SummaryNeed } from "./summaries.js";
 
 export interface TransformOutput {
   code: string;
@@ -130,7 +130,8 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
     declare?.(byText.dependencies);
     if (!byText.mayBlock) return null;
   }
-  const parsed = takeParsed(filename, source) ?? parseModule(filename, source);
+  const handed = takeHandoff(filename, source);
+  const parsed = handed?.parsed ?? parseModule(filename, source);
   if (!mayConcernWeft(parsed, source, own || shapes)) return null;
   const file = relative(process.cwd(), filename) || filename;
   const dependencySet = new Set<string>();
@@ -144,7 +145,8 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   const blockingOnly = summariesOf("blocking");
   if (!own && !shapes && !importsBlockingName(parsed, blockingOnly.summaries, source)) return null;
   const { summaries, dependencies } = summariesOf("shapes");
-  const collected = collectModule(parsed, file, options.blocking, summaries);
+  // The facts its summary collected, when they were resolved against these same summaries.
+  const collected = handed !== undefined && sameSummaries(handed.summaries, summaries) ? handed.collected : collectModule(parsed, file, options.blocking, summaries);
   const module = resolveModuleKind(options.module, filename, parsed);
   const analysis = analyzeModule(collected.facts, {
     summaries,
