@@ -154,7 +154,8 @@ export function rememberSummary(file: string, summary: ModuleSummary, dependenci
 
 /** The summary of the module in `file`, computed once per modification of it or of what it depends on. */
 export function summaryOf(file: string, blocking: ReadonlySet<string>, need: SummaryNeed = "shapes"): ModuleSummary {
-  const mtimeMs = statSync(file).mtimeMs;
+  const mtimeMs = mtimeOf(file);
+  if (mtimeMs === -1) statSync(file); // gone: throws, as reading it would
   const hit = cache.get(file);
   if (hit && (hit.shapes || need === "blocking") && isFresh(hit, mtimeMs)) {
     recordDependency(file, hit.dependencies.keys());

@@ -121,7 +121,8 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
   const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
   const own = /["']@weft\/runtime/.test(source) || /@blocking\b/.test(source) || options.blocking.size > 0;
-  const shapes = !thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source));
+  // (Read only where it matters: with `own`, the file concerns weft whatever its shapes.)
+  const shapes = !own && !thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source));
   if (!own && !shapes) {
     // Before any parse: a file none of whose imports may hand it anything that blocks has
     // nothing for weft (most files of a project, and of node_modules). Its output still depends
