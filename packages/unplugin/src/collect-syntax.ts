@@ -146,8 +146,8 @@ interface TypeDecl {
 
 /** What a function's surroundings say about it, read when the walk enters it. */
 interface FunctionContext {
-  /** The nodes whose leading comments are the function's: itself, its `export`, its declarator and variable statement. */
-  holders: Node[];
+  /** The nodes whose leading comments are the function's: itself, its `export`, its declarator and variable statement; the parentheses around it. */
+  holders: Array<{ start: number }>;
   /** The name it gets from where it stands (`const f = () => …`). */
   name: string | undefined;
   /** Where a function or arrow expression stands. */
@@ -183,7 +183,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   /** The ancestors of the node being visited, its parent last. */
   const stack: Node[] = [];
   const fnContext: FunctionContext[] = [];
-  const classContext: Array<{ name: string | undefined; exportStmt: Node | undefined }> = [];
+  const classContext: Array<{ holders: Array<{ start: number }>; name: string | undefined; exportStmt: Node | undefined }> = [];
   const functions = new Map<FunctionId, Node>();
   const calls = new Map<CallId, Node>();
   const loops = new Map<LoopId, Node>();
@@ -327,10 +327,49 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         return OTHER;
     }
   };
+  /**
+   * Whether the node being visited is the outermost one starting where it starts: Babel gives a
+   * comment to that one only (`/*#__PURE__*\/function () {}()`: the call's, not the function's).
+   */
+  const outermostAtStart = (n: Node): boolean => {
+    const parent = stack[stack.length - 1];
+    return parent === undefined || parent.start !== n.start;
+  };
   /** The surroundings of a function being entered (`n`, not yet on the stack). */
+  /**
+   * Where the parentheses around an expression being visited (`n`) open, when the parent does
+   * not start there (the parentheses of `f(n)` and `if (n)` are the parent's).
+   */
+  const parenHolders = (n: Node, out: Array<{ start: number }>): void => {
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) return;
+    let syntaxPairs = 0;
+    switch (parent.type) {
+      case "CallExpression":
+      case "NewExpression":
+        if (parent.arguments.length === 1 && parent.arguments[0] === n) syntaxPairs = 1;
+        break;
+      case "ImportExpression":
+        if (parent.source === n && parent.options == null) syntaxPairs = 1;
+        break;
+      case "IfStatement":
+      case "WhileStatement":
+      case "DoWhileStatement":
+      case "WithStatement":
+        if (parent.test === n || parent.object === n) syntaxPairs = 1;
+        break;
+      case "SwitchStatement":
+        if (parent.discriminant === n) syntaxPairs = 1;
+        break;
+      default:
+        break;
+    }
+    for (const open of leading.wrappingParens(n, syntaxPairs)) if (open !== parent.start) out.push({ start: open });
+  };
   const functionContext = (n: Node): FunctionContext => {
     const k = parentIndex();
-    const holders = [n];
+    const holders: Array<{ start: number }> = outermostAtStart(n) ? [n] : [];
+    if (n.type !== "FunctionDeclaration") parenHolders(n, holders);
     if (k < 0) return { holders, name: undefined, position: isFunctionNode(n) && n.type !== "FunctionDeclaration" ? OTHER : undefined };
     const parent = stack[k]!;
     const top = k + 1 < stack.length ? stack[k + 1]! : n;
@@ -515,7 +554,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     {
       const k = parentIndex();
       const parent = k >= 0 ? stack[k]! : undefined;
+      const holders: Array<{ start: number }> = outermostAtStart(n) ? [n] : [];
+      if (n.type === "ClassExpression") parenHolders(n, holders);
       classContext[cls] = {
+        holders,
         name: parent?.type === "VariableDeclarator" && parent.id.type === "Identifier" ? (parent.id.name as string) : undefined,
         exportStmt: parent?.type === "ExportNamedDeclaration" || parent?.type === "ExportDefaultDeclaration" ? parent : undefined,
       };
@@ -732,9 +774,12 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         return;
       }
       case "WhileStatement":
-      case "DoWhileStatement":
         child(n.test, n);
         loopBodyChild(n.body, n);
+        return;
+      case "DoWhileStatement":
+        loopBodyChild(n.body, n);
+        child(n.test, n);
         return;
       case "SwitchStatement": {
         child(n.discriminant, n);
@@ -1414,7 +1459,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     if (abstractMethods.length > 0) cls.abstractMethods = abstractMethods;
     if (node.superClass) cls.superClass = toExpr(node.superClass, sc);
     // The class, its `export` statement, and its first decorator (Babel starts a class at its first decorator, also before `export`).
-    const classComments = leading.blocks([node, classContext[id]!.exportStmt, node.decorators?.[0]]);
+    const context = classContext[id]!;
+    const classComments = context.holders.length > 0 ? leading.blocks([...context.holders, context.exportStmt, node.decorators?.[0]]) : [];
     if (classComments.length > 0) cls.comments = classComments;
     if (node.superClass && node.superTypeArguments && node.superTypeArguments.params.length > 0) cls.superTypeArgs = (node.superTypeArguments.params as Node[]).map((a) => typeSyntax(a, sc));
     const decorators = node.decorators as Node[] | undefined;
