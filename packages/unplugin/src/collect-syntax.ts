@@ -33,7 +33,14 @@
  *   (regular expressions and bigints are `other`), `ChainExpression` looked through,
  *   `ImportExpression` under `await` is `dynamic-import`.
  * - comments: a node's leading block comments are those between the token before it and its
- *   start (walk.ts `LeadingComments`), as Babel attaches them.
+ *   start (walk.ts `LeadingComments`), as Babel attaches them: to the outermost of the nodes
+ *   starting at one offset only (`/*#__PURE__*\/function () {}()`: the call's, not the
+ *   function's), and, for a parenthesised function or class expression, those before each of its
+ *   parentheses too (Babel's `takeSurroundingComments`).
+ * - namespaces: each name of `namespace A.B {}` is a binding; the name is also a reference of
+ *   another declaration of it that Babel's scope tracks (`class C {}` then `namespace C {}`).
+ *   Enums and namespaces are bindings per declaration; a name resolves to them (the first of
+ *   the name in a scope) only when no other declaration in any enclosing scope binds it.
  *
  * Scopes (Babel's, which the facts follow): the program, each function (its parameters and body
  * share it; a named function expression's name is in it), each class (a class expression's
@@ -43,8 +50,10 @@
  * `scope` fact is the function whose body holds the scope (block scopes are not distinguished).
  * References are resolved after the walk, so hoisting needs nothing more. Constancy is Babel's as
  * the tsc adapter counts it (packages/tsc/src/collect-scopes.ts, collect-syntax.ts `initInLoop`):
- * an assignment, update or `for (x of …)` target, a second `var`, or a `var` with an initialiser
- * or a function declaration in a loop's body, or a `var` in a `for…in`/`for…of` head.
+ * an assignment, update or `for (x of …)` target, a second declaration in the same scope, a
+ * `var` with an initialiser or a function declaration in a loop's body, or a `var` in a
+ * `for…in`/`for…of` head. A parameter property is always constant, with no assignments (Babel
+ * binds it to nothing; the Babel collector adds it).
  *
  * Node identity in the maps (the contract of the applier): a function id maps to the node whose
  * `start`/`end` are the fact's span — the `MethodDefinition` for class methods, accessors and
