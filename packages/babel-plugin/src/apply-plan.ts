@@ -175,7 +175,7 @@ export function applyPlan(ctx: ApplyContext): void {
 
 /**
  * `it("…", body)` with a body that may block, under the option `testRunner`:
- * `it("…", testBody(body))`. The call node is the one collected (a hook call is never a yield
+ * `it("…", testBody(body))` (jest) or `it("…", contextTestBody(body))` (Vitest). The call node is the one collected (a hook call is never a yield
  * point here); its argument is the converted body (`coroutine(function* …)`) or its name.
  */
 function wrapTestBodies(ctx: ApplyContext, helper: (name: string) => Expression): void {
@@ -185,7 +185,7 @@ function wrapTestBodies(ctx: ApplyContext, helper: (name: string) => Expression)
     if (call.type !== "CallExpression") continue;
     const arg = call.arguments[index];
     if (arg === undefined || arg.type === "SpreadElement" || arg.type === "ArgumentPlaceholder") continue;
-    call.arguments[index] = t.callExpression(helper("testBody"), [arg as Expression]);
+    call.arguments[index] = t.callExpression(helper(plan.testBodyHelper), [arg as Expression]);
   }
 }
 

@@ -16,9 +16,11 @@ export interface WeftPluginOptions {
    * `"jest"`: a test body that may block, handed to the unbound global `it`, `test`,
    * `beforeEach`, `afterEach`, `beforeAll` or `afterAll` (or their `.only`, `.skip`,
    * `.concurrent`), runs as a greenlet the runner waits for (`testBody` of the runtime). The jest
-   * preset of `@weft/cli` sets it. Without it, such a body is the warning WEFT4001.
+   * preset of `@weft/cli` sets it. `"vitest"`: the same for Vitest, with the hooks global or
+   * imported from `"vitest"` (`contextTestBody`, which passes the test context on); the Vite
+   * plugin of `@weft/unplugin` sets it under Vitest. Without it, such a body is the warning WEFT4001.
    */
-  testRunner?: "jest";
+  testRunner?: "jest" | "vitest";
   /** Receives every diagnostic; without it the plugin throws on the first error's frame. */
   onDiagnostic?: (diagnostic: Diagnostic, source: string) => void;
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
@@ -30,7 +32,7 @@ export interface WeftPluginOptions {
 export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
-  testRunner: "jest" | undefined;
+  testRunner: "jest" | "vitest" | undefined;
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
   onExplain: ((file: string, entries: ExplainEntry[]) => void) | undefined;
   onSummary: ((file: string, summary: Record<string, boolean | SummaryEntry>) => void) | undefined;

@@ -10,7 +10,7 @@ export interface AdapterOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
   /** The test runner whose test globals take bodies that may block (`plan-test-bodies.ts`). */
-  testRunner: "jest" | undefined;
+  testRunner: "jest" | "vitest" | undefined;
   onDiagnostic: ((...args: never[]) => unknown) | undefined;
   onExplain: ((...args: never[]) => unknown) | undefined;
   onSummary: ((...args: never[]) => unknown) | undefined;
@@ -41,8 +41,8 @@ export function validateAdapterOptions(adapter: string, raw: unknown): AdapterOp
     fail(`Expected \`module\` to be "auto", "esm" or "cjs", got \`${JSON.stringify(module)}\`.`);
   }
   const testRunner = o["testRunner"];
-  if (testRunner !== undefined && testRunner !== "jest") {
-    fail(`Expected \`testRunner\` to be "jest" (or absent), got \`${JSON.stringify(testRunner)}\`.`);
+  if (testRunner !== undefined && testRunner !== "jest" && testRunner !== "vitest") {
+    fail(`Expected \`testRunner\` to be "jest" or "vitest" (or absent), got \`${JSON.stringify(testRunner)}\`.`);
   }
   for (const k of ["onDiagnostic", "onExplain", "onSummary"]) {
     if (o[k] !== undefined && typeof o[k] !== "function") fail(`Expected \`${k}\` to be a function, got \`${typeof o[k]}\`.`);

@@ -13,7 +13,7 @@ import type { FunctionId, ModuleFacts, Span } from "./facts.js";
 import { blockingChain, inferBlocking, type ChainStep, type ModuleSummaries } from "./infer-blocking.js";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
-import { planTestBodies } from "./plan-test-bodies.js";
+import { planTestBodies, testBodyHelper } from "./plan-test-bodies.js";
 import { validateIterators } from "./validate-iterators.js";
 import { validateDecorators } from "./validate-decorators.js";
 import { validateModule, type ModuleShape } from "./validate-module.js";
@@ -62,7 +62,7 @@ export interface AnalyzeOptions {
    */
   callbackFaces?: boolean;
   /** The test runner whose global hooks take bodies that may block (`plan-test-bodies.ts`). */
-  testRunner?: "jest" | undefined;
+  testRunner?: "jest" | "vitest" | undefined;
 }
 
 export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}): Analysis {
@@ -76,7 +76,7 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     blocking = inferBlocking(facts, types, summaries, options.exported);
   }
   const planned = planRewrite(facts, types, blocking);
-  const plan: RewritePlan = { ...planned, testBodies: planTestBodies(facts, planned, options.testRunner) };
+  const plan: RewritePlan = { ...planned, testBodies: planTestBodies(facts, planned, options.testRunner), testBodyHelper: testBodyHelper(options.testRunner) };
   const diagnostics = [
     ...validatePlacement(facts, types, blocking),
     ...validateModule(facts, blocking, plan, options.shape ?? {}),

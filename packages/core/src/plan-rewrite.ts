@@ -24,6 +24,7 @@
  * | a call in a decorator's expression, not known to block (`@Injectable()`) | unchanged (TypeScript evaluates decorators in an arrow) | — |
  * | `catch (e) {…}` not naming GreenletExit/Timeout     | `catch (e) { rethrowExit(e); … }`          | (adapter) |
  * | option `testRunner: "jest"`: `it("…", body)` (`test`, `beforeEach`, `afterEach`, `beforeAll`, `afterAll`, `.only`/`.skip`/`.concurrent`: unbound globals), `body` may block | `it("…", testBody(body))`: a plain function returning `spawn(body).toPromise()` (plan-test-bodies.ts) | test body |
+ * | option `testRunner: "vitest"`: the same, the hooks global or imported from `"vitest"` | `it("…", contextTestBody(body))`: passes Vitest's test context on (plan-test-bodies.ts) | test body |
  *
  * Evaluation order is JavaScript's in every shape: the callee (and receiver, once) before the
  * arguments, the arguments left to right, then the call.
@@ -65,6 +66,8 @@ export interface RewritePlan {
    * `testBody(body)` (`plan-test-bodies.ts`). Empty without the option.
    */
   testBodies: ReadonlyMap<CallId, number>;
+  /** The runtime helper the adapters wrap those bodies with: `testBody` (jest) or `contextTestBody` (Vitest). */
+  testBodyHelper: "testBody" | "contextTestBody";
 }
 
 /**
@@ -196,5 +199,5 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     }
   }
   const dual = new Set([...blocking.dual].filter((fn) => coroutines.has(fn)));
-  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map() };
+  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map(), testBodyHelper: "testBody" };
 }

@@ -1,6 +1,7 @@
 /**
- * `planTestBodies`: under the option `testRunner: "jest"`, the test bodies that may block and
- * that the adapters hand to the runner wrapped as `testBody(body)` (packages/runtime/src/test-body.ts).
+ * `planTestBodies`: under the option `testRunner` (`"jest"`, `"vitest"`), the test bodies that
+ * may block and that the adapters hand to the runner wrapped as `testBody(body)` (jest) or
+ * `contextTestBody(body)` (Vitest), both in packages/runtime/src/test-body.ts.
  *
  * | Input (option `testRunner: "jest"`)                          | Output                                   |
  * |--------------------------------------------------------------|------------------------------------------|
@@ -12,18 +13,33 @@
  * | `it` imported or declared in the module (not the global)      | unchanged (colour flows as for any callee) |
  * | any of these without the option                               | unchanged, and the warning WEFT4001      |
  *
+ * | Input (option `testRunner: "vitest"`)                        | Output                                   |
+ * |--------------------------------------------------------------|------------------------------------------|
+ * | `it("…", () => { sleep(1); … })` with `it` (`test`, the hooks) imported from `"vitest"` (`import { it as check }` too, and `.only`, `.skip`, `.concurrent`) | `it("…", contextTestBody(coroutine(function* () {…})))` |
+ * | the same through the namespace (`import * as vt from "vitest"`: `vt.it`) | the same                      |
+ * | the same with the unbound globals (Vitest's `globals: true`)   | the same                                 |
+ * | `it("…", ({ task }) => { sleep(1); … })`                       | the same: the body receives Vitest's test context |
+ * | `it` imported from another module or declared in the module   | unchanged                                |
+ *
  * `testBody(fn)` returns a plain function that runs the body as a greenlet: for a body without
  * parameters it returns `spawn(fn).toPromise()`, which jest waits for, the body's failure
  * rejecting it; for a body declaring `done` it keeps that arity, the body calls `done()` as in
- * plain jest, and the greenlet's failure calls `done(error)`.
+ * plain jest, and the greenlet's failure calls `done(error)`. Vitest has no `done`: its
+ * `contextTestBody(fn)` passes the runner's arguments (the test context) on and always returns
+ * `spawn(fn, ...args).toPromise()`.
  * A hook call that is itself a yield point (in a coroutine: `describe`'s body blocking) is left
  * alone: its rewrite already hands the callee the driven body through the runtime.
  */
 import type { CallId, ModuleFacts } from "./facts.js";
 import type { RewritePlan } from "./plan-rewrite.js";
 
+/** The runtime helper that wraps a test body for `testRunner`. */
+export function testBodyHelper(testRunner: "jest" | "vitest" | undefined): "testBody" | "contextTestBody" {
+  return testRunner === "vitest" ? "contextTestBody" : "testBody";
+}
+
 /** Calls of a test hook whose argument at the given index is a body to wrap. */
-export function planTestBodies(facts: ModuleFacts, plan: RewritePlan, testRunner: "jest" | undefined): Map<CallId, number> {
+export function planTestBodies(facts: ModuleFacts, plan: RewritePlan, testRunner: "jest" | "vitest" | undefined): Map<CallId, number> {
   const out = new Map<CallId, number>();
   if (testRunner === undefined) return out;
   const calls = new Map(facts.calls.map((c) => [c.id, c]));
@@ -33,6 +49,8 @@ export function planTestBodies(facts: ModuleFacts, plan: RewritePlan, testRunner
       if (use.kind !== "argument") continue;
       const call = calls.get(use.call);
       if (call?.testHook === undefined || plan.calls.has(call.id) || call.construct) continue;
+      // Hooks imported from "vitest" are Vitest's only; jest's are globals.
+      if (call.testHookFrom !== undefined && call.testHookFrom !== testRunner) continue;
       if (call.args[use.index]?.fn !== f.id) continue;
       out.set(call.id, use.index);
     }

@@ -1094,8 +1094,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (c.construct) fact.construct = true;
     if (c.inParameters) fact.inParameters = true;
     if (c.callee.kind === "global" && fact.callee.kind === "unknown") fact.globalName = c.callee.name;
-    const hook = testHookOf(c.callee);
-    if (hook !== undefined) fact.testHook = hook;
+    const hook = testHookOf(c.callee) ?? importedTestHookOf(c.callee, binding);
+    if (hook !== undefined) {
+      fact.testHook = hook;
+      if (c.callee.kind !== "global" && (c.callee.kind !== "member" || c.callee.object.kind !== "global")) fact.testHookFrom = "vitest";
+    }
     const bound = boundTarget(c.id, 1);
     if (bound !== undefined) fact.binds = bound;
     return fact;
@@ -1450,6 +1453,31 @@ function testHookOf(callee: Expr): string | undefined {
   if (callee.kind === "global") return TEST_HOOKS.has(callee.name) ? callee.name : undefined;
   if (callee.kind === "member" && callee.name !== undefined && TEST_HOOK_MEMBERS.has(callee.name) && callee.object.kind === "global" && TEST_HOOKS.has(callee.object.name)) {
     return `${callee.object.name}.${callee.name}`;
+  }
+  return undefined;
+}
+
+/**
+ * `it`, `it.only`, `vt.it`…: a test hook imported from Vitest (`import { it } from "vitest"`,
+ * under any local name, or its namespace), or undefined.
+ */
+function importedTestHookOf(callee: Expr, binding: (id: BindingId) => SyntaxBinding): string | undefined {
+  const imported = (e: Expr): string | undefined => {
+    if (e.kind !== "ref") return undefined;
+    const d = binding(e.binding).declaration;
+    return d.kind === "import" && d.source === "vitest" && !d.typeOnly ? d.imported : undefined;
+  };
+  const hook = (e: Expr): string | undefined => {
+    const name = imported(e);
+    if (name !== undefined) return TEST_HOOKS.has(name) ? name : undefined;
+    if (e.kind === "member" && e.name !== undefined && TEST_HOOKS.has(e.name) && imported(e.object) === "*") return e.name;
+    return undefined;
+  };
+  const direct = hook(callee);
+  if (direct !== undefined) return direct;
+  if (callee.kind === "member" && callee.name !== undefined && TEST_HOOK_MEMBERS.has(callee.name)) {
+    const base = hook(callee.object);
+    if (base !== undefined) return `${base}.${callee.name}`;
   }
   return undefined;
 }

@@ -22,6 +22,6 @@ export {
 } from "./protocol.js";
 export type { CoroutineFunction, DrivenFace } from "./protocol.js";
 export { runMain } from "./run-main.js";
-export { testBody } from "./test-body.js";
+export { contextTestBody, testBody } from "./test-body.js";
 export type { RunMainOptions } from "./run-main.js";
 export { arrayForEach, arrayMap, arrayFilter, arrayReduce, arraySome, arrayEvery, arrayFind, arrayFindIndex, arrayFlatMap, arraySort, arrayFrom } from "./array-methods.js";

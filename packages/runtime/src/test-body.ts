@@ -10,6 +10,10 @@
  * - a body declaring `done`: the wrapper declares it too and returns nothing; the body calls
  *   `done()` when it is finished, as in plain jest, and a failure of the greenlet calls
  *   `done(error)`, which fails the test.
+ *
+ * `contextTestBody(fn)` is the same for Vitest (option `testRunner: "vitest"`), which has no
+ * `done` and passes each test a context object: the wrapper hands the runner's arguments on and
+ * returns `spawn(fn, ...args).toPromise()`, which Vitest waits for.
  */
 import { spawn } from "./greenlet.js";
 
@@ -26,5 +30,11 @@ export function testBody(fn: (...args: unknown[]) => unknown): (...args: unknown
         if (typeof done === "function") (done as (error: unknown) => void)(error);
       });
     return undefined;
+  };
+}
+
+export function contextTestBody<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => Promise<unknown> {
+  return function (this: unknown, ...args: A): Promise<unknown> {
+    return spawn(fn as (...args: unknown[]) => unknown, ...args).toPromise();
   };
 }

@@ -1,7 +1,7 @@
 // testBody(fn): the plain function compiled code hands a test runner for a body that may block
 // (packages/runtime/src/test-body.ts).
 import { sleep } from "@weft/runtime";
-import { coroutine, driven, testBody } from "@weft/runtime/protocol";
+import { contextTestBody, coroutine, driven, testBody } from "@weft/runtime/protocol";
 
 const nap = driven(sleep);
 
@@ -58,5 +58,33 @@ describe("testBody", () => {
     const second = await new Promise<unknown>((resolve) => failing((error?: unknown) => resolve(error)));
     expect((second as Error).message).toBe("expected 1, got 2");
     expect(log).toEqual(["passing body", "failing body"]);
+  });
+});
+
+describe("contextTestBody", () => {
+  it("hands the runner's context to the body, which runs as a greenlet, and resolves when it returns", async () => {
+    const log: string[] = [];
+    const wrapped = contextTestBody(
+      coroutine(function* (context: { task: { name: string } }) {
+        log.push(`start ${context.task.name}`);
+        yield* nap(1);
+        log.push("end");
+        return "value";
+      }, "body"),
+    );
+    const promise = wrapped({ task: { name: "reads the context" } });
+    log.push("returned");
+    await expect(promise).resolves.toBe("value");
+    expect(log).toEqual(["returned", "start reads the context", "end"]);
+  });
+
+  it("rejects with the body's error, whatever the body declares (Vitest has no done callback)", async () => {
+    const wrapped = contextTestBody(
+      coroutine(function* (_context: unknown) {
+        yield* nap(1);
+        throw new Error("expected 1, got 2");
+      }, "body"),
+    );
+    await expect(wrapped({})).rejects.toThrow("expected 1, got 2");
   });
 });

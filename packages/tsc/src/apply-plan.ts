@@ -844,7 +844,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       const v = ts.visitEachChild(node, visit, context);
       if (kind !== undefined) ctx.at = node;
       if (id !== undefined && plan.binds.has(id)) return rewriteBind(v);
-      if (kind === undefined && id !== undefined && plan.testBodies.has(id)) return wrapTestBody(ts, f, v, plan.testBodies.get(id)!, helper);
+      if (kind === undefined && id !== undefined && plan.testBodies.has(id)) return wrapTestBody(ts, f, v, plan.testBodies.get(id)!, plan.testBodyHelper, helper);
       return kind === undefined ? v : rewriteCall(v, kind);
     }
     if (node.kind === ts.SyntaxKind.ThisKeyword) return captureFrame() === undefined ? node : thisRef();
@@ -1173,12 +1173,12 @@ const RESERVED = new Set(
 /** Whether `name` can be written as an identifier (a binding, a dotted property). */
 /**
  * `it("…", body)` with a body that may block, under the option `testRunner` (core's
- * plan-test-bodies.ts): `it("…", testBody(body))`, `body` already converted.
+ * plan-test-bodies.ts): `it("…", testBody(body))` (jest) or `contextTestBody(body)` (Vitest), `body` already converted.
  */
-function wrapTestBody(ts: typeof TS, f: TS.NodeFactory, call: TS.CallExpression, index: number, helper: (name: string) => TS.Identifier): TS.CallExpression {
+function wrapTestBody(ts: typeof TS, f: TS.NodeFactory, call: TS.CallExpression, index: number, wrapper: "testBody" | "contextTestBody", helper: (name: string) => TS.Identifier): TS.CallExpression {
   const arg = call.arguments[index];
   if (arg === undefined || ts.isSpreadElement(arg)) return call;
-  const args = call.arguments.map((a, i) => (i === index ? f.createCallExpression(helper("testBody"), undefined, [a]) : a));
+  const args = call.arguments.map((a, i) => (i === index ? f.createCallExpression(helper(wrapper), undefined, [a]) : a));
   return f.updateCallExpression(call, call.expression, call.typeArguments, args);
 }
 

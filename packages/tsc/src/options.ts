@@ -18,9 +18,11 @@ export interface WeftTransformerOptions {
    * `"jest"`: a test body that may block, handed to the unbound global `it`, `test`,
    * `beforeEach`, `afterEach`, `beforeAll` or `afterAll` (or their `.only`, `.skip`,
    * `.concurrent`), runs as a greenlet the runner waits for (`testBody` of the runtime). The jest
-   * preset of `@weft/cli` sets it. Without it, such a body is the warning WEFT4001.
+   * preset of `@weft/cli` sets it. `"vitest"`: the same for Vitest, with the hooks global or
+   * imported from `"vitest"` (`contextTestBody`, which passes the test context on); the Vite
+   * plugin of `@weft/unplugin` sets it under Vitest. Without it, such a body is the warning WEFT4001.
    */
-  testRunner?: "jest";
+  testRunner?: "jest" | "vitest";
   /**
    * Receives every diagnostic, as a `ts.Diagnostic` (code `1002` for WEFT1002, message starting
    * `WEFT1002:`) and as the core's. Without it, the transformer throws on errors, so that a build
@@ -36,7 +38,7 @@ export interface WeftTransformerOptions {
 export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
-  testRunner: "jest" | undefined;
+  testRunner: "jest" | "vitest" | undefined;
   onDiagnostic: WeftTransformerOptions["onDiagnostic"];
   onExplain: WeftTransformerOptions["onExplain"];
   onSummary: WeftTransformerOptions["onSummary"];

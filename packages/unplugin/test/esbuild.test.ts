@@ -1,0 +1,46 @@
+// esbuild with `plugins: [weft()]` (README.md, "esbuild"): a TypeScript program whose colour
+// crosses three files and which talks over loopback sockets is bundled and run; a file weft
+// rejects fails the build with weft's code frame; a warning is esbuild's warning, and the build
+// goes on.
+import { asyncCaller, expectedOutput, tsProgram, unknownGlobal } from "./program.js";
+import { makeProject, type Project } from "./project.js";
+
+jest.setTimeout(180_000);
+
+const build = `import { build } from "esbuild";
+import weft from "@weft/unplugin/esbuild";
+
+await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", format: "esm", outfile: "dist/main.mjs", plugins: [weft()] });
+`;
+
+let project: Project | undefined;
+afterEach(() => project?.remove());
+
+it("bundles and runs a blocking program that spans files and sockets", () => {
+  project = makeProject("esbuild", { "build.mjs": build, ...tsProgram() });
+  const built = project.node(["build.mjs"]);
+  expect([built.code, built.stderr]).toEqual([0, ""]);
+  const ran = project.node(["dist/main.mjs"]);
+  expect([ran.code, ran.stdout, ran.stderr]).toEqual([0, expectedOutput, ""]);
+});
+
+it("fails the build with weft's diagnostic for a shape it rejects", () => {
+  project = makeProject("esbuild-error", { "build.mjs": build, ...tsProgram(), "src/later.ts": asyncCaller });
+  project.write({ "src/main.ts": `import { later } from "./later.js";\n${tsProgram()["src/main.ts"]}void later;\n` });
+  const built = project.node(["build.mjs"]);
+  expect(built.code).not.toBe(0);
+  expect(built.stderr).toContain("WEFT1004");
+  expect(built.stderr).toContain("src/later.ts:4:3");
+  expect(built.stderr).toMatch(/4 \|\s+pause\(1\);/);
+});
+
+it("reports a warning as esbuild's warning and builds", () => {
+  project = makeProject("esbuild-warning", { "build.mjs": build, ...tsProgram(), "src/register.ts": unknownGlobal });
+  project.write({ "src/main.ts": `import { register } from "./register.js";\n${tsProgram()["src/main.ts"]}void register;\n` });
+  const built = project.node(["build.mjs"]);
+  expect(built.code).toBe(0);
+  expect(built.stderr).toMatch(/\[WARNING\][^\n]*WEFT4001/);
+  expect(built.stderr).toContain("src/register.ts:6:16");
+  const ran = project.node(["dist/main.mjs"]);
+  expect([ran.code, ran.stdout]).toEqual([0, expectedOutput]);
+});
