@@ -217,7 +217,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const returnNodes: Array<{ fn: FunctionId; node: Node; scope: Scope }> = [];
   const thisAssignmentNodes: Array<{ fn: FunctionId; name: string; value: Node; scope: Scope }> = [];
   const commonjsCandidates: Array<{ name: string; scope: Scope }> = [];
-  const references: Array<{ node: Node; scope: Scope; position: Position }> = [];
+  /** Value references (identifiers), with the scope they stand in and where they stand: three parallel columns. */
+  const refNodes: Node[] = [];
+  const refScopes: Scope[] = [];
+  const refPositions: Position[] = [];
   /**
    * A namespace's name: Babel's scope sees it as a reference of whatever other declaration of the
    * name it finds (`class C {}` then `namespace C {}`), not of the namespace.
@@ -256,7 +259,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     const name = identifier.name as string;
     if (kind === "enum" || kind === "namespace") {
       // Each declaration is a binding of its own; the first of a name is the one names resolve to.
-      const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, id: NO_ID, refs: [], assigns: [] };
+      const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, property: undefined, fn: undefined, declaration: undefined, head: undefined, at: undefined, exportStmt: undefined, id: NO_ID, refs: [], assigns: [] };
       binds.push(b);
       bindOfIdentifier.set(identifier, b);
       if (target.merged === null) target.merged = new Map();
@@ -272,7 +275,24 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       existing.constant = false;
       return existing;
     }
-    const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, id: NO_ID, refs: [], assigns: [], ...extra };
+    // Every field written, in one order: one object shape for every binding.
+    const b: Bind = {
+      name,
+      kind,
+      identifier,
+      decl,
+      scope: target,
+      constant: true,
+      property: extra?.property,
+      fn: extra?.fn,
+      declaration: extra?.declaration,
+      head: extra?.head,
+      at: extra?.at,
+      exportStmt: extra?.exportStmt,
+      id: NO_ID,
+      refs: [],
+      assigns: [],
+    };
     target.names.set(name, b);
     if (kind !== "ambient") {
       binds.push(b);
@@ -611,8 +631,30 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
   const visit = (n: Node): void => {
     switch (n.type) {
+      // The most frequent node types with nothing of their own first (a string switch compares in order).
+      case "BinaryExpression":
+      case "LogicalExpression":
+      case "ObjectExpression":
+      case "ArrayExpression":
+      case "IfStatement":
+      case "AwaitExpression":
+      case "UnaryExpression":
+      case "ConditionalExpression":
+      case "TemplateLiteral":
+      case "SpreadElement":
+      case "ThrowStatement":
+      case "TryStatement":
+      case "YieldExpression":
+      case "SequenceExpression":
+      case "SwitchCase":
+      case "ChainExpression":
+      case "Decorator":
+        generic(n);
+        return;
       case "Identifier":
-        references.push({ node: n, scope, position: positionHere(n) });
+        refNodes.push(n);
+        refScopes.push(scope);
+        refPositions.push(positionHere(n));
         children(n.decorators, n);
         return;
       case "ThisExpression":
@@ -900,12 +942,13 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const refOf = new Map<Node, Bind>();
   /** Walked references that name nothing this module declares (globals, or `declare`d names). */
   const unresolved = new Set<Node>();
-  for (const r of references) {
-    const b = lookup(r.node.name, r.scope);
+  for (let i = 0; i < refNodes.length; i++) {
+    const node = refNodes[i]!;
+    const b = lookup(node.name, refScopes[i]!);
     if (b !== undefined && b.kind !== "ambient") {
-      b.refs.push({ at: r.node.start, position: r.position });
-      refOf.set(r.node, b);
-    } else unresolved.add(r.node);
+      b.refs.push({ at: node.start, position: refPositions[i]! });
+      refOf.set(node, b);
+    } else unresolved.add(node);
   }
   for (const r of namespaceNames) {
     for (let s: Scope | null = r.scope; s !== null; s = s.parent) {
@@ -1275,7 +1318,13 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     declarations[id] = declaration;
     const b = p.bind;
     if (b === undefined) return { id, name: p.type!.node.id.name, scope: p.type!.scope.fn, declaration, constant: true, assignments: [], references: [] };
-    const refs = b.refs.sort((x, y) => x.at - y.at);
+    const refs = b.refs;
+    for (let i = 1; i < refs.length; i++) {
+      if (refs[i - 1]!.at > refs[i]!.at) {
+        refs.sort((x, y) => x.at - y.at);
+        break;
+      }
+    }
     return {
       id,
       name: b.name,
