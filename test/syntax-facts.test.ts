@@ -275,8 +275,41 @@ class K {
   /* block after line */ n() {}
 }
 var v1 = 1, /* second decl */ v2 = () => 2;` },
+  { note: "comments before the parentheses around a function or class, not before an outer node starting where it starts (`/*#__PURE__*/function () {}()`)", file: "parens.js", source: `var A = /*#__PURE__*/function () { return 1; }();
+var B = /*#__PURE__*/ (function () { return 1; })();
+compare(
+  /** @type {(e: number) => number} */
+  ((e) => e),
+  /* not the argument's */ (x) => x,
+);
+const o = { fn: /** @type {F} */ ((v) => !v) };
+function r() { return /** @type {R} */ (
+  (a, b) => a
+); }
+/* stmt */ (x => x)(1);
+/* s2 */ async () => 1;
+const C = /*#__PURE__*/class {}.name;
+const D = /* pure */ (class {});
+if (/* test */ (function () {})) {}
+wrap((/* inner */ (function () {})));` },
+  { note: "a do…while's body before its test, in pre-order", file: "do-while.ts", source: `const xs: number[][] = [];
+function pop(): number[] { return xs.pop()!; }
+do pop().push(1);
+while (pop().length > 0);` },
   { note: "ambient names shadow without binding; optional chains; private names; template literal types; CRLF and astral characters before spans", file: "mixed.ts", source: "declare const ambient: number;\r\nconst s = \"\u{1F600}\"; function after() { return ambient; }\r\nlet t: `t${string}` | -1;\r\nclass P { static #n = 0; static has(o: object) { return #n in o; } }\r\na?.b?.(c)?.d();\r\nnew a.b.C(1)(2);\r\n" },
 ];
+
+describe("the oxc parser", () => {
+  it("names a syntax error's file, line and UTF-16 column", () => {
+    const [broken, astral] = oxcFactsOf([
+      { file: "broken.ts", source: "const ok = 1;\nconst = 1;" },
+      { file: "astral.js", source: 'let s = "\u{1F600}"; let = ;' },
+    ]);
+    expect(broken!.facts).toBeUndefined();
+    expect(broken!.error).toMatch(/^broken\.ts:2:7: Unexpected token/);
+    expect(astral!.error).toMatch(/^astral\.js:1:21: /);
+  });
+});
 
 describe("the oxc collector on shapes the fixtures do not have", () => {
   let oxc: Array<{ facts?: SyntaxFacts; error?: string }>;

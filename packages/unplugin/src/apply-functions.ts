@@ -324,7 +324,12 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     let keyTemp: string | undefined;
     if (literal === null) {
       keyTemp = ed.fresh("key");
-      s.prependRight(key.start, `${keyTemp} = `);
+      // `[k]` -> `[_key = k]`; a numeric key `1` -> `[_key = 1]`.
+      if (node.computed) s.prependRight(key.start, `${keyTemp} = `);
+      else {
+        s.prependRight(key.start, `[${keyTemp} = `);
+        s.appendLeft(key.end, "]");
+      }
       let stmt: Node = cls;
       for (let p = ed.parent(stmt); p !== undefined && !["Program", "BlockStatement", "StaticBlock", "SwitchCase"].includes(p.type); p = ed.parent(p)) stmt = p;
       s.appendLeft(stmt.start, `var ${keyTemp}; `);

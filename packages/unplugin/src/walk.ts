@@ -7,7 +7,7 @@
  * - `Lines`: offsets to Babel's `{ line, column }` (1-based line, 0-based UTF-16 column).
  * - `LeadingComments`: the block comments that lead a node as Babel attaches them: those between
  *   the token before the node and the node (found by walking back from the node's start over
- *   whitespace and comments).
+ *   whitespace and comments), and those before the parentheses around an expression.
  */
 import { visitorKeys } from "oxc-parser";
 import type { Comment, Node } from "./parse.js";
@@ -72,11 +72,58 @@ const isSpace = (c: number): boolean =>
 /** The comments leading a node, as Babel's `leadingComments`. */
 export class LeadingComments {
   private readonly byEnd = new Map<number, Comment>();
+  private readonly byStart = new Map<number, Comment>();
   constructor(
     private readonly source: string,
     comments: readonly Comment[],
   ) {
-    for (const c of comments) this.byEnd.set(c.end, c);
+    for (const c of comments) {
+      this.byEnd.set(c.end, c);
+      this.byStart.set(c.start, c);
+    }
+  }
+  /** The offset just after the last token before `at` (whitespace and comments skipped backwards). */
+  tokenEndBefore(at: number): number {
+    let i = at;
+    for (;;) {
+      while (i > 0 && isSpace(this.source.charCodeAt(i - 1))) i--;
+      const c = this.byEnd.get(i);
+      if (c === undefined || c.start >= i) return i;
+      i = c.start;
+    }
+  }
+  /** The offset of the first token at or after `at` (whitespace and comments skipped). */
+  tokenStartAfter(at: number): number {
+    let i = at;
+    const n = this.source.length;
+    for (;;) {
+      while (i < n && isSpace(this.source.charCodeAt(i))) i++;
+      const c = this.byStart.get(i);
+      if (c === undefined) return i;
+      i = c.end;
+    }
+  }
+  /**
+   * The opening parentheses around `n` (`((n))`), innermost first, without the outermost
+   * `syntaxPairs` pairs, which belong to the parent's syntax (`f(n)`, `if (n)`). oxc's AST (parse.ts,
+   * `preserveParens: false`) keeps no parentheses; Babel gives the comments before each of them to
+   * the expression inside (its `takeSurroundingComments`).
+   */
+  wrappingParens(n: Node, syntaxPairs: number): number[] {
+    const opens: number[] = [];
+    let start = n.start;
+    let end = n.end;
+    for (;;) {
+      const before = this.tokenEndBefore(start) - 1;
+      if (before < 0 || this.source.charCodeAt(before) !== 40 /* ( */) break;
+      const after = this.tokenStartAfter(end);
+      if (this.source.charCodeAt(after) !== 41 /* ) */) break;
+      opens.push(before);
+      start = before;
+      end = after + 1;
+    }
+    if (syntaxPairs > 0) opens.length = Math.max(0, opens.length - syntaxPairs);
+    return opens;
   }
   /** The block comments between the token before `start` and `start`, added to `found` by start. */
   private blocksBefore(start: number, found: Map<number, string> | null): Map<number, string> | null {
@@ -90,8 +137,8 @@ export class LeadingComments {
       i = c.start;
     }
   }
-  /** The block comments leading any of `nodes`, in source order. */
-  blocks(nodes: ReadonlyArray<Node | null | undefined>): string[] {
+  /** The block comments leading any of `nodes` (or before the given offsets), in source order. */
+  blocks(nodes: ReadonlyArray<{ start: number } | null | undefined>): string[] {
     if (this.byEnd.size === 0) return [];
     let found: Map<number, string> | null = null;
     for (const n of nodes) if (n) found = this.blocksBefore(n.start, found);
