@@ -1,7 +1,8 @@
 // esbuild with `plugins: [weft()]` (README.md, "esbuild"): a TypeScript program whose colour
 // crosses three files and which talks over loopback sockets is bundled and run; a file weft
 // rejects fails the build with weft's code frame; a warning is esbuild's warning, and the build
-// goes on.
+// goes on. With `sourcemap: true`, a stack trace from a function weft rewrote points at the line
+// and column of the TypeScript source (weft's map, composed by esbuild with its own).
 import { asyncCaller, expectedOutput, tsProgram, unknownGlobal } from "./program.js";
 import { makeProject, type Project } from "./project.js";
 
@@ -43,4 +44,28 @@ it("reports a warning as esbuild's warning and builds", () => {
   expect(built.stderr).toContain("src/register.ts:6:16");
   const ran = project.node(["dist/main.mjs"]);
   expect([ran.code, ran.stdout]).toEqual([0, expectedOutput]);
+});
+
+it("maps a rewritten function's stack frames back to the TypeScript source", () => {
+  const fail = `import { pause } from "./pause.js";
+
+export function failLater(what: string): never {
+  pause(1);
+  throw new Error(\`failed: \${what}\`);
+}
+`;
+  const main = `import { failLater } from "./fail.js";
+
+try {
+  failLater("on purpose");
+} catch (e) {
+  console.log((e as Error).stack!.split("\\n").slice(0, 2).join("\\n"));
+}
+`;
+  project = makeProject("esbuild-maps", { "build.mjs": build.replace("plugins:", "sourcemap: true, plugins:"), ...tsProgram(), "src/fail.ts": fail, "src/main.ts": main });
+  const built = project.node(["build.mjs"]);
+  expect([built.code, built.stderr]).toEqual([0, ""]);
+  const ran = project.node(["--enable-source-maps", "dist/main.mjs"]);
+  expect(ran.code).toBe(0);
+  expect(ran.stdout).toBe(`Error: failed: on purpose\n    at failLater (${project.path("src/fail.ts")}:5:9)\n`);
 });
