@@ -5,6 +5,9 @@
  * same analysis, diagnostics and plan; only the edits differ (apply-plan.ts edits the original
  * text with magic-string instead of rebuilding a tree).
  *
+ * Code under node_modules that weft compiled already (it imports `@weft/runtime/protocol`: a
+ * package built with weft) is left as it is: a second pass would rewrite weft's own output.
+ *
  * One shortcut comes first, before any parse: a file that neither imports the runtime nor
  * carries a `@blocking` tag (nor, in the project, a shape weft checks everywhere) and none of
  * whose imports — read from its text — may hand it anything that blocks, is left alone
@@ -120,6 +123,10 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   const source = code;
   // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
   const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
+  // A package built by weft (`weft build`, or any adapter) ships compiled code, which imports the
+  // protocol helpers: compiling it again would rewrite weft's own output. Its importers learn
+  // what blocks from its `weft-summary.json` (summaries.ts).
+  if (thirdParty && /["']@weft\/runtime\/protocol["']/.test(source)) return null;
   const own = /["']@weft\/runtime/.test(source) || /@blocking\b/.test(source) || options.blocking.size > 0;
   // (Read only where it matters: with `own`, the file concerns weft whatever its shapes.)
   const shapes = !own && !thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source));
