@@ -98,10 +98,16 @@ function importsBlockingName(parsed: Parsed, summaries: ModuleSummaries, source:
   return false;
 }
 
-/** Line starts of `source`, for offsets as line (1-based) and column (0-based). */
+/**
+ * Line starts of `source`, for offsets as line (1-based) and column (0-based), with the line
+ * terminators ECMAScript (and Babel's locations) count: LF, CR LF, a lone CR, U+2028, U+2029.
+ */
 function lineIndex(source: string): (offset: number) => { line: number; column: number } {
   const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10 || c === 0x2028 || c === 0x2029 || (c === 13 && source.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
   return (offset) => {
     let lo = 0;
     let hi = starts.length - 1;
