@@ -756,7 +756,6 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "Property": {
         if (n.method === true || n.kind === "get" || n.kind === "set") {
           const id = enterFunction(n, undefined);
-          fnContext[id] = { holders: [n], name: undefined, position: undefined };
           functionBody(id, n, n.value, false);
           return;
         }
