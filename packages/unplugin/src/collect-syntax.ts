@@ -232,6 +232,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const typeDecls: TypeDecl[] = [];
   const bindOfIdentifier = new Map<Node, Bind>();
 
+  /** Every name declared anywhere in the module: a reference to any other is a global without a scope walk. */
+  const declaredNames = new Set<string>();
   /** Whether any enum or namespace was declared (else no lookup reads the `merged` tables). */
   let anyMerged = false;
   const moduleScope: Scope = { parent: null, fn: 0, hoists: true, names: null, types: null, merged: null };
@@ -257,6 +259,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
   const declare = (target: Scope, identifier: Node, kind: BindKind, decl: Node, extra?: Partial<Bind>): Bind => {
     const name = identifier.name as string;
+    declaredNames.add(name);
     if (kind === "enum" || kind === "namespace") {
       // Each declaration is a binding of its own; the first of a name is the one names resolve to.
       const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, property: undefined, fn: undefined, declaration: undefined, head: undefined, at: undefined, exportStmt: undefined, id: NO_ID, refs: [], assigns: [] };
@@ -943,7 +946,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const unresolved = new Set<Node>();
   for (let i = 0; i < refNodes.length; i++) {
     const node = refNodes[i]!;
-    const b = lookup(node.name, refScopes[i]!);
+    const b = declaredNames.has(node.name) ? lookup(node.name, refScopes[i]!) : undefined;
     if (b !== undefined && b.kind !== "ambient") {
       b.refs.push({ at: node.start, position: refPositions[i]! });
       refOf.set(node, b);
