@@ -511,9 +511,13 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     paramsFn = id;
     stack.push(n);
     if (fnNode !== n) stack.push(fnNode);
-    for (const p of fnNode.params as Node[]) {
-      if (p.type === "Identifier" && p.name === "this") continue;
-      pattern(p, fnNode, "param", p, { fn: id });
+    const params = fnNode.params as Node[];
+    if (params.length > 0) {
+      const extra = { fn: id };
+      for (const p of params) {
+        if (p.type === "Identifier" && p.name === "this") continue;
+        pattern(p, fnNode, "param", p, extra);
+      }
     }
     paramsFn = -1;
     const body = fnNode.body as Node | null;
@@ -612,9 +616,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     const around = head === null ? stack[stack.length - 1] : undefined;
     const exportStmt = around?.type === "ExportNamedDeclaration" ? around : undefined;
     stack.push(n);
+    const extra = { declaration: n, head: head ?? undefined, at: scope, exportStmt };
     for (const d of n.declarations as Node[]) {
       const notConstant = kind === "var" && (forXHead || (d.init != null && loopBody > 0));
-      pattern(d.id, d, kind, d, { declaration: n, head: head ?? undefined, at: scope, exportStmt });
+      pattern(d.id, d, kind, d, extra);
       if (notConstant) {
         for (const id of patternIdentifiers(d.id)) {
           const b = bindOfIdentifier.get(id);
