@@ -232,6 +232,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const typeDecls: TypeDecl[] = [];
   const bindOfIdentifier = new Map<Node, Bind>();
 
+  /** Every name declared anywhere in the module: a reference to any other is a global without a scope walk. */
+  const declaredNames = new Set<string>();
   /** Whether any enum or namespace was declared (else no lookup reads the `merged` tables). */
   let anyMerged = false;
   const moduleScope: Scope = { parent: null, fn: 0, hoists: true, names: null, types: null, merged: null };
@@ -257,6 +259,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
   const declare = (target: Scope, identifier: Node, kind: BindKind, decl: Node, extra?: Partial<Bind>): Bind => {
     const name = identifier.name as string;
+    declaredNames.add(name);
     if (kind === "enum" || kind === "namespace") {
       // Each declaration is a binding of its own; the first of a name is the one names resolve to.
       const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, property: undefined, fn: undefined, declaration: undefined, head: undefined, at: undefined, exportStmt: undefined, id: NO_ID, refs: [], assigns: [] };
@@ -508,9 +511,13 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     paramsFn = id;
     stack.push(n);
     if (fnNode !== n) stack.push(fnNode);
-    for (const p of fnNode.params as Node[]) {
-      if (p.type === "Identifier" && p.name === "this") continue;
-      pattern(p, fnNode, "param", p, { fn: id });
+    const params = fnNode.params as Node[];
+    if (params.length > 0) {
+      const extra = { fn: id };
+      for (const p of params) {
+        if (p.type === "Identifier" && p.name === "this") continue;
+        pattern(p, fnNode, "param", p, extra);
+      }
     }
     paramsFn = -1;
     const body = fnNode.body as Node | null;
@@ -609,9 +616,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     const around = head === null ? stack[stack.length - 1] : undefined;
     const exportStmt = around?.type === "ExportNamedDeclaration" ? around : undefined;
     stack.push(n);
+    const extra = { declaration: n, head: head ?? undefined, at: scope, exportStmt };
     for (const d of n.declarations as Node[]) {
       const notConstant = kind === "var" && (forXHead || (d.init != null && loopBody > 0));
-      pattern(d.id, d, kind, d, { declaration: n, head: head ?? undefined, at: scope, exportStmt });
+      pattern(d.id, d, kind, d, extra);
       if (notConstant) {
         for (const id of patternIdentifiers(d.id)) {
           const b = bindOfIdentifier.get(id);
@@ -756,7 +764,6 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "Property": {
         if (n.method === true || n.kind === "get" || n.kind === "set") {
           const id = enterFunction(n, undefined);
-          fnContext[id] = { holders: [n], name: undefined, position: undefined };
           functionBody(id, n, n.value, false);
           return;
         }
@@ -944,7 +951,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const unresolved = new Set<Node>();
   for (let i = 0; i < refNodes.length; i++) {
     const node = refNodes[i]!;
-    const b = lookup(node.name, refScopes[i]!);
+    const b = declaredNames.has(node.name) ? lookup(node.name, refScopes[i]!) : undefined;
     if (b !== undefined && b.kind !== "ambient") {
       b.refs.push({ at: node.start, position: refPositions[i]! });
       refOf.set(node, b);

@@ -44,6 +44,11 @@ export function unwrap(n: Node): Node {
 export class Lines {
   private readonly starts: number[] = [0];
   constructor(source: string) {
+    if (source.indexOf("\r") < 0 && source.indexOf("\u2028") < 0 && source.indexOf("\u2029") < 0) {
+      // Only `\n` ends lines: let `indexOf` find them.
+      for (let i = source.indexOf("\n"); i >= 0; i = source.indexOf("\n", i + 1)) this.starts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < source.length; i++) {
       const c = source.charCodeAt(i);
       if (c === 10 || c === 0x2028 || c === 0x2029) this.starts.push(i + 1);
