@@ -4,8 +4,9 @@
  *
  * - `enforce: "pre"`: weft reads the TypeScript annotations, so it runs before the host strips
  *   them, and hands back TypeScript with only its own edits (transform.ts).
- * - Which files: `include`/`exclude` (options.ts); ids with a query are compiled as their file,
- *   virtual modules (`\0…`) never. Files under node_modules go through the same shortcut as in
+ * - Which files: `include`/`exclude` (options.ts); an id with Vite's cache-busting query is
+ *   compiled as its file; virtual modules and other queries (`?raw`, `?worker`…) never
+ *   (`fileOfId`). Files under node_modules go through the same shortcut as in
  *   the Babel plugin: untouched unless they concern weft.
  * - What the output depends on besides the file itself (the summaries of the files it imports,
  *   summaries.ts) goes to `this.addWatchFile`, also for a file left untouched: persistent
@@ -21,11 +22,24 @@ import { createUnplugin, type UnpluginInstance } from "unplugin";
 import { resolveOptions, type ResolvedOptions, type WeftUnpluginOptions } from "./options.js";
 import { transformWeft } from "./transform.js";
 
-/** The file an id names: without a query or a hash; `undefined` for a virtual module. */
+/** Query parameters that leave a module the file's code: Vite's cache busting and markers. */
+const CODE_QUERY = /^(?:v|t|import|used)(?:=[^&]*)?$/;
+
+/**
+ * The file an id names, when the module is that file's code: without a query made only of
+ * Vite's cache-busting and marker parameters (`?v=…`, `?t=…`, `?import`, `?used`) or a hash.
+ * `undefined` for a virtual module (`\0…`, `virtual:…`) and for any other query (`?raw`, `?url`,
+ * `?worker`, a framework's sub-module): those modules are something else made from the file, and
+ * must not be compiled (nor summarised) as the file itself.
+ */
 export function fileOfId(id: string): string | undefined {
   if (id.startsWith("\0") || id.startsWith("virtual:")) return undefined;
-  const cut = id.search(/[?#]/);
-  return cut === -1 ? id : id.slice(0, cut);
+  const hash = id.indexOf("#");
+  const bare = hash === -1 ? id : id.slice(0, hash);
+  const q = bare.indexOf("?");
+  if (q === -1) return bare;
+  const query = bare.slice(q + 1);
+  return query === "" || query.split("&").every((p) => CODE_QUERY.test(p)) ? bare.slice(0, q) : undefined;
 }
 
 export const weft: UnpluginInstance<WeftUnpluginOptions | undefined, false> = createUnplugin<WeftUnpluginOptions | undefined, false>((raw, meta) => {

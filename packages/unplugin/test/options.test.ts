@@ -46,7 +46,7 @@ it("rejects a wrong option with WEFT2001, and takes testRunner vitest", () => {
   expect(r.cases[3]).toEqual({ included: [], testRunner: "vitest" });
 });
 
-it("compiles a module id as its file: query and hash cut, virtual modules never", () => {
-  const r = drive({ cases: [], ids: ["/p/src/a.ts?v=123", "/p/src/a.ts#x", "\0virtual:thing", "virtual:other", "/p/src/a.ts"] });
-  expect(r.ids).toEqual(["/p/src/a.ts", "/p/src/a.ts", null, null, "/p/src/a.ts"]);
+it("compiles a module id as its file (Vite's cache-busting query and a hash cut); virtual modules and other queries never", () => {
+  const r = drive({ cases: [], ids: ["/p/src/a.ts?v=123", "/p/src/a.ts?t=1700000000&import", "/p/src/a.ts#x", "/p/src/a.ts", "\0virtual:thing", "virtual:other", "/p/src/a.ts?raw", "/p/src/a.ts?worker&url", "/p/src/a.vue?vue&type=script&lang.ts"] });
+  expect(r.ids).toEqual(["/p/src/a.ts", "/p/src/a.ts", "/p/src/a.ts", "/p/src/a.ts", null, null, null, null, null]);
 });
