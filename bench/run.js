@@ -3,7 +3,7 @@
  * process (so that one's heap and JIT state never colour the next), prints their output, and
  * writes the collected numbers to bench/results/latest.json.
  *
- *   npx tsc -b && npm run bench          # or: node bench/run.js [switch parked depth compile compile-wide call-overhead echo accept-burst]
+ *   npx tsc -b && npm run bench          # or: node bench/run.js [switch parked depth compile compile-wide call-overhead echo accept-burst tsc unplugin]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from "node:fs";
@@ -21,6 +21,7 @@ const BENCHES = [
   { name: "echo", file: "echo.js", flags: [] },
   { name: "accept-burst", file: "accept-burst.js", flags: [] },
   { name: "tsc", file: "tsc.js", flags: [] },
+  { name: "unplugin", file: "unplugin.js", flags: ["--expose-gc"] },
 ];
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -88,7 +89,7 @@ if (failed.length > 0) {
  * uses all of them): refuse to measure a missing build, warn about a stale one.
  */
 function checkBuilt() {
-  for (const pkg of ["runtime", "core", "babel-plugin", "cli"]) {
+  for (const pkg of ["runtime", "core", "babel-plugin", "unplugin", "cli"]) {
     const dist = here(`../packages/${pkg}/dist/index.js`);
     if (!existsSync(dist)) {
       console.error(`packages/${pkg}/dist is missing: run \`npx tsc -b\` first.`);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 
 const root = join(__dirname, "..");
-const packages = ["runtime", "core", "babel-plugin", "tsc", "cli"];
+const packages = ["runtime", "core", "babel-plugin", "tsc", "unplugin", "cli"];
 
 describe.each(packages)("@weft/%s as packed", (name) => {
   const dir = join(root, "packages", name);

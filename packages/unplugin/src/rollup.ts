@@ -1,0 +1,4 @@
+/** weft for rollup: `weft()` in the rollup configuration's plugins (README.md). */
+import { weft } from "./unplugin.js";
+
+export default weft.rollup;
