@@ -247,6 +247,86 @@ describe("the oxc collector", () => {
   });
 });
 
+/**
+ * Shapes where an ESTree reading can part from Babel's: Babel's scope tracker and comment
+ * attachment, which the oxc collector reproduces (packages/unplugin/src/collect-syntax.ts).
+ */
+const OXC_SHAPES: Array<{ file: string; source: string; note: string }> = [
+  { note: "enums and namespaces: a binding per declaration, the first one named; a namespace's name read as a reference of a class of that name; nested namespace names", file: "merged.ts", source: `enum E { A = 1 }
+namespace E { export const B = 2; }
+class C {}
+namespace C { export const z = 1; }
+namespace Outer.Inner { export const w = 1; }
+export namespace Api.V1 { export const v = 1; }
+const k = E.A + E.B + C.z + Outer.Inner.w;
+export { E };` },
+  { note: "a name declared twice in one scope is no constant", file: "redeclared.js", source: `var x; function x() {}
+function g() {} var g = 1;
+function f(a) { var a; return a; }
+{ var k = 1; var k; }` },
+  { note: "comments before a decorated exported class, inside parentheses, between `export` and `function`, before members", file: "comments.js", source: `/** c */ @dec export class D {}
+export /* mid */ function j() {}
+const i = (/* paren */ function () {});
+call(/* arg */ function () {}, /** second */ () => 2);
+class K {
+  /* member */
+  static /* after static */ m() {}
+  // line
+  /* block after line */ n() {}
+}
+var v1 = 1, /* second decl */ v2 = () => 2;` },
+  { note: "comments before the parentheses around a function or class, not before an outer node starting where it starts (`/*#__PURE__*/function () {}()`)", file: "parens.js", source: `var A = /*#__PURE__*/function () { return 1; }();
+var B = /*#__PURE__*/ (function () { return 1; })();
+compare(
+  /** @type {(e: number) => number} */
+  ((e) => e),
+  /* not the argument's */ (x) => x,
+);
+const o = { fn: /** @type {F} */ ((v) => !v) };
+function r() { return /** @type {R} */ (
+  (a, b) => a
+); }
+/* stmt */ (x => x)(1);
+/* s2 */ async () => 1;
+const C = /*#__PURE__*/class {}.name;
+const D = /* pure */ (class {});
+if (/* test */ (function () {})) {}
+wrap((/* inner */ (function () {})));` },
+  { note: "a do…while's body before its test, in pre-order", file: "do-while.ts", source: `const xs: number[][] = [];
+function pop(): number[] { return xs.pop()!; }
+do pop().push(1);
+while (pop().length > 0);` },
+  { note: "ambient names shadow without binding; optional chains; private names; template literal types; CRLF and astral characters before spans", file: "mixed.ts", source: "declare const ambient: number;\r\nconst s = \"\u{1F600}\"; function after() { return ambient; }\r\nlet t: `t${string}` | -1;\r\nclass P { static #n = 0; static has(o: object) { return #n in o; } }\r\na?.b?.(c)?.d();\r\nnew a.b.C(1)(2);\r\n" },
+];
+
+describe("the oxc parser", () => {
+  it("names a syntax error's file, line and UTF-16 column", () => {
+    const [broken, astral] = oxcFactsOf([
+      { file: "broken.ts", source: "const ok = 1;\nconst = 1;" },
+      { file: "astral.js", source: 'let s = "\u{1F600}"; let = ;' },
+    ]);
+    expect(broken!.facts).toBeUndefined();
+    expect(broken!.error).toMatch(/^broken\.ts:2:7: Unexpected token/);
+    expect(astral!.error).toMatch(/^astral\.js:1:21: /);
+  });
+});
+
+describe("the oxc collector on shapes the fixtures do not have", () => {
+  let oxc: Array<{ facts?: SyntaxFacts; error?: string }>;
+  beforeAll(() => {
+    oxc = oxcFactsOf(OXC_SHAPES.map(({ file, source }) => ({ file, source })));
+  });
+  it.each(OXC_SHAPES.map((shape, i) => ({ ...shape, i })))("reports the Babel collector's facts: $note", ({ file, source, i }) => {
+    const decorators = /@dec\b/.test(source) ? "2023-11" : undefined;
+    const babel = babelFacts(file, source, decorators);
+    expect(oxc[i]!.error).toBeUndefined();
+    for (const table of ["functions", "calls", "bindings", "classes", "exports", "typedefs"] as const) {
+      expect({ table, rows: oxc[i]!.facts![table] }).toEqual({ table, rows: babel[table] });
+    }
+    expect(oxc[i]!.facts).toEqual(babel);
+  });
+});
+
 describe("the Babel and tsc collectors on every form", () => {
   it("report the same facts for a TypeScript module using most forms", () => {
     const { babel, tsc } = both(EVERY_TS_FORM);

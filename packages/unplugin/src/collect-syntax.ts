@@ -33,7 +33,14 @@
  *   (regular expressions and bigints are `other`), `ChainExpression` looked through,
  *   `ImportExpression` under `await` is `dynamic-import`.
  * - comments: a node's leading block comments are those between the token before it and its
- *   start (walk.ts `LeadingComments`), as Babel attaches them.
+ *   start (walk.ts `LeadingComments`), as Babel attaches them: to the outermost of the nodes
+ *   starting at one offset only (`/*#__PURE__*\/function () {}()`: the call's, not the
+ *   function's), and, for a parenthesised function or class expression, those before each of its
+ *   parentheses too (Babel's `takeSurroundingComments`).
+ * - namespaces: each name of `namespace A.B {}` is a binding; the name is also a reference of
+ *   another declaration of it that Babel's scope tracks (`class C {}` then `namespace C {}`).
+ *   Enums and namespaces are bindings per declaration; a name resolves to them (the first of
+ *   the name in a scope) only when no other declaration in any enclosing scope binds it.
  *
  * Scopes (Babel's, which the facts follow): the program, each function (its parameters and body
  * share it; a named function expression's name is in it), each class (a class expression's
@@ -43,8 +50,10 @@
  * `scope` fact is the function whose body holds the scope (block scopes are not distinguished).
  * References are resolved after the walk, so hoisting needs nothing more. Constancy is Babel's as
  * the tsc adapter counts it (packages/tsc/src/collect-scopes.ts, collect-syntax.ts `initInLoop`):
- * an assignment, update or `for (x of …)` target, a second `var`, or a `var` with an initialiser
- * or a function declaration in a loop's body, or a `var` in a `for…in`/`for…of` head.
+ * an assignment, update or `for (x of …)` target, a second declaration in the same scope, a
+ * `var` with an initialiser or a function declaration in a loop's body, or a `var` in a
+ * `for…in`/`for…of` head. A parameter property is always constant, with no assignments (Babel
+ * binds it to nothing; the Babel collector adds it).
  *
  * Node identity in the maps (the contract of the applier): a function id maps to the node whose
  * `start`/`end` are the fact's span — the `MethodDefinition` for class methods, accessors and
@@ -146,8 +155,8 @@ interface TypeDecl {
 
 /** What a function's surroundings say about it, read when the walk enters it. */
 interface FunctionContext {
-  /** The nodes whose leading comments are the function's: itself, its `export`, its declarator and variable statement. */
-  holders: Node[];
+  /** The nodes whose leading comments are the function's: itself, its `export`, its declarator and variable statement; the parentheses around it. */
+  holders: Array<{ start: number }>;
   /** The name it gets from where it stands (`const f = () => …`). */
   name: string | undefined;
   /** Where a function or arrow expression stands. */
@@ -183,7 +192,7 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   /** The ancestors of the node being visited, its parent last. */
   const stack: Node[] = [];
   const fnContext: FunctionContext[] = [];
-  const classContext: Array<{ name: string | undefined; exportStmt: Node | undefined }> = [];
+  const classContext: Array<{ holders: Array<{ start: number }>; name: string | undefined; exportStmt: Node | undefined }> = [];
   const functions = new Map<FunctionId, Node>();
   const calls = new Map<CallId, Node>();
   const loops = new Map<LoopId, Node>();
@@ -208,13 +217,23 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const returnNodes: Array<{ fn: FunctionId; node: Node; scope: Scope }> = [];
   const thisAssignmentNodes: Array<{ fn: FunctionId; name: string; value: Node; scope: Scope }> = [];
   const commonjsCandidates: Array<{ name: string; scope: Scope }> = [];
-  const references: Array<{ node: Node; scope: Scope; position: Position }> = [];
+  /** Value references (identifiers), with the scope they stand in and where they stand: three parallel columns. */
+  const refNodes: Node[] = [];
+  const refScopes: Scope[] = [];
+  const refPositions: Position[] = [];
+  /**
+   * A namespace's name: Babel's scope sees it as a reference of whatever other declaration of the
+   * name it finds (`class C {}` then `namespace C {}`), not of the namespace.
+   */
+  const namespaceNames: Array<{ node: Node; scope: Scope }> = [];
   const violations: Array<{ node: Node; scope: Scope }> = [];
   const assignmentNodes: Array<{ target: Node; node: Node; scope: Scope }> = [];
   const binds: Bind[] = [];
   const typeDecls: TypeDecl[] = [];
   const bindOfIdentifier = new Map<Node, Bind>();
 
+  /** Every name declared anywhere in the module: a reference to any other is a global without a scope walk. */
+  const declaredNames = new Set<string>();
   /** Whether any enum or namespace was declared (else no lookup reads the `merged` tables). */
   let anyMerged = false;
   const moduleScope: Scope = { parent: null, fn: 0, hoists: true, names: null, types: null, merged: null };
@@ -240,9 +259,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
   const declare = (target: Scope, identifier: Node, kind: BindKind, decl: Node, extra?: Partial<Bind>): Bind => {
     const name = identifier.name as string;
+    declaredNames.add(name);
     if (kind === "enum" || kind === "namespace") {
       // Each declaration is a binding of its own; the first of a name is the one names resolve to.
-      const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, id: NO_ID, refs: [], assigns: [] };
+      const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, property: undefined, fn: undefined, declaration: undefined, head: undefined, at: undefined, exportStmt: undefined, id: NO_ID, refs: [], assigns: [] };
       binds.push(b);
       bindOfIdentifier.set(identifier, b);
       if (target.merged === null) target.merged = new Map();
@@ -253,11 +273,29 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     if (target.names === null) target.names = new Map();
     const existing = target.names.get(name);
     if (existing !== undefined && existing.kind !== "ambient") {
+      // Declared again in the same scope (`var x; var x`, `var x; function x() {}`): Babel counts a violation.
       bindOfIdentifier.set(identifier, existing);
-      if (kind === "var") existing.constant = false;
+      existing.constant = false;
       return existing;
     }
-    const b: Bind = { name, kind, identifier, decl, scope: target, constant: true, id: NO_ID, refs: [], assigns: [], ...extra };
+    // Every field written, in one order: one object shape for every binding.
+    const b: Bind = {
+      name,
+      kind,
+      identifier,
+      decl,
+      scope: target,
+      constant: true,
+      property: extra?.property,
+      fn: extra?.fn,
+      declaration: extra?.declaration,
+      head: extra?.head,
+      at: extra?.at,
+      exportStmt: extra?.exportStmt,
+      id: NO_ID,
+      refs: [],
+      assigns: [],
+    };
     target.names.set(name, b);
     if (kind !== "ambient") {
       binds.push(b);
@@ -321,10 +359,49 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         return OTHER;
     }
   };
+  /**
+   * Whether the node being visited is the outermost one starting where it starts: Babel gives a
+   * comment to that one only (`/*#__PURE__*\/function () {}()`: the call's, not the function's).
+   */
+  const outermostAtStart = (n: Node): boolean => {
+    const parent = stack[stack.length - 1];
+    return parent === undefined || parent.start !== n.start;
+  };
   /** The surroundings of a function being entered (`n`, not yet on the stack). */
+  /**
+   * Where the parentheses around an expression being visited (`n`) open, when the parent does
+   * not start there (the parentheses of `f(n)` and `if (n)` are the parent's).
+   */
+  const parenHolders = (n: Node, out: Array<{ start: number }>): void => {
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) return;
+    let syntaxPairs = 0;
+    switch (parent.type) {
+      case "CallExpression":
+      case "NewExpression":
+        if (parent.arguments.length === 1 && parent.arguments[0] === n) syntaxPairs = 1;
+        break;
+      case "ImportExpression":
+        if (parent.source === n && parent.options == null) syntaxPairs = 1;
+        break;
+      case "IfStatement":
+      case "WhileStatement":
+      case "DoWhileStatement":
+      case "WithStatement":
+        if (parent.test === n || parent.object === n) syntaxPairs = 1;
+        break;
+      case "SwitchStatement":
+        if (parent.discriminant === n) syntaxPairs = 1;
+        break;
+      default:
+        break;
+    }
+    for (const open of leading.wrappingParens(n, syntaxPairs)) if (open !== parent.start) out.push({ start: open });
+  };
   const functionContext = (n: Node): FunctionContext => {
     const k = parentIndex();
-    const holders = [n];
+    const holders: Array<{ start: number }> = outermostAtStart(n) ? [n] : [];
+    if (n.type !== "FunctionDeclaration") parenHolders(n, holders);
     if (k < 0) return { holders, name: undefined, position: isFunctionNode(n) && n.type !== "FunctionDeclaration" ? OTHER : undefined };
     const parent = stack[k]!;
     const top = k + 1 < stack.length ? stack[k + 1]! : n;
@@ -434,9 +511,13 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     paramsFn = id;
     stack.push(n);
     if (fnNode !== n) stack.push(fnNode);
-    for (const p of fnNode.params as Node[]) {
-      if (p.type === "Identifier" && p.name === "this") continue;
-      pattern(p, fnNode, "param", p, { fn: id });
+    const params = fnNode.params as Node[];
+    if (params.length > 0) {
+      const extra = { fn: id };
+      for (const p of params) {
+        if (p.type === "Identifier" && p.name === "this") continue;
+        pattern(p, fnNode, "param", p, extra);
+      }
     }
     paramsFn = -1;
     const body = fnNode.body as Node | null;
@@ -509,7 +590,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     {
       const k = parentIndex();
       const parent = k >= 0 ? stack[k]! : undefined;
+      const holders: Array<{ start: number }> = outermostAtStart(n) ? [n] : [];
+      if (n.type === "ClassExpression") parenHolders(n, holders);
       classContext[cls] = {
+        holders,
         name: parent?.type === "VariableDeclarator" && parent.id.type === "Identifier" ? (parent.id.name as string) : undefined,
         exportStmt: parent?.type === "ExportNamedDeclaration" || parent?.type === "ExportDefaultDeclaration" ? parent : undefined,
       };
@@ -532,9 +616,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     const around = head === null ? stack[stack.length - 1] : undefined;
     const exportStmt = around?.type === "ExportNamedDeclaration" ? around : undefined;
     stack.push(n);
+    const extra = { declaration: n, head: head ?? undefined, at: scope, exportStmt };
     for (const d of n.declarations as Node[]) {
       const notConstant = kind === "var" && (forXHead || (d.init != null && loopBody > 0));
-      pattern(d.id, d, kind, d, { declaration: n, head: head ?? undefined, at: scope, exportStmt });
+      pattern(d.id, d, kind, d, extra);
       if (notConstant) {
         for (const id of patternIdentifiers(d.id)) {
           const b = bindOfIdentifier.get(id);
@@ -554,8 +639,30 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
 
   const visit = (n: Node): void => {
     switch (n.type) {
+      // The most frequent node types with nothing of their own first (a string switch compares in order).
+      case "BinaryExpression":
+      case "LogicalExpression":
+      case "ObjectExpression":
+      case "ArrayExpression":
+      case "IfStatement":
+      case "AwaitExpression":
+      case "UnaryExpression":
+      case "ConditionalExpression":
+      case "TemplateLiteral":
+      case "SpreadElement":
+      case "ThrowStatement":
+      case "TryStatement":
+      case "YieldExpression":
+      case "SequenceExpression":
+      case "SwitchCase":
+      case "ChainExpression":
+      case "Decorator":
+        generic(n);
+        return;
       case "Identifier":
-        references.push({ node: n, scope, position: positionHere(n) });
+        refNodes.push(n);
+        refScopes.push(scope);
+        refPositions.push(positionHere(n));
         children(n.decorators, n);
         return;
       case "ThisExpression":
@@ -657,7 +764,6 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
       case "Property": {
         if (n.method === true || n.kind === "get" || n.kind === "set") {
           const id = enterFunction(n, undefined);
-          fnContext[id] = { holders: [n], name: undefined, position: undefined };
           functionBody(id, n, n.value, false);
           return;
         }
@@ -726,9 +832,12 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
         return;
       }
       case "WhileStatement":
-      case "DoWhileStatement":
         child(n.test, n);
         loopBodyChild(n.body, n);
+        return;
+      case "DoWhileStatement":
+        loopBodyChild(n.body, n);
+        child(n.test, n);
         return;
       case "SwitchStatement": {
         child(n.discriminant, n);
@@ -770,7 +879,10 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
           return;
         }
         // `namespace A.B {}`: Babel nests a declaration per name, each bound where the outermost stands.
-        for (const id of qualifiedNames(n.id)) declare(scope, id, "namespace", n);
+        for (const id of qualifiedNames(n.id)) {
+          declare(scope, id, "namespace", n);
+          namespaceNames.push({ node: id, scope });
+        }
         const body = n.body as Node | null;
         if (body === null) return;
         const saved = scope;
@@ -837,12 +949,21 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
   const refOf = new Map<Node, Bind>();
   /** Walked references that name nothing this module declares (globals, or `declare`d names). */
   const unresolved = new Set<Node>();
-  for (const r of references) {
-    const b = lookup(r.node.name, r.scope);
+  for (let i = 0; i < refNodes.length; i++) {
+    const node = refNodes[i]!;
+    const b = declaredNames.has(node.name) ? lookup(node.name, refScopes[i]!) : undefined;
     if (b !== undefined && b.kind !== "ambient") {
-      b.refs.push({ at: r.node.start, position: r.position });
-      refOf.set(r.node, b);
-    } else unresolved.add(r.node);
+      b.refs.push({ at: node.start, position: refPositions[i]! });
+      refOf.set(node, b);
+    } else unresolved.add(node);
+  }
+  for (const r of namespaceNames) {
+    for (let s: Scope | null = r.scope; s !== null; s = s.parent) {
+      const b = s.names?.get(r.node.name);
+      if (b === undefined) continue;
+      if (b.kind !== "ambient") b.refs.push({ at: r.node.start, position: OTHER });
+      break;
+    }
   }
   for (const v of violations) {
     const b = lookup(v.node.name, v.scope);
@@ -1204,7 +1325,13 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     declarations[id] = declaration;
     const b = p.bind;
     if (b === undefined) return { id, name: p.type!.node.id.name, scope: p.type!.scope.fn, declaration, constant: true, assignments: [], references: [] };
-    const refs = b.refs.sort((x, y) => x.at - y.at);
+    const refs = b.refs;
+    for (let i = 1; i < refs.length; i++) {
+      if (refs[i - 1]!.at > refs[i]!.at) {
+        refs.sort((x, y) => x.at - y.at);
+        break;
+      }
+    }
     return {
       id,
       name: b.name,
@@ -1397,7 +1524,8 @@ export function collectSyntax(parsed: Parsed, file: string): CollectedSyntax {
     if (abstractMethods.length > 0) cls.abstractMethods = abstractMethods;
     if (node.superClass) cls.superClass = toExpr(node.superClass, sc);
     // The class, its `export` statement, and its first decorator (Babel starts a class at its first decorator, also before `export`).
-    const classComments = leading.blocks([node, classContext[id]!.exportStmt, node.decorators?.[0]]);
+    const context = classContext[id]!;
+    const classComments = context.holders.length > 0 ? leading.blocks([...context.holders, context.exportStmt, node.decorators?.[0]]) : [];
     if (classComments.length > 0) cls.comments = classComments;
     if (node.superClass && node.superTypeArguments && node.superTypeArguments.params.length > 0) cls.superTypeArgs = (node.superTypeArguments.params as Node[]).map((a) => typeSyntax(a, sc));
     const decorators = node.decorators as Node[] | undefined;

@@ -4,8 +4,8 @@
  * `onSummary`; a wrong one is the configuration error WEFT2001 naming it), and the two a bundler
  * plugin adds, `include` and `exclude`, which pick the files the plugin transforms.
  *
- * Which files: by default every `.ts .tsx .mts .cts .js .jsx .mjs .cjs` file but declarations
- * (`.d.ts`); `include` replaces that list, `exclude` removes from it. A pattern is a RegExp tested
+ * Which files: by default every `.ts .tsx .mts .cts .js .jsx .mjs .cjs` file; `include` replaces
+ * that list, `exclude` removes from it; declarations (`.d.ts`) never. A pattern is a RegExp tested
  * on the file's absolute path, or a string: a glob (`*` within a folder, `**` across folders)
  * matched against the absolute path, or against the path relative to the current directory when
  * it does not start with `/`. Files under node_modules are included too, and the transform
@@ -129,7 +129,7 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     blocking: resolved.blocking,
     module: resolved.module,
     testRunner: resolved.testRunner,
-    includes: (file) => (included ? included(file) : SOURCES.test(file) && !DECLARATIONS.test(file)) && !(excluded?.(file) ?? false) && !isWeftFile(file),
+    includes: (file) => (included ? included(file) : SOURCES.test(file)) && !DECLARATIONS.test(file) && !(excluded?.(file) ?? false) && !isWeftFile(file),
     onDiagnostic: resolved.onDiagnostic as ResolvedOptions["onDiagnostic"],
     onExplain: resolved.onExplain as ResolvedOptions["onExplain"],
     onSummary: resolved.onSummary as ResolvedOptions["onSummary"],

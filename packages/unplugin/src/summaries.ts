@@ -16,10 +16,12 @@
  * persistent cache, Vite and Rollup watch mode rebuild an importer when a helper starts blocking.
  */
 import { readFileSync, statSync } from "node:fs";
+import { relative } from "node:path";
 import {
   analyzeModule,
   dynamicImportSpecifiers,
   exportNamesFromText,
+  importMayBlock,
   jsdocImportSpecifiers,
   mayCallParamMethods,
   mayDefineCallbackCaller,
@@ -30,7 +32,7 @@ import {
   type ModuleSummaries,
   type ModuleSummary,
 } from "@weft/core";
-import { collectModule } from "./collect-module.js";
+import { collectModule, type Collected } from "./collect-module.js";
 import { parseModule, type Parsed } from "./parse.js";
 
 /**
@@ -52,21 +54,36 @@ interface CachedSummary {
 const cache = new Map<string, CachedSummary>();
 
 /**
- * Parses made for summaries, handed on to the transform of the same file (`takeParsed`): in a
+ * What a summary's computation made of a module — its parse, and its facts with the summaries
+ * they were resolved against — handed on to the transform of the same file (`takeHandoff`): in a
  * bundler a module is summarised (by the first file importing it) before it is compiled itself,
- * and its text is the same, so one parse serves both. Bounded: files summarised but never
- * compiled (a type-only import) are dropped oldest first.
+ * from the same text, so one parse and one collection serve both. Bounded: files summarised but
+ * never compiled (a type-only import) are dropped oldest first.
  */
-const handoff = new Map<string, Parsed>();
+export interface Handoff {
+  parsed: Parsed;
+  /** The facts, collected under the file's name relative to the current directory (as the transform names it). */
+  collected: Collected;
+  summaries: ModuleSummaries;
+}
+const handoff = new Map<string, Handoff>();
 const HANDOFF_LIMIT = 256;
 
-/** The parse of `file` made for its summary, if its text was `code`; taken once. */
-export function takeParsed(file: string, code: string): Parsed | undefined {
-  const parsed = handoff.get(file);
-  if (parsed === undefined) return undefined;
+/** What the summary of `file` made of it, if its text was `code`; taken once. */
+export function takeHandoff(file: string, code: string): Handoff | undefined {
+  const handed = handoff.get(file);
+  if (handed === undefined) return undefined;
   handoff.delete(file);
-  return parsed.source === code ? parsed : undefined;
+  return handed.parsed.source === code ? handed : undefined;
 }
+
+/** Whether two sets of summaries are the same (the same summary objects under the same specifiers). */
+export function sameSummaries(a: ModuleSummaries, b: ModuleSummaries): boolean {
+  if (a.size !== b.size) return false;
+  for (const [spec, summary] of a) if (b.get(spec) !== summary) return false;
+  return true;
+}
+
 /** Text that may declare a class or an interface, or re-export names (whose members it passes on). */
 const DECLARES_TYPES = /\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/;
 const inProgress = new Set<string>();
@@ -81,12 +98,30 @@ function recordDependency(file: string, dependencies?: Iterable<string>): void {
   }
 }
 
+/**
+ * Modification times read during one outermost call (a transform's summaries): checking a cached
+ * summary's freshness stats each file it depends on, and the same files come up again and again
+ * within one module's imports. Emptied when the next outermost call begins.
+ */
+const mtimes = new Map<string, number>();
+
 function mtimeOf(file: string): number {
+  const known = mtimes.get(file);
+  if (known !== undefined) return known;
+  let time: number;
   try {
-    return statSync(file).mtimeMs;
+    time = statSync(file).mtimeMs;
   } catch {
-    return -1; // gone: never equal to a recorded time
+    time = -1; // gone: never equal to a recorded time
   }
+  mtimes.set(file, time);
+  return time;
+}
+
+/** Starts collecting dependencies; at the outermost level, forgets the modification times read before. */
+function beginCollecting(set: Set<string>): void {
+  if (collecting.length === 0) mtimes.clear();
+  collecting.push(set);
 }
 
 function dependencyTimes(file: string, files: Iterable<string>): Map<string, number> {
@@ -119,7 +154,8 @@ export function rememberSummary(file: string, summary: ModuleSummary, dependenci
 
 /** The summary of the module in `file`, computed once per modification of it or of what it depends on. */
 export function summaryOf(file: string, blocking: ReadonlySet<string>, need: SummaryNeed = "shapes"): ModuleSummary {
-  const mtimeMs = statSync(file).mtimeMs;
+  const mtimeMs = mtimeOf(file);
+  if (mtimeMs === -1) statSync(file); // gone: throws, as reading it would
   const hit = cache.get(file);
   if (hit && (hit.shapes || need === "blocking") && isFresh(hit, mtimeMs)) {
     recordDependency(file, hit.dependencies.keys());
@@ -132,7 +168,7 @@ export function summaryOf(file: string, blocking: ReadonlySet<string>, need: Sum
   }
   inProgress.add(file);
   const dependencies = new Set<string>();
-  collecting.push(dependencies);
+  beginCollecting(dependencies);
   let summary: ModuleSummary = new Map();
   let shapes = true;
   try {
@@ -157,10 +193,10 @@ function computeSummary(file: string, blocking: ReadonlySet<string>, need: Summa
     if (complete || need === "blocking") return { summary: new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }])), shapes: complete };
   }
   const parsed = parseModule(file, code);
-  if (handoff.size >= HANDOFF_LIMIT) handoff.delete(handoff.keys().next().value!);
-  handoff.set(file, parsed);
   const summaries = summariesFor(parsed, file, blocking);
-  const collected = collectModule(parsed, file, blocking, summaries);
+  const collected = collectModule(parsed, relative(process.cwd(), file) || file, blocking, summaries);
+  if (handoff.size >= HANDOFF_LIMIT) handoff.delete(handoff.keys().next().value!);
+  handoff.set(file, { parsed, collected, summaries });
   const analysis = analyzeModule(collected.facts, { summaries, exported: collected.exported });
   const imported = (source: string) => {
     const target = resolveRelative(file, source);
@@ -185,6 +221,39 @@ function importsBlock(file: string, code: string, blocking: ReadonlySet<string>)
     for (const entry of summary?.values() ?? []) if (entry.blocks) return true;
   }
   return false;
+}
+
+/**
+ * Whether any module `code` names — by `from "…"`, `import("…")` or a JSDoc `import("…")` type,
+ * read from the text without parsing — may hand it something that blocks (core's
+ * `importMayBlock` with any name: a superset of what the names imported would give), and the
+ * files that answer depends on. The transform's shortcut for the many files that import only
+ * plain modules (transform.ts).
+ */
+export function importsMayBlockByText(file: string, code: string, blocking: ReadonlySet<string>): { mayBlock: boolean; dependencies: string[] } {
+  const dependencies = new Set<string>();
+  beginCollecting(dependencies);
+  try {
+    const specs = new Set([...[...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!), ...dynamicImportSpecifiers(code), ...jsdocImportSpecifiers([code])]);
+    let mayBlock = false;
+    for (const spec of specs) {
+      let summary: ModuleSummary | undefined;
+      if (spec.startsWith(".")) {
+        const target = resolveRelative(file, spec);
+        summary = target === undefined ? undefined : summaryOf(target, blocking, "blocking");
+      } else if (!spec.startsWith("node:")) {
+        summary = trackedPackageSummary(file, spec);
+      }
+      if (summary !== undefined && importMayBlock(summary, null)) {
+        mayBlock = true;
+        break;
+      }
+    }
+    dependencies.delete(file);
+    return { mayBlock, dependencies: [...dependencies].sort() };
+  } finally {
+    collecting.pop();
+  }
 }
 
 /** The relative specifiers of JSDoc `import("…")` types in the file's block comments. */
@@ -232,7 +301,7 @@ export function summariesWithDependencies(
   need: SummaryNeed = "shapes",
 ): { summaries: ModuleSummaries; dependencies: string[] } {
   const dependencies = new Set<string>();
-  collecting.push(dependencies);
+  beginCollecting(dependencies);
   try {
     const summaries = summariesFor(parsed, file, blocking, need);
     dependencies.delete(file);

@@ -5,6 +5,16 @@
  * same analysis, diagnostics and plan; only the edits differ (apply-plan.ts edits the original
  * text with magic-string instead of rebuilding a tree).
  *
+ * Code under node_modules that weft compiled already (it imports `@weft/runtime/protocol`: a
+ * package built with weft) is left as it is: a second pass would rewrite weft's own output.
+ *
+ * One shortcut comes first, before any parse: a file that neither imports the runtime nor
+ * carries a `@blocking` tag (nor, in the project, a shape weft checks everywhere) and none of
+ * whose imports — read from its text — may hand it anything that blocks, is left alone
+ * (summaries.ts `importsMayBlockByText`: any export of an imported module, where the Babel
+ * plugin's check looks at the names imported, so it sends on every file that check would). A
+ * bundler gives the plugin every file of the project and of node_modules: most stop here.
+ *
  * The output is the input language: TypeScript stays TypeScript, with only weft's edits and the
  * runtime helpers' import, so the host strips the types afterwards as it always does. A file weft
  * has nothing to do in comes back as `null` (the host keeps its source), but its dependencies are
@@ -35,7 +45,7 @@ import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import type { ResolvedOptions } from "./options.js";
 import { parseModule, type Node, type Parsed } from "./parse.js";
-import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, takeParsed, type SummaryNeed } from "./summaries.js";
+import { importsMayBlockByText, jsdocSpecifiers, rememberSummary, sameSummaries, summariesWithDependencies, takeHandoff, type SummaryNeed } from "./summaries.js";
 
 export interface TransformOutput {
   code: string;
@@ -47,21 +57,14 @@ export interface TransformOutput {
   warnings: Diagnostic[];
 }
 
-/** Whether the text alone settles that the file has nothing for weft, before any parse. */
-function plainByText(source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
-  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source)) return false;
-  if (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source))) return false;
-  // No import declaration, no `import()`, no JSDoc `import("…")`: nothing imported can block.
-  return !/\bimport\b/.test(source);
-}
-
 /**
  * Whether the file can contain anything weft rewrites: it imports the runtime, carries a
  * `@blocking` tag, or imports a project module with a blocking export (or something weft rejects
- * wherever it stands: a parameter decorator, WEFT3006).
+ * wherever it stands: a parameter decorator, WEFT3006). `ownOrShapes`: the first ones, read
+ * from the text already.
  */
-function mayConcernWeft(parsed: Parsed, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
-  if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source)))) return true;
+function mayConcernWeft(parsed: Parsed, source: string, ownOrShapes: boolean): boolean {
+  if (ownOrShapes) return true;
   return (
     parsed.program.body.some((s: Node) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) ||
     dynamicImportSpecifiers(source).length > 0 ||
@@ -95,10 +98,16 @@ function importsBlockingName(parsed: Parsed, summaries: ModuleSummaries, source:
   return false;
 }
 
-/** Line starts of `source`, for offsets as line (1-based) and column (0-based). */
+/**
+ * Line starts of `source`, for offsets as line (1-based) and column (0-based), with the line
+ * terminators ECMAScript (and Babel's locations) count: LF, CR LF, a lone CR, U+2028, U+2029.
+ */
 function lineIndex(source: string): (offset: number) => { line: number; column: number } {
   const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10 || c === 0x2028 || c === 0x2029 || (c === 13 && source.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
   return (offset) => {
     let lo = 0;
     let hi = starts.length - 1;
@@ -120,9 +129,24 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   const source = code;
   // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
   const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
-  if (plainByText(source, options.blocking, thirdParty)) return null;
-  const parsed = takeParsed(filename, source) ?? parseModule(filename, source);
-  if (!mayConcernWeft(parsed, source, options.blocking, thirdParty)) return null;
+  // A package built by weft (`weft build`, or any adapter) ships compiled code, which imports the
+  // protocol helpers: compiling it again would rewrite weft's own output. Its importers learn
+  // what blocks from its `weft-summary.json` (summaries.ts).
+  if (thirdParty && /["']@weft\/runtime\/protocol["']/.test(source)) return null;
+  const own = /["']@weft\/runtime/.test(source) || /@blocking\b/.test(source) || options.blocking.size > 0;
+  // (Read only where it matters: with `own`, the file concerns weft whatever its shapes.)
+  const shapes = !own && !thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source));
+  if (!own && !shapes) {
+    // Before any parse: a file none of whose imports may hand it anything that blocks has
+    // nothing for weft (most files of a project, and of node_modules). Its output still depends
+    // on what it imports.
+    const byText = importsMayBlockByText(filename, source, options.blocking);
+    declare?.(byText.dependencies);
+    if (!byText.mayBlock) return null;
+  }
+  const handed = takeHandoff(filename, source);
+  const parsed = handed?.parsed ?? parseModule(filename, source);
+  if (!mayConcernWeft(parsed, source, own || shapes)) return null;
   const file = relative(process.cwd(), filename) || filename;
   const dependencySet = new Set<string>();
   const summariesOf = (need: SummaryNeed) => {
@@ -133,17 +157,10 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   };
   // First only which imports may block; then, for a file weft compiles, the shapes too.
   const blockingOnly = summariesOf("blocking");
-  if (
-    !/["']@weft\/runtime/.test(source) &&
-    !/@blocking\b/.test(source) &&
-    options.blocking.size === 0 &&
-    !importsBlockingName(parsed, blockingOnly.summaries, source) &&
-    (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))
-  ) {
-    return null;
-  }
+  if (!own && !shapes && !importsBlockingName(parsed, blockingOnly.summaries, source)) return null;
   const { summaries, dependencies } = summariesOf("shapes");
-  const collected = collectModule(parsed, file, options.blocking, summaries);
+  // The facts its summary collected, when they were resolved against these same summaries.
+  const collected = handed !== undefined && sameSummaries(handed.summaries, summaries) ? handed.collected : collectModule(parsed, file, options.blocking, summaries);
   const module = resolveModuleKind(options.module, filename, parsed);
   const analysis = analyzeModule(collected.facts, {
     summaries,

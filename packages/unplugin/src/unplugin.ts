@@ -8,9 +8,9 @@
  *   virtual modules (`\0…`) never. Files under node_modules go through the same shortcut as in
  *   the Babel plugin: untouched unless they concern weft.
  * - What the output depends on besides the file itself (the summaries of the files it imports,
- *   summaries.ts) goes to `this.addWatchFile`, also for a file left untouched: watch mode and
- *   persistent caches (webpack's `cache: { type: "filesystem" }`, Vite's) then rebuild an
- *   importer when an imported helper starts blocking.
+ *   summaries.ts) goes to `this.addWatchFile`, also for a file left untouched: persistent
+ *   caches (webpack's `cache: { type: "filesystem" }`) and watch mode (Rollup, Vite) then
+ *   rebuild an importer when an imported helper starts blocking.
  * - Errors are thrown: each host reports them as its own build errors, with weft's code frames as
  *   the message and the `code` (WEFT…) attached; warnings go through `this.warn`.
  * - Under Vitest (the Vite plugin with `process.env.VITEST` set), `testRunner` defaults to

@@ -3,8 +3,9 @@
 // second build after the imported helper was edited from plain to blocking recompiles its
 // importer (`Greeter#greet` becomes a coroutine), because the helper is among the importer's
 // dependencies: without that, the cached greeter calls `pause` as a plain function and the
-// program dies with ERR_WEFT_NOT_DRIVEN.
-import { expectedOutput, jsProgram } from "./program.js";
+// program dies with ERR_WEFT_NOT_DRIVEN. A file weft rejects is webpack's "Module build failed"
+// error, with weft's code frame.
+import { asyncCaller, expectedOutput, jsProgram } from "./program.js";
 import { makeProject, type Project } from "./project.js";
 
 jest.setTimeout(180_000);
@@ -54,4 +55,16 @@ it("bundles and runs the program; the persistent cache rebuilds an importer when
   // reads, depends on the helper); echo.js, which depends on none of them, comes from the cache.
   expect(JSON.parse(second.stdout)).toEqual(["src/greeter.js", "src/main.js", "src/pause.js"]);
   expect(project.node(["dist/main.mjs"])).toEqual({ code: 0, stdout: expectedOutput, stderr: "" });
+});
+
+it("fails the build with weft's diagnostic for a shape it rejects", () => {
+  const later = asyncCaller.replace("(): Promise<void>", "()");
+  project = makeProject("webpack-error", { "webpack.config.mjs": config, "build.mjs": build, ...jsProgram(), "src/later.js": later });
+  project.write({ "src/main.js": `import { later } from "./later.js";\n${jsProgram()["src/main.js"]}void later;\n` });
+  const built = project.node(["build.mjs"]);
+  expect(built.code).toBe(1);
+  expect(built.stderr).toContain("Module build failed");
+  expect(built.stderr).toContain("src/later.js:4:3 - error WEFT1004");
+  expect(built.stderr).toMatch(/4 \|\s+pause\(1\);/);
+  expect(built.stderr).toContain("help: make it a plain function");
 });
