@@ -11,9 +11,13 @@
  * | `m(a) {…}` in an object literal  | `m: _coroutine(function* (a) {…}, "m", where)`                          |
  *
  * An arrow keeps its lexical context by the Babel plugin's rule (its apply-plan.ts header): what
- * it uses of `this`, `arguments`, `new.target` is written as `_this`, `_arguments`, `_newTarget`
- * (one name each per file: a capture nested in another passes the outer one's name on), and the
- * coroutine is wrapped as `((_this) => _coroutine(…))(this)`. `captureLexical` renames before the
+ * it uses of `this`, `arguments`, `new.target` is written as `_this`, `_arguments`, `_newTarget`,
+ * `super.m` as `_super("m")`, `super.m(a)` as `_super("m").call(_this, a)`, `super.m = v` as
+ * `_superSet("m", v)` (one name each per file: a capture nested in another passes the outer one's
+ * name on), and the coroutine is wrapped as `((_this, _super) => _coroutine(…))(this, (k) => super[k])`;
+ * `super.n += 1`, `super.n++` and `delete super.n` there are WEFT9001 (core's `refusals.superUpdate`).
+ * A parameter whose default blocks moves into the body with the ones after it (`moveBlockingDefaults`),
+ * WEFT3002 where a `var` of the body redeclares it. `captureLexical` renames before the
  * calls are rewritten, so a receiver written again by a call rewrite uses the captured name.
  * A named function expression that refers to itself is `(() => { const _f = _coroutine(function* f(…) {… _f …}); return _f; })()`.
  *
@@ -35,7 +39,13 @@ export interface Capture {
 const CAPTURE_NAMES = { this: "this", arguments: "arguments", newTarget: "newTarget", super: "super", superSet: "superSet" } as const;
 
 /** Renames what converted arrows use of their lexical context (before any call is rewritten). */
-export function captureLexical(ed: Editor, arrows: Node[], plannedCalls: ReadonlySet<Node>): Map<Node, Capture> {
+/** The converted arrows' captures, and the one name each kind is written as in the file. */
+export interface Captures {
+  of: Map<Node, Capture>;
+  names: Map<string, string>;
+}
+
+export function captureLexical(ed: Editor, arrows: Node[], plannedCalls: ReadonlySet<Node>): Captures {
   const out = new Map<Node, Capture>();
   const arrowSet = new Set(arrows);
   const names = new Map<string, string>();
@@ -109,9 +119,7 @@ export function captureLexical(ed: Editor, arrows: Node[], plannedCalls: Readonl
     ed.renamed.set(n, name);
     ed.replace(n.start, n.end, name);
   }
-  // The capture's own arguments, by kind.
-  (out as Map<Node, Capture> & { names?: Map<string, string> }).names = names;
-  return out;
+  return { of: out, names };
 }
 
 /** Whether an identifier is a reference (not a property name, a key or a declared name). */
@@ -125,8 +133,8 @@ function isReference(ed: Editor, n: Node): boolean {
   return true;
 }
 
-function captureWrap(ed: Editor, capture: Capture | undefined, names: Map<string, string> | undefined): { open: string; close: string } {
-  if (capture === undefined || names === undefined) return { open: "", close: "" };
+function captureWrap(capture: Capture | undefined, names: Map<string, string>): { open: string; close: string } {
+  if (capture === undefined) return { open: "", close: "" };
   const order = (["this", "arguments", "newTarget", "super", "superSet"] as const).filter((k) => capture.kinds.has(k));
   const params = order.map((k) => names.get(k)!);
   const original = { this: "this", arguments: "arguments", newTarget: "new.target", super: "(k) => super[k]", superSet: "(k, v) => (super[k] = v)" } as const;
@@ -148,14 +156,12 @@ function facadeParams(params: Node[]): string {
 /** Whether an identifier `name` occurs in the function's text: over-approximates a reference to it. */
 function mentions(ed: Editor, fn: Node, name: string): boolean {
   let found = false;
-  const from = fn.type === "FunctionDeclaration" || fn.type === "FunctionExpression" ? (fn.params as Node[])[0] ?? fn.body : null;
   walk(fn, (n) => {
     if (found) return false;
     if (n === fn.id) return false;
     if (n.type === "Identifier" && n.name === name && isReference(ed, n)) found = true;
     return undefined;
   });
-  void from;
   return found;
 }
 
@@ -175,7 +181,7 @@ export interface TopLevel {
   moves: Array<[number, number]>;
 }
 
-export function convertFunction(ed: Editor, id: number, node: Node, top: TopLevel, captures: Map<Node, Capture>, dual: boolean): void {
+export function convertFunction(ed: Editor, id: number, node: Node, top: TopLevel, captures: Captures, dual: boolean): void {
   const { s, source } = ed;
   const where = JSON.stringify(ed.ctx.where(node));
   const body = bodyOf(node);
@@ -185,7 +191,6 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
       if (fnBody.type === "BlockStatement") s.appendLeft(fnBody.start + 1, ` ${temps}`);
     }
   };
-  const names = (captures as Map<Node, Capture> & { names?: Map<string, string> }).names;
 
   if (node.type === "FunctionDeclaration") {
     const co = ed.helper("co");
@@ -243,7 +248,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
   if (node.type === "ArrowFunctionExpression" || node.type === "FunctionExpression") {
     const inferred = inferName(ed, node);
     const display = (node.id?.name as string | undefined) ?? inferred ?? "anonymous";
-    const capture = captureWrap(ed, captures.get(node), names);
+    const capture = captureWrap(captures.of.get(node), captures.names);
     const original = ed.text(node);
     if (node.type === "ArrowFunctionExpression") {
       const params = node.params as Node[];

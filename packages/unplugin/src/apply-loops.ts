@@ -11,7 +11,7 @@
  * is, the loop's left side (`const x`) moves after it, ` of ` and `) ` become the text between,
  * and the tail closes after the body. A label moves onto the inner `for (;;)`.
  */
-import { findToken, type Node } from "./apply-nodes.js";
+import type { Node } from "./apply-nodes.js";
 import type { Editor } from "./apply-edits.js";
 
 export function rewriteLoop(ed: Editor, node: Node): void {
@@ -32,9 +32,8 @@ export function rewriteLoop(ed: Editor, node: Node): void {
   ed.replace(node.start, left.start, `{ const ${it} = ${ed.helper("iteratorOf")}(`);
   // ` of ` between the left side and the iterable.
   ed.replace(left.end, right.start, "");
-  const close = findToken(source, right.end, ")", ")");
+  // The `)` closing the loop's head: the last one before the body.
   const lastParen = source.lastIndexOf(")", body.start - 1);
-  void close;
   s.appendLeft(
     right.end,
     `); let ${open} = false; try { ${label}for (;;) { ${open} = false; const ${step} = yield* ${ed.helper("iteratorNext")}(${it}); if (${step}.done) break; ${open} = true; `,

@@ -31,6 +31,9 @@
  *   moves to one index keep their order), of nested ones to the start of their block; the main
  *   greenlet's statements to the end of the file. Edits inside a moved range move with it.
  * - The helpers' import is written last (`prepend`, or after the directives and the hashbang).
+ *
+ * Test bodies (core's plan-test-bodies.ts) are wrapped last of the calls' arguments:
+ * `it("…", _testBody(<the converted body>))` (`_contextTestBody` under Vitest).
  */
 import type { Node } from "./apply-nodes.js";
 import { parentsOf } from "./apply-nodes.js";

@@ -29,7 +29,7 @@
  * A top-level `await x` in it becomes `(yield* (0, _wait[_co])(Promise.resolve(x)))`: the
  * greenlet waits for the promise.
  */
-import { findToken, walk, type Node } from "./apply-nodes.js";
+import { walk, type Node } from "./apply-nodes.js";
 import type { Editor } from "./apply-edits.js";
 
 const PROTOCOL = "@weft/runtime/protocol";
@@ -205,7 +205,6 @@ export function runTopLevelInMain(ed: Editor): void {
   s.prependRight(mainStatements[0]!.start, `\n${head}`);
   for (let i = 1; i < mainStatements.length; i++) s.prependRight(mainStatements[i]!.start, "\n");
   s.append(tail);
-  void findToken;
 }
 
 /**
