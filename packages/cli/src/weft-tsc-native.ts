@@ -1,22 +1,25 @@
 /**
  * `weft-tsc` with TypeScript 7 (native: no transformer API in its JavaScript API yet). It runs the
  * project's own tsc (its diagnostics and exit status are tsc's), asks it for the files it wrote
- * (`--listEmittedFiles`), then puts each emitted JavaScript file through weft's Babel pass. Babel
- * reads the map tsc wrote beside the file (or inline), so the new map is chained: positions, stack
+ * (`--listEmittedFiles`), then puts each emitted JavaScript file through weft's text-edit pass
+ * (`@weft/unplugin/transform`: oxc's parser, the core, magic-string edits; no Babel is loaded).
+ * The pass's map is chained onto the map tsc wrote beside the file (or inline), so positions, stack
  * traces and weft's own diagnostics point into the `.ts` sources.
  *
  * What is lost against TypeScript 5.9/6.x: the type checker. The pass sees JavaScript, so callees
- * are resolved by the Babel plugin's inference (bindings, `new C()`, the catalogue's return types,
- * summaries of imported files), not by receiver types; an interface or union receiver, or a
- * `Socket` that came from another module untyped, is then a runtime check (`callDynamic`) or
- * fails loudly (`ERR_WEFT_NOT_DRIVEN`) instead of a coroutine call.
+ * are resolved by the syntax (bindings, `new C()`, the catalogue's return types, summaries of
+ * imported files), as the Babel plugin resolves them, not by receiver types; an interface or union
+ * receiver, or a `Socket` that came from another module untyped, is then a runtime check
+ * (`callDynamic`) or fails loudly (`ERR_WEFT_NOT_DRIVEN`) instead of a coroutine call.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
+import remapping from "@jridgewell/remapping";
 import { TraceMap, originalPositionFor, sourceContentFor } from "@jridgewell/trace-mapping";
-import type { compileFile as CompileFile, SourceMap } from "./compile.js";
-import { hasErrors, type Diagnostic } from "./diagnostic.js";
+import type { ResolvedOptions, WeftUnpluginOptions, transformWeft as TransformWeft } from "@weft/unplugin/transform";
+import type { SourceMap } from "./compile.js";
+import { diagnosticsFromError, fromPlugin, hasErrors, type Diagnostic } from "./diagnostic.js";
 import { formatDiagnostic, formatSummary } from "./format-diagnostic.js";
 import type { Io } from "./io.js";
 import type { ProjectTypeScript } from "./weft-tsc.js";
@@ -39,15 +42,16 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
     proc.on("error", (error) => done({ status: null, error }));
     proc.on("close", (status) => done({ status }));
   });
-  // Babel and the weft plugin load (~300 ms) while tsc compiles, instead of after it.
-  const loading = import("./compile.js");
+  // The pass loads while tsc compiles, instead of after it.
+  const loading = import("@weft/unplugin/transform");
   const exit = await exited;
   if (exit.error) {
     io.stderr(`weft-tsc: cannot run \`${tsc}\`: ${exit.error.message}\n`);
     return 1;
   }
   const child = { stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), status: exit.status };
-  const { compileFile } = await loading;
+  const { transformWeft, resolveOptions } = await loading;
+  const pass: Pass = { transformWeft, options: (o) => resolveOptions(o) };
   const emitted: string[] = [];
   const forwarded = child.stdout
     .split(/(?<=\n)/)
@@ -77,7 +81,7 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
   }
   // Files are compiled imports first, so that what each export of a file does is known (its
   // summary) when a file importing it is reached: a file that cannot concern weft is not put
-  // through Babel at all.
+  // through the pass at all.
   const summaries = new Map<string, ReadonlyMap<string, boolean> | "in-progress">();
   const visit = (file: string): ReadonlyMap<string, boolean> | undefined => {
     const known = summaries.get(file);
@@ -94,7 +98,7 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
       summary = new Map(); // nothing blocks
     } else {
       const got = new Map<string, boolean>();
-      all.push(...passOverEmitted(compileFile, file, writes, got, undecoratable));
+      all.push(...passOverEmitted(pass, file, writes, got, undecoratable));
       summary = got;
     }
     summaries.set(file, summary);
@@ -112,7 +116,7 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
     for (const [file, text] of writes) writeFileSync(file, text);
   }
   if (commonjs.length > 0) {
-    // The Babel pass reads `import`s; in TypeScript's CommonJS output (`(0, runtime_1.sleep)(…)`)
+    // The pass reads `import`s; in TypeScript's CommonJS output (`(0, runtime_1.sleep)(…)`)
     // it would see no blocking call, and the program would fail at run time.
     io.stderr(
       `weft-tsc: error: with TypeScript ${ts.version}, weft needs ES module output, and tsc emitted CommonJS: ${commonjs.map((f) => `\`${relative(io.cwd, f)}\``).join(", ")}.\n` +
@@ -135,14 +139,40 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
   return status === 0 && hasErrors(all) ? 2 : status;
 }
 
-/** Weft's Babel pass over one file tsc emitted (what to write goes to `writes`); its diagnostics, mapped to the source. */
-function passOverEmitted(
-  compileFile: typeof CompileFile,
-  file: string,
-  writes: Array<[string, string]>,
-  summary: Map<string, boolean>,
-  undecoratable: string[],
-): Diagnostic[] {
+/** The pass, loaded while tsc runs. */
+interface Pass {
+  transformWeft: typeof TransformWeft;
+  options(raw: WeftUnpluginOptions): ResolvedOptions;
+}
+
+/**
+ * One file through the pass: what it reports, and its output, if any, with the source map
+ * chained to the `.ts` source. Every problem comes back as a diagnostic (nothing throws).
+ */
+function runPass(pass: Pass, code: string, file: string, module: "auto" | "esm" | "cjs", summary?: Map<string, boolean>): { diagnostics: Diagnostic[]; code: string | null; map: SourceMap | null } {
+  const diagnostics: Diagnostic[] = [];
+  const options = pass.options({
+    module,
+    onDiagnostic: (d) => diagnostics.push(fromPlugin(d, file, code)),
+    ...(summary !== undefined
+      ? {
+          onSummary: (_file: string, s: Record<string, boolean | { blocks: boolean }>) => {
+            for (const [name, e] of Object.entries(s)) summary.set(name, typeof e === "boolean" ? e : e.blocks);
+          },
+        }
+      : {}),
+  });
+  try {
+    const out = pass.transformWeft(code, file, options);
+    if (out === null || hasErrors(diagnostics)) return { diagnostics, code: null, map: null };
+    return { diagnostics, code: out.code, map: out.map as unknown as SourceMap };
+  } catch (error) {
+    return { diagnostics: [...diagnostics, ...diagnosticsFromError(error, file, code)], code: null, map: null };
+  }
+}
+
+/** Weft's pass over one file tsc emitted (what to write goes to `writes`); its diagnostics, mapped to the source. */
+function passOverEmitted(pass: Pass, file: string, writes: Array<[string, string]>, summary: Map<string, boolean>, undecoratable: string[]): Diagnostic[] {
   const code = readFileSync(file, "utf8");
   const inline = inlineMap.exec(code);
   const external = inline ? null : externalMap.exec(code);
@@ -154,26 +184,23 @@ function passOverEmitted(
   } catch {
     input = undefined;
   }
-  // Babel reads the same map from the comment (inline or beside the file) and chains it.
-  const result = compileFile(code, file, {
-    sourceMaps: input !== undefined,
-    module: /\.mjs$/.test(file) ? "esm" : /\.cjs$/.test(file) ? "cjs" : "auto",
-    onSummary: (s) => {
-      for (const [name, e] of Object.entries(s)) summary.set(name, typeof e === "boolean" ? e : e.blocks);
-    },
-  });
+  // The pass sees the code without tsc's map comment; the comment is written again after it.
+  const body = code.replace(inlineMap, "").replace(externalMap, "").trimEnd();
+  const result = runPass(pass, body, file, /\.mjs$/.test(file) ? "esm" : /\.cjs$/.test(file) ? "cjs" : "auto", summary);
   const diagnostics = result.diagnostics.map((d) => toSource(d, input, mapFile ?? file));
   if (usesDecoratorHelpers.test(code)) {
-    const checked = checkDecorators(compileFile, input, mapFile ?? file);
+    const checked = checkDecorators(pass, input, mapFile ?? file);
     if (checked === undefined) undecoratable.push(file);
     else diagnostics.push(...checked);
   }
-  if (result.code === null) return diagnostics;
-  if (result.code === code.replace(inlineMap, "").replace(externalMap, "").trimEnd()) return diagnostics;
-  let out = result.code;
+  if (result.code === null || result.code === body) return diagnostics;
+  let out = result.code.trimEnd();
   if (result.map && input) {
-    const map: SourceMap = { ...result.map, file: basename(file), sources: input.sources, ...(input.sourceRoot !== undefined ? { sourceRoot: input.sourceRoot } : {}) };
+    // The pass's map (emitted → rewritten) chained onto tsc's (source → emitted).
+    const chained = remapping([result.map as never, input as never], () => null) as unknown as SourceMap;
+    const map: SourceMap = { ...chained, file: basename(file), sources: input.sources, ...(input.sourceRoot !== undefined ? { sourceRoot: input.sourceRoot } : {}) };
     if (input.sourcesContent === undefined) delete map.sourcesContent;
+    else map.sourcesContent = input.sourcesContent;
     if (inline) {
       out += `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`;
     } else {
@@ -216,13 +243,13 @@ const usesDecoratorHelpers = /\b__(?:esDecorate|decorate|param)\(/;
  * compiled as `weft run` would, for its decorator diagnostics only (WEFT3004–3006), at their
  * positions in the source. `undefined` when no map names a source that exists.
  */
-function checkDecorators(compileFile: typeof CompileFile, input: SourceMap | undefined, mapFile: string): Diagnostic[] | undefined {
+function checkDecorators(pass: Pass, input: SourceMap | undefined, mapFile: string): Diagnostic[] | undefined {
   const source = input?.sources[0];
   if (input === undefined || source === undefined || input.sources.length !== 1) return undefined;
   const file = resolve(dirname(mapFile), input.sourceRoot ?? "", source.replace(/^file:\/\//, ""));
   if (!existsSync(file)) return undefined;
   const text = readFileSync(file, "utf8");
-  return compileFile(text, file, { module: "esm" }).diagnostics.filter((d) => d.code === "WEFT3004" || d.code === "WEFT3005" || d.code === "WEFT3006");
+  return runPass(pass, text, file, "esm").diagnostics.filter((d) => d.code === "WEFT3004" || d.code === "WEFT3005" || d.code === "WEFT3006");
 }
 
 /** TypeScript's CommonJS output: it marks every module it converts (`exports.__esModule`), or requires. */

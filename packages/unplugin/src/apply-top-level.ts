@@ -201,7 +201,11 @@ export function runTopLevelInMain(ed: Editor): void {
     s.append(`\n${head}${tail}`);
     return;
   }
-  for (const stmt of mainStatements) s.move(stmt.start, stmt.end, source.length);
+  // To the end of the file, in order. When the last one ends the file (no newline after it), it
+  // stays, and the others go just before it (magic-string cannot move a text to its own end).
+  const last = mainStatements[mainStatements.length - 1]!;
+  const target = last.end === source.length ? last.start : source.length;
+  for (const stmt of mainStatements) if (stmt.start !== target) s.move(stmt.start, stmt.end, target);
   s.prependRight(mainStatements[0]!.start, `\n${head}`);
   for (let i = 1; i < mainStatements.length; i++) s.prependRight(mainStatements[i]!.start, "\n");
   s.append(tail);
