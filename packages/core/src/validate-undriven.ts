@@ -42,7 +42,7 @@ export function validateUndriven(facts: ModuleFacts, blocking: Blocking, plan: R
         label: "this function becomes a coroutine",
         notes: chainNotes(facts.file, blockingChain(facts, blocking, f.id)),
         help: isTest
-          ? `run the tests with weft's jest preset (\`preset: "@weft/cli"\` in the jest config, or the option \`testRunner: "jest"\`), which runs a blocking body as a greenlet jest waits for; elsewhere, \`${target.global}("…", () => spawn(() => { … }).toPromise())\`.`
+          ? `run the tests with weft's jest preset (\`preset: "@weft/cli"\` in the jest config, or the option \`testRunner: "jest"\`) or, with Vitest, weft's Vite plugin (\`@weft/unplugin/vite\`), which run a blocking body as a greenlet the runner waits for; elsewhere, \`${target.global}("…", () => spawn(() => { … }).toPromise())\`.`
           : "hand it a plain function that starts a greenlet for each call: `(...args) => spawn(fn, ...args)`, or use the library's promise API with `wait(promise)`.",
       });
     }
