@@ -2,8 +2,8 @@
 // installed with npm into fresh projects outside the repository — one CommonJS (npm's default,
 // no "type"), one ES modules — and a program run there exactly as the README says: `weft run`,
 // `weft build` then node, `weft-tsc` (TypeScript 6 in the CommonJS project, 7 in the ES one),
-// and the Babel command line with the README's `babel.config.json` (Babel 7 in the CommonJS
-// project, 8 in the ES one).
+// the Babel command line with the README's `babel.config.json` (Babel 7 in the CommonJS
+// project, 8 in the ES one), and esbuild with `@weft/unplugin` as its README configures it.
 //
 // The program has what users write: a helper in another file that blocks, imported by a class in
 // a third file, greenlets that overlap, and a blocking top level.
@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(__dirname, "..");
-const PACKAGES = ["runtime", "core", "babel-plugin", "tsc", "cli"];
+const PACKAGES = ["runtime", "core", "babel-plugin", "tsc", "unplugin", "cli"];
 /** npm installs from the registry (the tarballs' own dependencies): generous, it is network time. */
 const INSTALL_TIMEOUT_MS = 240_000;
 
@@ -127,7 +127,7 @@ describe("installed from the packed tarballs, in a CommonJS project (npm's defau
 describe("installed from the packed tarballs, in an ES modules project", () => {
   let dir: string;
   beforeAll(() => {
-    dir = project("app-esm", "module", ["typescript@7", "@babel/core@8", "@babel/cli@8", "@babel/preset-typescript@8"]);
+    dir = project("app-esm", "module", ["typescript@7", "@babel/core@8", "@babel/cli@8", "@babel/preset-typescript@8", "esbuild"]);
   }, INSTALL_TIMEOUT_MS);
 
   it("with Babel 8, the plugin loads no second Babel: it uses the host's", () => {
@@ -170,6 +170,21 @@ describe("installed from the packed tarballs, in an ES modules project", () => {
     expect(tsVersion).toMatch(/^7\./);
     expectRuns(run("npx", ["weft-tsc", "-p", "tsconfig.json"], dir));
     const r = run("node", ["out/main.js"], dir);
+    expectRuns(r);
+    expect(r.out.trim()).toBe(EXPECTED);
+  });
+
+  it("esbuild with @weft/unplugin, as its README shows it", () => {
+    writeFileSync(
+      join(dir, "build.mjs"),
+      `import { build } from "esbuild";
+import weft from "@weft/unplugin/esbuild";
+
+await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", format: "esm", outfile: "bundle/main.mjs", plugins: [weft()] });
+`,
+    );
+    expectRuns(run("node", ["build.mjs"], dir));
+    const r = run("node", ["bundle/main.mjs"], dir);
     expectRuns(r);
     expect(r.out.trim()).toBe(EXPECTED);
   });
