@@ -1,7 +1,7 @@
 /**
  * `weft-tsc` against plain `tsc` on the same project (target ≤ 1.2×: bench/README.md), under each
  * TypeScript the project has: 5.9 (`typescript`), 6.0 (`typescript-6`) and 7.0 (`typescript-7`,
- * native, where weft-tsc runs that tsc and then weft's Babel pass over the emitted JavaScript).
+ * native, where weft-tsc runs that tsc and then weft's text-edit pass, @weft/unplugin's, over the emitted JavaScript; target ≤ 1.5×).
  *
  *   node bench/tsc.js [--reps 5] [--versions 5.9,6,7]
  *
@@ -30,7 +30,8 @@ const opt = (name, fallback) => {
 };
 const REPS = Number(opt("--reps", "5"));
 const VERSIONS = opt("--versions", "5.9,6,7").split(",");
-const TARGET = 1.2;
+/** ≤ 1.2× with the transformer (5.9, 6); ≤ 1.5× for TypeScript 7's tsc followed by weft's pass. */
+const TARGETS = { "5.9": 1.2, 6: 1.2, 7: 1.5 };
 const PACKAGE = { "5.9": "typescript", 6: "typescript-6", 7: "typescript-7" };
 
 const weftTsc = join(root, "packages/cli/bin/weft-tsc.js");
@@ -115,13 +116,13 @@ for (const version of VERSIONS) {
   results[version] = { tscMs: median(tscMs), weftTscMs: median(weftMs), ratio, tscRuns: tscMs, weftTscRuns: weftMs };
   console.log(
     `  TypeScript ${version.padEnd(3)}  tsc ${median(tscMs).toFixed(0).padStart(6)} ms   weft-tsc ${median(weftMs).toFixed(0).padStart(6)} ms   ` +
-      `${ratio.toFixed(2)}× (target ≤ ${TARGET}×: ${ratio <= TARGET ? "met" : "MISSED"})`,
+      `${ratio.toFixed(2)}× (target ≤ ${TARGETS[version]}×: ${ratio <= TARGETS[version] ? "met" : "MISSED"})`,
   );
 }
 
 if (process.env.WEFT_BENCH_OUT) {
   writeFileSync(
     process.env.WEFT_BENCH_OUT,
-    JSON.stringify({ name: "tsc", machine: machine(), runtime: runtimeVersion(), loadAverage: os.loadavg()[0], reps: REPS, target: TARGET, versions: results }, null, 2),
+    JSON.stringify({ name: "tsc", machine: machine(), runtime: runtimeVersion(), loadAverage: os.loadavg()[0], reps: REPS, targets: TARGETS, versions: results }, null, 2),
   );
 }
