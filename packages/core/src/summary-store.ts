@@ -109,13 +109,7 @@ export class SummaryStore<P> {
     const { result: mayBlock, dependencies } = this.withDependencies(file, () => {
       const specs = new Set([...fromSpecifiers(code), ...dynamicImportSpecifiers(code), ...jsdocImportSpecifiers([code])]);
       for (const spec of specs) {
-        let summary: ModuleSummary | undefined;
-        if (spec.startsWith(".")) {
-          const target = resolveRelative(file, spec);
-          summary = target === undefined ? undefined : this.summaryOfFile(target, blocking, "blocking");
-        } else if (!spec.startsWith("node:")) {
-          summary = this.trackedPackageSummary(file, spec);
-        }
+        const summary = this.blockingSummaryOf(file, spec, blocking);
         if (summary !== undefined && importMayBlock(summary, null)) return true;
       }
       return false;
@@ -272,15 +266,17 @@ export class SummaryStore<P> {
   /** Whether any module `code` imports (by a static `from "…"` or an `import("…")`) has a blocking export. */
   private importsBlock(file: string, code: string, blocking: ReadonlySet<string>): boolean {
     for (const spec of [...fromSpecifiers(code), ...dynamicImportSpecifiers(code)]) {
-      let summary: ModuleSummary | undefined;
-      if (spec.startsWith(".")) {
-        const target = resolveRelative(file, spec);
-        summary = target === undefined ? undefined : this.summaryOfFile(target, blocking, "blocking");
-      } else if (!spec.startsWith("node:")) {
-        summary = this.trackedPackageSummary(file, spec);
-      }
-      for (const entry of summary?.values() ?? []) if (entry.blocks) return true;
+      for (const entry of this.blockingSummaryOf(file, spec, blocking)?.values() ?? []) if (entry.blocks) return true;
     }
     return false;
+  }
+
+  /** The summary (`blocking` need) of the module `spec`, named in the text of `file`: a project file's or a package's; none for `node:`. */
+  private blockingSummaryOf(file: string, spec: string, blocking: ReadonlySet<string>): ModuleSummary | undefined {
+    if (spec.startsWith(".")) {
+      const target = resolveRelative(file, spec);
+      return target === undefined ? undefined : this.summaryOfFile(target, blocking, "blocking");
+    }
+    return spec.startsWith("node:") ? undefined : this.trackedPackageSummary(file, spec);
   }
 }
