@@ -115,7 +115,7 @@ export default function weftPlugin(babelApi: unknown, rawOptions: unknown): Weft
         options.onExplain?.(file, analysis.explain);
         if (state.filename) {
           const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams, collected.types);
-          rememberSummary(state.filename, summary, dependencies);
+          rememberSummary(api, state.filename, summary, dependencies);
           options.onSummary?.(file, Object.fromEntries([...summary].map(([name, e]) => [name, summaryEntryJson(e)])));
         }
         const errors = analysis.diagnostics.filter((d) => d.severity === "error");

@@ -55,6 +55,8 @@ export type { ExportFact, ModuleSummary, SummaryEntry } from "./summarize-module
 export { mayHaveParameterDecorators } from "./validate-decorators.js";
 export { dynamicImportSpecifiers, exportNamesFromText, mayCallParamMethods, mayDefineCallbackCaller, packageSummary, packageSummaryFile, resolveRelative } from "./module-files.js";
 export { jsdocImportSpecifiers } from "./jsdoc-types.js";
+export { SummaryStore } from "./summary-store.js";
+export type { CollectedSummaryFacts, SummaryNeed, SummaryReader } from "./summary-store.js";
 export { validateAdapterOptions } from "./adapter-options.js";
 export type { AdapterOptions } from "./adapter-options.js";
 export { CODES, codeFrame, describeReason, formatDiagnostic } from "./diagnostics.js";

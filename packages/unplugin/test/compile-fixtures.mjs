@@ -132,9 +132,9 @@ function compileFile(filename, source, rawOptions, report) {
         const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
         if (!mayConcernWeft(program, source, options.blocking, thirdParty)) return;
         const file = relative(process.cwd(), filename) || filename;
-        const blockingOnly = summariesWithDependencies(program, filename, options.blocking, source, "blocking");
+        const blockingOnly = summariesWithDependencies(babel, program, filename, options.blocking, source, "blocking");
         if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, blockingOnly.summaries, source) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
-        const { summaries, dependencies } = summariesWithDependencies(program, filename, options.blocking, source, "shapes");
+        const { summaries, dependencies } = summariesWithDependencies(babel, program, filename, options.blocking, source, "shapes");
         const collected = collectModule(t, program, file, options.blocking, summaries);
         const module = resolveModuleKind(options.module, filename, program);
         const analysis = analyzeModule(collected.facts, {
@@ -146,7 +146,7 @@ function compileFile(filename, source, rawOptions, report) {
         });
         report.explain.push({ file, entries: analysis.explain });
         const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams, collected.types);
-        rememberSummary(filename, summary, dependencies);
+        rememberSummary(babel, filename, summary, dependencies);
         for (const d of analysis.diagnostics) report.diagnostics.push(formatDiagnostic(d, source));
         if (analysis.diagnostics.some((d) => d.severity === "error")) return;
         const { plan } = analysis;
