@@ -27,6 +27,8 @@ const traverse = traverseModule.default ?? traverseModule;
 const generateModule = require("@babel/generator");
 const generate = generateModule.default ?? generateModule;
 const t = require("@babel/types");
+/** The Babel the plugin reads imported files with (its host's, as Babel hands it `api`). */
+const babelHost = require("@babel/core");
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, ".out", "bench-apply");
@@ -57,7 +59,7 @@ const babelParse = (file, code) => {
 };
 const babelPlans = sources.map(({ file, code }) => {
   const { program } = babelParse(file, code);
-  const { summaries } = summariesBabel(program, file, blocking, code, "shapes");
+  const { summaries } = summariesBabel(babelHost, program, file, blocking, code, "shapes");
   const collected = collectBabel(t, program, file, blocking, summaries);
   const analysis = analyzeModule(collected.facts, { summaries, exported: collected.exported, shape: { module: "esm", exportsValues: collected.exportsValues }, callbackFaces: true, testRunner: undefined });
   return { file, code, summaries, plan: analysis.plan };
