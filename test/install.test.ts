@@ -59,6 +59,16 @@ function expectRuns(r: { status: number | null; out: string }): void {
   if (r.status !== 0) throw new Error(`exit ${r.status}:\n${r.out}`);
 }
 
+/** Runs `build` (when given) in `dir`, then the program with `program`, which must print the expected lines. */
+function expectProgram(dir: string, build: [string, string[]] | undefined, program: [string, string[]]): void {
+  if (build !== undefined) expectRuns(run(build[0], build[1], dir));
+  const r = run(program[0], program[1], dir);
+  expectRuns(r);
+  expect(r.out.trim()).toBe(EXPECTED);
+}
+
+const TSCONFIG = JSON.stringify({ compilerOptions: { target: "es2022", module: "nodenext", rootDir: "src", outDir: "out", strict: true, skipLibCheck: true, types: [] }, include: ["src"] });
+
 function project(name: string, type: "commonjs" | "module", extra: string[]): string {
   const dir = join(work, name);
   mkdirSync(join(dir, "src"), { recursive: true });
@@ -92,24 +102,16 @@ describe("installed from the packed tarballs, in a CommonJS project (npm's defau
   });
 
   it("weft run", () => {
-    const r = run("npx", ["weft", "run", "src/main.ts"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    expectProgram(dir, undefined, ["npx", ["weft", "run", "src/main.ts"]]);
   });
 
   it("weft build, then node", () => {
-    expectRuns(run("npx", ["weft", "build", "src", "--out-dir", "dist"], dir));
-    const r = run("node", ["dist/main.js"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    expectProgram(dir, ["npx", ["weft", "build", "src", "--out-dir", "dist"]], ["node", ["dist/main.js"]]);
   });
 
   it("weft-tsc with TypeScript 6", () => {
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "es2022", module: "nodenext", rootDir: "src", outDir: "out", strict: true, skipLibCheck: true, types: [] }, include: ["src"] }));
-    expectRuns(run("npx", ["weft-tsc", "-p", "tsconfig.json"], dir));
-    const r = run("node", ["out/main.js"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
+    expectProgram(dir, ["npx", ["weft-tsc", "-p", "tsconfig.json"]], ["node", ["out/main.js"]]);
   });
 
   it("the Babel command line, as the README shows it for CommonJS", () => {
@@ -117,10 +119,7 @@ describe("installed from the packed tarballs, in a CommonJS project (npm's defau
       join(dir, "babel.config.json"),
       JSON.stringify({ plugins: ["@weft/babel-plugin", "@babel/plugin-transform-modules-commonjs"], presets: ["@babel/preset-typescript"] }),
     );
-    expectRuns(run("npx", ["babel", "src", "--out-dir", "lib", "--extensions", ".ts"], dir));
-    const r = run("node", ["lib/main.js"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    expectProgram(dir, ["npx", ["babel", "src", "--out-dir", "lib", "--extensions", ".ts"]], ["node", ["lib/main.js"]]);
   });
 });
 
@@ -152,26 +151,18 @@ describe("installed from the packed tarballs, in an ES modules project", () => {
   });
 
   it("weft run", () => {
-    const r = run("npx", ["weft", "run", "src/main.ts"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    expectProgram(dir, undefined, ["npx", ["weft", "run", "src/main.ts"]]);
   });
 
   it("weft build, then node", () => {
-    expectRuns(run("npx", ["weft", "build", "src", "--out-dir", "dist"], dir));
-    const r = run("node", ["dist/main.js"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    expectProgram(dir, ["npx", ["weft", "build", "src", "--out-dir", "dist"]], ["node", ["dist/main.js"]]);
   });
 
   it("weft-tsc with TypeScript 7", () => {
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "es2022", module: "nodenext", rootDir: "src", outDir: "out", strict: true, skipLibCheck: true, types: [] }, include: ["src"] }));
+    writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
     const tsVersion = JSON.parse(readFileSync(join(dir, "node_modules", "typescript", "package.json"), "utf8")).version as string;
     expect(tsVersion).toMatch(/^7\./);
-    expectRuns(run("npx", ["weft-tsc", "-p", "tsconfig.json"], dir));
-    const r = run("node", ["out/main.js"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    expectProgram(dir, ["npx", ["weft-tsc", "-p", "tsconfig.json"]], ["node", ["out/main.js"]]);
   });
 
   it("esbuild with @weft/unplugin, as its README shows it", () => {
@@ -183,17 +174,11 @@ import weft from "@weft/unplugin/esbuild";
 await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", format: "esm", outfile: "bundle/main.mjs", plugins: [weft()] });
 `,
     );
-    expectRuns(run("node", ["build.mjs"], dir));
-    const r = run("node", ["bundle/main.mjs"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    expectProgram(dir, ["node", ["build.mjs"]], ["node", ["bundle/main.mjs"]]);
   });
 
   it("the Babel command line (Babel 8), as the README shows it for ES modules", () => {
     writeFileSync(join(dir, "babel.config.json"), JSON.stringify({ plugins: ["@weft/babel-plugin"], presets: ["@babel/preset-typescript"] }));
-    expectRuns(run("npx", ["babel", "src", "--out-dir", "lib", "--extensions", ".ts"], dir));
-    const r = run("node", ["lib/main.js"], dir);
-    expectRuns(r);
-    expect(r.out.trim()).toBe(EXPECTED);
+    expectProgram(dir, ["npx", ["babel", "src", "--out-dir", "lib", "--extensions", ".ts"]], ["node", ["lib/main.js"]]);
   });
 });

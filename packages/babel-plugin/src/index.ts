@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic, importMayBlock, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, summaryEntryJson, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic, importsBlockingName, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, summaryEntryJson, type ImportedNames, type ModuleSummaries } from "@weft/core";
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
@@ -42,28 +42,17 @@ function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, b
   );
 }
 
-/**
- * Whether the file imports a name (or a namespace, or a class) that a summary says blocks,
- * statically or with `import()`, or names a project type in a JSDoc `import("…")` whose methods block.
- */
-function importsBlockingName(program: NodePath<BabelTypes.Program>, summaries: ModuleSummaries, source: string): boolean {
-  for (const spec of dynamicImportSpecifiers(source)) {
-    const summary = summaries.get(spec);
-    if (summary !== undefined && importMayBlock(summary, null)) return true;
-  }
-  // A type JSDoc names from a project file (`import("./source.js").Source`) whose methods block.
-  for (const spec of jsdocSpecifiers(program)) for (const entry of summaries.get(spec)?.values() ?? []) if (entry.blocks) return true;
+/** The module's static imports and the names each takes (core's `importsBlockingName` reads them). */
+function importedNames(program: NodePath<BabelTypes.Program>): ImportedNames[] {
+  const out: ImportedNames[] = [];
   for (const stmt of program.node.body) {
     if (stmt.type !== "ImportDeclaration") continue;
-    const summary = summaries.get(stmt.source.value);
-    if (summary === undefined) continue;
-    for (const s of stmt.specifiers) {
-      const name =
-        s.type === "ImportSpecifier" ? (s.imported.type === "Identifier" ? s.imported.name : s.imported.value) : s.type === "ImportDefaultSpecifier" ? "default" : null;
-      if (importMayBlock(summary, name)) return true;
-    }
+    const names = stmt.specifiers.map((s) =>
+      s.type === "ImportSpecifier" ? (s.imported.type === "Identifier" ? s.imported.name : s.imported.value) : s.type === "ImportDefaultSpecifier" ? "default" : null,
+    );
+    out.push({ source: stmt.source.value, names });
   }
-  return false;
+  return out;
 }
 
 /**
@@ -101,7 +90,7 @@ export default function weftPlugin(babelApi: unknown, rawOptions: unknown): Weft
           return found;
         };
         const blockingOnly = summariesOf("blocking");
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, blockingOnly.summaries, source) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(importedNames(program), dynamicImportSpecifiers(source), jsdocSpecifiers(program), blockingOnly.summaries) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
         const { summaries, dependencies } = summariesOf("shapes");
         const collected = collectModule(t, program, file, options.blocking, summaries);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);

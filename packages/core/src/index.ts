@@ -46,7 +46,7 @@ export { EXIT_NAMES, NOT_DRIVEN_NAMES, planCatchGuards } from "./plan-catch-guar
 export type { CatchClauseFacts, CatchGuard } from "./plan-catch-guards.js";
 export type { ExportTypes, ResolveOptions, ResolvedModule } from "./resolve-module.js";
 export type { SummaryType } from "./summary-types.js";
-export { importMayBlock } from "./summary-types.js";
+export { importMayBlock, importsBlockingName, type ImportedNames } from "./summary-types.js";
 export type { Analysis, AnalyzeOptions, ExplainEntry } from "./analyze-module.js";
 export type { CallRewrite, RewritePlan } from "./plan-rewrite.js";
 export type { CallReason, ChainStep, ModuleSummaries, Reason } from "./infer-blocking.js";

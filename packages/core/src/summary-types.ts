@@ -161,3 +161,30 @@ export function importMayBlock(summary: ReadonlyMap<string, SummaryEntry>, name:
   }
   return false;
 }
+
+/** What a module imports, as an adapter reads it: each static `import` with the names it takes. */
+export interface ImportedNames {
+  source: string;
+  /** `default`, a named export, or `null` for a namespace (`* as ns`). */
+  names: Array<string | null>;
+}
+
+/**
+ * Whether a module imports something that a summary says may block: a name of a static `import`
+ * (`importMayBlock`), anything of a module it imports with `import()`, or a project type with a
+ * blocking method that a JSDoc `import("…")` names. The adapters' test for a file worth
+ * compiling, once their summaries are read (`summaries` are keyed by the specifier as written).
+ */
+export function importsBlockingName(imports: readonly ImportedNames[], dynamicSpecifiers: readonly string[], jsdocSpecifiers: readonly string[], summaries: ReadonlyMap<string, ReadonlyMap<string, SummaryEntry>>): boolean {
+  for (const spec of dynamicSpecifiers) {
+    const summary = summaries.get(spec);
+    if (summary !== undefined && importMayBlock(summary, null)) return true;
+  }
+  for (const spec of jsdocSpecifiers) for (const entry of summaries.get(spec)?.values() ?? []) if (entry.blocks) return true;
+  for (const imp of imports) {
+    const summary = summaries.get(imp.source);
+    if (summary === undefined) continue;
+    for (const name of imp.names) if (importMayBlock(summary, name)) return true;
+  }
+  return false;
+}

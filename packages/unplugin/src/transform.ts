@@ -33,13 +33,13 @@ import {
   applyFailure,
   dynamicImportSpecifiers,
   formatDiagnostic,
-  importMayBlock,
+  importsBlockingName,
   mayDefineCallbackCaller,
   mayHaveParameterDecorators,
   summarizeModule,
   summaryEntryJson,
   type Diagnostic,
-  type ModuleSummaries,
+  type ImportedNames,
 } from "@weft/core";
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
@@ -72,30 +72,17 @@ function mayConcernWeft(parsed: Parsed, source: string, ownOrShapes: boolean): b
   );
 }
 
-/** Whether the file imports a name (or a namespace, or a class) that a summary says blocks. */
-function importsBlockingName(parsed: Parsed, summaries: ModuleSummaries, source: string): boolean {
-  for (const spec of dynamicImportSpecifiers(source)) {
-    const summary = summaries.get(spec);
-    if (summary !== undefined && importMayBlock(summary, null)) return true;
-  }
-  for (const spec of jsdocSpecifiers(parsed)) for (const entry of summaries.get(spec)?.values() ?? []) if (entry.blocks) return true;
+/** The module's static imports and the names each takes (core's `importsBlockingName` reads them). */
+function importedNames(parsed: Parsed): ImportedNames[] {
+  const out: ImportedNames[] = [];
   for (const stmt of parsed.program.body) {
     if (stmt.type !== "ImportDeclaration") continue;
-    const summary = summaries.get(stmt.source.value);
-    if (summary === undefined) continue;
-    for (const s of stmt.specifiers) {
-      const name =
-        s.type === "ImportSpecifier"
-          ? s.imported.type === "Identifier"
-            ? s.imported.name
-            : String(s.imported.value)
-          : s.type === "ImportDefaultSpecifier"
-            ? "default"
-            : null;
-      if (importMayBlock(summary, name)) return true;
-    }
+    const names = stmt.specifiers.map((s: Node) =>
+      s.type === "ImportSpecifier" ? (s.imported.type === "Identifier" ? s.imported.name : String(s.imported.value)) : s.type === "ImportDefaultSpecifier" ? "default" : null,
+    );
+    out.push({ source: stmt.source.value, names });
   }
-  return false;
+  return out;
 }
 
 /**
@@ -157,7 +144,7 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   };
   // First only which imports may block; then, for a file weft compiles, the shapes too.
   const blockingOnly = summariesOf("blocking");
-  if (!own && !shapes && !importsBlockingName(parsed, blockingOnly.summaries, source)) return null;
+  if (!own && !shapes && !importsBlockingName(importedNames(parsed), dynamicImportSpecifiers(source), jsdocSpecifiers(parsed), blockingOnly.summaries)) return null;
   const { summaries, dependencies } = summariesOf("shapes");
   // The facts its summary collected, when they were resolved against these same summaries.
   const collected = handed !== undefined && sameSummaries(handed.summaries, summaries) ? handed.collected : collectModule(parsed, file, options.blocking, summaries);

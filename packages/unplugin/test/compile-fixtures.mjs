@@ -15,7 +15,7 @@ import { join, relative } from "node:path";
 import { createRequire } from "node:module";
 import MagicString from "magic-string";
 import { parseSync } from "oxc-parser";
-import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic, importMayBlock, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule } from "@weft/core";
+import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic, importsBlockingName, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule } from "@weft/core";
 
 const here = new URL(".", import.meta.url).pathname;
 const repoRoot = join(here, "..", "..", "..");
@@ -48,22 +48,14 @@ function mayConcernWeft(program, source, blocking, thirdParty) {
   return program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) || dynamicImportSpecifiers(source).length > 0 || jsdocSpecifiers(program).length > 0;
 }
 
-function importsBlockingName(program, summaries, source) {
-  for (const spec of dynamicImportSpecifiers(source)) {
-    const summary = summaries.get(spec);
-    if (summary !== undefined && importMayBlock(summary, null)) return true;
-  }
-  for (const spec of jsdocSpecifiers(program)) for (const entry of summaries.get(spec)?.values() ?? []) if (entry.blocks) return true;
-  for (const stmt of program.node.body) {
-    if (stmt.type !== "ImportDeclaration") continue;
-    const summary = summaries.get(stmt.source.value);
-    if (summary === undefined) continue;
-    for (const s of stmt.specifiers) {
-      const name = s.type === "ImportSpecifier" ? (s.imported.type === "Identifier" ? s.imported.name : s.imported.value) : s.type === "ImportDefaultSpecifier" ? "default" : null;
-      if (importMayBlock(summary, name)) return true;
-    }
-  }
-  return false;
+/** The module's static imports and the names each takes (core's `importsBlockingName` reads them). */
+function importedNames(program) {
+  return program.node.body
+    .filter((stmt) => stmt.type === "ImportDeclaration")
+    .map((stmt) => ({
+      source: stmt.source.value,
+      names: stmt.specifiers.map((s) => (s.type === "ImportSpecifier" ? (s.imported.type === "Identifier" ? s.imported.name : s.imported.value) : s.type === "ImportDefaultSpecifier" ? "default" : null)),
+    }));
 }
 
 function resolveModuleKind(option, filename, program) {
@@ -133,7 +125,7 @@ function compileFile(filename, source, rawOptions, report) {
         if (!mayConcernWeft(program, source, options.blocking, thirdParty)) return;
         const file = relative(process.cwd(), filename) || filename;
         const blockingOnly = summariesWithDependencies(babel, program, filename, options.blocking, source, "blocking");
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(program, blockingOnly.summaries, source) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(importedNames(program), dynamicImportSpecifiers(source), jsdocSpecifiers(program), blockingOnly.summaries) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
         const { summaries, dependencies } = summariesWithDependencies(babel, program, filename, options.blocking, source, "shapes");
         const collected = collectModule(t, program, file, options.blocking, summaries);
         const module = resolveModuleKind(options.module, filename, program);
