@@ -24,86 +24,20 @@
 // A case whose `tsconfig.json` sets `experimentalDecorators` is compiled with it
 // (test/fixture-decorators.ts), as the Babel side lowers its decorators with
 // `@babel/plugin-proposal-decorators`' `legacy`.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic } from "@weft/core";
-import { fixtureDecorators } from "../../../test/fixture-decorators.js";
+import { fixturesDir, listFixtureCases, normalizeRun, type FixtureCase } from "../../../test/fixture-corpus.js";
 import { compileWithTsc, outName, repoRoot, runProgram, writeOutputs, type Compiled } from "./compile-with-tsc.js";
 
-const fixturesDir = join(repoRoot, "fixtures");
 const UPDATE = process.env["UPDATE_FIXTURES"] === "1";
 const CI = process.env["CI"] === "true";
 const TSC_SNAPSHOT = "snapshot.tsc.md";
 const outRoot = join(fixturesDir, ".out");
-const ENTRY = /^input\.(ts|js|mjs|cjs|mts|cts)$/;
-const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
 
-interface Case {
-  name: string;
-  dir: string;
-  files: string[];
-  options: Record<string, unknown>;
-  /** `experimentalDecorators` from the case's tsconfig.json (test/fixture-decorators.ts). */
-  legacyDecorators: boolean;
-  snapshot: { blocking: string; run: string; diagnostics: string; compileError: boolean };
-  /** fixtures/<case>/snapshot.tsc.md, when there is one. */
-  tscSnapshot: string | undefined;
-}
+type Case = FixtureCase;
 
-/** A section of a snapshot: its fenced text, or its one line ("None.", "not run: …"). */
-function section(snapshot: string, title: string): string {
-  const start = snapshot.indexOf(`\n## ${title}\n\n`);
-  if (start < 0) throw new Error(`no section ${title}`);
-  const rest = snapshot.slice(start + title.length + 6);
-  const fence = /^(`{3,4})\w*\n([\s\S]*?)\n\1(?:\n|$)/.exec(rest);
-  return fence ? fence[2]! : rest.split("\n")[0]!;
-}
-
-function listCases(): Case[] {
-  return readdirSync(fixturesDir)
-    .filter((name) => !name.startsWith(".") && !name.startsWith("_") && statSync(join(fixturesDir, name)).isDirectory())
-    .sort()
-    .map((name) => {
-      const dir = join(fixturesDir, name);
-      const names = readdirSync(dir).sort();
-      const entry = names.find((n) => ENTRY.test(n))!;
-      const optionsFile = join(dir, "options.json");
-      const snapshot = readFileSync(join(dir, "snapshot.md"), "utf8");
-      const tscFile = join(dir, TSC_SNAPSHOT);
-      const diagnostics = section(snapshot, "diagnostics");
-      // A thrown compile error (an invalid option) is listed last, after the reported ones.
-      const thrownAt = diagnostics.search(/(^|\n\n)\S+ did not compile:\n/);
-      const files = [entry, ...names.filter((n) => n !== entry && SOURCE.test(n))];
-      return {
-        name,
-        dir,
-        files,
-        legacyDecorators: fixtureDecorators(dir, files) === "legacy",
-        options: existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, "utf8")) as Record<string, unknown>) : {},
-        snapshot: {
-          blocking: section(snapshot, "blocking"),
-          run: section(snapshot, "run"),
-          diagnostics: thrownAt < 0 ? diagnostics : diagnostics.slice(0, thrownAt) || "None.",
-          compileError: thrownAt >= 0,
-        },
-        tscSnapshot: existsSync(tscFile) ? readFileSync(tscFile, "utf8") : undefined,
-      };
-    });
-}
-
-/** The run's text without what varies between machines and runs (test/fixtures.test.ts's rules). */
-function normalizeRun(text: string, outDir: string): string {
-  const paths = text
-    .split(`file://${outDir}`).join("<out>").split(outDir).join("<out>")
-    .split(`file://${repoRoot}`).join("<repo>").split(repoRoot).join("<repo>");
-  return paths
-    .replace(/^<(?:repo|out)>\/\S*:\d+\n.*\n *\^+ *\n\n?/gm, "")
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, "<time>")
-    .split("\n")
-    .flatMap((line) => (/^ {4}at /.test(line) ? (line.endsWith(" {") ? ["{"] : []) : /^Node\.js v\d/.test(line) ? [] : [line.trimEnd()]))
-    .join("\n")
-    .replace(/\n+$/, "");
-}
+const listCases = (): Case[] => listFixtureCases(TSC_SNAPSHOT);
 
 // ---- the output snapshot (snapshot.tsc.md)
 
@@ -129,11 +63,11 @@ function outputText(compiled: Compiled, files: readonly string[]): string {
 
 /** The text under `## output (<mode>)` of a snapshot.tsc.md, with "Same as …" resolved. */
 function expectedOutput(c: Case, mode: Mode): string | undefined {
-  if (c.tscSnapshot === undefined) return undefined;
+  if (c.own === undefined) return undefined;
   const i = MODES.indexOf(mode);
-  const start = c.tscSnapshot.indexOf(`\n## output (${mode})\n\n`);
+  const start = c.own.indexOf(`\n## output (${mode})\n\n`);
   if (start < 0) return undefined;
-  const body = c.tscSnapshot.slice(start + `\n## output (${mode})\n\n`.length);
+  const body = c.own.slice(start + `\n## output (${mode})\n\n`.length);
   const end = body.search(/\n## output \(/);
   const text = (end < 0 ? body : body.slice(0, end)).replace(/\n+$/, "");
   return text === SAME[mode] && i > 0 ? expectedOutput(c, MODES[i - 1]!) : text;
@@ -156,14 +90,14 @@ afterAll(() => {
   for (const c of cases) {
     const seen = seenOutputs.get(c.name);
     if (seen === undefined || MODES.some((m) => !seen.has(m))) continue;
-    if (!UPDATE && c.tscSnapshot !== undefined) continue;
+    if (!UPDATE && c.own !== undefined) continue;
     const parts = [`# ${c.name} through @weft/tsc`, "The emitted JavaScript; Babel's is in snapshot.md."];
     MODES.forEach((mode, i) => {
       const text = seen.get(mode)!;
       parts.push(`## output (${mode})`, i > 0 && text === seen.get(MODES[i - 1]!) ? SAME[mode] : text);
     });
     const next = parts.join("\n\n") + "\n";
-    if (next !== c.tscSnapshot) writeFileSync(join(c.dir, TSC_SNAPSHOT), next);
+    if (next !== c.own) writeFileSync(join(c.dir, TSC_SNAPSHOT), next);
   }
 });
 
@@ -196,7 +130,7 @@ async function compileAndRun(c: Case, program: boolean, tsc?: typeof ts6): Promi
   const outDir = join(outRoot, tsc ? `tsc${tsc.versionMajorMinor}-program` : program ? "tsc-program" : "tsc-transpile", c.name);
   writeOutputs(outDir, compiled);
   const r = await runProgram(outDir, outName(c.files[0]!));
-  const log = normalizeRun(r.log, outDir);
+  const log = normalizeRun(r.log, outDir, repoRoot);
   const status = r.signal === "SIGKILL" ? "timed out" : r.signal !== null ? `killed by ${r.signal}` : `exit code ${r.code}`;
   return { compiled, run: `${log === "" ? "(no output)" : log}\n${status}` };
 }

@@ -11,29 +11,19 @@
 // preserved, as a bundler's transform does) and run with Node like the tsc adapter's outputs
 // (packages/tsc/test/compile-with-tsc.ts).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import type { ExplainEntry } from "@weft/core";
-import { fixtureDecorators } from "../../../test/fixture-decorators.js";
+import { fixturesDir, listFixtureCases, normalizeRun, type FixtureCase } from "../../../test/fixture-corpus.js";
 import { outName, repoRoot, runProgram, writeOutputs, type Compiled } from "../../tsc/test/compile-with-tsc.js";
 
-const fixturesDir = join(repoRoot, "fixtures");
 const UPDATE = process.env["UPDATE_FIXTURES"] === "1";
 const CI = process.env["CI"] === "true";
 const SNAPSHOT = "snapshot.unplugin.md";
 const outRoot = join(fixturesDir, ".out", "unplugin");
-const ENTRY = /^input\.(ts|js|mjs|cjs|mts|cts)$/;
-const SOURCE = /\.(ts|js|mjs|cjs|mts|cts)$/;
 
-interface Case {
-  name: string;
-  dir: string;
-  files: string[];
-  legacyDecorators: boolean;
-  snapshot: { blocking: string; run: string; diagnostics: string; compileError: boolean };
-  own: string | undefined;
-}
+type Case = FixtureCase;
 
 interface Report {
   outputs: Record<string, string>;
@@ -43,56 +33,7 @@ interface Report {
   internal?: string;
 }
 
-function section(snapshot: string, title: string): string {
-  const start = snapshot.indexOf(`\n## ${title}\n\n`);
-  if (start < 0) throw new Error(`no section ${title}`);
-  const rest = snapshot.slice(start + title.length + 6);
-  const fence = /^(`{3,4})\w*\n([\s\S]*?)\n\1(?:\n|$)/.exec(rest);
-  return fence ? fence[2]! : rest.split("\n")[0]!;
-}
-
-function listCases(): Case[] {
-  return readdirSync(fixturesDir)
-    .filter((name) => !name.startsWith(".") && !name.startsWith("_") && statSync(join(fixturesDir, name)).isDirectory())
-    .sort()
-    .map((name) => {
-      const dir = join(fixturesDir, name);
-      const names = readdirSync(dir).sort();
-      const entry = names.find((n) => ENTRY.test(n))!;
-      const snapshot = readFileSync(join(dir, "snapshot.md"), "utf8");
-      const diagnostics = section(snapshot, "diagnostics");
-      const thrownAt = diagnostics.search(/(^|\n\n)\S+ did not compile:\n/);
-      const files = [entry, ...names.filter((n) => n !== entry && SOURCE.test(n))];
-      const ownFile = join(dir, SNAPSHOT);
-      return {
-        name,
-        dir,
-        files,
-        legacyDecorators: fixtureDecorators(dir, files) === "legacy",
-        snapshot: {
-          blocking: section(snapshot, "blocking"),
-          run: section(snapshot, "run"),
-          diagnostics: thrownAt < 0 ? diagnostics : diagnostics.slice(0, thrownAt) || "None.",
-          compileError: thrownAt >= 0,
-        },
-        own: existsSync(ownFile) ? readFileSync(ownFile, "utf8") : undefined,
-      };
-    });
-}
-
-/** The run's text without what varies between machines and runs (test/fixtures.test.ts's rules). */
-function normalizeRun(text: string, outDir: string): string {
-  const paths = text
-    .split(`file://${outDir}`).join("<out>").split(outDir).join("<out>")
-    .split(`file://${repoRoot}`).join("<repo>").split(repoRoot).join("<repo>");
-  return paths
-    .replace(/^<(?:repo|out)>\/\S*:\d+\n.*\n *\^+ *\n\n?/gm, "")
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, "<time>")
-    .split("\n")
-    .flatMap((line) => (/^ {4}at /.test(line) ? (line.endsWith(" {") ? ["{"] : []) : /^Node\.js v\d/.test(line) ? [] : [line.trimEnd()]))
-    .join("\n")
-    .replace(/\n+$/, "");
-}
+const listCases = (): Case[] => listFixtureCases(SNAPSHOT);
 
 function blockingTable(explain: Report["explain"]): string {
   const lines: string[] = [];
@@ -183,7 +124,7 @@ describe("differential: the fixture corpus through @weft/unplugin", () => {
       const outDir = join(outRoot, c.name);
       writeOutputs(outDir, compiled);
       const r = await runProgram(outDir, outName(c.files[0]!));
-      const log = normalizeRun(r.log, outDir);
+      const log = normalizeRun(r.log, outDir, repoRoot);
       const status = r.signal === "SIGKILL" ? "timed out" : r.signal !== null ? `killed by ${r.signal}` : `exit code ${r.code}`;
       run = `${log === "" ? "(no output)" : log}\n${status}`;
     }
