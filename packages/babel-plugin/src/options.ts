@@ -18,9 +18,11 @@ export interface WeftPluginOptions {
    * `.concurrent`), runs as a greenlet the runner waits for (`testBody` of the runtime). The jest
    * preset of `@weft/cli` sets it. `"vitest"`: the same for Vitest, with the hooks global or
    * imported from `"vitest"` (`contextTestBody`, which passes the test context on); the Vite
-   * plugin of `@weft/unplugin` sets it under Vitest. Without it, such a body is the warning WEFT4001.
+   * plugin of `@weft/unplugin` sets it under Vitest. `"bun"`: jest's conventions for the hooks
+   * imported from `"bun:test"` or global (`@weft/unplugin/bun-preload` sets it). Without it, such
+   * a body is the warning WEFT4001.
    */
-  testRunner?: "jest" | "vitest";
+  testRunner?: "jest" | "vitest" | "bun";
   /** Receives every diagnostic; without it the plugin throws on the first error's frame. */
   onDiagnostic?: (diagnostic: Diagnostic, source: string) => void;
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
@@ -32,7 +34,7 @@ export interface WeftPluginOptions {
 export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
-  testRunner: "jest" | "vitest" | undefined;
+  testRunner: "jest" | "vitest" | "bun" | undefined;
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
   onExplain: ((file: string, entries: ExplainEntry[]) => void) | undefined;
   onSummary: ((file: string, summary: Record<string, boolean | SummaryEntry>) => void) | undefined;

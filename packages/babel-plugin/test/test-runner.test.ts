@@ -17,8 +17,8 @@ other("a hook of another module", () => { sleep(1); });
 check("plain", () => {});
 `;
 
-function wrapped(testRunner: "jest" | "vitest"): string[] {
-  const out = transformSync(code, { filename: "t.test.js", babelrc: false, configFile: false, plugins: [[weft, { testRunner, onDiagnostic: () => {} }]] })!.code!;
+function wrapped(testRunner: "jest" | "vitest" | "bun", text = code): string[] {
+  const out = transformSync(text, { filename: "t.test.js", babelrc: false, configFile: false, plugins: [[weft, { testRunner, onDiagnostic: () => {} }]] })!.code!;
   // The test names whose body the runner gets wrapped, in order.
   return [...out.matchAll(/\(\s*"([^"]+)",\s*_(testBody|contextTestBody)\(/g)].map((m) => `${m[1]}: ${m[2]}`);
 }
@@ -39,9 +39,20 @@ describe("testRunner", () => {
     expect(wrapped("jest")).toEqual(["a global: testBody"]);
   });
 
+  it("bun: hooks imported from bun:test and the globals, with jest's conventions; Vitest's left alone", () => {
+    const bunCode = code.replace(`from "vitest";\nimport * as vt from "vitest";`, `from "bun:test";\nimport * as vt from "bun:test";`);
+    expect(wrapped("bun", bunCode)).toEqual([
+      "imported under another name: testBody",
+      "a member of an imported hook: testBody",
+      "through the namespace: testBody",
+      "a global: testBody",
+    ]);
+    expect(wrapped("bun")).toEqual(["a global: testBody"]);
+  });
+
   it("refuses another runner", () => {
     expect(() => transformSync(code, { filename: "t.js", babelrc: false, configFile: false, plugins: [[weft, { testRunner: "mocha" }]] })).toThrow(
-      /WEFT2001: Expected `testRunner` to be "jest" or "vitest" \(or absent\), got `"mocha"`/,
+      /WEFT2001: Expected `testRunner` to be "jest", "vitest" or "bun" \(or absent\), got `"mocha"`/,
     );
   });
 });

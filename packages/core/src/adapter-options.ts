@@ -5,12 +5,15 @@
  * `ts.Diagnostic`-side pair) and casts the result.
  */
 
+/** The test runners whose hooks take bodies that may block (`plan-test-bodies.ts`). */
+export type TestRunner = "jest" | "vitest" | "bun";
+
 /** What every adapter's options resolve to (each adapter narrows the callbacks' types). */
 export interface AdapterOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
   /** The test runner whose test globals take bodies that may block (`plan-test-bodies.ts`). */
-  testRunner: "jest" | "vitest" | undefined;
+  testRunner: TestRunner | undefined;
   onDiagnostic: ((...args: never[]) => unknown) | undefined;
   onExplain: ((...args: never[]) => unknown) | undefined;
   onSummary: ((...args: never[]) => unknown) | undefined;
@@ -41,8 +44,8 @@ export function validateAdapterOptions(adapter: string, raw: unknown): AdapterOp
     fail(`Expected \`module\` to be "auto", "esm" or "cjs", got \`${JSON.stringify(module)}\`.`);
   }
   const testRunner = o["testRunner"];
-  if (testRunner !== undefined && testRunner !== "jest" && testRunner !== "vitest") {
-    fail(`Expected \`testRunner\` to be "jest" or "vitest" (or absent), got \`${JSON.stringify(testRunner)}\`.`);
+  if (testRunner !== undefined && testRunner !== "jest" && testRunner !== "vitest" && testRunner !== "bun") {
+    fail(`Expected \`testRunner\` to be "jest", "vitest" or "bun" (or absent), got \`${JSON.stringify(testRunner)}\`.`);
   }
   for (const k of ["onDiagnostic", "onExplain", "onSummary"]) {
     if (o[k] !== undefined && typeof o[k] !== "function") fail(`Expected \`${k}\` to be a function, got \`${typeof o[k]}\`.`);

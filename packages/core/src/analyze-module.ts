@@ -13,6 +13,7 @@ import type { CallId, FunctionId, ModuleFacts, Span } from "./facts.js";
 import { blockingChain, chainsTo, inferBlocking, type CallReason, type ChainStep, type ModuleSummaries } from "./infer-blocking.js";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
+import type { TestRunner } from "./adapter-options.js";
 import { planTestBodies, testBodyHelper } from "./plan-test-bodies.js";
 import { validateIterators } from "./validate-iterators.js";
 import { validateDecorators } from "./validate-decorators.js";
@@ -68,7 +69,7 @@ export interface AnalyzeOptions {
    */
   callbackFaces?: boolean;
   /** The test runner whose global hooks take bodies that may block (`plan-test-bodies.ts`). */
-  testRunner?: "jest" | "vitest" | undefined;
+  testRunner?: TestRunner | undefined;
 }
 
 export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}): Analysis {

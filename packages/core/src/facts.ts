@@ -178,12 +178,12 @@ export interface CallFact {
    * The callee is a test runner's global hook, unbound in the module: `it`, `test`,
    * `beforeEach`, `afterEach`, `beforeAll`, `afterAll`, or one of them with `.only`, `.skip` or
    * `.concurrent` (`it.only`). Read under the option `testRunner` (`plan-test-bodies.ts`).
-   * Also such a hook imported from a test runner's module (`import { it } from "vitest"`), which
-   * `testHookFrom` then names.
+   * Also such a hook imported from a test runner's module (`import { it } from "vitest"`, or
+   * from `"bun:test"`), whose runner `testHookFrom` then names.
    */
   testHook?: string;
   /** The runner whose module `testHook` was imported from; absent for a global. */
-  testHookFrom?: "vitest";
+  testHookFrom?: "vitest" | "bun";
   /** In a decorator's expression (`@tag(name())`), outside any function in it. */
   inDecorator?: true;
 }

@@ -1,5 +1,5 @@
 /**
- * `planTestBodies`: under the option `testRunner` (`"jest"`, `"vitest"`), the test bodies that
+ * `planTestBodies`: under the option `testRunner` (`"jest"`, `"vitest"`, `"bun"`), the test bodies that
  * may block and that the adapters hand to the runner wrapped as `testBody(body)` (jest) or
  * `contextTestBody(body)` (Vitest), both in packages/runtime/src/test-body.ts.
  *
@@ -21,6 +21,10 @@
  * | `it("…", ({ task }) => { sleep(1); … })`                       | the same: the body receives Vitest's test context |
  * | `it` imported from another module or declared in the module   | unchanged                                |
  *
+ * | Input (option `testRunner: "bun"`)                           | Output                                   |
+ * |--------------------------------------------------------------|------------------------------------------|
+ * | the hooks imported from `"bun:test"` (any name, the namespace, `.only`, `.skip`, `.concurrent`) or global, body a coroutine | `it("…", testBody(…))`: jest's conventions, which `bun test` follows (a returned promise, or `done`) |
+ *
  * `testBody(fn)` returns a plain function that runs the body as a greenlet: for a body without
  * parameters it returns `spawn(fn).toPromise()`, which jest waits for, the body's failure
  * rejecting it; for a body declaring `done` it keeps that arity, the body calls `done()` as in
@@ -31,15 +35,16 @@
  * alone: its rewrite already hands the callee the driven body through the runtime.
  */
 import type { CallId, ModuleFacts } from "./facts.js";
+import type { TestRunner } from "./adapter-options.js";
 import type { RewritePlan } from "./plan-rewrite.js";
 
 /** The runtime helper that wraps a test body for `testRunner`. */
-export function testBodyHelper(testRunner: "jest" | "vitest" | undefined): "testBody" | "contextTestBody" {
+export function testBodyHelper(testRunner: TestRunner | undefined): "testBody" | "contextTestBody" {
   return testRunner === "vitest" ? "contextTestBody" : "testBody";
 }
 
 /** Calls of a test hook whose argument at the given index is a body to wrap. */
-export function planTestBodies(facts: ModuleFacts, plan: RewritePlan, testRunner: "jest" | "vitest" | undefined): Map<CallId, number> {
+export function planTestBodies(facts: ModuleFacts, plan: RewritePlan, testRunner: TestRunner | undefined): Map<CallId, number> {
   const out = new Map<CallId, number>();
   if (testRunner === undefined) return out;
   const calls = new Map(facts.calls.map((c) => [c.id, c]));
@@ -49,7 +54,7 @@ export function planTestBodies(facts: ModuleFacts, plan: RewritePlan, testRunner
       if (use.kind !== "argument") continue;
       const call = calls.get(use.call);
       if (call?.testHook === undefined || plan.calls.has(call.id) || call.construct) continue;
-      // Hooks imported from "vitest" are Vitest's only; jest's are globals.
+      // Hooks imported from "vitest" are Vitest's only, from "bun:test" Bun's; jest's are globals.
       if (call.testHookFrom !== undefined && call.testHookFrom !== testRunner) continue;
       if (call.args[use.index]?.fn !== f.id) continue;
       out.set(call.id, use.index);

@@ -1094,10 +1094,12 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     if (c.construct) fact.construct = true;
     if (c.inParameters) fact.inParameters = true;
     if (c.callee.kind === "global" && fact.callee.kind === "unknown") fact.globalName = c.callee.name;
-    const hook = testHookOf(c.callee) ?? importedTestHookOf(c.callee, binding);
-    if (hook !== undefined) {
-      fact.testHook = hook;
-      if (c.callee.kind !== "global" && (c.callee.kind !== "member" || c.callee.object.kind !== "global")) fact.testHookFrom = "vitest";
+    const global = testHookOf(c.callee);
+    const imported = global === undefined ? importedTestHookOf(c.callee, binding) : undefined;
+    if (global !== undefined) fact.testHook = global;
+    else if (imported !== undefined) {
+      fact.testHook = imported.hook;
+      fact.testHookFrom = imported.runner;
     }
     const bound = boundTarget(c.id, 1);
     if (bound !== undefined) fact.binds = bound;
@@ -1447,6 +1449,11 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
 /** Test runners' global hooks whose bodies `plan-test-bodies.ts` may wrap. */
 const TEST_HOOKS = new Set(["it", "test", "beforeEach", "afterEach", "beforeAll", "afterAll"]);
 const TEST_HOOK_MEMBERS = new Set(["only", "skip", "concurrent"]);
+/** The modules test runners' hooks are imported from. */
+const TEST_RUNNER_MODULES = new Map<string, "vitest" | "bun">([
+  ["vitest", "vitest"],
+  ["bun:test", "bun"],
+]);
 
 /** `it`, `it.only`…: a test hook called through a global name, or undefined. */
 function testHookOf(callee: Expr): string | undefined {
@@ -1458,14 +1465,20 @@ function testHookOf(callee: Expr): string | undefined {
 }
 
 /**
- * `it`, `it.only`, `vt.it`…: a test hook imported from Vitest (`import { it } from "vitest"`,
- * under any local name, or its namespace), or undefined.
+ * `it`, `it.only`, `vt.it`…: a test hook imported from a test runner's module
+ * (`import { it } from "vitest"` or `"bun:test"`, under any local name, or its namespace), with
+ * that runner, or undefined.
  */
-function importedTestHookOf(callee: Expr, binding: (id: BindingId) => SyntaxBinding): string | undefined {
+function importedTestHookOf(callee: Expr, binding: (id: BindingId) => SyntaxBinding): { hook: string; runner: "vitest" | "bun" } | undefined {
+  let runner: "vitest" | "bun" | undefined;
   const imported = (e: Expr): string | undefined => {
     if (e.kind !== "ref") return undefined;
     const d = binding(e.binding).declaration;
-    return d.kind === "import" && d.source === "vitest" && !d.typeOnly ? d.imported : undefined;
+    if (d.kind !== "import" || d.typeOnly) return undefined;
+    const from = TEST_RUNNER_MODULES.get(d.source);
+    if (from === undefined) return undefined;
+    runner = from;
+    return d.imported;
   };
   const hook = (e: Expr): string | undefined => {
     const name = imported(e);
@@ -1474,10 +1487,10 @@ function importedTestHookOf(callee: Expr, binding: (id: BindingId) => SyntaxBind
     return undefined;
   };
   const direct = hook(callee);
-  if (direct !== undefined) return direct;
+  if (direct !== undefined) return { hook: direct, runner: runner! };
   if (callee.kind === "member" && callee.name !== undefined && TEST_HOOK_MEMBERS.has(callee.name)) {
     const base = hook(callee.object);
-    if (base !== undefined) return `${base}.${callee.name}`;
+    if (base !== undefined) return { hook: `${base}.${callee.name}`, runner: runner! };
   }
   return undefined;
 }

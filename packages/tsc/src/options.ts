@@ -20,9 +20,11 @@ export interface WeftTransformerOptions {
    * `.concurrent`), runs as a greenlet the runner waits for (`testBody` of the runtime). The jest
    * preset of `@weft/cli` sets it. `"vitest"`: the same for Vitest, with the hooks global or
    * imported from `"vitest"` (`contextTestBody`, which passes the test context on); the Vite
-   * plugin of `@weft/unplugin` sets it under Vitest. Without it, such a body is the warning WEFT4001.
+   * plugin of `@weft/unplugin` sets it under Vitest. `"bun"`: jest's conventions for the hooks
+   * imported from `"bun:test"` or global (`@weft/unplugin/bun-preload` sets it). Without it, such
+   * a body is the warning WEFT4001.
    */
-  testRunner?: "jest" | "vitest";
+  testRunner?: "jest" | "vitest" | "bun";
   /**
    * Receives every diagnostic, as a `ts.Diagnostic` (code `1002` for WEFT1002, message starting
    * `WEFT1002:`) and as the core's. Without it, the transformer throws on errors, so that a build
@@ -38,7 +40,7 @@ export interface WeftTransformerOptions {
 export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
-  testRunner: "jest" | "vitest" | undefined;
+  testRunner: "jest" | "vitest" | "bun" | undefined;
   onDiagnostic: WeftTransformerOptions["onDiagnostic"];
   onExplain: WeftTransformerOptions["onExplain"];
   onSummary: WeftTransformerOptions["onSummary"];

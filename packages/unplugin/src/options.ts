@@ -30,9 +30,10 @@ export interface WeftUnpluginOptions {
   module?: "auto" | "esm" | "cjs";
   /**
    * The test runner whose test functions take bodies that may block, run as greenlets:
-   * `"vitest"` (the Vite plugin sets it by itself when Vitest runs it) or `"jest"`.
+   * `"vitest"` (the Vite plugin sets it by itself when Vitest runs it), `"bun"` (the runtime
+   * preload `@weft/unplugin/bun-preload` sets it) or `"jest"`.
    */
-  testRunner?: "jest" | "vitest";
+  testRunner?: "jest" | "vitest" | "bun";
   /** The files to transform (default: JavaScript and TypeScript sources, not `.d.ts`). */
   include?: FilterPattern;
   /** Files not to transform, even when `include` matches them. */
@@ -48,7 +49,7 @@ export interface WeftUnpluginOptions {
 export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
-  testRunner: "jest" | "vitest" | undefined;
+  testRunner: "jest" | "vitest" | "bun" | undefined;
   /** Whether the plugin transforms the file (an absolute path, without a query). */
   includes: (file: string) => boolean;
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;

@@ -1,5 +1,8 @@
 // Bun with `plugins: [weft()]` in `Bun.build` (README.md, "Bun"): the TypeScript program is
-// bundled by Bun and runs under Bun and under Node. The `bun` binary comes from the npm package's
+// bundled by Bun and runs under Bun and under Node. And `bun test` with the runtime preload
+// (`@weft/unplugin/bun-preload` in bunfig.toml): test bodies and hooks imported from "bun:test"
+// block directly, on a loopback socket and on a helper whose colour crosses files; a blocking
+// `expect` that fails fails the run with the test's name; `bun run` of the program works too. The `bun` binary comes from the npm package's
 // optional dependency; where it cannot run here, the tests are skipped with the reason printed.
 import { spawnSync } from "node:child_process";
 import { expectedOutput, tsProgram } from "./program.js";
@@ -29,4 +32,76 @@ afterEach(() => project?.remove());
   expect([built.code, built.stderr]).toEqual([0, ""]);
   expect(project.run(bin("bun"), ["dist/main.mjs"])).toEqual({ code: 0, stdout: expectedOutput, stderr: "" });
   expect(project.node(["dist/main.mjs"])).toEqual({ code: 0, stdout: expectedOutput, stderr: "" });
+});
+
+const bunfig = `[test]
+preload = ["@weft/unplugin/bun-preload"]
+`;
+
+const echoTest = `import { spawn } from "@weft/runtime";
+import { connect, listen, type ServerSocket } from "@weft/runtime/net";
+import { beforeEach, expect, it, test } from "bun:test";
+import { Greeter } from "../src/greeter.js";
+import { pause } from "../src/pause.js";
+
+let listener: ServerSocket;
+const order: string[] = [];
+
+beforeEach(() => {
+  pause(1);
+  listener = listen(0, "127.0.0.1");
+  order.push("beforeEach");
+});
+
+it("echoes over a loopback socket", () => {
+  const server = spawn(() => {
+    const conn = listener.accept();
+    conn.sendAll(conn.recv(1024).toString().toUpperCase());
+    conn.close();
+  });
+  const c = connect(listener.address().port, "127.0.0.1");
+  c.sendAll("ping");
+  expect(c.recv(1024).toString()).toBe("PING");
+  c.close();
+  server.join();
+  listener.close();
+  order.push("echo");
+});
+
+test("greets after a pause, after the hook ran", () => {
+  expect(new Greeter("hi").greet("bob")).toBe("hi, bob");
+  listener.close();
+  expect(order).toEqual(["beforeEach", "echo", "beforeEach"]);
+});
+`;
+
+const failingTest = `import { sleep } from "@weft/runtime";
+import { expect, it } from "bun:test";
+
+it("fails after blocking", () => {
+  sleep(2);
+  expect(1 + 1).toBe(3);
+});
+`;
+
+(bunRuns ? it : it.skip)("bun test: bodies and hooks imported from bun:test block directly", () => {
+  project = makeProject("bun-test", { "bunfig.toml": bunfig, "test/echo.test.ts": echoTest, ...tsProgram() });
+  const r = project.run(bin("bun"), ["test"]);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/\(pass\) echoes over a loopback socket/);
+  expect(r.stderr).toMatch(/\(pass\) greets after a pause, after the hook ran/);
+  expect(r.stderr).toMatch(/ 2 pass\n 0 fail/);
+});
+
+(bunRuns ? it : it.skip)("bun test: a blocking expect that fails fails the run, naming the test", () => {
+  project = makeProject("bun-test-fail", { "bunfig.toml": bunfig, "test/fail.test.ts": failingTest, ...tsProgram() });
+  const r = project.run(bin("bun"), ["test"]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/\(fail\) fails after blocking/);
+  expect(r.stderr).toMatch(/Expected: 3\nReceived: 2/);
+});
+
+(bunRuns ? it : it.skip)("bun run with the preload runs the program from its sources", () => {
+  project = makeProject("bun-run", { "bunfig.toml": `preload = ["@weft/unplugin/bun-preload"]\n`, ...tsProgram() });
+  expect(project.run(bin("bun"), ["run", "src/main.ts"])).toEqual({ code: 0, stdout: expectedOutput, stderr: "" });
 });
