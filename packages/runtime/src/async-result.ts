@@ -91,6 +91,14 @@ export class AsyncResult<T = unknown> implements Waitable {
   }
 
   /**
+   * The value if ready (or the stored error thrown); otherwise throws a `Timeout` at once
+   * (gevent's `get_nowait`, which is `get(block=False)`). Never blocks.
+   */
+  getNowait(): T {
+    return this.get({ block: false });
+  }
+
+  /**
    * Waits until the result is ready, at most `timeout` ms, and returns the value: undefined on
    * timeout or when an error was set. Never throws the stored error. **Blocks.**
    */

@@ -31,11 +31,13 @@ export { killAll } from "./kill-all.js";
 export type { KillAllOptions } from "./kill-all.js";
 export { waitAny } from "./wait-any.js";
 export type { WaitAnyOptions } from "./wait-any.js";
+export { iwait, IWait } from "./iwait.js";
+export type { IWaitOptions } from "./iwait.js";
 export type { Waitable } from "./waitable.js";
 export { wait } from "./wait.js";
 export type { WaitOptions } from "./wait.js";
-export { Group, Pool, PoolFull, IMapUnordered } from "./pool.js";
-export type { GroupJoinOptions, GroupKillOptions } from "./pool.js";
+export { Group, Pool, PoolFull, IMapUnordered, IMap } from "./pool.js";
+export type { GroupJoinOptions, GroupKillOptions, GroupKillOneOptions, IMapOptions } from "./pool.js";
 export { Local } from "./local.js";
 
 // greenlet: explicit switching

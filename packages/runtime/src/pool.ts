@@ -10,9 +10,17 @@
  *   not yet taken), so a greenlet that calls `spawn` while others wait cannot barge ahead of them:
  *   waiters are admitted FIFO, as gevent's fair semaphore admits them.
  * - `freeCount() === size - length - reserved`; a `Group` is a Pool of size `Infinity`.
+ * - `applyAsync`/`mapAsync` never block (gevent.pool's `apply_async`/`map_async`): with a free slot
+ *   `applyAsync` spawns the call in the pool at once; a full pool (and `mapAsync` always) gets a
+ *   helper greenlet outside the pool that waits for the slots and returns the result(s). The
+ *   callback gets the result on success only.
+ * - `imap`/`imapUnordered` with `maxsize`: at most `maxsize` items spawned whose results the
+ *   reader has not taken yet; the feeder waits for the reader (gevent's IMapUnordered result
+ *   semaphore). `imap` hands results out in input order, each as soon as it and all the earlier
+ *   ones are in.
  */
 import { checkCallable, checkCount, checkTimeout, invalidArgument, WeftError } from "./errors.js";
-import { Greenlet, GreenletExit, type KillOptions } from "./greenlet.js";
+import { Greenlet, GreenletExit, type KillOptions, type LinkTarget } from "./greenlet.js";
 import { hub } from "./hub.js";
 import { TIMED_OUT } from "./park.js";
 import { callDynamic, coroutine, driveMethod, driven, runNonBlocking, undriven } from "./protocol.js";
@@ -28,6 +36,14 @@ export interface GroupJoinOptions {
 
 /** Options of `Group#kill`: as `Greenlet#kill`, for every member. */
 export type GroupKillOptions = KillOptions;
+
+/** Options of `Group#killOne`: as `Greenlet#kill`. */
+export type GroupKillOneOptions = KillOptions;
+
+export interface IMapOptions {
+  /** At most this many results spawned and not read yet; the spawning waits for the reader. */
+  maxsize?: number | null;
+}
 
 function iteratorOf(items: unknown, name: string): Iterator<unknown> {
   const get = (items as Partial<Iterable<unknown>> | null | undefined)?.[Symbol.iterator];
@@ -188,8 +204,58 @@ export class Group implements Iterable<Greenlet<unknown>> {
    * @example
    * for (const page of pool.imapUnordered(download, urls)) save(page);
    */
-  imapUnordered<T, R>(fn: (item: T) => R, items: Iterable<T>): IMapUnordered<R> {
-    return new IMapUnordered<R>(this, fn as (item: unknown) => R, items);
+  imapUnordered<T, R>(fn: (item: T) => R, items: Iterable<T>, options?: IMapOptions): IMapUnordered<R> {
+    return new IMapUnordered<R>(this, fn as (item: unknown) => R, items, options);
+  }
+
+  /**
+   * As `imapUnordered`, but the iterator hands the results out in input order (gevent's `imap`).
+   * The iterator's `next()` **blocks**. Does not switch.
+   *
+   * @example
+   * for (const page of pool.imap(download, urls)) save(page); // in the order of `urls`
+   */
+  imap<T, R>(fn: (item: T) => R, items: Iterable<T>, options?: IMapOptions): IMap<R> {
+    return new IMap<R>(this, fn as (item: unknown) => R, items, options);
+  }
+
+  /**
+   * Runs `fn(...args)` in a member greenlet and returns that greenlet at once (gevent's
+   * `apply_async`); `callback(value)` is called with the result when it succeeds. A full pool does
+   * not block the caller: the returned greenlet is then a helper outside the pool that waits for a
+   * slot and returns the call's result. Never blocks; does not switch.
+   */
+  applyAsync<A extends unknown[], R>(fn: (...args: A) => R, args?: A | null, callback?: ((value: R) => unknown) | null): Greenlet<R> {
+    checkCallable("fn", fn);
+    if (callback !== undefined && callback !== null) checkCallable("callback", callback);
+    const list = args === undefined || args === null ? [] : [...(iterableOf(args, "args") as Iterable<unknown>)];
+    const cb = callback ?? null;
+    if (this.full()) return startHelper(new Greenlet(applyHelper, this, fn, list, cb)) as Greenlet<R>;
+    const g = runNonBlocking(spawnInto.call(this, fn as (...args: any[]) => unknown, ...list), "Group#applyAsync") as Greenlet<R>;
+    if (cb !== null) g.linkValue(passValue(cb) as LinkTarget<R>);
+    return g;
+  }
+
+  /**
+   * Runs `map(fn, items)` in a helper greenlet outside the group and returns it at once (gevent's
+   * `map_async`): its value is the results list in input order; `callback(results)` is called with
+   * it on success. Never blocks; does not switch.
+   */
+  mapAsync<T, R>(fn: (item: T) => R, items: Iterable<T>, callback?: ((results: R[]) => unknown) | null): Greenlet<R[]> {
+    checkCallable("fn", fn);
+    if (callback !== undefined && callback !== null) checkCallable("callback", callback);
+    iteratorOf(items, "items");
+    return startHelper(new Greenlet(mapHelper, this, fn, items, callback ?? null)) as Greenlet<R[]>;
+  }
+
+  /**
+   * Kills one member (gevent's `Group.killone`) and, unless `block` is false, waits for it to die,
+   * at most `timeout` ms (then returns quietly). Not a member, or already sent a kill by the
+   * group: does nothing. **Blocks when `block`.**
+   */
+  killOne(greenlet: Greenlet<any>, options?: GroupKillOneOptions): void {
+    if (options?.block === false) return runNonBlocking(driven(this.killOne).call(this, greenlet, options), "Group#killOne");
+    return undriven("Group#killOne");
   }
 
   /**
@@ -294,6 +360,16 @@ export class Group implements Iterable<Greenlet<unknown>> {
       return results as never;
     });
 
+    driveMethod(Group, "killOne", function* (greenlet, options) {
+      const g = checkGreenlet(greenlet, "greenlet");
+      const block = options?.block ?? true;
+      const ms = checkTimeout("timeout", options?.timeout);
+      if (this._dying.has(g) || !this._members.has(g)) return;
+      this._dying.add(g);
+      yield* driven(g.kill).call(g, { exception: options?.exception, block: false });
+      if (block) yield* driven(g.join).call(g, ms);
+    });
+
     driveMethod(Group, "waitAvailable", function* (timeout) {
       const ms = checkTimeout("timeout", timeout);
       const deadline = ms === undefined ? undefined : hub.now() + ms;
@@ -325,6 +401,32 @@ function* spawnInto(this: Group, fn: (...args: any[]) => unknown, ...args: unkno
   g.start();
   return g;
 }
+
+function startHelper(g: Greenlet<any>): Greenlet<any> {
+  g.start();
+  return g;
+}
+
+/** A link target calling `callback(greenlet.value)` (gevent.pool's `pass_value`). */
+function passValue(callback: (value: any) => unknown): LinkTarget<unknown> {
+  return coroutine(function* passValue(done: Greenlet<unknown>) {
+    yield* callDynamic(callback, undefined, [done.value]);
+  }) as unknown as LinkTarget<unknown>;
+}
+
+/** The helper greenlet of `applyAsync` on a full pool: `apply`, then the callback. */
+const applyHelper = coroutine(function* applyHelper(group: Group, fn: (...args: any[]) => unknown, args: unknown[], callback: ((value: unknown) => unknown) | null) {
+  const value = yield* driven(group.apply).call(group, fn, args);
+  if (callback !== null) yield* callDynamic(callback, undefined, [value]);
+  return value;
+});
+
+/** The helper greenlet of `mapAsync`: `map`, then the callback. */
+const mapHelper = coroutine(function* mapHelper(group: Group, fn: (item: unknown) => unknown, items: Iterable<unknown>, callback: ((value: unknown) => unknown) | null) {
+  const value = yield* driven(group.map).call(group, fn, items);
+  if (callback !== null) yield* callDynamic(callback, undefined, [value]);
+  return value;
+});
 
 /**
  * `Pool#add` found no free slot (gevent's `PoolFull`). `code: "ERR_WEFT_POOL_FULL"`. It is
@@ -379,23 +481,22 @@ export class Pool extends Group {
 type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 /**
- * The iterator `Group#imapUnordered` returns: results in completion order. `next()` is a blocking
- * method; `[Symbol.iterator]()` returns the iterator itself. Scheduling: a finishing call queues
- * its result and wakes the waiting `next()` without switching; results are handed out in the
- * order the calls finished.
- *
- * In code weft compiles, `for…of` drives it (and `break` calls `return()`); spreading it
- * (`[...it]`) cannot be driven (WEFT3010).
- *
- * @example
- * for (const page of pool.imapUnordered(fetchPage, urls)) save(page);
- * // or by hand:
- * const it = pool.imapUnordered(fetchPage, urls);
- * for (let r = it.next(); !r.done; r = it.next()) save(r.value);
+ * What `IMapUnordered` and `IMap` share: the feeder greenlet, the results, `maxsize`.
+ * @internal
  */
-export class IMapUnordered<R> implements Iterator<R, undefined>, Iterable<R> {
-  /** @internal */ readonly _results: Outcome<R>[] = [];
+abstract class IMapState<R> {
+  /** @internal Results in completion order (unordered). */
+  readonly _results: Outcome<R>[] = [];
+  /** @internal Results by input index (ordered). */
+  readonly _byIndex = new Map<number, Outcome<R>>();
+  /** @internal The next input index `IMap#next` hands out. */
+  _nextIndex = 0;
   /** @internal */ readonly _consumers = new WaitQueue();
+  /** @internal The feeder waiting for the reader (`maxsize`). */
+  readonly _space = new WaitQueue();
+  /** @internal Items spawned whose result was not read yet. */
+  _unread = 0;
+  /** @internal */ readonly _maxsize: number | undefined;
   /** @internal Calls spawned and not finished yet. */
   _running = 0;
   /** @internal True until the feeder greenlet died. */
@@ -404,12 +505,13 @@ export class IMapUnordered<R> implements Iterator<R, undefined>, Iterable<R> {
   _closed = false;
   /** @internal */ readonly _feeder: Greenlet<void>;
 
-  /** @internal Use `Group#imapUnordered`. */
-  constructor(group: Group, fn: (item: unknown) => R, items: Iterable<unknown>) {
+  constructor(readonly _ordered: boolean, group: Group, fn: (item: unknown) => R, items: Iterable<unknown>, options: IMapOptions | undefined) {
     checkCallable("fn", fn);
     const it = iteratorOf(items, "items");
+    const maxsize = options?.maxsize;
+    this._maxsize = maxsize === undefined || maxsize === null ? undefined : checkCount("maxsize", maxsize, 1);
     this._feeder = new Greenlet(feed, this, group, fn, it) as Greenlet<void>;
-    this._feeder.name = `${this._feeder.name}-imapUnordered`;
+    this._feeder.name = `${this._feeder.name}-${_ordered ? "imap" : "imapUnordered"}`;
     this._feeder[rawlink](() => {
       this._feeding = false;
       this._consumers.wakeAll(undefined);
@@ -422,6 +524,77 @@ export class IMapUnordered<R> implements Iterator<R, undefined>, Iterable<R> {
     return this;
   }
 
+  /** Stops spawning further items (calls already running go on in the group). Does not switch. */
+  return(): IteratorResult<R, undefined> {
+    if (!this._closed) {
+      this._closed = true;
+      this._results.length = 0;
+      this._byIndex.clear();
+      this._feeder.kill({ block: false });
+    }
+    return { done: true, value: undefined };
+  }
+
+  /** @internal Records the outcome of input `index` and wakes the reader. */
+  _deliver(index: number, outcome: Outcome<R>): void {
+    if (this._ordered) this._byIndex.set(index, outcome);
+    else this._results.push(outcome);
+    this._consumers.wakeAll(undefined);
+  }
+
+  /** @internal The next outcome ready to be read, taken. */
+  _take(): Outcome<R> | undefined {
+    let r: Outcome<R> | undefined;
+    if (this._ordered) {
+      r = this._byIndex.get(this._nextIndex);
+      if (r !== undefined) this._byIndex.delete(this._nextIndex++);
+    } else {
+      r = this._results.shift();
+    }
+    if (r !== undefined) {
+      this._unread--;
+      this._space.wakeOne(undefined);
+    }
+    return r;
+  }
+}
+
+/** The driven `next` of both iterators. */
+function* nextResult<R>(this: IMapState<R>, what: string): Generator<unknown, IteratorResult<R, undefined>, unknown> {
+  for (;;) {
+    if (this._closed) return { done: true, value: undefined };
+    const r = this._take();
+    if (r !== undefined) {
+      if (!r.ok) throw r.error;
+      return { done: false, value: r.value };
+    }
+    if (!this._feeding && this._running === 0) return { done: true, value: undefined };
+    yield* this._consumers.wait(what);
+  }
+}
+
+/**
+ * The iterator `Group#imapUnordered` returns: results in completion order. `next()` is a blocking
+ * method; `[Symbol.iterator]()` returns the iterator itself. Scheduling: a finishing call queues
+ * its result and wakes the waiting `next()` without switching; results are handed out in the
+ * order the calls finished. With `maxsize`, the spawning waits while `maxsize` results are
+ * spawned and unread.
+ *
+ * In code weft compiles, `for…of` drives it (and `break` calls `return()`); spreading it
+ * (`[...it]`) cannot be driven (WEFT3010).
+ *
+ * @example
+ * for (const page of pool.imapUnordered(fetchPage, urls)) save(page);
+ * // or by hand:
+ * const it = pool.imapUnordered(fetchPage, urls);
+ * for (let r = it.next(); !r.done; r = it.next()) save(r.value);
+ */
+export class IMapUnordered<R> extends IMapState<R> implements Iterator<R, undefined>, Iterable<R> {
+  /** @internal Use `Group#imapUnordered`. */
+  constructor(group: Group, fn: (item: unknown) => R, items: Iterable<unknown>, options?: IMapOptions) {
+    super(false, group, fn, items, options);
+  }
+
   /**
    * The next result in completion order, or the next error thrown; `done` once every call
    * finished. **Blocks** until a result is there; woken, without the finishing call switching,
@@ -431,54 +604,67 @@ export class IMapUnordered<R> implements Iterator<R, undefined>, Iterable<R> {
     return undriven("IMapUnordered#next");
   }
 
-  /** Stops spawning further items (calls already running go on in the group). Does not switch. */
-  return(): IteratorResult<R, undefined> {
-    if (!this._closed) {
-      this._closed = true;
-      this._results.length = 0;
-      this._feeder.kill({ block: false });
-    }
-    return { done: true, value: undefined };
-  }
-
   static {
     driveMethod(IMapUnordered, "next", function* () {
-      for (;;) {
-        if (this._closed) return { done: true, value: undefined };
-        const r = this._results.shift();
-        if (r !== undefined) {
-          if (!r.ok) throw r.error;
-          return { done: false, value: r.value };
-        }
-        if (!this._feeding && this._running === 0) return { done: true, value: undefined };
-        yield* this._consumers.wait("IMapUnordered#next");
-      }
+      return yield* nextResult.call(this, "IMapUnordered#next");
     });
   }
 }
 
-/** The feeder greenlet of an `IMapUnordered`: spawns one call per item into the group. */
+/**
+ * The iterator `Group#imap` returns: results in input order (gevent's `IMap`), each handed out
+ * once it and every earlier one finished; an error is thrown by the `next()` at its position.
+ * `next()` **blocks**; `return()` stops the spawning. As `IMapUnordered` otherwise.
+ *
+ * @example
+ * for (const page of pool.imap(fetchPage, urls)) save(page);
+ */
+export class IMap<R> extends IMapState<R> implements Iterator<R, undefined>, Iterable<R> {
+  /** @internal Use `Group#imap`. */
+  constructor(group: Group, fn: (item: unknown) => R, items: Iterable<unknown>, options?: IMapOptions) {
+    super(true, group, fn, items, options);
+  }
+
+  /** The next result in input order, or its error thrown; `done` once every call finished. **Blocks.** */
+  next(): IteratorResult<R, undefined> {
+    return undriven("IMap#next");
+  }
+
+  static {
+    driveMethod(IMap, "next", function* () {
+      return yield* nextResult.call(this, "IMap#next");
+    });
+  }
+}
+
+/** The feeder greenlet of an `IMapUnordered`/`IMap`: spawns one call per item into the group. */
 const feed = coroutine(function* feed(
-  iter: IMapUnordered<unknown>,
+  iter: IMapState<unknown>,
   group: Group,
   fn: (item: unknown) => unknown,
   it: Iterator<unknown>,
 ) {
+  let index = 0;
   try {
     for (let r = yield* nextOf(it); r.done !== true && !iter._closed; r = yield* nextOf(it)) {
+      while (iter._maxsize !== undefined && iter._unread >= iter._maxsize && !iter._closed) {
+        yield* iter._space.wait(`imap feeder (maxsize ${iter._maxsize} reached)`);
+      }
+      if (iter._closed) break;
+      const i = index++;
       const task = yield* spawnInto.call(group, fn, r.value);
       iter._running++;
+      iter._unread++;
       task[rawlink](() => {
         iter._running--;
         if (iter._closed) return;
-        iter._results.push(task.successful() ? { ok: true, value: task.value } : { ok: false, error: task.exception });
-        iter._consumers.wakeOne(undefined);
+        iter._deliver(i, task.successful() ? { ok: true, value: task.value } : { ok: false, error: task.exception });
       });
     }
   } catch (error) {
     // A kill from `return()` ends the feeder quietly; an error of `items` goes to the consumer.
     if (iter._closed || error instanceof GreenletExit) throw error;
-    iter._results.push({ ok: false, error });
-    iter._consumers.wakeOne(undefined);
+    iter._unread++;
+    iter._deliver(index, { ok: false, error });
   }
 });
