@@ -238,6 +238,8 @@ export const catalogue: Catalogue = {
       ["serveForever", true, "void"],
       ["stop", true, "void"],
       ["close", false, "void"],
+      ["stopAccepting", false, "void"],
+      ["startAccepting", false, "void"],
     ]),
   ],
 };

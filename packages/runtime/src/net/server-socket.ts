@@ -101,6 +101,8 @@ export const ACCEPT_ERROR_QUIET_MS = 10_000;
 /** Why accepting is paused (bits). */
 const PAUSE_PENDING = 1;
 const PAUSE_ERRORS = 2;
+/** The server's owner asked it to stop accepting (`StreamServer#stopAccepting`). */
+const PAUSE_STOPPED = 4;
 const DESCRIPTOR_ERRORS = new Set(["EMFILE", "ENFILE"]);
 
 export interface ListenOptions {
@@ -340,6 +342,15 @@ export class ServerSocket {
     if (before === after) return;
     if (after && this.originalActive) this.startFanout();
     this.fanout?.setPaused(after);
+  }
+
+  /**
+   * @internal Stops (or resumes) taking connections off the kernel's queue, for
+   * `StreamServer#stopAccepting`: pauses like a full `maxPending` (connections that came before
+   * the pause stay pending, unread).
+   */
+  _setStopped(on: boolean): void {
+    this.setPaused(PAUSE_STOPPED, on);
   }
 
   /** @internal Called once the socket can pause (for `listen`'s wait). */

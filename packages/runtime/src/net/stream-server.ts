@@ -29,6 +29,14 @@
  *   gevent's default spawn lets `stop()` return at once with handlers still running (behaviour
  *   166); here `stop` always means "handlers are done or killed". Only the server's own handlers
  *   are waited for and killed, never other members of a shared pool.
+ * - **`stopAccepting()` / `startAccepting()`** (gevent's BaseServer.stop_accepting/start_accepting):
+ *   the accept loop waits before its next `accept()` until accepting is on again, and the
+ *   listening socket pauses (server-socket.ts, the same pause as a full `maxPending`), so new
+ *   clients connect and wait in the kernel's backlog; running handlers go on. A connection the
+ *   loop was already taking when accepting stopped is held, unserved, until accepting starts
+ *   again. Neither blocks; both do nothing on a server that is not started or already closed (the
+ *   state is kept: a server stopped from accepting before `start()` starts paused). With
+ *   `workers`, they act on this process's own listener only (the primary has none).
  * - `close()` stops accepting (closes the listener) without waiting for or killing handlers, and
  *   ends `serveForever()`.
  * - `serveForever()` starts the server if needed and blocks until `stop()` or `close()`. If the
@@ -166,6 +174,8 @@ export class StreamServer implements StopsOnSignal {
   /** This server's running handlers (also members of `pool`, if any). */
   private readonly handlers = new Group();
   private readonly stopped = new Event();
+  /** Set while accepting is on (`stopAccepting` clears it). */
+  private readonly accepting = new Event();
   private listener: ServerSocket | null = null;
   private loop: Greenlet<void> | null = null;
   private isClosed = false;
@@ -206,6 +216,7 @@ export class StreamServer implements StopsOnSignal {
     this.handleSignals = handleSignals;
     this.inWorker = workers > 0 && cluster.isWorker;
     this.workers = workers > 0 && !cluster.isWorker ? new ServerWorkers(workers) : null;
+    this.accepting.set();
   }
 
   /** The address: the bound one (real port) once started, else the one asked for. */
@@ -268,10 +279,32 @@ export class StreamServer implements StopsOnSignal {
    * blocks; calling it again does nothing.
    */
   close(): void {
-    this.stopAccepting();
+    this.closeListener();
     this.workers?.close();
     this.stopHandlingSignals();
     this.leavePrimary();
+  }
+
+  /**
+   * Stops taking new connections (gevent's `stop_accepting`): they connect and wait in the
+   * kernel's backlog until `startAccepting()`; running handlers keep running. Never blocks.
+   */
+  stopAccepting(): void {
+    if (!this.accepting.isSet()) return;
+    this.accepting.clear();
+    this.listener?._setStopped(true);
+  }
+
+  /** Takes new connections again after `stopAccepting()`, oldest first. Never blocks. */
+  startAccepting(): void {
+    if (this.accepting.isSet()) return;
+    this.accepting.set();
+    this.listener?._setStopped(false);
+  }
+
+  /** True unless `stopAccepting()` was called (and not `startAccepting()` since). */
+  get isAccepting(): boolean {
+    return this.accepting.isSet();
   }
 
   /** @internal SIGINT or SIGTERM: `stop(stopTimeout)` in a greenlet of its own, once. */
@@ -281,7 +314,7 @@ export class StreamServer implements StopsOnSignal {
     spawn(coroutine(() => driven(this.stop).call(this, this.stopTimeout), "StreamServer stop on a signal"));
   }
 
-  private stopAccepting(): void {
+  private closeListener(): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.listener?.close();
@@ -315,7 +348,9 @@ export class StreamServer implements StopsOnSignal {
     const listener = this.listener!;
     const pool = this.pool;
     const accept = driven(listener.accept);
+    const waitAccepting = driven(this.accepting.wait);
     for (;;) {
+      if (!this.accepting.isSet()) yield* waitAccepting.call(this.accepting);
       if (pool !== null) yield* driven(pool.waitAvailable).call(pool);
       let sock: Socket;
       try {
@@ -323,6 +358,14 @@ export class StreamServer implements StopsOnSignal {
       } catch (error) {
         if (this.isClosed) return;
         throw error;
+      }
+      if (!this.accepting.isSet()) {
+        try {
+          yield* waitAccepting.call(this.accepting);
+        } catch (error) {
+          sock.close();
+          throw error;
+        }
       }
       const address = { host: sock.remoteAddress, port: sock.remotePort };
       let g: Greenlet<unknown>;
@@ -372,6 +415,7 @@ export class StreamServer implements StopsOnSignal {
         return;
       }
       this.listener = listener;
+      if (!this.accepting.isSet()) listener._setStopped(true);
       this.bound = true;
       const loop = new Greenlet<void>(coroutine(() => this.acceptLoop(), "StreamServer accept loop"));
       loop.name = "StreamServer accept loop";
@@ -394,7 +438,7 @@ export class StreamServer implements StopsOnSignal {
       const ms = timeout === undefined || timeout === null ? this.stopTimeout : checkMs("timeout", timeout);
       this.stopping = true;
       try {
-        this.stopAccepting();
+        this.closeListener();
         if (this.workers !== null) yield* this.workers.stop(ms, KILL_CAP);
         const loop = this.loop;
         if (loop !== null) yield* driven(loop.join).call(loop);
