@@ -1,10 +1,8 @@
 // Group and Pool, ported from gevent's src/gevent/tests/test__pool.py and test__greenletset.py; a
 // test name ends with the gevent test it ports.
 // Not ported:
-// - test__pool.py TestCoroutinePool.test_apply_async, PoolBasicTests.test_execute_async and
-//   TestPool.test_async: `apply_async`, `map_async`, `apply_cb` and callbacks: `spawn` is weft's
-//   apply_async (it returns the Greenlet, whose `get()` and links replace AsyncResult/callback);
-//   the tests below use `spawn` where gevent's use apply_async.
+// - test__pool.py TestCoroutinePool.test_apply_async, TestPool.test_async (`applyAsync`,
+//   `mapAsync`, callbacks), `imap` and `maxsize`: ported in pool-async.test.ts.
 // - test__pool.py TestCoroutinePool.test_stderr_raising, "even if printing the error fails": the
 //   hub's reporting is tested in hub.test.ts; the part about the pool (a crashed member frees its
 //   slot) is tested here.
@@ -12,10 +10,9 @@
 //   `add(blocking=True)` / `add(timeout=)` / `start(timeout=)`: weft's `Pool#add` never blocks (it
 //   is gevent's `add(blocking=False)`, raising `PoolFull`); `spawn` is the call that waits for a
 //   slot.
-// - keyword arguments in test__pool.py TestPool.test_apply; TestPool.test_imap_no_stop and
-//   test_imap_unordered_bounded_queue, `maxsize` of imap and a gevent Queue as input (its
-//   StopIteration sentinel), `imap` (ordered): not part of weft's API; a blocking iterator as input
-//   is tested.
+// - keyword arguments in test__pool.py TestPool.test_apply; TestPool.test_imap_no_stop with a
+//   gevent Queue as input (its StopIteration sentinel): not part of weft's API; a blocking
+//   iterator as input is tested.
 import { Greenlet, GreenletExit, Group, Pool, PoolFull, Timeout, sleep, spawn, waitAny, withTimeout } from "@weft/runtime";
 import type { IMapUnordered } from "@weft/runtime";
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
