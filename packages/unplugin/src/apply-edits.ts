@@ -123,6 +123,18 @@ export class Editor {
   }
 
   /**
+   * A loop rewritten into a block (`{ const _it = …; for (;;) … }`) keeps its label on the inner
+   * loop: the label `l: ` before `loop` is removed, and returned (`""` when none) for the rewrite
+   * to write before its `for (;;)`, so `break l`/`continue l` still name that loop.
+   */
+  moveLabel(loop: Node): string {
+    const parent = this.parent(loop);
+    if (parent?.type !== "LabeledStatement") return "";
+    this.replace(parent.start, loop.start, "");
+    return `${this.text(parent.label as Node)}: `;
+  }
+
+  /**
    * Writes `prefix` before and `suffix` after `node` as an outer edit (prefixes `prependRight`,
    * suffixes `appendLeft`: applied after the edits inside the node, they enclose them).
    */

@@ -22,12 +22,7 @@ export function rewriteLoop(ed: Editor, node: Node): void {
   const left = node.left as Node;
   const right = node.right as Node;
   const body = node.body as Node;
-  const parent = ed.parent(node);
-  let label = "";
-  if (parent?.type === "LabeledStatement") {
-    label = `${ed.text(parent.label as Node)}: `;
-    ed.replace(parent.start, node.start, "");
-  }
+  const label = ed.moveLabel(node);
   // `for (` … up to the left side.
   ed.replace(node.start, left.start, `{ const ${it} = ${ed.helper("iteratorOf")}(`);
   // ` of ` between the left side and the iterable.

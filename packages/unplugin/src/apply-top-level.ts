@@ -231,12 +231,7 @@ function forAwait(ed: Editor, node: Node): void {
   const left = node.left as Node;
   const right = node.right as Node;
   const body = node.body as Node;
-  const parent = ed.parent(node);
-  let label = "";
-  if (parent?.type === "LabeledStatement") {
-    label = `${ed.text(parent.label as Node)}: `;
-    ed.replace(parent.start, node.start, "");
-  }
+  const label = ed.moveLabel(node);
   ed.replace(node.start, left.start, `{ const ${it} = (async function* (o) { yield* o; })(`);
   ed.replace(left.end, right.start, "");
   const lastParen = source.lastIndexOf(")", body.start - 1);

@@ -5,7 +5,7 @@
 // `expect` that fails fails the run with the test's name; `bun run` of the program works too. The `bun` binary comes from the npm package's
 // optional dependency; where it cannot run here, the tests are skipped with the reason printed.
 import { spawnSync } from "node:child_process";
-import { expectedOutput, tsProgram } from "./program.js";
+import { blockingTestFile, expectedOutput, tsProgram } from "./program.js";
 import { bin, makeProject, type Project } from "./project.js";
 
 jest.setTimeout(180_000);
@@ -38,42 +38,7 @@ const bunfig = `[test]
 preload = ["@weft/unplugin/bun-preload"]
 `;
 
-const echoTest = `import { spawn } from "@weft/runtime";
-import { connect, listen, type ServerSocket } from "@weft/runtime/net";
-import { beforeEach, expect, it, test } from "bun:test";
-import { Greeter } from "../src/greeter.js";
-import { pause } from "../src/pause.js";
-
-let listener: ServerSocket;
-const order: string[] = [];
-
-beforeEach(() => {
-  pause(1);
-  listener = listen(0, "127.0.0.1");
-  order.push("beforeEach");
-});
-
-it("echoes over a loopback socket", () => {
-  const server = spawn(() => {
-    const conn = listener.accept();
-    conn.sendAll(conn.recv(1024).toString().toUpperCase());
-    conn.close();
-  });
-  const c = connect(listener.address().port, "127.0.0.1");
-  c.sendAll("ping");
-  expect(c.recv(1024).toString()).toBe("PING");
-  c.close();
-  server.join();
-  listener.close();
-  order.push("echo");
-});
-
-test("greets after a pause, after the hook ran", () => {
-  expect(new Greeter("hi").greet("bob")).toBe("hi, bob");
-  listener.close();
-  expect(order).toEqual(["beforeEach", "echo", "beforeEach"]);
-});
-`;
+const echoTest = blockingTestFile("bun:test");
 
 const failingTest = `import { sleep } from "@weft/runtime";
 import { expect, it } from "bun:test";

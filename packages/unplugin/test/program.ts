@@ -98,3 +98,47 @@ export function register(): void {
   it("pauses", () => pause(1));
 }
 `;
+
+/**
+ * A test file whose bodies block, for a runner whose hooks are imported from `runner`: a hook
+ * that pauses and listens, a test that echoes over a loopback socket, one that calls a helper
+ * whose colour crosses files and checks the order the hooks ran in.
+ */
+export function blockingTestFile(runner: "vitest" | "bun:test"): string {
+  return `import { spawn } from "@weft/runtime";
+import { connect, listen, type ServerSocket } from "@weft/runtime/net";
+import { beforeEach, expect, it, test } from "${runner}";
+import { Greeter } from "../src/greeter.js";
+import { pause } from "../src/pause.js";
+
+let listener: ServerSocket;
+const order: string[] = [];
+
+beforeEach(() => {
+  pause(1);
+  listener = listen(0, "127.0.0.1");
+  order.push("beforeEach");
+});
+
+it("echoes over a loopback socket", () => {
+  const server = spawn(() => {
+    const conn = listener.accept();
+    conn.sendAll(conn.recv(1024).toString().toUpperCase());
+    conn.close();
+  });
+  const c = connect(listener.address().port, "127.0.0.1");
+  c.sendAll("ping");
+  expect(c.recv(1024).toString()).toBe("PING");
+  c.close();
+  server.join();
+  listener.close();
+  order.push("echo");
+});
+
+test("greets after a pause, after the hook ran", () => {
+  expect(new Greeter("hi").greet("bob")).toBe("hi, bob");
+  listener.close();
+  expect(order).toEqual(["beforeEach", "echo", "beforeEach"]);
+});
+`;
+}

@@ -3,7 +3,7 @@
 // socket, on a helper whose colour crosses files, in `beforeEach` and in tests run through the
 // globals (`globals: true`) as well as imported from "vitest". A blocking `expect` that fails
 // fails the run: exit code 1, the test's name and the assertion in the output.
-import { tsProgram } from "./program.js";
+import { blockingTestFile, tsProgram } from "./program.js";
 import { join } from "node:path";
 import { makeProject, repoRoot, type Project } from "./project.js";
 
@@ -15,42 +15,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({ plugins: [weft()], test: { globals: true } });
 `;
 
-const echoTest = `import { spawn } from "@weft/runtime";
-import { connect, listen, type ServerSocket } from "@weft/runtime/net";
-import { beforeEach, expect, it } from "vitest";
-import { Greeter } from "../src/greeter.js";
-import { pause } from "../src/pause.js";
-
-let listener: ServerSocket;
-const order: string[] = [];
-
-beforeEach(() => {
-  pause(1);
-  listener = listen(0, "127.0.0.1");
-  order.push("beforeEach");
-});
-
-it("echoes over a loopback socket", () => {
-  const server = spawn(() => {
-    const conn = listener.accept();
-    conn.sendAll(conn.recv(1024).toString().toUpperCase());
-    conn.close();
-  });
-  const c = connect(listener.address().port, "127.0.0.1");
-  c.sendAll("ping");
-  expect(c.recv(1024).toString()).toBe("PING");
-  c.close();
-  server.join();
-  listener.close();
-  order.push("echo");
-});
-
-it("greets after a pause, after the hook ran", () => {
-  expect(new Greeter("hi").greet("bob")).toBe("hi, bob");
-  listener.close();
-  expect(order).toEqual(["beforeEach", "echo", "beforeEach"]);
-});
-`;
+const echoTest = blockingTestFile("vitest");
 
 const globalsTest = `import { sleep } from "@weft/runtime";
 
