@@ -258,3 +258,6 @@ export function lookup(name: string): CatalogueFunction | CatalogueMethod | unde
   }
   return undefined;
 }
+
+export { PATCH_MODULES, patchable, lookupPatchable } from "./patch-catalogue.js";
+export type { PatchModule, PatchableFunction } from "./patch-catalogue.js";

@@ -5,6 +5,10 @@
 export {
   co,
   coroutine,
+  syncCoroutine,
+  syncMethod,
+  runSync,
+  inSyncRun,
   driven,
   isCoroutine,
   callDynamic,

@@ -82,6 +82,75 @@ export function coroutine<This, A extends unknown[], R>(
   return Object.assign(face, { [co]: gen });
 }
 
+/** How many `runSync` calls are running (nested): patched Node calls then make their genuine synchronous call. */
+let syncRuns = 0;
+
+/**
+ * True while the plain face of a function compiled with `patch` runs its driven face
+ * synchronously (`runSync`): the driven faces of Node's patched functions (`@weft/runtime/patch`)
+ * then make the genuine synchronous call instead of suspending.
+ */
+export function inSyncRun(): boolean {
+  return syncRuns > 0;
+}
+
+/**
+ * The plain face of a function that may block only through Node calls made cooperative by
+ * `patch` (`readFileSync`, `execSync`…): runs its driven face `face` to completion at once, with
+ * those calls synchronous, so the function works where a greenlet cannot yield (a constructor, a
+ * getter, a callback handed to code weft did not compile, code outside any greenlet). If the
+ * driven face suspends after all (it reached a coroutine that really blocks, through a runtime
+ * check), it is closed and this throws `ERR_WEFT_NOT_DRIVEN`, as a plain call of that coroutine
+ * would. The compiler emits it as the body of such a function declaration's plain face.
+ */
+export function runSync(face: unknown, thisArg: unknown, args: ArrayLike<unknown>, name: string, where?: string): unknown {
+  if (typeof face !== "function") return undriven(name, where);
+  const gen = (face as (...a: unknown[]) => Iterator<unknown>).apply(thisArg, Array.from(args));
+  syncRuns++;
+  let suspended = false;
+  try {
+    const result = gen.next();
+    if (result.done === true) return result.value;
+    suspended = true;
+    gen.return?.(undefined);
+  } finally {
+    syncRuns--;
+  }
+  return suspended ? undriven(name, where) : undefined;
+}
+
+/**
+ * `coroutine` for a function that may block only through calls made cooperative by `patch`: its
+ * plain face runs `gen` synchronously (`runSync`) instead of throwing.
+ */
+export function syncCoroutine<This, A extends unknown[], R>(
+  gen: DrivenFace<This, A, R>,
+  name: string = gen.name || "anonymous",
+  where?: string,
+): ((this: This, ...args: A) => R) & { [co]: DrivenFace<This, A, R> } {
+  const face = function (this: This): R {
+    // eslint-disable-next-line prefer-rest-params
+    return runSync(gen, this, arguments, name, where) as R;
+  };
+  Object.defineProperty(face, "name", { value: name });
+  Object.defineProperty(face, "length", { value: gen.length });
+  return Object.assign(face, { [co]: gen });
+}
+
+/**
+ * For a method that may block only through calls made cooperative by `patch`: replaces the plain
+ * face `target[key]` (declared in the class body) by one that runs the driven face `gen`
+ * synchronously (`runSync`), keeping the method's name, arity and property attributes, with `gen`
+ * as its `[co]`. The compiler emits it in a static block after the class body.
+ */
+export function syncMethod(target: object, key: PropertyKey, gen: DrivenFace<unknown, unknown[], unknown>, name: string, where?: string): void {
+  const old = Object.getOwnPropertyDescriptor(target, key);
+  const plain = old?.value as { name?: string } | undefined;
+  const face = syncCoroutine(gen, name, where);
+  Object.defineProperty(face, "name", { value: plain?.name ?? name });
+  Object.defineProperty(target, key, { value: face, writable: old?.writable ?? true, enumerable: old?.enumerable ?? false, configurable: old?.configurable ?? true });
+}
+
 /** True when `fn` has a driven face. */
 export function isCoroutine(fn: unknown): fn is CoroutineFunction {
   return typeof fn === "function" && typeof (fn as Partial<CoroutineFunction>)[co] === "function";
