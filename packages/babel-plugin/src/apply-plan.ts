@@ -55,6 +55,7 @@ type T = typeof BabelTypes;
 type Expression = BabelTypes.Expression;
 
 const PROTOCOL = "@weft/runtime/protocol";
+const PATCH = "@weft/runtime/patch";
 
 export interface ApplyContext {
   t: T;
@@ -162,7 +163,7 @@ export function applyPlan(ctx: ApplyContext): void {
   for (const id of fnIds) {
     top.beforeConversion();
     ctx.at = fnPath(id).node;
-    convertFunction(ctx, fnPath(id), helper, top, plainFaces.get(id));
+    convertFunction(ctx, fnPath(id), helper, top, plainFaces.get(id), plan.sync.has(id));
   }
   top.flush();
 
@@ -171,6 +172,17 @@ export function applyPlan(ctx: ApplyContext): void {
 
   ctx.at = program.node;
   if (plan.main) runTopLevelInMain(ctx, helper);
+
+  // ---- patched Node calls: the module that gives Node's functions their driven faces, loaded
+  // right after the runtime's helpers
+  if (plan.patched) {
+    const load = viaRequire
+      ? t.expressionStatement(t.callExpression(t.identifier("require"), [t.stringLiteral(PATCH)]))
+      : t.importDeclaration([], t.stringLiteral(PATCH));
+    const body = program.node.body;
+    const helpersEnd = body.findIndex((n) => !helperRequires.has(n) && !(t.isImportDeclaration(n) && n.source.value === PROTOCOL));
+    body.splice(helpersEnd < 0 ? body.length : helpersEnd, 0, load);
+  }
 }
 
 /**
@@ -686,9 +698,12 @@ function convertFunction(
   helper: (n: string) => Expression,
   top: TopLevelAttaches,
   plain?: BabelTypes.Node,
+  sync = false,
 ): void {
   const { t } = ctx;
   const where = t.stringLiteral(ctx.where(path.node));
+  /** What makes an expression's coroutine: `syncCoroutine` when it blocks only through patched calls. */
+  const faceHelper = sync ? "syncCoroutine" : "coroutine";
   if (path.isFunctionDeclaration()) {
     const node = path.node;
     // `export default function () {…}` has no name to attach the driven face to: give it one.
@@ -704,6 +719,20 @@ function convertFunction(
     if (plain !== undefined && t.isFunctionDeclaration(plain)) {
       node.params = plain.params;
       node.body = plain.body;
+    } else if (sync) {
+      // Blocks only through patched calls: the plain face runs the driven face at once.
+      node.params = facade;
+      node.body = t.blockStatement([
+        t.returnStatement(
+          t.callExpression(helper("runSync"), [
+            t.memberExpression(t.identifier(name), helper("co"), true),
+            t.thisExpression(),
+            t.identifier("arguments"),
+            t.stringLiteral(name),
+            where,
+          ]),
+        ),
+      ]);
     } else {
       node.params = facade;
       node.body = t.blockStatement([t.returnStatement(t.callExpression(helper("undriven"), [t.stringLiteral(name), where]))]);
@@ -760,7 +789,7 @@ function convertFunction(
       const self = fn.scope.generateUidIdentifier(name);
       fn.scope.rename(name, self.name);
       const gen = t.functionExpression(t.identifier(name), node.params, node.body, true, false);
-      const face = t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]);
+      const face = t.callExpression(helper(faceHelper), [gen, t.stringLiteral(display), where]);
       const bind = t.arrowFunctionExpression(
         [],
         t.blockStatement([t.variableDeclaration("const", [t.variableDeclarator(self, face)]), t.returnStatement(t.cloneNode(self))]),
@@ -772,7 +801,7 @@ function convertFunction(
     // the body refers to that name: there it must keep meaning the outer binding (the coroutine).
     const inferred = display !== "anonymous" && t.isValidIdentifier(display) && !mentionsFreeName(t, fn, display) ? t.identifier(display) : null;
     const gen = t.functionExpression(node.id ?? inferred, node.params, node.body, true, false);
-    replaceWith(t.callExpression(helper("coroutine"), [gen, t.stringLiteral(display), where]));
+    replaceWith(t.callExpression(helper(faceHelper), [gen, t.stringLiteral(display), where]));
     return;
   }
   if (path.isClassMethod()) {
@@ -817,13 +846,19 @@ function convertFunction(
     }
     path.insertAfter(driven);
     const target = node.static ? t.thisExpression() : t.memberExpression(t.thisExpression(), t.identifier("prototype"));
+    const drivenMethod = t.memberExpression(t.cloneNode(target), t.cloneNode(symbol), true);
     const attach = t.staticBlock([
       t.expressionStatement(
-        t.assignmentExpression(
-          "=",
-          t.memberExpression(member(target), helper("co"), true),
-          t.memberExpression(t.cloneNode(target), t.cloneNode(symbol), true),
-        ),
+        sync
+          ? // Blocks only through patched calls: a plain face that runs the driven face at once.
+            t.callExpression(helper("syncMethod"), [
+              t.cloneNode(target),
+              literalKey !== null ? t.stringLiteral(literalKey) : t.cloneNode(keyExpr),
+              drivenMethod,
+              t.stringLiteral(`${className}${node.static ? "." : "#"}${key}`),
+              t.cloneNode(where),
+            ])
+          : t.assignmentExpression("=", t.memberExpression(member(target), helper("co"), true), drivenMethod),
       ),
     ]);
     cls.get("body").pushContainer("body", attach);
@@ -835,7 +870,7 @@ function convertFunction(
     const moved = moveBlockingDefaults(t, path.scope, node.params, node.body, key ?? "anonymous");
     const gen = t.functionExpression(null, moved.params, moved.body, true, false);
     path.replaceWith(
-      t.objectProperty(node.key, t.callExpression(helper("coroutine"), [gen, t.stringLiteral(key ?? "anonymous"), where]), node.computed),
+      t.objectProperty(node.key, t.callExpression(helper(faceHelper), [gen, t.stringLiteral(key ?? "anonymous"), where]), node.computed),
     );
   }
 }

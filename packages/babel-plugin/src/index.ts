@@ -10,7 +10,7 @@ import type { PluginObj, PluginPass } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import type * as BabelTypes from "@babel/types";
 import { relative } from "node:path";
-import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic, importsBlockingName, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, summaryEntryJson, type ImportedNames, type ModuleSummaries } from "@weft/core";
+import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic, importsBlockingName, mayDefineCallbackCaller, mentionsPatchedModule, mayHaveParameterDecorators, summarizeModule, summaryEntryJson, type ImportedNames, type ModuleSummaries } from "@weft/core";
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
@@ -33,7 +33,8 @@ interface BabelApi extends BabelHost {
  * wherever it stands: a parameter decorator, WEFT3006). Everything else (most
  * third-party code) is left alone without collecting facts.
  */
-function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>, thirdParty: boolean): boolean {
+function mayConcernWeft(program: NodePath<BabelTypes.Program>, source: string, blocking: ReadonlySet<string>, thirdParty: boolean, patch: ReadonlySet<string>): boolean {
+  if (!thirdParty && mentionsPatchedModule(source, patch)) return true;
   if (blocking.size > 0 || /@blocking\b/.test(source) || /["']@weft\/runtime/.test(source) || (!thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source)))) return true;
   return (
     program.node.body.some((s) => s.type === "ImportDeclaration" && !s.source.value.startsWith("node:")) ||
@@ -80,7 +81,7 @@ export default function weftPlugin(babelApi: unknown, rawOptions: unknown): Weft
         const filename = state.filename ?? "unknown.js";
         // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
         const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
-        if (!mayConcernWeft(program, source, options.blocking, thirdParty)) return;
+        if (!mayConcernWeft(program, source, options.blocking, thirdParty, options.patch)) return;
         const file = relative(process.cwd(), filename) || filename;
         // First only which imports may block (settled from the text of files that cannot): most
         // files that import others stop here; then, for a file weft compiles, the shapes too.
@@ -90,7 +91,7 @@ export default function weftPlugin(babelApi: unknown, rawOptions: unknown): Weft
           return found;
         };
         const blockingOnly = summariesOf("blocking");
-        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !importsBlockingName(importedNames(program), dynamicImportSpecifiers(source), jsdocSpecifiers(program), blockingOnly.summaries) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
+        if (!/["']@weft\/runtime/.test(source) && !/@blocking\b/.test(source) && options.blocking.size === 0 && !(!thirdParty && mentionsPatchedModule(source, options.patch)) && !importsBlockingName(importedNames(program), dynamicImportSpecifiers(source), jsdocSpecifiers(program), blockingOnly.summaries) && (thirdParty || (!mayDefineCallbackCaller(source) && !mayHaveParameterDecorators(source)))) return;
         const { summaries, dependencies } = summariesOf("shapes");
         const collected = collectModule(t, program, file, options.blocking, summaries);
         const module = resolveModuleKind(options.module, filename, program, callerSupportsTla, callerStaticEsm);
@@ -100,6 +101,8 @@ export default function weftPlugin(babelApi: unknown, rawOptions: unknown): Weft
           shape: { module, exportsValues: collected.exportsValues },
           callbackFaces: !thirdParty,
           testRunner: options.testRunner,
+          // Patching is for the project's own files: third-party code keeps its synchronous calls.
+          patch: thirdParty ? undefined : options.patch,
         });
         options.onExplain?.(file, analysis.explain);
         if (state.filename) {

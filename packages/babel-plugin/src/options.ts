@@ -23,6 +23,15 @@ export interface WeftPluginOptions {
    * a body is the warning WEFT4001.
    */
   testRunner?: "jest" | "vitest" | "bun";
+  /**
+   * Node's blocking calls that become yield points in coroutines, the compile-time
+   * `monkey.patch_all()`: `true` for all of them, or the modules (`["fs", "child_process",
+   * "zlib", "crypto"]`). A call of `readFileSync`, `execSync`, `gzipSync`, `pbkdf2Sync`… in a
+   * coroutine then suspends only its greenlet (`@weft/runtime/patch`), with the same results and
+   * errors; where a greenlet cannot yield it stays the synchronous call. Without it such a call in
+   * a coroutine is the warning WEFT4004. Default: off.
+   */
+  patch?: boolean | Array<"fs" | "child_process" | "zlib" | "crypto">;
   /** Receives every diagnostic; without it the plugin throws on the first error's frame. */
   onDiagnostic?: (diagnostic: Diagnostic, source: string) => void;
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
@@ -35,6 +44,7 @@ export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
   testRunner: "jest" | "vitest" | "bun" | undefined;
+  patch: ReadonlySet<"fs" | "child_process" | "zlib" | "crypto">;
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
   onExplain: ((file: string, entries: ExplainEntry[]) => void) | undefined;
   onSummary: ((file: string, summary: Record<string, boolean | SummaryEntry>) => void) | undefined;

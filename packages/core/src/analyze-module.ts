@@ -1,7 +1,7 @@
 /**
  * The core's pipeline for one module, a linear list of passes:
  *
- *   facts ─▶ inferTypes ─▶ inferBlocking ─▶ planRewrite (+ planTestBodies) ─▶ validatePlacement, validateModule, validateIterators, validateDecorators, validateUndriven
+ *   facts ─▶ inferTypes ─▶ inferBlocking (twice with `patch`) ─▶ planRewrite (+ planTestBodies) ─▶ validatePlacement, validateModule, validateIterators, validateDecorators, validateUndriven, validateOverrides, validateDuckCalls, validateInterfaceArguments, validateNodeCalls
  *
  * (`resolveModule` makes the facts from an adapter's syntax facts, once per module.)
  * Adapters collect the facts from their AST, call `analyzeModule`, report the diagnostics the way
@@ -10,7 +10,9 @@
 import type { Diagnostic } from "./diagnostics.js";
 import { at, chainNotes } from "./diagnostics.js";
 import type { CallId, FunctionId, ModuleFacts, Span } from "./facts.js";
-import { blockingChain, chainsTo, inferBlocking, type CallReason, type ChainStep, type ModuleSummaries } from "./infer-blocking.js";
+import { blockingChain, chainsTo, inferBlocking, type CallReason, type ChainStep, type ModuleSummaries, type PatchedAnalysis } from "./infer-blocking.js";
+import { validateNodeCalls, withoutPatched, yieldsIn } from "./validate-node-calls.js";
+import { PATCH_MODULES } from "@weft/runtime/catalogue";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
 import type { TestRunner } from "./adapter-options.js";
@@ -70,29 +72,49 @@ export interface AnalyzeOptions {
   callbackFaces?: boolean;
   /** The test runner whose global hooks take bodies that may block (`plan-test-bodies.ts`). */
   testRunner?: TestRunner | undefined;
+  /** The option `patch`: the Node modules whose blocking calls become yield points (infer-blocking.ts). */
+  patch?: ReadonlySet<string> | undefined;
 }
 
 export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}): Analysis {
   const types = inferTypes(facts);
   const summaries = options.summaries ?? new Map();
-  let blocking = inferBlocking(facts, types, summaries);
-  // Colour across files: an exported function that calls a parameter (`retry(fn)`, `memoize(fn)`)
-  // gets a driven face beside its plain one, for importers that pass it a coroutine, even in a
-  // module where nothing blocks; its plain face stays its own code.
-  if ((options.exported?.size ?? 0) > 0 && (options.callbackFaces !== false || blocking.mayBlock.size > 0)) {
-    blocking = inferBlocking(facts, types, summaries, options.exported);
-  }
-  const planned = planRewrite(facts, types, blocking);
+  const patch = options.patch ?? new Set<string>();
+  // Without `patch`, an import that blocks only through patched calls is a plain function (its
+  // plain face makes them synchronously): the hard view (infer-blocking.ts, "patch").
+  const hardSummaries = withoutPatched(summaries);
+  const infer = (over: ModuleSummaries, patched?: PatchedAnalysis) => {
+    let blocking = inferBlocking(facts, types, over, new Set(), patched);
+    // Colour across files: an exported function that calls a parameter (`retry(fn)`, `memoize(fn)`)
+    // gets a driven face beside its plain one, for importers that pass it a coroutine, even in a
+    // module where nothing blocks; its plain face stays its own code.
+    if ((options.exported?.size ?? 0) > 0 && (options.callbackFaces !== false || blocking.mayBlock.size > 0)) {
+      blocking = inferBlocking(facts, types, over, options.exported, patched);
+    }
+    return blocking;
+  };
+  const hard = infer(hardSummaries);
+  const canYield = yieldsIn(facts, hard);
+  const blocking = patch.size === 0 ? hard : infer(summaries, { modules: patch, hard, canYield });
+  // What `patch` of every module would make of the Node calls it does not cover, in a module
+  // that runs greenlets: the calls WEFT4004 warns of (validate-node-calls.ts).
+  const uncovered = facts.calls.some((c) => c.node !== undefined && !patch.has(c.node.module));
+  const runsGreenlets = hard.mayBlock.size > 0 || facts.calls.some((c) => c.callee.kind === "runtime");
+  const wouldPatch = uncovered && runsGreenlets ? infer(summaries, { modules: new Set(PATCH_MODULES), hard, canYield }) : undefined;
+  const planned = planRewrite(facts, types, blocking, hard);
   const plan: RewritePlan = { ...planned, testBodies: planTestBodies(facts, planned, options.testRunner), testBodyHelper: testBodyHelper(options.testRunner) };
+  // The validators judge the hard view: a patched call never turns valid code into an error.
+  const hardPlan = hard === blocking ? plan : { ...plan, coroutines: new Set([...plan.coroutines].filter((fn) => !plan.sync.has(fn))) };
   const diagnostics = [
-    ...validatePlacement(facts, types, blocking),
-    ...validateModule(facts, blocking, plan, options.shape ?? {}),
-    ...validateIterators(facts, blocking),
-    ...validateDecorators(facts, blocking),
-    ...validateUndriven(facts, blocking, plan, summaries),
-    ...validateOverrides(facts, blocking, plan, summaries),
-    ...validateDuckCalls(facts, types, plan, summaries),
-    ...validateInterfaceArguments(facts, types, plan, summaries),
+    ...validatePlacement(facts, types, hard),
+    ...validateModule(facts, hard, hardPlan, options.shape ?? {}),
+    ...validateIterators(facts, hard),
+    ...validateDecorators(facts, hard),
+    ...validateUndriven(facts, hard, hardPlan, hardSummaries),
+    ...validateOverrides(facts, hard, hardPlan, hardSummaries),
+    ...validateDuckCalls(facts, types, hardPlan, hardSummaries),
+    ...validateInterfaceArguments(facts, types, hardPlan, hardSummaries),
+    ...(wouldPatch !== undefined ? validateNodeCalls(facts, wouldPatch, patch) : []),
   ];
   const explain: ExplainEntry[] = [];
   const inferred = blocking;

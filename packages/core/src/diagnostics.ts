@@ -33,6 +33,7 @@ export const CODES = {
   WEFT4001: "coroutine handed to code weft did not compile",
   WEFT4002: "instance with a blocking method handed to code that calls it on an untyped value",
   WEFT4003: "instance with a blocking method passed as an interface whose method does not block",
+  WEFT4004: "Node's synchronous call in a coroutine, without `patch`",
   WEFT9001: "internal error",
 } as const;
 
@@ -150,6 +151,8 @@ export function describeReason(reason: CallReason, quote: (code: string) => stri
       return `${quote(`${reason.class}${reason.static === true ? "." : "#"}${reason.method}`)} from ${quote(reason.file)}`;
     case "checked-function":
       return `${quote(reason.name)} from ${quote(reason.file)}`;
+    case "patched":
+      return `${quote(reason.name)} from ${quote(`node:${reason.module}`)}, made cooperative by ${quote("patch")}`;
     case "by-name":
       return `${quote(`.${reason.method}()`)} (a blocking method of ${quote(reason.class)})`;
     case "local-by-name":

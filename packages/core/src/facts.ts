@@ -5,6 +5,8 @@
  * Ids: functions are numbered by the adapter; 0 is the module's top level. Calls are numbered
  * separately.
  */
+import type { PatchModule } from "@weft/runtime/catalogue";
+
 export type FunctionId = number;
 export type CallId = number;
 
@@ -186,6 +188,11 @@ export interface CallFact {
   testHookFrom?: "vitest" | "bun";
   /** In a decorator's expression (`@tag(name())`), outside any function in it. */
   inDecorator?: true;
+  /**
+   * The call reaches one of Node's blocking functions the option `patch` makes cooperative
+   * (`readFileSync` of `fs`): resolve-node-calls.ts.
+   */
+  node?: { module: PatchModule; name: string };
 }
 
 /**

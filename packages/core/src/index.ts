@@ -57,8 +57,9 @@ export { dynamicImportSpecifiers, exportNamesFromText, mayCallParamMethods, mayD
 export { jsdocImportSpecifiers } from "./jsdoc-types.js";
 export { SummaryStore } from "./summary-store.js";
 export type { CollectedSummaryFacts, SummaryNeed, SummaryReader } from "./summary-store.js";
-export { validateAdapterOptions } from "./adapter-options.js";
-export type { AdapterOptions } from "./adapter-options.js";
+export { validateAdapterOptions, parsePatchOption } from "./adapter-options.js";
+export { mentionsPatchedModule } from "./resolve-node-calls.js";
+export type { AdapterOptions, PatchModule } from "./adapter-options.js";
 export { CODES, codeFrame, describeReason, formatDiagnostic } from "./diagnostics.js";
 export { applyFailure, refusals } from "./apply-failure.js";
 export type { ApplyRefusal } from "./apply-failure.js";

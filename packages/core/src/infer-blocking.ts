@@ -23,6 +23,18 @@
  * | an interface method a local implementing class blocks in   | `implementation`    | calls `Source#read`, implemented … |
  * | a method of any candidate a type checker gives the receiver (facts.ts `Candidate`) | `checker-candidate` | calls `Source#read` from `src/source.ts` |
  * | a function of another file a type checker resolves the call to | `checked-function` | calls `load` from `src/api.ts` |
+ * | with the option `patch`: one of Node's blocking functions it covers (`readFileSync`, resolve-node-calls.ts) | `patched` | calls `readFileSync` from `node:fs`, made cooperative by `patch` |
+ *
+ * **`patch`: blocking that can fall back to a synchronous call.** With the option, the analysis
+ * runs twice: without `patch` (the hard view: what must yield), then with it, given the hard
+ * view (`PatchedAnalysis`). A function in the second view but not in the first blocks only
+ * through patched calls: it becomes a coroutine whose plain face runs its driven face at once,
+ * with the patched calls synchronous (`runSync`, packages/runtime/src/protocol.ts). So a patched
+ * call counts only where a greenlet can yield (`canYield`: a function weft can convert; the top
+ * level only when it blocks in the hard view); a call made where one cannot is judged by the
+ * hard view, so patching never makes a constructor, getter or `async` function block, and never
+ * turns valid code into an error (the validators read the hard view). A summary's entry marked
+ * `patched` (summarize-module.ts) blocks in the second view only.
  *
  * A receiver with candidates (the tsc adapter with a Program: a class of another file, an
  * interface, a union, an object literal of another file) is a runtime check (`callDynamic`),
@@ -109,7 +121,9 @@ export type Reason =
    */
   | { kind: "checker-candidate"; call: CallFact; class: string; file: string; method: string; static?: true; candidate: string; fn?: FunctionId }
   /** Function `name` of another file (`file`) that a type checker resolves the call to, which may block. */
-  | { kind: "checked-function"; call: CallFact; name: string; file: string };
+  | { kind: "checked-function"; call: CallFact; name: string; file: string }
+  /** Node's blocking function `name` of module `module` (`readFileSync` of `fs`), made cooperative by the option `patch`. */
+  | { kind: "patched"; call: CallFact; module: string; name: string };
 
 /** A reason that is a call (every reason but `tagged`). */
 export type CallReason = Exclude<Reason, { kind: "tagged" }>;
@@ -139,6 +153,7 @@ export function chainsTo(reason: Reason): FunctionId | undefined {
     case "import-forwarding":
     case "marked-method":
     case "checked-function":
+    case "patched":
       return undefined;
     default: {
       const never: never = reason;
@@ -187,6 +202,16 @@ export interface Blocking {
   dual: ReadonlySet<FunctionId>;
 }
 
+/** The option `patch` for `inferBlocking`'s second view (see the header). */
+export interface PatchedAnalysis {
+  /** The modules whose blocking calls become yield points. */
+  modules: ReadonlySet<string>;
+  /** The analysis without `patch`. */
+  hard: Blocking;
+  /** Whether a greenlet can yield in `fn` (a patched call counts there). */
+  canYield(fn: FunctionId): boolean;
+}
+
 /** Prototypes whose method names (`push`, `then`, `has`) a call on an unknown value most likely means. */
 const BUILTIN_PROTOTYPES: readonly object[] = [
   Object.prototype, Function.prototype, Array.prototype, String.prototype, Number.prototype, Map.prototype,
@@ -199,6 +224,7 @@ export function inferBlocking(
   types: TypeTable,
   summaries: ModuleSummaries,
   exported: ReadonlySet<FunctionId> = new Set(),
+  patched?: PatchedAnalysis,
 ): Blocking {
   const index = buildFactsIndex(facts);
   const byId = index.functionById;
@@ -307,6 +333,14 @@ export function inferBlocking(
   /** Why `call` blocks and whether it does whatever its function's callers pass (`itself`). */
   const callBlocksHow = (call: CallFact): { reason: CallReason; itself: boolean } | null => {
     if (call.construct === true) return null;
+    if (patched !== undefined) {
+      if (!patched.canYield(call.in)) {
+        const hard = patched.hard.callBlocks(call);
+        return hard === null ? null : { reason: hard, itself: hard.kind !== "param" };
+      }
+      const node = call.node;
+      if (node !== undefined && patched.modules.has(node.module)) return { reason: { kind: "patched", call, module: node.module, name: node.name }, itself: true };
+    }
     const c = call.callee;
     /** A call of project function `fn`: it blocks as `callOf` says. */
     const project = (fn: FunctionId, reason: CallReason) => {

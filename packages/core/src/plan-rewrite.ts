@@ -25,6 +25,8 @@
  * | `catch (e) {…}` not naming GreenletExit/Timeout     | `catch (e) { rethrowExit(e); … }`          | (adapter) |
  * | option `testRunner: "jest"`: `it("…", body)` (`test`, `beforeEach`, `afterEach`, `beforeAll`, `afterAll`, `.only`/`.skip`/`.concurrent`: unbound globals), `body` may block | `it("…", testBody(body))`: a plain function returning `spawn(body).toPromise()` (plan-test-bodies.ts) | test body |
  * | option `testRunner: "vitest"`: the same, the hooks global or imported from `"vitest"` | `it("…", contextTestBody(body))`: passes Vitest's test context on (plan-test-bodies.ts) | test body |
+ * | option `patch`: `readFileSync(p)`, `fs.execSync(c)` (Node's, resolve-node-calls.ts) | `yield* callDynamic(readFileSync, undefined, [p])`, and `import "@weft/runtime/patch"`, which gives Node's function its driven face | dynamic |
+ * | option `patch`: a function that may block only through patched calls (`sync`) | as any coroutine, but its plain face runs the driven face at once, with the patched calls synchronous: `runSync(f[co], this, arguments, …)` for a declaration, `syncCoroutine(function* …)` for an expression, `syncMethod(proto, key, driven, …)` for a method | coroutine |
  *
  * Evaluation order is JavaScript's in every shape: the callee (and receiver, once) before the
  * arguments, the arguments left to right, then the call.
@@ -68,6 +70,14 @@ export interface RewritePlan {
   testBodies: ReadonlyMap<CallId, number>;
   /** The runtime helper the adapters wrap those bodies with: `testBody` (jest) or `contextTestBody` (Vitest). */
   testBodyHelper: "testBody" | "contextTestBody";
+  /**
+   * Under the option `patch`, coroutines that may block only through patched Node calls: their
+   * plain face runs their driven face synchronously (the table above) instead of `undriven`.
+   * Never a dual function (whose plain face is its own code).
+   */
+  sync: ReadonlySet<FunctionId>;
+  /** A call of `calls` reaches a function patched Node calls: the module imports `@weft/runtime/patch`. */
+  patched: boolean;
 }
 
 /**
@@ -115,6 +125,7 @@ function rewriteOf(reason: CallReason): CallRewrite {
     case "implementation":
     case "checker-candidate": // whichever candidate is behind the value decides
     case "checked-function": // reached through a value the syntax cannot resolve
+    case "patched": // drives the function's `[co]` when @weft/runtime/patch gave it one, else calls it
       return "dynamic";
     default: {
       const never: never = reason;
@@ -123,7 +134,11 @@ function rewriteOf(reason: CallReason): CallRewrite {
   }
 }
 
-export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Blocking): RewritePlan {
+/**
+ * `hard`, under the option `patch`: the analysis without it (infer-blocking.ts): a coroutine it
+ * does not know blocks only through patched calls (`sync`).
+ */
+export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Blocking, hard: Blocking = blocking): RewritePlan {
   const coroutines = new Set<FunctionId>();
   for (const f of facts.functions) {
     if (f.kind !== "module" && blocking.mayBlock.has(f.id) && isConvertible(f)) coroutines.add(f.id);
@@ -131,6 +146,7 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
   const main = blocking.mayBlock.has(0);
   const calls = new Map<CallId, CallRewrite>();
   const loops = new Set<number>();
+  let patched = false;
   for (const call of facts.calls) {
     if (!(coroutines.has(call.in) || (call.in === 0 && main)) || call.construct === true) continue;
     const reason = blocking.callBlocks(call);
@@ -141,6 +157,7 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     }
     if (reason !== null) {
       calls.set(call.id, rewriteOf(reason));
+      if (reason.kind === "patched") patched = true;
       continue;
     }
     // A decorator's expression is evaluated where TypeScript's decorator emit cannot suspend (in
@@ -199,5 +216,6 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     }
   }
   const dual = new Set([...blocking.dual].filter((fn) => coroutines.has(fn)));
-  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map(), testBodyHelper: "testBody" };
+  const sync = new Set(hard === blocking ? [] : [...coroutines].filter((fn) => !hard.mayBlock.has(fn) && !dual.has(fn)));
+  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map(), testBodyHelper: "testBody", sync, patched };
 }

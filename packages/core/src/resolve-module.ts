@@ -51,6 +51,7 @@ import type {
   Span,
   TypeRef,
 } from "./facts.js";
+import { nodeFunctionOf } from "./resolve-node-calls.js";
 import { IMPLICIT_METHODS, isRuntimeClass, KNOWN_GLOBALS, RUNTIME_MODULES, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
 import type { ExportFact, SummaryEntry } from "./summarize-module.js";
 import { fromSummaryType } from "./summary-types.js";
@@ -1103,6 +1104,8 @@ export function resolveModule(syntax: SyntaxFacts, options: ResolveOptions = {})
     }
     const bound = boundTarget(c.id, 1);
     if (bound !== undefined) fact.binds = bound;
+    const node = nodeFunctionOf(c, binding, call);
+    if (node !== undefined) fact.node = { module: node.module, name: node.name };
     return fact;
   });
 

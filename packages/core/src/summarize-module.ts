@@ -54,6 +54,12 @@ export interface SummaryEntry {
    * is a function that may block.
    */
   returnsCaller?: number[];
+  /**
+   * It blocks only through Node calls the option `patch` made cooperative: an importer compiled
+   * with `patch` calls it as a coroutine, one without it as a plain function (whose plain face
+   * makes the calls synchronously). infer-blocking.ts, "patch".
+   */
+  patched?: true;
   /** The function it returns blocks, whatever it was given (`(...args) => withTimeout(ms, () => fn(...args))`). */
   returnsBlocking?: true;
   /**
@@ -98,6 +104,7 @@ export function summarizeModule(
   const entry = (fn: FunctionId): SummaryEntry => {
     const blocks = plan.coroutines.has(fn) && !plan.dual.has(fn);
     const params = facts.functions[fn]?.params.flatMap((_, i) => (colouredParams.has(`${fn}:${i}`) ? [i] : [])) ?? [];
+    if (plan.sync.has(fn)) return { blocks, patched: true };
     return !blocks && params.length > 0 && plan.coroutines.has(fn) ? { blocks, callsParams: params } : { blocks };
   };
   const out: ModuleSummary = new Map();
@@ -178,6 +185,7 @@ export function summaryEntryFromJson(v: unknown): SummaryEntry {
     ...(typed(o["value"]) ? { value: o["value"] as SummaryType } : {}),
     ...(numbers(o["returnsCaller"]) ? { returnsCaller: o["returnsCaller"] as number[] } : {}),
     ...(o["returnsBlocking"] === true ? { returnsBlocking: true as const } : {}),
+    ...(o["patched"] === true ? { patched: true as const } : {}),
     ...(numbers(o["callsParamsUndriven"]) ? { callsParamsUndriven: o["callsParamsUndriven"] as number[] } : {}),
     ...(props(o["callsParamProps"]) ? { callsParamProps: o["callsParamProps"] as SummaryEntry["callsParamProps"] & object } : {}),
   };

@@ -43,6 +43,7 @@ import type { FunctionNode } from "./collect-syntax.js";
 import type { Collected } from "./collect-module.js";
 
 const PROTOCOL = "@weft/runtime/protocol";
+const PATCH = "@weft/runtime/patch";
 
 export interface ApplyContext {
   ts: typeof TS;
@@ -467,6 +468,15 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
   };
   const undrivenBody = (name: string, where: string) =>
     f.createBlock([f.createReturnStatement(f.createCallExpression(helper("undriven"), undefined, [str(name), str(where)]))], true);
+  /** The plain face of a declaration that blocks only through patched calls: `return runSync(f[co], this, arguments, …)`. */
+  const runSyncBody = (self: TS.Expression, name: string, where: string) =>
+    f.createBlock([
+      f.createReturnStatement(
+        f.createCallExpression(helper("runSync"), undefined, [f.createElementAccessExpression(self, co()), f.createThis(), f.createIdentifier("arguments"), str(name), str(where)]),
+      ),
+    ], true);
+  /** What makes an expression's coroutine: `syncCoroutine` when it blocks only through patched calls. */
+  const faceHelper = (node: TS.Node) => helper(plan.sync.has(idOf(node)!) ? "syncCoroutine" : "coroutine");
 
   /** Whether the original function refers to its own binding `name` inside. */
   const referencesOwnName = (fn: TS.Node, name: TS.Identifier): boolean => {
@@ -601,7 +611,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       v.typeParameters,
       dual ? original.parameters : facadeParams(v.parameters),
       v.type,
-      dual ? original.body : undrivenBody(display, where),
+      dual ? original.body : plan.sync.has(idOf(original)!) ? runSyncBody(v.name !== undefined ? f.createIdentifier(v.name.text) : name, display, where) : undrivenBody(display, where),
     );
   };
 
@@ -619,7 +629,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       // `function inner(n) { … inner(n - 1) … }`: inside, `inner` names the coroutine (whose
       // `[co]` drives it), bound afresh for each evaluation of the expression:
       // `(() => { const _inner = coroutine(function* inner(n) { … _inner(n - 1) … }); return _inner; })()`.
-      const face = f.createCallExpression(helper("coroutine"), undefined, [generator(ownName, params, body), str(display), str(where)]);
+      const face = f.createCallExpression(faceHelper(original), undefined, [generator(ownName, params, body), str(display), str(where)]);
       const bind = f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([
         f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(self, undefined, undefined, face)], ts.NodeFlags.Const)),
         f.createReturnStatement(self),
@@ -629,7 +639,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     // An inferred name names the generator for stack traces, unless the body refers to that
     // name: there it must keep meaning the outer binding (the coroutine).
     const inferred = ownName === undefined && display !== "anonymous" && isValidIdentifier(display) && !mentionsFreeName(original, display) ? display : undefined;
-    return f.createCallExpression(helper("coroutine"), undefined, [generator(ownName ?? inferred, params, body), str(display), str(where)]);
+    return f.createCallExpression(faceHelper(original), undefined, [generator(ownName ?? inferred, params, body), str(display), str(where)]);
   };
 
   const convertClassMethod = (original: TS.MethodDeclaration, v: TS.MethodDeclaration, body: TS.Block, where: string): TS.ClassElement[] => {
@@ -678,8 +688,16 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       dual ? original.body : undrivenBody(`${className}${isStatic ? "." : "#"}${key}`, where),
     );
     const target = () => (isStatic ? f.createThis() : f.createPropertyAccessExpression(f.createThis(), "prototype"));
+    const label = `${className}${isStatic ? "." : "#"}${key}`;
     const attach = f.createClassStaticBlockDeclaration(
-      f.createBlock([f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(memberOf(target()), co()), f.createElementAccessExpression(target(), symbol())))], true),
+      f.createBlock([
+        f.createExpressionStatement(
+          plan.sync.has(idOf(original)!)
+            ? // Blocks only through patched calls: a plain face that runs the driven face at once.
+              f.createCallExpression(helper("syncMethod"), undefined, [target(), literalKey !== null ? str(literalKey) : keyExpr, f.createElementAccessExpression(target(), symbol()), str(label), str(where)])
+            : f.createAssignment(f.createElementAccessExpression(memberOf(target()), co()), f.createElementAccessExpression(target(), symbol())),
+        ),
+      ], true),
     );
     classFrames[classFrames.length - 1]?.push(attach);
     return [plain, driven];
@@ -739,7 +757,7 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       // An object-literal method: `m: coroutine(function* () {…}, "m", where)`.
       const key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) ? node.name.text : null;
       const moved = moveBlockingDefaults(v.parameters, body, key ?? "anonymous");
-      return f.createPropertyAssignment(v.name, f.createCallExpression(helper("coroutine"), undefined, [generator(undefined, moved.params, moved.body), str(key ?? "anonymous"), str(where)]));
+      return f.createPropertyAssignment(v.name, f.createCallExpression(faceHelper(node), undefined, [generator(undefined, moved.params, moved.body), str(key ?? "anonymous"), str(where)]));
     }
     return v;
   };
@@ -1009,6 +1027,14 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
     } else {
       top.push(f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamedImports(names.map(([name, id]) => f.createImportSpecifier(false, f.createIdentifier(name), id)))), str(PROTOCOL)));
     }
+  }
+  if (plan.patched) {
+    // The module that gives Node's patched functions their driven faces.
+    top.push(
+      ctx.module === "cjs"
+        ? f.createExpressionStatement(f.createCallExpression(f.createIdentifier("require"), undefined, [str(PATCH)]))
+        : f.createImportDeclaration(undefined, undefined, str(PATCH)),
+    );
   }
   if (waitId !== undefined) {
     top.push(f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamedImports([f.createImportSpecifier(false, f.createIdentifier("wait"), waitId)])), str("@weft/runtime")));

@@ -336,7 +336,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
       const { exports, exported } = collected;
       const shape = { module: moduleOf(sf), exportsValues: collected.exportsValues };
       // What the checker knows reached the core through the oracle (receiver candidates): one analysis.
-      const analysis = analyzeModule(collected.facts, { summaries: imported, exported, shape, testRunner: options.testRunner });
+      const analysis = analyzeModule(collected.facts, { summaries: imported, exported, shape, testRunner: options.testRunner, patch: options.patch });
       const summary = summarizeModule(collected.facts, analysis.plan, exports, (spec) => importedSummary(sf, spec), analysis.colouredParams, collected.types);
       return { collected, analysis, exports, summary };
     } finally {

@@ -26,6 +26,15 @@ export interface WeftTransformerOptions {
    */
   testRunner?: "jest" | "vitest" | "bun";
   /**
+   * Node's blocking calls that become yield points in coroutines, the compile-time
+   * `monkey.patch_all()`: `true` for all of them, or the modules (`["fs", "child_process",
+   * "zlib", "crypto"]`). A call of `readFileSync`, `execSync`, `gzipSync`, `pbkdf2Sync`… in a
+   * coroutine then suspends only its greenlet (`@weft/runtime/patch`), with the same results and
+   * errors; where a greenlet cannot yield it stays the synchronous call. Without it such a call in
+   * a coroutine is the warning WEFT4004. Default: off.
+   */
+  patch?: boolean | Array<"fs" | "child_process" | "zlib" | "crypto">;
+  /**
    * Receives every diagnostic, as a `ts.Diagnostic` (code `1002` for WEFT1002, message starting
    * `WEFT1002:`) and as the core's. Without it, the transformer throws on errors, so that a build
    * never emits code that cannot work.
@@ -41,6 +50,7 @@ export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
   testRunner: "jest" | "vitest" | "bun" | undefined;
+  patch: ReadonlySet<"fs" | "child_process" | "zlib" | "crypto">;
   onDiagnostic: WeftTransformerOptions["onDiagnostic"];
   onExplain: WeftTransformerOptions["onExplain"];
   onSummary: WeftTransformerOptions["onSummary"];

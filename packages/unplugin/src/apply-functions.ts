@@ -181,8 +181,10 @@ export interface TopLevel {
   moves: Array<[number, number]>;
 }
 
-export function convertFunction(ed: Editor, id: number, node: Node, top: TopLevel, captures: Captures, dual: boolean): void {
+export function convertFunction(ed: Editor, id: number, node: Node, top: TopLevel, captures: Captures, dual: boolean, sync = false): void {
   const { s, source } = ed;
+  /** What makes an expression's coroutine: `syncCoroutine` when it blocks only through patched calls. */
+  const faceHelper = () => ed.helper(sync ? "syncCoroutine" : "coroutine");
   const where = JSON.stringify(ed.ctx.where(node));
   const body = bodyOf(node);
   const temps = tempsOf(ed, id);
@@ -209,7 +211,11 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const original = source.slice(tailStart, node.end);
     openBody(body);
     moveBlockingDefaults(ed, id, node, name);
-    const plain = dual ? original : `(${facadeParams(node.params as Node[])}) { return ${ed.helper("undriven")}(${JSON.stringify(name)}, ${where}); }`;
+    const plain = dual
+      ? original
+      : sync
+        ? `(${facadeParams(node.params as Node[])}) { return ${ed.helper("runSync")}(${name}[${co}], this, arguments, ${JSON.stringify(name)}, ${where}); }`
+        : `(${facadeParams(node.params as Node[])}) { return ${ed.helper("undriven")}(${JSON.stringify(name)}, ${where}); }`;
     s.appendLeft(tailStart, plain);
     const parent = ed.parent(node);
     const scope = parent !== undefined && (parent.type === "ExportNamedDeclaration" || parent.type === "ExportDefaultDeclaration") ? ed.parent(parent) : parent;
@@ -277,7 +283,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
         s.prependRight(node.start, `${capture.open}Object.assign(${original}, { [${ed.helper("co")}]: ${fnHead}`);
         s.appendLeft(node.end, ` })${capture.close}`);
       } else {
-        s.prependRight(node.start, `${capture.open}${ed.helper("coroutine")}(${fnHead}`);
+        s.prependRight(node.start, `${capture.open}${faceHelper()}(${fnHead}`);
         s.appendLeft(node.end, `, ${JSON.stringify(display)}, ${where})${capture.close}`);
       }
       return;
@@ -308,13 +314,13 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
         if (n.type === "Identifier" && n.name === name && isReference(ed, n) && ed.parent(n)?.type !== "FunctionExpression") ed.replace(n.start, n.end, self);
       });
       s.appendLeft(kw, "*");
-      s.prependRight(node.start, `(() => { const ${self} = ${ed.helper("coroutine")}(`);
+      s.prependRight(node.start, `(() => { const ${self} = ${faceHelper()}(`);
       s.appendLeft(node.end, `, ${JSON.stringify(display)}, ${where}); return ${self}; })()`);
       return;
     }
     const gName = name === undefined && display !== "anonymous" && isValidIdentifier(display) && !mentions(ed, node, display) ? ` ${display}` : "";
     s.appendLeft(kw, `*${gName}`);
-    s.prependRight(node.start, `${capture.open}${ed.helper("coroutine")}(`);
+    s.prependRight(node.start, `${capture.open}${faceHelper()}(`);
     s.appendLeft(node.end, `, ${JSON.stringify(display)}, ${where})${capture.close}`);
     return;
   }
@@ -350,7 +356,10 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
     const target = node.static ? "this" : "this.prototype";
     const member = literal === null ? `[${keyTemp}]` : isValidIdentifier(literal) ? `.${literal}` : `[${JSON.stringify(literal)}]`;
     const classBody = cls.body as Node;
-    s.appendLeft(classBody.end - 1, `static { ${target}${member}[${ed.helper("co")}] = ${target}[${symbol}]; }\n`);
+    const attach = sync
+      ? `${ed.helper("syncMethod")}(${target}, ${literal === null ? keyTemp : JSON.stringify(literal)}, ${target}[${symbol}], ${JSON.stringify(display)}, ${where});`
+      : `${target}${member}[${ed.helper("co")}] = ${target}[${symbol}];`;
+    s.appendLeft(classBody.end - 1, `static { ${attach} }\n`);
     return;
   }
 
@@ -365,7 +374,7 @@ export function convertFunction(ed: Editor, id: number, node: Node, top: TopLeve
       s.appendLeft(fn.end, " })");
       return;
     }
-    s.prependRight(fn.start, `: ${ed.helper("coroutine")}(function* `);
+    s.prependRight(fn.start, `: ${faceHelper()}(function* `);
     s.appendLeft(fn.end, `, ${JSON.stringify(literal ?? "anonymous")}, ${where})`);
   }
 }

@@ -96,7 +96,7 @@ export function applyPlan(ctx: ApplyContext): void {
   for (const id of [...plan.coroutines].sort((a, b) => b - a)) {
     const node = fnNode(id);
     ctx.at = node;
-    convertFunction(ed, id, node, top, captures, plan.dual.has(id));
+    convertFunction(ed, id, node, top, captures, plan.dual.has(id), plan.sync.has(id));
   }
 
   // ---- test bodies that may block, under the option `testRunner` (core's plan-test-bodies.ts)
@@ -112,5 +112,5 @@ export function applyPlan(ctx: ApplyContext): void {
   const target = topTarget(ed);
   for (const [start, end] of top.moves.sort((a, b) => a[0] - b[0])) ctx.s.move(start, end, target);
   if (plan.main) runTopLevelInMain(ed);
-  writeHelpers(ed);
+  writeHelpers(ed, plan.patched);
 }

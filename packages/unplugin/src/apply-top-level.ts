@@ -33,6 +33,7 @@ import { walk, type Node } from "./apply-nodes.js";
 import type { Editor } from "./apply-edits.js";
 
 const PROTOCOL = "@weft/runtime/protocol";
+const PATCH = "@weft/runtime/patch";
 const RUNTIME = "@weft/runtime";
 
 /** Helpers that come from `@weft/runtime` rather than its protocol. */
@@ -241,10 +242,13 @@ function forAwait(ed: Editor, node: Node): void {
   s.appendLeft(body.end, ` } } } finally { if (!${done} && ${it}.return != null) ${wait(`${it}.return()`)}; } }`);
 }
 
-/** Where the helpers' import goes: after a hashbang and the directives. */
-export function writeHelpers(ed: Editor): void {
+/**
+ * Where the helpers' import goes: after a hashbang and the directives; with `patched`, followed by
+ * the module that gives Node's patched functions their driven faces.
+ */
+export function writeHelpers(ed: Editor, patched = false): void {
   const { s } = ed;
-  if (ed.helpers.size === 0) return;
+  if (ed.helpers.size === 0 && !patched) return;
   const program = ed.ctx.parsed.program;
   const body = program.body as Node[];
   const hasModuleSyntax = body.some((st) => st.type === "ImportDeclaration" || st.type.startsWith("Export"));
@@ -255,9 +259,11 @@ export function writeHelpers(ed: Editor): void {
   if (viaRequire) {
     if (protocol.length > 0) lines.push(`const { ${protocol.map(([n, l]) => `${n}: ${l}`).join(", ")} } = require(${JSON.stringify(PROTOCOL)});`);
     if (runtime.length > 0) lines.push(`const { ${runtime.map(([n, l]) => `${n}: ${l}`).join(", ")} } = require(${JSON.stringify(RUNTIME)});`);
+    if (patched) lines.push(`require(${JSON.stringify(PATCH)});`);
   } else {
     if (protocol.length > 0) lines.push(`import { ${protocol.map(([n, l]) => `${n} as ${l}`).join(", ")} } from ${JSON.stringify(PROTOCOL)};`);
     if (runtime.length > 0) lines.push(`import { ${runtime.map(([n, l]) => `${n} as ${l}`).join(", ")} } from ${JSON.stringify(RUNTIME)};`);
+    if (patched) lines.push(`import ${JSON.stringify(PATCH)};`);
   }
   const text = lines.join("\n");
   const directives = body.filter((st, i) => st.type === "ExpressionStatement" && typeof st.directive === "string" && body.slice(0, i).every((b) => typeof b.directive === "string"));

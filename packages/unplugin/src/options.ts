@@ -1,6 +1,6 @@
 /**
  * The plugin's options, validated: the options every adapter takes (the core's
- * adapter-options.ts: `blocking`, `module`, `testRunner`, `onDiagnostic`, `onExplain`,
+ * adapter-options.ts: `blocking`, `module`, `testRunner`, `patch`, `onDiagnostic`, `onExplain`,
  * `onSummary`; a wrong one is the configuration error WEFT2001 naming it), and the two a bundler
  * plugin adds, `include` and `exclude`, which pick the files the plugin transforms.
  *
@@ -34,6 +34,12 @@ export interface WeftUnpluginOptions {
    * preload `@weft/unplugin/bun-preload` sets it) or `"jest"`.
    */
   testRunner?: "jest" | "vitest" | "bun";
+  /**
+   * Node's blocking calls that become yield points in coroutines, the compile-time
+   * `monkey.patch_all()`: `true` for all of them, or the modules (`["fs", "child_process",
+   * "zlib", "crypto"]`); see @weft/babel-plugin's option of the same name. Default: off.
+   */
+  patch?: boolean | Array<"fs" | "child_process" | "zlib" | "crypto">;
   /** The files to transform (default: JavaScript and TypeScript sources, not `.d.ts`). */
   include?: FilterPattern;
   /** Files not to transform, even when `include` matches them. */
@@ -50,6 +56,7 @@ export interface ResolvedOptions {
   blocking: ReadonlySet<string>;
   module: "auto" | "esm" | "cjs";
   testRunner: "jest" | "vitest" | "bun" | undefined;
+  patch: ReadonlySet<"fs" | "child_process" | "zlib" | "crypto">;
   /** Whether the plugin transforms the file (an absolute path, without a query). */
   includes: (file: string) => boolean;
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
@@ -130,6 +137,7 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     blocking: resolved.blocking,
     module: resolved.module,
     testRunner: resolved.testRunner,
+    patch: resolved.patch,
     includes: (file) => (included ? included(file) : SOURCES.test(file)) && !DECLARATIONS.test(file) && !(excluded?.(file) ?? false) && !isWeftFile(file),
     onDiagnostic: resolved.onDiagnostic as ResolvedOptions["onDiagnostic"],
     onExplain: resolved.onExplain as ResolvedOptions["onExplain"],

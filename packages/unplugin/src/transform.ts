@@ -34,6 +34,7 @@ import {
   dynamicImportSpecifiers,
   formatDiagnostic,
   importsBlockingName,
+  mentionsPatchedModule,
   mayDefineCallbackCaller,
   mayHaveParameterDecorators,
   summarizeModule,
@@ -120,7 +121,7 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
   // protocol helpers: compiling it again would rewrite weft's own output. Its importers learn
   // what blocks from its `weft-summary.json` (summaries.ts).
   if (thirdParty && /["']@weft\/runtime\/protocol["']/.test(source)) return null;
-  const own = /["']@weft\/runtime/.test(source) || /@blocking\b/.test(source) || options.blocking.size > 0;
+  const own = /["']@weft\/runtime/.test(source) || /@blocking\b/.test(source) || options.blocking.size > 0 || (!thirdParty && mentionsPatchedModule(source, options.patch));
   // (Read only where it matters: with `own`, the file concerns weft whatever its shapes.)
   const shapes = !own && !thirdParty && (mayDefineCallbackCaller(source) || mayHaveParameterDecorators(source));
   if (!own && !shapes) {
@@ -155,6 +156,8 @@ export function transformWeft(code: string, filename: string, options: ResolvedO
     shape: { module, exportsValues: collected.exportsValues },
     callbackFaces: !thirdParty,
     testRunner: options.testRunner,
+    // Patching is for the project's own files: third-party code keeps its synchronous calls.
+    patch: thirdParty ? undefined : options.patch,
   });
   options.onExplain?.(file, analysis.explain);
   const summary = summarizeModule(collected.facts, analysis.plan, collected.exports, (spec) => summaries.get(spec), analysis.colouredParams, collected.types);
