@@ -39,7 +39,7 @@ function buildModuleKind(file: string): ModuleKind {
   return format === "ambiguous" && /\.tsx?$/i.test(file) ? "cjs" : moduleKindFor(format);
 }
 
-export function buildFiles(src: string, outDir: string, io: Io): number {
+export function buildFiles(src: string, outDir: string, io: Io, patch: readonly string[] = []): number {
   const outRoot = resolve(io.cwd, outDir);
   let sources;
   try {
@@ -64,6 +64,7 @@ export function buildFiles(src: string, outDir: string, io: Io): number {
       sourceMaps: true,
       module: buildModuleKind(file),
       rewriteImportExtensions: true,
+      patch,
       onSummary: (summary) => {
         if (Object.values(summary).some((entry) => entry !== false)) modules[relative(outRoot, out).split("\\").join("/")] = summary;
       },

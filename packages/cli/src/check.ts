@@ -11,7 +11,7 @@ import type { Io } from "./io.js";
 import { moduleFormatOf, moduleKindFor } from "./module-format.js";
 import { collectSourceFiles } from "./source-files.js";
 
-export function checkFiles(paths: readonly string[], io: Io): number {
+export function checkFiles(paths: readonly string[], io: Io, patch: readonly string[] = []): number {
   const all: Diagnostic[] = [];
   let missing = false;
   for (const path of paths) {
@@ -24,7 +24,7 @@ export function checkFiles(paths: readonly string[], io: Io): number {
       continue;
     }
     for (const file of files) {
-      const result = compileFile(readFileSync(file, "utf8"), file, { module: moduleKindFor(moduleFormatOf(file)) });
+      const result = compileFile(readFileSync(file, "utf8"), file, { module: moduleKindFor(moduleFormatOf(file)), patch });
       for (const d of result.diagnostics) io.stdout(formatDiagnostic(d, io.cwd));
       all.push(...result.diagnostics);
     }

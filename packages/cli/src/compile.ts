@@ -42,6 +42,8 @@ export interface CompileOptions {
   /** Run the weft plugin (default true). Off for weft's own runtime, which is compiled already. */
   /** The weft plugin's `testRunner`: the jest transform sets `"jest"` (plan-test-bodies.ts in @weft/core). */
   testRunner?: "jest";
+  /** The weft plugin's `patch`: the Node modules whose blocking calls become yield points (patch-option.ts). */
+  patch?: readonly string[];
   weft?: boolean;
   /** Rewrite relative `./x.ts` specifiers to `./x.js` (what `weft build` emits). */
   rewriteImportExtensions?: boolean;
@@ -149,6 +151,7 @@ export function compileFile(code: string, filename: string, options: CompileOpti
     const pluginOptions = {
       onDiagnostic: report,
       ...(options.testRunner !== undefined ? { testRunner: options.testRunner } : {}),
+      ...(options.patch !== undefined && options.patch.length > 0 ? { patch: [...options.patch] } : {}),
       ...(options.onSummary ? { onSummary: (_file: string, summary: Record<string, boolean | SummaryEntry>) => options.onSummary!(summary) } : {}),
       // The plugin calls `onExplain(file, entries)`, `file` relative to the current directory.
       ...(options.onExplain

@@ -12,7 +12,7 @@ import { formatDiagnostic } from "./format-diagnostic.js";
 import type { Io } from "./io.js";
 import { moduleFormatOf, moduleKindFor } from "./module-format.js";
 
-export function explainFiles(files: readonly string[], io: Io): number {
+export function explainFiles(files: readonly string[], io: Io, patch: readonly string[] = []): number {
   let status = 0;
   for (const file of files) {
     const path = resolve(io.cwd, file);
@@ -27,6 +27,7 @@ export function explainFiles(files: readonly string[], io: Io): number {
     const entries: Explanation[] = [];
     const result = compileFile(source, path, {
       module: moduleKindFor(moduleFormatOf(path)),
+      patch,
       onExplain: (more) => entries.push(...more),
     });
     for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd));

@@ -32,6 +32,10 @@ export interface Explanation {
   at: Position;
   /** The call that made it block, then the call inside that callee that made *it* block, … */
   chain: ExplanationStep[];
+  /** Node's calls the option `patch` made yield points in it. */
+  patched: Array<{ callee: string; at: Position }>;
+  /** It blocks only through them: where a greenlet cannot yield, it runs them synchronously. */
+  sync: boolean;
 }
 
 const bare = (code: string) => code;
@@ -48,6 +52,8 @@ export function readExplanation(entries: readonly ExplainEntry[], filename: stri
     name: entry.name,
     at: { filename, ...entry.span.start },
     chain: entry.steps.map((step) => readStep(step, filename)),
+    patched: entry.patched.map((p) => ({ callee: `${p.name} from node:${p.module}`, at: { filename, ...p.span.start } })),
+    sync: entry.sync,
   }));
 }
 
@@ -61,17 +67,22 @@ export function formatPosition(position: Position, cwd: string): string {
  * main (src/app.ts:10:1)
  *   because it calls eat (src/app.ts:12:3)
  *     because it calls sleep (src/app.ts:5:3)
+ * load (src/files.ts:3:1), blocking only through patched calls (synchronous where it cannot yield)
+ *   because it calls readFileSync from node:fs, made cooperative by patch (src/files.ts:4:10)
+ *   patched: readFileSync from node:fs (src/files.ts:4:10)
  * ```
  */
 export function formatExplanation(entries: readonly Explanation[], cwd: string): string {
   const lines: string[] = [];
   for (const entry of entries) {
-    lines.push(`${entry.name} (${formatPosition(entry.at, cwd)})`);
+    const sync = entry.sync ? ", blocking only through patched calls (synchronous where it cannot yield)" : "";
+    lines.push(`${entry.name} (${formatPosition(entry.at, cwd)})${sync}`);
     entry.chain.forEach((step, depth) => {
       const where = step.at ? ` (${formatPosition(step.at, cwd)})` : "";
       const because = step.marked === true ? "because it is marked @blocking" : `because it calls ${step.callee}`;
       lines.push(`${"  ".repeat(depth + 1)}${because}${where}`);
     });
+    for (const p of entry.patched) lines.push(`  patched: ${p.callee} (${formatPosition(p.at, cwd)})`);
   }
   return lines.length ? `${lines.join("\n")}\n` : "";
 }

@@ -22,6 +22,7 @@ import type { LoadHook, ResolveHook } from "node:module";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { CompileError, reportWarnings } from "./compile-error.js";
+import { patchOption } from "./patch-option.js";
 import type { CompileOptions, ModuleKind } from "./compile.js";
 import { moduleFormatOf, moduleKindFor } from "./module-format.js";
 import { openTransformCache, type TransformCache } from "./transform-cache.js";
@@ -35,7 +36,7 @@ let compiler: Promise<typeof import("./compile.js")> | undefined;
 let cache: TransformCache | undefined | null;
 
 async function compile(source: string, filename: string, module: ModuleKind): Promise<{ code: string; format: "module" | "commonjs" }> {
-  const options: CompileOptions = { sourceMaps: "inline", module };
+  const options: CompileOptions = { sourceMaps: "inline", module, ...patchOption() };
   if (cache === undefined) cache = openTransformCache() ?? null;
   const hit = cache?.lookup(source, filename, options);
   if (hit !== undefined) {

@@ -21,13 +21,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.stderr(`weft: ${command.message}\n\n${usage}`);
       return 2;
     case "run":
-      return (await import("./run.js")).runFile(command.file, command.args, io, { cache: command.cache });
+      return (await import("./run.js")).runFile(command.file, command.args, io, { cache: command.cache, patch: command.patch });
     case "build":
-      return (await import("./build.js")).buildFiles(command.src, command.outDir, io);
+      return (await import("./build.js")).buildFiles(command.src, command.outDir, io, command.patch);
     case "check":
-      return (await import("./check.js")).checkFiles(command.files, io);
+      return (await import("./check.js")).checkFiles(command.files, io, command.patch);
     case "explain":
-      return (await import("./explain.js")).explainFiles(command.files, io);
+      return (await import("./explain.js")).explainFiles(command.files, io, command.patch);
     default: {
       const unreachable: never = command;
       throw new Error(`weft bug: unhandled command ${JSON.stringify(unreachable)}`);

@@ -9,6 +9,7 @@
 import Module from "node:module";
 import { readFileSync } from "node:fs";
 import { CompileError, reportWarnings } from "./compile-error.js";
+import { patchOption } from "./patch-option.js";
 import type { CompileOptions, compileFile as CompileFile } from "./compile.js";
 import { moduleFormatOf, moduleKindFor } from "./module-format.js";
 import { openTransformCache, type TransformCache } from "./transform-cache.js";
@@ -42,7 +43,7 @@ export function installRequireHook(loadCompiler: () => typeof CompileFile): void
 
   const compileInto: ExtensionHandler = (module, filename) => {
     const source = readFileSync(filename, "utf8");
-    const options: CompileOptions = { sourceMaps: "inline", module: moduleKindFor(moduleFormatOf(filename)) };
+    const options: CompileOptions = { sourceMaps: "inline", module: moduleKindFor(moduleFormatOf(filename)), ...patchOption() };
     if (cache === undefined) cache = openTransformCache() ?? null;
     let compiled = cache?.lookup(source, filename, options);
     if (compiled === undefined) {

@@ -61,6 +61,8 @@ const fromTerminal = new Set<NodeJS.Signals>(["SIGINT", "SIGQUIT"]);
 export interface RunOptions {
   /** `false` (`--no-cache`): the program's files are compiled, not taken from the run cache (transform-cache.ts). */
   cache?: boolean;
+  /** `--patch[=MODULES]`: handed to the program's loader as `WEFT_PATCH` (patch-option.ts). */
+  patch?: readonly string[];
 }
 
 export async function runFile(file: string, args: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
@@ -81,7 +83,12 @@ export async function runFile(file: string, args: readonly string[], io: Io, opt
   const child = spawn(process.execPath, ["--enable-source-maps", "--import", registerUrl, file, ...args], {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
     cwd: io.cwd,
-    env: { ...process.env, ...(options.cache === false ? { WEFT_CACHE: "0" } : {}), [PARENT_FD_ENV]: "3" },
+    env: {
+      ...process.env,
+      ...(options.cache === false ? { WEFT_CACHE: "0" } : {}),
+      ...(options.patch !== undefined && options.patch.length > 0 ? { WEFT_PATCH: options.patch.join(",") } : {}),
+      [PARENT_FD_ENV]: "3",
+    },
   });
 
   // isatty, not process.stdin: creating a stdin stream could take input meant for the program.

@@ -39,6 +39,10 @@ export interface ExplainEntry {
    * `weft explain` reads; the calls are all in this module (a chain stops at an import).
    */
   steps: ChainStep[];
+  /** Node's calls in it that the option `patch` made yield points (`readFileSync` of `fs`), in source order. */
+  patched: Array<{ name: string; module: string; span: Span }>;
+  /** It blocks only through them: called where a greenlet cannot yield, it runs them synchronously. */
+  sync: boolean;
 }
 
 export interface Analysis {
@@ -118,9 +122,25 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   ];
   const explain: ExplainEntry[] = [];
   const inferred = blocking;
+  const patchedCalls = new Map<FunctionId, ExplainEntry["patched"]>();
+  if (plan.patched) {
+    for (const call of facts.calls) {
+      if (call.node === undefined || !plan.calls.has(call.id) || inferred.callBlocks(call)?.kind !== "patched") continue;
+      const list = patchedCalls.get(call.in) ?? [];
+      list.push({ name: call.node.name, module: call.node.module, span: call.span });
+      patchedCalls.set(call.in, list);
+    }
+  }
   for (const f of facts.functions) {
     if (!plan.coroutines.has(f.id) && !(f.id === 0 && plan.main)) continue;
-    const entry = { fn: f.id, name: f.id === 0 ? "<module top level>" : f.name, where: at(facts.file, f.span), span: f.span } as ExplainEntry;
+    const entry = {
+      fn: f.id,
+      name: f.id === 0 ? "<module top level>" : f.name,
+      where: at(facts.file, f.span),
+      span: f.span,
+      patched: patchedCalls.get(f.id) ?? [],
+      sync: plan.sync.has(f.id),
+    } as ExplainEntry;
     // Written when first read: the chains of a file's coroutines together grow with the square
     // of its longest chain of calls, and only `weft explain` (and onExplain) read them.
     const fn = f.id;
