@@ -14,7 +14,7 @@ import { analyzeModule, applyFailure, dynamicImportSpecifiers, formatDiagnostic,
 import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import { externalDependencies } from "./external-dependencies.js";
-import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, type BabelHost, type SummaryNeed } from "./summaries.js";
+import { jsdocSpecifiers, rememberSummary, summariesWithDependencies, usePatch, type BabelHost, type SummaryNeed } from "./summaries.js";
 import { validateOptions } from "./options.js";
 
 export type { WeftPluginOptions } from "./options.js";
@@ -81,6 +81,7 @@ export default function weftPlugin(babelApi: unknown, rawOptions: unknown): Weft
         const filename = state.filename ?? "unknown.js";
         // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
         const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
+        usePatch(api, options.patch);
         if (!mayConcernWeft(program, source, options.blocking, thirdParty, options.patch)) return;
         const file = relative(process.cwd(), filename) || filename;
         // First only which imports may block (settled from the text of files that cannot): most

@@ -92,6 +92,11 @@ export function rememberSummary(babel: BabelHost, file: string, summary: ModuleS
   storeOf(babel).remember(file, summary, dependencies);
 }
 
+/** The option `patch` of the file `babel` compiles next (the store's `usePatch`). */
+export function usePatch(babel: BabelHost, patch: ReadonlySet<string>): void {
+  storeOf(babel).usePatch(patch);
+}
+
 /** The summary of `file` read with `babel` (what a test asks directly; the plugin goes through `summariesWithDependencies`). */
 export function summaryWith(babel: BabelHost, file: string, blocking: ReadonlySet<string>, need: SummaryNeed = "shapes"): ModuleSummary {
   return storeOf(babel).summaryOf(file, blocking, need);

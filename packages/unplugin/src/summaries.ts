@@ -83,6 +83,11 @@ export function rememberSummary(file: string, summary: ModuleSummary, dependenci
   store.remember(file, summary, dependencies);
 }
 
+/** The option `patch` of the file compiled next (the store's `usePatch`). */
+export function usePatch(patch: ReadonlySet<string>): void {
+  store.usePatch(patch);
+}
+
 /** The summary of the module in `file`, computed once per modification of it or of what it depends on. */
 export function summaryOf(file: string, blocking: ReadonlySet<string>, need: SummaryNeed = "shapes"): ModuleSummary {
   return store.summaryOf(file, blocking, need);

@@ -46,7 +46,7 @@ import { ApplyError, applyPlan, type ApplyContext } from "./apply-plan.js";
 import { collectModule } from "./collect-module.js";
 import type { ResolvedOptions } from "./options.js";
 import { parseModule, type Node, type Parsed } from "./parse.js";
-import { importsMayBlockByText, jsdocSpecifiers, rememberSummary, sameSummaries, summariesWithDependencies, takeHandoff, type SummaryNeed } from "./summaries.js";
+import { importsMayBlockByText, jsdocSpecifiers, rememberSummary, sameSummaries, summariesWithDependencies, takeHandoff, usePatch, type SummaryNeed } from "./summaries.js";
 
 export interface TransformOutput {
   code: string;
@@ -115,6 +115,7 @@ function lineIndex(source: string): (offset: number) => { line: number; column: 
  */
 export function transformWeft(code: string, filename: string, options: ResolvedOptions, declare?: (files: string[]) => void): TransformOutput | null {
   const source = code;
+  usePatch(options.patch);
   // Third-party code is left as it is unless it blocks: no driven faces for its helpers.
   const thirdParty = /[\\/]node_modules[\\/]/.test(filename);
   // A package built by weft (`weft build`, or any adapter) ships compiled code, which imports the
