@@ -175,13 +175,15 @@ export function applyPlan(ctx: ApplyContext): void {
 
   // ---- patched Node calls: the module that gives Node's functions their driven faces, loaded
   // right after the runtime's helpers
-  if (plan.patched) {
-    const load = viaRequire
-      ? t.expressionStatement(t.callExpression(t.identifier("require"), [t.stringLiteral(PATCH)]))
-      : t.importDeclaration([], t.stringLiteral(PATCH));
+  if (plan.patched.length > 0) {
+    const loads = plan.patched.map((m) =>
+      viaRequire
+        ? t.expressionStatement(t.callExpression(t.identifier("require"), [t.stringLiteral(`${PATCH}/${m}`)]))
+        : t.importDeclaration([], t.stringLiteral(`${PATCH}/${m}`)),
+    );
     const body = program.node.body;
     const helpersEnd = body.findIndex((n) => !helperRequires.has(n) && !(t.isImportDeclaration(n) && n.source.value === PROTOCOL));
-    body.splice(helpersEnd < 0 ? body.length : helpersEnd, 0, load);
+    body.splice(helpersEnd < 0 ? body.length : helpersEnd, 0, ...loads);
   }
 }
 

@@ -123,7 +123,7 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   const explain: ExplainEntry[] = [];
   const inferred = blocking;
   const patchedCalls = new Map<FunctionId, ExplainEntry["patched"]>();
-  if (plan.patched) {
+  if (plan.patched.length > 0) {
     for (const call of facts.calls) {
       if (call.node === undefined || !plan.calls.has(call.id) || inferred.callBlocks(call)?.kind !== "patched") continue;
       const list = patchedCalls.get(call.in) ?? [];

@@ -25,7 +25,7 @@
  * | `catch (e) {…}` not naming GreenletExit/Timeout     | `catch (e) { rethrowExit(e); … }`          | (adapter) |
  * | option `testRunner: "jest"`: `it("…", body)` (`test`, `beforeEach`, `afterEach`, `beforeAll`, `afterAll`, `.only`/`.skip`/`.concurrent`: unbound globals), `body` may block | `it("…", testBody(body))`: a plain function returning `spawn(body).toPromise()` (plan-test-bodies.ts) | test body |
  * | option `testRunner: "vitest"`: the same, the hooks global or imported from `"vitest"` | `it("…", contextTestBody(body))`: passes Vitest's test context on (plan-test-bodies.ts) | test body |
- * | option `patch`: `readFileSync(p)`, `fs.execSync(c)` (Node's, resolve-node-calls.ts) | `yield* callDynamic(readFileSync, undefined, [p])`, and `import "@weft/runtime/patch"`, which gives Node's function its driven face | dynamic |
+ * | option `patch`: `readFileSync(p)`, `fs.execSync(c)` (Node's, resolve-node-calls.ts) | `yield* callDynamic(readFileSync, undefined, [p])`, and `import "@weft/runtime/patch/fs"`, which gives the functions of Node's `fs` their driven faces | dynamic |
  * | option `patch`: a function that may block only through patched calls (`sync`) | as any coroutine, but its plain face runs the driven face at once, with the patched calls synchronous: `runSync(f[co], this, arguments, …)` for a declaration, `syncCoroutine(function* …)` for an expression, `syncMethod(proto, key, driven, …)` for a method | coroutine |
  *
  * Evaluation order is JavaScript's in every shape: the callee (and receiver, once) before the
@@ -35,6 +35,7 @@ import type { CallFact, CallId, Callee, FunctionId, ModuleFacts } from "./facts.
 import type { Blocking, CallReason } from "./infer-blocking.js";
 import type { TypeTable } from "./infer-types.js";
 import { isConvertible } from "./validate-placement.js";
+import { PATCH_MODULES } from "@weft/runtime/catalogue";
 
 export type CallRewrite = "direct" | "dynamic" | "array";
 
@@ -76,8 +77,12 @@ export interface RewritePlan {
    * Never a dual function (whose plain face is its own code).
    */
   sync: ReadonlySet<FunctionId>;
-  /** A call of `calls` reaches a function patched Node calls: the module imports `@weft/runtime/patch`. */
-  patched: boolean;
+  /**
+   * The Node modules whose patched functions calls of `calls` reach, in a fixed order (`fs`,
+   * `child_process`, `zlib`, `crypto`): the module imports `@weft/runtime/patch/<module>` for
+   * each, which gives that module's functions their driven faces.
+   */
+  patched: readonly string[];
 }
 
 /**
@@ -146,7 +151,7 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
   const main = blocking.mayBlock.has(0);
   const calls = new Map<CallId, CallRewrite>();
   const loops = new Set<number>();
-  let patched = false;
+  const patchedModules = new Set<string>();
   for (const call of facts.calls) {
     if (!(coroutines.has(call.in) || (call.in === 0 && main)) || call.construct === true) continue;
     const reason = blocking.callBlocks(call);
@@ -157,7 +162,7 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
     }
     if (reason !== null) {
       calls.set(call.id, rewriteOf(reason));
-      if (reason.kind === "patched") patched = true;
+      if (reason.kind === "patched") patchedModules.add(reason.module);
       continue;
     }
     // A decorator's expression is evaluated where TypeScript's decorator emit cannot suspend (in
@@ -217,5 +222,5 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
   }
   const dual = new Set([...blocking.dual].filter((fn) => coroutines.has(fn)));
   const sync = new Set(hard === blocking ? [] : [...coroutines].filter((fn) => !hard.mayBlock.has(fn) && !dual.has(fn)));
-  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map(), testBodyHelper: "testBody", sync, patched };
+  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map(), testBodyHelper: "testBody", sync, patched: PATCH_MODULES.filter((m) => patchedModules.has(m)) };
 }

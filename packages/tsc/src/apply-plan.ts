@@ -1028,12 +1028,12 @@ export function applyPlan(ctx: ApplyContext): TS.SourceFile {
       top.push(f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamedImports(names.map(([name, id]) => f.createImportSpecifier(false, f.createIdentifier(name), id)))), str(PROTOCOL)));
     }
   }
-  if (plan.patched) {
-    // The module that gives Node's patched functions their driven faces.
+  for (const m of plan.patched) {
+    // The module that gives the functions of Node's module `m` their driven faces.
     top.push(
       ctx.module === "cjs"
-        ? f.createExpressionStatement(f.createCallExpression(f.createIdentifier("require"), undefined, [str(PATCH)]))
-        : f.createImportDeclaration(undefined, undefined, str(PATCH)),
+        ? f.createExpressionStatement(f.createCallExpression(f.createIdentifier("require"), undefined, [str(`${PATCH}/${m}`)]))
+        : f.createImportDeclaration(undefined, undefined, str(`${PATCH}/${m}`)),
     );
   }
   if (waitId !== undefined) {

@@ -244,11 +244,11 @@ function forAwait(ed: Editor, node: Node): void {
 
 /**
  * Where the helpers' import goes: after a hashbang and the directives; with `patched`, followed by
- * the module that gives Node's patched functions their driven faces.
+ * the modules that give Node's patched functions their driven faces (`@weft/runtime/patch/fs`…).
  */
-export function writeHelpers(ed: Editor, patched = false): void {
+export function writeHelpers(ed: Editor, patched: readonly string[] = []): void {
   const { s } = ed;
-  if (ed.helpers.size === 0 && !patched) return;
+  if (ed.helpers.size === 0 && patched.length === 0) return;
   const program = ed.ctx.parsed.program;
   const body = program.body as Node[];
   const hasModuleSyntax = body.some((st) => st.type === "ImportDeclaration" || st.type.startsWith("Export"));
@@ -259,11 +259,11 @@ export function writeHelpers(ed: Editor, patched = false): void {
   if (viaRequire) {
     if (protocol.length > 0) lines.push(`const { ${protocol.map(([n, l]) => `${n}: ${l}`).join(", ")} } = require(${JSON.stringify(PROTOCOL)});`);
     if (runtime.length > 0) lines.push(`const { ${runtime.map(([n, l]) => `${n}: ${l}`).join(", ")} } = require(${JSON.stringify(RUNTIME)});`);
-    if (patched) lines.push(`require(${JSON.stringify(PATCH)});`);
+    for (const m of patched) lines.push(`require(${JSON.stringify(`${PATCH}/${m}`)});`);
   } else {
     if (protocol.length > 0) lines.push(`import { ${protocol.map(([n, l]) => `${n} as ${l}`).join(", ")} } from ${JSON.stringify(PROTOCOL)};`);
     if (runtime.length > 0) lines.push(`import { ${runtime.map(([n, l]) => `${n} as ${l}`).join(", ")} } from ${JSON.stringify(RUNTIME)};`);
-    if (patched) lines.push(`import ${JSON.stringify(PATCH)};`);
+    for (const m of patched) lines.push(`import ${JSON.stringify(`${PATCH}/${m}`)};`);
   }
   const text = lines.join("\n");
   const directives = body.filter((st, i) => st.type === "ExpressionStatement" && typeof st.directive === "string" && body.slice(0, i).every((b) => typeof b.directive === "string"));
