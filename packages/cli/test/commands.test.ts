@@ -110,7 +110,7 @@ describe("the weft command line", () => {
     const r = weft(["--help"], __dirname);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: weft <command>/);
-    expect(r.stdout).toContain("weft run [--no-cache] FILE [args...]");
+    expect(r.stdout).toContain("weft run [--no-cache] [--patch[=MODULES]] FILE [args...]");
     expect(r.stdout).toContain("weft build SRC --out-dir DIR");
   });
 

@@ -137,8 +137,8 @@ describe("compileFile", () => {
     const tagged: ChainStep = { fn: 3, name: "tagged", module: false, reason: { kind: "tagged" }, span: span(9, 0) };
     // The sentences are deliberately wrong: explain must not read them.
     const entries: ExplainEntry[] = [
-      { fn: 1, name: "dinner", where: "src/server.ts:5:1", span: span(5, 0), chain: ["(not read)"], steps: [dinner, eat] },
-      { fn: 3, name: "tagged", where: "src/server.ts:9:1", span: span(9, 0), chain: ["(not read)"], steps: [tagged] },
+      { fn: 1, name: "dinner", where: "src/server.ts:5:1", span: span(5, 0), chain: ["(not read)"], steps: [dinner, eat], patched: [], sync: false },
+      { fn: 3, name: "tagged", where: "src/server.ts:9:1", span: span(9, 0), chain: ["(not read)"], steps: [tagged], patched: [], sync: false },
     ];
     let explained: ReturnType<typeof formatExplanation> = "";
     const cwd = process.cwd();

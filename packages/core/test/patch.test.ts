@@ -84,7 +84,7 @@ function program(options: { sleepy?: boolean; execSync?: boolean } = {}) {
   const load = m.fn({ kind: "function", name: "load" });
   m.bind("load", { kind: "function", fn: load });
   const read = m.call(load, ref(readFileSync), [other]);
-  const ctor = m.fn({ kind: "constructor", name: "Store#constructor", class: 1, member: "constructor" });
+  const ctor = m.fn({ kind: "constructor", name: "Store#constructor", memberName: "constructor" });
   const inCtor = m.call(ctor, ref(m.syntax.bindings.find((b) => b.name === "load")!.id), [other]);
   const later = m.fn({ kind: "function", name: "later", async: true });
   m.bind("later", { kind: "function", fn: later });
