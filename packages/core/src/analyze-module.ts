@@ -11,7 +11,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { at, chainNotes } from "./diagnostics.js";
 import type { CallId, FunctionId, ModuleFacts, Span } from "./facts.js";
 import { blockingChain, chainsTo, inferBlocking, type CallReason, type ChainStep, type ModuleSummaries, type PatchedAnalysis } from "./infer-blocking.js";
-import { validateNodeCalls, withoutPatched, yieldsIn } from "./validate-node-calls.js";
+import { hasUnpatched, validateNodeCalls, withoutPatched, withUnpatched, yieldsIn } from "./validate-node-calls.js";
 import { PATCH_MODULES } from "@weft/runtime/catalogue";
 import { inferTypes } from "./infer-types.js";
 import { planRewrite, type RewritePlan } from "./plan-rewrite.js";
@@ -100,13 +100,18 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
   const hard = infer(hardSummaries);
   const canYield = yieldsIn(facts, hard);
   const blocking = patch.size === 0 ? hard : infer(summaries, { modules: patch, hard, canYield });
-  // What `patch` of every module would make of the Node calls it does not cover, in a module
-  // that runs greenlets: the calls WEFT4004 warns of (validate-node-calls.ts).
-  const uncovered = facts.calls.some((c) => c.node !== undefined && !patch.has(c.node.module));
-  const runsGreenlets = hard.mayBlock.size > 0 || facts.calls.some((c) => c.callee.kind === "runtime");
-  const wouldPatch = uncovered && runsGreenlets ? infer(summaries, { modules: new Set(PATCH_MODULES), hard, canYield }) : undefined;
+  // What `patch` of every module would make of the Node calls this compile does not patch, here
+  // or in the imports: the calls WEFT4004 warns of, and the exports a summary says it of
+  // (`unpatched`, validate-node-calls.ts).
+  const uncovered = facts.calls.some((c) => c.node !== undefined && !patch.has(c.node.module)) || hasUnpatched(summaries);
+  const wouldPatch = uncovered ? infer(withUnpatched(summaries), { modules: new Set(PATCH_MODULES), hard, canYield }) : undefined;
   const planned = planRewrite(facts, types, blocking, hard);
-  const plan: RewritePlan = { ...planned, testBodies: planTestBodies(facts, planned, options.testRunner), testBodyHelper: testBodyHelper(options.testRunner) };
+  const plan: RewritePlan = {
+    ...planned,
+    testBodies: planTestBodies(facts, planned, options.testRunner),
+    testBodyHelper: testBodyHelper(options.testRunner),
+    unpatched: wouldPatch === undefined ? new Set() : new Set([...wouldPatch.mayBlock.keys()].filter((fn) => fn !== 0 && !planned.coroutines.has(fn))),
+  };
   // The validators judge the hard view: a patched call never turns valid code into an error.
   const hardPlan = hard === blocking ? plan : { ...plan, coroutines: new Set([...plan.coroutines].filter((fn) => !plan.sync.has(fn))) };
   const diagnostics = [
@@ -118,7 +123,7 @@ export function analyzeModule(facts: ModuleFacts, options: AnalyzeOptions = {}):
     ...validateOverrides(facts, hard, hardPlan, hardSummaries),
     ...validateDuckCalls(facts, types, hardPlan, hardSummaries),
     ...validateInterfaceArguments(facts, types, hardPlan, hardSummaries),
-    ...(wouldPatch !== undefined ? validateNodeCalls(facts, wouldPatch, patch) : []),
+    ...(wouldPatch !== undefined ? validateNodeCalls(facts, hard, wouldPatch, patch, summaries) : []),
   ];
   const explain: ExplainEntry[] = [];
   const inferred = blocking;

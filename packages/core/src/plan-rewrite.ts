@@ -83,6 +83,13 @@ export interface RewritePlan {
    * each, which gives that module's functions their driven faces.
    */
   patched: readonly string[];
+  /**
+   * Functions that are no coroutines here but would be with `patch` of every module: they make
+   * Node's synchronous calls this compile did not patch. What a summary says of them
+   * (`unpatched`), for importers' warnings (WEFT4004, validate-node-calls.ts). Filled by
+   * `analyzeModule`.
+   */
+  unpatched: ReadonlySet<FunctionId>;
 }
 
 /**
@@ -222,5 +229,5 @@ export function planRewrite(facts: ModuleFacts, types: TypeTable, blocking: Bloc
   }
   const dual = new Set([...blocking.dual].filter((fn) => coroutines.has(fn)));
   const sync = new Set(hard === blocking ? [] : [...coroutines].filter((fn) => !hard.mayBlock.has(fn) && !dual.has(fn)));
-  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map(), testBodyHelper: "testBody", sync, patched: PATCH_MODULES.filter((m) => patchedModules.has(m)) };
+  return { coroutines, calls, main, dual, binds, loops, testBodies: new Map(), testBodyHelper: "testBody", sync, patched: PATCH_MODULES.filter((m) => patchedModules.has(m)), unpatched: new Set() };
 }

@@ -60,6 +60,11 @@ export interface SummaryEntry {
    * makes the calls synchronously). infer-blocking.ts, "patch".
    */
   patched?: true;
+  /**
+   * It makes Node's synchronous calls that `patch` would make cooperative, and was compiled
+   * without (it does not block): an importer warns where greenlets run it (WEFT4004).
+   */
+  unpatched?: true;
   /** The function it returns blocks, whatever it was given (`(...args) => withTimeout(ms, () => fn(...args))`). */
   returnsBlocking?: true;
   /**
@@ -105,6 +110,7 @@ export function summarizeModule(
     const blocks = plan.coroutines.has(fn) && !plan.dual.has(fn);
     const params = facts.functions[fn]?.params.flatMap((_, i) => (colouredParams.has(`${fn}:${i}`) ? [i] : [])) ?? [];
     if (plan.sync.has(fn)) return { blocks, patched: true };
+    if (plan.unpatched.has(fn)) return { blocks, unpatched: true };
     return !blocks && params.length > 0 && plan.coroutines.has(fn) ? { blocks, callsParams: params } : { blocks };
   };
   const out: ModuleSummary = new Map();
@@ -186,6 +192,7 @@ export function summaryEntryFromJson(v: unknown): SummaryEntry {
     ...(numbers(o["returnsCaller"]) ? { returnsCaller: o["returnsCaller"] as number[] } : {}),
     ...(o["returnsBlocking"] === true ? { returnsBlocking: true as const } : {}),
     ...(o["patched"] === true ? { patched: true as const } : {}),
+    ...(o["unpatched"] === true ? { unpatched: true as const } : {}),
     ...(numbers(o["callsParamsUndriven"]) ? { callsParamsUndriven: o["callsParamsUndriven"] as number[] } : {}),
     ...(props(o["callsParamProps"]) ? { callsParamProps: o["callsParamProps"] as SummaryEntry["callsParamProps"] & object } : {}),
   };

@@ -194,6 +194,43 @@ describe("summaries and `patch`", () => {
   });
 });
 
+describe("WEFT4004 across files", () => {
+  /** `export function load(p) { return readFileSync(p) }`, compiled with `patch` or not. */
+  const helper = (patch?: string[]) => {
+    const m = new SyntaxBuilder("files.ts");
+    const load = m.fn({ kind: "function", name: "load" });
+    m.call(load, ref(m.import("readFileSync", "node:fs")), [other]);
+    m.syntax.exports.push({ name: "load", value: ref(m.bind("load", { kind: "function", fn: load })) });
+    const resolved = resolveModule(m.syntax);
+    const analysis = analyzeModule(resolved.facts, { patch: patch === undefined ? undefined : new Set(patch) });
+    return { diagnostics: analysis.diagnostics, summary: summarizeModule(resolved.facts, analysis.plan, resolved.exports, () => undefined) };
+  };
+
+  it("a helper no greenlet of its file runs: no warning there, its summary says `unpatched` (and `patched` with the option)", () => {
+    expect(helper().diagnostics).toEqual([]);
+    expect(helper().summary.get("load")).toEqual({ blocks: false, unpatched: true });
+    expect(helper(["fs"]).summary.get("load")).toEqual({ blocks: true, patched: true });
+  });
+
+  it("its importer warns where greenlets run it: a call in a spawned function, and `spawn(load)` itself", () => {
+    const summaries = new Map([["./files.js", helper().summary]]);
+    const m = new SyntaxBuilder("main.ts");
+    const load = m.import("load", "./files.js");
+    const spawn = m.runtimeImport("spawn");
+    const worker = m.fn({ kind: "function", name: "worker" });
+    m.call(worker, ref(load), [other]);
+    m.call(0, ref(spawn), [{ kind: "function", fn: worker }]);
+    m.call(0, ref(spawn), [ref(load), other]);
+    const plain = m.fn({ kind: "function", name: "plain" });
+    m.call(plain, ref(load), [other]);
+    const resolved = resolveModule(m.syntax, { summaries });
+    expect(analyzeModule(resolved.facts, { summaries }).diagnostics.map((d) => d.message)).toEqual([
+      "`load` from `./files.js` makes Node's synchronous calls: in `worker`, which greenlets run, they stop every greenlet until they return.",
+      "`load` from `./files.js` makes Node's synchronous calls: in the greenlet this call starts, they stop every greenlet until they return.",
+    ]);
+  });
+});
+
 describe("the option", () => {
   it("`true` is every module, an array those, `false` none; anything else is WEFT2001 naming it", () => {
     expect([...validateAdapterOptions("x", { patch: true }).patch]).toEqual(["fs", "child_process", "zlib", "crypto"]);
