@@ -5,11 +5,12 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { patchFromArg } from "./patch-option.js";
 
 export type WeftTscCommand =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "compile"; project: string; rest: string[] }
+  | { kind: "compile"; project: string; rest: string[]; patch: string[] }
   | { kind: "usage-error"; message: string };
 
 /** tsc's flags weft-tsc refuses, with why. */
@@ -24,6 +25,7 @@ const unsupported: Record<string, string> = {
 
 export function parseWeftTscArgs(argv: readonly string[], cwd: string): WeftTscCommand {
   let project: string | undefined;
+  let patch: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -31,7 +33,12 @@ export function parseWeftTscArgs(argv: readonly string[], cwd: string): WeftTscC
     if (arg === "--version" || arg === "-v") return { kind: "version" };
     const reason = unsupported[arg];
     if (reason !== undefined) return { kind: "usage-error", message: `\`${arg}\` is not supported: ${reason}` };
-    if (arg === "-p" || arg === "--project") {
+    if (arg === "--patch" || arg.startsWith("--patch=")) {
+      // weft's own, not tsc's (patch-option.ts).
+      const modules = patchFromArg(arg);
+      if (!Array.isArray(modules)) return { kind: "usage-error", message: modules.error };
+      patch = modules;
+    } else if (arg === "-p" || arg === "--project") {
       const value = argv[++i];
       if (value === undefined) return { kind: "usage-error", message: `\`${arg}\` needs a tsconfig.json or a folder holding one` };
       project = value;
@@ -46,7 +53,7 @@ export function parseWeftTscArgs(argv: readonly string[], cwd: string): WeftTscC
   let config = resolve(cwd, project ?? ".");
   if (existsSync(config) && statSync(config).isDirectory()) config = join(config, "tsconfig.json");
   if (!existsSync(config)) return { kind: "usage-error", message: `cannot find a tsconfig.json at \`${config}\`` };
-  return { kind: "compile", project: config, rest };
+  return { kind: "compile", project: config, rest, patch };
 }
 
 /** Is `argv[i]` the value of the option before it (`--outDir dist`, `--target es2022`)? */
@@ -76,5 +83,7 @@ It uses the TypeScript installed in the project (resolved from the tsconfig.json
                            with source maps chained to the .ts sources
 
 Options are tsc's (--outDir, --noEmit, --sourceMap, --pretty ...). Not supported: --watch, --build.
+weft's own: --patch[=fs,child_process,zlib,crypto] makes Node's blocking calls (readFileSync,
+execSync, gzipSync, pbkdf2Sync...) yield points in coroutines (all of them, or those modules').
 Exit status as tsc: 0 clean, 1 errors and nothing emitted, 2 errors and output emitted.
 `;

@@ -15,7 +15,7 @@ import type { Io } from "./io.js";
 import { loadTypeScript } from "./weft-tsc-load-typescript.js";
 import { TypeScriptLoadError, type ProjectTypeScript } from "./weft-tsc.js";
 
-export function buildInProcess(projectTs: ProjectTypeScript, project: string, args: readonly string[], io: Io): number {
+export function buildInProcess(projectTs: ProjectTypeScript, project: string, args: readonly string[], io: Io, patch: readonly string[] = []): number {
   // The project's TypeScript, its compiled code cached (see weft-tsc-load-typescript.ts).
   let loaded: ReturnType<typeof loadTypeScript>;
   try {
@@ -77,7 +77,10 @@ function build(ts: typeof TS, project: string, args: readonly string[], io: Io):
   }
 
   const weftDiagnostics: TS.Diagnostic[] = [];
-  const transformer = weftTransformer(ts, program, { onDiagnostic: (d) => weftDiagnostics.push(d) });
+  const transformer = weftTransformer(ts, program, {
+    onDiagnostic: (d) => weftDiagnostics.push(d),
+    ...(patch.length > 0 ? { patch: [...patch] as Array<"fs" | "child_process" | "zlib" | "crypto"> } : {}),
+  });
   // With `noEmitOnError`, outputs are held until every file is transformed: weft's errors are
   // found during the emit, and must stop it as a type error does. Without it nothing can stop the
   // emit: each output is written as it comes, as tsc does.

@@ -18,6 +18,7 @@ import { basename, dirname, relative, resolve } from "node:path";
 import remapping from "@jridgewell/remapping";
 import { TraceMap, originalPositionFor, sourceContentFor } from "@jridgewell/trace-mapping";
 import type { ResolvedOptions, WeftUnpluginOptions, transformWeft as TransformWeft } from "@weft/unplugin/transform";
+import { mentionsPatchedModule } from "@weft/core";
 import type { SourceMap } from "./compile.js";
 import { diagnosticsFromError, fromPlugin, hasErrors, type Diagnostic } from "./diagnostic.js";
 import { formatDiagnostic, formatSummary } from "./format-diagnostic.js";
@@ -27,7 +28,7 @@ import type { ProjectTypeScript } from "./weft-tsc.js";
 const inlineMap = /^\/\/[#@] sourceMappingURL=data:application\/json(?:;charset=[\w-]+)?;base64,(\S+)\s*$/m;
 const externalMap = /^\/\/[#@] sourceMappingURL=(\S+)\s*$/m;
 
-export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string, args: readonly string[], io: Io): Promise<number> {
+export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string, args: readonly string[], io: Io, patch: readonly string[] = []): Promise<number> {
   const tsc = resolve(ts.dir, "bin", "tsc");
   const userListsFiles = args.includes("--listEmittedFiles");
   const proc = spawn(process.execPath, [tsc, "-p", project, ...args, ...(userListsFiles ? [] : ["--listEmittedFiles"])], {
@@ -51,7 +52,8 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
   }
   const child = { stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), status: exit.status };
   const { transformWeft, resolveOptions } = await loading;
-  const pass: Pass = { transformWeft, options: (o) => resolveOptions(o) };
+  const patchOption = patch.length > 0 ? { patch: [...patch] as Array<"fs" | "child_process" | "zlib" | "crypto"> } : {};
+  const pass: Pass = { transformWeft, options: (o) => resolveOptions({ ...o, ...patchOption }), patch };
   const emitted: string[] = [];
   const forwarded = child.stdout
     .split(/(?<=\n)/)
@@ -94,7 +96,7 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
       return i.spec.startsWith(".") && texts.has(target) ? visit(target) : undefined;
     });
     let summary: ReadonlyMap<string, boolean> | undefined;
-    if (imports !== undefined && importedSummaries !== undefined && !mayConcernWeft(code, imports, importedSummaries)) {
+    if (imports !== undefined && importedSummaries !== undefined && !mayConcernWeft(code, imports, importedSummaries, pass.patch)) {
       summary = new Map(); // nothing blocks
     } else {
       const got = new Map<string, boolean>();
@@ -143,6 +145,8 @@ export async function buildWithNativeTsc(ts: ProjectTypeScript, project: string,
 interface Pass {
   transformWeft: typeof TransformWeft;
   options(raw: WeftUnpluginOptions): ResolvedOptions;
+  /** The option `patch`: a file naming one of these modules concerns weft. */
+  patch: readonly string[];
 }
 
 /**
@@ -295,7 +299,8 @@ function importsOf(code: string): Import[] | undefined {
  * name that the imported file's summary says may block (a namespace: any of its exports). A file
  * that concerns weft by none of these is left as tsc wrote it.
  */
-function mayConcernWeft(code: string, imports: Import[], summaries: Array<ReadonlyMap<string, boolean> | undefined>): boolean {
+function mayConcernWeft(code: string, imports: Import[], summaries: Array<ReadonlyMap<string, boolean> | undefined>, patch: readonly string[]): boolean {
+  if (patch.length > 0 && mentionsPatchedModule(code, new Set(patch))) return true;
   // `__param(`: a parameter decorator, which weft rejects wherever it stands (WEFT3006).
   if (/@weft\/runtime|@blocking\b|\b__param\(/.test(code)) return true;
   return imports.some((imp, i) => {

@@ -87,8 +87,8 @@ async function weftTscCommand(argv: readonly string[], io: Io): Promise<number> 
         io.stderr(`weft-tsc: TypeScript ${ts.version} is too old; weft needs TypeScript 5.9 or later\n`);
         return 1;
       }
-      if (ts.major >= 7) return (await import("./weft-tsc-native.js")).buildWithNativeTsc(ts, command.project, command.rest, io);
-      return (await import("./weft-tsc-in-process.js")).buildInProcess(ts, command.project, command.rest, io);
+      if (ts.major >= 7) return (await import("./weft-tsc-native.js")).buildWithNativeTsc(ts, command.project, command.rest, io, command.patch);
+      return (await import("./weft-tsc-in-process.js")).buildInProcess(ts, command.project, command.rest, io, command.patch);
     }
     default: {
       const unreachable: never = command;
