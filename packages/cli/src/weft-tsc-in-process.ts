@@ -25,13 +25,13 @@ export function buildInProcess(projectTs: ProjectTypeScript, project: string, ar
   }
   if (typeof loaded.ts?.createProgram !== "function") throw new TypeScriptLoadError(`\`${projectTs.dir}\` loads, but is no TypeScript compiler`);
   try {
-    return build(loaded.ts, project, args, io);
+    return build(loaded.ts, project, args, io, patch);
   } finally {
     loaded.saveCache();
   }
 }
 
-function build(ts: typeof TS, project: string, args: readonly string[], io: Io): number {
+function build(ts: typeof TS, project: string, args: readonly string[], io: Io, patch: readonly string[]): number {
   const commandLine = ts.parseCommandLine([...args]);
   const host: TS.FormatDiagnosticsHost = {
     getCurrentDirectory: () => io.cwd,
