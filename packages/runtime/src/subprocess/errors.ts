@@ -94,3 +94,8 @@ export class CalledProcessError extends WeftError {
 export function closedPipe(name: string): Error {
   return Object.assign(new Error(`I/O operation on a closed pipe (${name})`), { code: "EBADF" });
 }
+
+/** @internal The error of a write to a child that closed its stdin or exited (Python's `BrokenPipeError`), shaped as Node's. */
+export function brokenPipe(): Error {
+  return Object.assign(new Error("write EPIPE"), { code: "EPIPE", errno: -32, syscall: "write" });
+}

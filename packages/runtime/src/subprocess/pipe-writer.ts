@@ -8,8 +8,10 @@
  *   buffer is full, without blocking other greenlets. `data` is not copied: do not change it
  *   before `sendAll` returned. A `sendAll` ended by a kill or a `Timeout` leaves its data queued in
  *   Node; it still goes out, in order, before a later `sendAll`'s.
- * - Writing to a child that exited (or closed its stdin) throws Node's error, `code: "EPIPE"`
- *   (Python's `BrokenPipeError`); the error is also absorbed, so it never crashes the process.
+ * - Writing to a child that exited (or closed its stdin) throws `code: "EPIPE"` (Python's
+ *   `BrokenPipeError`): Node's own error when the write failed, or one shaped as Node's when
+ *   Node had already destroyed the stream (it does when the child exits). Node's `'error'`
+ *   event is absorbed, so it never crashes the process.
  * - `close()` ends the stream after what was written: the child reads end of file. Then
  *   `sendAll` throws `EBADF`.
  * - One `sendAll` may wait at a time (a second gets `ConcurrentObjectUseError`). The pipe keeps
@@ -22,7 +24,7 @@ import type { GreenletBase } from "../greenlet-base.js";
 import { hub } from "../hub.js";
 import { currentGreenlet, park } from "../park.js";
 import { driveMethod, undriven } from "../protocol.js";
-import { closedPipe } from "./errors.js";
+import { brokenPipe, closedPipe } from "./errors.js";
 import { toBytes } from "./options.js";
 import type { Refable } from "./pipe-reader.js";
 
@@ -97,6 +99,8 @@ export class PipeWriter {
       const buf = toBytes("data", data);
       if (this.closed) throw closedPipe(this.name);
       if (this.failure !== null) throw this.failure;
+      // Node destroys a child's stdin when the child exits (Node's child_process, onexit).
+      if (this._stream.destroyed) throw brokenPipe();
       if (this.waiter !== null) throw new ConcurrentObjectUseError(`This pipe (${this.name}) is already written by another greenlet`);
       if (buf.length === 0) return;
       const g = currentGreenlet("PipeWriter#sendAll");
@@ -113,7 +117,7 @@ export class PipeWriter {
       try {
         while (!done) {
           if (this.failure !== null) throw this.failure;
-          if (this._stream.destroyed) throw closedPipe(this.name);
+          if (this._stream.destroyed) throw this.closed ? closedPipe(this.name) : brokenPipe();
           yield* park("PipeWriter#sendAll (stdin)");
         }
       } finally {
@@ -121,7 +125,9 @@ export class PipeWriter {
         this._stream.unref?.();
         hub.externals--;
       }
-      if (error !== null) throw this.failure ?? error;
+      if (error === null) return;
+      if ((error as { code?: unknown }).code === "ERR_STREAM_DESTROYED") throw this.closed ? closedPipe(this.name) : brokenPipe();
+      throw this.failure ?? error;
     });
   }
 }
