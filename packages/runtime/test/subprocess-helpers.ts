@@ -1,6 +1,6 @@
 // Helpers shared by the subprocess tests: driven calls, the real-clock runner, and process checks
 // read from /proc (Linux).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { sleep } from "@weft/runtime";
 import { driven } from "@weft/runtime/protocol";
 import { checkOutput, run, type PipeReader, type PipeWriter, type Popen } from "@weft/runtime/subprocess";
@@ -57,4 +57,29 @@ export function pattern(n: number): Buffer {
   const b = Buffer.allocUnsafe(n);
   for (let i = 0; i < n; i++) b[i] = (i * 31 + (i >>> 8) * 7) & 0xff;
   return b;
+}
+
+/**
+ * Kills (SIGKILL) every process whose parent is this test process: a failed test must not leave a
+ * `sleep 3600` child behind (it would keep jest from exiting). Registered as `afterEach` by the
+ * test files.
+ */
+export function killChildren(): void {
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid === process.pid) {
+      try {
+        process.kill(Number(name), "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
 }

@@ -12,10 +12,9 @@ import { spawn } from "@weft/runtime";
 import { coroutine, invoke } from "@weft/runtime/protocol";
 import { CalledProcessError, checkOutput, Popen, run, TimeoutExpired } from "@weft/runtime/subprocess";
 import { WeftError } from "@weft/runtime";
-import { checkOutputD, communicate, NODE, nap, pattern, real, recv, runD, sendAll, thrown, wait } from "./subprocess-helpers.js";
+import { checkOutputD, communicate, NODE, nap, pattern, real, recv, runD, sendAll, thrown, wait, killChildren } from "./subprocess-helpers.js";
 
-/** A shared machine: how late a real-time wake-up may be without failing a test. */
-const SLACK_MS = 1500;
+afterEach(killChildren);
 
 describe("Popen", () => {
   it("waits for the exit code (TestPopen.test_exit)", async () => {
@@ -218,9 +217,9 @@ describe("Popen", () => {
     expect(errs[3]).toMatch(/`input`.*stdin is not a pipe/);
   });
 
-  it("reads EOF from a closed pipe's peer and EBADF from a pipe closed here", async () => {
+  it("throws EBADF from a pipe closed here", async () => {
     const out = await real(function* () {
-      const p = new Popen("sh", ["-c", "echo hi; sleep 0.05"]);
+      const p = new Popen("sh", ["-c", "sleep 0.05"]);
       p.stdout!.close();
       p.stdout!.close(); // twice is fine
       const e = yield* thrown(recv(p.stdout!));
@@ -233,9 +232,6 @@ describe("Popen", () => {
 });
 
 describe("run and checkOutput", () => {
-  const py = (code: string, status: number) => [NODE, ["-e", code], status] as const;
-  void py;
-
   it("returns the status without throwing, and check throws CalledProcessError (RunFuncTestCase.test_returncode, test_check)", async () => {
     const out = await real(function* () {
       const done = yield* runD(NODE, ["-e", "process.exit(47)"]);
@@ -393,5 +389,3 @@ describe("bad input and plain calls", () => {
     expect(name).toEqual(["ConcurrentObjectUseError", "ConcurrentObjectUseError", "x\n"]);
   });
 });
-
-void SLACK_MS;
