@@ -10,10 +10,11 @@
  *    stdin makes that write fail with `EPIPE`, which is ignored (as Python ignores
  *    `BrokenPipeError` there).
  * 2. The call makes its greenlet the waiter of the child's stdout and stderr pipes and of its
- *    exit, then loops: take everything buffered in both pipes (which resumes a pipe paused at its
- *    high-water mark, so a child writing a lot to both never deadlocks against a large input),
- *    stop once both pipes reached their end and the child exited, else park until any of them
- *    changes or the deadline passes.
+ *    exit; each pipe moves what it buffered into the call's output and, until the call ends,
+ *    appends every chunk as it comes, unpaused (pipe-reader.ts), so a child writing a lot to
+ *    both never deadlocks against a large input. The call loops: stop once both pipes reached
+ *    their end and the child exited, else park until any of them changes or the deadline
+ *    passes.
  * 3. Output is kept in the `Popen` (`_comm`) across calls: a call that throws `TimeoutExpired`
  *    (carrying what was read so far) or is killed loses nothing, and the next call returns all
  *    of it. Once complete, later calls return the same result.
@@ -48,11 +49,9 @@ function collected(p: Popen, st: CommunicateState): CommunicateResult {
   };
 }
 
-function drain(pipe: PipeReader | null, into: Buffer[]): void {
-  if (pipe === null) return;
-  pipe._check();
-  const b = pipe._take();
-  if (b.length > 0) into.push(b);
+/** Throws the pipe's error, if it has one (a closed pipe, a stream error). */
+function check(pipe: PipeReader | null): void {
+  pipe?._check();
 }
 
 /** @internal The driven face of `Popen#communicate`. */
@@ -78,18 +77,20 @@ export function* communicate(p: Popen, input: unknown, timeout: unknown): Genera
   p._addWaiter(g);
   hub.externals++;
   try {
-    for (const pipe of pipes) {
-      pipe._claim(g);
-      claimed.push(pipe);
+    if (p.stdout !== null) {
+      p.stdout._claim(g, st.out);
+      claimed.push(p.stdout);
+    }
+    if (p.stderr !== null) {
+      p.stderr._claim(g, st.err);
+      claimed.push(p.stderr);
     }
     for (;;) {
-      drain(p.stdout, st.out);
-      drain(p.stderr, st.err);
+      check(p.stdout);
+      check(p.stderr);
       if (pipes.every((pipe) => pipe._done) && p.returncode !== null) break;
       const left = deadline === undefined ? undefined : Math.max(0, deadline - hub.now());
       if ((yield* park(`Popen#communicate (pid ${p.pid})`, left)) === TIMED_OUT) {
-        drain(p.stdout, st.out);
-        drain(p.stderr, st.err);
         const sofar = collected(p, st);
         throw new TimeoutExpired(p.args, ms!, sofar.stdout, sofar.stderr);
       }

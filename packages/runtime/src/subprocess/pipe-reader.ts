@@ -11,6 +11,8 @@
  * - `recv(maxBytes)` returns what is buffered (at most `maxBytes`), or parks until something
  *   comes; an empty Buffer means end of stream (the child closed its end, usually by exiting).
  *   Bytes come out in order and none is lost or doubled.
+ * - While `Popen#communicate` waits on the pipe, chunks go straight into its result as they
+ *   come, without the pause (communicate returns all of them anyway).
  * - One greenlet may wait on a pipe at a time (a second gets `ConcurrentObjectUseError`, as on a
  *   socket): a `recv`, or a `Popen#communicate`, which waits on every pipe of its child.
  * - **The pipe keeps Node's event loop alive only while a greenlet waits on it** (the stream is
@@ -60,6 +62,8 @@ export class PipeReader {
   private closed = false;
   private failure: unknown = null;
   private waiter: GreenletBase | null = null;
+  /** While `Popen#communicate` waits: where bytes go as they come (no buffering, no pausing). */
+  private sink: Buffer[] | null = null;
 
   /** @internal Wraps a child's stream; `Popen` makes these. */
   constructor(stream: Readable & Refable, name: string) {
@@ -67,6 +71,11 @@ export class PipeReader {
     this.name = name;
     stream.on("data", (chunk: Buffer) => {
       if (this.closed) return;
+      if (this.sink !== null) {
+        this.sink.push(chunk);
+        this.wake();
+        return;
+      }
       this.chunks.push(chunk);
       this.buffered += chunk.length;
       if (this.buffered >= PIPE_HIGH_WATER && !this.paused) {
@@ -136,16 +145,33 @@ export class PipeReader {
     if (this.buffered === 0 && this.failure !== null) throw this.failure;
   }
 
-  /** @internal Makes `g` the pipe's waiter (woken by every event) and keeps the loop alive meanwhile. */
-  _claim(g: GreenletBase): void {
+  /**
+   * @internal Makes `g` the pipe's waiter (woken by every event) and keeps the loop alive
+   * meanwhile. With `sink` (communicate), what is buffered moves there, and so does every chunk
+   * that comes until `_release`, without the pause at the high-water mark: the caller keeps all
+   * of it anyway.
+   */
+  _claim(g: GreenletBase, sink?: Buffer[]): void {
     if (this.waiter !== null) throw new ConcurrentObjectUseError(`This pipe (${this.name}) is already waited on by another greenlet`);
+    if (sink !== undefined) this._check();
     this.waiter = g;
     this._stream.ref?.();
+    if (sink !== undefined) {
+      for (const c of this.chunks) sink.push(c);
+      this.chunks = [];
+      this.buffered = 0;
+      this.sink = sink;
+      if (this.paused) {
+        this.paused = false;
+        this._stream.resume();
+      }
+    }
   }
 
   /** @internal Undoes `_claim`. */
   _release(): void {
     this.waiter = null;
+    this.sink = null;
     this._stream.unref?.();
   }
 
