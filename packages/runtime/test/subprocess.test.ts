@@ -12,6 +12,7 @@ import { spawn } from "@weft/runtime";
 import { coroutine, invoke } from "@weft/runtime/protocol";
 import { CalledProcessError, checkOutput, Popen, run, TimeoutExpired } from "@weft/runtime/subprocess";
 import { WeftError } from "@weft/runtime";
+import { now, runTest } from "@weft/runtime/testing";
 import { checkOutputD, communicate, NODE, nap, pattern, real, recv, runD, sendAll, thrown, wait, killChildren } from "./subprocess-helpers.js";
 
 afterEach(killChildren);
@@ -314,6 +315,21 @@ describe("run and checkOutput", () => {
   it("throws ENOENT for a missing program", async () => {
     const err = await real(() => thrown(runD("this_name_must_not_exist")));
     expect(err.code).toBe("ENOENT");
+  });
+});
+
+describe("on runTest's virtual clock", () => {
+  it("counts a running child as an external wait: the clock does not jump past it (as wait(promise))", async () => {
+    const { value } = await runTest(function* () {
+      const p = new Popen("sh", ["-c", "sleep 0.2; echo hi; exit 2"]);
+      const code = yield* wait(p, 50); // 50 virtual ms never pass while the child may still exit
+      const out = yield* communicate(p);
+      yield* nap(10_000); // nothing external left: this costs nothing
+      return [code, out.stdout!.toString(), now()];
+    });
+    expect(value[0]).toBe(2);
+    expect(value[1]).toBe("hi\n");
+    expect(value[2]).toBeGreaterThanOrEqual(10_000);
   });
 });
 
