@@ -72,11 +72,12 @@ describe("Popen", () => {
         codeOf(() => new Popen("ls", [], { cwd: "/no/such/directory" })),
         codeOf(() => new Popen("/etc/passwd")),
         codeOf(() => new Popen("/tmp")),
+        codeOf(() => new Popen("echo hi", [], { shell: true, cwd: "/no/such/directory" })),
       ];
       yield* nap(20);
       return codes;
     });
-    expect(codes).toEqual(["ENOENT", "ENOENT", "EACCES", "EACCES"]);
+    expect(codes).toEqual(["ENOENT", "ENOENT", "EACCES", "EACCES", "ENOENT"]);
   });
 
   it("leaves no descriptor open after the child was read and waited for (TestPopen.test_leak)", async () => {
@@ -312,9 +313,13 @@ describe("run and checkOutput", () => {
     expect(err).toMatchObject({ timeout: 300, stdout: Buffer.from("BDFL"), output: Buffer.from("BDFL"), stderr: Buffer.alloc(0), code: "ERR_WEFT_SUBPROCESS_TIMEOUT" });
   });
 
-  it("throws ENOENT for a missing program", async () => {
-    const err = await real(() => thrown(runD("this_name_must_not_exist")));
-    expect(err.code).toBe("ENOENT");
+  it("throws ENOENT for a missing program; with a shell, the shell's status 127 instead (as Python)", async () => {
+    const out = await real(function* () {
+      const err = yield* thrown(runD("this_name_must_not_exist"));
+      const viaShell = yield* runD("this_name_must_not_exist", [], { shell: true });
+      return [err.code, viaShell.status];
+    });
+    expect(out).toEqual(["ENOENT", 127]);
   });
 });
 

@@ -102,7 +102,7 @@ export class Popen {
     child.on("error", () => {});
     if (child.pid === undefined) {
       for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
-      throw spawnFailure(cmd.file, cmd.args, String(spawnOptions.cwd ?? process.cwd()), spawnOptions.env ?? process.env, Boolean(spawnOptions.shell));
+      throw spawnFailure(cmd.file, cmd.args, String(spawnOptions.cwd ?? process.cwd()), spawnOptions.env ?? process.env, spawnOptions.shell);
     }
     this.pid = child.pid;
     this.stdin = piped[0] && child.stdin ? new PipeWriter(child.stdin, "stdin") : null;

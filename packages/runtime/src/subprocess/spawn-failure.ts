@@ -10,6 +10,9 @@
  * met, and throws an error shaped as Node's own (`spawn FILE ENOENT`, with `code`, `errno`,
  * `syscall`, `path`, `spawnargs`):
  *
+ * With `shell`, the program looked for is the shell (`/bin/sh` or the one named); a command the
+ * shell cannot find is the shell's business (exit status 127), as in Python.
+ *
  * | Found | `code` |
  * |---|---|
  * | `cwd` is not a directory | `ENOENT` (what Node reports) |
@@ -61,8 +64,10 @@ export function diagnose(file: string, cwd: string, env: NodeJS.ProcessEnv): Ver
 }
 
 /** @internal The error a failed spawn of `file` throws from the `Popen` constructor. */
-export function spawnFailure(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, shell: boolean): Error {
-  const verdict = shell ? "OK" : diagnose(file, cwd, env);
+export function spawnFailure(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, shell: unknown): Error {
+  // With `shell`, Node runs the shell (`/bin/sh`, or the one named), which then looks for `file`.
+  const program = typeof shell === "string" ? shell : shell === true ? "/bin/sh" : file;
+  const verdict = diagnose(program, cwd, env);
   const syscall = `spawn ${file}`;
   if (verdict === "OK") {
     return Object.assign(
