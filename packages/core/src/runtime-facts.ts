@@ -8,7 +8,7 @@ import type { ArgFact, CallFact } from "./facts.js";
 
 export { catalogue };
 
-export const RUNTIME_MODULES = new Set(["@weft/runtime", "@weft/runtime/net"]);
+export const RUNTIME_MODULES = new Set(["@weft/runtime", "@weft/runtime/net", "@weft/runtime/subprocess"]);
 
 export function runtimeFunction(name: string): CatalogueFunction | undefined {
   return lookup(name);

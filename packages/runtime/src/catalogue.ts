@@ -64,6 +64,13 @@ const netFn = (name: string, blocks: Blocks, returns: string): CatalogueFunction
 const netMethods = (cls: string, list: Array<[string, Blocks, string]>): CatalogueMethod[] =>
   list.map(([name, blocks, returns]) => ({ ...netFn(name, blocks, returns), class: cls }));
 
+const SUBPROCESS = "@weft/runtime/subprocess";
+
+const subFn = (name: string, blocks: Blocks, returns: string): CatalogueFunction => ({ module: SUBPROCESS, name, blocks, returns });
+
+const subMethods = (cls: string, list: Array<[string, Blocks, string]>): CatalogueMethod[] =>
+  list.map(([name, blocks, returns]) => ({ ...subFn(name, blocks, returns), class: cls }));
+
 const unless = (unlessOption: string, arg: number): Blocks => ({ unlessOption, arg });
 
 export const catalogue: Catalogue = {
@@ -101,6 +108,11 @@ export const catalogue: Catalogue = {
     { module: NET, name: "ConnectionResetError", extends: "SocketError" },
     { module: NET, name: "BrokenPipeError", extends: "SocketError" },
     { module: NET, name: "SocketTimeout", extends: "SocketError" },
+    { module: SUBPROCESS, name: "Popen" },
+    { module: SUBPROCESS, name: "PipeReader" },
+    { module: SUBPROCESS, name: "PipeWriter" },
+    { module: SUBPROCESS, name: "TimeoutExpired", extends: "Error" },
+    { module: SUBPROCESS, name: "CalledProcessError", extends: "Error" },
   ],
   functions: [
     fn("spawn", false, "Greenlet", [0]),
@@ -118,6 +130,9 @@ export const catalogue: Catalogue = {
     fn("runMain", false, "Promise", [0]),
     netFn("connect", true, "Socket"),
     netFn("listen", true, "ServerSocket"),
+    // Names are looked up alone (`lookup(name)`): no other module has a `run` or `checkOutput`.
+    subFn("run", true, "object"),
+    subFn("checkOutput", true, "Buffer"),
   ],
   methods: [
     ...methods("Greenlet", [
@@ -240,6 +255,23 @@ export const catalogue: Catalogue = {
       ["close", false, "void"],
       ["stopAccepting", false, "void"],
       ["startAccepting", false, "void"],
+    ]),
+    // `proc.stdout` and `proc.stdin` are properties (PipeReader, PipeWriter): a call on them is
+    // known by its method's name, `recv` and `sendAll`, which only blocking pipes and sockets have.
+    ...subMethods("Popen", [
+      ["wait", true, "number"],
+      ["communicate", true, "object"],
+      ["poll", false, "number"],
+      ["kill", false, "void"],
+      ["terminate", false, "void"],
+    ]),
+    ...subMethods("PipeReader", [
+      ["recv", true, "Buffer"],
+      ["close", false, "void"],
+    ]),
+    ...subMethods("PipeWriter", [
+      ["sendAll", true, "void"],
+      ["close", false, "void"],
     ]),
   ],
 };

@@ -2,6 +2,7 @@
 import * as runtime from "@weft/runtime";
 import { catalogue, lookup } from "@weft/runtime/catalogue";
 import * as net from "@weft/runtime/net";
+import * as subprocess from "@weft/runtime/subprocess";
 import { co } from "@weft/runtime/protocol";
 
 type Fn = ((...args: unknown[]) => unknown) & { [co]?: unknown };
@@ -9,6 +10,7 @@ type Fn = ((...args: unknown[]) => unknown) & { [co]?: unknown };
 const modules: Record<string, Record<string, unknown>> = {
   "@weft/runtime": runtime as unknown as Record<string, unknown>,
   "@weft/runtime/net": net as unknown as Record<string, unknown>,
+  "@weft/runtime/subprocess": subprocess as unknown as Record<string, unknown>,
 };
 /** The export `name` of the module the entry belongs to. */
 const exportOf = (entry: { module: string; name: string }): unknown => modules[entry.module]?.[entry.name];
@@ -84,6 +86,18 @@ describe("the blocking catalogue", () => {
     expect(lookup("StreamServer#stop")).toMatchObject({ blocks: true });
     expect(lookup("StreamServer#close")).toMatchObject({ blocks: false });
     expect(lookup("StreamServer#constructor")).toMatchObject({ blocks: false, drives: [1], callbackParams: { 1: ["Socket"] } });
+    expect(lookup("run")).toMatchObject({ module: "@weft/runtime/subprocess", blocks: true });
+    expect(lookup("checkOutput")).toMatchObject({ module: "@weft/runtime/subprocess", blocks: true, returns: "Buffer" });
+    expect(lookup("Popen#wait")).toMatchObject({ module: "@weft/runtime/subprocess", blocks: true, returns: "number" });
+    expect(lookup("Popen#communicate")).toMatchObject({ blocks: true });
+    expect(lookup("Popen#poll")).toMatchObject({ blocks: false });
+    expect(lookup("PipeReader#recv")).toMatchObject({ blocks: true, returns: "Buffer" });
+    expect(lookup("PipeWriter#sendAll")).toMatchObject({ blocks: true });
+  });
+
+  it("keeps function names unique across modules (lookup(name) ignores the module)", () => {
+    const names = catalogue.functions.map((f) => f.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
   it("types callbacks only where the runtime drives them, with classes it has", () => {
