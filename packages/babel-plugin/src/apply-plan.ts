@@ -182,8 +182,7 @@ export function applyPlan(ctx: ApplyContext): void {
         : t.importDeclaration([], t.stringLiteral(`${PATCH}/${m}`)),
     );
     const body = program.node.body;
-    const helpersEnd = body.findIndex((n) => !helperRequires.has(n) && !(t.isImportDeclaration(n) && n.source.value === PROTOCOL));
-    body.splice(helpersEnd < 0 ? body.length : helpersEnd, 0, ...loads);
+    body.splice(afterHelpers(body, true), 0, ...loads);
   }
 }
 
@@ -242,6 +241,20 @@ interface TopLevelAttaches {
   flush(): void;
 }
 
+/**
+ * Where what must run before the module's own code goes: after the leading imports (with
+ * `protocolOnly`, only the helpers' import: the user's imports follow) and after the `require` of
+ * the runtime's helpers, which a module-level temporary may precede.
+ */
+function afterHelpers(body: readonly BabelTypes.Statement[], protocolOnly = false): number {
+  const leading = body.findIndex((s) => !helperRequires.has(s) && !(s.type === "ImportDeclaration" && (!protocolOnly || s.source.value === PROTOCOL)));
+  let index = leading < 0 ? body.length : leading;
+  body.forEach((s, i) => {
+    if (helperRequires.has(s)) index = Math.max(index, i + 1);
+  });
+  return index;
+}
+
 function topLevelAttaches(program: NodePath<BabelTypes.Program>): TopLevelAttaches {
   // Newest first: each face goes before the ones added before it.
   let pending: BabelTypes.Statement[] = [];
@@ -251,8 +264,9 @@ function topLevelAttaches(program: NodePath<BabelTypes.Program>): TopLevelAttach
       const statements = pending.reverse();
       pending = [];
       const body = program.node.body;
-      const index = body.findIndex((s) => s.type !== "ImportDeclaration" && !helperRequires.has(s));
-      if (index >= 0) program.get(`body.${index}`).insertBefore(statements);
+      // After the imports and the helpers' `require` (a temporary may have been declared first).
+      const index = afterHelpers(body);
+      if (index < body.length) program.get(`body.${index}`).insertBefore(statements);
       else program.pushContainer("body", statements);
     }
     length = program.node.body.length;
