@@ -21,7 +21,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type * as TS from "typescript";
-import { analyzeModule, dynamicImportSpecifiers, importMayBlock, jsdocImportSpecifiers, mayCallParamMethods, mayDefineCallbackCaller, mayHaveParameterDecorators, summarizeModule, type Analysis, type ExportFact, type ModuleSummary } from "@weft/core";
+import { analyzeModule, dynamicImportSpecifiers, importMayBlock, jsdocImportSpecifiers, mayCallParamMethods, mayDefineCallbackCaller, mayHaveParameterDecorators, mentionsPatchedModule, summarizeModule, type Analysis, type ExportFact, type ModuleSummary } from "@weft/core";
 import { buildCheckerTypes, displayName, isRuntimeFile, type CheckerTypes } from "./build-checker-types.js";
 import { localClassName } from "./collect-syntax.js";
 import { collectModule, type Collected } from "./collect-module.js";
@@ -273,7 +273,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
         const code = readFileSync(file, "utf8");
         // Where shapes are needed, a file that declares classes or interfaces, or re-exports names, is
         // parsed: its summary lists their methods; so is JavaScript that calls methods on its parameters.
-        if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
+        if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !mentionsPatchedModule(code, options.patch) && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
           const complete = !/\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/.test(code) && !mayCallParamMethods(file, code);
           if (complete || need === "blocking") {
             shapes = complete;
@@ -348,6 +348,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
     if (program !== undefined && program.getSourceFile(sf.fileName) === sf) return isProjectFile(sf);
     const text = sf.text;
     if (options.blocking.size > 0 || /@blocking\b/.test(text) || /["']@weft\/runtime/.test(text) || mayDefineCallbackCaller(text) || mayHaveParameterDecorators(text)) return true;
+    if (!/[\\/]node_modules[\\/]/.test(sf.fileName) && mentionsPatchedModule(text, options.patch)) return true;
     // A file that imports a name a summary says blocks, statically or with `import()`, or whose JSDoc names such a type.
     const summaries = summariesFor(sf, "blocking");
     for (const spec of dynamicImportSpecifiers(text)) {
