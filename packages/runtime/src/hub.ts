@@ -47,6 +47,21 @@ export class LoopExit extends WeftError {
 
 export type ErrorHandler = (greenlet: GreenletBase, error: unknown) => void;
 
+/**
+ * The blocking monitor's side of the hub (monitor.ts has the protocol). While one is set, the
+ * drain runs each greenlet through `stepMonitored`, which marks the run in the heartbeat.
+ */
+export interface HubMonitor {
+  /** The shared heartbeat: `[0]` odd while a greenlet runs, `[1]` the run the watchdog saw in progress. */
+  readonly heartbeat: Int32Array;
+  /** Whether the run in progress is the greenlet's first (set by `stepMonitored`). */
+  firstRun: boolean;
+  /** A greenlet was started (to record where it was spawned). */
+  spawned(g: GreenletBase): void;
+  /** A run the watchdog saw in progress has ended. */
+  runEnded(g: GreenletBase, run: number, first: boolean): void;
+}
+
 /** The value `sleep(0)` is resumed with (`yieldNow`), which ends its suspension. */
 export const RESUMED: unique symbol = Symbol("weft.resumed");
 
@@ -77,6 +92,12 @@ export class Hub {
   switchInterval = 5;
   /** Called for every greenlet that dies with an error (except `GreenletExit`). */
   errorHandler: ErrorHandler | null = null;
+  /** The blocking monitor while it is on (monitor.ts), else null: then the run loop is unchanged. */
+  monitor: HubMonitor | null = null;
+  /** Run-queue entries taken by drains: greenlet resumptions plus `skipped`. */
+  private taken = 0;
+  /** Run-queue entries that were no longer ready when taken (killed before they ran). */
+  private skipped = 0;
 
   private virtual = false;
   private virtualNow = 0;
@@ -114,7 +135,13 @@ export class Hub {
     g._resume = undefined;
     this.addLive(g);
     this.runQueue.push(g);
+    if (this.monitor !== null) this.monitor.spawned(g);
     this.kick();
+  }
+
+  /** Greenlet resumptions since the process started (`hubStats().switches`). */
+  get switches(): number {
+    return this.taken - this.skipped;
   }
 
   /** Greenlets started and not yet finished, oldest last (for reports and leak checks). */
@@ -275,8 +302,8 @@ export class Hub {
     this.draining = true;
     this.drainScheduled = false;
     const q = this.runQueue;
+    const mon = this.monitor;
     const started = now();
-    let count = 0;
     try {
       for (;;) {
         const g = q.shift();
@@ -289,8 +316,10 @@ export class Hub {
           if (this.virtual && this.externals === 0 && this.fireTimers(true)) continue;
           break;
         }
-        if (g._state === READY) this.step(g);
-        if ((++count & 63) === 0 && now() - started >= this.switchInterval) {
+        if (g._state !== READY) this.skipped++;
+        else if (mon === null) this.step(g);
+        else this.stepMonitored(g, mon);
+        if ((++this.taken & 63) === 0 && now() - started >= this.switchInterval) {
           this.fireTimers(false);
           this.drainScheduled = true;
           setImmediate(this.drainFn);
@@ -308,6 +337,21 @@ export class Hub {
         this.armNodeTimer();
       }
     }
+  }
+
+  /**
+   * `step` with the monitor on: marks the run in the heartbeat (odd while it runs), and tells the
+   * monitor when the watchdog saw it in progress. No clock, no stack: monitor.ts explains why.
+   */
+  private stepMonitored(g: GreenletBase, mon: HubMonitor): void {
+    const hb = mon.heartbeat;
+    const run = (hb[0]! + 1) | 0;
+    const first = g._gen === null;
+    mon.firstRun = first;
+    hb[0] = run;
+    this.step(g);
+    hb[0] = (run + 1) | 0;
+    if (hb[1] === run) mon.runEnded(g, run, first);
   }
 
   /** Resumes `g` once: to its next suspension point, or to its end. */

@@ -1,0 +1,352 @@
+/**
+ * The blocking monitor: gevent's monitor thread and `max_blocking_time`
+ * (https://www.gevent.org/monitoring.html, `gevent.events.EventLoopBlocked`), and `hubStats()`.
+ *
+ * A greenlet that runs without yielding keeps every other greenlet, timer and socket waiting.
+ * With the monitor on (`WEFT_MONITOR=100` in the environment when `@weft/runtime` is loaded, or
+ * `enableMonitor({ maxBlockingTime: 100 })`), every run of a greenlet longer than the threshold
+ * is reported on stderr, and a watchdog thread reports it while it is still running.
+ *
+ * ## The heartbeat (a 32-byte `SharedArrayBuffer`, monitor-watchdog.ts has the indices)
+ *
+ * | slot | written by | meaning |
+ * |---|---|---|
+ * | `Int32[RUN]` | hub | odd while a greenlet runs (one new odd value per run), even between runs |
+ * | `Int32[SEEN]` | worker | the last run it saw in progress at a poll |
+ * | `Int32[FLAGGED]` | worker | the last run it saw last longer than the threshold |
+ * | `Int32[STOP]` | main | 1: the worker exits at its next poll |
+ * | `Float64[SEEN_FROM]`, `Float64[SEEN_AT]` | worker | the seen run started in (from, at]: the previous poll and the poll that first saw it (epoch ms, `performance.timeOrigin + performance.now()`) |
+ *
+ * ## What the hub does per switch (the whole cost of the monitor on the hot path)
+ *
+ * Monitor off: nothing (the drain reads `hub.monitor` once per drain and calls `step` as before).
+ * Monitor on: `stepMonitored` writes `RUN` before and after the run (two stores into the shared
+ * buffer), reads `SEEN`, and only when it names this run (a run that spanned one of the worker's
+ * polls, i.e. at least `pollMs` long) calls `runEnded` here. No clock is read and no stack is
+ * captured per switch: reading the clock costs about 50 ns, capturing a stack 2–4 µs, against a
+ * switch of about 70 ns. The worker does the timing: it polls every `pollMs`
+ * (`maxBlockingTime / 10`, between 1 and 20 ms) and flags a run it has seen for `maxBlockingTime`,
+ * so a run is flagged between `maxBlockingTime` and `maxBlockingTime + 2 × pollMs` after it
+ * started, and a run is reported only if it really lasted longer than the threshold (a run barely
+ * over it, by less than `pollMs`, may go unreported). Durations are given as the interval the
+ * polls allow: `for 301–306 ms`.
+ *
+ * ## When positions are captured, and how
+ *
+ * - **Spawned at**: with the monitor on, `hub.start` captures a stack (`new Error()`, formatted only
+ *   if reported): about 2–4 µs per spawn, only with the monitor on. Greenlets started before the
+ *   monitor was enabled have no spawn position.
+ * - **Still running at** (the watchdog notice): the worker pauses the main thread through the
+ *   inspector and evaluates `watchdog(run)` there; `new Error().stack` inside it holds the paused
+ *   greenlet's frames. About 1 ms of the main thread's time per report, plus enabling the
+ *   debugger for that moment (it reports every loaded script to the worker: a few ms to tens of
+ *   ms, paid only by a run already over the threshold).
+ * - **Yielded at**: the watchdog notice arms a probe in `currentGreenlet` (current.ts), which
+ *   every primitive calls before it suspends; while armed, each call from the flagged greenlet
+ *   captures a stack and the last one is where it yielded. Not armed: one `null` check.
+ * - **Resumed at** (where the run started): for a greenlet's first run, the start of its function;
+ *   otherwise where it last yielded, which is known only when the monitor captured that yield (the
+ *   end of an earlier reported run): positions cannot be kept for every switch at this budget.
+ *   When unknown, the report says so.
+ *
+ * Every position is the first frame of the stack outside the runtime (`src/` and `dist/` of this
+ * package) and Node's internals, as V8 formats it: with source maps enabled (`weft run` passes
+ * `--enable-source-maps`; `process.setSourceMapsEnabled(true)` before the code is loaded), that is
+ * the user's `.ts` line.
+ *
+ * ## The reports (stderr, one line per field; `<describe>` is the greenlet's `_describe()`)
+ *
+ *   <ISO time> weft monitor: <describe> has been running for 105 ms without yielding (over the 100 ms threshold); it is at:
+ *       at busy (/app/prog.ts:7:5)
+ *       …
+ *     resumed at: /app/prog.ts:5:3
+ *     spawned at: /app/prog.ts:12:1
+ *
+ *   <ISO time> weft monitor: <describe> blocked the hub for 301–306 ms (over the 100 ms threshold)
+ *     resumed at: /app/prog.ts:5:3
+ *     yielded at: /app/prog.ts:9:3
+ *     spawned at: /app/prog.ts:12:1
+ *
+ * The first is the watchdog's notice, printed once per long run while it runs; the second is the
+ * report, printed once per long run when it ends (a greenlet that ends instead of yielding says
+ * `ended at` its last position instead, i.e. `returned`).
+ */
+import { Worker } from "node:worker_threads";
+import { invalidArgument } from "./errors.js";
+import type { GreenletBase } from "./greenlet-base.js";
+import { hub, type HubMonitor } from "./hub.js";
+import { setYieldProbe } from "./current.js";
+import {
+  FLAGGED,
+  HEARTBEAT_BYTES,
+  RUN,
+  SEEN_AT,
+  SEEN_FROM,
+  STOP,
+  WATCHDOG_SOURCE,
+} from "./monitor-watchdog.js";
+
+export interface MonitorOptions {
+  /** Milliseconds a greenlet may run without yielding before it is reported (gevent's `max_blocking_time`). */
+  maxBlockingTime: number;
+}
+
+export interface HubStats {
+  /** Greenlets started and not yet finished. */
+  alive: number;
+  /** Greenlets in the run queue. */
+  ready: number;
+  /** Pending timers (sleeps, timeouts, timed waits). */
+  timers: number;
+  /** Greenlet resumptions since the process started. */
+  switches: number;
+  /**
+   * The longest run timed so far, or `null`: only runs the monitor's watchdog saw in progress
+   * (runs of at least its poll interval, while the monitor was on) are timed. `ms` is the lower
+   * bound of the interval the polls allow.
+   */
+  longestRun: { ms: number; greenlet: string } | null;
+  /** Runs reported for lasting longer than the threshold. */
+  overThreshold: number;
+  /** The threshold in ms while the monitor is on, else `null`. */
+  maxBlockingTime: number | null;
+}
+
+/** The name of the hook the worker calls on the main thread (`Symbol.for`, shared by every realm). */
+const HOOK = "weft.monitor";
+
+const clock = (): number => performance.timeOrigin + performance.now();
+
+/** This package's root: frames under its `src/` or `dist/` are the runtime's own, not the user's. */
+const packageRoot = ((): string | null => {
+  const file = frameFile(new Error().stack?.split("\n")[1] ?? "");
+  if (file === null) return null;
+  const dir = file.slice(0, Math.max(file.lastIndexOf("/"), file.lastIndexOf("\\")));
+  return dir.slice(0, Math.max(dir.lastIndexOf("/"), dir.lastIndexOf("\\")));
+})();
+
+/** The file of one V8 stack line (`    at f (/a/b.ts:3:4)` or `    at /a/b.ts:3:4`), or null. */
+function frameFile(line: string): string | null {
+  const m = /\(?((?:file:\/\/)?[^\s()]+?):\d+:\d+\)?$/.exec(line.trim());
+  if (m === null) return null;
+  const file = m[1]!;
+  return file.startsWith("file://") ? decodeURIComponent(file.slice("file://".length)) : file;
+}
+
+/** The position (`file:line:col`) of one V8 stack line. */
+function framePosition(line: string): string {
+  const m = /\(?((?:file:\/\/)?[^\s()]+:\d+:\d+)\)?$/.exec(line.trim());
+  return m === null ? line.trim().replace(/^at /, "") : m[1]!;
+}
+
+function isUserFrame(line: string): boolean {
+  if (!line.trimStart().startsWith("at ")) return false;
+  const file = frameFile(line);
+  if (file === null || file.startsWith("<") || line.includes("(eval at ")) return false; // `<anonymous>`, the hook's eval
+  if (file.startsWith("node:") || file.startsWith("internal/")) return false;
+  if (packageRoot !== null) {
+    for (const sub of ["/src/", "/dist/", "\\src\\", "\\dist\\"]) if (file.startsWith(packageRoot + sub)) return false;
+  }
+  return true;
+}
+
+/** The user's frames of a captured stack (the lines after the message). */
+function userFrames(stack: string | undefined): string[] {
+  if (stack === undefined) return [];
+  return stack.split("\n").filter(isUserFrame);
+}
+
+function firstUserPosition(error: Error | undefined): string | null {
+  if (error === undefined) return null;
+  const frame = userFrames(error.stack)[0];
+  return frame === undefined ? null : framePosition(frame);
+}
+
+const isoTime = (): string => new Date().toISOString();
+
+/** The monitor while it is on. */
+class Monitor implements HubMonitor {
+  readonly heartbeat: Int32Array;
+  private readonly times: Float64Array;
+  private readonly worker: Worker;
+  readonly pollMs: number;
+  /** Spawn stacks (captured with the monitor on). */
+  private readonly spawns = new WeakMap<GreenletBase, Error>();
+  /** Where each greenlet last yielded, when captured (the end of a reported run). */
+  private readonly yields = new WeakMap<GreenletBase, string>();
+  /** The run the watchdog reported and is waiting to end. */
+  private watched: { run: number; g: GreenletBase; resumedAt: string; yield: Error | undefined } | null = null;
+  /** `stepMonitored` records whether the run it starts is the greenlet's first. */
+  firstRun = false;
+
+  constructor(readonly maxBlockingTime: number) {
+    const buffer = new SharedArrayBuffer(HEARTBEAT_BYTES);
+    this.heartbeat = new Int32Array(buffer);
+    this.times = new Float64Array(buffer);
+    this.pollMs = Math.min(20, Math.max(1, Math.floor(maxBlockingTime / 10)));
+    this.worker = new Worker(WATCHDOG_SOURCE, {
+      eval: true,
+      workerData: { heartbeat: buffer, maxBlockingTime, pollMs: this.pollMs, hook: HOOK },
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.unref();
+    // A worker that fails (no inspector in this build of Node) leaves the end-of-run reports.
+    this.worker.on("error", () => {});
+  }
+
+  /** Stops the worker; resolves when it has exited. */
+  stop(): Promise<number> {
+    Atomics.store(this.heartbeat, STOP, 1);
+    return this.worker.terminate();
+  }
+
+  get workerThreadId(): number {
+    return this.worker.threadId;
+  }
+
+  spawned(g: GreenletBase): void {
+    this.spawns.set(g, new Error("spawned"));
+  }
+
+  private spawnedAt(g: GreenletBase): string {
+    const error = this.spawns.get(g);
+    if (error === undefined) return "unknown (started before the monitor was enabled)";
+    return firstUserPosition(error) ?? "unknown (no frame outside the runtime)";
+  }
+
+  private resumedAt(g: GreenletBase, first: boolean): string {
+    if (first) return `the start of the greenlet (its first run)`;
+    return this.yields.get(g) ?? "where it last yielded (not recorded: the monitor records positions only for reported runs)";
+  }
+
+  /** The worker's hook, run on the main thread while the worker holds it paused inside `run`. */
+  watchdog(run: number): string {
+    const g = hub.current;
+    if (Atomics.load(this.heartbeat, RUN) !== run || g === null) return "stale";
+    const ms = Math.floor(clock() - this.times[SEEN_AT]!);
+    const resumedAt = this.resumedAt(g, this.firstRun);
+    this.watched = { run, g, resumedAt, yield: undefined };
+    setYieldProbe((current) => {
+      if (current === g && this.watched !== null) this.watched.yield = new Error("yielded");
+    });
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 50;
+    const here = new Error("watchdog");
+    Error.stackTraceLimit = limit;
+    const frames = userFrames(here.stack).map((f) => `    ${f.trim()}\n`);
+    process.stderr.write(
+      `${isoTime()} weft monitor: ${g._describe()} has been running for ${ms} ms without yielding ` +
+        `(over the ${this.maxBlockingTime} ms threshold); it is at:\n${frames.join("")}` +
+        `  resumed at: ${resumedAt}\n  spawned at: ${this.spawnedAt(g)}\n`,
+    );
+    return "reported";
+  }
+
+  /** Called by the hub after a run the worker saw in progress (`SEEN` named it). */
+  runEnded(g: GreenletBase, run: number, first: boolean): void {
+    const end = clock();
+    const from = this.times[SEEN_FROM]!;
+    const at = this.times[SEEN_AT]!;
+    const low = Math.floor(end - at);
+    const high = Math.ceil(end - from);
+    const describe = g._describe();
+    if (stats.longestRun === null || low > stats.longestRun.ms) stats.longestRun = { ms: low, greenlet: describe };
+    if (Atomics.load(this.heartbeat, FLAGGED) !== run) return;
+    stats.overThreshold++;
+    const watched = this.watched !== null && this.watched.run === run ? this.watched : null;
+    this.watched = null;
+    setYieldProbe(null);
+    const yielded = firstUserPosition(watched?.yield);
+    if (yielded !== null) this.yields.set(g, yielded);
+    const verb = g.dead ? "ended at" : "yielded at";
+    process.stderr.write(
+      `${isoTime()} weft monitor: ${describe} blocked the hub for ${low}–${high} ms ` +
+        `(over the ${this.maxBlockingTime} ms threshold)\n` +
+        `  resumed at: ${watched?.resumedAt ?? this.resumedAt(g, first)}\n` +
+        `  ${verb}: ${yielded ?? "not recorded (the watchdog did not get to pause the run)"}\n` +
+        `  spawned at: ${this.spawnedAt(g)}\n`,
+    );
+  }
+}
+
+/** Figures `hubStats()` keeps beside the hub's own counters. */
+const stats: { longestRun: { ms: number; greenlet: string } | null; overThreshold: number } = {
+  longestRun: null,
+  overThreshold: 0,
+};
+
+let monitor: Monitor | null = null;
+
+/**
+ * Turns the blocking monitor on (or changes its threshold): every run of a greenlet longer than
+ * `maxBlockingTime` ms is reported on stderr, by a watchdog thread while it runs and again when it
+ * yields. `WEFT_MONITOR=<ms>` in the environment does the same when `@weft/runtime` is loaded.
+ */
+export function enableMonitor(options: MonitorOptions): void {
+  if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object { maxBlockingTime }", options);
+  const ms = options.maxBlockingTime;
+  if (typeof ms !== "number") throw invalidArgument("maxBlockingTime", "a positive number of milliseconds", ms);
+  if (!(ms > 0) || ms === Infinity) throw invalidArgument("maxBlockingTime", "a positive number of milliseconds", ms, RangeError);
+  if (monitor !== null) void disableMonitor();
+  monitor = new Monitor(ms);
+  installHook(monitor);
+  hub.monitor = monitor;
+}
+
+/** Turns the blocking monitor off and stops its watchdog thread; resolves once the thread exited. */
+export function disableMonitor(): Promise<void> {
+  const m = monitor;
+  if (m === null) return Promise.resolve();
+  monitor = null;
+  hub.monitor = null;
+  setYieldProbe(null);
+  installHook(null);
+  return m.stop().then(() => undefined);
+}
+
+function installHook(m: Monitor | null): void {
+  const key = Symbol.for(HOOK);
+  if (m === null) delete (globalThis as Record<symbol, unknown>)[key];
+  else (globalThis as Record<symbol, unknown>)[key] = { watchdog: (run: number) => m.watchdog(run) };
+}
+
+/** Live figures of the hub; see `HubStats`. Available whether the monitor is on or off. */
+export function hubStats(): HubStats {
+  return {
+    alive: hub.liveCount,
+    ready: hub.runQueue.size,
+    timers: hub.timers.size,
+    switches: hub.switches,
+    longestRun: stats.longestRun === null ? null : { ...stats.longestRun },
+    overThreshold: stats.overThreshold,
+    maxBlockingTime: monitor?.maxBlockingTime ?? null,
+  };
+}
+
+/** @internal For tests: the watchdog's thread id while the monitor is on, else null. */
+export function monitorThreadId(): number | null {
+  return monitor?.workerThreadId ?? null;
+}
+
+/** @internal For tests: forgets the longest run and the count of runs over the threshold. */
+export function resetMonitorStats(): void {
+  stats.longestRun = null;
+  stats.overThreshold = 0;
+}
+
+/** `WEFT_MONITOR=<ms>`: turns the monitor on at load; a bad value is a warning, not an error. */
+function fromEnvironment(): void {
+  const raw = process.env.WEFT_MONITOR;
+  if (raw === undefined || raw === "" || raw === "0" || raw === "off") return;
+  const ms = Number(raw);
+  if (!(ms > 0) || ms === Infinity) {
+    process.emitWarning(
+      `WEFT_MONITOR=${JSON.stringify(raw)} is not a positive number of milliseconds; the blocking monitor stays off.`,
+      { code: "WEFT_MONITOR" },
+    );
+    return;
+  }
+  enableMonitor({ maxBlockingTime: ms });
+}
+fromEnvironment();
