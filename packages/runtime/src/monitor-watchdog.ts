@@ -32,11 +32,11 @@ export const SEEN_AT = 3;
 /** The heartbeat's size in bytes. */
 export const HEARTBEAT_BYTES = 32;
 
-/** The worker's source. `workerData`: `{ heartbeat: SharedArrayBuffer, maxBlockingTime, pollMs, hook }`. */
+/** The worker's source. `workerData`: `{ heartbeat: SharedArrayBuffer, maxBlockingTime, pollMs, hook, enabledAt }`. */
 export const WATCHDOG_SOURCE = `"use strict";
 const { workerData } = require("node:worker_threads");
 const { Session } = require("node:inspector");
-const { heartbeat, maxBlockingTime, pollMs, hook } = workerData;
+const { heartbeat, maxBlockingTime, pollMs, hook, enabledAt } = workerData;
 const RUN = ${RUN}, SEEN = ${SEEN}, FLAGGED = ${FLAGGED}, STOP = ${STOP}, SEEN_FROM = ${SEEN_FROM}, SEEN_AT = ${SEEN_AT};
 const hb = new Int32Array(heartbeat);
 const f64 = new Float64Array(heartbeat);
@@ -46,7 +46,8 @@ let pausing = null;
 let lastRun = 0;
 let seenAt = 0;
 let flaggedRun = 0;
-let lastPoll = clock();
+// The hub marks no run before the monitor was enabled (it reads hub.monitor once per drain).
+let lastPoll = enabledAt;
 
 function post(method, params) {
   return new Promise((resolve, reject) =>

@@ -73,7 +73,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { invalidArgument } from "./errors.js";
-import type { GreenletBase } from "./greenlet-base.js";
+import { WATCHED, type GreenletBase } from "./greenlet-base.js";
 import { hub, type HubMonitor } from "./hub.js";
 import { setYieldProbe } from "./current.js";
 import {
@@ -172,10 +172,10 @@ class Monitor implements HubMonitor {
   readonly pollMs: number;
   /** Spawn stacks (captured with the monitor on). */
   private readonly spawns = new WeakMap<GreenletBase, Error>();
-  /** Where each greenlet last yielded, when captured (the end of a reported run). */
-  private readonly yields = new WeakMap<GreenletBase, string>();
+  /** The last two yield captures of each watched greenlet, each with the run it ended. */
+  private readonly captures = new WeakMap<GreenletBase, { cur: Capture; prev: Capture | null; left: number }>();
   /** The run the watchdog reported and is waiting to end. */
-  private watched: { run: number; g: GreenletBase; resumedAt: string; yield: Error | undefined } | null = null;
+  private watched: { run: number; g: GreenletBase; resumedAt: string } | null = null;
   /** `stepMonitored` records whether the run it starts is the greenlet's first. */
   firstRun = false;
 
@@ -186,7 +186,7 @@ class Monitor implements HubMonitor {
     this.pollMs = Math.min(20, Math.max(1, Math.floor(maxBlockingTime / 10)));
     this.worker = new Worker(WATCHDOG_SOURCE, {
       eval: true,
-      workerData: { heartbeat: buffer, maxBlockingTime, pollMs: this.pollMs, hook: HOOK },
+      workerData: { heartbeat: buffer, maxBlockingTime, pollMs: this.pollMs, hook: HOOK, enabledAt: clock() },
       stdout: false,
       stderr: false,
     });
@@ -207,6 +207,52 @@ class Monitor implements HubMonitor {
 
   spawned(g: GreenletBase): void {
     this.spawns.set(g, new Error("spawned"));
+    this.watch(g, FIRST_RUN_CAPTURES);
+  }
+
+  /** Starts (or renews) capturing where `g` yields, for its next `captures` calls into primitives. */
+  private watch(g: GreenletBase, captures: number): void {
+    g._flags |= WATCHED;
+    const c = this.captures.get(g);
+    if (c !== undefined) c.left = captures;
+    else this.captures.set(g, { cur: { run: 0, at: undefined }, prev: null, left: captures });
+  }
+
+  /** The probe `currentGreenlet` calls (current.ts) before a primitive suspends `g`. */
+  readonly probe = (g: GreenletBase): void => {
+    if ((g._flags & WATCHED) === 0) return;
+    const c = this.captures.get(g);
+    if (c === undefined) {
+      g._flags &= ~WATCHED;
+      return;
+    }
+    const run = this.heartbeat[RUN]!;
+    if (c.cur.run !== run) c.prev = c.cur;
+    if (c.left <= 0) {
+      // Out of captures: where this run yields is unknown (never a stale position).
+      c.cur = { run, at: undefined };
+      g._flags &= ~WATCHED;
+      return;
+    }
+    c.left--;
+    c.cur = { run, at: new Error("yielded") };
+  };
+
+  /** Where `g` yielded at the end of `run` (the last capture made during it), or null. */
+  private yieldOf(g: GreenletBase, run: number): string | null {
+    const c = this.captures.get(g);
+    return c !== undefined && c.cur.run === run ? firstUserPosition(c.cur.at) : null;
+  }
+
+  /** Where `run` of `g` started: where it yielded before (the last capture of an earlier run). */
+  private resumedAt(g: GreenletBase, run: number, first: boolean): string {
+    if (first) return "the start of the greenlet (its first run)";
+    const c = this.captures.get(g);
+    const before = c === undefined ? null : c.cur.run !== run ? c.cur : c.prev;
+    return (
+      firstUserPosition(before?.at) ??
+      "where it last yielded (not recorded: the monitor records where a greenlet yields only after one of its runs lasted a poll interval)"
+    );
   }
 
   private spawnedAt(g: GreenletBase): string {
@@ -215,21 +261,14 @@ class Monitor implements HubMonitor {
     return firstUserPosition(error) ?? "unknown (no frame outside the runtime)";
   }
 
-  private resumedAt(g: GreenletBase, first: boolean): string {
-    if (first) return `the start of the greenlet (its first run)`;
-    return this.yields.get(g) ?? "where it last yielded (not recorded: the monitor records positions only for reported runs)";
-  }
-
   /** The worker's hook, run on the main thread while the worker holds it paused inside `run`. */
   watchdog(run: number): string {
     const g = hub.current;
     if (Atomics.load(this.heartbeat, RUN) !== run || g === null) return "stale";
     const ms = Math.floor(clock() - this.times[SEEN_AT]!);
-    const resumedAt = this.resumedAt(g, this.firstRun);
-    this.watched = { run, g, resumedAt, yield: undefined };
-    setYieldProbe((current) => {
-      if (current === g && this.watched !== null) this.watched.yield = new Error("yielded");
-    });
+    const resumedAt = this.resumedAt(g, run, this.firstRun);
+    this.watched = { run, g, resumedAt };
+    this.watch(g, WATCH_CAPTURES);
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 50;
     const here = new Error("watchdog");
@@ -246,29 +285,41 @@ class Monitor implements HubMonitor {
   /** Called by the hub after a run the worker saw in progress (`SEEN` named it). */
   runEnded(g: GreenletBase, run: number, first: boolean): void {
     const end = clock();
-    const from = this.times[SEEN_FROM]!;
-    const at = this.times[SEEN_AT]!;
-    const low = Math.floor(end - at);
-    const high = Math.ceil(end - from);
+    const low = Math.floor(end - this.times[SEEN_AT]!);
+    const high = Math.ceil(end - this.times[SEEN_FROM]!);
     const describe = g._describe();
     if (stats.longestRun === null || low > stats.longestRun.ms) stats.longestRun = { ms: low, greenlet: describe };
-    if (Atomics.load(this.heartbeat, FLAGGED) !== run) return;
-    stats.overThreshold++;
     const watched = this.watched !== null && this.watched.run === run ? this.watched : null;
     this.watched = null;
-    setYieldProbe(null);
-    const yielded = firstUserPosition(watched?.yield);
-    if (yielded !== null) this.yields.set(g, yielded);
-    const verb = g.dead ? "ended at" : "yielded at";
-    process.stderr.write(
-      `${isoTime()} weft monitor: ${describe} blocked the hub for ${low}–${high} ms ` +
-        `(over the ${this.maxBlockingTime} ms threshold)\n` +
-        `  resumed at: ${watched?.resumedAt ?? this.resumedAt(g, first)}\n` +
-        `  ${verb}: ${yielded ?? "not recorded (the watchdog did not get to pause the run)"}\n` +
-        `  spawned at: ${this.spawnedAt(g)}\n`,
-    );
+    if (Atomics.load(this.heartbeat, FLAGGED) === run) {
+      stats.overThreshold++;
+      const yielded = this.yieldOf(g, run);
+      const field = g.dead
+        ? "  ended: the greenlet finished in this run\n"
+        : `  yielded at: ${yielded ?? "not recorded (the watchdog did not get to pause the run)"}\n`;
+      process.stderr.write(
+        `${isoTime()} weft monitor: ${describe} blocked the hub for ${low}–${high} ms ` +
+          `(over the ${this.maxBlockingTime} ms threshold)\n` +
+          `  resumed at: ${watched?.resumedAt ?? this.resumedAt(g, run, first)}\n` +
+          field +
+          `  spawned at: ${this.spawnedAt(g)}\n`,
+      );
+    }
+    // A greenlet that ran for a poll interval may block again: record where it yields from now on.
+    if (!g.dead) this.watch(g, WATCH_CAPTURES);
   }
 }
+
+/** A stack captured where a watched greenlet called into a primitive, during run `run`. */
+interface Capture {
+  run: number;
+  at: Error | undefined;
+}
+
+/** Calls into primitives captured per watched greenlet before it stops being watched (renewed by each long run). */
+const WATCH_CAPTURES = 10_000;
+/** Calls captured in a new greenlet's first run: enough for its first yield, in most greenlets. */
+const FIRST_RUN_CAPTURES = 4;
 
 /** Figures `hubStats()` keeps beside the hub's own counters. */
 const stats: { longestRun: { ms: number; greenlet: string } | null; overThreshold: number } = {
@@ -291,6 +342,7 @@ export function enableMonitor(options: MonitorOptions): void {
   if (monitor !== null) void disableMonitor();
   monitor = new Monitor(ms);
   installHook(monitor);
+  setYieldProbe(monitor.probe);
   hub.monitor = monitor;
 }
 
