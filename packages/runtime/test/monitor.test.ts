@@ -1,9 +1,10 @@
-// The blocking monitor (src/monitor.ts) and hubStats(). gevent's reference is its monitor thread:
-// src/gevent/tests/test__monkey_hub_in_thread.py and test__hub.py TestPeriodicMonitoringThread
-// (test_blocking_this_thread: a greenlet that blocks past max_blocking_time is reported once, with
-// its stack; test_hub_wait_no_report: a hub that keeps switching is not). Ported by behaviour: the
-// runs here are real busy loops and the reports are read from stderr. Positions are asserted
-// against this file's own lines, found by the `MARK:` comments below.
+// The blocking monitor (src/monitor.ts) and hubStats(). gevent's reference is its monitor thread,
+// src/gevent/tests/test___monitor.py TestPeriodicMonitorBlocking.test_monitor_blocking: a hub that
+// switched since the last check is not blocked; one that did not switch is, and it is reported
+// (an EventLoopBlocked event); TestPeriodicMonitoringThread's thread tests mock the thread, here it
+// is real. Ported by behaviour: the runs are real busy loops and the reports are read from
+// stderr. Positions are asserted against this file's own lines, found by the `MARK:` comments.
+// Not ported: gevent's memory monitor (TestPeriodicMonitorMemory) and add_monitoring_function.
 import { readFileSync } from "node:fs";
 import { disableMonitor, enableMonitor, hubStats, spawn, sleep } from "@weft/runtime";
 import { co, coroutine } from "@weft/runtime/protocol";
@@ -55,7 +56,7 @@ function field(report: string, name: string): string {
 const at = (n: number) => new RegExp(`${FILE.replace(".", "\\.")}:${n}:\\d+$`);
 
 describe("the blocking monitor", () => {
-  it("reports a greenlet that runs 300 ms without yielding once, with where it resumed, yielded and was spawned, and the watchdog reports it while it runs (test__hub.py test_blocking_this_thread)", async () => {
+  it("reports a greenlet that runs 300 ms without yielding once, with where it resumed, yielded and was spawned, and the watchdog reports it while it runs (test___monitor.py test_monitor_blocking)", async () => {
     enableMonitor({ maxBlockingTime: 100 });
     let noticeSeenByLoop = false;
     const spinner = coroutine(function* spinner() {
@@ -117,7 +118,7 @@ describe("the blocking monitor", () => {
     expect(field(reports()[0]!, "ended")).toBe("the greenlet finished in this run");
   });
 
-  it("does not report runs under the threshold (test__hub.py test_hub_wait_no_report)", async () => {
+  it("does not report runs under the threshold, however many (test___monitor.py test_monitor_blocking: switched, so not blocked)", async () => {
     enableMonitor({ maxBlockingTime: 100 });
     await runTest(
       function* () {
