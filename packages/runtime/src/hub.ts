@@ -54,12 +54,10 @@ export type ErrorHandler = (greenlet: GreenletBase, error: unknown) => void;
 export interface HubMonitor {
   /** The shared heartbeat: `[0]` odd while a greenlet runs, `[1]` the run the watchdog saw in progress. */
   readonly heartbeat: Int32Array;
-  /** Whether the run in progress is the greenlet's first (set by `stepMonitored`). */
-  firstRun: boolean;
   /** A greenlet was started (to record where it was spawned). */
   spawned(g: GreenletBase): void;
   /** A run the watchdog saw in progress has ended. */
-  runEnded(g: GreenletBase, run: number, first: boolean): void;
+  runEnded(g: GreenletBase, run: number): void;
 }
 
 /** The value `sleep(0)` is resumed with (`yieldNow`), which ends its suspension. */
@@ -346,12 +344,10 @@ export class Hub {
   private stepMonitored(g: GreenletBase, mon: HubMonitor): void {
     const hb = mon.heartbeat;
     const run = (hb[0]! + 1) | 0;
-    const first = g._gen === null;
-    mon.firstRun = first;
     hb[0] = run;
     this.step(g);
     hb[0] = (run + 1) | 0;
-    if (hb[1] === run) mon.runEnded(g, run, first);
+    if (hb[1] === run) mon.runEnded(g, run);
   }
 
   /** Resumes `g` once: to its next suspension point, or to its end. */

@@ -7,17 +7,23 @@
  * sources under Jest (whose transform never sees worker files). It is plain CommonJS JavaScript.
  *
  * Rules of the worker:
- * - It polls the heartbeat every `pollMs` with `setTimeout` (never `Atomics.wait`: its own event
- *   loop must stay free to receive the inspector's replies) and exits when `STOP` is set.
- * - When the hub's current run (an odd `RUN` value) is the one it saw at an earlier poll and has
- *   lasted `maxBlockingTime` since, it writes `FLAGGED = run`, then, through an inspector session
- *   attached to the main thread (`connectToMainThread`), enables the debugger, pauses the main
- *   thread, evaluates the monitor's hook `watchdog(run)` on a paused call frame (the hook builds
- *   and prints the notice on the main thread, where `new Error().stack` still holds the paused
- *   frames and Node maps them through source maps), resumes, and disables the debugger. The
- *   debugger is enabled only for that moment: when idle, the worker costs one timer per poll.
- * - It resumes only pauses it asked for; any other pause (a `debugger` statement met while its
- *   session has the debugger enabled) is resumed too, since no other client asked for it.
+ * - It polls the heartbeat every `pollMs`, sleeping in `Atomics.wait` on `STOP` (a wake-up costs
+ *   less than a timer's, and `disableMonitor` wakes it at once), and exits when `STOP` is set. It
+ *   returns to its event loop only while it reports (the inspector's replies arrive there).
+ * - A run (an odd `RUN` value) it sees at two consecutive polls has lasted at least a poll
+ *   interval: it publishes the run in `SEEN`, with the bounds of its start (the poll before the
+ *   first sighting, and the first sighting), so that the hub times it when it ends.
+ * - When that run has lasted `maxBlockingTime` since its first sighting, it writes
+ *   `FLAGGED = run` and asks the main thread, through an inspector session attached to it
+ *   (`connectToMainThread`, connected at start-up with no domain enabled), to evaluate the
+ *   monitor's hook `watchdog(run)` (`Runtime.evaluate`). V8 runs that evaluation at the next
+ *   interrupt check of the running code, inside the long run and on top of its frames: the hook
+ *   prints the notice on the main thread, where `new Error().stack` holds the greenlet's frames and
+ *   Node maps them through source maps. No debugger is enabled and nothing is paused; when idle,
+ *   the worker costs one `Atomics.wait` wake-up per poll. A loop that V8 compiled without an
+ *   interrupt check (a loop whose body calls only built-ins, e.g. `while (Date.now() < end);`)
+ *   runs the hook only after it ended, when the hook finds the run over and prints nothing: the
+ *   report at the run's end is then the only one.
  * - It never writes to the process's streams: the hook does, on the main thread.
  */
 
@@ -41,86 +47,69 @@ const RUN = ${RUN}, SEEN = ${SEEN}, FLAGGED = ${FLAGGED}, STOP = ${STOP}, SEEN_F
 const hb = new Int32Array(heartbeat);
 const f64 = new Float64Array(heartbeat);
 const clock = () => performance.timeOrigin + performance.now();
-let session = null;
-let pausing = null;
+// Connected now, while the main thread is starting up: a session connected while the main thread
+// runs JavaScript may get no reply until it is idle. No domain is enabled: attaching costs nothing.
+const session = new Session();
+session.connectToMainThread();
+const expression = "globalThis[Symbol.for(" + JSON.stringify(hook) + ")]?.watchdog(";
 let lastRun = 0;
+let seenFrom = 0;
 let seenAt = 0;
+let seenRun = 0;
 let flaggedRun = 0;
 // The hub marks no run before the monitor was enabled (it reads hub.monitor once per drain).
 let lastPoll = enabledAt;
 
-function post(method, params) {
-  return new Promise((resolve, reject) =>
-    session.post(method, params || {}, (error, result) => (error ? reject(error) : resolve(result))),
-  );
+/**
+ * Asks the main thread to run the monitor's hook now. V8 runs a message from another thread's
+ * inspector session at the next interrupt check of the running code (a loop's back edge, a
+ * call), on top of the running frames, so new Error().stack in the hook holds them.
+ */
+function report(run) {
+  session.post("Runtime.evaluate", { expression: expression + run + ")", silent: true, returnByValue: true }, () => {});
 }
 
-async function onPaused(event) {
-  const run = pausing;
-  pausing = null;
-  try {
-    if (run !== null) {
-      const expression = "globalThis[Symbol.for(" + JSON.stringify(hook) + ")]";
-      for (const frame of event.params.callFrames) {
-        const r = await post("Debugger.evaluateOnCallFrame", {
-          callFrameId: frame.callFrameId,
-          expression: expression + " === undefined ? 'absent' : " + expression + ".watchdog(" + run + ")",
-          silent: true,
-          returnByValue: true,
-        });
-        if (r.result && r.result.value !== "absent") break;
-      }
-    }
-  } catch {
-    // The main thread went on (or exited) meanwhile: nothing to report.
-  } finally {
-    try {
-      await post("Debugger.resume");
-      await post("Debugger.disable");
-    } catch {}
-  }
-}
-
-async function report(run) {
-  try {
-    if (session === null) {
-      session = new Session();
-      session.connectToMainThread();
-      session.on("Debugger.paused", onPaused);
-    }
-    await post("Debugger.enable");
-    pausing = run;
-    await post("Debugger.pause");
-  } catch {
-    pausing = null;
-  }
-}
-
+/**
+ * Polls until a run needs reporting, sleeping in Atomics.wait (cheaper than a timer, and
+ * STOP wakes it at once); returns to the event loop only to report, or to exit.
+ */
 function poll() {
-  if (Atomics.load(hb, STOP) !== 0) {
-    if (session !== null) session.disconnect();
-    return;
-  }
-  const t = clock();
-  const run = Atomics.load(hb, RUN);
-  if ((run & 1) !== 0) {
-    if (run !== lastRun) {
+  for (;;) {
+    if (Atomics.load(hb, STOP) !== 0) {
+      session.disconnect();
+      return;
+    }
+    const t = clock();
+    const run = Atomics.load(hb, RUN);
+    if ((run & 1) === 0) {
+      lastRun = run;
+    } else if (run !== lastRun) {
       // A run that started after the previous poll: it began in (lastPoll, t].
       lastRun = run;
+      seenFrom = lastPoll;
       seenAt = t;
-      f64[SEEN_FROM] = lastPoll;
-      f64[SEEN_AT] = t;
-      Atomics.store(hb, SEEN, run);
-    } else if (run !== flaggedRun && t - seenAt >= maxBlockingTime) {
-      flaggedRun = run;
-      Atomics.store(hb, FLAGGED, run);
-      if (pausing === null) report(run);
+    } else {
+      if (run !== seenRun) {
+        // The same run at a second poll: it has lasted a poll interval; the hub times it.
+        seenRun = run;
+        f64[SEEN_FROM] = seenFrom;
+        f64[SEEN_AT] = seenAt;
+        Atomics.store(hb, SEEN, run);
+      }
+      if (run !== flaggedRun && t - seenAt >= maxBlockingTime) {
+        flaggedRun = run;
+        Atomics.store(hb, FLAGGED, run);
+        lastPoll = t;
+        report(run);
+        // Back to the event loop once, so that the reply is taken (and dropped) there.
+        setTimeout(poll, pollMs);
+        return;
+      }
     }
-  } else {
-    lastRun = run;
+    lastPoll = t;
+    Atomics.wait(hb, STOP, 0, pollMs);
   }
-  lastPoll = t;
-  setTimeout(poll, pollMs);
 }
-poll();
+// Start polling once this script has returned: the worker finishes starting up on its event loop.
+setTimeout(poll, 0);
 `;

@@ -12,16 +12,16 @@
  * | slot | written by | meaning |
  * |---|---|---|
  * | `Int32[RUN]` | hub | odd while a greenlet runs (one new odd value per run), even between runs |
- * | `Int32[SEEN]` | worker | the last run it saw in progress at a poll |
+ * | `Int32[SEEN]` | worker | the last run it saw in progress at two consecutive polls (so at least `pollMs` long) |
  * | `Int32[FLAGGED]` | worker | the last run it saw last longer than the threshold |
  * | `Int32[STOP]` | main | 1: the worker exits at its next poll |
- * | `Float64[SEEN_FROM]`, `Float64[SEEN_AT]` | worker | the seen run started in (from, at]: the previous poll and the poll that first saw it (epoch ms, `performance.timeOrigin + performance.now()`) |
+ * | `Float64[SEEN_FROM]`, `Float64[SEEN_AT]` | worker | that run started in (from, at]: the poll before the one that first saw it, and that one (epoch ms, `performance.timeOrigin + performance.now()`) |
  *
  * ## What the hub does per switch (the whole cost of the monitor on the hot path)
  *
  * Monitor off: nothing (the drain reads `hub.monitor` once per drain and calls `step` as before).
  * Monitor on: `stepMonitored` writes `RUN` before and after the run (two stores into the shared
- * buffer), reads `SEEN`, and only when it names this run (a run that spanned one of the worker's
+ * buffer), reads `SEEN`, and only when it names this run (a run the worker saw at two consecutive
  * polls, i.e. at least `pollMs` long) calls `runEnded` here. No clock is read and no stack is
  * captured per switch: reading the clock costs about 50 ns, capturing a stack 2–4 µs, against a
  * switch of about 70 ns. The worker does the timing: it polls every `pollMs`
@@ -36,11 +36,13 @@
  * - **Spawned at**: with the monitor on, `hub.start` captures a stack (`new Error()`, formatted only
  *   if reported): about 2–4 µs per spawn, only with the monitor on. Greenlets started before the
  *   monitor was enabled have no spawn position.
- * - **Still running at** (the watchdog notice): the worker pauses the main thread through the
- *   inspector and evaluates `watchdog(run)` there; `new Error().stack` inside it holds the paused
- *   greenlet's frames. About 1 ms of the main thread's time per report, plus enabling the
- *   debugger for that moment (it reports every loaded script to the worker: a few ms to tens of
- *   ms, paid only by a run already over the threshold).
+ * - **Still running at** (the watchdog notice): the worker has the main thread evaluate the hook
+ *   `watchdog(run)` through the inspector (`Runtime.evaluate`, monitor-watchdog.ts); V8 runs it at
+ *   the long run's next interrupt check, on top of its frames, so `new Error().stack` inside it
+ *   holds the running greenlet's frames. No debugger is enabled and nothing pauses; a few ms of
+ *   the main thread per notice, paid only by a run already over the threshold. The hook lives on
+ *   the main realm's global object (where `Runtime.evaluate` runs) and on this realm's (they
+ *   differ under Jest, whose modules run in a `vm` context).
  * - **Yielded at**: the watchdog notice arms a probe in `currentGreenlet` (current.ts), which
  *   every primitive calls before it suspends; while armed, each call from the flagged greenlet
  *   captures a stack and the last one is where it yielded. Not armed: one `null` check.
@@ -176,8 +178,6 @@ class Monitor implements HubMonitor {
   private readonly captures = new WeakMap<GreenletBase, { cur: Capture; prev: Capture | null; left: number }>();
   /** The run the watchdog reported and is waiting to end. */
   private watched: { run: number; g: GreenletBase; resumedAt: string } | null = null;
-  /** `stepMonitored` records whether the run it starts is the greenlet's first. */
-  firstRun = false;
 
   constructor(readonly maxBlockingTime: number) {
     const buffer = new SharedArrayBuffer(HEARTBEAT_BYTES);
@@ -198,6 +198,7 @@ class Monitor implements HubMonitor {
   /** Stops the worker; resolves when it has exited. */
   stop(): Promise<number> {
     Atomics.store(this.heartbeat, STOP, 1);
+    Atomics.notify(this.heartbeat, STOP);
     return this.worker.terminate();
   }
 
@@ -207,7 +208,9 @@ class Monitor implements HubMonitor {
 
   spawned(g: GreenletBase): void {
     this.spawns.set(g, new Error("spawned"));
-    this.watch(g, FIRST_RUN_CAPTURES);
+    // `first` marks "before its first run": the run after it is the greenlet's first.
+    this.captures.set(g, { cur: { run: 0, at: undefined, first: true }, prev: null, left: FIRST_RUN_CAPTURES });
+    g._flags |= WATCHED;
   }
 
   /** Starts (or renews) capturing where `g` yields, for its next `captures` calls into primitives. */
@@ -215,7 +218,7 @@ class Monitor implements HubMonitor {
     g._flags |= WATCHED;
     const c = this.captures.get(g);
     if (c !== undefined) c.left = captures;
-    else this.captures.set(g, { cur: { run: 0, at: undefined }, prev: null, left: captures });
+    else this.captures.set(g, { cur: { run: 0, at: undefined, first: false }, prev: null, left: captures });
   }
 
   /** The probe `currentGreenlet` calls (current.ts) before a primitive suspends `g`. */
@@ -230,12 +233,12 @@ class Monitor implements HubMonitor {
     if (c.cur.run !== run) c.prev = c.cur;
     if (c.left <= 0) {
       // Out of captures: where this run yields is unknown (never a stale position).
-      c.cur = { run, at: undefined };
+      c.cur = { run, at: undefined, first: false };
       g._flags &= ~WATCHED;
       return;
     }
     c.left--;
-    c.cur = { run, at: new Error("yielded") };
+    c.cur = { run, at: new Error("yielded"), first: false };
   };
 
   /** Where `g` yielded at the end of `run` (the last capture made during it), or null. */
@@ -245,10 +248,10 @@ class Monitor implements HubMonitor {
   }
 
   /** Where `run` of `g` started: where it yielded before (the last capture of an earlier run). */
-  private resumedAt(g: GreenletBase, run: number, first: boolean): string {
-    if (first) return "the start of the greenlet (its first run)";
+  private resumedAt(g: GreenletBase, run: number): string {
     const c = this.captures.get(g);
-    const before = c === undefined ? null : c.cur.run !== run ? c.cur : c.prev;
+    const before = c === undefined ? null : c.cur.run !== run || c.cur.first ? c.cur : c.prev;
+    if (before?.first === true) return "the start of the greenlet (its first run)";
     return (
       firstUserPosition(before?.at) ??
       "where it last yielded (not recorded: the monitor records where a greenlet yields only after one of its runs lasted a poll interval)"
@@ -261,12 +264,12 @@ class Monitor implements HubMonitor {
     return firstUserPosition(error) ?? "unknown (no frame outside the runtime)";
   }
 
-  /** The worker's hook, run on the main thread while the worker holds it paused inside `run`. */
+  /** The worker's hook, run on the main thread inside the long run `run` (at an interrupt check). */
   watchdog(run: number): string {
     const g = hub.current;
     if (Atomics.load(this.heartbeat, RUN) !== run || g === null) return "stale";
     const ms = Math.floor(clock() - this.times[SEEN_AT]!);
-    const resumedAt = this.resumedAt(g, run, this.firstRun);
+    const resumedAt = this.resumedAt(g, run);
     this.watched = { run, g, resumedAt };
     this.watch(g, WATCH_CAPTURES);
     const limit = Error.stackTraceLimit;
@@ -283,7 +286,7 @@ class Monitor implements HubMonitor {
   }
 
   /** Called by the hub after a run the worker saw in progress (`SEEN` named it). */
-  runEnded(g: GreenletBase, run: number, first: boolean): void {
+  runEnded(g: GreenletBase, run: number): void {
     const end = clock();
     const low = Math.floor(end - this.times[SEEN_AT]!);
     const high = Math.ceil(end - this.times[SEEN_FROM]!);
@@ -300,7 +303,7 @@ class Monitor implements HubMonitor {
       process.stderr.write(
         `${isoTime()} weft monitor: ${describe} blocked the hub for ${low}–${high} ms ` +
           `(over the ${this.maxBlockingTime} ms threshold)\n` +
-          `  resumed at: ${watched?.resumedAt ?? this.resumedAt(g, run, first)}\n` +
+          `  resumed at: ${watched?.resumedAt ?? this.resumedAt(g, run)}\n` +
           field +
           `  spawned at: ${this.spawnedAt(g)}\n`,
       );
@@ -314,6 +317,8 @@ class Monitor implements HubMonitor {
 interface Capture {
   run: number;
   at: Error | undefined;
+  /** The mark made at spawn: no run yet. */
+  first: boolean;
 }
 
 /** Calls into primitives captured per watched greenlet before it stops being watched (renewed by each long run). */
@@ -357,10 +362,18 @@ export function disableMonitor(): Promise<void> {
   return m.stop().then(() => undefined);
 }
 
+/**
+ * The main realm's global object: `Runtime.evaluate` runs there. `Worker` is Node's own class, so
+ * its constructor is the main realm's `Function`, even when this module runs in a `vm` context.
+ */
+const mainGlobal = (Worker as unknown as { constructor: FunctionConstructor }).constructor("return globalThis")() as Record<symbol, unknown>;
+
 function installHook(m: Monitor | null): void {
   const key = Symbol.for(HOOK);
-  if (m === null) delete (globalThis as Record<symbol, unknown>)[key];
-  else (globalThis as Record<symbol, unknown>)[key] = { watchdog: (run: number) => m.watchdog(run) };
+  for (const g of new Set([globalThis as Record<symbol, unknown>, mainGlobal])) {
+    if (m === null) delete g[key];
+    else g[key] = { watchdog: (run: number) => m.watchdog(run) };
+  }
 }
 
 /** Live figures of the hub; see `HubStats`. Available whether the monitor is on or off. */
