@@ -49,7 +49,7 @@ export type ErrorHandler = (greenlet: GreenletBase, error: unknown) => void;
 
 /**
  * The blocking monitor's side of the hub (monitor.ts has the protocol). While one is set, the
- * drain runs each greenlet through `stepMonitored`, which marks the run in the heartbeat.
+ * drain marks each run in the heartbeat: an odd value while the greenlet runs, even after.
  */
 export interface HubMonitor {
   /** The shared heartbeat: `[0]` odd while a greenlet runs, `[1]` the run the watchdog saw in progress. */
@@ -301,6 +301,9 @@ export class Hub {
     this.drainScheduled = false;
     const q = this.runQueue;
     const mon = this.monitor;
+    // With the monitor on: its heartbeat and run counter (even between runs), kept in locals.
+    const hb = mon === null ? null : mon.heartbeat;
+    let mark = hb === null ? 0 : hb[0]!;
     const started = now();
     try {
       for (;;) {
@@ -315,8 +318,16 @@ export class Hub {
           break;
         }
         if (g._state !== READY) this.skipped++;
-        else if (mon === null) this.step(g);
-        else this.stepMonitored(g, mon);
+        else if (hb === null) this.step(g);
+        else {
+          // stepMonitored, inline: an odd mark while `g` runs, the next even one after it.
+          const run = (mark + 1) | 0;
+          hb[0] = run;
+          this.step(g);
+          mark = (mark + 2) | 0;
+          hb[0] = mark;
+          if (hb[1] === run) mon!.runEnded(g, run);
+        }
         if ((++this.taken & 63) === 0 && now() - started >= this.switchInterval) {
           this.fireTimers(false);
           this.drainScheduled = true;
@@ -335,19 +346,6 @@ export class Hub {
         this.armNodeTimer();
       }
     }
-  }
-
-  /**
-   * `step` with the monitor on: marks the run in the heartbeat (odd while it runs), and tells the
-   * monitor when the watchdog saw it in progress. No clock, no stack: monitor.ts explains why.
-   */
-  private stepMonitored(g: GreenletBase, mon: HubMonitor): void {
-    const hb = mon.heartbeat;
-    const run = (hb[0]! + 1) | 0;
-    hb[0] = run;
-    this.step(g);
-    hb[0] = (run + 1) | 0;
-    if (hb[1] === run) mon.runEnded(g, run);
   }
 
   /** Resumes `g` once: to its next suspension point, or to its end. */
