@@ -287,6 +287,8 @@ class Monitor implements HubMonitor {
 
   /** Called by the hub after a run the worker saw in progress (`SEEN` named it). */
   runEnded(g: GreenletBase, run: number): void {
+    // A drain that began before `disableMonitor()` still marks its runs: report nothing then.
+    if (monitor !== this) return;
     const end = clock();
     const low = Math.floor(end - this.times[SEEN_AT]!);
     const high = Math.ceil(end - this.times[SEEN_FROM]!);
@@ -366,7 +368,14 @@ export function disableMonitor(): Promise<void> {
  * The main realm's global object: `Runtime.evaluate` runs there. `Worker` is Node's own class, so
  * its constructor is the main realm's `Function`, even when this module runs in a `vm` context.
  */
-const mainGlobal = (Worker as unknown as { constructor: FunctionConstructor }).constructor("return globalThis")() as Record<symbol, unknown>;
+const mainGlobal = ((): Record<symbol, unknown> => {
+  try {
+    return (Worker as unknown as { constructor: FunctionConstructor }).constructor("return globalThis")() as Record<symbol, unknown>;
+  } catch {
+    // Code generation from strings is disallowed: this realm's global is all there is.
+    return globalThis as Record<symbol, unknown>;
+  }
+})();
 
 function installHook(m: Monitor | null): void {
   const key = Symbol.for(HOOK);
