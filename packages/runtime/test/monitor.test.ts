@@ -7,12 +7,13 @@
 // Not ported: gevent's memory monitor (TestPeriodicMonitorMemory) and add_monitoring_function.
 import { readFileSync } from "node:fs";
 import { disableMonitor, enableMonitor, hubStats, spawn, sleep } from "@weft/runtime";
-import { co, coroutine } from "@weft/runtime/protocol";
+import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { runTest } from "@weft/runtime/testing";
 import { hub } from "../src/hub.js";
 import { monitorThreadId, resetMonitorStats } from "../src/monitor.js";
 
 const FILE = "monitor.test.ts";
+const nap = driven(sleep);
 const source = readFileSync(__filename, "utf8").split("\n");
 /** The 1-based line of this file that holds `MARK:<name>`. */
 function line(name: string): number {
@@ -60,17 +61,17 @@ describe("the blocking monitor", () => {
     enableMonitor({ maxBlockingTime: 100 });
     let noticeSeenByLoop = false;
     const spinner = coroutine(function* spinner() {
-      yield* sleep[co](1); // MARK:resumed
+      yield* nap(1); // MARK:resumed
       spin(300, () => {
         if (notices().length > 0) noticeSeenByLoop = true;
       });
-      yield* sleep[co](0); // MARK:yielded
+      yield* nap(0); // MARK:yielded
     });
     await runTest(
       function* () {
         const g = spawn(spinner); // MARK:spawned
         g.name = "spinner";
-        yield* g.join[co].call(g);
+        yield* invoke(g, "join");
       },
       { virtualClock: false },
     );
@@ -109,7 +110,7 @@ describe("the blocking monitor", () => {
       function* () {
         const g = spawn(() => spin(250));
         g.name = "one-shot";
-        yield* g.join[co].call(g);
+        yield* invoke(g, "join");
       },
       { virtualClock: false },
     );
@@ -127,12 +128,12 @@ describe("the blocking monitor", () => {
             coroutine(function* () {
               for (let k = 0; k < 3; k++) {
                 spin(30);
-                yield* sleep[co](0);
+                yield* nap(0);
               }
             }),
           ),
         );
-        for (const g of gs) yield* g.join[co].call(g);
+        for (const g of gs) yield* invoke(g, "join");
       },
       { virtualClock: false },
     );
@@ -156,7 +157,7 @@ describe("the blocking monitor", () => {
     await runTest(
       function* () {
         const g = spawn(() => spin(300));
-        yield* g.join[co].call(g);
+        yield* invoke(g, "join");
       },
       { virtualClock: false },
     );
@@ -174,7 +175,7 @@ describe("the blocking monitor", () => {
     await runTest(
       function* () {
         const g = spawn(() => spin(250));
-        yield* g.join[co].call(g);
+        yield* invoke(g, "join");
       },
       { virtualClock: false },
     );
@@ -200,7 +201,7 @@ describe("the blocking monitor", () => {
 describe("hubStats()", () => {
   it("counts greenlets alive, ready, timers and switches exactly as greenlets are spawned, sleep and end", async () => {
     const napper = coroutine(function* napper(ms: number) {
-      yield* sleep[co](ms);
+      yield* nap(ms);
     });
     await runTest(function* () {
       const s0 = hubStats();
@@ -209,15 +210,15 @@ describe("hubStats()", () => {
       const s1 = hubStats();
       expect(s1).toMatchObject({ alive: 4, ready: 3, timers: 0 });
       expect(s1.switches).toBe(s0.switches);
-      yield* sleep[co](0); // the three run to their sleep, then this greenlet resumes
+      yield* nap(0); // the three run to their sleep, then this greenlet resumes
       const s2 = hubStats();
       expect(s2).toMatchObject({ alive: 4, ready: 0, timers: 3 });
       expect(s2.switches).toBe(s1.switches + 4);
-      yield* sleep[co](15); // the first napper wakes and ends
+      yield* nap(15); // the first napper wakes and ends
       const s3 = hubStats();
       expect(s3).toMatchObject({ alive: 3, ready: 0, timers: 2 });
       expect(s3.switches).toBe(s2.switches + 2);
-      yield* gs[2]!.join[co].call(gs[2]!);
+      yield* invoke(gs[2]!, "join");
       expect(hubStats()).toMatchObject({ alive: 1, ready: 0, timers: 0 });
     });
   });
@@ -226,7 +227,7 @@ describe("hubStats()", () => {
     await runTest(
       function* () {
         spin(30);
-        yield* sleep[co](0);
+        yield* nap(0);
       },
       { virtualClock: false },
     );
