@@ -19,37 +19,45 @@
  *
  * ## What the hub does per switch (the whole cost of the monitor on the hot path)
  *
- * Monitor off: nothing (the drain reads `hub.monitor` once per drain and calls `step` as before).
- * Monitor on: `stepMonitored` writes `RUN` before and after the run (two stores into the shared
- * buffer), reads `SEEN`, and only when it names this run (a run the worker saw at two consecutive
- * polls, i.e. at least `pollMs` long) calls `runEnded` here. No clock is read and no stack is
- * captured per switch: reading the clock costs about 50 ns, capturing a stack 2–4 µs, against a
- * switch of about 70 ns. The worker does the timing: it polls every `pollMs`
- * (`maxBlockingTime / 10`, between 1 and 20 ms) and flags a run it has seen for `maxBlockingTime`,
- * so a run is flagged between `maxBlockingTime` and `maxBlockingTime + 2 × pollMs` after it
- * started, and a run is reported only if it really lasted longer than the threshold (a run barely
- * over it, by less than `pollMs`, may go unreported). Durations are given as the interval the
- * polls allow: `for 301–306 ms`.
+ * Monitor off: nothing (the drain reads `hub.monitor` once per drain and runs `step` as before;
+ * `currentGreenlet` tests one module variable against `null`). Monitor on: the drain writes `RUN`
+ * before and after each run (two stores into the shared buffer, its counter kept in a local),
+ * reads `SEEN`, and only when it names this run (a run the worker saw at two consecutive polls,
+ * i.e. at least `pollMs` long) calls `runEnded` here. No clock is read and no stack is captured
+ * per switch: reading the clock costs about 50 ns and capturing a stack (`new Error()`) 2–6 µs on
+ * the machine of bench/README.md, against a switch of about 50–70 ns. The worker does the timing:
+ * it polls every `pollMs` (`maxBlockingTime / 10`, between 1 and 20 ms) and flags a run it has
+ * seen for `maxBlockingTime`, so a run is flagged between `maxBlockingTime` and
+ * `maxBlockingTime + 2 × pollMs` after it started, and a run is reported only if it really lasted
+ * longer than the threshold (a run barely over it, by less than `pollMs`, may go unreported).
+ * Durations are given as the interval the polls allow: `for 301–306 ms`.
  *
  * ## When positions are captured, and how
  *
- * - **Spawned at**: with the monitor on, `hub.start` captures a stack (`new Error()`, formatted only
- *   if reported): about 2–4 µs per spawn, only with the monitor on. Greenlets started before the
- *   monitor was enabled have no spawn position.
- * - **Still running at** (the watchdog notice): the worker has the main thread evaluate the hook
+ * Stacks are captured (`new Error()`, formatted only when reported) at three moments only; each
+ * capture costs 2–6 µs, so a greenlet that is spawned, suspends once and ends costs about 15 µs
+ * with the monitor on against 1 µs off (bench/README.md, "Blocking monitor").
+ *
+ * - **Spawned at**: `hub.start` captures a stack. Greenlets started before the monitor was
+ *   enabled have no spawn position.
+ * - **Watched greenlets** (the `WATCHED` flag, greenlet-base.ts): the probe `currentGreenlet`
+ *   calls (current.ts; every primitive calls it just before it suspends) captures a stack for
+ *   watched greenlets, tagged with the run it was made in; the last capture of a run is where
+ *   the run yielded. A new greenlet is watched for its first call (`FIRST_RUN_CAPTURES`); a
+ *   greenlet whose run lasted a poll interval, or that the watchdog reported, for its next
+ *   `WATCH_CAPTURES` calls. A greenlet that runs out of captures mid-run records "unknown" for
+ *   that run, never a stale position. Unwatched greenlets cost one flag test per suspension.
+ * - **Yielded at**: the last capture of the reported run.
+ * - **Resumed at** (where the run started): the last capture of an earlier run; "the start of the
+ *   greenlet" when the run is its first. Unknown (and said so) when that yield was not captured:
+ *   positions cannot be kept for every switch at this budget.
+ * - **It is at** (the watchdog notice): the worker has the main thread evaluate the hook
  *   `watchdog(run)` through the inspector (`Runtime.evaluate`, monitor-watchdog.ts); V8 runs it at
  *   the long run's next interrupt check, on top of its frames, so `new Error().stack` inside it
  *   holds the running greenlet's frames. No debugger is enabled and nothing pauses; a few ms of
  *   the main thread per notice, paid only by a run already over the threshold. The hook lives on
  *   the main realm's global object (where `Runtime.evaluate` runs) and on this realm's (they
  *   differ under Jest, whose modules run in a `vm` context).
- * - **Yielded at**: the watchdog notice arms a probe in `currentGreenlet` (current.ts), which
- *   every primitive calls before it suspends; while armed, each call from the flagged greenlet
- *   captures a stack and the last one is where it yielded. Not armed: one `null` check.
- * - **Resumed at** (where the run started): for a greenlet's first run, the start of its function;
- *   otherwise where it last yielded, which is known only when the monitor captured that yield (the
- *   end of an earlier reported run): positions cannot be kept for every switch at this budget.
- *   When unknown, the report says so.
  *
  * Every position is the first frame of the stack outside the runtime (`src/` and `dist/` of this
  * package) and Node's internals, as V8 formats it: with source maps enabled (`weft run` passes
@@ -325,8 +333,8 @@ interface Capture {
 
 /** Calls into primitives captured per watched greenlet before it stops being watched (renewed by each long run). */
 const WATCH_CAPTURES = 10_000;
-/** Calls captured in a new greenlet's first run: enough for its first yield, in most greenlets. */
-const FIRST_RUN_CAPTURES = 4;
+/** Calls captured in a new greenlet's first run: its first yield, when that is its first call into the runtime. */
+const FIRST_RUN_CAPTURES = 1;
 
 /** Figures `hubStats()` keeps beside the hub's own counters. */
 const stats: { longestRun: { ms: number; greenlet: string } | null; overThreshold: number } = {
