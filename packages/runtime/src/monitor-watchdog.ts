@@ -41,7 +41,10 @@ export const HEARTBEAT_BYTES = 32;
 /** The worker's source. `workerData`: `{ heartbeat: SharedArrayBuffer, maxBlockingTime, pollMs, hook, enabledAt }`. */
 export const WATCHDOG_SOURCE = `"use strict";
 const { workerData } = require("node:worker_threads");
-const { Session } = require("node:inspector");
+let Session = null;
+try {
+  ({ Session } = require("node:inspector"));
+} catch {}
 const { heartbeat, maxBlockingTime, pollMs, hook, enabledAt } = workerData;
 const RUN = ${RUN}, SEEN = ${SEEN}, FLAGGED = ${FLAGGED}, STOP = ${STOP}, SEEN_FROM = ${SEEN_FROM}, SEEN_AT = ${SEEN_AT};
 const hb = new Int32Array(heartbeat);
@@ -49,8 +52,14 @@ const f64 = new Float64Array(heartbeat);
 const clock = () => performance.timeOrigin + performance.now();
 // Connected now, while the main thread is starting up: a session connected while the main thread
 // runs JavaScript may get no reply until it is idle. No domain is enabled: attaching costs nothing.
-const session = new Session();
-session.connectToMainThread();
+// Without an inspector (a Node built without it) the worker still times runs for the reports.
+let session = null;
+try {
+  if (Session !== null) session = new Session();
+  if (session !== null) session.connectToMainThread();
+} catch {
+  session = null;
+}
 const expression = "globalThis[Symbol.for(" + JSON.stringify(hook) + ")]?.watchdog(";
 let lastRun = 0;
 let seenFrom = 0;
@@ -66,6 +75,7 @@ let lastPoll = enabledAt;
  * call), on top of the running frames, so new Error().stack in the hook holds them.
  */
 function report(run) {
+  if (session === null) return;
   session.post("Runtime.evaluate", { expression: expression + run + ")", silent: true, returnByValue: true }, () => {});
 }
 
@@ -76,7 +86,7 @@ function report(run) {
 function poll() {
   for (;;) {
     if (Atomics.load(hb, STOP) !== 0) {
-      session.disconnect();
+      if (session !== null) session.disconnect();
       return;
     }
     const t = clock();
