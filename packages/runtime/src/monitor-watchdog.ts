@@ -35,8 +35,10 @@ export const STOP = 3;
 /** Indices of its `Float64Array` view (byte offset 16): the bounds of the seen run's start. */
 export const SEEN_FROM = 2;
 export const SEEN_AT = 3;
+/** `Int32` index (byte offset 32): 1 once the worker has polled (tests wait for it). */
+export const READY = 8;
 /** The heartbeat's size in bytes. */
-export const HEARTBEAT_BYTES = 32;
+export const HEARTBEAT_BYTES = 40;
 
 /** The worker's source. `workerData`: `{ heartbeat: SharedArrayBuffer, maxBlockingTime, pollMs, hook, enabledAt }`. */
 export const WATCHDOG_SOURCE = `"use strict";
@@ -46,7 +48,7 @@ try {
   ({ Session } = require("node:inspector"));
 } catch {}
 const { heartbeat, maxBlockingTime, pollMs, hook, enabledAt } = workerData;
-const RUN = ${RUN}, SEEN = ${SEEN}, FLAGGED = ${FLAGGED}, STOP = ${STOP}, SEEN_FROM = ${SEEN_FROM}, SEEN_AT = ${SEEN_AT};
+const RUN = ${RUN}, SEEN = ${SEEN}, FLAGGED = ${FLAGGED}, STOP = ${STOP}, SEEN_FROM = ${SEEN_FROM}, SEEN_AT = ${SEEN_AT}, READY = ${READY};
 const hb = new Int32Array(heartbeat);
 const f64 = new Float64Array(heartbeat);
 const clock = () => performance.timeOrigin + performance.now();
@@ -117,6 +119,7 @@ function poll() {
       }
     }
     lastPoll = t;
+    Atomics.store(hb, READY, 1);
     Atomics.wait(hb, STOP, 0, pollMs);
   }
 }

@@ -15,6 +15,7 @@
  * | `Int32[SEEN]` | worker | the last run it saw in progress at two consecutive polls (so at least `pollMs` long) |
  * | `Int32[FLAGGED]` | worker | the last run it saw last longer than the threshold |
  * | `Int32[STOP]` | main | 1: the worker exits at its next poll |
+| `Int32[READY]` | worker | 1 once it has polled: a run that began before is timed from that poll |
  * | `Float64[SEEN_FROM]`, `Float64[SEEN_AT]` | worker | that run started in (from, at]: the poll before the one that first saw it, and that one (epoch ms, `performance.timeOrigin + performance.now()`) |
  *
  * ## What the hub does per switch (the whole cost of the monitor on the hot path)
@@ -89,6 +90,7 @@ import { setYieldProbe } from "./current.js";
 import {
   FLAGGED,
   HEARTBEAT_BYTES,
+  READY,
   RUN,
   SEEN_AT,
   SEEN_FROM,
@@ -409,6 +411,22 @@ export function hubStats(): HubStats {
 /** @internal For tests: the watchdog's thread id while the monitor is on, else null. */
 export function monitorThreadId(): number | null {
   return monitor?.workerThreadId ?? null;
+}
+
+/**
+ * @internal For tests: resolves once the watchdog has started polling (a run that began before
+ * it did is timed from its first poll, so a test's long run could go unreported on a slow start).
+ */
+export function whenMonitorReady(): Promise<void> {
+  const m = monitor;
+  if (m === null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (monitor !== m || Atomics.load(m.heartbeat, READY) === 1) resolve();
+      else setTimeout(check, 5);
+    };
+    check();
+  });
 }
 
 /** @internal For tests: forgets the longest run and the count of runs over the threshold. */

@@ -10,7 +10,7 @@ import { disableMonitor, enableMonitor, hubStats, spawn, sleep } from "@weft/run
 import { coroutine, driven, invoke } from "@weft/runtime/protocol";
 import { runTest } from "@weft/runtime/testing";
 import { hub } from "../src/hub.js";
-import { monitorThreadId, resetMonitorStats } from "../src/monitor.js";
+import { monitorThreadId, resetMonitorStats, whenMonitorReady } from "../src/monitor.js";
 
 const FILE = "monitor.test.ts";
 const nap = driven(sleep);
@@ -62,6 +62,7 @@ const at = (n: number) => new RegExp(`${FILE.replace(".", "\\.")}:${n}:\\d+$`);
 describe("the blocking monitor", () => {
   it("reports a greenlet that runs 300 ms without yielding once, with where it resumed, yielded and was spawned, and the watchdog reports it while it runs (test___monitor.py test_monitor_blocking)", async () => {
     enableMonitor({ maxBlockingTime: 100 });
+    await whenMonitorReady();
     let noticeSeenByLoop = false;
     const spinner = coroutine(function* spinner() {
       yield* nap(1); // MARK:resumed
@@ -113,6 +114,7 @@ describe("the blocking monitor", () => {
 
   it("says a run was the greenlet's first, and that a greenlet finished in the run", async () => {
     enableMonitor({ maxBlockingTime: 100 });
+    await whenMonitorReady();
     await runTest(
       function* () {
         const g = spawn(() => spin(250));
@@ -130,6 +132,7 @@ describe("the blocking monitor", () => {
     // Runs of 50 ms against a 300 ms threshold: only a stall of the whole process of 250 ms
     // (a very loaded machine) could make one look long.
     enableMonitor({ maxBlockingTime: 300 });
+    await whenMonitorReady();
     await runTest(
       function* () {
         const gs = [1, 2, 3].map(() =>
@@ -157,6 +160,7 @@ describe("the blocking monitor", () => {
 
   it("stops reporting, and stops its worker, after disableMonitor()", async () => {
     enableMonitor({ maxBlockingTime: 100 });
+    await whenMonitorReady();
     expect(monitorThreadId()).not.toBeNull();
     expect(hub.monitor).not.toBeNull();
     await disableMonitor();
@@ -180,6 +184,7 @@ describe("the blocking monitor", () => {
     enableMonitor({ maxBlockingTime: 1000 });
     const first = monitorThreadId();
     enableMonitor({ maxBlockingTime: 100 });
+    await whenMonitorReady();
     expect(monitorThreadId()).not.toBe(first);
     await runTest(
       function* () {
