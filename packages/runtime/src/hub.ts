@@ -338,6 +338,8 @@ export class Hub {
     } finally {
       this.current = null;
       this.draining = false;
+      // A run that ended by an error escaping `step` (a broken invariant) leaves an odd mark.
+      if (hb !== null && (hb[0]! & 1) !== 0) hb[0] = (hb[0]! + 1) | 0;
     }
     if (this.runQueue.size === 0) {
       if (this.virtual) {
