@@ -78,9 +78,11 @@
  *     yielded at: /app/prog.ts:9:3
  *     spawned at: /app/prog.ts:12:1
  *
- * The first is the watchdog's notice, printed once per long run while it runs; the second is the
- * report, printed once per long run when it ends (a greenlet that ends instead of yielding says
- * `ended at` its last position instead, i.e. `returned`).
+ * The first is the watchdog's notice, printed once per long run while it runs (none if V8 gave
+ * the hook no chance before the run ended); the second is the report, printed once per long run
+ * when it ends. A greenlet that finished in the run instead of yielding has
+ * `ended: the greenlet finished in this run` instead of `yielded at`. Positions not recorded are
+ * said to be, with the reason.
  */
 import { Worker } from "node:worker_threads";
 import { invalidArgument } from "./errors.js";
