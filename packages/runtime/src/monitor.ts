@@ -272,8 +272,9 @@ class Monitor implements HubMonitor {
 
   private spawnedAt(g: GreenletBase): string {
     const error = this.spawns.get(g);
-    if (error === undefined) return "unknown (started before the monitor was enabled)";
-    return firstUserPosition(error) ?? "unknown (no frame outside the runtime)";
+    const main = g._main ? " (the main greenlet of runMain: a module's top-level code)" : "";
+    if (error === undefined) return `unknown (started before the monitor was enabled)${main}`;
+    return (firstUserPosition(error) ?? "unknown (no frame outside the runtime)") + main;
   }
 
   /** The worker's hook, run on the main thread inside the long run `run` (at an interrupt check). */
