@@ -128,6 +128,34 @@ describe("the blocking monitor", () => {
     expect(field(reports()[0]!, "ended")).toBe("the greenlet finished in this run");
   });
 
+  it("says where a run resumed only when that yield was captured: not after a greenlet's first calls, always once it was reported", async () => {
+    enableMonitor({ maxBlockingTime: 100 });
+    await whenMonitorReady();
+    await runTest(
+      function* () {
+        const g = spawn(
+          coroutine(function* () {
+            yield* nap(0); // its first call into the runtime: captured
+            yield* nap(0); // the second: not captured, the greenlet is not watched yet
+            spin(250);
+            // The first long run was reported: the greenlet is watched from now on.
+            yield* nap(0); // MARK:watched-yield
+            spin(250);
+            yield* nap(0);
+          }),
+        );
+        g.name = "twice";
+        yield* invoke(g, "join");
+      },
+      { virtualClock: false },
+    );
+    const [first, second] = reports("twice");
+    expect(reports("twice")).toHaveLength(2);
+    expect(field(first!, "resumed at")).toMatch(/^where it last yielded \(not recorded: /);
+    expect(field(first!, "yielded at")).toMatch(at(line("watched-yield")));
+    expect(field(second!, "resumed at")).toMatch(at(line("watched-yield")));
+  });
+
   it("does not report runs under the threshold, however many (test___monitor.py test_monitor_blocking: switched, so not blocked)", async () => {
     // Runs of 50 ms against a 300 ms threshold: only a stall of the whole process of 250 ms
     // (a very loaded machine) could make one look long.
