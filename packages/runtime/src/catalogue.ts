@@ -128,6 +128,9 @@ export const catalogue: Catalogue = {
     fn("withTimeout", true, "T", [1]),
     fn("greenlet", false, "RawGreenlet", [0]),
     fn("runMain", false, "Promise", [0]),
+    fn("enableMonitor", false, "void"),
+    fn("disableMonitor", false, "Promise"),
+    fn("hubStats", false, "object"),
     netFn("connect", true, "Socket"),
     netFn("listen", true, "ServerSocket"),
     // Names are looked up alone (`lookup(name)`): no other module has a `run` or `checkOutput`.

@@ -46,11 +46,13 @@ export const RESUME_THROW = 1;
 export const MAIN = 2;
 export const FAILED = 4;
 export const SCHEDULED = 8;
+/** The blocking monitor captures where this greenlet yields (monitor.ts, "Watched greenlets"). */
+export const WATCHED = 16;
 
 export abstract class GreenletBase implements TimerEntry {
   /** @internal */ _state: State = NEW;
   /** @internal */ _gen: Coroutine | null = null;
-  /** @internal Booleans, packed (RESUME_THROW, MAIN, FAILED, SCHEDULED): a parked greenlet stays small. */
+  /** @internal Booleans, packed (RESUME_THROW, MAIN, FAILED, SCHEDULED, WATCHED): a parked greenlet stays small. */
   _flags = 0;
   /** @internal */ _resume: unknown = undefined;
   /** @internal */ _pending: PendingThrow[] | null = null;

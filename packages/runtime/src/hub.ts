@@ -47,6 +47,19 @@ export class LoopExit extends WeftError {
 
 export type ErrorHandler = (greenlet: GreenletBase, error: unknown) => void;
 
+/**
+ * The blocking monitor's side of the hub (monitor.ts has the protocol). While one is set, the
+ * drain marks each run in the heartbeat: an odd value while the greenlet runs, even after.
+ */
+export interface HubMonitor {
+  /** The shared heartbeat: `[0]` odd while a greenlet runs, `[1]` the run the watchdog saw in progress. */
+  readonly heartbeat: Int32Array;
+  /** A greenlet was started (to record where it was spawned). */
+  spawned(g: GreenletBase): void;
+  /** A run the watchdog saw in progress has ended. */
+  runEnded(g: GreenletBase, run: number): void;
+}
+
 /** The value `sleep(0)` is resumed with (`yieldNow`), which ends its suspension. */
 export const RESUMED: unique symbol = Symbol("weft.resumed");
 
@@ -77,6 +90,12 @@ export class Hub {
   switchInterval = 5;
   /** Called for every greenlet that dies with an error (except `GreenletExit`). */
   errorHandler: ErrorHandler | null = null;
+  /** The blocking monitor while it is on (monitor.ts), else null: then the run loop is unchanged. */
+  monitor: HubMonitor | null = null;
+  /** Run-queue entries taken by drains: greenlet resumptions plus `skipped`. */
+  private taken = 0;
+  /** Run-queue entries that were no longer ready when taken (killed before they ran). */
+  private skipped = 0;
 
   private virtual = false;
   private virtualNow = 0;
@@ -114,7 +133,13 @@ export class Hub {
     g._resume = undefined;
     this.addLive(g);
     this.runQueue.push(g);
+    if (this.monitor !== null) this.monitor.spawned(g);
     this.kick();
+  }
+
+  /** Greenlet resumptions since the process started (`hubStats().switches`). */
+  get switches(): number {
+    return this.taken - this.skipped;
   }
 
   /** Greenlets started and not yet finished, oldest last (for reports and leak checks). */
@@ -275,8 +300,11 @@ export class Hub {
     this.draining = true;
     this.drainScheduled = false;
     const q = this.runQueue;
+    const mon = this.monitor;
+    // With the monitor on: its heartbeat and run counter (even between runs), kept in locals.
+    const hb = mon === null ? null : mon.heartbeat;
+    let mark = hb === null ? 0 : hb[0]!;
     const started = now();
-    let count = 0;
     try {
       for (;;) {
         const g = q.shift();
@@ -289,8 +317,18 @@ export class Hub {
           if (this.virtual && this.externals === 0 && this.fireTimers(true)) continue;
           break;
         }
-        if (g._state === READY) this.step(g);
-        if ((++count & 63) === 0 && now() - started >= this.switchInterval) {
+        if (g._state !== READY) this.skipped++;
+        else if (hb === null) this.step(g);
+        else {
+          // stepMonitored, inline: an odd mark while `g` runs, the next even one after it.
+          const run = (mark + 1) | 0;
+          hb[0] = run;
+          this.step(g);
+          mark = (mark + 2) | 0;
+          hb[0] = mark;
+          if (hb[1] === run) mon!.runEnded(g, run);
+        }
+        if ((++this.taken & 63) === 0 && now() - started >= this.switchInterval) {
           this.fireTimers(false);
           this.drainScheduled = true;
           setImmediate(this.drainFn);
@@ -300,6 +338,8 @@ export class Hub {
     } finally {
       this.current = null;
       this.draining = false;
+      // A run that ended by an error escaping `step` (a broken invariant) leaves an odd mark.
+      if (hb !== null && (hb[0]! & 1) !== 0) hb[0] = (hb[0]! + 1) | 0;
     }
     if (this.runQueue.size === 0) {
       if (this.virtual) {

@@ -12,6 +12,8 @@ export { Timeout, withTimeout } from "./timeout.js";
 export type { WithTimeoutOptions } from "./timeout.js";
 export { WeftError, NotDrivenError, ConcurrentObjectUseError, NoGreenletError } from "./errors.js";
 export { runMain } from "./run-main.js";
+export { enableMonitor, disableMonitor, hubStats } from "./monitor.js";
+export type { MonitorOptions, HubStats } from "./monitor.js";
 
 // Synchronisation: events, queues, locks
 export { Event } from "./event.js";

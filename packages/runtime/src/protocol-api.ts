@@ -2,6 +2,9 @@
  * `@weft/runtime/protocol`: everything compiled code (and hand-written compiled-style code)
  * needs to call into the runtime. Specified in ../PROTOCOL.md.
  */
+// `WEFT_MONITOR=<ms>` turns the blocking monitor on when the runtime is loaded: compiled code
+// always loads this module, even when it imports nothing from `@weft/runtime` itself.
+import "./monitor.js";
 export {
   co,
   coroutine,
