@@ -19,6 +19,7 @@ export default {
     "^@weft/runtime$": "<rootDir>/packages/runtime/src/index.ts",
     "^@weft/runtime/protocol$": "<rootDir>/packages/runtime/src/protocol-api.ts",
     "^@weft/runtime/net$": "<rootDir>/packages/runtime/src/net/index.ts",
+    "^@weft/runtime/patch$": "<rootDir>/packages/runtime/src/patch/index.ts",
     "^@weft/runtime/(.*)$": "<rootDir>/packages/runtime/src/$1.ts",
     "^@weft/(core|babel-plugin|tsc|cli)$": "<rootDir>/packages/$1/src/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
