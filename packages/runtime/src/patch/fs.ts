@@ -7,7 +7,9 @@
  * |---------------|------------|-----------------------------------------------------------|
  * | `xSync(...a)` | `x(...a, cb)` | the callback's first result |
  * | `existsSync(p)` | `access(p, F_OK, cb)` | `true`/`false`; never throws (bad arguments: `false`) |
- * | `statSync`/`lstatSync(p, { throwIfNoEntry: false })` | `stat`/`lstat` | `undefined` for ENOENT/ENOTDIR |
+ * | `statSync`/`lstatSync(p, { throwIfNoEntry: false })` | `stat`/`lstat` | `undefined` for ENOENT |
+ * | `readFileSync(fd)` | `fstat(fd, cb)`, then `readFile(fd, cb)` | Node 20's `readFile` fails on a bad fd with an unrelated TypeError; `fstat` reports the sync call's EBADF |
+ * | `opendirSync`, `mkdtempSync`, `cpSync` (ERR_FS_EISDIR) | on failure, the sync call again | their async errors differ from the sync ones (a `path` in opendir's, mkdtemp's filled-in template, cp's `errno`); the failing call is repeated synchronously to throw the sync error itself (a failed metadata call or cp's up-front checks: nothing is read or copied) |
  * | `readSync`, `writeSync`, `readvSync`, `writevSync` | `read`… | the byte count (the callback also passes the buffer) |
  *
  * Arity: the number of parameters the synchronous function reads (Node's fs docs), see face.ts.
@@ -46,7 +48,7 @@ const statFace = (name: "statSync" | "lstatSync"): FaceFactory => (syncFn) =>
     if (error == null) return stats;
     const options = args[1] as { throwIfNoEntry?: unknown } | undefined;
     const code = (error as { code?: unknown }).code;
-    if (options?.throwIfNoEntry === false && (code === "ENOENT" || code === "ENOTDIR")) return undefined;
+    if (options?.throwIfNoEntry === false && code === "ENOENT") return undefined;
     throw error;
   });
 
@@ -111,7 +113,44 @@ const writeFace: FaceFactory = (syncFn) =>
     return written;
   });
 
+/** `readFileSync(path | fd, options?)`: an fd is checked with `fstat` first (see the table). */
+const readFileFace: FaceFactory = (syncFn) =>
+  cooperative(syncFn, function* (args) {
+    const call = trimmed(args, 2);
+    const target = call[0];
+    if (typeof target === "number" && target >>> 0 === target) {
+      yield* callbackResults("fs.readFileSync", (done) => {
+        fsModule["fstat"]!(target, done);
+      });
+    }
+    const [data] = yield* callbackResults("fs.readFileSync", (done) => {
+      fsModule["readFile"]!(...call, done);
+    });
+    return data;
+  });
+
+/**
+ * A face whose failures are reported by repeating the call synchronously (see the table):
+ * `retry(error)` says whether this error is one the sync call reports differently.
+ */
+const replayingErrors = (name: string, retry: (error: unknown) => boolean): FaceFactory => (syncFn) => {
+  const face = simple(name)(syncFn);
+  return cooperative(syncFn, function* (this: unknown, args) {
+    try {
+      return yield* face.apply(this, args);
+    } catch (error) {
+      if (!retry(error)) throw error;
+      return syncFn.apply(this, args);
+    }
+  });
+};
+const isSystemError = (error: unknown): boolean => typeof (error as { errno?: unknown } | null)?.errno === "number";
+
 const FACES: Record<string, FaceFactory> = {
+  readFileSync: readFileFace,
+  opendirSync: replayingErrors("opendirSync", isSystemError),
+  mkdtempSync: replayingErrors("mkdtempSync", isSystemError),
+  cpSync: replayingErrors("cpSync", (error) => (error as { code?: unknown } | null)?.code === "ERR_FS_EISDIR"),
   existsSync: existsFace,
   statSync: statFace("statSync"),
   lstatSync: statFace("lstatSync"),

@@ -7,7 +7,20 @@
  */
 import { inspect } from "node:util";
 
+/** Adds `code` as Node does: an own enumerable property, shown as `Name [CODE]: message`. */
 function withCode<E extends Error>(error: E, code: string): E & { code: string } {
+  const header = `${error.name}: ${error.message}`;
+  Object.defineProperty(error, "toString", {
+    value(this: Error) {
+      return `${this.name} [${code}]: ${this.message}`;
+    },
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
+  if (typeof error.stack === "string" && error.stack.startsWith(header)) {
+    error.stack = `${error.name} [${code}]: ${error.message}${error.stack.slice(header.length)}`;
+  }
   return Object.assign(error, { code });
 }
 
