@@ -70,7 +70,9 @@ function plain(v: unknown): unknown {
     return { name: v.name, parentPath: (v as { parentPath?: string }).parentPath, file: v.isFile(), dir: v.isDirectory(), link: v.isSymbolicLink() };
   }
   if (Array.isArray(v)) return v.map(plain);
-  if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+  // A plain object from either realm (Node's spawnSync result is made in Node's).
+  const proto = v !== null && typeof v === "object" ? Object.getPrototypeOf(v) : undefined;
+  if (proto === null || (proto !== undefined && Object.getPrototypeOf(proto) === null && (proto as { constructor?: { name?: string } }).constructor?.name === "Object")) {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "pid" && typeof x === "number" && x > 0 ? "a pid" : plain(x)]));
   }
   return v;
@@ -157,7 +159,9 @@ describe("@weft/runtime/patch installs a face on every patchable function", () =
 
 describe("the driven face agrees with the synchronous function", () => {
   it.each(cases.map((c) => [`${c.fn} (${c.label})`, c] as const))("%s", async (_label, c) => {
+    if (process.env["WEFT_PATCH_TRACE"]) process.stderr.write(`CASE ${c.fn} ${c.label}\n`);
     const expected = runSyncCall(c);
+    if (process.env["WEFT_PATCH_TRACE"]) process.stderr.write(`SYNC DONE\n`);
     const { outcome, suspensions } = await runDriven(c);
     expect(outcome).toEqual(expected);
     const code = (expected.error as { code?: unknown } | undefined)?.code;
