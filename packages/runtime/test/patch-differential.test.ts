@@ -73,7 +73,7 @@ function plain(v: unknown): unknown {
   // A plain object from either realm (Node's spawnSync result is made in Node's).
   const proto = v !== null && typeof v === "object" ? Object.getPrototypeOf(v) : undefined;
   if (proto === null || (proto !== undefined && Object.getPrototypeOf(proto) === null && (proto as { constructor?: { name?: string } }).constructor?.name === "Object")) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "pid" && typeof x === "number" && x > 0 ? "a pid" : plain(x)]));
+    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, k === "pid" && typeof x === "number" && x > 0 ? "a pid" : plain(x)]));
   }
   return v;
 }
