@@ -159,9 +159,7 @@ describe("@weft/runtime/patch installs a face on every patchable function", () =
 
 describe("the driven face agrees with the synchronous function", () => {
   it.each(cases.map((c) => [`${c.fn} (${c.label})`, c] as const))("%s", async (_label, c) => {
-    if (process.env["WEFT_PATCH_TRACE"]) process.stderr.write(`CASE ${c.fn} ${c.label}\n`);
     const expected = runSyncCall(c);
-    if (process.env["WEFT_PATCH_TRACE"]) process.stderr.write(`SYNC DONE\n`);
     const { outcome, suspensions } = await runDriven(c);
     expect(outcome).toEqual(expected);
     const code = (expected.error as { code?: unknown } | undefined)?.code;
