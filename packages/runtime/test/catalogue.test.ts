@@ -146,13 +146,39 @@ describe("the patch catalogue and @weft/runtime/patch", () => {
     expect(String((fs["readFileSync"] as Fn)(__filename, "utf8"))).toContain("the patch catalogue and @weft/runtime/patch");
   });
 
-  it("installs once: importing it again keeps the installed faces", () => {
+  it("installs once per copy of the runtime: another copy's import replaces the faces with its own", () => {
     const before = patchable.map((p) => drivenFaceOf(p.module, p.name));
     jest.isolateModules(() => {
-      const again = require("@weft/runtime/patch") as typeof import("@weft/runtime/patch");
-      expect(again.patchedFunctions().length).toBe(patch.patchedFunctions().length);
+      // This registry's import is cached: nothing is installed again.
+      require("@weft/runtime/patch");
     });
-    expect(patchable.map((p) => drivenFaceOf(p.module, p.name))).toEqual(before);
-    expect(patchable.every((p, i) => drivenFaceOf(p.module, p.name) === before[i])).toBe(true);
+    const after = patchable.map((p) => drivenFaceOf(p.module, p.name));
+    // A fresh registry is another copy of the runtime, with its own hub: its faces replace ours.
+    expect(after.filter((face, i) => face !== undefined && face === before[i])).toEqual([]);
+    expect(after.map((face) => typeof face)).toEqual(before.map((face) => typeof face));
+    for (const p of patchable) {
+      const fn = nodeModules[p.module]![p.name] as Fn | undefined;
+      if (fn === undefined) continue;
+      expect(Object.getOwnPropertySymbols(fn).filter((s) => s === co)).toHaveLength(1);
+      expect(Object.getOwnPropertyDescriptor(fn, co)).toMatchObject({ enumerable: false });
+    }
+  });
+
+  it("leaves a `co` property that is not its own alone", () => {
+    const fs = nodeModules["fs"]!;
+    const mine = drivenFaceOf("fs", "readFileSync");
+    const foreign = function* () {
+      return "foreign";
+    };
+    Object.defineProperty(fs["readFileSync"], co, { value: foreign, writable: true, configurable: true });
+    try {
+      jest.isolateModules(() => {
+        const again = require("@weft/runtime/patch") as typeof import("@weft/runtime/patch");
+        expect(again.patchedFunctions()).not.toContainEqual({ module: "fs", name: "readFileSync" });
+      });
+      expect(drivenFaceOf("fs", "readFileSync")).toBe(foreign);
+    } finally {
+      Object.defineProperty(fs["readFileSync"], co, { value: mine, writable: true, configurable: true });
+    }
   });
 });

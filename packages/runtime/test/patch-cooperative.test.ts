@@ -237,9 +237,9 @@ describe("cancelling a cooperative execSync", () => {
   it("kills the child with killSignal", async () => {
     const pidFile = path.join(dir, "signal.pid");
     await onRealClock(function* () {
-      // The shell traps SIGTERM: only the killSignal SIGKILL ends it.
+      // SIGTERM is ignored (an ignored signal stays ignored across exec): only SIGKILL ends it.
       const g = spawn(coroutine(function* () {
-        yield* spawnFace("sh", ["-c", `trap '' TERM; echo $$ > ${pidFile}; sleep 5 & wait`], { killSignal: "SIGKILL" });
+        yield* spawnFace("sh", ["-c", `trap '' TERM; echo $$ > ${pidFile}; exec sleep 5`], { killSignal: "SIGKILL" });
       }));
       const pid = yield* pidFrom(pidFile);
       yield* driven(g.kill).call(g);

@@ -91,6 +91,24 @@ function target(c: Case): { module: Record<string, unknown>; fn: Fn } {
   return { module: modules[module]!, fn: modules[module]![name] as Fn };
 }
 
+/**
+ * Runs `body` with `process.stderr.write` recording instead of printing: execSync and
+ * execFileSync copy the child's stderr there, and what they copy is compared too.
+ */
+async function withStderr<T>(body: () => T | Promise<T>): Promise<[T, string[]]> {
+  const writes: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: unknown) => {
+    writes.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return [await body(), writes];
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 function runSyncCall(c: Case): Outcome {
   if (c.mutates) resetScratch();
   const { module, fn } = target(c);
@@ -159,9 +177,10 @@ describe("@weft/runtime/patch installs a face on every patchable function", () =
 
 describe("the driven face agrees with the synchronous function", () => {
   it.each(cases.map((c) => [`${c.fn} (${c.label})`, c] as const))("%s", async (_label, c) => {
-    const expected = runSyncCall(c);
-    const { outcome, suspensions } = await runDriven(c);
+    const [expected, expectedWrites] = await withStderr(() => runSyncCall(c));
+    const [{ outcome, suspensions }, writes] = await withStderr(() => runDriven(c));
     expect(outcome).toEqual(expected);
+    expect(writes).toEqual(expectedWrites);
     const code = (expected.error as { code?: unknown } | undefined)?.code;
     if (typeof code === "string" && ARGUMENT_ERRORS.test(code) && c.lateError !== true) {
       // An argument error is thrown from the call itself, before the greenlet suspends.

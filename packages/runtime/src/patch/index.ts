@@ -12,9 +12,13 @@
  * - A face runs the asynchronous counterpart and parks only the calling greenlet, with the
  *   synchronous function's results and errors (fs.ts, child-process.ts, zlib.ts, crypto.ts); under
  *   `inSyncRun()` it makes the genuine synchronous call (face.ts).
- * - A function missing on the running Node version is skipped. Installing is idempotent: a
- *   function that already has a face (this module loaded twice, as CommonJS and as ESM, or
- *   imported again) keeps it.
+ * - A function missing on the running Node version is skipped.
+ * - Installing is idempotent: importing the module again installs nothing new. Node's functions
+ *   are shared by every copy of the runtime in the process (a CommonJS and an ESM copy, or each
+ *   test file's module registry under Jest), but each copy has its own hub: a copy loaded later
+ *   replaces the faces an earlier copy installed (they carry the brand `patchBrand`), so the
+ *   faces always park greenlets of the hub that was loaded last. A `co` property that is not
+ *   one of ours is left alone, and that function is not listed.
  * - `patchedFunctions()` lists what has a face, in `patchable`'s order.
  */
 import * as childProcess from "node:child_process";
@@ -47,17 +51,21 @@ const faces: Readonly<Record<PatchModule, FaceTable>> = {
 
 let installed: readonly PatchedFunction[] = [];
 
+/** Marks a face installed by some copy of this module. */
+const patchBrand = Symbol.for("weft.patchFace");
+
 /** Installs the faces (idempotent); returns what has one. Importing this module calls it. */
 function install(): readonly PatchedFunction[] {
   const done: PatchedFunction[] = [];
   for (const { module, name } of patchable) {
     const fn = (modules[module] as Record<string, unknown>)[name];
     if (typeof fn !== "function") continue; // not on this Node version
-    if (typeof (fn as { [co]?: unknown })[co] !== "function") {
-      const factory = faces[module][name];
-      if (factory === undefined) continue; // listed without an implementation: the patch tests fail
-      Object.defineProperty(fn, co, { value: factory(fn as AnyFunction), enumerable: false, writable: true, configurable: true });
-    }
+    const existing = (fn as { [co]?: unknown })[co] as { [patchBrand]?: unknown } | undefined;
+    if (existing !== undefined && existing[patchBrand] !== true) continue; // someone else's face
+    const factory = faces[module][name];
+    if (factory === undefined) continue; // listed without an implementation: the patch tests fail
+    const face = Object.assign(factory(fn as AnyFunction), { [patchBrand]: true });
+    Object.defineProperty(fn, co, { value: face, enumerable: false, writable: true, configurable: true });
     done.push(Object.freeze({ module, name }));
   }
   installed = Object.freeze(done);
