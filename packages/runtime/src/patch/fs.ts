@@ -8,6 +8,7 @@
  * | `xSync(...a)` | `x(...a, cb)` | the callback's first result |
  * | `existsSync(p)` | `access(p, F_OK, cb)` | `true`/`false`; never throws (bad arguments: `false`) |
  * | `statSync`/`lstatSync(p, { throwIfNoEntry: false })` | `stat`/`lstat` | `undefined` for ENOENT |
+ * | `readdirSync(p, { recursive: true })` | `readdir` of each directory, breadth first, `stat` of each name | Node 20's `readdir` does recursive listings synchronously (`readdirSyncRecursive`), so the face walks the tree itself, in the same order: each directory's entries as `readdir` lists them, then the subdirectories found, in that order; names relative to `p`, directories found by following links as `internalModuleStat` does |
  * | `readFileSync(fd)` | `fstat(fd, cb)`, then `readFile(fd, cb)` | Node 20's `readFile` fails on a bad fd with an unrelated TypeError; `fstat` reports the sync call's EBADF |
  * | `opendirSync`, `mkdtempSync`, `cpSync` (ERR_FS_EISDIR) | on failure, the sync call again | their async errors differ from the sync ones (a `path` in opendir's, mkdtemp's filled-in template, cp's `errno`); the failing call is repeated synchronously to throw the sync error itself (a failed metadata call or cp's up-front checks: nothing is read or copied) |
  * | `readSync`, `writeSync`, `readvSync`, `writevSync` | `read`… | the byte count (the callback also passes the buffer) |
@@ -21,6 +22,7 @@
  * test/patch-differential.test.ts checks both against the sync calls.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { callbackResults, callbackWait } from "./callback-wait.js";
 import { callbackFace, cooperative, trimmed, type AnyFunction, type FaceFactory, type FaceTable } from "./face.js";
 
@@ -113,6 +115,42 @@ const writeFace: FaceFactory = (syncFn) =>
     return written;
   });
 
+/** `readdirSync(path, options?)`; with `recursive: true` a cooperative breadth-first walk (see the table). */
+const readdirFace: FaceFactory = (syncFn) => {
+  const plain = simple("readdirSync")(syncFn);
+  return cooperative(syncFn, function* (this: unknown, args) {
+    const options = args[1];
+    const recursive = options !== null && typeof options === "object" && (options as { recursive?: unknown }).recursive;
+    if (!recursive || (options as { encoding?: unknown }).encoding === "buffer") return yield* plain.apply(this, args);
+    const base = args[0];
+    const flat = { ...(options as object), recursive: false };
+    const withFileTypes = Boolean((options as { withFileTypes?: unknown }).withFileTypes);
+    const results: unknown[] = [];
+    const queue: unknown[] = [base];
+    for (let i = 0; i < queue.length; i++) {
+      const dir = queue[i];
+      const [entries] = (yield* callbackResults("fs.readdirSync", (done) => {
+        fsModule["readdir"]!(dir, flat, done);
+      })) as [unknown[]];
+      for (const entry of entries) {
+        if (withFileTypes) {
+          const dirent = entry as fs.Dirent & { parentPath?: string; path?: string };
+          results.push(dirent);
+          if (dirent.isDirectory()) queue.push(path.join(dirent.parentPath ?? dirent.path ?? String(dir), dirent.name));
+          continue;
+        }
+        const full = path.join(String(dir), String(entry));
+        results.push(path.relative(String(base), full));
+        const [error, stats] = yield* callbackWait("fs.readdirSync", (done) => {
+          fsModule["stat"]!(full, done);
+        });
+        if (error == null && (stats as fs.Stats).isDirectory()) queue.push(full);
+      }
+    }
+    return results;
+  });
+};
+
 /** `readFileSync(path | fd, options?)`: an fd is checked with `fstat` first (see the table). */
 const readFileFace: FaceFactory = (syncFn) =>
   cooperative(syncFn, function* (args) {
@@ -148,6 +186,7 @@ const isSystemError = (error: unknown): boolean => typeof (error as { errno?: un
 
 const FACES: Record<string, FaceFactory> = {
   readFileSync: readFileFace,
+  readdirSync: readdirFace,
   opendirSync: replayingErrors("opendirSync", isSystemError),
   mkdtempSync: replayingErrors("mkdtempSync", isSystemError),
   cpSync: replayingErrors("cpSync", (error) => (error as { code?: unknown } | null)?.code === "ERR_FS_EISDIR"),
