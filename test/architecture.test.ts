@@ -125,6 +125,7 @@ describe("public surfaces", () => {
     ["@weft/runtime/testing", "../packages/runtime/src/testing.ts"],
     ["@weft/runtime/net", "../packages/runtime/src/net/index.ts"],
     ["@weft/runtime/subprocess", "../packages/runtime/src/subprocess/index.ts"],
+    ["@weft/runtime/patch", "../packages/runtime/src/patch/index.ts"],
     ["@weft/core", "../packages/core/src/index.ts"],
     ["@weft/babel-plugin", "../packages/babel-plugin/src/index.ts"],
     ["@weft/tsc", "../packages/tsc/src/index.ts"],

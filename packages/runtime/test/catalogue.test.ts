@@ -1,8 +1,9 @@
 // The catalogue is what the compiler believes about the runtime: it must match the runtime.
 import * as runtime from "@weft/runtime";
-import { catalogue, lookup } from "@weft/runtime/catalogue";
+import { PATCH_MODULES, catalogue, lookup, lookupPatchable, patchable } from "@weft/runtime/catalogue";
 import * as net from "@weft/runtime/net";
 import * as subprocess from "@weft/runtime/subprocess";
+import * as patch from "@weft/runtime/patch";
 import { co } from "@weft/runtime/protocol";
 
 type Fn = ((...args: unknown[]) => unknown) & { [co]?: unknown };
@@ -118,6 +119,80 @@ describe("the blocking catalogue", () => {
       if (/^[A-Z]/.test(type) && type !== "T" && !/^(Promise|IteratorResult|Buffer)$/.test(type)) {
         expect(catalogue.classes.map((c) => c.name)).toContain(type);
       }
+    }
+  });
+});
+
+describe("the patch catalogue and @weft/runtime/patch", () => {
+  // Node's modules, as `patchable` names them.
+  const nodeModules: Record<string, Record<string, unknown>> = {
+    fs: require("node:fs"),
+    child_process: require("node:child_process"),
+    zlib: require("node:zlib"),
+    crypto: require("node:crypto"),
+  };
+  const drivenFaceOf = (module: string, name: string): unknown => (nodeModules[module]?.[name] as Fn | undefined)?.[co];
+
+  it("installs a face exactly on the patchable functions present on this Node", () => {
+    const wrong: string[] = [];
+    for (const [module, exports] of Object.entries(nodeModules)) {
+      for (const [name, value] of Object.entries(exports)) {
+        const listed = lookupPatchable(module, name) !== undefined;
+        const hasFace = typeof value === "function" && typeof (value as Fn)[co] === "function";
+        if (listed !== hasFace && typeof value === "function") wrong.push(`${module}.${name}: listed=${listed}, face=${hasFace}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(patch.patchedFunctions()).toEqual(patchable.filter((p) => typeof nodeModules[p.module]![p.name] === "function").map(({ module, name }) => ({ module, name })));
+    expect(PATCH_MODULES.slice().sort()).toEqual(Object.keys(nodeModules).sort());
+    expect(lookupPatchable("node:fs", "readFileSync")).toEqual({ module: "fs", name: "readFileSync" });
+    expect(lookupPatchable("crypto", "randomBytes")).toMatchObject({ unlessArg: 1 });
+  });
+
+  it("adds a hidden, writable, configurable `co` property and leaves Node's function itself alone", () => {
+    const fs = nodeModules["fs"]!;
+    const d = Object.getOwnPropertyDescriptor(fs["readFileSync"], co);
+    expect(d).toMatchObject({ enumerable: false, writable: true, configurable: true });
+    expect(typeof d?.value).toBe("function");
+    expect(Object.keys(fs["readFileSync"] as object)).toEqual([]);
+    expect((fs["readFileSync"] as Fn).name).toBe("readFileSync");
+    // The plain face is Node's genuine synchronous call.
+    expect(String((fs["readFileSync"] as Fn)(__filename, "utf8"))).toContain("the patch catalogue and @weft/runtime/patch");
+  });
+
+  it("installs once per copy of the runtime: another copy's import replaces the faces with its own", () => {
+    const before = patchable.map((p) => drivenFaceOf(p.module, p.name));
+    jest.isolateModules(() => {
+      // This registry's import is cached: nothing is installed again.
+      require("@weft/runtime/patch");
+    });
+    const after = patchable.map((p) => drivenFaceOf(p.module, p.name));
+    // A fresh registry is another copy of the runtime, with its own hub: its faces replace ours.
+    expect(after.filter((face, i) => face !== undefined && face === before[i])).toEqual([]);
+    expect(after.map((face) => typeof face)).toEqual(before.map((face) => typeof face));
+    for (const p of patchable) {
+      const fn = nodeModules[p.module]![p.name] as Fn | undefined;
+      if (fn === undefined) continue;
+      expect(Object.getOwnPropertySymbols(fn).filter((s) => s === co)).toHaveLength(1);
+      expect(Object.getOwnPropertyDescriptor(fn, co)).toMatchObject({ enumerable: false });
+    }
+  });
+
+  it("leaves a `co` property that is not its own alone", () => {
+    const fs = nodeModules["fs"]!;
+    const mine = drivenFaceOf("fs", "readFileSync");
+    const foreign = function* () {
+      return "foreign";
+    };
+    Object.defineProperty(fs["readFileSync"], co, { value: foreign, writable: true, configurable: true });
+    try {
+      jest.isolateModules(() => {
+        const again = require("@weft/runtime/patch") as typeof import("@weft/runtime/patch");
+        expect(again.patchedFunctions()).not.toContainEqual({ module: "fs", name: "readFileSync" });
+      });
+      expect(drivenFaceOf("fs", "readFileSync")).toBe(foreign);
+    } finally {
+      Object.defineProperty(fs["readFileSync"], co, { value: mine, writable: true, configurable: true });
     }
   });
 });
