@@ -85,9 +85,9 @@ describe("weft run --patch", () => {
     // work.ts runs no greenlet: main.ts, which hands its functions to `spawn`, is warned.
     expect(r.stderr.match(/main\.ts:\d+:\d+ - warning WEFT4004: `\w+` from `.\/work.js`/g)).toEqual([
       "main.ts:17:18 - warning WEFT4004: `shell` from `./work.js`",
-      "main.ts:17:51 - warning WEFT4004: `shell` from `./work.js`",
-      "main.ts:17:84 - warning WEFT4004: `roundTrip` from `./work.js`",
-      "main.ts:17:111 - warning WEFT4004: `status` from `./work.js`",
+      "main.ts:17:55 - warning WEFT4004: `shell` from `./work.js`",
+      "main.ts:17:92 - warning WEFT4004: `roundTrip` from `./work.js`",
+      "main.ts:17:122 - warning WEFT4004: `status` from `./work.js`",
     ]);
     expect(r.code).toBe(0);
   });

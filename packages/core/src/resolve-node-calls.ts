@@ -75,11 +75,12 @@ function moduleObject(e: Expr, binding: (id: BindingId) => SyntaxBinding, call: 
 /**
  * Whether a module's text names one of the modules in `patch` (`"fs"`, `'node:zlib'`…): the
  * adapters' shortcut, which leaves a file that concerns weft in no other way untouched, must not
- * skip it under the option `patch`.
+ * skip it under the option `patch`. `"all"`: any of them (a summary is computed from such a file
+ * with or without the option, for its `unpatched` entries).
  */
-export function mentionsPatchedModule(source: string, patch: ReadonlySet<string>): boolean {
-  if (patch.size === 0) return false;
+export function mentionsPatchedModule(source: string, patch: ReadonlySet<string> | "all"): boolean {
+  if (patch !== "all" && patch.size === 0) return false;
   const pattern = /["'`](?:node:)?(fs|child_process|zlib|crypto)["'`]/g;
-  for (const m of source.matchAll(pattern)) if (patch.has(m[1]!)) return true;
+  for (const m of source.matchAll(pattern)) if (patch === "all" || patch.has(m[1]!)) return true;
   return false;
 }

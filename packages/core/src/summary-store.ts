@@ -13,7 +13,7 @@
  * | need (`SummaryNeed`) | `blocking`: only which exports may block (whether an importer concerns weft at all); `shapes`: also the members of the classes and interfaces it declares and the methods it calls on untyped parameters (interfaces.ts). A summary with shapes answers both |
  * | text shortcut | a file that does not name `@weft/runtime` or `@blocking`, with no `blocking` option, that cannot define a callback caller (`mayDefineCallbackCaller`) and none of whose `from "…"`/`import("…")` modules has a blocking export, is settled from its text (`exportNamesFromText`, all plain) without calling the reader; complete (has shapes) unless it may declare types (`DECLARES_TYPES`) or call methods on parameters (`mayCallParamMethods`), in which case it is parsed when `shapes` are needed |
  * | parse | otherwise the reader parses it (`parse`), the store gives it the summaries of its own imports (`shapes`), the reader collects its facts (`collect`), and `analyzeModule` + `summarizeModule` summarise it; a file that does not parse (the reader throws) summarises as empty: it is reported when compiled itself |
- * | `patch` | the option the summaries are computed with (`usePatch`, set by each compile): a change drops the cache |
+ * | `patch` | the option the summaries are computed with (`usePatch`, set by each compile): a change drops the cache; a file naming a module `patch` covers (`"node:fs"`) is parsed with or without it, for the `unpatched` entries of its summary |
  * | cache | by path: a hit is used while the file's modification time and those of every file it was computed from are unchanged, and while it has what is needed; `remember` stores the summary of a file just compiled |
  * | modification times | read once per outermost call (a compiled file's summaries): the same files come up again and again within one module's imports; forgotten when the next outermost call begins |
  * | dependencies | every file read while computing a summary (directly, or for a summary it needed, a cached one's own dependencies included, and each `weft-summary.json` read) lands in every dependency set being filled (`collecting`, innermost last): `summariesWithDependencies` returns them (the file itself left out), sorted, for build tools to watch |
@@ -25,6 +25,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { analyzeModule } from "./analyze-module.js";
 import { mentionsPatchedModule } from "./resolve-node-calls.js";
+
 import type { FunctionId, ModuleFacts } from "./facts.js";
 import type { ModuleSummaries } from "./infer-blocking.js";
 import { jsdocImportSpecifiers } from "./jsdoc-types.js";
@@ -264,7 +265,7 @@ export class SummaryStore<P> {
     const code = readFileSync(file, "utf8");
     // Most imported files never touch the runtime: settle them from their text and their own
     // imports, without parsing (a parse and an analysis per import doubled compile times).
-    if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !mentionsPatchedModule(code, this.patch) && !mayDefineCallbackCaller(code) && !this.importsBlock(file, code, blocking)) {
+    if (!/["']@weft\/runtime|@blocking\b/.test(code) && blocking.size === 0 && !mentionsPatchedModule(code, "all") && !mayDefineCallbackCaller(code) && !this.importsBlock(file, code, blocking)) {
       const complete = !DECLARES_TYPES.test(code) && !mayCallParamMethods(file, code);
       if (complete || need === "blocking") return { summary: new Map(exportNamesFromText(code).map((name) => [name, { blocks: false }])), shapes: complete };
     }

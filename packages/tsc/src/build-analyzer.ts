@@ -273,7 +273,7 @@ export function buildAnalyzer(ts: typeof TS, program: TS.Program | undefined, op
         const code = readFileSync(file, "utf8");
         // Where shapes are needed, a file that declares classes or interfaces, or re-exports names, is
         // parsed: its summary lists their methods; so is JavaScript that calls methods on its parameters.
-        if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !mentionsPatchedModule(code, options.patch) && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
+        if (!/["']@weft\/runtime|@blocking\b/.test(code) && options.blocking.size === 0 && !mentionsPatchedModule(code, "all") && !mayDefineCallbackCaller(code) && !importsBlockOnDisk(file, code)) {
           const complete = !/\b(?:class|interface)\s+[A-Za-z_$]|\bexport\s+(?:type\s*)?\{[^}]*\}\s*from\b/.test(code) && !mayCallParamMethods(file, code);
           if (complete || need === "blocking") {
             shapes = complete;
