@@ -111,8 +111,9 @@ export const catalogue: Catalogue = {
     { module: SUBPROCESS, name: "Popen" },
     { module: SUBPROCESS, name: "PipeReader" },
     { module: SUBPROCESS, name: "PipeWriter" },
-    { module: SUBPROCESS, name: "TimeoutExpired", extends: "Error" },
-    { module: SUBPROCESS, name: "CalledProcessError", extends: "Error" },
+    { module: SUBPROCESS, name: "SubprocessError", extends: "Error" },
+    { module: SUBPROCESS, name: "TimeoutExpired", extends: "SubprocessError" },
+    { module: SUBPROCESS, name: "CalledProcessError", extends: "SubprocessError" },
   ],
   functions: [
     fn("spawn", false, "Greenlet", [0]),

@@ -72,14 +72,18 @@ export function coroutine<This, A extends unknown[], R>(
   name: string = gen.name || "anonymous",
   where?: string,
 ): ((this: This, ...args: A) => R) & { [co]: DrivenFace<This, A, R> } {
-  const face = function (this: This): R {
+  return withDrivenFace(function (this: This): R {
     return undriven(name, where);
-  };
+  }, gen, name);
+}
+
+/** `face`, named `name` with `gen`'s arity, and `gen` as its `[co]`. */
+function withDrivenFace<This, A extends unknown[], R>(face: (this: This) => R, gen: DrivenFace<This, A, R>, name: string): ((this: This, ...args: A) => R) & { [co]: DrivenFace<This, A, R> } {
   // Faces keep the function's arity and name: code dispatches on them (Express-style
   // middleware tells error handlers by `length === 4`).
   Object.defineProperty(face, "name", { value: name });
   Object.defineProperty(face, "length", { value: gen.length });
-  return Object.assign(face, { [co]: gen });
+  return Object.assign(face as (this: This, ...args: A) => R, { [co]: gen });
 }
 
 /** How many `runSync` calls are running (nested): patched Node calls then make their genuine synchronous call. */
@@ -128,13 +132,10 @@ export function syncCoroutine<This, A extends unknown[], R>(
   name: string = gen.name || "anonymous",
   where?: string,
 ): ((this: This, ...args: A) => R) & { [co]: DrivenFace<This, A, R> } {
-  const face = function (this: This): R {
+  return withDrivenFace(function (this: This): R {
     // eslint-disable-next-line prefer-rest-params
     return runSync(gen, this, arguments, name, where) as R;
-  };
-  Object.defineProperty(face, "name", { value: name });
-  Object.defineProperty(face, "length", { value: gen.length });
-  return Object.assign(face, { [co]: gen });
+  }, gen, name);
 }
 
 /**

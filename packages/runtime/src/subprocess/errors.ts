@@ -7,7 +7,7 @@
  * | `TimeoutExpired` | `Popen#wait(timeout)`, `Popen#communicate(input, timeout)`, `run`/`checkOutput` with `timeout` | `cmd`, `timeout` (ms), `stdout`/`stderr` read so far (`null` for a stream not piped, or for `wait`) |
  * | `CalledProcessError` | `checkOutput`, `run` with `check: true` | `status` (exit code, `null` when a signal ended the child), `signal`, `returncode` (Python's: negative signal number), `cmd`, `stdout`, `stderr` |
  *
- * Both are ordinary errors, not kills: a `catch` catches them (Python's `SubprocessError` is an
+ * Both extend `SubprocessError` (`cmd`, `stdout`, `stderr`, `output`), as in Python. Both are ordinary errors, not kills: a `catch` catches them (Python's `SubprocessError` is an
  * `Exception`), unlike a weft `Timeout`.
  */
 import { WeftError } from "../errors.js";
@@ -20,23 +20,19 @@ function show(cmd: readonly string[]): string {
 }
 
 /**
- * A wait for a child ran past its timeout (Python's `subprocess.TimeoutExpired`). After
- * `Popen#wait`/`Popen#communicate` the child keeps running (call again, or kill it); after `run`
- * and `checkOutput` it was killed and reaped.
+ * What both errors carry (Python's `subprocess.SubprocessError`, their base class): the command
+ * and what the child wrote.
  */
-export class TimeoutExpired extends WeftError {
+export class SubprocessError extends WeftError {
   /** The command: the file and its arguments. */
   readonly cmd: readonly string[];
-  /** The timeout that expired, in milliseconds. */
-  readonly timeout: number;
-  /** What the child wrote to its stdout until then (`null`: not collected). */
+  /** What the child wrote to its stdout (`null`: not piped, or not collected). */
   readonly stdout: Output;
-  /** What the child wrote to its stderr until then (`null`: not collected). */
+  /** What the child wrote to its stderr (`null`: not piped, or not collected). */
   readonly stderr: Output;
-  constructor(cmd: readonly string[], timeout: number, stdout: Output = null, stderr: Output = null) {
-    super("ERR_WEFT_SUBPROCESS_TIMEOUT", `Command \`${show(cmd)}\` timed out after ${timeout} ms`);
+  constructor(code: string, message: string, cmd: readonly string[], stdout: Output, stderr: Output) {
+    super(code, message);
     this.cmd = cmd;
-    this.timeout = timeout;
     this.stdout = stdout;
     this.stderr = stderr;
   }
@@ -47,22 +43,30 @@ export class TimeoutExpired extends WeftError {
 }
 
 /**
+ * A wait for a child ran past its timeout (Python's `subprocess.TimeoutExpired`). After
+ * `Popen#wait`/`Popen#communicate` the child keeps running (call again, or kill it); after `run`
+ * and `checkOutput` it was killed and reaped.
+ */
+export class TimeoutExpired extends SubprocessError {
+  /** The timeout that expired, in milliseconds. */
+  readonly timeout: number;
+  constructor(cmd: readonly string[], timeout: number, stdout: Output = null, stderr: Output = null) {
+    super("ERR_WEFT_SUBPROCESS_TIMEOUT", `Command \`${show(cmd)}\` timed out after ${timeout} ms`, cmd, stdout, stderr);
+    this.timeout = timeout;
+  }
+}
+
+/**
  * A child exited with a non-zero status or was ended by a signal, where the caller asked for
  * success (`checkOutput`, `run(..., { check: true })`): Python's `subprocess.CalledProcessError`.
  */
-export class CalledProcessError extends WeftError {
+export class CalledProcessError extends SubprocessError {
   /** The exit code; `null` when a signal ended the child (Node's `status`). */
   readonly status: number | null;
   /** The signal that ended the child (`"SIGKILL"`), or `null`. */
   readonly signal: NodeJS.Signals | null;
   /** Python's return code: the exit code, or minus the signal's number (`-9` for `SIGKILL`). */
   readonly returncode: number;
-  /** The command: the file and its arguments. */
-  readonly cmd: readonly string[];
-  /** What the child wrote to its stdout (`null`: not piped). */
-  readonly stdout: Output;
-  /** What the child wrote to its stderr (`null`: not piped). */
-  readonly stderr: Output;
   constructor(
     cmd: readonly string[],
     returncode: number,
@@ -76,17 +80,13 @@ export class CalledProcessError extends WeftError {
       signal !== null
         ? `Command \`${show(cmd)}\` died with ${signal}.`
         : `Command \`${show(cmd)}\` returned non-zero exit status ${status}.`,
+      cmd,
+      stdout,
+      stderr,
     );
-    this.cmd = cmd;
     this.returncode = returncode;
     this.status = status;
     this.signal = signal;
-    this.stdout = stdout;
-    this.stderr = stderr;
-  }
-  /** Python's alias of `stdout`. */
-  get output(): Output {
-    return this.stdout;
   }
 }
 

@@ -16,5 +16,5 @@ export { Popen } from "./popen.js";
 export type { CommunicateResult } from "./communicate.js";
 export { PipeReader, PIPE_HIGH_WATER, DEFAULT_RECV_SIZE } from "./pipe-reader.js";
 export { PipeWriter } from "./pipe-writer.js";
-export { TimeoutExpired, CalledProcessError, type Output } from "./errors.js";
+export { SubprocessError, TimeoutExpired, CalledProcessError, type Output } from "./errors.js";
 export type { PopenOptions, RunOptions } from "./options.js";
