@@ -1,0 +1,176 @@
+/**
+ * `HttpServerResponse`: what a `HttpServer` handler answers with, over Node's `ServerResponse`.
+ *
+ * Rules:
+ * - `status(code)`, `setHeader(name, value)` and `writeHead(code, headers?)` never block
+ *   (`status` and `setHeader` return the response, to chain).
+ * - `write(chunk)` hands the chunk to Node and **blocks while Node's buffer is over its
+ *   high-water mark** (`write` returned false) until `'drain'`: a client that does not read
+ *   pushes back on the handler, and memory stays bounded.
+ * - `end(chunk?)` **blocks until the response is flushed** (`'finish'`: the last byte was handed
+ *   to the kernel). `json(value, code?)` sets `Content-Type: application/json` and ends with
+ *   `JSON.stringify(value)`.
+ * - A client that vanished (the connection closed before the response finished): the blocked
+ *   call, and every later `write`/`end`, throws `BrokenPipeError`; the server ends that handler
+ *   quietly (server.ts).
+ * - One greenlet writes at a time (a second gets `ConcurrentObjectUseError`). Waits count in
+ *   `hub.externals` and leave nothing registered when a kill or a Timeout ends them.
+ */
+import type { ServerResponse } from "node:http";
+import { ConcurrentObjectUseError, invalidArgument } from "../errors.js";
+import type { GreenletBase } from "../greenlet-base.js";
+import { hub } from "../hub.js";
+import { BrokenPipeError } from "../net/errors.js";
+import { currentGreenlet, park } from "../park.js";
+import { driveMethod, undriven } from "../protocol.js";
+
+const WOKEN: unique symbol = Symbol("weft.http.woken");
+
+type Chunk = Buffer | Uint8Array | string;
+
+function checkChunk(name: string, chunk: unknown): Chunk {
+  if (typeof chunk === "string" || chunk instanceof Uint8Array) return chunk;
+  throw invalidArgument(name, "a Buffer, a Uint8Array or a string", chunk);
+}
+
+function checkStatus(code: unknown): number {
+  if (typeof code !== "number" || !Number.isInteger(code) || code < 100 || code > 999) {
+    throw invalidArgument("code", "an HTTP status code (100 to 999)", code, typeof code === "number" ? RangeError : TypeError);
+  }
+  return code;
+}
+
+export class HttpServerResponse {
+  /** @internal */ readonly _node: ServerResponse;
+  /** @internal Set when the connection closed before the response finished. */
+  _gone = false;
+  private finished = false;
+  private writer: GreenletBase | null = null;
+
+  /** @internal Made by `HttpServer` for each request. */
+  constructor(node: ServerResponse) {
+    this._node = node;
+    node.on("drain", this.wake);
+    node.on("finish", this.onFinish);
+    node.on("close", this.onClose);
+  }
+
+  private readonly wake = (): void => {
+    const g = this.writer;
+    if (g !== null) hub.wake(g, WOKEN);
+  };
+  private readonly onFinish = (): void => {
+    this.finished = true;
+    this.wake();
+  };
+  private readonly onClose = (): void => {
+    if (!this.finished) this._gone = true;
+    this.wake();
+  };
+
+  /** True once the status line and headers went out. */
+  get headersSent(): boolean {
+    return this._node.headersSent;
+  }
+
+  /** True once `end()` flushed the response. */
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  /** The status code that is (or will be) sent; 200 unless set. */
+  get statusCode(): number {
+    return this._node.statusCode;
+  }
+
+  /** Sets the status code of a response whose headers were not sent yet. Never blocks. */
+  status(code: number): this {
+    this._node.statusCode = checkStatus(code);
+    return this;
+  }
+
+  /** Sets a header (replacing one of the same name). Never blocks. */
+  setHeader(name: string, value: string | number | readonly string[]): this {
+    if (typeof name !== "string" || name === "") throw invalidArgument("name", "a non-empty string", name);
+    this._node.setHeader(name, value);
+    return this;
+  }
+
+  /** Sends the status line and headers now. Never blocks. */
+  writeHead(code: number, headers?: Record<string, string | number | readonly string[]>): void {
+    checkStatus(code);
+    if (headers !== undefined && (headers === null || typeof headers !== "object")) throw invalidArgument("headers", "an object", headers);
+    this._node.writeHead(code, headers as Record<string, string | number | string[]> | undefined);
+  }
+
+  /** Sends a body chunk; waits while the client does not read (backpressure). **Blocks.** */
+  write(chunk: Buffer | Uint8Array | string): void {
+    return undriven("HttpServerResponse#write");
+  }
+
+  /** Sends `chunk` (if any) and ends the response; returns once it is flushed. **Blocks.** */
+  end(chunk?: Buffer | Uint8Array | string): void {
+    return undriven("HttpServerResponse#end");
+  }
+
+  /** Ends the response with `value` as JSON (status `code`, default the one set, 200). **Blocks.** */
+  json(value: unknown, code?: number): void {
+    return undriven("HttpServerResponse#json");
+  }
+
+  private check(what: string): void {
+    if (this._gone || this._node.destroyed) throw new BrokenPipeError(`${what}: the client closed the connection`);
+    if (this.writer !== null) throw new ConcurrentObjectUseError(`${what}: another greenlet is writing this response`);
+  }
+
+  private *waitFor(what: string, done: () => boolean): Generator<unknown, void, unknown> {
+    while (!done()) {
+      if (this._gone || this._node.destroyed) throw new BrokenPipeError(`${what}: the client closed the connection`);
+      this.writer = currentGreenlet(what);
+      hub.externals++;
+      try {
+        yield* park(what);
+      } finally {
+        this.writer = null;
+        hub.externals--;
+      }
+    }
+  }
+
+  /** @internal `end` without the argument checks. */
+  *_end(chunk: Chunk | undefined, what: string): Generator<unknown, void, unknown> {
+    this.check(what);
+    const node = this._node;
+    if (!node.writableEnded) {
+      // Nothing was sent yet, so `chunk` is the whole body: its length goes in the headers (Node
+      // does that too, except for HEAD, where the headers must still tell what a GET would get).
+      if (!node.headersSent && chunk !== undefined && !node.hasHeader("content-length") && !node.hasHeader("transfer-encoding")) {
+        node.setHeader("Content-Length", typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength);
+      }
+      if (chunk === undefined) node.end();
+      else node.end(chunk);
+    }
+    yield* this.waitFor(what, () => this.finished);
+  }
+
+  static {
+    driveMethod(HttpServerResponse, "write", function* (chunk) {
+      const data = checkChunk("chunk", chunk);
+      this.check("HttpServerResponse#write");
+      const node = this._node;
+      if (node.writableEnded) throw new BrokenPipeError("HttpServerResponse#write: the response was ended");
+      if (node.write(data)) return;
+      yield* this.waitFor("HttpServerResponse#write", () => !node.writableNeedDrain);
+    });
+    driveMethod(HttpServerResponse, "end", function* (chunk) {
+      yield* this._end(chunk === undefined ? undefined : checkChunk("chunk", chunk), "HttpServerResponse#end");
+    });
+    driveMethod(HttpServerResponse, "json", function* (value, code) {
+      if (code !== undefined) this._node.statusCode = checkStatus(code);
+      const body = JSON.stringify(value);
+      if (body === undefined) throw invalidArgument("value", "a value JSON can represent", value);
+      if (!this._node.headersSent) this._node.setHeader("Content-Type", "application/json; charset=utf-8");
+      yield* this._end(body, "HttpServerResponse#json");
+    });
+  }
+}
