@@ -8,3 +8,4 @@ export { HttpServer, DEFAULT_MAX_BODY_SIZE, type HttpServerOptions, type Request
 export { HttpRequest } from "./http/server-request.js";
 export { HttpServerResponse } from "./http/server-response.js";
 export { HttpError, RequestTimeout } from "./http/errors.js";
+export { request, get, HttpResponse, agents, type RequestOptions } from "./http/client.js";

@@ -26,7 +26,7 @@ const echo = coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
 });
 
 describe("HttpServer", () => {
-  it("answers a GET: method, path, query, lower-case headers, remote address (test__pywsgi.py TestNoChunks.test)", async () => {
+  it("answers a GET: method, path, query, lower-case headers, remote address (test__pywsgi.py CommonTestMixin.test_basic, TestGetArg.test_007_get_arg)", async () => {
     const { value, errors } = await onRealClock(function* () {
       let seen: Record<string, unknown> = {};
       const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
@@ -50,7 +50,7 @@ describe("HttpServer", () => {
     ["1 byte", 1],
     ["64 KB", 64 * 1024],
     ["5 MB", 5 * 1024 * 1024],
-  ])("echoes a %s body with Content-Length, and chunked (test__pywsgi.py TestChunkedPost, TestBigBody)", async (_name, n) => {
+  ])("echoes a %s body with Content-Length, and chunked (test__pywsgi.py TestChunkedPost.test_014_chunked_post, TestBigChunks)", async (_name, n) => {
     const { value, errors } = await onRealClock(function* () {
       const server = yield* serve(echo);
       const data = bytes(n);
@@ -68,7 +68,7 @@ describe("HttpServer", () => {
     }
   });
 
-  it("reads a body piece by piece with read(maxBytes), an empty Buffer at the end (test__pywsgi.py TestInputReadline)", async () => {
+  it("reads a body piece by piece with read(maxBytes), an empty Buffer at the end (test__pywsgi.py TestInputN.test)", async () => {
     const { value } = await onRealClock(function* () {
       const sizes: number[] = [];
       const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
@@ -147,7 +147,7 @@ describe("HttpServer", () => {
     expect(value).toEqual({ declared: 413, ranAfterDeclared: 0, chunked: 413, fits: "read" });
   });
 
-  it("a handler that throws before the headers: 500, the error reported once, the server goes on (test__pywsgi.py TestExceptionBeforeStart)", async () => {
+  it("a handler that throws before the headers: 500, the error reported once, the server goes on (test__pywsgi.py TestErrorInApplication.test)", async () => {
     const { value, errors } = await onRealClock(function* () {
       const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
         if (req.path === "/boom") {
@@ -167,7 +167,7 @@ describe("HttpServer", () => {
     expect(errors.map((e) => (e.error as Error).message)).toEqual(["handler failed"]);
   });
 
-  it("a handler that throws after the headers: the connection is destroyed (the client sees an error, not a short success) (test__pywsgi.py TestExceptionAfterStart)", async () => {
+  it("a handler that throws after the headers: the connection is destroyed (the client sees an error, not a short success) (test__pywsgi.py TestError_after_start_response, TestErrorAfterChunk.test)", async () => {
     const { value, errors } = await onRealClock(function* () {
       const server = yield* serve(coroutine(function* (_req: HttpRequest, res: HttpServerResponse) {
         res.writeHead(200, { "content-length": "100" });
@@ -187,7 +187,7 @@ describe("HttpServer", () => {
     expect(errors.map((e) => (e.error as Error).message)).toEqual(["late failure"]);
   });
 
-  it("a handler that returns without ending: the response is ended with what it wrote (test__pywsgi.py TestYieldEmpty)", async () => {
+  it("a handler that returns without ending: the response is ended with what it wrote", async () => {
     const { value } = await onRealClock(function* () {
       const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
         if (req.path === "/partial") yield* write(res, "written");
@@ -200,7 +200,7 @@ describe("HttpServer", () => {
     expect(value).toEqual([200, "", 200, "written"]);
   });
 
-  it("HEAD: headers with the length of the body a GET gets, no body (test__pywsgi.py TestHead)", async () => {
+  it("HEAD: headers with the length of the body a GET gets, no body", async () => {
     const { value } = await onRealClock(function* () {
       const server = yield* serve(coroutine(function* (_req: HttpRequest, res: HttpServerResponse) {
         yield* end(res, "twelve bytes");
@@ -214,7 +214,7 @@ describe("HttpServer", () => {
     expect(value.endsWith("\r\n\r\n")).toBe(true);
   });
 
-  it("keep-alive: two requests on one connection (the same client socket), the second answered after the first (test__pywsgi.py TestKeepAlive)", async () => {
+  it("keep-alive: two requests on one connection (the same client socket), the second answered after the first (test__pywsgi.py CommonTestMixin.test_basic)", async () => {
     const { value } = await onRealClock(function* () {
       const ports = new Set<number>();
       const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
@@ -234,7 +234,7 @@ describe("HttpServer", () => {
     expect(value).toEqual({ answers: ["/one", "/two", "/three"], sockets: 1 });
   });
 
-  it("pipelining: two requests in one write are answered in order, though the first handler is slower (test__pywsgi.py TestKeepAlive pipelined)", async () => {
+  it("pipelining: two requests in one write are answered in order, though the first handler is slower (test__pywsgi.py CommonTestMixin.test_pipeline)", async () => {
     const { value } = await onRealClock(function* () {
       const order: string[] = [];
       const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
@@ -314,7 +314,7 @@ describe("HttpServer", () => {
     expect(value.received).toBeGreaterThan(value.total);
   });
 
-  it("a client that resets mid-body: only its handler's read fails (ConnectionResetError), nothing is reported, others are served", async () => {
+  it("a client that resets mid-body: only its handler's read fails (ConnectionResetError), nothing is reported, others are served (test__pywsgi.py ChunkedInputTests.test_close_before_finished)", async () => {
     const { value, errors } = await onRealClock(function* () {
       const failures: unknown[] = [];
       const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
@@ -374,7 +374,7 @@ describe("HttpServer", () => {
     expect(value).toBe("EPIPE");
   });
 
-  it("stop(): in-flight requests finish, new connections are refused (test__pywsgi.py; test__server.py test_stop)", async () => {
+  it("stop(): in-flight requests finish, new connections are refused ", async () => {
     const { value, errors } = await onRealClock(function* () {
       const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
         yield* nap(150);
@@ -429,7 +429,7 @@ describe("HttpServer", () => {
     expect(value).toEqual({ killed: true, outcome: "ECONNRESET", handlers: 0, connections: 0 });
   });
 
-  it("pool: 2 runs at most 2 handlers at once, queued requests are served in order (test__pywsgi.py; test__server.py TestPoolSpawn)", async () => {
+  it("pool: 2 runs at most 2 handlers at once, queued requests are served in order (test__server.py TestPoolSpawn.test_pool_full)", async () => {
     const { value, errors } = await onRealClock(function* () {
       let active = 0;
       let most = 0;
@@ -461,7 +461,7 @@ describe("HttpServer", () => {
     expect(value.order).toEqual(["/0", "/1", "/2", "/3", "/4", "/5"]);
   });
 
-  it("a malformed request gets Node's 400 and the handler is not run (test__pywsgi.py TestBadRequest)", async () => {
+  it("a malformed request gets Node's 400 and the handler is not run (test__pywsgi.py BadRequestTests)", async () => {
     const { value } = await onRealClock(function* () {
       let ran = false;
       const server = yield* serve(() => {
