@@ -64,6 +64,13 @@ const netFn = (name: string, blocks: Blocks, returns: string): CatalogueFunction
 const netMethods = (cls: string, list: Array<[string, Blocks, string]>): CatalogueMethod[] =>
   list.map(([name, blocks, returns]) => ({ ...netFn(name, blocks, returns), class: cls }));
 
+const HTTP = "@weft/runtime/http";
+
+const httpFn = (name: string, blocks: Blocks, returns: string): CatalogueFunction => ({ module: HTTP, name, blocks, returns });
+
+const httpMethods = (cls: string, list: Array<[string, Blocks, string]>): CatalogueMethod[] =>
+  list.map(([name, blocks, returns]) => ({ ...httpFn(name, blocks, returns), class: cls }));
+
 const unless = (unlessOption: string, arg: number): Blocks => ({ unlessOption, arg });
 
 export const catalogue: Catalogue = {
@@ -101,6 +108,12 @@ export const catalogue: Catalogue = {
     { module: NET, name: "ConnectionResetError", extends: "SocketError" },
     { module: NET, name: "BrokenPipeError", extends: "SocketError" },
     { module: NET, name: "SocketTimeout", extends: "SocketError" },
+    { module: HTTP, name: "HttpServer" },
+    { module: HTTP, name: "HttpRequest" },
+    { module: HTTP, name: "HttpServerResponse" },
+    { module: HTTP, name: "HttpResponse" },
+    { module: HTTP, name: "HttpError", extends: "Error" },
+    { module: HTTP, name: "RequestTimeout", extends: "Timeout" },
   ],
   functions: [
     fn("spawn", false, "Greenlet", [0]),
@@ -118,6 +131,9 @@ export const catalogue: Catalogue = {
     fn("runMain", false, "Promise", [0]),
     netFn("connect", true, "Socket"),
     netFn("listen", true, "ServerSocket"),
+    // Function names are looked up by name alone (`lookup`): `request` and `get` are unique here.
+    httpFn("request", true, "HttpResponse"),
+    httpFn("get", true, "HttpResponse"),
   ],
   methods: [
     ...methods("Greenlet", [
@@ -240,6 +256,43 @@ export const catalogue: Catalogue = {
       ["close", false, "void"],
       ["stopAccepting", false, "void"],
       ["startAccepting", false, "void"],
+    ]),
+    // The constructor runs its handler (argument 1) in a greenlet per request: driven.
+    {
+      module: HTTP,
+      name: "constructor",
+      class: "HttpServer",
+      blocks: false,
+      returns: "HttpServer",
+      drives: [1],
+      callbackParams: { 1: ["HttpRequest", "HttpServerResponse"] },
+    },
+    ...httpMethods("HttpServer", [
+      ["start", true, "void"],
+      ["serveForever", true, "void"],
+      ["stop", true, "void"],
+      ["close", false, "void"],
+    ]),
+    ...httpMethods("HttpRequest", [
+      ["read", true, "Buffer"],
+      ["body", true, "Buffer"],
+      ["text", true, "string"],
+      ["json", true, "unknown"],
+    ]),
+    ...httpMethods("HttpServerResponse", [
+      ["status", false, "HttpServerResponse"],
+      ["setHeader", false, "HttpServerResponse"],
+      ["writeHead", false, "void"],
+      ["write", true, "void"],
+      ["end", true, "void"],
+      ["json", true, "void"],
+    ]),
+    ...httpMethods("HttpResponse", [
+      ["read", true, "Buffer"],
+      ["body", true, "Buffer"],
+      ["text", true, "string"],
+      ["json", true, "unknown"],
+      ["close", false, "void"],
     ]),
   ],
 };

@@ -2,6 +2,7 @@
 import * as runtime from "@weft/runtime";
 import { catalogue, lookup } from "@weft/runtime/catalogue";
 import * as net from "@weft/runtime/net";
+import * as http from "@weft/runtime/http";
 import { co } from "@weft/runtime/protocol";
 
 type Fn = ((...args: unknown[]) => unknown) & { [co]?: unknown };
@@ -9,6 +10,7 @@ type Fn = ((...args: unknown[]) => unknown) & { [co]?: unknown };
 const modules: Record<string, Record<string, unknown>> = {
   "@weft/runtime": runtime as unknown as Record<string, unknown>,
   "@weft/runtime/net": net as unknown as Record<string, unknown>,
+  "@weft/runtime/http": http as unknown as Record<string, unknown>,
 };
 /** The export `name` of the module the entry belongs to. */
 const exportOf = (entry: { module: string; name: string }): unknown => modules[entry.module]?.[entry.name];
@@ -84,6 +86,18 @@ describe("the blocking catalogue", () => {
     expect(lookup("StreamServer#stop")).toMatchObject({ blocks: true });
     expect(lookup("StreamServer#close")).toMatchObject({ blocks: false });
     expect(lookup("StreamServer#constructor")).toMatchObject({ blocks: false, drives: [1], callbackParams: { 1: ["Socket"] } });
+    expect(lookup("request")).toMatchObject({ module: "@weft/runtime/http", blocks: true, returns: "HttpResponse" });
+    expect(lookup("get")).toMatchObject({ module: "@weft/runtime/http", blocks: true, returns: "HttpResponse" });
+    expect(lookup("HttpServer#constructor")).toMatchObject({ drives: [1], callbackParams: { 1: ["HttpRequest", "HttpServerResponse"] } });
+    expect(lookup("HttpServerResponse#end")).toMatchObject({ blocks: true });
+    expect(lookup("HttpServerResponse#status")).toMatchObject({ blocks: false, returns: "HttpServerResponse" });
+    expect(lookup("HttpResponse#json")).toMatchObject({ blocks: true });
+    expect(lookup("RequestTimeout#cancel")).toMatchObject({ class: "Timeout", blocks: false });
+  });
+
+  it("names every function once: `lookup` finds functions by name alone", () => {
+    const names = catalogue.functions.map((f) => f.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
   it("types callbacks only where the runtime drives them, with classes it has", () => {
