@@ -87,7 +87,7 @@ describe("HttpServer in a compiled program", () => {
   it("untyped handler and client compile to direct calls and work end to end: get, POST JSON, malformed JSON → 400", async () => {
     const r = run("--self-test");
     expect(await exitOf(r)).toEqual({ code: 0, signal: null });
-    expect(r.stdout()).toBe('200 hello weft\n201 {"sum":3}\n400 HttpRequest#json: malformed\nstopped\n');
+    expect(r.stdout()).toBe('200 hello weft\n201 {"sum":3}\n400 malformed JSON body\nstopped\n');
     expect(r.stderr()).toBe("");
   }, START_MS + STOP_MS);
 

@@ -25,7 +25,7 @@ export function parseJson(text: string, who: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new HttpError(400, `${who}: malformed JSON body (${(error as Error).message})`, { cause: error });
+    throw new HttpError(400, `malformed JSON body (${who}): ${(error as Error).message}`, { cause: error });
   }
 }
 
