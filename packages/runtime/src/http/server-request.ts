@@ -36,14 +36,9 @@ export class HttpRequest {
   readonly url: string;
   /** The path part of `url` (`/items`). */
   readonly path: string;
-  /** Header names are lower-case; repeated headers are joined as Node joins them. */
-  readonly headers: IncomingMessage["headers"];
-  /** The client's address. */
-  readonly remoteAddress: string;
-  /** `"1.1"` or `"1.0"`. */
-  readonly httpVersion: string;
   /** @internal */ readonly _node: IncomingMessage;
-  /** @internal */ readonly _body: BodyReader;
+  private reader: BodyReader | null = null;
+  private readonly maxBodySize: number;
   private queryParams: URLSearchParams | null = null;
   private readonly rawQuery: string;
 
@@ -56,10 +51,36 @@ export class HttpRequest {
     const q = url.indexOf("?");
     this.path = q < 0 ? url : url.slice(0, q);
     this.rawQuery = q < 0 ? "" : url.slice(q + 1);
-    this.headers = node.headers;
-    this.remoteAddress = node.socket?.remoteAddress ?? "";
-    this.httpVersion = node.httpVersion;
-    this._body = new BodyReader(node, maxBodySize, () => bodyTooLarge(maxBodySize));
+    this.maxBodySize = maxBodySize;
+  }
+
+  // Getters, not fields: Node builds the headers object on first use, and the peer's address is
+  // a system call; most handlers need neither.
+
+  /** Header names are lower-case; repeated headers are joined as Node joins them. */
+  get headers(): IncomingMessage["headers"] {
+    return this._node.headers;
+  }
+
+  /** The client's address. */
+  get remoteAddress(): string {
+    return this._node.socket?.remoteAddress ?? "";
+  }
+
+  /** `"1.1"` or `"1.0"`. */
+  get httpVersion(): string {
+    return this._node.httpVersion;
+  }
+
+  /** @internal The body's reader, made on first use (most requests never read a body). */
+  get _body(): BodyReader {
+    const max = this.maxBodySize;
+    return (this.reader ??= new BodyReader(this._node, max, () => bodyTooLarge(max)));
+  }
+
+  /** @internal The handler is done: drop the unread rest of a body it started reading (Node drops a body never read). */
+  _release(): void {
+    this.reader?.discard();
   }
 
   /** The query string's parameters (`req.query.get("id")`). */

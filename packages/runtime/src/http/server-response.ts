@@ -45,14 +45,28 @@ export class HttpServerResponse {
   /** @internal Set when the connection closed before the response finished. */
   _gone = false;
   private finished = false;
+  private listening = false;
   private writer: GreenletBase | null = null;
 
   /** @internal Made by `HttpServer` for each request. */
   constructor(node: ServerResponse) {
     this._node = node;
-    node.on("drain", this.wake);
-    node.on("finish", this.onFinish);
-    node.on("close", this.onClose);
+  }
+
+  /** Listens for the events a wait needs: only while someone waits (most `end`s never do). */
+  private listen(on: boolean): void {
+    const node = this._node;
+    if (on === this.listening) return;
+    this.listening = on;
+    if (on) {
+      node.on("drain", this.wake);
+      node.on("finish", this.onFinish);
+      node.on("close", this.onClose);
+    } else {
+      node.off("drain", this.wake);
+      node.off("finish", this.onFinish);
+      node.off("close", this.onClose);
+    }
   }
 
   private readonly wake = (): void => {
@@ -75,7 +89,23 @@ export class HttpServerResponse {
 
   /** True once `end()` flushed the response. */
   get ended(): boolean {
-    return this.finished;
+    return this.finished || this._node.writableFinished;
+  }
+
+  /** @internal True when the connection closed before the response finished. */
+  get gone(): boolean {
+    if (!this._gone && this._node.destroyed && !this._node.writableFinished) this._gone = true;
+    return this._gone;
+  }
+
+  /**
+   * @internal True once everything of an ended response was handed to the kernel: 'finish' came,
+   * or the socket took every byte at once (Node's 'finish' then follows on a later tick).
+   */
+  get flushed(): boolean {
+    const node = this._node;
+    if (node.writableFinished || this.finished) return true;
+    return node.writableEnded && node.socket !== null && !node.destroyed && node.writableLength === 0;
   }
 
   /** The status code that is (or will be) sent; 200 unless set. */
@@ -119,18 +149,20 @@ export class HttpServerResponse {
   }
 
   private check(what: string): void {
-    if (this._gone || this._node.destroyed) throw new BrokenPipeError(`${what}: the client closed the connection`);
+    if (this.gone) throw new BrokenPipeError(`${what}: the client closed the connection`);
     if (this.writer !== null) throw new ConcurrentObjectUseError(`${what}: another greenlet is writing this response`);
   }
 
   private *waitFor(what: string, done: () => boolean): Generator<unknown, void, unknown> {
     while (!done()) {
-      if (this._gone || this._node.destroyed) throw new BrokenPipeError(`${what}: the client closed the connection`);
+      if (this.gone) throw new BrokenPipeError(`${what}: the client closed the connection`);
       this.writer = currentGreenlet(what);
       hub.externals++;
+      this.listen(true);
       try {
         yield* park(what);
       } finally {
+        this.listen(false);
         this.writer = null;
         hub.externals--;
       }
@@ -142,15 +174,15 @@ export class HttpServerResponse {
     this.check(what);
     const node = this._node;
     if (!node.writableEnded) {
-      // Nothing was sent yet, so `chunk` is the whole body: its length goes in the headers (Node
-      // does that too, except for HEAD, where the headers must still tell what a GET would get).
-      if (!node.headersSent && chunk !== undefined && !node.hasHeader("content-length") && !node.hasHeader("transfer-encoding")) {
+      // Nothing was sent yet, so `chunk` is the whole body: Node puts its length in the headers,
+      // except for HEAD, where they must still tell what a GET would get.
+      if (chunk !== undefined && !node.headersSent && node.req?.method === "HEAD" && !node.hasHeader("content-length") && !node.hasHeader("transfer-encoding")) {
         node.setHeader("Content-Length", typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength);
       }
       if (chunk === undefined) node.end();
       else node.end(chunk);
     }
-    yield* this.waitFor(what, () => this.finished);
+    yield* this.waitFor(what, () => this.flushed);
   }
 
   static {

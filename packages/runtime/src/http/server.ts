@@ -85,7 +85,16 @@ const KILL_CAP = 1000;
 function isClientGone(error: unknown, res: HttpServerResponse): boolean {
   if (error instanceof BrokenPipeError) return true;
   if (error instanceof ConnectionResetError) return true;
-  return res._gone && (error as { code?: unknown } | null)?.code === "ECONNRESET";
+  return res.gone && (error as { code?: unknown } | null)?.code === "ECONNRESET";
+}
+
+/** The declared Content-Length, read from the raw headers (Node builds `headers` only when asked). */
+function contentLength(raw: string[]): number | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === "content-length") return Number(raw[i + 1]);
+  }
+  return undefined;
 }
 
 /** Answers `status` with a short text body, replacing whatever headers the handler had set. Never blocks. */
@@ -131,7 +140,7 @@ const serveRequest = coroutine(function* serveRequest(
     throw error;
   } finally {
     if (!done) res._node.destroy(); // killed (or the generator closed)
-    req._body.discard();
+    req._release();
   }
   return undefined;
 }, "HttpServer handler");
@@ -284,8 +293,8 @@ export class HttpServer implements StopsOnSignal {
 
   private readonly onRequest = (nreq: IncomingMessage, nres: ServerResponse): void => {
     if (this.stopping || this.isClosed) nres.shouldKeepAlive = false;
-    const declared = nreq.headers["content-length"];
-    if (declared !== undefined && Number(declared) > this.maxBodySize) {
+    const declared = this.maxBodySize === Infinity ? undefined : contentLength(nreq.rawHeaders);
+    if (declared !== undefined && declared > this.maxBodySize) {
       answer(nres, 413, `The request body is larger than maxBodySize (${this.maxBodySize} bytes).`, true);
       return;
     }
