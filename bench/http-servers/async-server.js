@@ -5,7 +5,7 @@ import { setTimeout as delay } from "node:timers/promises";
 
 const BODY = "hello world";
 const server = createServer(async (req, res) => {
-  if (req.url === "/sleep") await delay(10);
+  if (req.url.startsWith("/sleep")) await delay(10);
   res.end(BODY);
 });
 server.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => console.log(`listening ${server.address().port}`));

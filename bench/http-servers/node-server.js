@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 
 const BODY = "hello world";
 const server = createServer((req, res) => {
-  if (req.url === "/sleep") setTimeout(() => res.end(BODY), 10);
+  if (req.url.startsWith("/sleep")) setTimeout(() => res.end(BODY), 10);
   else res.end(BODY);
 });
 server.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => console.log(`listening ${server.address().port}`));

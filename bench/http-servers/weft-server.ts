@@ -6,7 +6,7 @@ import { HttpServer } from "@weft/runtime/http";
 
 const BODY = "hello world";
 const server = new HttpServer(Number(process.argv[2] ?? 0), (req, res) => {
-  if (req.url === "/sleep") sleep(10);
+  if (req.path === "/sleep") sleep(10);
   res.end(BODY);
 });
 server.start();
