@@ -2,7 +2,8 @@
 // `weft run` in test/http-server-process.test.ts.
 //   weft run http-server.ts --self-test       serve, ask it with get/request, print, stop, exit
 //   weft run http-server.ts [--workers N]     serve until SIGINT/SIGTERM ("listening PORT pid PID")
-// Routes: "/pid" answers the serving process's pid; "/slow" sleeps 300 ms, then answers "slow
+// Options: --keep-alive-timeout MS (default 5000).
+// Routes: "/stats" answers { connections, handlers, rss }; "/pid" answers the serving process's pid; "/slow" sleeps 300 ms, then answers "slow
 // done"; POST "/sum" answers { sum: a + b } with 201; anything else "hello NAME".
 import cluster from "node:cluster";
 import { sleep } from "@weft/runtime";
@@ -14,9 +15,13 @@ const option = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const workers = Number(option("--workers") ?? 0);
+const keepAliveTimeout = Number(option("--keep-alive-timeout") ?? 5000);
 
 function handle(req, res) {
   if (req.path === "/pid") return res.end(String(process.pid));
+  if (req.path === "/stats") {
+    return res.json({ connections: server.connectionCount, handlers: server.handlerCount, rss: process.memoryUsage().rss });
+  }
   if (req.path === "/slow") {
     sleep(300);
     return res.end("slow done");
@@ -28,7 +33,7 @@ function handle(req, res) {
   res.end(`hello ${req.query.get("name") ?? "nobody"}`);
 }
 
-const server = new HttpServer(0, handle, workers > 0 ? { workers, stopTimeout: 2000 } : { stopTimeout: 2000 });
+const server = new HttpServer(0, handle, workers > 0 ? { workers, stopTimeout: 2000, keepAliveTimeout } : { stopTimeout: 2000, keepAliveTimeout });
 server.start();
 if (args.includes("--self-test")) {
   const base = `http://127.0.0.1:${server.address.port}`;
