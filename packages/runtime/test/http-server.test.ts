@@ -3,7 +3,7 @@
 // test named at the end of each title) where gevent has one.
 import { Agent } from "node:http";
 import { createHash } from "node:crypto";
-import { spawn } from "@weft/runtime";
+import { spawn, Timeout, withTimeout } from "@weft/runtime";
 import { coroutine, driven } from "@weft/runtime/protocol";
 import { ConnectionResetError } from "@weft/runtime/net";
 import { HttpError, HttpServer, type HttpRequest, type HttpServerResponse } from "@weft/runtime/http";
@@ -459,6 +459,87 @@ describe("HttpServer", () => {
     expect(value.most).toBe(2);
     expect(value.got).toEqual(["/0", "/1", "/2", "/3", "/4", "/5"]);
     expect(value.order).toEqual(["/0", "/1", "/2", "/3", "/4", "/5"]);
+  });
+
+  it("a write given up by a Timeout leaves no listener behind, and the response can still be ended", async () => {
+    const { value, errors } = await onRealClock(function* () {
+      let counts: number[][] = [];
+      const server = yield* serve(coroutine(function* (_req: HttpRequest, res: HttpServerResponse) {
+        const node = res._node;
+        const count = () => ["drain", "finish", "close"].map((e) => node.listenerCount(e));
+        const before = count();
+        res.writeHead(200);
+        const big = bytes(1024 * 1024);
+        const outcome = yield* driven(withTimeout)(
+          100,
+          coroutine(function* () {
+            for (;;) yield* write(res, big); // the client does not read: blocks
+          }),
+          { default: "timed out" },
+        );
+        counts = [before, count()];
+        node.destroy();
+        return outcome;
+      }));
+      const sock = yield* waitFor(rawConnect(server.address.port));
+      sock.on("error", () => {});
+      sock.pause();
+      sock.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      yield* nap(300);
+      sock.destroy();
+      yield* stop(server);
+      return counts;
+    });
+    expect(errors).toEqual([]);
+    expect(value[1]).toEqual(value[0]);
+  });
+
+  it("a body read given up by an outer Timeout: the handler goes on and answers; nothing stays registered", async () => {
+    const { value, errors } = await onRealClock(function* () {
+      const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
+        const t = Timeout.startNew(50);
+        try {
+          yield* body(req);
+        } catch (e) {
+          if (e !== t) throw e;
+          yield* end(res.status(408), "too slow");
+          return;
+        } finally {
+          t.cancel();
+        }
+        yield* end(res, "read");
+      }));
+      const sock = yield* waitFor(rawConnect(server.address.port));
+      let got = "";
+      sock.on("data", (b: Buffer) => (got += b.toString()));
+      sock.on("error", () => {});
+      sock.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part");
+      yield* nap(200);
+      sock.destroy();
+      yield* stop(server);
+      return got;
+    });
+    expect(errors).toEqual([]);
+    expect(value).toMatch(/^HTTP\/1\.1 408/);
+    expect(value).toMatch(/too slow$/);
+  });
+
+  it("pool: requests queued for a slot when the server closes get 503; the running one finishes", async () => {
+    const { value, errors } = await onRealClock(function* () {
+      const server = yield* serve(coroutine(function* (req: HttpRequest, res: HttpServerResponse) {
+        yield* nap(150);
+        yield* end(res, `done ${req.path}`);
+      }), { pool: 1 });
+      const port = server.address.port;
+      const answers = [1, 2, 3].map((i) => askPromise(port, { path: `/${i}` }).then((a) => `${a.status} ${a.body.toString().trim()}`));
+      yield* nap(50);
+      server.close();
+      const got = yield* waitFor(Promise.all(answers));
+      yield* stop(server);
+      return got;
+    });
+    expect(errors).toEqual([]);
+    expect(value).toEqual(["200 done /1", "503 Service Unavailable", "503 Service Unavailable"]);
   });
 
   it("a malformed request gets Node's 400 and the handler is not run (test__pywsgi.py BadRequestTests)", async () => {
