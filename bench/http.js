@@ -5,11 +5,13 @@
  * written with `fetch` and `Promise.all` over 20 async workers.
  *
  *   node bench/http.js [--sizes 100,1000] [--window 3] [--rounds 3] [--paths /,/sleep]
- *                      [--servers node,async,weft,gevent] [--no-gevent] [--no-crawler] [--only-crawler]
+ *                      [--servers node,async,deferred,weft,gevent] [--no-gevent] [--no-crawler] [--only-crawler]
  *                      [--crawler-reps 5] [--crawler-rounds 3]
  *
  * Servers (bench/http-servers/): "/" answers "hello world"; "/sleep" answers it after 10 ms (a
- * timer, `await` of a timer promise, weft's `sleep(10)`, `gevent.sleep(0.01)`). Each runs in its
+ * timer, `await` of a timer promise, weft's `sleep(10)`, `gevent.sleep(0.01)`); "deferred" is a
+ * control: raw node:http with the two `setImmediate` hops weft's hub makes per request and
+ * nothing else of weft (http-servers/node-deferred-server.js). Each runs in its
  * own process for the whole run. For each path and number of connections: one untimed 1 s wrk
  * run per server (warm-up), then `rounds` rounds in which every server gets one `window`-second
  * wrk run in turn (the order rotated each round) while the others sit idle. wrk runs with one
@@ -42,6 +44,10 @@ const HTTP_SERVERS = {
     label: "Node async/await, node:http",
     command: () => [process.execPath, [here("./http-servers/async-server.js"), "0"]],
   },
+  "http-deferred": {
+    label: "node:http + setImmediate hops (control)",
+    command: () => [process.execPath, [here("./http-servers/node-deferred-server.js"), "0"]],
+  },
   "http-weft": {
     label: "weft HttpServer",
     command: () => [process.execPath, ["--import", "@weft/cli/register", here("./http-servers/weft-server.ts"), "0"]],
@@ -56,7 +62,7 @@ const HTTP_SERVERS = {
   },
 };
 Object.assign(SERVERS, HTTP_SERVERS);
-const ALL = ["node", "async", "weft", "gevent"];
+const ALL = ["node", "async", "deferred", "weft", "gevent"];
 
 function parseArgs(argv) {
   const opts = { sizes: [100, 1000], window: 3, rounds: 3, paths: ["/", "/sleep"], servers: [...ALL], crawler: true, table: true, crawlerReps: 5, crawlerRounds: 3 };
