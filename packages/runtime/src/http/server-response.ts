@@ -23,8 +23,17 @@ import { hub } from "../hub.js";
 import { BrokenPipeError } from "../net/errors.js";
 import { currentGreenlet, park } from "../park.js";
 import { driveMethod, undriven } from "../protocol.js";
+import { DONE } from "../suspension.js";
 
 const WOKEN: unique symbol = Symbol("weft.http.woken");
+
+/** The iterator of a driven call that did not need to wait: done at once, shared. */
+const NO_WAIT: Iterator<unknown, void, unknown> & Iterable<unknown> = {
+  [Symbol.iterator]() {
+    return this;
+  },
+  next: () => DONE,
+};
 
 type Chunk = Buffer | Uint8Array | string;
 
@@ -46,6 +55,7 @@ export class HttpServerResponse {
   _gone = false;
   private finished = false;
   private listening = false;
+  private listeners: { wake: () => void; finish: () => void; close: () => void } | null = null;
   private writer: GreenletBase | null = null;
 
   /** @internal Made by `HttpServer` for each request. */
@@ -58,29 +68,36 @@ export class HttpServerResponse {
     const node = this._node;
     if (on === this.listening) return;
     this.listening = on;
+    // The listeners are made on first need: a response whose `end` never waits allocates none.
+    const l = (this.listeners ??= this.makeListeners());
     if (on) {
-      node.on("drain", this.wake);
-      node.on("finish", this.onFinish);
-      node.on("close", this.onClose);
+      node.on("drain", l.wake);
+      node.on("finish", l.finish);
+      node.on("close", l.close);
     } else {
-      node.off("drain", this.wake);
-      node.off("finish", this.onFinish);
-      node.off("close", this.onClose);
+      node.off("drain", l.wake);
+      node.off("finish", l.finish);
+      node.off("close", l.close);
     }
   }
 
-  private readonly wake = (): void => {
-    const g = this.writer;
-    if (g !== null) hub.wake(g, WOKEN);
-  };
-  private readonly onFinish = (): void => {
-    this.finished = true;
-    this.wake();
-  };
-  private readonly onClose = (): void => {
-    if (!this.finished) this._gone = true;
-    this.wake();
-  };
+  private makeListeners(): { wake: () => void; finish: () => void; close: () => void } {
+    const wake = (): void => {
+      const g = this.writer;
+      if (g !== null) hub.wake(g, WOKEN);
+    };
+    return {
+      wake,
+      finish: () => {
+        this.finished = true;
+        wake();
+      },
+      close: () => {
+        if (!this.finished) this._gone = true;
+        wake();
+      },
+    };
+  }
 
   /** True once the status line and headers went out. */
   get headersSent(): boolean {
@@ -169,8 +186,12 @@ export class HttpServerResponse {
     }
   }
 
-  /** @internal `end` without the argument checks. */
-  *_end(chunk: Chunk | undefined, what: string): Generator<unknown, void, unknown> {
+  /**
+   * @internal `end` without the argument checks. Returns the driven face's iterator: the shared
+   * `NO_WAIT` when the socket took every byte at once (the usual case: no generator per
+   * response), else a wait for 'finish'.
+   */
+  _end(chunk: Chunk | undefined, what: string): Iterator<unknown, void, unknown> & Iterable<unknown> {
     this.check(what);
     const node = this._node;
     if (!node.writableEnded) {
@@ -182,27 +203,30 @@ export class HttpServerResponse {
       if (chunk === undefined) node.end();
       else node.end(chunk);
     }
-    yield* this.waitFor(what, () => this.flushed);
+    return this.flushed ? NO_WAIT : this.waitFor(what, () => this.flushed);
   }
 
   static {
-    driveMethod(HttpServerResponse, "write", function* (chunk) {
+    // Driven faces that return an iterator, not always a generator: a call that need not wait
+    // returns `NO_WAIT` (PROTOCOL.md: the driven face may be any iterable iterator).
+    type Face = (this: HttpServerResponse, ...args: any[]) => Generator<unknown, void, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    driveMethod(HttpServerResponse, "write", function (this: HttpServerResponse, chunk: Chunk) {
       const data = checkChunk("chunk", chunk);
       this.check("HttpServerResponse#write");
       const node = this._node;
       if (node.writableEnded) throw new BrokenPipeError("HttpServerResponse#write: the response was ended");
-      if (node.write(data)) return;
-      yield* this.waitFor("HttpServerResponse#write", () => !node.writableNeedDrain);
-    });
-    driveMethod(HttpServerResponse, "end", function* (chunk) {
-      yield* this._end(chunk === undefined ? undefined : checkChunk("chunk", chunk), "HttpServerResponse#end");
-    });
-    driveMethod(HttpServerResponse, "json", function* (value, code) {
+      if (node.write(data)) return NO_WAIT;
+      return this.waitFor("HttpServerResponse#write", () => !node.writableNeedDrain);
+    } as unknown as Face);
+    driveMethod(HttpServerResponse, "end", function (this: HttpServerResponse, chunk?: Chunk) {
+      return this._end(chunk === undefined ? undefined : checkChunk("chunk", chunk), "HttpServerResponse#end");
+    } as unknown as Face);
+    driveMethod(HttpServerResponse, "json", function (this: HttpServerResponse, value: unknown, code?: number) {
       if (code !== undefined) this._node.statusCode = checkStatus(code);
       const body = JSON.stringify(value);
       if (body === undefined) throw invalidArgument("value", "a value JSON can represent", value);
       if (!this._node.headersSent) this._node.setHeader("Content-Type", "application/json; charset=utf-8");
-      yield* this._end(body, "HttpServerResponse#json");
-    });
+      return this._end(body, "HttpServerResponse#json");
+    } as unknown as Face);
   }
 }
