@@ -10,30 +10,34 @@ import { sleep } from "@weft/runtime";
 import { HttpServer, get, request } from "@weft/runtime/http";
 
 const args = process.argv.slice(2);
-const option = (name) => {
+const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
 const workers = Number(option("--workers") ?? 0);
 const keepAliveTimeout = Number(option("--keep-alive-timeout") ?? 5000);
 
-function handle(req, res) {
-  if (req.path === "/pid") return res.end(String(process.pid));
-  if (req.path === "/stats") {
-    return res.json({ connections: server.connectionCount, handlers: server.handlerCount, rss: process.memoryUsage().rss });
-  }
-  if (req.path === "/slow") {
-    sleep(300);
-    return res.end("slow done");
-  }
-  if (req.method === "POST" && req.path === "/sum") {
-    const body = req.json();
-    return res.json({ sum: body.a + body.b }, 201);
-  }
-  res.end(`hello ${req.query.get("name") ?? "nobody"}`);
-}
-
-const server = new HttpServer(0, handle, workers > 0 ? { workers, stopTimeout: 2000, keepAliveTimeout } : { stopTimeout: 2000, keepAliveTimeout });
+// The handler is written inline and unannotated, as users write it: the compiler knows its
+// parameters from the catalogue (`HttpServer`'s constructor drives argument 1).
+const server: HttpServer = new HttpServer(
+  0,
+  (req, res) => {
+    if (req.path === "/pid") return res.end(String(process.pid));
+    if (req.path === "/stats") {
+      return res.json({ connections: server.connectionCount, handlers: server.handlerCount, rss: process.memoryUsage().rss });
+    }
+    if (req.path === "/slow") {
+      sleep(300);
+      return res.end("slow done");
+    }
+    if (req.method === "POST" && req.path === "/sum") {
+      const body = req.json();
+      return res.json({ sum: body.a + body.b }, 201);
+    }
+    res.end(`hello ${req.query.get("name") ?? "nobody"}`);
+  },
+  workers > 0 ? { workers, stopTimeout: 2000, keepAliveTimeout } : { stopTimeout: 2000, keepAliveTimeout },
+);
 server.start();
 if (args.includes("--self-test")) {
   const base = `http://127.0.0.1:${server.address.port}`;
