@@ -124,6 +124,7 @@ describe("public surfaces", () => {
     ["@weft/runtime/catalogue", "../packages/runtime/src/catalogue.ts"],
     ["@weft/runtime/testing", "../packages/runtime/src/testing.ts"],
     ["@weft/runtime/net", "../packages/runtime/src/net/index.ts"],
+    ["@weft/runtime/http", "../packages/runtime/src/http.ts"],
     ["@weft/core", "../packages/core/src/index.ts"],
     ["@weft/babel-plugin", "../packages/babel-plugin/src/index.ts"],
     ["@weft/tsc", "../packages/tsc/src/index.ts"],
