@@ -225,7 +225,7 @@ export class HttpServer implements StopsOnSignal {
     if (typeof handleSignals !== "boolean") throw invalidArgument("handleSignals", "a boolean", handleSignals);
     this.handleSignals = handleSignals;
     this.inWorker = workers > 0 && cluster.isWorker;
-    this.workers = workers > 0 && !cluster.isWorker ? new ServerWorkers(workers) : null;
+    this.workers = workers > 0 && !cluster.isWorker ? new ServerWorkers(workers, "HttpServer") : null;
   }
 
   /** The address: the bound one (real port) once started, else the one asked for. */
