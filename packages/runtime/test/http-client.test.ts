@@ -8,7 +8,7 @@ import type { Socket as NodeSocket } from "node:net";
 import { createHash } from "node:crypto";
 import { joinAll, spawn, Timeout, withTimeout, type Greenlet } from "@weft/runtime";
 import { coroutine, driven } from "@weft/runtime/protocol";
-import { ConnectionRefusedError } from "@weft/runtime/net";
+import { ConnectionRefusedError, ConnectionResetError } from "@weft/runtime/net";
 import { get, HttpResponse, request, RequestTimeout, type HttpRequest, type HttpServerResponse } from "@weft/runtime/http";
 import { agents } from "../src/http/client.js";
 import { onRealClock } from "./net-helpers.js";
@@ -201,6 +201,39 @@ describe("http client", () => {
       expect(value.error).toBeInstanceOf(RequestTimeout);
       expect(value.busy).toBe(0);
       expect(srv.stats.closed).toBe(1);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("a server that resets mid-body: reading the body throws ConnectionResetError, also when the reset came before the read", async () => {
+    const srv = await nodeServer((_req, res) => {
+      res.writeHead(200, { "content-length": "100000" });
+      res.write("partial");
+      setTimeout(() => res.socket?.resetAndDestroy(), 20);
+    });
+    try {
+      const { value } = await onRealClock(function* () {
+        const outcomes: unknown[] = [];
+        // Reading while the reset comes.
+        const a = yield* getD(`http://127.0.0.1:${srv.port}/`);
+        try {
+          yield* bodyOf(a);
+        } catch (e) {
+          outcomes.push(e);
+        }
+        // The reset came before the first read.
+        const b = yield* getD(`http://127.0.0.1:${srv.port}/`);
+        yield* nap(100);
+        try {
+          yield* bodyOf(b);
+        } catch (e) {
+          outcomes.push(e);
+        }
+        return outcomes;
+      });
+      expect(value).toHaveLength(2);
+      for (const e of value) expect(e).toBeInstanceOf(ConnectionResetError);
     } finally {
       await srv.close();
     }

@@ -30,6 +30,10 @@ import { ConnectionResetError, fromNodeError } from "../net/errors.js";
 const EMPTY = Buffer.alloc(0);
 const WOKEN: unique symbol = Symbol("weft.http.woken");
 
+function aborted(): ConnectionResetError {
+  return new ConnectionResetError("aborted: the connection closed before the body ended");
+}
+
 /** What `read` gives when no `maxBytes` is passed. */
 export const DEFAULT_READ_SIZE = 64 * 1024;
 
@@ -64,6 +68,12 @@ export class BodyReader {
       this.ended = true;
       return;
     }
+    if (msg.destroyed) {
+      // Its 'close' came before anyone listened: cut short unless the whole body had arrived.
+      if (msg.complete) this.ended = true;
+      else this.failure ??= aborted();
+      return;
+    }
     msg.on("readable", this.onReadable);
     msg.on("end", this.onEnd);
     msg.on("error", this.onError);
@@ -86,7 +96,7 @@ export class BodyReader {
     this.wake();
   };
   private readonly onClose = (): void => {
-    if (!this.ended && !this.msg.complete) this.failure ??= new ConnectionResetError("aborted: the connection closed before the body ended");
+    if (!this.ended && !this.msg.complete) this.failure ??= aborted();
     this.wake();
   };
 
@@ -133,6 +143,11 @@ export class BodyReader {
       if (chunk !== null) return chunk;
       if (this.failure !== null) throw this.failure;
       if (this.ended || this.discarding) return EMPTY;
+      if (this.msg.destroyed) {
+        // Destroyed without a 'close' reaching us (it came while nothing listened, or it is due).
+        if (this.msg.complete) return EMPTY;
+        throw (this.failure ??= aborted());
+      }
       yield* this.waitForData(what, timeout);
     }
   }
@@ -171,6 +186,7 @@ export class BodyReader {
     this.discarding = true;
     if (!this.attached) {
       this.attached = true;
+      if (this.msg.destroyed) return;
       this.msg.on("end", this.onEnd);
       this.msg.on("error", this.onError);
       this.msg.on("close", this.onClose);
