@@ -320,6 +320,33 @@ describe("http client", () => {
     }
   });
 
+  it("204 answers have no body: their connection is reused though nobody reads them; HEAD gets an empty body", async () => {
+    const srv = await nodeServer((req, res) => {
+      if (req.url === "/empty") res.writeHead(204).end();
+      else res.end("a body HEAD does not get");
+    });
+    try {
+      const { value } = await onRealClock(function* () {
+        const url = `http://127.0.0.1:${srv.port}`;
+        const a = yield* requestD(`${url}/empty`, { method: "DELETE" });
+        yield* nap(20);
+        const b = yield* requestD(`${url}/empty`, { method: "DELETE" });
+        yield* nap(20);
+        const c = yield* getD(`${url}/`);
+        const got = [a.status, b.status, (yield* bodyOf(b)).length, yield* text(c)];
+        // (Node's client does not reuse a connection after a HEAD answer without a length,
+        // which Node's own server sends: not asserted here.)
+        const h = yield* requestD(`${url}/`, { method: "HEAD" });
+        got.push(h.status, (yield* bodyOf(h)).length);
+        return got;
+      });
+      expect(value).toEqual([204, 204, 0, "a body HEAD does not get", 200, 0]);
+      expect(srv.stats.connections).toBeLessThanOrEqual(2);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it("checks its arguments, naming them", async () => {
     const { value } = await onRealClock(function* () {
       const messages: string[] = [];

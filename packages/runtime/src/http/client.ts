@@ -8,7 +8,8 @@
  *   (`agents`): connections are reused once a response's body was read to its end (or
  *   `close()`d); idle ones do not keep the process alive (Node's agent unrefs them).
  * - **Read the body** (`body`, `text`, `json`, `read` to the end) **or `close()` the response**:
- *   until then its connection stays busy. A 2xx and a 404 alike are responses, not errors.
+ *   until then its connection stays busy (a response to HEAD, a 204 and a 304 have no body and
+ *   free their connection at once). A 2xx and a 404 alike are responses, not errors.
  * - Connection errors surface as `@weft/runtime/net`'s errors (`ConnectionRefusedError`,
  *   `ConnectionResetError`, `SocketError` with Node's code, e.g. `ENOTFOUND`).
  * - `timeout` (ms) bounds each wait: for the connection and the response's headers, then for
@@ -214,6 +215,9 @@ driveFunction(request, function* (url, options) {
     if (woken === TIMED_OUT) throw new RequestTimeout(ms!, href);
     if (woken !== RESPONSE || response === null) throw fromNodeError(failure);
     result = new HttpResponse(response, href, ms);
+    // No body by definition: let Node finish the response now, so its connection is reused even
+    // though nobody reads (the body reads return an empty Buffer).
+    if (method.toUpperCase() === "HEAD" || result.status === 204 || result.status === 304) result.close();
     return result;
   } finally {
     open = false;
