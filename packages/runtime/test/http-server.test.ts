@@ -542,6 +542,28 @@ describe("HttpServer", () => {
     expect(value).toEqual(["200 done /1", "503 Service Unavailable", "503 Service Unavailable"]);
   });
 
+  it("keepAliveTimeout: an idle keep-alive connection is closed by the server once it passed, not before", async () => {
+    const { value } = await onRealClock(function* () {
+      const server = yield* serve(coroutine(function* (_req: HttpRequest, res: HttpServerResponse) {
+        yield* end(res, "ok");
+      }), { keepAliveTimeout: 100 });
+      const sock = yield* waitFor(rawConnect(server.address.port));
+      let got = "";
+      let closedAt = -1;
+      const t0 = performance.now();
+      sock.on("data", (b: Buffer) => (got += b.toString()));
+      sock.on("close", () => (closedAt = performance.now() - t0));
+      sock.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      yield* nap(50);
+      const openAfter50 = closedAt < 0;
+      yield* nap(400);
+      sock.destroy();
+      yield* stop(server);
+      return { answered: got.endsWith("ok"), openAfter50, closed: closedAt >= 0 };
+    });
+    expect(value).toEqual({ answered: true, openAfter50: true, closed: true });
+  });
+
   it("a malformed request gets Node's 400 and the handler is not run (test__pywsgi.py BadRequestTests)", async () => {
     const { value } = await onRealClock(function* () {
       let ran = false;
