@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { spawn, Timeout, withTimeout } from "@weft/runtime";
 import { coroutine, driven } from "@weft/runtime/protocol";
 import { ConnectionResetError } from "@weft/runtime/net";
-import { HttpError, HttpServer, type HttpRequest, type HttpServerResponse } from "@weft/runtime/http";
+import { get, HttpError, HttpServer, type HttpRequest, type HttpServerResponse } from "@weft/runtime/http";
 import { onRealClock } from "./net-helpers.js";
 import { ask, askPromise, bytes, nap, rawConnect, rawExchange, serve, start, stop, waitFor } from "./http-helpers.js";
 
@@ -346,6 +346,26 @@ describe("HttpServer", () => {
     expect(value.failures).toHaveLength(1);
     expect(value.failures[0]).toBeInstanceOf(ConnectionResetError);
     expect(value.bystander).toBe("ok");
+  });
+
+  it("a ConnectionResetError from another connection the handler uses is an ordinary error: 500, reported", async () => {
+    const { value, errors } = await onRealClock(function* () {
+      const backend = yield* serve(coroutine(function* (_req: HttpRequest, res: HttpServerResponse) {
+        res.writeHead(200, { "content-length": "1000" });
+        yield* write(res, "part");
+        res._node.socket?.resetAndDestroy();
+      }));
+      const server = yield* serve(coroutine(function* (_req: HttpRequest, res: HttpServerResponse) {
+        const r = yield* driven(get)(`http://127.0.0.1:${backend.address.port}/`);
+        yield* end(res, yield* driven(r.text).call(r)); // the backend resets mid-body
+      }));
+      const a = yield* ask(server.address.port);
+      yield* stop(server);
+      yield* stop(backend);
+      return a.status;
+    });
+    expect(value).toBe(500);
+    expect(errors.map((e) => (e.error as Error).constructor.name)).toEqual(["ConnectionResetError"]);
   });
 
   it("a client that vanishes while its handler writes: the write fails quietly, nothing reported", async () => {

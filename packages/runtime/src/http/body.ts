@@ -44,7 +44,8 @@ export class BodyReader {
   private attached = false;
   private ended = false;
   private discarding = false;
-  private failure: unknown = null;
+  /** What made the body unreadable (a reset, an error, `tooLarge()`), or null. */
+  failure: unknown = null;
   private reader: GreenletBase | null = null;
   private received = 0;
 

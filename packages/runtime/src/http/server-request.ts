@@ -78,6 +78,11 @@ export class HttpRequest {
     return (this.reader ??= new BodyReader(this._node, max, () => bodyTooLarge(max)));
   }
 
+  /** @internal What made the body unreadable (a reset, a 413), if anything. */
+  get _bodyFailure(): unknown {
+    return this.reader?.failure ?? null;
+  }
+
   /** @internal The handler is done: drop the unread rest of a body it started reading (Node drops a body never read). */
   _release(): void {
     this.reader?.discard();

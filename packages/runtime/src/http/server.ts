@@ -24,9 +24,13 @@
  *     greenlet's failure (hub.ts `reportError`);
  *   - any error after the headers went out: the connection is destroyed (the client sees a
  *     truncated response, never a wrong one) and the error is reported;
- *   - the errors of a client that vanished (`ConnectionResetError` from a read cut short,
- *     `BrokenPipeError` from a write to a closed connection): that handler ends quietly; nothing
- *     else is affected (gevent's pywsgi logs nothing for a client gone either).
+ *   - the errors of this request's client vanishing (`ConnectionResetError` from a read of its
+ *     body cut short, `BrokenPipeError` from a write to its closed connection): that handler
+ *     ends quietly; nothing else is affected (gevent's pywsgi logs nothing for a client gone
+ *     either). The same errors from another connection the handler used (a backend it called)
+ *     are ordinary errors.
+ *   - a handler that ends quietly without a finished response: its connection is destroyed, so
+ *     no client waits for an answer that will not come.
  *   - a handler killed (`stop` past its timeout): its connection is destroyed.
  * - **`maxBodySize`** (bytes, default 10 MiB): a declared `Content-Length` over it is answered
  *   413 with `Connection: close` before the handler runs; a chunked body that grows over it
@@ -51,7 +55,7 @@ import type { GreenletBase } from "../greenlet-base.js";
 import { killAll } from "../kill-all.js";
 import { Pool } from "../pool.js";
 import { co, coroutine, driveMethod, driven, isExit, undriven, type CoroutineFunction } from "../protocol.js";
-import { BrokenPipeError, ConnectionResetError, fromNodeError } from "../net/errors.js";
+import { fromNodeError } from "../net/errors.js";
 import type { SocketAddress } from "../net/server-socket.js";
 import { isPrimaryMessage, ServerWorkers, type PrimaryMessage } from "../net/server-workers.js";
 import { parseAddress, type ServerAddress } from "../net/stream-server.js";
@@ -83,11 +87,13 @@ export interface HttpServerOptions {
 export const DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024;
 const KILL_CAP = 1000;
 
-/** True for the errors a handler gets when its client vanished. */
-function isClientGone(error: unknown, res: HttpServerResponse): boolean {
-  if (error instanceof BrokenPipeError) return true;
-  if (error instanceof ConnectionResetError) return true;
-  return res.gone && (error as { code?: unknown } | null)?.code === "ECONNRESET";
+/**
+ * True when `error` is how this request's own client vanishing reached the handler: its
+ * connection closed before the response finished, or the request body was cut short. (A
+ * `ConnectionResetError` from some other connection the handler used is an ordinary error.)
+ */
+function isClientGone(error: unknown, req: HttpRequest, res: HttpServerResponse): boolean {
+  return res.gone || (error !== null && error === req._bodyFailure && !(error instanceof HttpError));
 }
 
 /** The declared Content-Length, read from the raw headers (Node builds `headers` only when asked). */
@@ -130,7 +136,7 @@ const serveRequest = coroutine(function* serveRequest(
       node.destroy();
       throw error;
     }
-    if (isClientGone(error, res)) return undefined;
+    if (isClientGone(error, req, res)) return undefined;
     if (!node.headersSent) {
       if (error instanceof HttpError) {
         answer(node, error.status, error.message, error.status === 413);
@@ -142,7 +148,9 @@ const serveRequest = coroutine(function* serveRequest(
     }
     throw error;
   } finally {
-    if (!done) res._node.destroy(); // killed (or the generator closed)
+    // Killed (or the generator closed), or a quiet end that left the response unfinished: the
+    // client must not wait for an answer that will not come.
+    if (!done || !res._node.writableEnded) res._node.destroy();
     req._release();
     server._untrack(hub.current);
   }
