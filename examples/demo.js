@@ -1,6 +1,8 @@
 // `npm run demo`: the tutorial's programs, written in synchronous style and run by `weft run`,
-// which compiles them on the fly. Last, its uppercase echo server (the TypeScript version, then
-// the JavaScript one) under 500 concurrent client greenlets.
+// which compiles them on the fly: greenlets, a JSON API on `HttpServer` calling itself with the
+// HTTP client, the concurrent-download crawler (a Pool of 20 against one page at a time). Last,
+// its uppercase echo server (the TypeScript version, then the JavaScript one) under 500
+// concurrent client greenlets.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
@@ -17,11 +19,13 @@ const ROUNDS = 10;
 const programs = [
   ["greenlet's explicit switching", "greenlet-switch.js"],
   ["gevent's spawn / sleep / joinAll, then 10 000 sleepers", "sleepers.ts"],
+  ["a JSON API on HttpServer, called with weft's HTTP client", "http-server.ts", "--demo"],
+  ["gevent's concurrent download: 200 pages, a Pool of 20 against one at a time", "crawler.ts"],
 ];
 let failed = 0;
-for (const [title, file] of programs) {
-  console.log(`\n== ${title}: weft run examples/${file}`);
-  const r = spawnSync(process.execPath, [weft, "run", example(file)], { stdio: "inherit" });
+for (const [title, file, ...args] of programs) {
+  console.log(`\n== ${title}: weft run examples/${[file, ...args].join(" ")}`);
+  const r = spawnSync(process.execPath, [weft, "run", example(file), ...args], { stdio: "inherit" });
   if (r.status !== 0) failed++;
 }
 

@@ -126,6 +126,7 @@ describe("public surfaces", () => {
     ["@weft/runtime/net", "../packages/runtime/src/net/index.ts"],
     ["@weft/runtime/subprocess", "../packages/runtime/src/subprocess/index.ts"],
     ["@weft/runtime/patch", "../packages/runtime/src/patch/index.ts"],
+    ["@weft/runtime/http", "../packages/runtime/src/http.ts"],
     ["@weft/core", "../packages/core/src/index.ts"],
     ["@weft/babel-plugin", "../packages/babel-plugin/src/index.ts"],
     ["@weft/tsc", "../packages/tsc/src/index.ts"],

@@ -12,8 +12,8 @@ const weft = join(root, "packages/cli/bin/weft.js");
 const OVERLAPPED_MIN_MS = 395;
 const OVERLAPPED_MAX_MS = 650; // far below the 700 ms the two sleeps would take one after the other
 
-function weftRun(file: string) {
-  const r = spawnSync(process.execPath, [weft, "run", join(root, "examples", file)], { encoding: "utf8", timeout: 30_000 });
+function weftRun(file: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [weft, "run", join(root, "examples", file), ...args], { encoding: "utf8", timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -34,6 +34,35 @@ describe("examples through weft run", () => {
     expect(took).toBeGreaterThanOrEqual(OVERLAPPED_MIN_MS);
     expect(took).toBeLessThan(OVERLAPPED_MAX_MS);
     expect(lines[5]).toMatch(/^10000 greenlets slept up to 99 ms each, in \d+ ms$/);
+  });
+});
+
+describe("HTTP examples through weft run", () => {
+  it("http-server.ts --demo: the notes API answers weft's client (201, 400 for bad JSON, 204, 404) and stops", () => {
+    const r = weftRun("http-server.ts", "--demo");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^notes API listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines.slice(1, 3)).toEqual(['POST /notes → 201 {"id":1,"text":"buy milk"}', 'POST /notes → 201 {"id":2,"text":"call mum"}']);
+    expect(lines[3]).toMatch(/^POST \/notes \(bad JSON\) → 400 malformed JSON body/);
+    expect(lines.slice(4)).toEqual([
+      'GET /notes → 200 [{"id":1,"text":"buy milk"},{"id":2,"text":"call mum"}]',
+      "DELETE /notes/1 → 204",
+      "GET /notes/1 → 404 no note 1",
+      "notes API stopped",
+    ]);
+  });
+
+  it("crawler.ts: 200 pages through a Pool of 20 come back whole, faster than one at a time", () => {
+    const r = weftRun("crawler.ts");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const m = /^200 pages, pool of 20: (\d+) ms; one after the other: (\d+) ms \((\d+\.\d)x\)$/.exec(r.stdout.trim());
+    expect(m).not.toBeNull();
+    // 200 pages × 10 ms latency one at a time against 10 rounds of 20: the pool must be well ahead
+    // (a loose bound: the exact ratio depends on the machine).
+    expect(Number(m![3])).toBeGreaterThan(3);
   });
 });
 

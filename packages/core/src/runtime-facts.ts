@@ -8,7 +8,7 @@ import type { ArgFact, CallFact } from "./facts.js";
 
 export { catalogue };
 
-export const RUNTIME_MODULES = new Set(["@weft/runtime", "@weft/runtime/net", "@weft/runtime/subprocess"]);
+export const RUNTIME_MODULES = new Set(["@weft/runtime", "@weft/runtime/net", "@weft/runtime/subprocess", "@weft/runtime/http"]);
 
 export function runtimeFunction(name: string): CatalogueFunction | undefined {
   return lookup(name);
@@ -43,6 +43,9 @@ export function entryBlocks(blocks: Blocks, args: readonly ArgFact[]): boolean {
 export const COMMON_METHOD_NAMES = new Set([
   "join", "get", "put", "wait", "send", "next", "map", "apply", "peek", "kill", "throw", "switch",
   "acquire", "spawn", "set", "start", "stop", "close", "run", "read", "write",
+  // HttpRequest/HttpResponse/HttpServerResponse (@weft/runtime/http): `response.json()` of
+  // fetch, `res.end()` of Express, `blob.text()` must not become yield points by name alone.
+  "body", "text", "json", "end",
 ]);
 
 /** Blocking methods of runtime classes whose names are distinctive: `conn.recv(1024)`. */

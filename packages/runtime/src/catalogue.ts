@@ -70,6 +70,12 @@ const subFn = (name: string, blocks: Blocks, returns: string): CatalogueFunction
 
 const subMethods = (cls: string, list: Array<[string, Blocks, string]>): CatalogueMethod[] =>
   list.map(([name, blocks, returns]) => ({ ...subFn(name, blocks, returns), class: cls }));
+const HTTP = "@weft/runtime/http";
+
+const httpFn = (name: string, blocks: Blocks, returns: string): CatalogueFunction => ({ module: HTTP, name, blocks, returns });
+
+const httpMethods = (cls: string, list: Array<[string, Blocks, string]>): CatalogueMethod[] =>
+  list.map(([name, blocks, returns]) => ({ ...httpFn(name, blocks, returns), class: cls }));
 
 const unless = (unlessOption: string, arg: number): Blocks => ({ unlessOption, arg });
 
@@ -114,6 +120,12 @@ export const catalogue: Catalogue = {
     { module: SUBPROCESS, name: "SubprocessError", extends: "Error" },
     { module: SUBPROCESS, name: "TimeoutExpired", extends: "SubprocessError" },
     { module: SUBPROCESS, name: "CalledProcessError", extends: "SubprocessError" },
+    { module: HTTP, name: "HttpServer" },
+    { module: HTTP, name: "HttpRequest" },
+    { module: HTTP, name: "HttpServerResponse" },
+    { module: HTTP, name: "HttpResponse" },
+    { module: HTTP, name: "HttpError", extends: "Error" },
+    { module: HTTP, name: "RequestTimeout", extends: "Timeout" },
   ],
   functions: [
     fn("spawn", false, "Greenlet", [0]),
@@ -137,6 +149,9 @@ export const catalogue: Catalogue = {
     // Names are looked up alone (`lookup(name)`): no other module has a `run` or `checkOutput`.
     subFn("run", true, "object"),
     subFn("checkOutput", true, "Buffer"),
+    // Function names are looked up by name alone (`lookup`): `request` and `get` are unique here.
+    httpFn("request", true, "HttpResponse"),
+    httpFn("get", true, "HttpResponse"),
   ],
   methods: [
     ...methods("Greenlet", [
@@ -275,6 +290,43 @@ export const catalogue: Catalogue = {
     ]),
     ...subMethods("PipeWriter", [
       ["sendAll", true, "void"],
+      ["close", false, "void"],
+    ]),
+    // The constructor runs its handler (argument 1) in a greenlet per request: driven.
+    {
+      module: HTTP,
+      name: "constructor",
+      class: "HttpServer",
+      blocks: false,
+      returns: "HttpServer",
+      drives: [1],
+      callbackParams: { 1: ["HttpRequest", "HttpServerResponse"] },
+    },
+    ...httpMethods("HttpServer", [
+      ["start", true, "void"],
+      ["serveForever", true, "void"],
+      ["stop", true, "void"],
+      ["close", false, "void"],
+    ]),
+    ...httpMethods("HttpRequest", [
+      ["read", true, "Buffer"],
+      ["body", true, "Buffer"],
+      ["text", true, "string"],
+      ["json", true, "unknown"],
+    ]),
+    ...httpMethods("HttpServerResponse", [
+      ["status", false, "HttpServerResponse"],
+      ["setHeader", false, "HttpServerResponse"],
+      ["writeHead", false, "void"],
+      ["write", true, "void"],
+      ["end", true, "void"],
+      ["json", true, "void"],
+    ]),
+    ...httpMethods("HttpResponse", [
+      ["read", true, "Buffer"],
+      ["body", true, "Buffer"],
+      ["text", true, "string"],
+      ["json", true, "unknown"],
       ["close", false, "void"],
     ]),
   ],

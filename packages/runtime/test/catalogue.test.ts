@@ -4,6 +4,7 @@ import { PATCH_MODULES, catalogue, lookup, lookupPatchable, patchable } from "@w
 import * as net from "@weft/runtime/net";
 import * as subprocess from "@weft/runtime/subprocess";
 import * as patch from "@weft/runtime/patch";
+import * as http from "@weft/runtime/http";
 import { co } from "@weft/runtime/protocol";
 
 type Fn = ((...args: unknown[]) => unknown) & { [co]?: unknown };
@@ -12,6 +13,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "@weft/runtime": runtime as unknown as Record<string, unknown>,
   "@weft/runtime/net": net as unknown as Record<string, unknown>,
   "@weft/runtime/subprocess": subprocess as unknown as Record<string, unknown>,
+  "@weft/runtime/http": http as unknown as Record<string, unknown>,
 };
 /** The export `name` of the module the entry belongs to. */
 const exportOf = (entry: { module: string; name: string }): unknown => modules[entry.module]?.[entry.name];
@@ -94,9 +96,16 @@ describe("the blocking catalogue", () => {
     expect(lookup("Popen#poll")).toMatchObject({ blocks: false });
     expect(lookup("PipeReader#recv")).toMatchObject({ blocks: true, returns: "Buffer" });
     expect(lookup("PipeWriter#sendAll")).toMatchObject({ blocks: true });
+    expect(lookup("request")).toMatchObject({ module: "@weft/runtime/http", blocks: true, returns: "HttpResponse" });
+    expect(lookup("get")).toMatchObject({ module: "@weft/runtime/http", blocks: true, returns: "HttpResponse" });
+    expect(lookup("HttpServer#constructor")).toMatchObject({ drives: [1], callbackParams: { 1: ["HttpRequest", "HttpServerResponse"] } });
+    expect(lookup("HttpServerResponse#end")).toMatchObject({ blocks: true });
+    expect(lookup("HttpServerResponse#status")).toMatchObject({ blocks: false, returns: "HttpServerResponse" });
+    expect(lookup("HttpResponse#json")).toMatchObject({ blocks: true });
+    expect(lookup("RequestTimeout#cancel")).toMatchObject({ class: "Timeout", blocks: false });
   });
 
-  it("keeps function names unique across modules (lookup(name) ignores the module)", () => {
+  it("names every function once: `lookup` finds functions by name alone", () => {
     const names = catalogue.functions.map((f) => f.name);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });

@@ -67,7 +67,11 @@ export class ServerWorkers {
   private ending = false;
   private bound: SocketAddress | null = null;
 
-  constructor(private readonly count: number) {}
+  /** `kind` names the server in messages: `StreamServer` or `HttpServer`. */
+  constructor(
+    private readonly count: number,
+    private readonly kind: string = "StreamServer",
+  ) {}
 
   /** The address the workers listen on (null before they do). */
   get address(): SocketAddress | null {
@@ -82,7 +86,7 @@ export class ServerWorkers {
     if (taken) {
       throw new WeftError(
         "ERR_WEFT_WORKERS_TAKEN",
-        "Another StreamServer of this program already runs with `workers`: the workers run the whole program, so only one server per program can have them.",
+        `Another server of this program already runs with \`workers\`: the workers run the whole program, so only one server per program (a StreamServer or an HttpServer) can have them.`,
       );
     }
     taken = true;
@@ -147,13 +151,13 @@ export class ServerWorkers {
       if (this.ending) return;
       const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
       if (!listened) {
-        const message = `A StreamServer worker process ${how} before it was listening.`;
+        const message = `A ${this.kind} worker process ${how} before it was listening.`;
         if (this.listening < this.count) this.failure ??= new WeftError("ERR_WEFT_WORKER_FAILED", message);
         else process.stderr.write(`weft: ${message} It is not replaced.\n`);
         return;
       }
       if (code === 0) return;
-      process.stderr.write(`weft: a StreamServer worker process ${how}; starting another.\n`);
+      process.stderr.write(`weft: a ${this.kind} worker process ${how}; starting another.\n`);
       this.fork();
     });
   }
