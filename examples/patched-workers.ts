@@ -4,7 +4,8 @@
 // synchronous helpers (examples/jobs.ts: readFileSync, execSync, gzipSync). With `--patch` those
 // calls suspend only their greenlet: the 100 commands overlap, and a ticker greenlet keeps
 // ticking. Without it (`weft run examples/patched-workers.ts`) weft warns (WEFT4004) and the
-// commands run one after the other: about 100 × 0.3 s.
+// commands run one after the other: about 100 × 0.3 s. (The ticker's longest gap is the 100
+// forks: Node starts a child process synchronously on the main thread, a few ms each.)
 import { joinAll, sleep, spawn } from "@weft/runtime";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
