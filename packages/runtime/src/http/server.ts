@@ -8,7 +8,7 @@
  * - `start()` **blocks** until the port is bound (a bind error such as `EADDRINUSE` is thrown by
  *   `start` itself). Address forms, `workers`, `handleSignals`, `stopTimeout`, `pool`, the
  *   one-start rule (`ERR_WEFT_SERVER_STARTED` / `ERR_WEFT_SERVER_CLOSED`) and `serveForever` are
- *   StreamServer's, with its building blocks (server-workers.ts, stop-signals.ts).
+ *   StreamServer's: the lifecycle both share (net/server-lifecycle.ts).
  * - Each request runs `handler(req, res)` in a new greenlet (an `HttpRequest`, an
  *   `HttpServerResponse`), spawned from Node's `'request'` event; the handler may be a plain
  *   function or a coroutine. Node keeps the order of pipelined responses.
@@ -43,23 +43,20 @@
  *   connections close once answered), then kills the remaining handlers (at most 1 s more) and
  *   destroys every connection left. `close()` stops listening only and ends `serveForever()`.
  */
-import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket as NodeSocket } from "node:net";
-import { checkCallable, checkCount, checkMs, invalidArgument, WeftError } from "../errors.js";
+import { checkCount, checkMs } from "../errors.js";
 import { Event } from "../event.js";
-import { Greenlet, spawn } from "../greenlet.js";
+import { Greenlet } from "../greenlet.js";
 import { hub } from "../hub.js";
 import { currentGreenlet, park } from "../park.js";
 import type { GreenletBase } from "../greenlet-base.js";
 import { killAll } from "../kill-all.js";
 import { Pool } from "../pool.js";
-import { co, coroutine, driveMethod, driven, isExit, undriven, type CoroutineFunction } from "../protocol.js";
+import { co, coroutine, driven, isExit, type CoroutineFunction } from "../protocol.js";
 import { fromNodeError } from "../net/errors.js";
 import type { SocketAddress } from "../net/server-socket.js";
-import { isPrimaryMessage, ServerWorkers, type PrimaryMessage } from "../net/server-workers.js";
-import { parseAddress, type ServerAddress } from "../net/stream-server.js";
-import { stopOnSignals, type StopsOnSignal } from "../net/stop-signals.js";
+import { KILL_CAP, ServerLifecycle, type ServerAddress, type ServerLifecycleOptions } from "../net/server-lifecycle.js";
 import { HttpError } from "./errors.js";
 import { HttpRequest } from "./server-request.js";
 import { HttpServerResponse } from "./server-response.js";
@@ -67,15 +64,7 @@ import { HttpServerResponse } from "./server-response.js";
 /** A request handler: `handler(req, res)`, a plain function or a coroutine. */
 export type RequestHandler = (req: HttpRequest, res: HttpServerResponse) => unknown;
 
-export interface HttpServerOptions {
-  /** Bounds concurrent handlers: a size (`new Pool(n)`) or a `Pool`. Default: unbounded. */
-  pool?: number | Pool;
-  /** Serve from this many worker processes sharing the port (Node's `cluster`; the program runs in each). */
-  workers?: number;
-  /** Whether SIGINT and SIGTERM stop the server (default true). */
-  handleSignals?: boolean;
-  /** The `timeout` of a stop caused by a signal or by the primary (ms, default 1000). */
-  stopTimeout?: number;
+export interface HttpServerOptions extends ServerLifecycleOptions {
   /** An idle keep-alive connection is closed after this many ms (Node's option; default 5000). */
   keepAliveTimeout?: number;
   /** A request must arrive whole within this many ms, else 408 (Node's option; default 300000). */
@@ -85,7 +74,6 @@ export interface HttpServerOptions {
 }
 
 export const DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024;
-const KILL_CAP = 1000;
 
 /**
  * True when `error` is how this request's own client vanishing reached the handler: its
@@ -168,15 +156,9 @@ const serveRequest = coroutine(function* serveRequest(
  * });
  * server.serveForever();
  */
-export class HttpServer implements StopsOnSignal {
-  /** The pool bounding concurrent handlers, or null when unbounded. */
-  readonly pool: Pool | null;
-  /** The timeout of a stop caused by a signal or by the primary process (ms). */
-  readonly stopTimeout: number;
+export class HttpServer extends ServerLifecycle<RequestHandler> {
   /** The largest request body accepted (bytes). */
   readonly maxBodySize: number;
-  private readonly handler: RequestHandler;
-  private readonly wanted: SocketAddress;
   private readonly keepAliveTimeout: number | undefined;
   private readonly requestTimeout: number | undefined;
   /**
@@ -186,7 +168,6 @@ export class HttpServer implements StopsOnSignal {
   private readonly running = new Set<Greenlet<unknown>>();
   /** Set while no handler runs. */
   private readonly noHandlers = new Event();
-  private readonly stopped = new Event();
   /** Requests waiting for a pool slot, oldest first. */
   private queued: Array<[IncomingMessage, ServerResponse]> = [];
   private dispatcher: Greenlet<void> | null = null;
@@ -194,17 +175,6 @@ export class HttpServer implements StopsOnSignal {
   private readonly sockets = new Set<NodeSocket>();
   /** Set when the last connection closed (cleared while any is open). */
   private readonly noConnections = new Event();
-  private isClosed = false;
-  private stopping = false;
-  private readonly handleSignals: boolean;
-  private signalsOff: (() => void) | null = null;
-  private readonly workers: ServerWorkers | null;
-  private readonly inWorker: boolean;
-  private startCalled = false;
-  private bound = false;
-  private readonly onPrimaryMessage = (message: unknown): void => {
-    if (isPrimaryMessage(message)) this.obey(message);
-  };
 
   /**
    * A server for `address` (a port, `"host:port"` or `{ host?, port }`; host default
@@ -212,48 +182,13 @@ export class HttpServer implements StopsOnSignal {
    * on bad input. Does not listen yet: call `start()` or `serveForever()`.
    */
   constructor(address: ServerAddress, handler: RequestHandler, options?: HttpServerOptions) {
-    this.wanted = parseAddress(address);
-    checkCallable("handler", handler);
-    this.handler = handler;
-    if (options !== undefined && (options === null || typeof options !== "object")) throw invalidArgument("options", "an object", options);
-    const pool = options?.pool;
-    if (pool === undefined || pool === null) this.pool = null;
-    else if (pool instanceof Pool) this.pool = pool;
-    else if (typeof pool === "number") this.pool = new Pool(pool);
-    else throw invalidArgument("pool", "a number or a Pool", pool);
-    const workers = options?.workers === undefined ? 0 : checkCount("workers", options.workers, 1);
-    this.stopTimeout = options?.stopTimeout === undefined ? 1000 : checkMs("stopTimeout", options.stopTimeout);
+    super("HttpServer", address, handler, options);
     this.keepAliveTimeout = options?.keepAliveTimeout === undefined ? undefined : checkMs("keepAliveTimeout", options.keepAliveTimeout);
     this.requestTimeout = options?.requestTimeout === undefined ? undefined : checkMs("requestTimeout", options.requestTimeout);
     const max = options?.maxBodySize;
     if (max === undefined) this.maxBodySize = DEFAULT_MAX_BODY_SIZE;
     else if (max === Infinity) this.maxBodySize = Infinity;
     else this.maxBodySize = checkCount("maxBodySize", max, 0);
-    const handleSignals = options?.handleSignals ?? true;
-    if (typeof handleSignals !== "boolean") throw invalidArgument("handleSignals", "a boolean", handleSignals);
-    this.handleSignals = handleSignals;
-    this.inWorker = workers > 0 && cluster.isWorker;
-    this.workers = workers > 0 && !cluster.isWorker ? new ServerWorkers(workers, "HttpServer") : null;
-  }
-
-  /** The address: the bound one (real port) once started, else the one asked for. */
-  get address(): SocketAddress {
-    if (this.started) {
-      const a = this.node?.address();
-      if (a !== null && a !== undefined && typeof a === "object") return { host: a.address, port: a.port };
-      if (this.workers?.address) return { ...this.workers.address };
-    }
-    return { ...this.wanted };
-  }
-
-  /** True once `start()` bound the port and until the server is closed or stopped. */
-  get started(): boolean {
-    return this.bound && !this.isClosed;
-  }
-
-  /** True after `close()` or `stop()`. */
-  get closed(): boolean {
-    return this.isClosed;
   }
 
   /** How many handlers of this server are running. */
@@ -269,43 +204,6 @@ export class HttpServer implements StopsOnSignal {
   /** @internal Node's server (null before `start` and in the primary of a server with workers). */
   get _node(): Server | null {
     return this.node;
-  }
-
-  /** Binds the port; returns once bound (a bind error is thrown here). **Blocks** (until bound). */
-  start(): void {
-    return undriven("HttpServer#start");
-  }
-
-  /** Starts the server if needed, then waits until `stop()` or `close()`. **Blocks.** */
-  serveForever(): void {
-    return undriven("HttpServer#serveForever");
-  }
-
-  /**
-   * Stops listening, lets in-flight requests finish for up to `timeout` ms (default
-   * `stopTimeout`), then kills the handlers left and closes every connection. With `workers`,
-   * has every worker do this and waits for them. **Blocks.**
-   */
-  stop(timeout?: number | null): void {
-    return undriven("HttpServer#stop");
-  }
-
-  /**
-   * Stops listening (new connections are refused; idle keep-alive ones are closed) and ends
-   * `serveForever()`. Running handlers keep running. Never blocks; calling it again does nothing.
-   */
-  close(): void {
-    this.closeListener();
-    this.workers?.close();
-    this.stopHandlingSignals();
-    this.leavePrimary();
-  }
-
-  /** @internal SIGINT or SIGTERM: `stop(stopTimeout)` in a greenlet of its own, once. */
-  onStopSignal(): void {
-    if (this.stopping || this.isClosed) return;
-    this.stopping = true;
-    spawn(coroutine(() => driven(this.stop).call(this, this.stopTimeout), "HttpServer stop on a signal"));
   }
 
   private readonly onRequest = (nreq: IncomingMessage, nres: ServerResponse): void => {
@@ -376,9 +274,13 @@ export class HttpServer implements StopsOnSignal {
     });
   };
 
-  private closeListener(): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
+  protected boundAddress(): SocketAddress | undefined {
+    const a = this.node?.address();
+    return a !== null && a !== undefined && typeof a === "object" ? { host: a.address, port: a.port } : undefined;
+  }
+
+  /** Stops listening, closes idle keep-alive connections, answers queued requests 503. */
+  protected closeHere(): void {
     const node = this.node;
     if (node !== null) {
       node.close();
@@ -388,25 +290,37 @@ export class HttpServer implements StopsOnSignal {
     this.queued = [];
     for (const [, nres] of queued) answer(nres, 503, "Service Unavailable", true);
     if (this.dispatcher !== null && !this.dispatcher.dead) this.dispatcher.kill({ block: false });
-    this.stopped.set();
   }
 
-  private stopHandlingSignals(): void {
-    this.signalsOff?.();
-    this.signalsOff = null;
+  /** Binds Node's server (`bind`) and serves from it. */
+  protected *bindHere(): Generator<unknown, void, unknown> {
+    const server = yield* this.bind();
+    if (this.isClosed) {
+      server.close();
+      return;
+    }
+    this.node = server;
+    this.bound = true;
   }
 
-  private leavePrimary(): void {
-    if (!this.inWorker || !this.startCalled) return;
-    process.off("message", this.onPrimaryMessage);
-    if (process.connected) process.disconnect?.();
-  }
-
-  private obey(message: PrimaryMessage): void {
-    if (message.weft === "close") this.close();
-    else if (!this.stopping) {
-      this.stopping = true;
-      spawn(coroutine(() => driven(this.stop).call(this, message.timeout), "HttpServer stop by the primary"));
+  /** The handlers: done within `ms`, or killed; then every connection left is destroyed. */
+  protected *stopHandlers(ms: number): Generator<unknown, void, unknown> {
+    if (this.running.size > 0 && !(yield* driven(this.noHandlers.wait).call(this.noHandlers, ms))) {
+      yield* driven(killAll)([...this.running], { timeout: KILL_CAP });
+      // A handler killed before it first ran never reached its `finally`.
+      for (const g of this.running) if (g.dead) this._untrack(g);
+    }
+    const node = this.node;
+    if (node !== null) node.closeAllConnections();
+    for (const sock of this.sockets) sock.destroy();
+    if (this.sockets.size > 0) {
+      // Their 'close' events come on Node's next turn.
+      hub.externals++;
+      try {
+        yield* driven(this.noConnections.wait).call(this.noConnections, KILL_CAP);
+      } finally {
+        hub.externals--;
+      }
     }
   }
 
@@ -450,78 +364,5 @@ export class HttpServer implements StopsOnSignal {
       server.off("error", onError);
       if (!ok) server.close();
     }
-  }
-
-  static {
-    driveMethod(HttpServer, "start", function* () {
-      if (this.isClosed) throw new WeftError("ERR_WEFT_SERVER_CLOSED", "The server is closed: an HttpServer starts once.");
-      if (this.startCalled) throw new WeftError("ERR_WEFT_SERVER_STARTED", "The server is already started.");
-      this.startCalled = true;
-      if (this.handleSignals) this.signalsOff = stopOnSignals(this);
-      if (this.inWorker) process.on("message", this.onPrimaryMessage);
-      if (this.workers !== null) {
-        try {
-          yield* this.workers.start();
-        } catch (error) {
-          this.close();
-          throw error;
-        }
-        this.bound = !this.isClosed;
-        return;
-      }
-      let server: Server;
-      try {
-        server = yield* this.bind();
-      } catch (error) {
-        this.close();
-        throw error;
-      }
-      if (this.isClosed) {
-        server.close();
-        return;
-      }
-      this.node = server;
-      this.bound = true;
-    });
-
-    driveMethod(HttpServer, "serveForever", function* () {
-      if (!this.startCalled && !this.isClosed) yield* driven(this.start).call(this);
-      let done = false;
-      try {
-        yield* driven(this.stopped.wait).call(this.stopped);
-        done = true;
-      } finally {
-        if (!done) this.close();
-      }
-    });
-
-    driveMethod(HttpServer, "stop", function* (timeout) {
-      const ms = timeout === undefined || timeout === null ? this.stopTimeout : checkMs("timeout", timeout);
-      this.stopping = true;
-      try {
-        this.closeListener();
-        if (this.workers !== null) yield* this.workers.stop(ms, KILL_CAP);
-        if (this.running.size > 0 && !(yield* driven(this.noHandlers.wait).call(this.noHandlers, ms))) {
-          yield* driven(killAll)([...this.running], { timeout: KILL_CAP });
-          // A handler killed before it first ran never reached its `finally`.
-          for (const g of this.running) if (g.dead) this._untrack(g);
-        }
-        const node = this.node;
-        if (node !== null) node.closeAllConnections();
-        for (const sock of this.sockets) sock.destroy();
-        if (this.sockets.size > 0) {
-          // Their 'close' events come on Node's next turn.
-          hub.externals++;
-          try {
-            yield* driven(this.noConnections.wait).call(this.noConnections, KILL_CAP);
-          } finally {
-            hub.externals--;
-          }
-        }
-      } finally {
-        this.stopHandlingSignals();
-        this.leavePrimary();
-      }
-    });
   }
 }

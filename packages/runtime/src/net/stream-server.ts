@@ -54,36 +54,25 @@
  *   stopped or closed for any reason it disconnects from the primary, so the worker process ends
  *   when its program does.
  * - **Bursts of connections** are the listening socket's business (server-socket.ts).
+ *
+ * The lifecycle (start once, serveForever, close, stop, signals, workers) is the one
+ * `HttpServer` shares: server-lifecycle.ts; this file is the accepting and the handlers.
  */
-import cluster from "node:cluster";
-import { checkCallable, checkCount, checkMs, invalidArgument, WeftError } from "../errors.js";
+import { checkMs } from "../errors.js";
 import { Event } from "../event.js";
-import { Greenlet, spawn } from "../greenlet.js";
-import { Group, Pool } from "../pool.js";
-import { co, coroutine, driveMethod, driven, undriven, type CoroutineFunction } from "../protocol.js";
+import { Greenlet } from "../greenlet.js";
+import { Group } from "../pool.js";
+import { co, coroutine, driven, type CoroutineFunction } from "../protocol.js";
+import { KILL_CAP, ServerLifecycle, type ServerAddress, type ServerLifecycleOptions } from "./server-lifecycle.js";
 import { listen, type ServerSocket, type SocketAddress } from "./server-socket.js";
-import { isPrimaryMessage, ServerWorkers, type PrimaryMessage } from "./server-workers.js";
 import type { Socket } from "./socket.js";
-import { stopOnSignals, type StopsOnSignal } from "./stop-signals.js";
 
-/** Where a `StreamServer` listens: a port, `"host:port"` (`"[v6]:port"`, `":port"`) or `{ host?, port }`. */
-export type ServerAddress = number | string | { host?: string; port: number };
+export type { ServerAddress };
 
 /** A connection handler: `handler(socket, address)`, a plain function or a coroutine. */
 export type ConnectionHandler = (socket: Socket, address: SocketAddress) => unknown;
 
-export interface StreamServerOptions {
-  /** Bounds concurrent handlers: a size (`new Pool(n)`) or a `Pool`. Default: unbounded. */
-  pool?: number | Pool;
-  /**
-   * Serve from this many worker processes sharing the port through Node's `cluster` (the
-   * program runs in each). Default: serve in this process.
-   */
-  workers?: number;
-  /** The `timeout` of a stop caused by SIGINT, SIGTERM or the primary (ms, default 1000). */
-  stopTimeout?: number;
-  /** Whether SIGINT and SIGTERM stop the server (default true). */
-  handleSignals?: boolean;
+export interface StreamServerOptions extends ServerLifecycleOptions {
   /**
    * Closes a connection once nothing was received on it for this many ms (default: never): the
    * handler's blocked call throws `SocketTimeout`, and a handler that lets it through ends
@@ -92,43 +81,11 @@ export interface StreamServerOptions {
   idleTimeout?: number;
 }
 
-const DEFAULT_HOST = "127.0.0.1";
-const KILL_CAP = 1000;
 /**
  * With a pool, connections taken off the kernel's queue ahead of a free slot at most: beyond
  * them the listening socket pauses and the rest wait in the kernel's backlog (server-socket.ts).
  */
 export const POOL_PENDING_SLACK = 4;
-
-function badAddress(address: unknown, Kind: typeof TypeError | typeof RangeError = TypeError): Error {
-  return invalidArgument("address", 'a port (0 to 65535), "host:port" or { host?, port }', address, Kind);
-}
-
-function isPort(port: unknown): port is number {
-  return typeof port === "number" && Number.isInteger(port) && port >= 0 && port <= 65535;
-}
-
-/** @internal Parses the address forms `StreamServer` takes; throws naming `address`. */
-export function parseAddress(address: unknown): SocketAddress {
-  if (typeof address === "number") {
-    if (!isPort(address)) throw badAddress(address, RangeError);
-    return { host: DEFAULT_HOST, port: address };
-  }
-  if (typeof address === "string") {
-    const m = /^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d{1,5})$/.exec(address);
-    const port = m ? Number(m[3]) : NaN;
-    if (!m || !isPort(port)) throw badAddress(address, m ? RangeError : TypeError);
-    const host = m[1] ?? m[2];
-    return { host: host === undefined || host === "" ? DEFAULT_HOST : host, port };
-  }
-  if (address !== null && typeof address === "object") {
-    const { host, port } = address as { host?: unknown; port?: unknown };
-    if (host !== undefined && (typeof host !== "string" || host === "")) throw badAddress(address);
-    if (!isPort(port)) throw badAddress(address, typeof port === "number" ? RangeError : TypeError);
-    return { host: host ?? DEFAULT_HOST, port };
-  }
-  throw badAddress(address);
-}
 
 /**
  * Runs one connection's handler and closes the socket afterwards, whatever happened. A
@@ -162,37 +119,15 @@ const serveConnection = coroutine(function* serveConnection(
  * }, { pool: 1000 });
  * server.serveForever();
  */
-export class StreamServer implements StopsOnSignal {
-  /** The pool bounding concurrent handlers, or null when unbounded. */
-  readonly pool: Pool | null;
-  /** The timeout of a stop caused by a signal or by the primary process (ms). */
-  readonly stopTimeout: number;
+export class StreamServer extends ServerLifecycle<ConnectionHandler> {
   /** The `idleTimeout` option (ms), or undefined for none. */
   readonly idleTimeout: number | undefined;
-  private readonly handler: ConnectionHandler;
-  private readonly wanted: SocketAddress;
   /** This server's running handlers (also members of `pool`, if any). */
   private readonly handlers = new Group();
-  private readonly stopped = new Event();
   /** Set while accepting is on (`stopAccepting` clears it). */
   private readonly accepting = new Event();
   private listener: ServerSocket | null = null;
   private loop: Greenlet<void> | null = null;
-  private isClosed = false;
-  private stopping = false;
-  private readonly handleSignals: boolean;
-  private signalsOff: (() => void) | null = null;
-  /** In the primary process of a server with `workers`: its workers. */
-  private readonly workers: ServerWorkers | null;
-  /** In a worker process of a server with `workers`: true. */
-  private readonly inWorker: boolean;
-  /** `start()` was called. */
-  private startCalled = false;
-  /** The port is bound (by this process, or by the workers). */
-  private bound = false;
-  private readonly onPrimaryMessage = (message: unknown): void => {
-    if (isPrimaryMessage(message)) this.obey(message);
-  };
 
   /**
    * A server for `address` (a port, `"host:port"` or `{ host?, port }`; host default
@@ -200,42 +135,9 @@ export class StreamServer implements StopsOnSignal {
    * `handler` on bad input. Does not listen yet: call `start()` or `serveForever()`.
    */
   constructor(address: ServerAddress, handler: ConnectionHandler, options?: StreamServerOptions) {
-    this.wanted = parseAddress(address);
-    checkCallable("handler", handler);
-    this.handler = handler;
-    const pool = options?.pool;
-    if (pool === undefined || pool === null) this.pool = null;
-    else if (pool instanceof Pool) this.pool = pool;
-    else if (typeof pool === "number") this.pool = new Pool(pool);
-    else throw invalidArgument("pool", "a number or a Pool", pool);
-    const workers = options?.workers === undefined ? 0 : checkCount("workers", options.workers, 1);
-    this.stopTimeout = options?.stopTimeout === undefined ? 1000 : checkMs("stopTimeout", options.stopTimeout);
+    super("StreamServer", address, handler, options);
     this.idleTimeout = options?.idleTimeout === undefined ? undefined : checkMs("idleTimeout", options.idleTimeout);
-    const handleSignals = options?.handleSignals ?? true;
-    if (typeof handleSignals !== "boolean") throw invalidArgument("handleSignals", "a boolean", handleSignals);
-    this.handleSignals = handleSignals;
-    this.inWorker = workers > 0 && cluster.isWorker;
-    this.workers = workers > 0 && !cluster.isWorker ? new ServerWorkers(workers) : null;
     this.accepting.set();
-  }
-
-  /** The address: the bound one (real port) once started, else the one asked for. */
-  get address(): SocketAddress {
-    if (this.started) {
-      if (this.listener !== null) return this.listener.address();
-      if (this.workers?.address) return { ...this.workers.address };
-    }
-    return { ...this.wanted };
-  }
-
-  /** True once `start()` bound the port and until the server is closed or stopped. */
-  get started(): boolean {
-    return this.bound && !this.isClosed;
-  }
-
-  /** True after `close()` or `stop()`. */
-  get closed(): boolean {
-    return this.isClosed;
   }
 
   /** @internal The listening socket (null before `start` and with `workers`). */
@@ -246,43 +148,6 @@ export class StreamServer implements StopsOnSignal {
   /** How many handlers of this server are running. */
   get handlerCount(): number {
     return this.handlers.length;
-  }
-
-  /**
-   * Binds the port and starts accepting in a greenlet of its own; returns once bound (a bind
-   * error is thrown here). **Blocks** (until bound, never for a connection).
-   */
-  start(): void {
-    return undriven("StreamServer#start");
-  }
-
-  /** Starts the server if needed, then waits until `stop()` or `close()`. **Blocks.** */
-  serveForever(): void {
-    return undriven("StreamServer#serveForever");
-  }
-
-  /**
-   * Stops accepting (new connects are refused), waits up to `timeout` ms (default
-   * `stopTimeout`, 1000) for the running handlers, then kills the rest (`GreenletExit` in each,
-   * waiting at most 1 s more). Each handler's socket is closed gracefully (`Socket#close`): what
-   * it handed to `sendAll`, even a `sendAll` the kill interrupted, is sent before the FIN, or the
-   * connection is reset after `LINGER_MS`. With `workers`, has every worker do this and waits for
-   * them to exit. **Blocks.** (packages/runtime/README.md, "What `stop(timeout)` does".)
-   */
-  stop(timeout?: number | null): void {
-    return undriven("StreamServer#stop");
-  }
-
-  /**
-   * Stops accepting: closes the listener (connections accepted by the kernel but not yet handed
-   * to a handler are closed) and ends `serveForever()`. Running handlers keep running. Never
-   * blocks; calling it again does nothing.
-   */
-  close(): void {
-    this.closeListener();
-    this.workers?.close();
-    this.stopHandlingSignals();
-    this.leavePrimary();
   }
 
   /**
@@ -307,40 +172,41 @@ export class StreamServer implements StopsOnSignal {
     return this.accepting.isSet();
   }
 
-  /** @internal SIGINT or SIGTERM: `stop(stopTimeout)` in a greenlet of its own, once. */
-  onStopSignal(): void {
-    if (this.stopping || this.isClosed) return;
-    this.stopping = true;
-    spawn(coroutine(() => driven(this.stop).call(this, this.stopTimeout), "StreamServer stop on a signal"));
+  protected boundAddress(): SocketAddress | undefined {
+    return this.listener?.address();
   }
 
-  private closeListener(): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
+  protected closeHere(): void {
     this.listener?.close();
     // The loop may wait for a pool slot, where closing the listener doesn't reach it.
     if (this.loop !== null && !this.loop.dead) this.loop.kill({ block: false });
-    this.stopped.set();
   }
 
-  private stopHandlingSignals(): void {
-    this.signalsOff?.();
-    this.signalsOff = null;
+  /** Binds with `listen`, then starts the accept loop in a greenlet of its own. */
+  protected *bindHere(): Generator<unknown, void, unknown> {
+    const maxPending = this.pool === null ? undefined : POOL_PENDING_SLACK;
+    const listener = yield* driven(listen)(this.wanted.port, this.wanted.host, { maxPending, idleTimeout: this.idleTimeout });
+    if (this.isClosed) {
+      // Closed by another greenlet while binding.
+      listener.close();
+      return;
+    }
+    this.listener = listener;
+    if (!this.accepting.isSet()) listener._setStopped(true);
+    this.bound = true;
+    const loop = new Greenlet<void>(coroutine(() => this.acceptLoop(), "StreamServer accept loop"));
+    loop.name = "StreamServer accept loop";
+    this.loop = loop;
+    loop.start();
   }
 
-  /** In a worker: once the server is done, nothing more comes from the primary. */
-  private leavePrimary(): void {
-    if (!this.inWorker || !this.startCalled) return;
-    process.off("message", this.onPrimaryMessage);
-    if (process.connected) process.disconnect?.();
-  }
-
-  /** In a worker: the primary's "stop" or "close". */
-  private obey(message: PrimaryMessage): void {
-    if (message.weft === "close") this.close();
-    else if (!this.stopping) {
-      this.stopping = true;
-      spawn(coroutine(() => driven(this.stop).call(this, message.timeout), "StreamServer stop by the primary"));
+  /** The accept loop's end, then the handlers: done within `ms`, or killed. */
+  protected *stopHandlers(ms: number): Generator<unknown, void, unknown> {
+    const loop = this.loop;
+    if (loop !== null) yield* driven(loop.join).call(loop);
+    const handlers = this.handlers;
+    if (!(yield* driven(handlers.join).call(handlers, ms))) {
+      yield* driven(handlers.kill).call(handlers, { timeout: KILL_CAP });
     }
   }
 
@@ -381,75 +247,5 @@ export class StreamServer implements StopsOnSignal {
         this.handlers.add(g);
       }
     }
-  }
-
-  static {
-    driveMethod(StreamServer, "start", function* () {
-      if (this.isClosed) throw new WeftError("ERR_WEFT_SERVER_CLOSED", "The server is closed: a StreamServer starts once.");
-      if (this.startCalled) throw new WeftError("ERR_WEFT_SERVER_STARTED", "The server is already started.");
-      this.startCalled = true;
-      if (this.handleSignals) this.signalsOff = stopOnSignals(this);
-      if (this.inWorker) process.on("message", this.onPrimaryMessage);
-      if (this.workers !== null) {
-        try {
-          yield* this.workers.start();
-        } catch (error) {
-          this.close();
-          throw error;
-        }
-        this.bound = !this.isClosed;
-        return;
-      }
-      let listener: ServerSocket;
-      try {
-        const maxPending = this.pool === null ? undefined : POOL_PENDING_SLACK;
-        const idleTimeout = this.idleTimeout;
-        listener = yield* driven(listen)(this.wanted.port, this.wanted.host, { maxPending, idleTimeout });
-      } catch (error) {
-        this.close();
-        throw error;
-      }
-      if (this.isClosed) {
-        // Closed by another greenlet while binding.
-        listener.close();
-        return;
-      }
-      this.listener = listener;
-      if (!this.accepting.isSet()) listener._setStopped(true);
-      this.bound = true;
-      const loop = new Greenlet<void>(coroutine(() => this.acceptLoop(), "StreamServer accept loop"));
-      loop.name = "StreamServer accept loop";
-      this.loop = loop;
-      loop.start();
-    });
-
-    driveMethod(StreamServer, "serveForever", function* () {
-      if (!this.startCalled && !this.isClosed) yield* driven(this.start).call(this);
-      let done = false;
-      try {
-        yield* driven(this.stopped.wait).call(this.stopped);
-        done = true;
-      } finally {
-        if (!done) this.close();
-      }
-    });
-
-    driveMethod(StreamServer, "stop", function* (timeout) {
-      const ms = timeout === undefined || timeout === null ? this.stopTimeout : checkMs("timeout", timeout);
-      this.stopping = true;
-      try {
-        this.closeListener();
-        if (this.workers !== null) yield* this.workers.stop(ms, KILL_CAP);
-        const loop = this.loop;
-        if (loop !== null) yield* driven(loop.join).call(loop);
-        const handlers = this.handlers;
-        if (!(yield* driven(handlers.join).call(handlers, ms))) {
-          yield* driven(handlers.kill).call(handlers, { timeout: KILL_CAP });
-        }
-      } finally {
-        this.stopHandlingSignals();
-        this.leavePrimary();
-      }
-    });
   }
 }
