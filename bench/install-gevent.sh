@@ -11,16 +11,6 @@ if [ -x "$PY" ] && "$PY" -c "import gevent" 2>/dev/null; then
   exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
-else
-  echo "install-gevent.sh: need root (or sudo) to run apt-get" >&2
-  exit 1
-fi
-
-$SUDO apt-get update
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y python3-gevent
+"$(dirname "$0")/apt-install.sh" python3-gevent
 
 "$PY" -c "import gevent; print('gevent', gevent.__version__, 'installed for $PY')"

@@ -8,16 +8,6 @@ if command -v wrk >/dev/null 2>&1; then
   exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
-else
-  echo "install-wrk.sh: need root (or sudo) to run apt-get" >&2
-  exit 1
-fi
-
-$SUDO apt-get update
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y wrk
+"$(dirname "$0")/apt-install.sh" wrk
 
 echo "wrk installed: $(command -v wrk)"

@@ -6,57 +6,14 @@
 // is not made to yield by name alone.
 import { transformSync } from "@babel/core";
 import weft from "@weft/babel-plugin";
-import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
 import { connect as netConnect, type Socket as NodeSocket } from "node:net";
 import { join } from "node:path";
+import { exitOf, launch, START_MS, startServer, STOP_MS } from "./server-process.js";
 
-const root = join(__dirname, "..");
-const weftBin = join(root, "packages/cli/bin/weft.js");
 const program = join(__dirname, "programs/http-server.ts");
-
-/** Start-up includes compiling in each process: generous for a loaded 2-core machine. */
-const START_MS = 60_000;
-const STOP_MS = 30_000;
-
-const running = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of running) child.kill("SIGKILL");
-  running.clear();
-});
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  pid: number;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(...args: string[]): Omit<Running, "port" | "pid"> {
-  const child = spawn(process.execPath, [weftBin, "run", program, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  running.add(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once("exit", (code, signal) => done({ code, signal })),
-  );
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function start(...args: string[]): Promise<Running> {
-  const r = run(...args);
-  const deadline = Date.now() + START_MS;
-  for (;;) {
-    const m = /listening (\d+) pid (\d+)\n/.exec(r.stdout());
-    if (m) return { ...r, port: Number(m[1]), pid: Number(m[2]) };
-    if (r.child.exitCode !== null || Date.now() > deadline) throw new Error(`the program did not start:\n${r.stdout()}\n${r.stderr()}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
+const run = (...args: string[]) => launch(program, args);
+const start = (...args: string[]) => startServer(program, args);
 
 /** One GET on a fresh connection: the body, or `error CODE`. */
 function fetchText(port: number, path: string): Promise<string> {
@@ -70,18 +27,6 @@ function fetchText(port: number, path: string): Promise<string> {
     req.on("error", (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
     req.end();
   });
-}
-
-async function exitOf(r: Omit<Running, "port" | "pid">) {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`no exit after ${STOP_MS} ms:\n${r.stdout()}\n${r.stderr()}`)), STOP_MS);
-  });
-  try {
-    return await Promise.race([r.exited, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe("HttpServer in a compiled program", () => {

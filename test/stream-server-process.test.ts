@@ -1,70 +1,23 @@
 // StreamServer as a real program (test/programs/stream-server.ts, run by `weft run`): SIGINT and
 // SIGTERM stop it cleanly, `workers: n` serves one port from n processes (cluster), a crashed
 // worker is replaced, a worker failing at start fails `start()`. Real processes, loopback sockets.
-import { execSync, spawn, type ChildProcess } from "node:child_process";
+import { execSync, spawn } from "node:child_process";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { exitOf, launch, START_MS, startServer, STOP_MS, track, weftBin } from "./server-process.js";
 
-const root = join(__dirname, "..");
-const weft = join(root, "packages/cli/bin/weft.js");
 const program = join(__dirname, "programs/stream-server.ts");
 
-/** Start-up includes compiling in each process: generous for a loaded 2-core machine. */
-const START_MS = 60_000;
 /**
  * How soon a client whose connection was in transit to a killed worker must see it close: the
  * primary closes it when it sees the exit (milliseconds); generous for a loaded machine.
  */
 const PROMPT_CLOSE_MS = 10_000;
-/** A stop waits for handlers (stop timeout), then at most a second more to kill them. */
-const STOP_MS = 30_000;
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  pid: number;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of running) child.kill("SIGKILL");
-  running.clear();
-});
 
 /** Starts the program and waits for its "listening PORT pid PID" line. */
-async function start(...args: string[]): Promise<Running> {
-  return startUnder(null, ...args);
-}
-
-/** Starts the program, under `ulimit -n fdLimit` unless null, and waits for its "listening" line. */
-async function startUnder(fdLimit: number | null, ...args: string[]): Promise<Running> {
-  const child =
-    fdLimit === null
-      ? spawn(process.execPath, [weft, "run", program, ...args], { stdio: ["ignore", "pipe", "pipe"] })
-      : spawn("/bin/sh", ["-c", `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, weft, "run", program, ...args], {
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-  running.add(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once("exit", (code, signal) => done({ code, signal })),
-  );
-  const deadline = Date.now() + START_MS;
-  for (;;) {
-    const m = /listening (\d+) pid (\d+)\n/.exec(out);
-    if (m) return { child, port: Number(m[1]), pid: Number(m[2]), stdout: () => out, stderr: () => err, exited };
-    if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`the program did not start (exit ${child.exitCode}):\n${out}\n${err}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const start = (...args: string[]) => startServer(program, args);
+/** The same under `ulimit -n fdLimit` unless null. */
+const startUnder = (fdLimit: number | null, ...args: string[]) => startServer(program, args, fdLimit);
 
 /** Sends `lines` on one connection; resolves with every reply line once the server closes it or all came. */
 function talk(port: number, lines: string[], expectReplies = lines.length): Promise<string[]> {
@@ -128,18 +81,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function exitOf(r: Running) {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`no exit after ${STOP_MS} ms:\n${r.stdout()}\n${r.stderr()}`)), STOP_MS);
-  });
-  try {
-    return await Promise.race([r.exited, late]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -233,14 +174,11 @@ describe("StreamServer in a real process", () => {
   }, START_MS + STOP_MS + PROMPT_CLOSE_MS);
 
   it("a worker failing before it listens fails start(): the error names it, the program exits 1", async () => {
-    const child = spawn(process.execPath, [weft, "run", program, "--workers", "2", "--fail-in-worker"], { stdio: ["ignore", "pipe", "pipe"] });
-    running.add(child);
-    let err = "";
-    child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-    const { code } = await new Promise<{ code: number | null }>((done) => child.once("exit", (c) => done({ code: c })));
+    const r = launch(program, ["--workers", "2", "--fail-in-worker"]);
+    const { code } = await exitOf(r);
     expect(code).toBe(1);
-    expect(err).toContain("ERR_WEFT_WORKER_FAILED");
-    expect(err).toContain("A StreamServer worker process exited with code 4 before it was listening.");
+    expect(r.stderr()).toContain("ERR_WEFT_WORKER_FAILED");
+    expect(r.stderr()).toContain("A StreamServer worker process exited with code 4 before it was listening.");
   }, START_MS);
 });
 
@@ -259,16 +197,14 @@ function withFds(args: string[]) {
 
 describe("10 000 concurrent connections", () => {
   with10k("a StreamServer serves 10 000 connections at once, every reply checked", async () => {
-    const server = withFds([weft, "run", program]);
-    running.add(server);
+    const server = track(withFds([weftBin, "run", program]));
     let out = "";
     server.stdout!.on("data", (b: Buffer) => (out += b.toString()));
     const deadline = Date.now() + START_MS;
     while (!/listening (\d+)/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const port = /listening (\d+)/.exec(out)?.[1];
     expect(port).toBeDefined();
-    const clients = withFds([weft, "run", join(__dirname, "programs/many-clients.ts"), port!, "10000"]);
-    running.add(clients);
+    const clients = track(withFds([weftBin, "run", join(__dirname, "programs/many-clients.ts"), port!, "10000"]));
     let clientOut = "";
     let clientErr = "";
     clients.stdout!.on("data", (b: Buffer) => (clientOut += b.toString()));
