@@ -2,7 +2,7 @@
  * The plugin's options, validated: a wrong option is a configuration error (WEFT2001) naming the
  * option, what was expected and what came.
  */
-import { validateAdapterOptions, type Diagnostic, type ExplainEntry, type SummaryEntry } from "@weft/core";
+import { validateAdapterOptions, type AdapterOptions, type PatchModule, type Diagnostic, type ExplainEntry, type SummaryEntry } from "@weft/core";
 
 export interface WeftPluginOptions {
   /** Names of functions of the project to treat as blocking (like `/** @blocking *\/`). */
@@ -31,7 +31,7 @@ export interface WeftPluginOptions {
    * errors; where a greenlet cannot yield it stays the synchronous call. Without it such a call in
    * a coroutine is the warning WEFT4004. Default: off.
    */
-  patch?: boolean | Array<"fs" | "child_process" | "zlib" | "crypto">;
+  patch?: boolean | PatchModule[];
   /** Receives every diagnostic; without it the plugin throws on the first error's frame. */
   onDiagnostic?: (diagnostic: Diagnostic, source: string) => void;
   /** Receives, per file, every function that became a coroutine and why (`weft explain`). */
@@ -40,15 +40,12 @@ export interface WeftPluginOptions {
   onSummary?: (file: string, summary: Record<string, boolean | SummaryEntry>) => void;
 }
 
-export interface ResolvedOptions {
-  blocking: ReadonlySet<string>;
-  module: "auto" | "esm" | "cjs";
-  testRunner: "jest" | "vitest" | "bun" | undefined;
-  patch: ReadonlySet<"fs" | "child_process" | "zlib" | "crypto">;
+/** The options validated (@weft/core's adapter-options.ts), with this adapter's callbacks typed. */
+export type ResolvedOptions = Omit<AdapterOptions, "onDiagnostic" | "onExplain" | "onSummary"> & {
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
   onExplain: ((file: string, entries: ExplainEntry[]) => void) | undefined;
   onSummary: ((file: string, summary: Record<string, boolean | SummaryEntry>) => void) | undefined;
-}
+};
 
 export function validateOptions(raw: unknown): ResolvedOptions {
   return validateAdapterOptions("@weft/babel-plugin", raw) as ResolvedOptions;

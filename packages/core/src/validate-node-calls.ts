@@ -21,6 +21,7 @@
 import type { Diagnostic } from "./diagnostics.js";
 import type { CallFact, FunctionId, ModuleFacts } from "./facts.js";
 import type { Blocking, ModuleSummaries } from "./infer-blocking.js";
+import { buildFactsIndex } from "./build-facts-index.js";
 import { chainsTo } from "./infer-blocking.js";
 import type { SummaryEntry } from "./summarize-module.js";
 import { runtimeConstructor, runtimeFunction, runtimeMethod } from "./runtime-facts.js";
@@ -33,7 +34,8 @@ export function validateNodeCalls(facts: ModuleFacts, hard: Blocking, wouldPatch
   const out: Diagnostic[] = [];
   const reached = greenletFunctions(facts, hard, wouldPatch);
   const unpatchedImport = (source: string, name: string) => summaries.get(source)?.get(name)?.unpatched === true;
-  const nameOf = (fn: FunctionId) => (fn === 0 ? "the module's top level, which runs in a greenlet" : `\`${facts.functions[fn]?.name ?? "<anonymous>"}\`, which greenlets run`);
+  const { functionById } = buildFactsIndex(facts);
+  const nameOf = (fn: FunctionId) => (fn === 0 ? "the module's top level, which runs in a greenlet" : `\`${functionById.get(fn)?.name ?? "<anonymous>"}\`, which greenlets run`);
   const warn = (call: CallFact, message: string, module: string) =>
     out.push({ code: "WEFT4004", severity: "warning", message, file: facts.file, span: call.span, label: "this call blocks the whole hub", notes: [], help: HELP(module) });
   for (const call of facts.calls) {
@@ -77,12 +79,11 @@ function greenletFunctions(facts: ModuleFacts, hard: Blocking, wouldPatch: Block
       if (fn !== undefined) reached.add(fn);
     }
   }
-  const byFunction = new Map<FunctionId, CallFact[]>();
-  for (const call of facts.calls) byFunction.set(call.in, [...(byFunction.get(call.in) ?? []), call]);
+  const { callsIn } = buildFactsIndex(facts);
   const queue = [...reached];
   while (queue.length > 0) {
     const fn = queue.pop()!;
-    for (const call of byFunction.get(fn) ?? []) {
+    for (const call of callsIn.get(fn) ?? []) {
       const reason = wouldPatch.callBlocks(call);
       const next = reason === null ? undefined : chainsTo(reason);
       if (next !== undefined && !reached.has(next)) {
@@ -132,9 +133,10 @@ export function withoutPatched(summaries: ModuleSummaries): ModuleSummaries {
  */
 export function yieldsIn(facts: ModuleFacts, hard: Blocking): (fn: FunctionId) => boolean {
   const decorated = new Set((facts.decorated ?? []).flatMap((d) => (d.kind === "member" ? [d.fn] : [])));
+  const { functionById } = buildFactsIndex(facts);
   return (fn) => {
     if (fn === 0) return hard.mayBlock.has(0);
-    const f = facts.functions[fn];
-    return f !== undefined && f.id === fn && isConvertible(f) && !decorated.has(fn);
+    const f = functionById.get(fn);
+    return f !== undefined && isConvertible(f) && !decorated.has(fn);
   };
 }

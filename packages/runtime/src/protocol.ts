@@ -111,16 +111,15 @@ export function runSync(face: unknown, thisArg: unknown, args: ArrayLike<unknown
   if (typeof face !== "function") return undriven(name, where);
   const gen = (face as (...a: unknown[]) => Iterator<unknown>).apply(thisArg, Array.from(args));
   syncRuns++;
-  let suspended = false;
   try {
     const result = gen.next();
     if (result.done === true) return result.value;
-    suspended = true;
+    // It suspended: close it (its `finally` blocks run, its registrations are removed).
     gen.return?.(undefined);
   } finally {
     syncRuns--;
   }
-  return suspended ? undriven(name, where) : undefined;
+  return undriven(name, where);
 }
 
 /**

@@ -3,7 +3,7 @@
  * the option, what was expected and what came (the Babel plugin's rules).
  */
 import type * as TS from "typescript";
-import { validateAdapterOptions, type Diagnostic, type ExplainEntry, type SummaryEntry } from "@weft/core";
+import { validateAdapterOptions, type AdapterOptions, type PatchModule, type Diagnostic, type ExplainEntry, type SummaryEntry } from "@weft/core";
 
 export interface WeftTransformerOptions {
   /** Names of functions of the project to treat as blocking (like `/** @blocking *\/`). */
@@ -33,7 +33,7 @@ export interface WeftTransformerOptions {
    * errors; where a greenlet cannot yield it stays the synchronous call. Without it such a call in
    * a coroutine is the warning WEFT4004. Default: off.
    */
-  patch?: boolean | Array<"fs" | "child_process" | "zlib" | "crypto">;
+  patch?: boolean | PatchModule[];
   /**
    * Receives every diagnostic, as a `ts.Diagnostic` (code `1002` for WEFT1002, message starting
    * `WEFT1002:`) and as the core's. Without it, the transformer throws on errors, so that a build
@@ -46,15 +46,12 @@ export interface WeftTransformerOptions {
   onSummary?: (file: string, summary: Record<string, boolean | SummaryEntry>) => void;
 }
 
-export interface ResolvedOptions {
-  blocking: ReadonlySet<string>;
-  module: "auto" | "esm" | "cjs";
-  testRunner: "jest" | "vitest" | "bun" | undefined;
-  patch: ReadonlySet<"fs" | "child_process" | "zlib" | "crypto">;
+/** The options validated (@weft/core's adapter-options.ts), with this adapter's callbacks typed. */
+export type ResolvedOptions = Omit<AdapterOptions, "onDiagnostic" | "onExplain" | "onSummary"> & {
   onDiagnostic: WeftTransformerOptions["onDiagnostic"];
   onExplain: WeftTransformerOptions["onExplain"];
   onSummary: WeftTransformerOptions["onSummary"];
-}
+};
 
 export function validateOptions(raw: unknown): ResolvedOptions {
   return validateAdapterOptions("@weft/tsc", raw) as ResolvedOptions;

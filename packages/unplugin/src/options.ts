@@ -16,7 +16,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { validateAdapterOptions, type Diagnostic, type ExplainEntry, type SummaryEntry } from "@weft/core";
+import { validateAdapterOptions, type AdapterOptions, type PatchModule, type Diagnostic, type ExplainEntry, type SummaryEntry } from "@weft/core";
 
 export type FilterPattern = string | RegExp | ReadonlyArray<string | RegExp>;
 
@@ -39,7 +39,7 @@ export interface WeftUnpluginOptions {
    * `monkey.patch_all()`: `true` for all of them, or the modules (`["fs", "child_process",
    * "zlib", "crypto"]`); see @weft/babel-plugin's option of the same name. Default: off.
    */
-  patch?: boolean | Array<"fs" | "child_process" | "zlib" | "crypto">;
+  patch?: boolean | PatchModule[];
   /** The files to transform (default: JavaScript and TypeScript sources, not `.d.ts`). */
   include?: FilterPattern;
   /** Files not to transform, even when `include` matches them. */
@@ -52,17 +52,14 @@ export interface WeftUnpluginOptions {
   onSummary?: (file: string, summary: Record<string, boolean | SummaryEntry>) => void;
 }
 
-export interface ResolvedOptions {
-  blocking: ReadonlySet<string>;
-  module: "auto" | "esm" | "cjs";
-  testRunner: "jest" | "vitest" | "bun" | undefined;
-  patch: ReadonlySet<"fs" | "child_process" | "zlib" | "crypto">;
+/** The options validated (@weft/core's adapter-options.ts), with this adapter's callbacks typed. */
+export type ResolvedOptions = Omit<AdapterOptions, "onDiagnostic" | "onExplain" | "onSummary"> & {
   /** Whether the plugin transforms the file (an absolute path, without a query). */
   includes: (file: string) => boolean;
   onDiagnostic: ((diagnostic: Diagnostic, source: string) => void) | undefined;
   onExplain: ((file: string, entries: ExplainEntry[]) => void) | undefined;
   onSummary: ((file: string, summary: Record<string, boolean | SummaryEntry>) => void) | undefined;
-}
+};
 
 const ADAPTER = "@weft/unplugin";
 const SOURCES = /\.(?:[mc]?tsx?|[mc]?jsx?)$/;
